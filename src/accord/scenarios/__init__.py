@@ -1,0 +1,1 @@
+"""Accord's scenarios layer."""
