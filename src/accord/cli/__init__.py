@@ -1,1 +1,1 @@
-"""Accord's cli layer."""
+"""The command-line interface (Typer + Rich); thin wrappers over :mod:`accord.api`."""
