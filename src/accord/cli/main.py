@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from accord import __version__
-from accord.cli import case_cmd, evidence_cmd, run_cmd
+from accord.cli import case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd
 
 console = Console()
 err = Console(stderr=True)
@@ -31,6 +31,9 @@ app = typer.Typer(
 )
 app.add_typer(case_cmd.app, name="case")
 app.add_typer(evidence_cmd.app, name="evidence")
+app.add_typer(corpus_cmd.app, name="corpus")
+if hasattr(extract_cmd, "extract"):
+    app.command("extract")(extract_cmd.extract)
 app.command("run")(run_cmd.run)
 
 
