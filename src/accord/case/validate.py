@@ -330,14 +330,19 @@ class _CaseChecks:
             assert quantity.value is not None
             items = [(path, quantity.value, quantity.low, quantity.high, quantity.evidence or [], None)]
         for base, value, lo, hi, evidence, source in items:
+            out_of_range = False
             for key, number in (("value", value), ("low", lo), ("high", hi)):
                 if number is None:
                     continue
                 if math.isnan(number) or math.isinf(number):
+                    out_of_range = True
                     yield self.problem(base + (key,), f"{what} is {number}", "write a finite number")
                 elif not low <= number <= high:
+                    out_of_range = True
                     yield self.problem(base + (key,), f"{what} {number:g} is outside [{low:g}, {high:g}]", _range_hint(what))
-            if lo is not None and hi is not None and lo > hi:
+            if out_of_range:
+                pass
+            elif lo is not None and hi is not None and lo > hi:
                 yield self.problem(base + ("low",), f"low ({lo:g}) is above high ({hi:g})", "swap them")
             elif lo is not None and value < lo or hi is not None and value > hi:
                 yield self.problem(base + ("value",), f"value {value:g} lies outside its own range [{lo}, {hi}]", "the value should lie between low and high")

@@ -18,6 +18,10 @@ __all__ = ["Located", "YamlProblem", "load_located", "MAX_BYTES"]
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NODES = 500_000
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp", "binary")
+}
 
 Path_ = tuple[str | int, ...]
 
@@ -70,6 +74,14 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _Scala
     if depth > 100:
         raise YamlProblem("nesting is deeper than 100 levels", node.start_mark.line + 1, node.start_mark.column + 1)
     located.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if node.tag.startswith("!") or (node.tag.startswith("tag:") and node.tag not in _PLAIN_TAGS):
+        raise YamlProblem(
+            f"unsupported YAML tag {node.tag!r}",
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            "case files hold plain scalars, lists and mappings only; remove the tag",
+            path,
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -101,6 +113,9 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _Scala
                     path + (str(key),),
                 )
             result[key] = _convert(value_node, path + (key,), located, constructor, depth + 1)
+            if not isinstance(value_node, yaml.ScalarNode):
+                # A block mapping or list starts on the next line; users look for the key.
+                located.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
