@@ -47,6 +47,8 @@ __all__ = [
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
+# Document ids are file names without extension, so they may use capitals (e.g. an imported CSV).
+DocId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", min_length=1, max_length=120)]
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
@@ -85,7 +87,7 @@ def _as_text(value: Any) -> Any:
 class Pointer(Frozen):
     """A span ``[start, end)`` of a corpus document, with the sha256 of its text and a note in our words."""
 
-    doc: Id
+    doc: DocId
     start: int = Field(ge=0)
     end: int = Field(gt=0)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
@@ -107,7 +109,7 @@ class Estimate(Frozen):
     value: float
     low: float | None = None
     high: float | None = None
-    source: Id | None = Field(
+    source: DocId | None = Field(
         default=None, description="The document whose reading this is; defaults to the documents of the evidence."
     )
     evidence: Evidence
@@ -173,7 +175,7 @@ class Quantity(Frozen):
 class Source(Frozen):
     """A corpus document that the case cites."""
 
-    id: Id
+    id: DocId
     title: Text
     date: str
     date_precision: Literal["day", "month", "year", "estimated"] = "day"
@@ -184,6 +186,20 @@ class Source(Frozen):
     _text_date = field_validator("date", mode="before")(_as_text)
 
 
+class Units(Frozen):
+    """How an imported CSV's numbers map to the case's scales; export uses it to give them back."""
+
+    format: Literal["ktab", "bdm"]
+    position_max: float = Field(gt=0, description="position_case = 100 * position_file / position_max")
+    salience_max: float = Field(gt=0, description="salience_case = salience_file / salience_max")
+    capability_max: float = Field(gt=0, description="capability_case = capability_file / capability_max")
+    name: str | None = None
+    description: str | None = None
+    actor_descriptions: list[str] | None = None
+    dimension_names: list[str] | None = None
+    salience_names: list[str] | None = None
+
+
 class CaseMeta(Frozen):
     id: Id
     title: Text
@@ -191,6 +207,7 @@ class CaseMeta(Frozen):
     as_of: str = Field(description="The day the case describes (YYYY-MM-DD); no event may be later.")
     description: Text
     sources: list[Source] = Field(min_length=1)
+    units: Units | None = Field(default=None, description="Set by `accord case import`: the CSV format's scales.")
 
     _text_date = field_validator("as_of", mode="before")(_as_text)
 

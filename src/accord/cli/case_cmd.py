@@ -101,3 +101,68 @@ def show_cmd(case: Annotated[str, typer.Argument(help="A case file or built-in n
     from accord.cli.render import render_case
 
     render_case(console, load_or_exit(case))
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="The CSV file to import.")],
+    from_: Annotated[str, typer.Option("--from", help="Format: ktab or bdm.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the case YAML.")],
+    position_max: Annotated[
+        float | None, typer.Option(help="Upper end of the file's position scale (default: inferred).")
+    ] = None,
+) -> None:
+    """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV)."""
+    from accord.case.formats import FORMATS, FormatError, case_to_yaml, import_csv
+    from accord.case.validate import validate_text
+    from accord.cli.main import console, err
+
+    if from_ not in FORMATS:
+        err.print(f"[red]error:[/red] --from must be one of: {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    if not file.is_file():
+        err.print(f"[red]error:[/red] {file}: file not found")
+        raise typer.Exit(1)
+    try:
+        data = import_csv(file, from_, position_max)
+    except FormatError as exc:
+        where = f"{file}:{exc.line}: " if exc.line else f"{file}: "
+        err.print(f"{where}{exc}" + (f" ({exc.hint})" if exc.hint else ""), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    text = case_to_yaml(data)
+    report = validate_text(text, str(output))
+    if not report.ok:  # a bug if it happens: refuse to write a case that does not validate
+        for problem in report.problems:
+            err.print(str(problem), markup=False)
+        raise typer.Exit(1)
+    output.write_text(text, encoding="utf-8")
+    console.print(f"wrote {output}: {report.summary().split(': ', 1)[1]}", highlight=False)
+
+
+@app.command("export")
+def export_cmd(
+    case: CaseArg,
+    to: Annotated[str, typer.Option("--to", help="Format: ktab or bdm.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the CSV.")],
+    issue: Annotated[str | None, typer.Option(help="BDM holds one issue: which one.")] = None,
+) -> None:
+    """Export a case as a KTAB or BDM CSV."""
+    from accord.case.formats import FORMATS, FormatError, export_csv
+    from accord.cli.main import console, err
+
+    if to not in FORMATS:
+        err.print(f"[red]error:[/red] --to must be one of: {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    loaded = load_or_exit(case)
+    if issue is not None and issue not in loaded.issue_ids:
+        err.print(f"[red]error:[/red] unknown issue {issue!r}; the case has: {', '.join(loaded.issue_ids)}")
+        raise typer.Exit(1)
+    try:
+        text, warnings = export_csv(loaded, to, issue)
+    except FormatError as exc:
+        err.print(f"[red]error:[/red] {exc}" + (f" ({exc.hint})" if exc.hint else ""))
+        raise typer.Exit(1) from None
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+    output.write_text(text, encoding="utf-8")
+    console.print(f"wrote {output}", highlight=False)

@@ -55,13 +55,16 @@ class Corpus:
 
 
 def load_corpus_dir(path: str | Path) -> Corpus:
-    """Read every ``*.txt`` (and ``*.md``) file of a folder as UTF-8; id = file name without extension."""
+    """Read every ``*.txt``, ``*.md`` and ``*.csv`` file of a folder as UTF-8; id = file name without extension.
+
+    CSV files count as documents so that a case imported from a CSV can cite its rows.
+    """
     root = Path(path)
     if not root.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {root}")
     texts: dict[str, str] = {}
     for file in sorted(root.iterdir()):
-        if file.suffix.lower() in {".txt", ".md"} and file.is_file():
+        if file.suffix.lower() in {".txt", ".md", ".csv"} and file.is_file():
             texts[file.stem] = file.read_bytes().decode("utf-8")
     return Corpus(texts=texts, root=root)
 
