@@ -195,8 +195,14 @@ def _est_risk(r_h: np.ndarray, r_i: np.ndarray, adjust: str) -> np.ndarray:
 
 
 def _util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """KTAB ``bsUtil``: utility (1 - d)(1 + R d) of a normalised distance d in [0, 1]."""
-    return np.where(d <= 1.0, (1.0 - d) * (1.0 + d * r), (1.0 - d) * (1.0 + r))
+    """KTAB ``bsUtil``: utility (1 - d)(1 + R d) of a normalised distance d in [0, 1].
+
+    Beyond 1 (only reachable through round-off) KTAB flattens the curve to (1 - d)(1 + R).
+    """
+    u = (1.0 - d) * (1.0 + d * r)
+    if np.any(d > 1.0):
+        u = np.where(d <= 1.0, u, (1.0 - d) * (1.0 + r))
+    return u
 
 
 def _wdist(diff: list[np.ndarray], sal: list[np.ndarray]) -> np.ndarray:
@@ -326,9 +332,10 @@ def _challenges(
         p_im = c_mi / (c_mi + c_mj)
         p_jm = 1.0 - p_im
         v_m = _third_party_vote(params, w_m, p_im, p_jm, u_mi, u_mj, u_mm)
-        third = (idx[:, None] != m) & (idx[None, :] != m)
-        ch_ij = np.where(third & (v_m > 0), ch_ij + v_m, ch_ij)
-        ch_ji = np.where(third & (v_m < 0), ch_ji - v_m, ch_ji)
+        v_m[:, m, :] = 0.0  # m is a principal, not a third party, in contests i = m or j = m
+        v_m[:, :, m] = 0.0
+        ch_ij = ch_ij + np.maximum(v_m, 0.0)  # adding 0.0 leaves a value unchanged, bit for bit
+        ch_ji = ch_ji - np.minimum(v_m, 0.0)
 
     p_ij = ch_ij / (ch_ij + ch_ji)
     p_ji = ch_ji / (ch_ij + ch_ji)
