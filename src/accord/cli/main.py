@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from accord import __version__
-from accord.cli import case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd
+from accord.cli import case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd, scenarios_cmd
 
 console = Console()
 err = Console(stderr=True)
@@ -35,6 +35,13 @@ app.add_typer(corpus_cmd.app, name="corpus")
 if hasattr(extract_cmd, "extract"):
     app.command("extract")(extract_cmd.extract)
 app.command("run")(run_cmd.run)
+# Scenario-layer commands, registered when their module defines them.
+for _name in ("compare", "sensitivity"):
+    if hasattr(scenarios_cmd, _name):
+        app.command(_name)(getattr(scenarios_cmd, _name))
+for _name in ("scenarios", "runs"):
+    if hasattr(scenarios_cmd, f"{_name}_app"):
+        app.add_typer(getattr(scenarios_cmd, f"{_name}_app"), name=_name)
 
 
 def _version(value: bool) -> None:

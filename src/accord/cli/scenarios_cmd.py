@@ -1,0 +1,3 @@
+"""``accord scenarios|compare|sensitivity|runs``: questions under uncertainty, and the stored runs."""
+
+from __future__ import annotations
