@@ -20,11 +20,11 @@ run: $(STAMP)
 	$(BIN)/accord run
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
