@@ -333,3 +333,20 @@ def test_rounds_cap_and_engine_protocol() -> None:
     assert short.positions.shape[1] == 4 and short.diagnostics["turns"][0] == 3
     assert np.abs(short.positions[0] - ref[:4]).max() <= 0.01
     assert run(problem, rounds=0).positions.shape == (1, 1, *problem.positions.shape)
+
+
+def test_round_hook_in_a_batch_sees_stopped_draws_frozen_and_cannot_revive_them() -> None:
+    problem = _jittered("SOE-Pol-Comp", 4, seed=5)
+    plain = run(problem, rounds=60)
+    turns = plain.diagnostics["turns"]
+    assert len(set(turns.tolist())) > 1
+
+    def meddle(state: RoundState) -> RoundState:
+        stopped = turns < state.round
+        assert np.array_equal(state.positions[stopped], plain.positions[stopped, turns[stopped]])
+        assert np.array_equal(state.outcome[stopped], plain.outcome[stopped, turns[stopped]])
+        positions = state.positions.copy()
+        positions[stopped] = 0.0  # ignored: those draws have stopped bargaining
+        return dataclasses.replace(state, positions=positions)
+
+    _assert_same(plain, run(problem, rounds=60, on_round=meddle))

@@ -620,31 +620,24 @@ def run(
 
     asm = _assess(x, s, w_elec_of(s, cap), params)
     _record(pos_out, out_out, win_out, risk_out, np.arange(n_draws), 0, x, asm, lo, span)
+    dist, risk, outcome = asm.dist, asm.risk, asm.outcome  # the current state's assessment, all draws
     first_move = np.zeros(n_draws)
     active = np.arange(n_draws)
-    dist_all = asm.dist
-    risk_all = asm.risk
     for t in range(1, rounds + 1):
         if active.size == 0:
             break
         xa, sa, ca = x[active], s[active], cap[active]
-        sub = _Assessment(dist_all[active], risk_all[active], np.empty(0), np.empty(0))
+        now = _Assessment(dist[active], risk[active], np.empty(0), np.empty(0))
         uniforms = None if params.deterministic else np.stack([streams[d].random(n_act) for d in active])
-        new_x, target = _turn(xa, sa, ca, sub, params, uniforms)
+        new_x, target = _turn(xa, sa, ca, now, params, uniforms)
         new_asm = _assess(new_x, sa, w_elec_of(sa, ca), params)
         if on_round is not None:
             new_x, sa, ca, new_asm = _apply_hook(
-                on_round, t, x, s, cap, active, new_x, sa, ca, new_asm, params, lo, span
+                on_round, t, (x, s, cap, outcome), active, (new_x, sa, ca, new_asm), params, lo, span
             )
-            x, s, cap = x.copy(), s.copy(), cap.copy()
-            s[active], cap[active] = sa, ca
         moved = _movement(new_x, xa)
-        x = x.copy()
-        x[active] = new_x
-        dist_all = dist_all.copy()
-        risk_all = risk_all.copy()
-        dist_all[active] = new_asm.dist
-        risk_all[active] = new_asm.risk
+        x[active], s[active], cap[active] = new_x, sa, ca
+        dist[active], risk[active], outcome[active] = new_asm.dist, new_asm.risk, new_asm.outcome
         _record(pos_out, out_out, win_out, risk_out, active, t, new_x, new_asm, lo, span)
         target_out[active, t] = target
         turns[active] = t
@@ -684,35 +677,24 @@ def _hold_after_stop(turns: np.ndarray, *arrays: np.ndarray) -> None:
 def _apply_hook(
     on_round: RoundHook,
     t: int,
-    x: np.ndarray,
-    s: np.ndarray,
-    cap: np.ndarray,
+    before: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     active: np.ndarray,
-    new_x: np.ndarray,
-    sa: np.ndarray,
-    ca: np.ndarray,
-    new_asm: _Assessment,
+    after: tuple[np.ndarray, np.ndarray, np.ndarray, _Assessment],
     params: SMPParams,
     lo: float,
     span: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Assessment]:
-    """Call the round hook on the whole batch; changes are taken for draws still bargaining only.
+    """Call the round hook on the whole batch; changes are taken for the draws still bargaining only.
 
-    Draws whose arrays the hook leaves unchanged keep their exact internal values, so a hook that
-    returns its input does not perturb the run.
+    ``before`` is the whole batch's last state (positions, saliences, capabilities, forecast), which
+    stopped draws keep; ``after`` the new state of the ``active`` draws. Draws whose arrays the hook
+    leaves unchanged keep their exact internal values, so a hook returning its input changes nothing.
     """
-    full_x = x.copy()
-    full_x[active] = new_x
-    full_s, full_cap = s.copy(), cap.copy()
-    full_s[active], full_cap[active] = sa, ca
-    outcome = np.zeros((x.shape[0], x.shape[2]))
-    outcome[active] = new_asm.outcome
+    x, s, cap, outcome = (a.copy() for a in before)
+    new_x, sa, ca, new_asm = after
+    x[active], s[active], cap[active], outcome[active] = new_x, sa, ca, new_asm.outcome
     shown = RoundState(
-        round=t,
-        positions=full_x * span + lo,
-        salience=full_s.copy(),
-        capability=full_cap.copy(),
-        outcome=outcome * span + lo,
+        round=t, positions=x * span + lo, salience=s, capability=cap, outcome=outcome * span + lo
     )
     passed = (shown.positions.copy(), shown.salience.copy(), shown.capability.copy())
     back = on_round(shown)
@@ -726,19 +708,21 @@ def _apply_hook(
             raise ProblemError(f"round hook returned non-finite {name}")
     if np.any(got[1] < 0) or np.any(got[2] < 0):
         raise ProblemError("round hook returned negative salience or capability")
-    changed = np.zeros(len(active), dtype=bool)
-    for arr, ref in zip(got, passed, strict=True):
-        axes = tuple(range(1, arr.ndim))
-        changed |= np.any(arr[active] != ref[active], axis=axes)
+    # per field, the active draws the hook changed; only those values are taken over
+    diffs = [
+        np.any(arr[active] != ref[active], axis=tuple(range(1, arr.ndim)))
+        for arr, ref in zip(got, passed, strict=True)
+    ]
+    changed = diffs[0] | diffs[1] | diffs[2]
     if not np.any(changed):
         return new_x, sa, ca, new_asm
-    rows = active[changed]
+    rows = active[diffs[0]]
     if np.any(got[0][rows] < lo - 1e-9 * span) or np.any(got[0][rows] > lo + span * (1 + 1e-9)):
         raise ProblemError("round hook moved positions outside the scale")
     new_x, sa, ca = new_x.copy(), sa.copy(), ca.copy()
-    new_x[changed] = np.clip((got[0][rows] - lo) / span, 0.0, 1.0)
-    sa[changed] = _check_salience(got[1][rows], params)
-    ca[changed] = got[2][rows]
+    new_x[diffs[0]] = np.clip((got[0][rows] - lo) / span, 0.0, 1.0)
+    sa[diffs[1]] = _check_salience(got[1][active[diffs[1]]], params)
+    ca[diffs[2]] = got[2][active[diffs[2]]]
     re = _assess(
         new_x[changed],
         sa[changed],
