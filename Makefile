@@ -19,9 +19,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/accord run
 
+# Tests run against real services (PostgreSQL), which scripts/with-services.sh installs, starts and stops.
 test: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
-	$(BIN)/python -m pytest
+	scripts/with-services.sh $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
