@@ -17,6 +17,7 @@ from rich.console import Console
 
 from accord import __version__
 from accord.cli import case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd, scenarios_cmd
+from accord.engines.base import ProblemError
 
 console = Console()
 err = Console(stderr=True)
@@ -68,6 +69,10 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("[red]interrupted[/red]")
         sys.exit(130)
+    except ProblemError as exc:  # a model refused its inputs: an input problem, not a bug
+        err.print(f"[red]error:[/red] the model cannot use these inputs: {exc}", highlight=False)
+        err.print("hint: check the case's numbers (`accord case show`) or pick another --model")
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         err.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
         err.print("hint: run with a smaller input or report this as a bug with the command you ran")
