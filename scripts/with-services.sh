@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run a command with the services Accord's tests need, started here and stopped afterwards:
-#   a throwaway PostgreSQL server on 127.0.0.1 (Debian's postgresql package, installed if missing).
-# The server's SQLAlchemy URL is exported as ACCORD_TEST_PG_URL for the command.
+#   a throwaway PostgreSQL server on 127.0.0.1 (Debian's postgresql package, installed if missing),
+#   and Debian's Chromium for the browser tests (installed if missing; Playwright drives it, it never
+#   downloads a browser of its own).
+# Exported for the command: ACCORD_TEST_PG_URL (SQLAlchemy URL) and ACCORD_TEST_CHROMIUM (browser path).
 # Usage: scripts/with-services.sh COMMAND [ARGS...]
 set -euo pipefail
 
@@ -21,6 +23,17 @@ install_postgres() {
   $sudo apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
   [ -n "$(pg_bin)" ] || { log "PostgreSQL did not install"; return 1; }
+}
+
+install_chromium() {
+  if [ -x /usr/bin/chromium ]; then export ACCORD_TEST_CHROMIUM=/usr/bin/chromium; return 0; fi
+  log "installing Chromium (Debian package chromium)"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  [ -x /usr/bin/chromium ] || { log "Chromium did not install"; return 1; }
+  export ACCORD_TEST_CHROMIUM=/usr/bin/chromium
 }
 
 free_port() {
@@ -65,6 +78,7 @@ start_postgres() {
 trap stop_postgres EXIT
 trap 'exit 130' INT TERM
 start_postgres
+install_chromium
 set +e
 "$@"
 rc=$?

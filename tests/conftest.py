@@ -30,3 +30,14 @@ def pg_url() -> str:
             pytest.fail("ACCORD_TEST_PG_URL is not set: run the suite with `make test`")
         pytest.skip("no PostgreSQL server: run `make test` (scripts/with-services.sh starts one)")
     return url
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium, which `make test` (scripts/with-services.sh) installs; same skip/fail rule as pg_url."""
+    path = os.environ.get("ACCORD_TEST_CHROMIUM")
+    if not path or not Path(path).exists():
+        if os.environ.get("CI"):
+            pytest.fail("ACCORD_TEST_CHROMIUM is not set: run the suite with `make test`")
+        pytest.skip("no Chromium: run `make test` (scripts/with-services.sh installs it)")
+    return path
