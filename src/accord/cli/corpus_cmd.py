@@ -1,7 +1,196 @@
-"""``accord corpus ...``: the searchable corpus store (ingest and search)."""
+"""``accord corpus ...``: the searchable corpus store (add texts, list them, search passages)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.markup import escape
+from rich.table import Table
+
+from accord.evidence.readers import (
+    TEXT_SUFFIXES,
+    DocumentMeta,
+    SourceText,
+    UnreadableDocument,
+    load_meta_file,
+    read_source,
+)
+from accord.evidence.store import Store, StoreError
 
 app = typer.Typer(help="Add texts to the corpus store and search them.", no_args_is_help=True)
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Corpus store: a SQLite file or a SQLAlchemy URL (postgresql://...). Default: $ACCORD_DB, else ./accord.db.",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def open_store(db: str | None) -> Store:
+    """Open the store for a command, or print why not and exit 1."""
+    from accord.cli.main import err
+
+    try:
+        return Store(db)
+    except StoreError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        if exc.hint:
+            err.print(f"hint: {escape(exc.hint)}")
+        raise typer.Exit(1) from None
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given, and the text, Markdown and HTML files of folders (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+        else:
+            files.append(path)
+    return files
+
+
+def _read_all(files: list[Path], doc_id: str | None) -> list[SourceText]:
+    """Read every file first, so one bad file refuses the whole batch before anything is stored."""
+    from accord.cli.main import err
+
+    sources, problems = [], []
+    for file in files:
+        try:
+            sources.append(read_source(file, doc_id))
+        except UnreadableDocument as exc:
+            problems.append(exc)
+    for exc in problems:
+        err.print(f"[red]error:[/red] {escape(str(exc))}" + (f" ({escape(exc.hint)})" if exc.hint else ""), soft_wrap=True)
+    if problems:
+        err.print(f"{len(problems)} file(s) refused; nothing was added")
+        raise typer.Exit(1)
+    return sources
+
+
+def _meta_for(source: SourceText, table: dict[str, DocumentMeta], given: DocumentMeta) -> DocumentMeta:
+    from_file = table.get(source.doc) or table.get(source.path.name) or DocumentMeta()
+    return given.merged_over(from_file)
+
+
+@app.command("add")
+def add_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Text (.txt), Markdown (.md) or HTML (.html) files, or folders of them.")],
+    db: DbOpt = None,
+    meta: Annotated[
+        Path | None, typer.Option("--meta", help="A sources.yaml giving id/file, title, published, date_precision, publisher, author.")
+    ] = None,
+    doc_id: Annotated[str | None, typer.Option("--id", help="Document id (only with one file; default: file name without extension).")] = None,
+    title: Annotated[str | None, typer.Option(help="Title (only with one file).")] = None,
+    date: Annotated[str | None, typer.Option(help="Publication date YYYY[-MM[-DD]] (only with one file).")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Publisher (only with one file).")] = None,
+    author: Annotated[str | None, typer.Option(help="Author (only with one file).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Add texts to the store. Unchanged texts are skipped; a changed text becomes a new version."""
+    from accord.cli.main import console, err, print_json
+
+    files = _expand(paths)
+    if not files:
+        err.print("[red]error:[/red] no .txt, .md or .html files found in the paths given")
+        raise typer.Exit(1)
+    single = {"--id": doc_id, "--title": title, "--date": date, "--publisher": publisher, "--author": author}
+    used = [k for k, v in single.items() if v]
+    if used and len(files) > 1:
+        err.print(f"[red]error:[/red] {', '.join(used)} describe one document, but {len(files)} files were given")
+        raise typer.Exit(2)
+    table: dict[str, DocumentMeta] = {}
+    if meta is not None:
+        try:
+            table = load_meta_file(meta)
+        except ValueError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+    given = DocumentMeta(title=title, date=date, date_precision="day" if date and len(date) == 10 else None, publisher=publisher, author=author)
+    sources = _read_all(files, doc_id)
+    with open_store(db) as store:
+        results = [store.add(s, _meta_for(s, table, given)) for s in sources]
+        url = store.url
+    if json_out:
+        print_json([r.__dict__ for r in results])
+        return
+    out = Table(title=f"Corpus store {url}")
+    for col in ("document", "version", "status", "passages", "sha256"):
+        out.add_column(col)
+    for r in results:
+        out.add_row(r.doc, str(r.version), r.status, str(r.passages), r.sha256[:12] + "...")
+    console.print(out)
+
+
+@app.command("list")
+def list_cmd(
+    db: DbOpt = None,
+    all_versions: Annotated[bool, typer.Option("--all-versions", help="Show superseded versions too.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """List the documents in the store with their versions, dates and titles."""
+    from accord.cli.main import console, print_json
+
+    with open_store(db) as store:
+        docs = store.documents(all_versions=all_versions)
+    if json_out:
+        print_json(
+            [
+                {"doc": d.doc, "version": d.version, "current": d.current, "sha256": d.sha256, "chars": d.n_chars,
+                 "media_type": d.media_type, **d.meta.as_dict(), "source_path": d.source_path}
+                for d in docs
+            ]
+        )
+        return
+    out = Table(title=f"{len(docs)} document version(s)" if all_versions else f"{len(docs)} document(s)")
+    for col in ("document", "version", "date", "chars", "title", "publisher"):
+        out.add_column(col)
+    for d in docs:
+        version = str(d.version) + ("" if d.current else " (old)")
+        out.add_row(d.doc, version, d.meta.date or "", str(d.n_chars), d.meta.title or "", d.meta.publisher or "")
+    console.print(out)
+
+
+@app.command("search")
+def search_cmd(
+    query: Annotated[str, typer.Argument(help='Words to look for; "quoted phrases" match as phrases.')],
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="How many passages to show.")] = 10,
+    doc: Annotated[str | None, typer.Option("--doc", help="Search one document only.")] = None,
+    semantic: Annotated[
+        bool, typer.Option("--semantic", help="Also rank by meaning (needs the accord[semantic] extra) and fuse the rankings.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Find passages; each result is a pointer (doc, span, sha256) with its BM25 score."""
+    from accord.cli.main import console, err, print_json
+    from accord.evidence.search import QueryError, search
+    from accord.evidence.semantic import SemanticUnavailable
+
+    with open_store(db) as store:
+        try:
+            hits = search(store, query, limit, doc=doc, semantic=semantic)
+        except QueryError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        except SemanticUnavailable as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            err.print(f"hint: {escape(exc.hint)}")
+            raise typer.Exit(1) from None
+    if json_out:
+        print_json([h.to_json() for h in hits])
+        return
+    if not hits:
+        err.print(f"no passage matches {query!r}" + ("" if store.counts()["documents"] else " (the store is empty: `accord corpus add`)"))
+        return
+    out = Table(title=f"{len(hits)} passage(s) for {query!r}", show_lines=True)
+    for col, justify in (("score", "right"), ("document", "left"), ("span", "left"), ("passage", "left")):
+        out.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for h in hits:
+        out.add_row(f"{h.score:.2f}", h.doc, f"{h.start}-{h.end}", escape(h.text))
+    console.print(out)

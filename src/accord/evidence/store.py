@@ -1,0 +1,331 @@
+"""The corpus store: every version of every document, split into citable passages, in one database.
+
+Storage is plain SQLAlchemy Core so the same code runs on SQLite (the default, a file ``accord.db``) and
+PostgreSQL (``--db postgresql://...``). Three tables, prefixed ``corpus_`` so they can share a database:
+
+* ``corpus_documents``: one row per *version* of a document: its id (the file name without extension),
+  version number, whether it is the current version, the sha256 of the stored text, the text itself and
+  its metadata (title, date, date precision, publisher, author, where it came from);
+* ``corpus_passages``: the sentences of each version with their ``[start, end)`` spans, so a search hit
+  is already an evidence pointer;
+* ``corpus_info``: the schema version.
+
+Full-text search is dialect-specific and lives behind :func:`accord.evidence.search.search`: an FTS5
+table ``corpus_fts`` (external content over ``corpus_passages``) on SQLite, and a GIN index over
+``to_tsvector('english', text)`` on PostgreSQL.
+
+Ingest is idempotent: adding a text identical to the current version does nothing; a changed text
+becomes a new version and the old one is kept (marked not current), so pointers made against it still
+verify. Spans always index the stored text exactly (see :mod:`accord.evidence.readers`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from accord.evidence.pointers import Corpus, sha256_text
+from accord.evidence.readers import DocumentMeta, SourceText
+from accord.evidence.segment import sentences
+
+__all__ = [
+    "DEFAULT_DB",
+    "IngestResult",
+    "Store",
+    "StoreError",
+    "StoredDocument",
+    "resolve_db_url",
+]
+
+SCHEMA_VERSION = "1"
+DEFAULT_DB = "accord.db"
+ENV_DB = "ACCORD_DB"
+
+metadata = sa.MetaData()
+
+documents = sa.Table(
+    "corpus_documents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("doc", sa.String(200), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("current", sa.Boolean, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("n_chars", sa.Integer, nullable=False),
+    sa.Column("media_type", sa.String(20), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("date", sa.String(10)),
+    sa.Column("date_precision", sa.String(10)),
+    sa.Column("publisher", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("source_path", sa.Text),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("doc", "version", name="corpus_documents_doc_version"),
+    sa.Index("corpus_documents_doc_current", "doc", "current"),
+)
+
+passages = sa.Table(
+    "corpus_passages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document_id", sa.Integer, sa.ForeignKey("corpus_documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("ordinal", sa.Integer, nullable=False),
+    sa.Column("span_start", sa.Integer, nullable=False),
+    sa.Column("span_end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Index("corpus_passages_document", "document_id"),
+)
+
+info = sa.Table(
+    "corpus_info",
+    metadata,
+    sa.Column("key", sa.String(50), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+_META_FIELDS = ("title", "date", "date_precision", "publisher", "author")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used (bad URL, missing driver, foreign schema); the message says why."""
+
+    def __init__(self, message: str, hint: str = ""):
+        self.hint = hint
+        super().__init__(message)
+
+
+def resolve_db_url(db: str | None = None) -> str:
+    """The SQLAlchemy URL for ``--db``: as given, else ``$ACCORD_DB``, else ``accord.db`` here.
+
+    A plain path means a SQLite file. ``postgresql://`` URLs use psycopg 3 (the ``accord[postgres]``
+    extra) when psycopg2 is not installed.
+    """
+    value = db or os.environ.get(ENV_DB) or DEFAULT_DB
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser()}"
+    if value.startswith(("postgresql://", "postgres://")):
+        rest = value.split("://", 1)[1]
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            return f"postgresql+psycopg://{rest}"
+        return f"postgresql://{rest}"
+    return value
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """One version of a document as stored (without its text unless asked for)."""
+
+    doc: str
+    version: int
+    current: bool
+    sha256: str
+    n_chars: int
+    media_type: str
+    meta: DocumentMeta
+    source_path: str | None
+    added_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What adding one text did: ``added`` (new document), ``new version``, ``unchanged`` or ``metadata updated``."""
+
+    doc: str
+    version: int
+    status: str
+    sha256: str
+    passages: int
+
+
+class Store:
+    """A corpus store at a SQLAlchemy URL (see :func:`resolve_db_url`); creates its tables on first use."""
+
+    def __init__(self, url: str | None = None, *, create: bool = True):
+        self.url = resolve_db_url(url)
+        self.engine = _make_engine(self.url)
+        self.dialect = self.engine.dialect.name
+        if create:
+            self._create_schema()
+
+    # ---- schema -------------------------------------------------------------------------------------
+    def _create_schema(self) -> None:
+        try:
+            with self.engine.begin() as conn:
+                metadata.create_all(conn)
+                if self.dialect == "sqlite":
+                    conn.exec_driver_sql(
+                        "CREATE VIRTUAL TABLE IF NOT EXISTS corpus_fts USING fts5("
+                        "text, content='corpus_passages', content_rowid='id', "
+                        "tokenize='porter unicode61 remove_diacritics 2')"
+                    )
+                elif self.dialect == "postgresql":
+                    conn.exec_driver_sql(
+                        "CREATE INDEX IF NOT EXISTS corpus_passages_tsv ON corpus_passages "
+                        "USING gin (to_tsvector('english', text))"
+                    )
+                version = conn.execute(sa.select(info.c.value).where(info.c.key == "schema")).scalar()
+                if version is None:
+                    conn.execute(info.insert().values(key="schema", value=SCHEMA_VERSION))
+                elif version != SCHEMA_VERSION:
+                    raise StoreError(
+                        f"the corpus store at {self.url} has schema {version}; this Accord reads schema {SCHEMA_VERSION}",
+                        "use a new --db, or re-add the texts with this version",
+                    )
+        except sa.exc.DatabaseError as exc:
+            raise StoreError(f"cannot open the corpus store at {self.url}: {exc.orig}", "check --db / $ACCORD_DB") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- ingest -------------------------------------------------------------------------------------
+    def add(self, source: SourceText, given: DocumentMeta | None = None) -> IngestResult:
+        """Store one text: a no-op if unchanged, else a new document or a new version of it.
+
+        ``given`` metadata (from ``--meta`` or options) wins over what was found in the file.
+        """
+        meta = (given or DocumentMeta()).merged_over(source.meta)
+        digest = sha256_text(source.text)
+        with self.engine.begin() as conn:
+            current = conn.execute(
+                sa.select(documents.c.id, documents.c.version, documents.c.sha256, *[documents.c[f] for f in _META_FIELDS])
+                .where(documents.c.doc == source.doc, documents.c.current == sa.true())
+            ).first()
+            if current is not None and current.sha256 == digest:
+                return self._refresh_meta(conn, current, meta, source)
+            version = 1 if current is None else current.version + 1
+            if current is not None:
+                conn.execute(documents.update().where(documents.c.id == current.id).values(current=False))
+            row_id = self._insert_version(conn, source, meta, digest, version)
+            n = self._insert_passages(conn, row_id, source.text)
+        return IngestResult(source.doc, version, "added" if version == 1 else "new version", digest, n)
+
+    def _refresh_meta(self, conn: Connection, current: sa.Row, meta: DocumentMeta, source: SourceText) -> IngestResult:
+        changes = {f: getattr(meta, f) for f in _META_FIELDS if getattr(meta, f) and getattr(meta, f) != getattr(current, f)}
+        if changes:
+            conn.execute(documents.update().where(documents.c.id == current.id).values(**changes))
+        status = "metadata updated" if changes else "unchanged"
+        count = conn.execute(sa.select(sa.func.count()).where(passages.c.document_id == current.id)).scalar_one()
+        return IngestResult(source.doc, current.version, status, current.sha256, count)
+
+    def _insert_version(self, conn: Connection, source: SourceText, meta: DocumentMeta, digest: str, version: int) -> int:
+        values = {
+            "doc": source.doc,
+            "version": version,
+            "current": True,
+            "sha256": digest,
+            "text": source.text,
+            "n_chars": len(source.text),
+            "media_type": source.media_type,
+            "source_path": str(source.path),
+            "added_at": dt.datetime.now(dt.UTC),
+            **meta.as_dict(),
+        }
+        return conn.execute(documents.insert().values(**values)).inserted_primary_key[0]
+
+    def _insert_passages(self, conn: Connection, document_id: int, text: str) -> int:
+        rows = [
+            {"document_id": document_id, "ordinal": i, "span_start": s, "span_end": e, "text": text[s:e]}
+            for i, (s, e) in enumerate(sentences(text))
+        ]
+        if not rows:
+            return 0
+        conn.execute(passages.insert(), rows)
+        if self.dialect == "sqlite":
+            conn.exec_driver_sql(
+                "INSERT INTO corpus_fts(rowid, text) SELECT id, text FROM corpus_passages WHERE document_id = ?",
+                (document_id,),
+            )
+        return len(rows)
+
+    # ---- reading ------------------------------------------------------------------------------------
+    def documents(self, *, all_versions: bool = False) -> list[StoredDocument]:
+        """Documents in id order; the current version of each, or every version with ``all_versions``."""
+        query = sa.select(*[c for c in documents.c if c.name != "text"]).order_by(documents.c.doc, documents.c.version)
+        if not all_versions:
+            query = query.where(documents.c.current == sa.true())
+        with self.engine.connect() as conn:
+            return [_stored(row) for row in conn.execute(query)]
+
+    def versions(self, doc: str) -> list[tuple[StoredDocument, str]]:
+        """Every version of ``doc`` with its text, newest first (empty if the document is unknown)."""
+        query = sa.select(documents).where(documents.c.doc == doc).order_by(documents.c.version.desc())
+        with self.engine.connect() as conn:
+            return [(_stored(row), row.text) for row in conn.execute(query)]
+
+    def text(self, doc: str, version: int | None = None) -> str | None:
+        """The text of a version of ``doc`` (the current one by default), or ``None``."""
+        query = sa.select(documents.c.text).where(documents.c.doc == doc)
+        query = query.where(documents.c.current == sa.true()) if version is None else query.where(documents.c.version == version)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
+    def corpus(self) -> Corpus:
+        """The current versions as a :class:`~accord.evidence.pointers.Corpus` (for case validation)."""
+        query = sa.select(documents.c.doc, documents.c.text).where(documents.c.current == sa.true())
+        with self.engine.connect() as conn:
+            return Corpus(texts={row.doc: row.text for row in conn.execute(query)})
+
+    def iter_texts(self) -> Iterator[tuple[str, str]]:
+        """``(doc, text)`` of every current version, for batch work such as extraction."""
+        query = sa.select(documents.c.doc, documents.c.text).where(documents.c.current == sa.true()).order_by(documents.c.doc)
+        with self.engine.connect() as conn:
+            yield from ((row.doc, row.text) for row in conn.execute(query))
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of documents, versions and passages, for summaries."""
+        with self.engine.connect() as conn:
+            docs = conn.execute(sa.select(sa.func.count()).where(documents.c.current == sa.true())).scalar_one()
+            versions = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one()
+            n_passages = conn.execute(sa.select(sa.func.count()).select_from(passages)).scalar_one()
+        return {"documents": docs, "versions": versions, "passages": n_passages}
+
+
+def _stored(row: sa.Row) -> StoredDocument:
+    return StoredDocument(
+        doc=row.doc,
+        version=row.version,
+        current=bool(row.current),
+        sha256=row.sha256,
+        n_chars=row.n_chars,
+        media_type=row.media_type,
+        meta=DocumentMeta(**{f: getattr(row, f) for f in _META_FIELDS}),
+        source_path=row.source_path,
+        added_at=row.added_at,
+    )
+
+
+def _make_engine(url: str) -> Engine:
+    try:
+        engine = sa.create_engine(url)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+        raise StoreError(f"not a usable database URL {url!r}: {exc}", "e.g. --db accord.db or --db postgresql://host/db") from None
+    except ImportError as exc:
+        raise StoreError(
+            f"no database driver for {url.split('://')[0]}: {exc}", "for PostgreSQL: pip install 'accord[postgres]'"
+        ) from None
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name != "postgresql":
+        raise StoreError(f"unsupported database {engine.dialect.name!r}", "use SQLite (a file path) or PostgreSQL")
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
