@@ -266,3 +266,17 @@ def test_all_problems_reported_at_once():
 def test_top_level_must_be_mapping(top):
     p = only_problem(top + "\n")
     assert "a case file is a mapping" in p.message
+
+
+def test_mediation_may_name_parties_instead_of_to():
+    text = variant("    to: lowmere\n    parties: [lowmere, highmere]", "    parties: [lowmere, highmere]")
+    assert validate_text(text, "case.yaml").ok
+    text = variant("    to: lowmere\n    parties: [lowmere, highmere]", "    parties: [lowmere]")
+    p = only_problem(text)
+    assert p.path == "relations[1]" and "'to' is required" in p.message
+
+
+def test_relation_without_to_is_refused():
+    text = variant("    from: lowmere\n    to: highmere\n", "    from: lowmere\n")
+    p = only_problem(text)
+    assert "'to' is required" in p.message and p.line == line_of(text, "- id: towns-rivalry")

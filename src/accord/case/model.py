@@ -308,7 +308,7 @@ class Relation(Frozen):
     id: Id
     type: RelationType
     from_: Id = Field(alias="from")
-    to: Id
+    to: Id | None = Field(default=None, description="Required except for a mediation between `parties`.")
     directed: bool | None = Field(default=None, description="Defaults by type: alliances, borders ... are undirected.")
     since: str | None = None
     until: str | None = None
@@ -322,6 +322,19 @@ class Relation(Frozen):
     evidence: Evidence
 
     _text_dates = field_validator("since", "until", mode="before")(_as_text)
+
+    @model_validator(mode="after")
+    def _target(self) -> Relation:
+        if self.to is None and not (self.type == RelationType.mediation and self.parties and len(self.parties) >= 2):
+            raise ValueError("'to' is required (only a mediation may name its two or more parties instead)")
+        return self
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        """The actors a relation joins: from and to, or the mediator and each party."""
+        if self.to is not None:
+            return (self.from_, self.to)
+        return (self.from_, *(self.parties or []))
 
     @property
     def is_directed(self) -> bool:

@@ -383,7 +383,8 @@ class _CaseChecks:
         for i, rel in enumerate(self.case.relations):
             base: PathT = ("relations", i)
             yield from self._unknown(base + ("from",), rel.from_, self.actor_ids, "actors")
-            yield from self._unknown(base + ("to",), rel.to, self.actor_ids, "actors")
+            if rel.to is not None:
+                yield from self._unknown(base + ("to",), rel.to, self.actor_ids, "actors")
             if rel.from_ == rel.to:
                 yield self.problem(base + ("to",), f"relation from {rel.from_!r} to itself", "a relation joins two different actors")
             for key in ("co_chairs", "parties"):

@@ -69,7 +69,8 @@ def relations_table(case: Case) -> Table:
         if r.co_chairs:
             details.append("co-chairs: " + ", ".join(r.co_chairs))
         arrow = "->" if r.is_directed else "<->"
-        table.add_row(r.type.value, r.from_, f"{arrow} {r.to}", "; ".join(details))
+        target = r.to if r.to is not None else " & ".join(r.parties or [])
+        table.add_row(r.type.value, r.from_, f"{arrow} {target}", "; ".join(details))
     return table
 
 

@@ -28,7 +28,9 @@ __all__ = [
     "sha256_text",
 ]
 
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'’”)\]]*\s+|\n\s*\n|\n")
+# A sentence ends at . ! ? or … (then closing quotes/brackets and footnote markers like [2]) and
+# whitespace, or at a line break.
+SENTENCE_END = re.compile(r"(?<=[.!?…])(?:[\"'’”)\]]|\[\d+\])*\s+|\n\s*\n|\n")
 
 
 def sha256_text(text: str) -> str:
