@@ -350,3 +350,12 @@ def test_round_hook_in_a_batch_sees_stopped_draws_frozen_and_cannot_revive_them(
         return dataclasses.replace(state, positions=positions)
 
     _assert_same(plain, run(problem, rounds=60, on_round=meddle))
+
+
+def test_internal_chunking_of_draws_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import accord.engines.smp as smp_module
+
+    problem = _jittered("SOE-Pol-Comp", 7, seed=2)
+    whole = run(problem, SMPParams(deterministic=False), rounds=30, rng=np.random.default_rng(1))
+    monkeypatch.setattr(smp_module, "_CHUNK_ELEMENTS", 3 * problem.n_actors**2)  # chunks of 3 draws
+    _assert_same(whole, run(problem, SMPParams(deterministic=False), rounds=30, rng=np.random.default_rng(1)))

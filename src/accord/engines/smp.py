@@ -117,29 +117,34 @@ def _victory(model: str, s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
 
 
 def _cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None) -> np.ndarray:
-    """Conditional Condorcet election: P[i] proportional to the product of i's pairwise victories.
+    """Conditional Condorcet election: P[a] proportional to the product of a's pairwise victories.
 
-    ``pv`` is ``[n, O, O]``; ``option_mask`` ``[n, O]`` marks the options taking part (the others get
-    probability 0). The product runs over options in index order, as KTAB does; if every product
-    underflows to zero (KTAB would fail) the same probabilities are computed in log space.
+    ``pv`` is ``[n, O, O]``. ``option_mask`` ``[n, K, O]`` describes K elections sharing those pairwise
+    probabilities, each among the options it marks (the others get probability 0); by default one
+    election among all options. Returns ``[n, K, O]``. The product runs over options in index order,
+    as KTAB's does; if every product of an election underflows to zero (KTAB would fail) that
+    election's probabilities are computed in log space instead.
     """
     n, n_opt = pv.shape[:2]
-    mask = np.ones((n, n_opt), dtype=bool) if option_mask is None else option_mask
-    prod = np.ones((n, n_opt))
+    mask = np.ones((n, 1, n_opt), dtype=bool) if option_mask is None else option_mask
+    prod = np.ones(mask.shape)
     for j in range(n_opt):
-        prod = np.where(mask[:, j : j + 1], prod * pv[:, :, j], prod)
+        prod = np.where(mask[:, :, j : j + 1], prod * pv[:, None, :, j], prod)
     prod = np.where(mask, prod, 0.0)
-    total = np.zeros(n)
+    total = np.zeros(mask.shape[:2])
     for i in range(n_opt):
-        total = total + prod[:, i]
+        total = total + prod[:, :, i]
     bad = ~(total > 0.0)
     if np.any(bad):
-        logs = np.where(mask[bad][:, None, :], np.log(np.maximum(pv[bad], 1e-300)), 0.0).sum(axis=2)
-        logs = np.where(mask[bad], logs, -np.inf)
+        d, k = np.nonzero(bad)
+        logs = np.zeros((len(d), n_opt))
+        for j in range(n_opt):
+            logs = logs + np.where(mask[d, k, j][:, None], np.log(np.maximum(pv[d, :, j], 1e-300)), 0.0)
+        logs = np.where(mask[d, k], logs, -np.inf)
         rel = np.exp(logs - logs.max(axis=1, keepdims=True))
-        prod[bad] = rel
-        total[bad] = rel.sum(axis=1)
-    return prod / total[:, None]
+        prod[d, k] = rel
+        total[d, k] = _row_sum(rel)
+    return prod / total[:, :, None]
 
 
 def _election(
@@ -159,7 +164,7 @@ def _election(
     pv = _victory(params.victory_model, coal, np.swapaxes(coal, 1, 2))
     idx = np.arange(n_opt)
     pv[:, idx, idx] = 0.5
-    return _cond_pce(pv, option_mask)
+    return _cond_pce(pv, None if option_mask is None else option_mask[:, None, :])[:, 0, :]
 
 
 def _risk_from_prob(p: np.ndarray, rng_name: str) -> np.ndarray:
@@ -271,8 +276,14 @@ def _unique(x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
     return is_unique, rep
 
 
-def _assess(x: np.ndarray, s: np.ndarray, w_elec: np.ndarray, params: SMPParams) -> _Assessment:
+def _election_weights(s: np.ndarray, cap: np.ndarray, params: SMPParams) -> np.ndarray:
+    """Weights in elections: capability (KTAB), or capability x total salience without the quirks."""
+    return cap if params.ktab_compat else _row_sum(s) * cap
+
+
+def _assess_chunk(x: np.ndarray, s: np.ndarray, cap: np.ndarray, params: SMPParams) -> _Assessment:
     """Risk attitudes from a risk-neutral election over all positions, then the risk-aware election."""
+    w_elec = _election_weights(s, cap, params)
     dist = _distances(x, s)
     n, n_act = dist.shape[:2]
     p_neutral = _election(1.0 - dist, w_elec, params)  # bsUtil(d, 0) == 1 - d exactly
@@ -474,9 +485,7 @@ def _settle(
     pv = _victory(params.victory_model, coal, np.swapaxes(coal, 1, 2))
     opt = np.arange(n_opt)
     pv[:, opt, opt] = 0.5
-    # the queue election of every actor k at once: [n * A, options]
-    pv_k = np.broadcast_to(pv[:, None], (n, n_act, n_opt, n_opt)).reshape(n * n_act, n_opt, n_opt)
-    prob = _cond_pce(pv_k, mask.reshape(n * n_act, n_opt)).reshape(n, n_act, n_opt)
+    prob = _cond_pce(pv, mask)  # the queue elections of all actors k at once: [n, k, option]
     if uniforms is None:
         return np.argmax(np.where(mask, prob, -1.0), axis=2)
     cum = np.zeros((n, n_act))
@@ -489,7 +498,7 @@ def _settle(
     return np.where(choice < 0, last, choice)
 
 
-def _turn(
+def _turn_chunk(
     x: np.ndarray,
     s: np.ndarray,
     cap: np.ndarray,
@@ -500,7 +509,7 @@ def _turn(
     """One bargaining turn from positions ``x`` (0-1 scale). Returns new positions and the targets."""
     s_tot = _row_sum(s)
     w_chal = s_tot * cap
-    w_elec = cap if params.ktab_compat else w_chal
+    w_elec = _election_weights(s, cap, params)
     target, p_win = _challenges(asm.dist, asm.risk, w_chal, s_tot, params)
     b_init, b_rcvr = _bargains(x, s, target, p_win, params)
     u = _queue_utilities(x, s, asm, target, b_init, b_rcvr, params)
@@ -522,6 +531,43 @@ def _turn(
         moves = moves & (partner_choice == choice)
     new_x = np.where(moves[:, :, None], mine, x)
     return new_x, target
+
+
+_CHUNK_ELEMENTS = 2**16  # draws go in chunks of about this many actor pairs: bounded memory, cache-sized arrays
+
+
+def _chunks(n_draws: int, n_act: int) -> list[slice]:
+    size = max(1, _CHUNK_ELEMENTS // (n_act * n_act))
+    return [slice(start, min(start + size, n_draws)) for start in range(0, n_draws, size)]
+
+
+def _assess(x: np.ndarray, s: np.ndarray, cap: np.ndarray, params: SMPParams) -> _Assessment:
+    """:func:`_assess_chunk` over chunks of draws (results do not depend on the chunking)."""
+    parts = [_assess_chunk(x[c], s[c], cap[c], params) for c in _chunks(x.shape[0], x.shape[1])]
+    if len(parts) == 1:
+        return parts[0]
+    return _Assessment(
+        *(np.concatenate([getattr(p, f) for p in parts]) for f in ("dist", "risk", "win_prob", "outcome"))
+    )
+
+
+def _turn(
+    x: np.ndarray,
+    s: np.ndarray,
+    cap: np.ndarray,
+    dist: np.ndarray,
+    risk: np.ndarray,
+    params: SMPParams,
+    uniforms: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_turn_chunk` over chunks of draws."""
+    parts = []
+    for c in _chunks(x.shape[0], x.shape[1]):
+        now = _Assessment(dist[c], risk[c], np.empty(0), np.empty(0))
+        parts.append(_turn_chunk(x[c], s[c], cap[c], now, params, None if uniforms is None else uniforms[c]))
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -615,10 +661,7 @@ def run(
     target_out = np.full((n_draws, rounds + 1, n_act), -1)
     turns = np.zeros(n_draws, dtype=int)
 
-    def w_elec_of(s_: np.ndarray, cap_: np.ndarray) -> np.ndarray:
-        return cap_ if params.ktab_compat else _row_sum(s_) * cap_
-
-    asm = _assess(x, s, w_elec_of(s, cap), params)
+    asm = _assess(x, s, cap, params)
     _record(pos_out, out_out, win_out, risk_out, np.arange(n_draws), 0, x, asm, lo, span)
     dist, risk, outcome = asm.dist, asm.risk, asm.outcome  # the current state's assessment, all draws
     first_move = np.zeros(n_draws)
@@ -627,10 +670,9 @@ def run(
         if active.size == 0:
             break
         xa, sa, ca = x[active], s[active], cap[active]
-        now = _Assessment(dist[active], risk[active], np.empty(0), np.empty(0))
         uniforms = None if params.deterministic else np.stack([streams[d].random(n_act) for d in active])
-        new_x, target = _turn(xa, sa, ca, now, params, uniforms)
-        new_asm = _assess(new_x, sa, w_elec_of(sa, ca), params)
+        new_x, target = _turn(xa, sa, ca, dist[active], risk[active], params, uniforms)
+        new_asm = _assess(new_x, sa, ca, params)
         if on_round is not None:
             new_x, sa, ca, new_asm = _apply_hook(
                 on_round, t, (x, s, cap, outcome), active, (new_x, sa, ca, new_asm), params, lo, span
@@ -723,12 +765,7 @@ def _apply_hook(
     new_x[diffs[0]] = np.clip((got[0][rows] - lo) / span, 0.0, 1.0)
     sa[diffs[1]] = _check_salience(got[1][active[diffs[1]]], params)
     ca[diffs[2]] = got[2][active[diffs[2]]]
-    re = _assess(
-        new_x[changed],
-        sa[changed],
-        ca[changed] if params.ktab_compat else _row_sum(sa[changed]) * ca[changed],
-        params,
-    )
+    re = _assess(new_x[changed], sa[changed], ca[changed], params)
     merged = _Assessment(
         new_asm.dist.copy(), new_asm.risk.copy(), new_asm.win_prob.copy(), new_asm.outcome.copy()
     )
