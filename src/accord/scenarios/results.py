@@ -1,0 +1,122 @@
+"""What a Monte Carlo run returns, and the per-issue summary users read.
+
+Per issue: median forecast, 5-95% interval, mean, the probability of each user threshold (for example
+``territory>=50``) and the share of draws in which the status quo is stable. Stability is the EUM's
+reading of whether a ceasefire that freezes today's positions can hold: the status quo of an issue is
+stable in a draw when no actor with positive capability has a positive expected utility of challenging it
+(:func:`accord.engines.eum.status_quo_stability`, computed on the scenario's starting arrays, whatever
+model runs the bargaining). ``stable_all`` is the share of draws stable on every issue at once.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["DrawResults", "Threshold", "ThresholdError", "parse_threshold"]
+
+_OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+_PATTERN = re.compile(r"^\s*([a-z0-9][a-z0-9_.-]*)\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+class ThresholdError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """``issue op value``: the event whose probability a run reports."""
+
+    issue: str
+    op: str
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.issue}{self.op}{self.value:g}"
+
+    def holds(self, x: np.ndarray) -> np.ndarray:
+        return _OPS[self.op](x, self.value)
+
+
+def parse_threshold(text: str, issues: tuple[str, ...] | None = None) -> Threshold:
+    """Parse ``territory>=50``; with ``issues``, also check the issue exists."""
+    match = _PATTERN.match(text)
+    if not match:
+        raise ThresholdError(f"cannot read threshold {text!r}; write ISSUE>=X, ISSUE<=X, ISSUE>X or ISSUE<X, e.g. territory>=50")
+    issue, op, value = match.group(1), match.group(2), float(match.group(3))
+    if issues is not None and issue not in issues:
+        raise ThresholdError(f"threshold {text!r}: unknown issue {issue!r}; issues: {', '.join(issues)}")
+    return Threshold(issue, op, value)
+
+
+@dataclass
+class DrawResults:
+    """Per-draw outcomes of a Monte Carlo run, in draw order (identical for a seed whatever the executor)."""
+
+    issues: tuple[str, ...]
+    actors: tuple[str, ...]
+    forecast: np.ndarray  # [D, I] outcome after the last round
+    status_quo: np.ndarray  # [D, I] the sampled status quo
+    stable: np.ndarray  # [D, I] bool
+    fired_round: np.ndarray  # [D, T] round at which each trigger fired, 0 = never
+    trigger_labels: tuple[str, ...] = ()
+    mean_path: np.ndarray | None = None  # [R+1, I] mean outcome per round
+    seed: int = 0
+    block_draws: int = 256
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n_draws(self) -> int:
+        return self.forecast.shape[0]
+
+    def summary(self, thresholds: list[Threshold] | tuple[Threshold, ...] = ()) -> dict[str, Any]:
+        """The per-issue numbers of the run, JSON-ready."""
+        f = self.forecast
+        issues: dict[str, Any] = {}
+        for j, issue in enumerate(self.issues):
+            row = {
+                "status_quo": float(np.median(self.status_quo[:, j])),
+                "median": float(np.median(f[:, j])),
+                "p05": float(np.quantile(f[:, j], 0.05)),
+                "p95": float(np.quantile(f[:, j], 0.95)),
+                "mean": float(np.mean(f[:, j])),
+                "stable_share": float(np.mean(self.stable[:, j])),
+            }
+            for t in thresholds:
+                if t.issue == issue:
+                    row[f"P({t})"] = float(np.mean(t.holds(f[:, j])))
+            issues[issue] = row
+        triggers = {
+            label: {
+                "fired_share": float(np.mean(self.fired_round[:, t] > 0)),
+                "median_round": (float(np.median(self.fired_round[self.fired_round[:, t] > 0, t]))
+                                 if np.any(self.fired_round[:, t] > 0) else None),
+            }
+            for t, label in enumerate(self.trigger_labels)
+        }
+        return {
+            "draws": self.n_draws,
+            "issues": issues,
+            "thresholds": {str(t): float(np.mean(t.holds(f[:, self.issues.index(t.issue)]))) for t in thresholds},
+            "stable_all": float(np.mean(np.all(self.stable, axis=1))) if self.n_draws else 0.0,
+            "triggers": triggers,
+        }
+
+    def frame(self) -> pd.DataFrame:
+        """One row per (draw, issue): forecast, status quo, stability and trigger rounds (Parquet layout)."""
+        d, i = self.forecast.shape
+        data: dict[str, Any] = {
+            "draw": np.repeat(np.arange(d, dtype=np.int64), i),
+            "issue": pd.Categorical(np.tile(np.array(self.issues, dtype=object), d), categories=list(self.issues)),
+            "forecast": self.forecast.reshape(-1),
+            "status_quo": self.status_quo.reshape(-1),
+            "stable": self.stable.reshape(-1),
+        }
+        for t, label in enumerate(self.trigger_labels):
+            data[f"fired_round:{label}"] = np.repeat(self.fired_round[:, t], i)
+        return pd.DataFrame(data)

@@ -1,0 +1,322 @@
+"""Monte Carlo runs in reproducible blocks, on a local loop, a process pool or Dask.
+
+Draws are cut into fixed blocks of :data:`BLOCK_DRAWS`. Block ``b`` gets its own random streams,
+``SeedSequence(seed, spawn_key=(b,))`` (the ``b``-th child of ``SeedSequence(seed).spawn``), split once
+more into a sampling stream and an engine stream. Each block is sampled, transformed by the scenario and
+run through the engine on its own, and a chunk is a list of whole blocks. So a block's numbers depend
+only on (seed, block index, block size, inputs), never on which worker ran it or how blocks were
+grouped: the same seed gives identical arrays with every executor and chunk size.
+
+Executors map a picklable function over chunks: ``local`` runs them in this process, ``processes`` in a
+``ProcessPoolExecutor`` (spawned workers, the shared inputs sent once per worker), ``dask`` on a
+``dask.distributed`` cluster (a ``LocalCluster`` when no scheduler address is given; inputs scattered
+once to every worker).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from accord.api import DEFAULT_ROUNDS, get_engine
+from accord.case.model import Case
+from accord.engines.base import Problem, Trajectory
+from accord.scenarios.interventions import Batch, apply_interventions
+from accord.scenarios.language import Scenario
+from accord.scenarios.results import DrawResults
+from accord.scenarios.triggers import CompiledTrigger, TriggerHook, compile_triggers
+from accord.scenarios.uncertainty import point_problem, sample_problem
+
+__all__ = [
+    "BLOCK_DRAWS",
+    "EXECUTORS",
+    "RunSpec",
+    "execute",
+    "prepare",
+    "run_draws",
+    "run_prepared",
+]
+
+BLOCK_DRAWS = 256
+EXECUTORS = ("local", "processes", "dask")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything a worker needs to turn a block index into outcomes (picklable)."""
+
+    case: Case
+    scenario: Scenario | None = None
+    model: str = "eum"
+    rounds: int | None = None
+    params: Any | None = None
+    perspective: str | None = None
+
+    @property
+    def n_rounds(self) -> int:
+        return DEFAULT_ROUNDS[self.model] if self.rounds is None else self.rounds
+
+    def engine_params(self) -> Any:
+        """The user's parameters; for the EUM by default without the (large) offer matrices."""
+        if self.params is None and self.model == "eum":
+            from accord.engines.eum import EUMParams
+
+            return EUMParams(keep_challenges=False)
+        return self.params
+
+    @property
+    def interventions(self) -> list[Any]:
+        return self.scenario.static if self.scenario is not None else []
+
+    def triggers(self) -> list[CompiledTrigger]:
+        if self.scenario is None:
+            return []
+        return compile_triggers(self.scenario.triggers, self.case, self.case.issue_ids)
+
+
+def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | None]:
+    """Apply the scenario's static interventions to ``problem`` and build its trigger hook."""
+    batch = apply_interventions(Batch.from_problem(problem), spec.interventions)
+    triggers = spec.triggers()
+    hook = TriggerHook(triggers, batch.actors, batch.issues, batch.status_quo, batch.scale) if triggers else None
+    return batch.to_problem(), hook
+
+
+def run_prepared(spec: RunSpec, problem: Problem, rng: np.random.Generator | None = None) -> tuple[Problem, Trajectory, np.ndarray]:
+    """Scenario + engine on one batch: the starting problem, the trajectory and trigger rounds ``[D, T]``."""
+    start, hook = prepare(spec, problem)
+    engine = get_engine(spec.model)
+    trajectory = engine.run(start, spec.engine_params(), spec.n_rounds, rng or np.random.default_rng(0), hook)
+    fired = hook.fired_round if hook is not None else np.zeros((start.n_draws, 0), dtype=np.int32)
+    return start, trajectory, fired
+
+
+def stability(problem: Problem, spec: RunSpec) -> np.ndarray:
+    """``[D, I]``: the EUM's status-quo stability of the starting arrays (EUM parameters of the run if any)."""
+    from accord.engines.eum import EUMParams, status_quo_stability
+
+    params = spec.params if isinstance(spec.params, EUMParams) else EUMParams(keep_challenges=False)
+    return status_quo_stability(problem, params)
+
+
+def block_streams(seed: int, block: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """The sampling and engine generators of block ``block``."""
+    sampling, engine = np.random.SeedSequence(seed, spawn_key=(block,)).spawn(2)
+    return np.random.default_rng(sampling), np.random.default_rng(engine)
+
+
+def block_sizes(n_draws: int) -> list[int]:
+    full, rest = divmod(n_draws, BLOCK_DRAWS)
+    return [BLOCK_DRAWS] * full + ([rest] if rest else [])
+
+
+def run_block(spec: RunSpec, seed: int, block: int, size: int) -> dict[str, np.ndarray]:
+    """Sample, transform and run one block of draws."""
+    t0 = time.perf_counter()
+    sample_rng, engine_rng = block_streams(seed, block)
+    drawn = sample_problem(spec.case, size, sample_rng, spec.perspective)
+    t1 = time.perf_counter()
+    start, trajectory, fired = run_prepared(spec, drawn, engine_rng)
+    t2 = time.perf_counter()
+    stable = stability(start, spec)
+    t3 = time.perf_counter()
+    return {
+        "forecast": trajectory.forecast,
+        "status_quo": start.batched().status_quo,
+        "stable": stable,
+        "fired_round": fired,
+        "path_sum": trajectory.outcome.sum(axis=0),
+        "timings": np.array([t1 - t0, t2 - t1, t3 - t2]),
+    }
+
+
+def _draw_chunk(shared: tuple[RunSpec, int, list[int]], blocks: Sequence[int]) -> list[dict[str, np.ndarray]]:
+    spec, seed, sizes = shared
+    return [run_block(spec, seed, b, sizes[b]) for b in blocks]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Executors
+# ---------------------------------------------------------------------------------------------------
+
+_SHARED: Any = None
+
+
+def _init_worker(shared: Any) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _call_with_shared(fn: Callable[[Any, Any], Any], item: Any) -> Any:
+    return fn(_SHARED, item)
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def execute(
+    fn: Callable[[Any, Any], Any],
+    shared: Any,
+    items: Sequence[Any],
+    executor: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    on_done: Callable[[int], None] | None = None,
+    dask_processes: bool = True,
+) -> list[Any]:
+    """``[fn(shared, item) for item in items]`` on the chosen executor, results in item order.
+
+    ``on_done(i)`` is called as item ``i`` completes (in completion order), for progress bars.
+    """
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r}; choose one of: {', '.join(EXECUTORS)}")
+    workers = workers or default_workers()
+    if executor == "local":
+        results = []
+        for i, item in enumerate(items):
+            results.append(fn(shared, item))
+            if on_done:
+                on_done(i)
+        return results
+    if executor == "processes":
+        return _execute_processes(fn, shared, items, workers, on_done)
+    return _execute_dask(fn, shared, items, workers, scheduler, on_done, dask_processes)
+
+
+def _execute_processes(fn, shared, items, workers, on_done) -> list[Any]:  # noqa: ANN001
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context = multiprocessing.get_context("spawn")
+    results: list[Any] = [None] * len(items)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(shared,)) as pool:
+        futures = {pool.submit(_call_with_shared, fn, item): i for i, item in enumerate(items)}
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            if on_done:
+                on_done(i)
+    return results
+
+
+def _execute_dask(fn, shared, items, workers, scheduler, on_done, processes) -> list[Any]:  # noqa: ANN001
+    import logging
+
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    client = Client(cluster if cluster is not None else scheduler, set_as_default=False)
+    try:
+        shared_future = client.scatter(shared, broadcast=True)
+        futures = [client.submit(fn, shared_future, item, pure=False) for item in items]
+        index = {f.key: i for i, f in enumerate(futures)}
+        for future in as_completed(futures):
+            if on_done:
+                on_done(index[future.key])
+        return client.gather(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def chunk_blocks(n_blocks: int, chunk_draws: int | None, executor: str, workers: int) -> list[list[int]]:
+    """Blocks grouped into chunks: ``chunk_draws`` rounded up to whole blocks, or a default that gives
+    a local run one block per chunk (smooth progress) and each parallel worker about four chunks."""
+    if chunk_draws is not None:
+        if chunk_draws < 1:
+            raise ValueError("chunk size must be at least 1 draw")
+        per = math.ceil(chunk_draws / BLOCK_DRAWS)
+    elif executor == "local":
+        per = 1
+    else:
+        per = max(1, math.ceil(n_blocks / (4 * workers)))
+    return [list(range(s, min(s + per, n_blocks))) for s in range(0, n_blocks, per)]
+
+
+def run_draws(
+    spec: RunSpec,
+    n_draws: int,
+    seed: int = 0,
+    executor: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_draws: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    dask_processes: bool = True,
+) -> DrawResults:
+    """Run ``n_draws`` Monte Carlo draws of ``spec``; ``progress(k)`` is told of every ``k`` draws done."""
+    if n_draws < 1:
+        raise ValueError("draws must be at least 1")
+    t0 = time.perf_counter()
+    sizes = block_sizes(n_draws)
+    workers = workers or default_workers()
+    chunks = chunk_blocks(len(sizes), chunk_draws, executor, workers)
+
+    def done(i: int) -> None:
+        if progress:
+            progress(sum(sizes[b] for b in chunks[i]))
+
+    parts = execute(_draw_chunk, (spec, seed, sizes), chunks, executor, workers, scheduler, done, dask_processes)
+    blocks = [block for part in parts for block in part]
+    t1 = time.perf_counter()
+    issues = spec.case.issue_ids
+    actors, _ = _table(spec)
+    stacked = {key: np.concatenate([b[key] for b in blocks]) for key in ("forecast", "status_quo", "stable", "fired_round")}
+    inner = np.sum([b["timings"] for b in blocks], axis=0)
+    return DrawResults(
+        issues=issues,
+        actors=actors,
+        forecast=stacked["forecast"],
+        status_quo=stacked["status_quo"],
+        stable=stacked["stable"].astype(bool),
+        fired_round=stacked["fired_round"],
+        trigger_labels=tuple(t.label for t in spec.triggers()),
+        mean_path=np.sum([b["path_sum"] for b in blocks], axis=0) / n_draws,
+        seed=seed,
+        block_draws=BLOCK_DRAWS,
+        timings={
+            "total_s": t1 - t0,
+            "sampling_s": float(inner[0]),
+            "engine_s": float(inner[1]),
+            "stability_s": float(inner[2]),
+            "executor": executor,
+            "workers": workers if executor != "local" else 1,
+            "chunks": len(chunks),
+        },
+    )
+
+
+def _table(spec: RunSpec) -> tuple[tuple[str, ...], Problem]:
+    """The actors at the table after the scenario's static interventions, and the point problem."""
+    start, _ = prepare(spec, point_problem(spec.case, spec.perspective))
+    return start.actors, start
+
+
+@dataclass
+class PointRun:
+    """A single run on the point estimates with the scenario applied (no sampling)."""
+
+    start: Problem
+    trajectory: Trajectory
+    fired_round: np.ndarray  # [1, T]
+    trigger_labels: tuple[str, ...] = ()
+    stable: np.ndarray = field(default_factory=lambda: np.zeros((1, 0), dtype=bool))
+
+
+def run_point(spec: RunSpec, seed: int = 0) -> PointRun:
+    """The scenario on the case's point estimates (or a perspective's), one deterministic run."""
+    start, trajectory, fired = run_prepared(spec, point_problem(spec.case, spec.perspective), np.random.default_rng(seed))
+    return PointRun(start, trajectory, fired, tuple(t.label for t in spec.triggers()), stability(start, spec))
