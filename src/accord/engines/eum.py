@@ -71,7 +71,7 @@ class EUMParams:
     danger_exponent: float = 1.0
     tie_tol: float = 1e-12
     keep_challenges: bool = True
-    max_chunk_elements: int = 1_000_000
+    max_chunk_elements: int = 65_536
 
     def __post_init__(self) -> None:
         if self.variant not in VARIANTS:
@@ -162,19 +162,32 @@ def _risk_from_score(score: np.ndarray, params: EUMParams) -> np.ndarray:
     return (1.0 - score / k1) / (1.0 + score / k2)
 
 
-def _midpoint_counts(x: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """``counts[b, i, j]`` = number of voters strictly left of the midpoint of ``x_i`` and ``x_j``.
+# Below this many actors, counting voters left of each midpoint by brute force (A^3 comparisons) is
+# faster than a batched binary search (A^2 log A gathers); both give the same integers.
+_BRUTE_FORCE_COUNT_MAX_ACTORS = 48
 
-    A batched binary search of the midpoints in the sorted positions ``xs`` (``[b, A]``).
+
+def _midpoint_counts(x: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """``counts[b, i, j]``: number of voters strictly left of the midpoint of ``x_i`` and ``x_j``.
+
+    ``xs`` holds each row's positions in ascending order.
     """
     n_rows, n = x.shape
-    mid = ((x[:, :, None] + x[:, None, :]) * 0.5).reshape(n_rows, n * n)
-    lo = np.zeros(mid.shape, dtype=np.intp)
-    hi = np.full(mid.shape, n, dtype=np.intp)
+    mid = (x[:, :, None] + x[:, None, :]) * 0.5
+    if n <= _BRUTE_FORCE_COUNT_MAX_ACTORS:
+        counts = np.zeros(mid.shape, dtype=np.uint8)  # n < 256: small integers keep this fast
+        below = np.empty(mid.shape, dtype=bool)
+        for k in range(n):
+            np.less(xs[:, k, None, None], mid, out=below)
+            counts += below.view(np.uint8)
+        return counts.astype(np.intp)
+    flat_mid = mid.reshape(n_rows, n * n)
+    lo = np.zeros(flat_mid.shape, dtype=np.intp)
+    hi = np.full(flat_mid.shape, n, dtype=np.intp)
     for _ in range(int(n).bit_length()):
         probe = (lo + hi) >> 1
         value = np.take_along_axis(xs, np.minimum(probe, n - 1), axis=1)
-        left = (value < mid) & (probe < hi)
+        left = (value < flat_mid) & (probe < hi)
         lo = np.where(left, probe + 1, lo)
         hi = np.where(left, hi, probe)
     return lo.reshape(n_rows, n, n)
@@ -182,98 +195,109 @@ def _midpoint_counts(x: np.ndarray, xs: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Geometry:
-    """What a round needs about positions alone: shared by the danger and the offer phase."""
+    """What a round needs about positions alone; shared by the danger phase and the offer phase."""
 
-    x: np.ndarray  # [b, A]
-    rng: np.ndarray  # [b]
-    gap: np.ndarray  # [b, A, A] |x_i - x_j|
-    dist: np.ndarray  # [b, A, A] |x_i - x_j| / R
-    dist_sorted: np.ndarray  # [b, A, A] each row of dist in ascending order
-    order: np.ndarray  # [b, A] actors by position (stable)
-    counts: np.ndarray  # [b, A, A] voters strictly left of each pair's midpoint
-    lower: np.ndarray  # [b, A, A] x_i < x_j
-    upper: np.ndarray  # [b, A, A] x_i > x_j
-    distinct: np.ndarray  # [b, A, A] x_i != x_j
+    gap: np.ndarray  # [b, i, j] |x_i - x_j|
+    lower: np.ndarray  # [b, i, j] x_i < x_j
+    order: np.ndarray  # [b, k] actors in ascending position (stable): voters are taken in this order
+    voter_dist: np.ndarray  # [b, k, a] |x_order[k] - x_a| / R
+    left_index: np.ndarray  # [b, i, j] flat index of (c_ij, j) in a [b, A + 1, A] prefix-sum array
+    near: np.ndarray  # [b, i, j] 0.5 - 0.5 d_ij, d = min(|x_i - x_j| / R, 1): base of U_s
+    far: np.ndarray  # [b, i, j] 0.5 + 0.5 d_ij: base of U_f
 
 
 def _geometry(x: np.ndarray, rng_: np.ndarray) -> _Geometry:
+    n_rows, n = x.shape
     gap = np.abs(x[:, :, None] - x[:, None, :])
-    dist = gap / rng_[:, None, None]
+    half = 0.5 * np.minimum(gap / rng_[:, None, None], 1.0)
     order = np.argsort(x, axis=1, kind="stable")
     xs = np.take_along_axis(x, order, axis=1)
-    lower = x[:, :, None] < x[:, None, :]
-    upper = x[:, :, None] > x[:, None, :]
+    offset = (np.arange(n_rows, dtype=np.intp) * ((n + 1) * n))[:, None, None] + np.arange(n, dtype=np.intp)
     return _Geometry(
-        x=x,
-        rng=rng_,
         gap=gap,
-        dist=dist,
-        dist_sorted=np.sort(dist, axis=-1),
+        lower=x[:, :, None] < x[:, None, :],
         order=order,
-        counts=_midpoint_counts(x, xs),
-        lower=lower,
-        upper=upper,
-        distinct=lower | upper,
+        voter_dist=np.abs(xs[:, :, None] - x[:, None, :]) / rng_[:, None, None],
+        left_index=_midpoint_counts(x, xs) * n + offset,
+        near=0.5 - half,
+        far=0.5 + half,
     )
+
+
+def _support(geo: _Geometry, w: np.ndarray, r: np.ndarray | float) -> np.ndarray:
+    """``support[b, i, j]``: total positive support of the voters for ``x_i`` over ``x_j``.
+
+    Voter k supports ``a`` over ``b`` by ``u_kb - u_ka``, ``u_ka = w_k (|x_k - x_a| / R)^{r_k}``. In one
+    dimension the voters with a positive vote for ``x_i`` are those on ``x_i``'s side of the midpoint,
+    so the sum is a difference of prefix sums of ``u`` over voters in position order: ``O(A^2)``
+    memory and work per row instead of the direct ``O(A^3)``. Equal positions get exactly zero (their
+    columns of ``u`` are equal).
+    """
+    n_rows, n = w.shape
+    w_sorted = np.take_along_axis(w, geo.order, axis=1)
+    if np.ndim(r):
+        r_sorted = np.take_along_axis(r, geo.order, axis=1)
+        u = w_sorted[:, :, None] * geo.voter_dist ** r_sorted[:, :, None]  # [b, k, a]
+    else:
+        u = w_sorted[:, :, None] * _power(geo.voter_dist, r)
+    prefix = np.zeros((n_rows, n + 1, n))
+    for k in range(n):  # sequential prefix sums over voters (faster than a strided cumsum)
+        np.add(prefix[:, k], u[:, k], out=prefix[:, k + 1])
+    left = np.take(prefix, geo.left_index)  # [b, i, j]: sum of u_kj over voters left of the midpoint
+    left -= left.transpose(0, 2, 1)  # ... minus u_ki: support for i over j from the left voters
+    total = prefix[:, n, :]
+    right = (total[:, None, :] - total[:, :, None]) - left  # the same from the voters on the right
+    return np.maximum(np.where(geo.lower, left, right), 0.0)
 
 
 def _probabilities(geo: _Geometry, w: np.ndarray, r: np.ndarray | float, params: EUMParams) -> np.ndarray:
     """``p[b, i, j]``: probability that ``x_i`` prevails over ``x_j`` (section 4 of the paper).
 
-    Voter k supports ``a`` over ``b`` by ``u_kb - u_ka`` with ``u_ka = w_k (|x_k - x_a| / R)^{r_k}``.
-    The positive part of that, summed over voters, is the support of the voters on ``a``'s side of the
-    pair's midpoint, read off prefix sums of ``u`` over voters in position order.
+    Global: support divided by the sum of absolute support over every voter and ordered pair, which
+    equals twice the sum of all supports (``|v| = max(v, 0) + max(-v, 0)``). Pairwise: divided by the
+    pair's two supports. Equal positions get 0; empty denominators give 0 (global) or 1/2 (pairwise).
     """
-    n_rows, n = w.shape
-    r_col = r[:, :, None] if np.ndim(r) else r
-    u = w[:, :, None] * _power(geo.dist, r_col)  # [b, k, a]
-    by_position = np.take_along_axis(u, geo.order[:, :, None], axis=1)
-    prefix = np.zeros((n_rows, n + 1, n))
-    np.cumsum(by_position, axis=1, out=prefix[:, 1:, :])
-    left = np.take_along_axis(prefix, geo.counts, axis=1)  # [b, i, j] = prefix[b, c_ij, j]
-    left = left - left.transpose(0, 2, 1)  # support for i over j from voters left of the midpoint
-    total = prefix[:, -1, :]  # [b, a]: sum over all voters of u_ka
-    right = (total[:, None, :] - total[:, :, None]) - left
-    support = np.where(geo.lower, left, np.where(geo.upper, right, 0.0))
-    support = np.maximum(support, 0.0)
+    support = _support(geo, w, r)
     if params.normalisation == "pairwise":
         pair = support + support.transpose(0, 2, 1)
-        safe = np.where(pair > 0, pair, 1.0)
-        p = np.where(pair > 0, support / safe, 0.5)
+        p = np.where(pair > 0, support / np.where(pair > 0, pair, 1.0), 0.5)
+        return np.where(geo.gap > 0, p, 0.0)
+    grand = 2.0 * support.sum(axis=(1, 2))
+    scale = np.where(grand > 0, 1.0 / np.where(grand > 0, grand, 1.0), 0.0)
+    return support * scale[:, None, None]
+
+
+def _utility_terms(geo: _Geometry, rv: np.ndarray | float, q: float) -> tuple[np.ndarray, np.ndarray]:
+    """``U_s - q U_sq`` and ``U_s - U_f`` seen by the row actor with exponent ``rv`` (``[b, A, A]``).
+
+    ``E = s_b [p U_s + (1 - p) U_f] + (1 - s_b) U_s - q U_sq`` rearranges to
+    ``(U_s - q U_sq) - s_b (U_s - U_f)(1 - p)``, so these two terms serve both directions of a pair.
+    """
+    if np.ndim(rv):
+        rv_col = rv[:, :, None]
+        us = 2.0 - 4.0 * geo.near**rv_col
+        uf = 2.0 - 4.0 * geo.far**rv_col
+        usq = 2.0 - 4.0 * 0.5**rv_col
     else:
-        coef = 2.0 * (2.0 * np.arange(n) - (n - 1))  # sum_{a,b} |y_a - y_b| = sum_m coef_m y_(m)
-        spread = (_power(geo.dist_sorted, r_col) * coef).sum(axis=-1)  # [b, k]
-        grand = (w * spread).sum(axis=-1)  # [b]
-        safe = np.where(grand > 0, grand, 1.0)
-        p = np.where(grand[:, None, None] > 0, support / safe[:, None, None], 0.0)
-    return np.where(geo.distinct, p, 0.0)
-
-
-def _utilities(dist: np.ndarray, rv: np.ndarray | float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``U_s``, ``U_f`` (``[b, A, A]``) and ``U_sq`` (``[b, A, 1]``) seen by row actor with exponent rv."""
-    d = np.minimum(dist, 1.0)
-    rv_col = rv[:, :, None] if np.ndim(rv) else rv
-    us = 2.0 - 4.0 * _power(0.5 - 0.5 * d, rv_col)
-    uf = 2.0 - 4.0 * _power(0.5 + 0.5 * d, rv_col)
-    usq = 2.0 - 4.0 * _power(np.full((1, 1, 1), 0.5), rv_col)
-    return us, uf, usq
-
-
-def _expected(p: np.ndarray, s_target: np.ndarray, us: np.ndarray, uf: np.ndarray, usq: np.ndarray, q: float):
-    """``E = s_b [p U_s + (1 - p) U_f] + (1 - s_b) U_s - q U_sq`` (operation order as in the oracle)."""
-    return s_target * (p * us + (1.0 - p) * uf) + (1.0 - s_target) * us - q * usq
+        us = 2.0 - 4.0 * _power(geo.near, rv)
+        uf = 2.0 - 4.0 * _power(geo.far, rv)
+        usq = 2.0 - 4.0 * 0.5 ** float(rv)
+    return us - q * usq, us - uf
 
 
 def _risk(geo: _Geometry, s: np.ndarray, w: np.ndarray, params: EUMParams) -> np.ndarray:
-    """Risk exponents ``[b, A]`` (section 5): dangers at a common exponent, scaled to [-1, 1], mapped."""
-    n_rows, n = w.shape
-    r0 = params.danger_exponent
-    p = _probabilities(geo, w, r0, params)
-    us, uf, usq = _utilities(geo.dist, r0)
-    # eu[b, i, j]: E(U) of j challenging i, from i's view (target salience s_i)
-    eu = _expected(p.transpose(0, 2, 1), s[:, :, None], us, uf, usq, params.q)
-    eu[:, np.arange(n), np.arange(n)] = 0.0
-    danger = np.ascontiguousarray(eu).sum(axis=-1)
+    """Risk exponents ``[b, A]`` (section 5): dangers at a common exponent, scaled to [-1, 1], mapped.
+
+    danger_i = sum over j != i of E(U) of j challenging i, from i's view:
+    ``sum_j base_ij - base_ii - s_i sum_j du_ij (1 - p_ji)`` (``du_ii = 0``).
+    """
+    n = w.shape[1]
+    p = _probabilities(geo, w, params.danger_exponent, params)
+    base, du = _utility_terms(geo, params.danger_exponent, params.q)
+    diagonal = base[:, np.arange(n), np.arange(n)]
+    # (sums run over C-contiguous rows only, so that results never depend on the chunk size)
+    p_ji = np.ascontiguousarray(p.transpose(0, 2, 1))
+    danger = (base.sum(axis=-1) - diagonal) - s * (du * (1.0 - p_ji)).sum(axis=-1)
     hi = danger.max(axis=1, keepdims=True)
     lo = danger.min(axis=1, keepdims=True)
     spread = hi - lo
@@ -283,28 +307,43 @@ def _risk(geo: _Geometry, s: np.ndarray, w: np.ndarray, params: EUMParams) -> np
 
 
 def _classify(eu_ij: np.ndarray, eu_ji: np.ndarray, variant: str, tol: float) -> np.ndarray:
-    """Offer types ``[b, i, j]`` of j's offer to i, judged from i's view (section 6)."""
-    conf = (eu_ji - eu_ij > tol) & (eu_ij - 0.0 > tol)
-    quadrant = (eu_ji - 0.0 > tol) & (0.0 - eu_ij > tol)
-    comp = quadrant & (eu_ji - np.abs(eu_ij) > tol)
+    """Offer types ``[b, i, j]`` of j's offer to i, judged from i's view (section 6).
+
+    Confrontation: ``eu_ji > eu_ij > 0``. In the quadrant ``eu_ij < 0 < eu_ji``: compromise if
+    ``eu_ji > |eu_ij|`` (there ``eu_ji - |eu_ij| = eu_ji + eu_ij``), capitulation if ``|eu_ij| > eu_ji``
+    (paper) or if ``|eu_ji| > eu_ji`` (the references' test, never true). Every ``>`` is ``> tol``.
+    Pairs at equal positions have ``eu_ij == eu_ji`` and so never qualify.
+    """
+    conf = (eu_ij > tol) & (eu_ji - eu_ij > tol)
+    quadrant = (eu_ij < -tol) & (eu_ji > tol)
+    both = eu_ij + eu_ji
+    comp = quadrant & (both > tol)
     if variant == "reference":
-        # The references compare eu_ji with its own absolute value: this never holds.
-        cap = quadrant & ~comp & (np.abs(eu_ji) - eu_ji > tol)
+        cap = quadrant & (np.abs(eu_ji) - eu_ji > tol)
     else:
-        cap = quadrant & ~comp & (np.abs(eu_ij) - eu_ji > tol)
-    kind = np.zeros(eu_ij.shape, dtype=np.int8)
-    kind[cap] = CAPITULATION
-    kind[comp] = COMPROMISE
-    kind[conf] = CONFRONTATION
+        cap = quadrant & (-both > tol)
+    kind = conf.view(np.int8) * np.int8(CONFRONTATION)
+    kind += comp.view(np.int8) * np.int8(COMPROMISE)
+    kind += cap.view(np.int8) * np.int8(CAPITULATION)
     return kind
 
 
-def _pick(mask: np.ndarray, key: np.ndarray, tol: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row actor: whether any offer qualifies, and the lowest index with key within tol of the minimum."""
-    keyed = np.where(mask, key, np.inf)
+# Preference among offer types (confrontation first, then compromise, then capitulation) and back.
+_RANK_OF_KIND = np.array([3, 0, 1, 2], dtype=np.int8)
+_KIND_OF_RANK = np.array([CONFRONTATION, COMPROMISE, CAPITULATION, NONE], dtype=np.int8)
+
+
+def _choose(kind: np.ndarray, key: np.ndarray, tol: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each receiver's move type and counterpart ``[b, A]``.
+
+    Best type first; within it the smallest key (distance, or the weighted position value for
+    compromises), ties within ``tol`` going to the lowest actor index.
+    """
+    rank = _RANK_OF_KIND[kind]
+    best = rank.min(axis=-1)
+    keyed = np.where(rank == best[:, :, None], key, np.inf)
     smallest = keyed.min(axis=-1, keepdims=True)
-    near = mask & (keyed <= smallest + tol)
-    return mask.any(axis=-1), np.argmax(near, axis=-1)
+    return _KIND_OF_RANK[best], np.argmax(keyed <= smallest + tol, axis=-1)
 
 
 def _round(
@@ -315,23 +354,15 @@ def _round(
     geo = _geometry(x, rng_)
     r = _risk(geo, s, w, params)
     p = _probabilities(geo, w, r, params)
-    us, uf, usq = _utilities(geo.dist, r)
-    eu_ij = _expected(p, s[:, None, :], us, uf, usq, params.q)
-    eu_ji = _expected(p.transpose(0, 2, 1), s[:, :, None], us, uf, usq, params.q)
-    tol = params.tie_tol
-    kind = _classify(eu_ij, eu_ji, params.variant, tol)
-    kind[~geo.distinct] = NONE
-    key_tol = (tol * rng_)[:, None, None]
-    abs_ij, abs_ji = np.abs(eu_ij), np.abs(eu_ji)
+    base, du = _utility_terms(geo, r, params.q)
+    eu_ij = base - s[:, None, :] * du * (1.0 - p)
+    eu_ji = base - s[:, :, None] * du * (1.0 - p.transpose(0, 2, 1))
+    kind = _classify(eu_ij, eu_ji, params.variant, params.tie_tol)
+    comp = kind == COMPROMISE
     with np.errstate(divide="ignore", invalid="ignore"):
+        abs_ij, abs_ji = np.abs(eu_ij), np.abs(eu_ji)
         value = (abs_ij * x[:, :, None] + abs_ji * x[:, None, :]) / (abs_ij + abs_ji)
-    has_conf, j_conf = _pick(kind == CONFRONTATION, geo.gap, key_tol)
-    has_comp, j_comp = _pick(kind == COMPROMISE, value, key_tol)
-    has_cap, j_cap = _pick(kind == CAPITULATION, geo.gap, key_tol)
-    move = np.where(
-        has_conf, CONFRONTATION, np.where(has_comp, COMPROMISE, np.where(has_cap, CAPITULATION, NONE))
-    )
-    j = np.where(has_conf, j_conf, np.where(has_comp, j_comp, j_cap))
+    move, j = _choose(kind, np.where(comp, value, geo.gap), (params.tie_tol * rng_)[:, None, None])
     rows = np.arange(n_rows)[:, None]
     cols = np.arange(n)[None, :]
     x_j = x[rows, j]
@@ -344,7 +375,7 @@ def _round(
     return {
         "x": new_x,
         "risk": r,
-        "move": move.astype(np.int8),
+        "move": move,
         "counterpart": np.where(moved, j, -1),
         "eu_self": np.where(moved, e_ij, 0.0),
         "eu_other": np.where(moved, e_ji, 0.0),
@@ -389,7 +420,7 @@ def _to_rows(a: np.ndarray) -> np.ndarray:
 
 
 def _from_rows(a: np.ndarray, n_draws: int, n_issues: int) -> np.ndarray:
-    """``[D * I, A, ...]`` -> ``[D, A, ..., I]``."""
+    """``[D * I, ...]`` -> ``[D, ..., I]`` (a view)."""
     shaped = a.reshape((n_draws, n_issues) + a.shape[1:])
     return np.moveaxis(shaped, 1, -1)
 
@@ -397,6 +428,53 @@ def _from_rows(a: np.ndarray, n_draws: int, n_issues: int) -> np.ndarray:
 def _chunks(n_rows: int, n_actors: int, max_elements: int) -> list[slice]:
     size = max(1, int(max_elements) // max(1, n_actors * n_actors))
     return [slice(start, min(start + size, n_rows)) for start in range(0, n_rows, size)]
+
+
+class _Recorder:
+    """Per-round results in row layout ``[rows, R, ...]``, written chunk by chunk, reshaped once at the end."""
+
+    FIELDS = {
+        "risk": np.float64,
+        "move": np.int8,
+        "counterpart": np.int64,
+        "eu_self": np.float64,
+        "eu_other": np.float64,
+    }
+
+    def __init__(self, n_rows: int, n_actors: int, rounds: int, keep_challenges: bool) -> None:
+        self.store = {
+            name: np.zeros((n_rows, rounds, n_actors), dtype=dt) for name, dt in self.FIELDS.items()
+        }
+        self.positions = np.zeros((n_rows, rounds + 1, n_actors))
+        self.outcome = np.zeros((n_rows, rounds + 1))
+        self.mean = np.zeros((n_rows, rounds + 1))
+        self.offers = (
+            np.zeros((n_rows, rounds, n_actors, n_actors), dtype=np.int8) if keep_challenges else None
+        )
+
+    def chunk(self, k: int, sl: slice, part: dict[str, Any]) -> None:
+        for name, store in self.store.items():
+            store[sl, k - 1] = part[name]
+        if self.offers is not None:
+            self.offers[sl, k - 1] = part["offers"]
+
+    def state(self, k: int, x: np.ndarray, w: np.ndarray) -> None:
+        self.positions[:, k] = x
+        self.outcome[:, k] = weighted_median(x, w)
+        self.mean[:, k] = weighted_mean(x, w)
+
+    def diagnostics(self, n_draws: int, n_issues: int) -> dict[str, Any]:
+        def out(a: np.ndarray) -> np.ndarray:
+            return np.ascontiguousarray(_from_rows(a, n_draws, n_issues))
+
+        diagnostics: dict[str, Any] = {name: out(store) for name, store in self.store.items()}
+        diagnostics["mean"] = out(self.mean)
+        diagnostics["move_names"] = MOVE_NAMES
+        if self.offers is not None:
+            # [D, R, proposer, receiver, I]; a strided view (copying would double the largest array)
+            diagnostics["offers"] = _from_rows(self.offers, n_draws, n_issues)
+            diagnostics["challenges"] = diagnostics["offers"] != NONE
+        return diagnostics
 
 
 def run(
@@ -411,7 +489,8 @@ def run(
     Returns positions ``[D, R+1, A, I]``, the weighted median ``[D, R+1, I]`` as outcome, and the
     diagnostics described in ``docs/models-eum.md``. ``rng`` is unused (the model is deterministic).
     ``on_round`` is called after each round with the batched state; a returned :class:`RoundState`
-    replaces positions, salience and capability from then on (the range ``R`` stays the initial one).
+    replaces positions, salience and capability from then on (the range ``R`` stays the initial one),
+    and index ``k`` of the trajectory records the state as the hook left it.
     """
     params = params or EUMParams()
     b = validate_problem(problem, rounds)
@@ -420,63 +499,36 @@ def run(
     s = _to_rows(b.salience)
     c = _to_rows(np.asarray(b.capability_per_issue(), dtype=float))
     rng_rows = np.ascontiguousarray(effective_range(b.positions, problem.scale)).reshape(-1)
-    n_rows = x.shape[0]
-    chunks = _chunks(n_rows, n_actors, params.max_chunk_elements)
-
-    history_x = [x]
-    outcome = [weighted_median(x, c * s)]
-    mean = [weighted_mean(x, c * s)]
-    per_round: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("risk", "move", "counterpart", "eu_self", "eu_other")
-    }
-    offers: list[np.ndarray] = []
+    chunks = _chunks(x.shape[0], n_actors, params.max_chunk_elements)
+    record = _Recorder(x.shape[0], n_actors, rounds, params.keep_challenges)
+    record.state(0, x, c * s)
     for k in range(1, rounds + 1):
         w = c * s
-        parts = [_round(x[sl], s[sl], w[sl], rng_rows[sl], params) for sl in chunks]
-        x = np.concatenate([part["x"] for part in parts])
-        for name, store in per_round.items():
-            store.append(np.concatenate([part[name] for part in parts]))
-        if params.keep_challenges:
-            offers.append(np.concatenate([part["offers"] for part in parts]))
+        moved = np.empty_like(x)
+        for sl in chunks:
+            part = _round(x[sl], s[sl], w[sl], rng_rows[sl], params)
+            moved[sl] = part["x"]
+            record.chunk(k, sl, part)
+        x = moved
         if on_round is not None:
             state = RoundState(
                 round=k,
                 positions=_from_rows(x, n_draws, n_issues).copy(),
                 salience=_from_rows(s, n_draws, n_issues).copy(),
                 capability=_from_rows(c, n_draws, n_issues).copy(),
-                outcome=weighted_median(x, c * s).reshape(n_draws, n_issues),
+                outcome=weighted_median(x, w).reshape(n_draws, n_issues),
             )
             returned = on_round(state)
             if returned is not None:
                 pos_h, sal_h, cap_h = validated_hook_state(returned, b.positions.shape)
                 x, s, c = _to_rows(pos_h), _to_rows(sal_h), _to_rows(cap_h)
-        history_x.append(x)
-        outcome.append(weighted_median(x, c * s))
-        mean.append(weighted_mean(x, c * s))
+        record.state(k, x, c * s)
 
-    def stack_rows(items: list[np.ndarray], empty_shape: tuple[int, ...], dtype: Any) -> np.ndarray:
-        """``R`` arrays ``[rows, A, ...]`` -> ``[D, R, A, ..., I]``."""
-        if not items:
-            return np.zeros((n_draws, 0) + empty_shape + (n_issues,), dtype=dtype)
-        return np.stack([_from_rows(a, n_draws, n_issues) for a in items], axis=1).astype(dtype, copy=False)
-
-    positions = stack_rows(history_x, (n_actors,), float)
-    diagnostics: dict[str, Any] = {
-        "mean": np.stack([m.reshape(n_draws, n_issues) for m in mean], axis=1),
-        "risk": stack_rows(per_round["risk"], (n_actors,), float),
-        "move": stack_rows(per_round["move"], (n_actors,), np.int8),
-        "counterpart": stack_rows(per_round["counterpart"], (n_actors,), np.int64),
-        "eu_self": stack_rows(per_round["eu_self"], (n_actors,), float),
-        "eu_other": stack_rows(per_round["eu_other"], (n_actors,), float),
-        "move_names": MOVE_NAMES,
-        "range": rng_rows.reshape(n_draws, n_issues),
-    }
-    if params.keep_challenges:
-        diagnostics["offers"] = stack_rows(offers, (n_actors, n_actors), np.int8)
-        diagnostics["challenges"] = diagnostics["offers"] != NONE
+    diagnostics = record.diagnostics(n_draws, n_issues)
+    diagnostics["range"] = rng_rows.reshape(n_draws, n_issues)
     return Trajectory(
-        positions=positions,
-        outcome=np.stack([m.reshape(n_draws, n_issues) for m in outcome], axis=1),
+        positions=np.ascontiguousarray(_from_rows(record.positions, n_draws, n_issues)),
+        outcome=np.ascontiguousarray(_from_rows(record.outcome, n_draws, n_issues)),
         diagnostics=diagnostics,
         engine="eum",
         params=asdict(params),
@@ -527,16 +579,15 @@ def _status_quo_eu_rows(
     geo = _geometry(x, rng_)
     r = _risk(geo, s, w, params)
     to_sq = np.abs(x - sq[:, None]) / rng_[:, None]  # [b, k]
-    to_actor = geo.dist  # [b, k, i]
-    votes = w[:, :, None] * (_power(to_sq[:, :, None], r[:, :, None]) - _power(to_actor, r[:, :, None]))
-    support = np.maximum(votes, 0.0).sum(axis=1)  # [b, i]
+    to_actor = np.abs(x[:, :, None] - x[:, None, :]) / rng_[:, None, None]  # [b, i, k]
+    # votes[b, i, k]: voter k's support for x_i over the status quo
+    votes = w[:, None, :] * (_power(to_sq, r)[:, None, :] - _power(to_actor, r[:, None, :]))
+    support = np.maximum(votes, 0.0).sum(axis=-1)  # [b, i]
     if params.normalisation == "pairwise":
-        pair = np.abs(votes).sum(axis=1)
+        pair = np.abs(votes).sum(axis=-1)
         p = np.where(pair > 0, support / np.where(pair > 0, pair, 1.0), 0.5)
     else:
-        n = x.shape[1]
-        coef = 2.0 * (2.0 * np.arange(n) - (n - 1))
-        grand = (w * (_power(geo.dist_sorted, r[:, :, None]) * coef).sum(axis=-1)).sum(axis=-1)
+        grand = 2.0 * _support(geo, w, r).sum(axis=(1, 2))  # the round's global total
         p = np.where(grand[:, None] > 0, support / np.where(grand > 0, grand, 1.0)[:, None], 0.0)
     p = np.where(x != sq[:, None], p, 0.0)
     d = np.minimum(to_sq, 1.0)
