@@ -38,3 +38,178 @@ def locate_cmd(
         typer.echo(
             f"{{doc: {pointer['doc']}, start: {pointer['start']}, end: {pointer['end']}, sha256: {pointer['sha256']}}}"
         )
+
+
+# ---- check and show: the case's pointers against the corpus ---------------------------------------
+
+CaseArg = Annotated[str, typer.Argument(help="A case YAML file or a built-in case name.")]
+CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Folder of the corpus texts.")]
+DbOpt = Annotated[
+    str | None, typer.Option("--db", help="Corpus store (SQLite file or SQLAlchemy URL) instead of a folder; checks every version.")
+]
+
+
+def _texts(corpus: Path | None, db: str | None):  # -> TextSource
+    """The texts to check against: a corpus folder, or the store (``--db``, else $ACCORD_DB / ./accord.db)."""
+    import os
+
+    from accord.cli.main import err
+    from accord.evidence.check import FolderTexts, StoreTexts
+
+    if corpus is not None and db is not None:
+        err.print("[red]error:[/red] give --corpus or --db, not both")
+        raise typer.Exit(2)
+    if corpus is not None:
+        if not corpus.is_dir():
+            err.print(f"[red]error:[/red] --corpus {corpus}: no such folder")
+            raise typer.Exit(2)
+        return FolderTexts(load_corpus_dir(corpus))
+    if db is None and not os.environ.get("ACCORD_DB") and not Path("accord.db").exists():
+        err.print("[red]error:[/red] no corpus: give --corpus DIR or --db URL (or run `accord corpus add` here first)")
+        raise typer.Exit(2)
+    from accord.cli.corpus_cmd import open_store
+
+    return StoreTexts(open_store(db))
+
+
+def _case_and_positions(case: str):
+    from accord.case.io import resolve_case_path
+    from accord.cli.case_cmd import load_or_exit
+    from accord.evidence.check import located_case
+
+    loaded = load_or_exit(case)
+    return loaded, located_case(resolve_case_path(case)), str(resolve_case_path(case))
+
+
+@app.command("check")
+def check_cmd(
+    case: CaseArg,
+    corpus: CorpusOpt = None,
+    db: DbOpt = None,
+    margin: Annotated[
+        float, typer.Option("--margin", min=0.0, max=1.0, help="Report sources disagreeing by more than this share of the scale.")
+    ] = 0.1,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Verify every evidence pointer (span in range, hash matches) and report the coverage of the numbers.
+
+    Exit 1 when a pointer or a source does not verify; coverage findings alone do not fail.
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from accord.cli.main import console, err, print_json
+    from accord.evidence.check import check_case
+
+    texts = _texts(corpus, db)
+    loaded, located, file = _case_and_positions(case)
+    report = check_case(loaded, texts, located=located, file=file, margin=margin)
+    failed = report.source_problems + report.failed
+    if json_out:
+        data = report.to_json()
+        data["sources"] = [{"source": p.pointer.doc, "line": p.line, "message": p.message} for p in report.source_problems]
+        print_json(data)
+        raise typer.Exit(1 if failed else 0)
+    for p in failed:
+        err.print(f"{file}:{p.line}:{p.column}: {p.label}: {p.message} ({p.hint})", markup=False, highlight=False, soft_wrap=True)
+    for p in report.old_version:
+        console.print(
+            f"note: {p.label}: [{p.pointer.start}, {p.pointer.end}) of {p.pointer.doc} verifies against version {p.version}, "
+            "not the current text",
+            markup=False, highlight=False, soft_wrap=True,
+        )
+    verified = sum(p.verified for p in report.pointers)
+    console.print(f"{file}: {verified} of {len(report.pointers)} pointers verify; {len(report.numbers)} numbers", highlight=False)
+    for title, rows in (
+        ("Numbers with no verified evidence", report.unsupported()),
+        ("Numbers resting on a single source", report.single_source()),
+        (f"Sources disagreeing by more than {margin:.0%} of the scale", report.disagreements()),
+    ):
+        if not rows:
+            console.print(f"{title}: none", highlight=False)
+            continue
+        table = Table(title=f"{title} ({len(rows)})", title_justify="left")
+        for col in ("number", "values", "sources", "spread"):
+            table.add_column(col)
+        for n in rows:
+            values = ", ".join(f"{v:g}" for v, _ in n.values)
+            table.add_row(n.label, values, escape(", ".join(sorted(n.sources))), f"{n.spread():.0%}")
+        console.print(table)
+    if failed:
+        err.print(f"{len(failed)} pointer(s) or source(s) do not verify")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _normalise_label(what: str) -> str:
+    for kind in ("relation", "event"):
+        for sep in (" ", ":", "s."):
+            if what.startswith(kind + sep):
+                return f"{kind}.{what[len(kind) + len(sep):]}"
+    return what
+
+
+@app.command("show")
+def show_cmd(
+    case: CaseArg,
+    what: Annotated[
+        str, typer.Argument(help="What to show: actor.issue.attribute (russia.territory.position), actor.capability, "
+                            "issue.status_quo, relation.ID, event.ID, or a prefix such as an actor id.")
+    ],
+    corpus: CorpusOpt = None,
+    db: DbOpt = None,
+    context: Annotated[int, typer.Option("--context", min=0, help="Characters of context on each side, within the paragraph.")] = 300,
+) -> None:
+    """Print the passages a number (or relation, event) cites, with their context, read from the corpus."""
+    import difflib
+
+    from rich.markup import escape
+
+    from accord.cli.main import console, err
+    from accord.evidence.check import check_case
+    from accord.evidence.segment import paragraph_bounds
+
+    texts = _texts(corpus, db)
+    loaded, located, file = _case_and_positions(case)
+    report = check_case(loaded, texts, located=located, file=file)
+    wanted = _normalise_label(what)
+    chosen = [p for p in report.pointers if p.label == wanted or p.label.startswith(wanted + ".")]
+    if not chosen:
+        labels = sorted({p.label for p in report.pointers})
+        close = difflib.get_close_matches(wanted, labels, n=3)
+        err.print(f"[red]error:[/red] {escape(what)!s} names no evidence in {escape(file)}")
+        err.print("hint: " + (f"did you mean {', '.join(close)}?" if close else "e.g. " + ", ".join(labels[:4])))
+        raise typer.Exit(1)
+    values = _estimate_notes(loaded)
+    for p in chosen:
+        ptr = p.pointer
+        head = f"[bold]{escape(p.label)}[/bold]{escape(values.get(p.path[: p.path.index('evidence')], ''))}  " if "evidence" in p.path else ""
+        where = f"{ptr.doc} [{ptr.start}, {ptr.end})" + (f" version {p.version}" if p.version is not None else "")
+        console.print(f"{head}{escape(where)}", highlight=False, soft_wrap=True)
+        if ptr.note:
+            console.print(f"  note: {escape(ptr.note)}", highlight=False, soft_wrap=True)
+        if not p.verified:
+            err.print(f"  [red]does not verify:[/red] {escape(p.message)}", soft_wrap=True)
+            continue
+        text = dict(texts.versions(ptr.doc))[p.version]
+        left, right = paragraph_bounds(text, ptr.start, ptr.end)
+        left, right = max(left, ptr.start - context), min(right, ptr.end + context)
+        before = ("…" if left > 0 and text[left - 1] != "\n" else "") + text[left : ptr.start]
+        after = text[ptr.end : right] + ("…" if right < len(text) and text[right] != "\n" else "")
+        console.print(
+            f"  {escape(before)}[reverse]{escape(text[ptr.start : ptr.end])}[/reverse]{escape(after)}", highlight=False, soft_wrap=True
+        )
+        console.print()
+
+
+def _estimate_notes(case) -> dict[tuple, str]:  # noqa: ANN001 - Case
+    """A short ' = value (source)' per quantity or estimate path, for headers of `show`."""
+    from accord.evidence.check import numbers
+
+    notes: dict[tuple, str] = {}
+    for _, path, quantity, _scale in numbers(case):
+        if quantity.estimates is not None:
+            for i, e in enumerate(quantity.estimates):
+                notes[path + ("estimates", i)] = f" = {e.value:g}" + (f" ({e.source})" if e.source else "")
+        else:
+            notes[path] = f" = {quantity.value:g}"
+    return notes
