@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from accord.engines.base import Problem
+from accord.engines.base import Problem, Trajectory
 from accord.engines.ktab_csv import read_ktab_csv
 from accord.engines.smp import run
 
@@ -49,16 +49,16 @@ def load(name: str) -> tuple[Problem, np.ndarray, np.ndarray]:
     return problem, ref, win
 
 
-def timed(problem: Problem, repeat: int, **kwargs) -> tuple[float, float, object]:  # noqa: ANN003
+def timed(problem: Problem, repeat: int) -> tuple[float, float, Trajectory]:
     """Best wall time over ``repeat`` runs, and the peak traced memory (MB) of one more run."""
     best = np.inf
     traj = None
     for _ in range(repeat):
         t0 = time.perf_counter()
-        traj = run(problem, **kwargs)
+        traj = run(problem)
         best = min(best, time.perf_counter() - t0)
     tracemalloc.start()
-    run(problem, **kwargs)
+    run(problem)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return best, peak, traj

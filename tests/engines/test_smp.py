@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from accord.engines.base import Problem, ProblemError, RoundState
+from accord.engines.base import Problem, ProblemError, RoundState, Trajectory
 from accord.engines.ktab_csv import read_ktab_csv
 from accord.engines.smp import SMPEngine, SMPParams, engine, run
 
@@ -56,7 +56,7 @@ def _scenario(name: str) -> tuple[Problem, np.ndarray, np.ndarray]:
 
 
 @cache
-def _ktab_run(name: str):  # noqa: ANN202
+def _ktab_run(name: str) -> Trajectory:
     problem, _, _ = _scenario(name)
     return run(problem)
 
@@ -130,7 +130,7 @@ def _jittered(name: str, n_draws: int, seed: int = 0) -> Problem:
     )
 
 
-def _assert_same(a, b) -> None:  # noqa: ANN001
+def _assert_same(a: Trajectory, b: Trajectory) -> None:
     assert np.array_equal(a.positions, b.positions)
     assert np.array_equal(a.outcome, b.outcome)
     assert a.diagnostics.keys() == b.diagnostics.keys()
@@ -224,7 +224,7 @@ def test_round_hook_can_change_capability() -> None:
     assert not np.array_equal(boosted.positions[0, 2:], plain.positions[0, 2:])
 
 
-def _problem(pos, sal, cap) -> Problem:  # noqa: ANN001
+def _problem(pos: list, sal: list, cap: list) -> Problem:
     pos = np.asarray(pos, dtype=float)
     return Problem(
         positions=pos, salience=np.asarray(sal, float), capability=np.asarray(cap, float), status_quo=pos[0]
@@ -252,7 +252,7 @@ def _problem(pos, sal, cap) -> Problem:  # noqa: ANN001
         "extremes",
     ],
 )
-def test_degenerate_inputs_give_defined_results(case) -> None:  # noqa: ANN001
+def test_degenerate_inputs_give_defined_results(case: tuple[list, list, list]) -> None:
     problem = _problem(*case)
     for params in (SMPParams(), SMPParams(ktab_compat=False), SMPParams(deterministic=False)):
         traj = run(problem, params, rounds=10, rng=np.random.default_rng(0))

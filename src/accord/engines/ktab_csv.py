@@ -159,7 +159,9 @@ def parse_ktab_csv(text: str) -> KtabScenario:
     width = 3 + 2 * n_dim
     no, head = lines[1][0], layout.cells[1]
     if len(head) < width:
-        raise KtabCsvError(f"header has {len(head)} cells, expected {width} for {n_dim} dimensions", no, _LINE2)
+        raise KtabCsvError(
+            f"header has {len(head)} cells, expected {width} for {n_dim} dimensions", no, _LINE2
+        )
     cap = np.zeros(n_act)
     pos = np.zeros((n_act, n_dim))
     sal = np.zeros((n_act, n_dim))
@@ -268,7 +270,11 @@ def format_ktab_csv(sc: KtabScenario) -> str:
     out.append(head + tail(1, width))
     for a in range(n_act):
         line = 2 + a
-        row = [text(line, 0, sc.actor_names[a]), text(line, 1, sc.actor_descriptions[a]), num(line, 2, cap[a])]
+        row = [
+            text(line, 0, sc.actor_names[a]),
+            text(line, 1, sc.actor_descriptions[a]),
+            num(line, 2, cap[a]),
+        ]
         for k in range(n_dim):
             row += [num(line, 3 + 2 * k, pos[a, k]), num(line, 4 + 2 * k, sal[a, k])]
         out.append(row + tail(line, width))

@@ -533,7 +533,9 @@ def _turn_chunk(
     return new_x, target
 
 
-_CHUNK_ELEMENTS = 2**16  # draws go in chunks of about this many actor pairs: bounded memory, cache-sized arrays
+_CHUNK_ELEMENTS = (
+    2**16
+)  # draws go in chunks of about this many actor pairs: bounded memory, cache-sized arrays
 
 
 def _chunks(n_draws: int, n_act: int) -> list[slice]:
@@ -699,7 +701,18 @@ def run(
     )
 
 
-def _record(pos_out, out_out, win_out, risk_out, rows, t, x, asm, lo, span) -> None:  # noqa: ANN001
+def _record(
+    pos_out: np.ndarray,
+    out_out: np.ndarray,
+    win_out: np.ndarray,
+    risk_out: np.ndarray,
+    rows: np.ndarray,
+    t: int,
+    x: np.ndarray,
+    asm: _Assessment,
+    lo: float,
+    span: float,
+) -> None:
     """Store one state (positions and forecast back on the problem's scale)."""
     pos_out[rows, t] = x * span + lo
     out_out[rows, t] = asm.outcome * span + lo
