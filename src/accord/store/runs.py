@@ -1,0 +1,315 @@
+"""The runs store: every scenario run recorded in a database, its per-draw outcomes in Parquet.
+
+Storage is SQLAlchemy Core, so any SQLAlchemy URL works (``--db postgresql://...``); the default is the
+SQLite file ``accord.db`` in the current folder or ``$ACCORD_DB``, the convention the corpus store uses
+too. Two tables, prefixed ``runs`` so they can share that database:
+
+* ``runs``: one row per run: id, time, case id and hash, scenario id and hash, model, rounds, draws,
+  seed, perspective, executor, parameters, versions, timings, thresholds, the summary, and the
+  Parquet file (name, sha256, rows);
+* ``runs_issues``: the per-issue summary (median, 5-95%, mean, stable share) for SQL queries.
+
+Per-draw outcomes (one row per draw and issue) go to ``<db folder>/<db stem>-runs/<run id>.parquet``
+for a SQLite file, else to ``$ACCORD_RUNS_DIR`` or ``./accord-runs``. Writes are atomic: the Parquet file
+is written under a temporary name and renamed when complete, and only then are both rows inserted in one
+transaction. A run killed before the commit leaves no row (at worst an orphan Parquet file, which
+nothing lists); a run killed during the commit is rolled back by the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine.url import make_url
+
+__all__ = [
+    "RunRecord",
+    "RunStore",
+    "StoreError",
+    "outcomes_dir",
+    "resolve_db_url",
+    "versions",
+]
+
+DEFAULT_DB = "accord.db"
+ENV_DB = "ACCORD_DB"
+ENV_RUNS_DIR = "ACCORD_RUNS_DIR"
+
+metadata = sa.MetaData()
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("case_id", sa.String(120), nullable=False),
+    sa.Column("case_hash", sa.String(64), nullable=False),
+    sa.Column("scenario_id", sa.String(120)),
+    sa.Column("scenario_hash", sa.String(64)),
+    sa.Column("model", sa.String(40), nullable=False),
+    sa.Column("rounds", sa.Integer, nullable=False),
+    sa.Column("draws", sa.Integer, nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("perspective", sa.String(120)),
+    sa.Column("executor", sa.String(20), nullable=False),
+    sa.Column("params", sa.JSON, nullable=False),
+    sa.Column("versions", sa.JSON, nullable=False),
+    sa.Column("timings", sa.JSON, nullable=False),
+    sa.Column("thresholds", sa.JSON, nullable=False),
+    sa.Column("summary", sa.JSON, nullable=False),
+    sa.Column("outcomes_file", sa.String(200), nullable=False),
+    sa.Column("outcomes_sha256", sa.String(64), nullable=False),
+    sa.Column("outcomes_rows", sa.Integer, nullable=False),
+    sa.Index("runs_case_scenario", "case_id", "scenario_id"),
+)
+
+runs_issues = sa.Table(
+    "runs_issues",
+    metadata,
+    sa.Column("run_id", sa.String(40), sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("issue", sa.String(120), primary_key=True),
+    sa.Column("status_quo", sa.Float),
+    sa.Column("median", sa.Float),
+    sa.Column("p05", sa.Float),
+    sa.Column("p95", sa.Float),
+    sa.Column("mean", sa.Float),
+    sa.Column("stable_share", sa.Float),
+)
+
+
+class StoreError(RuntimeError):
+    """The database or the outcomes folder cannot be used; ``hint`` says what to do."""
+
+    def __init__(self, message: str, hint: str = ""):
+        self.hint = hint
+        super().__init__(message)
+
+
+def resolve_db_url(db: str | None = None) -> str:
+    """``--db`` as given, else ``$ACCORD_DB``, else ``accord.db`` here; a plain path is a SQLite file."""
+    value = db or os.environ.get(ENV_DB) or DEFAULT_DB
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+    if value.startswith(("postgresql://", "postgres://")):
+        rest = value.split("://", 1)[1]
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            return f"postgresql+psycopg://{rest}"
+        return f"postgresql://{rest}"
+    return value
+
+
+def outcomes_dir(url: str) -> Path:
+    """Where a database's Parquet files live: beside a SQLite file, else ``$ACCORD_RUNS_DIR`` or ``./accord-runs``."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        db = Path(parsed.database)
+        return db.parent / f"{db.stem}-runs"
+    return Path(os.environ.get(ENV_RUNS_DIR, "accord-runs")).resolve()
+
+
+def versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Versions that can change numbers: Python, Accord, NumPy, pandas, SciPy (and any ``extra``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version()}
+    for name in ("accord", "numpy", "pandas", "scipy", "pyarrow", *extra):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def content_hash(data: Any) -> str:
+    """sha256 of a canonical JSON rendering (sorted keys)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """Sortable and unique: ``YYYYMMDD-HHMMSS-xxxxxx``."""
+    now = now or dt.datetime.now(dt.UTC)
+    return now.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+
+
+@dataclass
+class RunRecord:
+    """What a run stores (besides its per-draw table)."""
+
+    case_id: str
+    case_hash: str
+    model: str
+    rounds: int
+    draws: int
+    seed: int
+    executor: str
+    summary: dict[str, Any]
+    scenario_id: str | None = None
+    scenario_hash: str | None = None
+    perspective: str | None = None
+    params: dict[str, Any] | None = None
+    thresholds: list[str] | None = None
+    timings: dict[str, Any] | None = None
+    versions: dict[str, str] | None = None
+
+
+class RunStore:
+    """Record, list and read runs in one database (see the module docstring for the layout)."""
+
+    def __init__(self, db: str | None = None, runs_dir: str | Path | None = None):
+        self.url = resolve_db_url(db)
+        try:
+            parsed = make_url(self.url)
+        except Exception as exc:  # noqa: BLE001 - any parse failure is a bad --db
+            raise StoreError(f"not a usable database URL {db!r}: {exc}", "e.g. --db accord.db or --db postgresql://host/db") from None
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.runs_dir = Path(runs_dir) if runs_dir is not None else outcomes_dir(self.url)
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            try:
+                self._engine = sa.create_engine(self.url)
+                metadata.create_all(self._engine, checkfirst=True)
+            except ModuleNotFoundError as exc:
+                raise StoreError(f"no database driver for {self.url.split('://')[0]}: {exc}",
+                                 "for PostgreSQL: pip install 'accord[postgres]'") from None
+            except sa.exc.SQLAlchemyError as exc:
+                raise StoreError(f"cannot open the runs store at {self.url}: {exc}", "check --db / $ACCORD_DB") from None
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    # -- writing ----------------------------------------------------------------------------------
+    def record(self, record: RunRecord, outcomes: pd.DataFrame) -> str:
+        """Store a finished run: Parquet first (temp + rename), then both rows in one transaction."""
+        engine = self.engine
+        run_id = new_run_id()
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        final = self.runs_dir / f"{run_id}.parquet"
+        tmp = self.runs_dir / f".{run_id}.parquet.tmp"
+        try:
+            outcomes.to_parquet(tmp, index=False)
+            with tmp.open("rb") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, final)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"cannot write the outcomes to {self.runs_dir}: {exc}", "check the folder is writable") from None
+        row = {
+            "id": run_id,
+            "created_at": dt.datetime.now(dt.UTC),
+            "case_id": record.case_id,
+            "case_hash": record.case_hash,
+            "scenario_id": record.scenario_id,
+            "scenario_hash": record.scenario_hash,
+            "model": record.model,
+            "rounds": record.rounds,
+            "draws": record.draws,
+            "seed": record.seed,
+            "perspective": record.perspective,
+            "executor": record.executor,
+            "params": _jsonable(record.params or {}),
+            "versions": record.versions or versions(),
+            "timings": _jsonable(record.timings or {}),
+            "thresholds": record.thresholds or [],
+            "summary": _jsonable(record.summary),
+            "outcomes_file": final.name,
+            "outcomes_sha256": _file_sha256(final),
+            "outcomes_rows": len(outcomes),
+        }
+        issue_rows = [
+            {"run_id": run_id, "issue": issue, **{k: v.get(k) for k in ("status_quo", "median", "p05", "p95", "mean", "stable_share")}}
+            for issue, v in record.summary.get("issues", {}).items()
+        ]
+        try:
+            with engine.begin() as conn:
+                conn.execute(runs.insert(), [row])
+                if issue_rows:
+                    conn.execute(runs_issues.insert(), issue_rows)
+        except sa.exc.SQLAlchemyError as exc:
+            final.unlink(missing_ok=True)
+            raise StoreError(f"cannot record the run in {self.url}: {exc}", "check --db / $ACCORD_DB") from None
+        return run_id
+
+    # -- reading ----------------------------------------------------------------------------------
+    def list(self, limit: int = 50, case_id: str | None = None, scenario_id: str | None = None) -> list[dict[str, Any]]:
+        """The most recent runs first."""
+        query = sa.select(runs).order_by(runs.c.created_at.desc(), runs.c.id.desc()).limit(limit)
+        if case_id:
+            query = query.where(runs.c.case_id == case_id)
+        if scenario_id:
+            query = query.where(runs.c.scenario_id == scenario_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def get(self, run_id: str) -> dict[str, Any]:
+        """One run by id or unique id prefix."""
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(sa.select(runs).where(runs.c.id.like(f"{_escape(run_id)}%", escape="\\")).limit(2))]
+        if not rows:
+            raise StoreError(f"no run {run_id!r} in {self.url}", "see `accord runs list`")
+        if len(rows) > 1 and rows[0]["id"] != run_id:
+            raise StoreError(f"run id prefix {run_id!r} is ambiguous", "give more characters of the id")
+        return rows[0]
+
+    def outcomes_path(self, run: dict[str, Any]) -> Path:
+        return self.runs_dir / run["outcomes_file"]
+
+    def outcomes(self, run: dict[str, Any]) -> pd.DataFrame:
+        """The per-draw table of a run (checked against the sha256 recorded with it)."""
+        path = self.outcomes_path(run)
+        if not path.exists():
+            raise StoreError(f"the outcomes file {path} of run {run['id']} is missing", "was the folder moved? set $ACCORD_RUNS_DIR")
+        if _file_sha256(path) != run["outcomes_sha256"]:
+            raise StoreError(f"the outcomes file {path} does not match the hash recorded for run {run['id']}", "the file was changed")
+        return pd.read_parquet(path)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types (NumPy scalars and arrays, dataclasses and paths become numbers, lists, text)."""
+    return json.loads(json.dumps(value, default=_default))
+
+
+def _default(obj: Any) -> Any:
+    import dataclasses
+
+    import numpy as np
+
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    return str(obj)
