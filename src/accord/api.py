@@ -152,6 +152,20 @@ def run_problem(
     return engine.run(problem, params, DEFAULT_ROUNDS[model] if rounds is None else rounds, rng, on_round)
 
 
+def case_params(model: str, params: Any | None) -> Any | None:
+    """Engine parameters for a case when the caller gives none.
+
+    A case gives each issue its own salience in [0, 1], so an actor's saliences can sum above 1. KTAB's
+    spatial model reads salience as a share of one unit of attention: for cases, the SMP rescales such
+    actors to sum to 1 (KTAB's own input files already do).
+    """
+    if params is None and model == "smp":
+        from accord.engines.smp import SMPParams
+
+        return SMPParams(normalize_salience=True)
+    return params
+
+
 def run(
     case: Case | str | Path | None = None,
     model: str = DEFAULT_MODEL,
@@ -163,7 +177,7 @@ def run(
     if not isinstance(case, Case):
         case = load_case(case)
     problem = case_to_problem(case)
-    trajectory = run_problem(problem, model, rounds, seed, params)
+    trajectory = run_problem(problem, model, rounds, seed, case_params(model, params))
     return RunResult(
         case_id=case.id,
         model=model,
