@@ -541,30 +541,40 @@ def run(
 
 
 def status_quo_challenge_eu(
-    problem: Problem, params: EUMParams | None = None, resistance: float = 1.0
+    problem: Problem, params: EUMParams | None = None, resistance: float | None = None
 ) -> np.ndarray:
     """``[D, A, I]``: each actor's expected utility of challenging the status quo, from its own view.
 
     The status quo is treated as a hypothetical actor at ``problem.status_quo`` that casts no votes and
-    resists with probability ``resistance`` (1: a challenge is always contested). Everything else is the
-    start of round 1: the actors' risk exponents for the initial positions, their votes, the same
-    normalisation of the probability (global: the round's total over actor pairs; pairwise: this
-    pair's absolute support) and the initial range ``R`` (distances to the status quo clipped at 1).
+    resists a challenge with probability ``resistance``; by default the capability-weighted mean
+    salience of the actors (the status quo is defended as much as the actors, weighted by their
+    capability, care about the issue). Everything else is the start of round 1 with the same
+    formulas: the actors' risk exponents for the initial positions, their votes for ``x_i`` over the
+    status quo, the same normalisation of the probability (global: the round's total over the actors'
+    pairs; pairwise: this pair's absolute support) and the initial range ``R`` (distances to the status
+    quo clipped at 1).
     """
     params = params or EUMParams()
-    if not 0.0 <= resistance <= 1.0:
+    if resistance is not None and not 0.0 <= resistance <= 1.0:
         raise ValueError(f"resistance is a probability, got {resistance}")
     b = validate_problem(problem, 0)
     n_draws, n, n_issues = b.positions.shape
     x = _to_rows(b.positions)
     s = _to_rows(b.salience)
     c = _to_rows(np.asarray(b.capability_per_issue(), dtype=float))
+    if resistance is None:
+        cap_total = c.sum(axis=-1)
+        res = np.where(
+            cap_total > 0, (c * s).sum(axis=-1) / np.where(cap_total > 0, cap_total, 1.0), s.mean(-1)
+        )
+    else:
+        res = np.full(x.shape[0], float(resistance))
     sq = np.ascontiguousarray(b.status_quo).reshape(-1)  # [D * I]
     rng_ = np.ascontiguousarray(effective_range(b.positions, problem.scale)).reshape(-1)
     out = np.empty_like(x)
     for sl in _chunks(x.shape[0], n, params.max_chunk_elements):
-        out[sl] = _status_quo_eu_rows(x[sl], s[sl], c[sl] * s[sl], sq[sl], rng_[sl], params, resistance)
-    return _from_rows(out, n_draws, n_issues)
+        out[sl] = _status_quo_eu_rows(x[sl], s[sl], c[sl] * s[sl], sq[sl], rng_[sl], params, res[sl])
+    return np.ascontiguousarray(_from_rows(out, n_draws, n_issues))
 
 
 def _status_quo_eu_rows(
@@ -574,7 +584,7 @@ def _status_quo_eu_rows(
     sq: np.ndarray,
     rng_: np.ndarray,
     params: EUMParams,
-    resistance: float,
+    resistance: np.ndarray,
 ) -> np.ndarray:
     geo = _geometry(x, rng_)
     r = _risk(geo, s, w, params)
@@ -594,11 +604,12 @@ def _status_quo_eu_rows(
     us = 2.0 - 4.0 * (0.5 - 0.5 * d) ** r
     uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** r
     usq = 2.0 - 4.0 * 0.5**r
-    return resistance * (p * us + (1.0 - p) * uf) + (1.0 - resistance) * us - params.q * usq
+    res = resistance[:, None]
+    return res * (p * us + (1.0 - p) * uf) + (1.0 - res) * us - params.q * usq
 
 
 def status_quo_stability(
-    problem: Problem, params: EUMParams | None = None, resistance: float = 1.0
+    problem: Problem, params: EUMParams | None = None, resistance: float | None = None
 ) -> np.ndarray:
     """``[D, I]`` booleans: True where no actor with positive capability gains by challenging the status quo.
 

@@ -21,6 +21,7 @@ from accord.engines.eum import (
     CAPITULATION,
     COMPROMISE,
     CONFRONTATION,
+    MOVE_NAMES,
     NONE,
     EUMParams,
     effective_range,
@@ -28,7 +29,7 @@ from accord.engines.eum import (
     validated_hook_state,
 )
 
-__all__ = ["run", "OracleEngine", "oracle"]
+__all__ = ["run", "status_quo_challenge_eu", "OracleEngine", "oracle"]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -365,6 +366,8 @@ def run(
         "counterpart": counterpart,
         "eu_self": eu_self,
         "eu_other": eu_other,
+        "move_names": MOVE_NAMES,
+        "range": ranges,
     }
     if params.keep_challenges:
         diagnostics["offers"] = offers
@@ -376,6 +379,54 @@ def run(
         engine="eum-oracle",
         params=asdict(params),
     )
+
+
+def status_quo_challenge_eu(
+    problem: Problem, params: EUMParams | None = None, resistance: float | None = None
+) -> np.ndarray:
+    """Loop version of :func:`accord.engines.eum.status_quo_challenge_eu` (``[D, A, I]``).
+
+    Each actor i, with its round-1 risk exponent, challenges a hypothetical actor at the status quo who
+    casts no votes and resists with probability ``resistance`` (default: the capability-weighted mean
+    salience of the actors).
+    """
+    params = params or EUMParams()
+    b = validate_problem(problem, 0)
+    n_draws, n, n_issues = b.positions.shape
+    cap = np.asarray(b.capability_per_issue(), dtype=float)
+    ranges = effective_range(b.positions, problem.scale)
+    out = np.zeros((n_draws, n, n_issues))
+    pairwise = params.normalisation == "pairwise"
+    for d in range(n_draws):
+        for t in range(n_issues):
+            x = b.positions[d, :, t].tolist()
+            s = b.salience[d, :, t].tolist()
+            c = cap[d, :, t].tolist()
+            sq = float(b.status_quo[d, t])
+            rng_ = float(ranges[d, t])
+            w = [c[k] * s[k] for k in range(n)]
+            if resistance is not None:
+                res = resistance
+            else:
+                res = sum(c[k] * s[k] for k in range(n)) / sum(c) if sum(c) > 0 else sum(s) / n
+            r = risk_exponents(x, s, w, rng_, params)
+            total = global_total(x, w, r, rng_)
+            for i in range(n):
+                if x[i] == sq:
+                    p = 0.0
+                else:
+                    top = 0.0
+                    pair = 0.0
+                    for k in range(n):
+                        v = w[k] * ((abs(x[k] - sq) / rng_) ** r[k] - (abs(x[k] - x[i]) / rng_) ** r[k])
+                        top += max(v, 0.0)
+                        pair += abs(v)
+                    if pairwise:
+                        p = top / pair if pair > 0 else 0.5
+                    else:
+                        p = top / total if total > 0 else 0.0
+                out[d, i, t] = expected_utility(p, res, x[i], sq, r[i], params.q, rng_)
+    return out
 
 
 class OracleEngine:
