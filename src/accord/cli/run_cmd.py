@@ -1,4 +1,4 @@
-"""``accord run``: run a bargaining engine on a case and print the forecast."""
+"""``accord run``: run a bargaining engine on a case, optionally under a scenario and its uncertainty."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from accord.api import DEFAULT_MODEL, ENGINES, RunResult
 from accord.case.io import DEFAULT_CASE
 
 
-def forecast_table(result: RunResult) -> Table:
-    table = Table(title=f"Forecast: {result.case_id}, model {result.model}, {result.trajectory.n_rounds} rounds")
+def forecast_table(result: RunResult, title: str | None = None) -> Table:
+    table = Table(title=title or f"Forecast: {result.case_id}, model {result.model}, {result.trajectory.n_rounds} rounds")
     table.add_column("issue")
     table.add_column("status quo", justify="right")
     table.add_column("forecast", justify="right")
@@ -40,24 +40,84 @@ def movement_table(result: RunResult) -> Table:
 
 
 def run(
-    case: Annotated[str, typer.Argument(help="A case file or built-in name.")] = DEFAULT_CASE,
+    case: Annotated[
+        str | None, typer.Argument(help=f"A case file or built-in name (default: the scenario's case, else {DEFAULT_CASE}).")
+    ] = None,
     model: Annotated[str, typer.Option("--model", "-m", help=f"One of: {', '.join(ENGINES)}.")] = DEFAULT_MODEL,
     rounds: Annotated[int | None, typer.Option(help="Rounds (EUM default 10; SMP: at most, default 100).", min=0)] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (results are reproducible for a seed).")] = 0,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the trajectory as JSON.")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed (results are reproducible for a seed).", min=0)] = 0,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", "-s", help="A built-in scenario name (`accord scenarios list`) or a scenario file.")
+    ] = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws of the case's uncertainty (0: point estimates).", min=0)] = 0,
+    threshold: Annotated[
+        list[str] | None, typer.Option("--threshold", "-t", help="Report P(ISSUE>=X); repeatable, e.g. territory>=50.")
+    ] = None,
+    perspective: Annotated[
+        str | None, typer.Option(help="Read the case as one source does (its estimates where it gives them).")
+    ] = None,
+    executor: Annotated[str, typer.Option(help="local, processes or dask.")] = "local",
+    workers: Annotated[int | None, typer.Option(help="Workers for processes/dask (default: CPU count).", min=1)] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: start a LocalCluster).")] = None,
+    chunk_size: Annotated[
+        int | None, typer.Option("--chunk-size", help="Draws per task, rounded up to whole blocks of 256.", min=1)
+    ] = None,
+    db: Annotated[str | None, typer.Option(help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db).")] = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the run.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Run a bargaining model on a case and print the forecast (default: the Nagorno-Karabakh 2020 case)."""
-    from accord.api import run as api_run
-    from accord.cli.case_cmd import load_or_exit
+    """Run a bargaining model on a case and print the forecast (default: the Nagorno-Karabakh 2020 case).
+
+    With --scenario, --draws, --perspective or --threshold the run goes through the scenario layer:
+    interventions and triggers, Monte Carlo draws with reproducible streams, per-issue intervals,
+    threshold probabilities and status-quo stability; such runs are recorded in the runs database
+    (`accord runs list`) unless --no-store.
+    """
     from accord.cli.main import console, err, print_json
 
     if model not in ENGINES:
         err.print(f"[red]error:[/red] unknown model {model!r}; choose one of: {', '.join(ENGINES)}")
         raise typer.Exit(2)
-    loaded = load_or_exit(case)
-    result = api_run(loaded, model=model, rounds=rounds, seed=seed)
+    thresholds = threshold or []
+    if scenario is None and draws == 0 and perspective is None and not thresholds and executor == "local":
+        _plain_run(case, model, rounds, seed, json_out, db)
+        return
+    from accord.cli.scenarios_cmd import run_scenario_cli
+
+    run_scenario_cli(
+        case=case, scenario=scenario, model=model, rounds=rounds, seed=seed, draws=draws, thresholds=thresholds,
+        perspective=perspective, executor=executor, workers=workers, scheduler=scheduler, chunk_size=chunk_size,
+        db=db, store=not no_store, json_out=json_out, quiet=quiet, console=console, err=err, print_json=print_json,
+    )
+
+
+def _plain_run(case: str | None, model: str, rounds: int | None, seed: int, json_out: bool, db: str | None) -> None:
+    """The original ``accord run``: point estimates, forecast and movement tables (stored only with --db)."""
+    from accord.api import run as api_run
+    from accord.cli.case_cmd import load_or_exit
+    from accord.cli.main import console, err, print_json
+    from accord.engines.base import ProblemError
+
+    loaded = load_or_exit(case or DEFAULT_CASE)
+    try:
+        result = api_run(loaded, model=model, rounds=rounds, seed=seed)
+    except ProblemError as exc:
+        err.print(f"[red]error:[/red] model {model} cannot run this case: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    run_id = None
+    if db is not None:
+        from accord.cli.scenarios_cmd import store_or_exit
+        from accord.scenarios.api import run_scenario
+
+        run_id = store_or_exit(run_scenario(None, loaded, model=model, rounds=rounds, seed=seed), db, err)
     if json_out:
-        print_json(result.to_json())
+        doc = result.to_json()
+        if run_id:
+            doc["run_id"] = run_id
+        print_json(doc)
         return
     console.print(forecast_table(result))
     console.print(movement_table(result))
+    if run_id:
+        console.print(f"stored as run {run_id}", highlight=False)

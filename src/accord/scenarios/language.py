@@ -173,7 +173,9 @@ class Trigger(_Step):
     apply to that draw from that round on. It fires at most once per draw.
 
     The condition comes from a case relation's ``applies_if`` (``relation: <id>``) or is given as
-    ``when`` (one condition or a list that must all hold)."""
+    ``when`` (one condition or a list that must all hold). With both, ``relation`` names the commitment
+    and ``when`` gives the condition the model can read (for a relation whose ``applies_if`` is in words
+    only, a proxy on the case's issues)."""
 
     kind: Literal["trigger"]
     id: Id | None = None
@@ -530,8 +532,8 @@ class _Checker:
         self.gone.pop(iv.id, None)
 
     def trigger(self, path: PathT, index: int, trig: Trigger) -> Iterator[CaseProblem]:
-        if (trig.relation is None) == (trig.when is None):
-            yield self.problem(path, "a trigger needs exactly one of relation or when",
+        if trig.relation is None and trig.when is None:
+            yield self.problem(path, "a trigger needs a condition: relation, when, or both",
                                "name a case relation whose applies_if has a threshold, or write when: {issue, op, threshold}")
         if trig.relation is not None:
             relations = {r.id: r for r in self.case.relations}
@@ -540,7 +542,7 @@ class _Checker:
                 close = difflib.get_close_matches(trig.relation, sorted(relations), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "see `accord case show` for the relations"
                 yield self.problem(path + ("relation",), f"unknown relation {trig.relation!r}", hint)
-            elif rel.applies_if is None or rel.applies_if.issue is None:
+            elif trig.when is None and (rel.applies_if is None or rel.applies_if.issue is None):
                 yield self.problem(path + ("relation",), f"relation {trig.relation!r} states no threshold (applies_if)",
                                    "give the condition yourself with when: {issue, op, threshold}")
         conditions = trig.conditions

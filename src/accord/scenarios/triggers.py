@@ -43,14 +43,14 @@ def compile_triggers(triggers: Sequence[Any], case: Case, issues: Sequence[str])
     relations = {r.id: r for r in case.relations}
     compiled = []
     for n, trig in enumerate(triggers):
-        if trig.relation is not None:
+        if trig.when is None:
             cond = relations[trig.relation].applies_if
             assert cond is not None and cond.issue is not None and cond.op is not None and cond.threshold is not None
             raw = [(cond.issue, cond.op, float(cond.threshold))]
             label = trig.id or trig.relation
         else:
             raw = [(c.issue, c.op, float(c.threshold)) for c in trig.conditions]
-            label = trig.id or f"trigger-{n + 1}"
+            label = trig.id or trig.relation or f"trigger-{n + 1}"
         conditions = tuple((list(issues).index(issue), op, threshold) for issue, op, threshold in raw)
         compiled.append(CompiledTrigger(label, conditions, tuple(trig.then)))
     return compiled
