@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from accord.evidence.store import resolve_db_url
 
-__all__ = ["cases", "connect", "metadata", "now", "runs", "tokens"]
+__all__ = ["cases", "connect", "metadata", "now", "runs", "scenarios", "tokens"]
 
 metadata = sa.MetaData()
 
@@ -35,6 +35,18 @@ cases = sa.Table(
     sa.Column("case_id", sa.String(80), primary_key=True),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("filename", sa.String(200), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("token_id", sa.Integer),
+)
+
+scenarios = sa.Table(
+    "web_scenarios",
+    metadata,
+    sa.Column("scenario_id", sa.String(80), primary_key=True),
+    sa.Column("case_id", sa.String(80), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),

@@ -1,0 +1,231 @@
+"""The FastAPI application: REST API under ``/api`` (OpenAPI at ``/docs``) and the dashboard pages.
+
+``create_app`` wires the parts together once per server: the database (web tables, runs, tokens), the
+case and scenario library, the corpus the evidence panel reads passages from, and the run workers.
+Policies that protect the server live here too:
+
+* reading is open to loopback clients; other clients need a token (a server bound to a public address
+  does not become an open data tap by accident);
+* anything that writes (uploads, runs, corpus additions) needs a bearer token (``accord token create``);
+* request bodies are limited in size (413 beyond ``max_body_bytes``), whether or not a client sends a
+  Content-Length;
+* no endpoint takes a file path: cases, scenarios and documents are named by id.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from accord import __version__
+from accord.evidence.pointers import Corpus, load_corpus_dir
+from accord.web import db
+from accord.web.library import Library
+from accord.web.runs import RunManager
+from accord.web.service import PassageSource
+from accord.web.tokens import TokenStore
+
+__all__ = ["AppState", "create_app", "default_corpus_dir", "state"]
+
+log = logging.getLogger("accord.web")
+ENV_CORPUS = "ACCORD_CORPUS"
+DEFAULT_CORPUS = Path("..") / "shared" / "corpus" / "nagorno-karabakh"
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+def default_corpus_dir() -> Path | None:
+    """``$ACCORD_CORPUS``, else ``../shared/corpus/nagorno-karabakh`` from here if it exists, else none."""
+    value = os.environ.get(ENV_CORPUS)
+    if value:
+        return Path(value)
+    return DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else None
+
+
+@dataclass
+class AppState:
+    """Everything a request handler needs, built once by :func:`create_app`."""
+
+    engine: Any
+    library: Library
+    runs: RunManager
+    tokens: TokenStore
+    passages: PassageSource
+    corpus: Corpus | None
+    db_url: str
+    max_body_bytes: int
+    open_read: str
+    caches: dict[str, Any] = field(default_factory=dict)
+    _store: Any = None
+
+    def evidence_store(self) -> Any:
+        """The corpus store in the server's database (created on first use)."""
+        if self._store is None:
+            from accord.evidence.store import Store
+
+            self._store = Store(self.db_url)
+        return self._store
+
+
+def state(request: Request) -> AppState:
+    return request.app.state.accord
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def require_token(request: Request) -> int:
+    """Dependency of every writing endpoint: the id of a valid bearer token, else 401."""
+    token = bearer(request)
+    token_id = state(request).tokens.verify(token) if token else None
+    if token_id is None:
+        raise HTTPException(
+            401,
+            "this endpoint writes: send a token as 'Authorization: Bearer TOKEN' (create one with `accord token create`)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return token_id
+
+
+def allow_read(request: Request) -> None:
+    """Dependency of every reading endpoint: open on loopback (or for all with ``open_read='all'``)."""
+    st = state(request)
+    if st.open_read == "all" or _is_loopback(request.client.host if request.client else None):
+        return
+    require_token(request)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies over ``max_bytes`` with 413, counting streamed bytes too."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(send)
+            return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        response = JSONResponse({"detail": f"request body over the {self.max_bytes}-byte limit"}, status_code=413)
+        await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
+        await send({"type": "http.response.body", "body": response.body})
+
+
+def create_app(
+    db_url: str | None = None,
+    corpus_dir: str | Path | None = None,
+    token_store: TokenStore | None = None,
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    run_workers: int = 2,
+    open_read: str = "loopback",
+    resume_runs: bool = True,
+) -> FastAPI:
+    """The Accord web application on the database ``db_url`` (path or SQLAlchemy URL; default ``accord.db``).
+
+    ``corpus_dir`` is the folder of corpus texts the evidence panel quotes (default: see
+    :func:`default_corpus_dir`); documents also come from the corpus store in the same database.
+    ``open_read`` is ``"loopback"`` (default) or ``"all"``.
+    """
+    from accord.evidence.store import resolve_db_url
+
+    url = resolve_db_url(db_url)
+    engine = db.connect(url)
+    folder = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
+    corpus = load_corpus_dir(folder) if folder is not None else None
+    library = Library(engine, corpus)
+    st = AppState(
+        engine=engine,
+        library=library,
+        runs=RunManager(engine, library, workers=run_workers),
+        tokens=token_store or TokenStore(engine),
+        passages=PassageSource(corpus),
+        corpus=corpus,
+        db_url=url,
+        max_body_bytes=max_body_bytes,
+        open_read=open_read,
+    )
+    st.passages.store_text = lambda doc: st.evidence_store().text(doc)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if resume_runs:
+            resumed = st.runs.resume()
+            if resumed:
+                log.info("resumed %d unfinished run(s)", resumed)
+        yield
+        st.runs.shutdown(wait=False)
+
+    app = FastAPI(
+        title="Accord",
+        version=__version__,
+        summary="Evidence-linked bargaining models of conflicts: cases, runs, scenarios, sensitivity and evidence.",
+        lifespan=lifespan,
+    )
+    app.state.accord = st
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug if reached
+        log.exception("unexpected error")
+        return JSONResponse({"detail": f"internal error: {type(exc).__name__}"}, status_code=500)
+
+    from accord.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    pages.mount_static(app)
+    return app

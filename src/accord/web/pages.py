@@ -1,0 +1,110 @@
+"""The dashboard pages: server-rendered shells (Jinja2) that ``static/accord.js`` fills from the API.
+
+plotly.js is served from the installed ``plotly`` Python package (``/vendor/plotly.min.js``): the chart
+library comes from the package registry at install time, never from a CDN, and no copy of it lives in
+this repository.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from accord.api import ENGINES
+from accord.case.io import DEFAULT_CASE
+from accord.web import service
+from accord.web.app import allow_read, state
+from accord.web.library import NotFound
+
+__all__ = ["PLOTLY_JS", "STATIC_DIR", "mount_static", "plotly_js_path", "router"]
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(include_in_schema=False, dependencies=[Depends(allow_read)])
+
+TABS = [
+    ("network", "Network"),
+    ("timeline", "Timeline"),
+    ("positions", "Positions"),
+    ("runs", "Runs"),
+    ("compare", "Compare"),
+    ("sensitivity", "Sensitivity"),
+    ("evidence", "Evidence"),
+    ("cases", "Cases"),
+]
+CaseQuery = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+
+
+@lru_cache(maxsize=1)
+def plotly_js_path() -> Path:
+    """plotly.min.js as shipped inside the installed ``plotly`` package."""
+    import plotly
+
+    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+    if not path.is_file():  # pragma: no cover - a broken plotly install
+        raise RuntimeError(f"plotly.min.js not found at {path}; reinstall the plotly package")
+    return path
+
+
+PLOTLY_JS = "/vendor/plotly.min.js"
+
+
+def mount_static(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get(PLOTLY_JS, include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(plotly_js_path(), media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+
+def _render(request: Request, view: str, case_id: str, run_id: int | None = None) -> HTMLResponse:
+    st = state(request)
+    try:
+        case = st.library.case(case_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    summary = service.case_summary(case)
+    context: dict[str, Any] = {
+        "view": view,
+        "case": summary,
+        "summary": summary,
+        "cases": st.library.cases(),
+        "tabs": TABS,
+        "models": list(ENGINES),
+        "path": "/" if view == "network" else f"/{view}",
+        "run_id": run_id,
+    }
+    return templates.TemplateResponse(request, f"{view}.html", context)
+
+
+@router.get("/", response_class=HTMLResponse)
+def network_page(request: Request, case: CaseQuery = DEFAULT_CASE) -> HTMLResponse:
+    return _render(request, "network", case)
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, run_id: int, case: CaseQuery | None = None) -> HTMLResponse:
+    run = state(request).runs.get(run_id)
+    if run is None:
+        raise HTTPException(404, f"no run {run_id}")
+    return _render(request, "runs", case or run["case"], run_id)
+
+
+def _page(view: str) -> Any:
+    def page(request: Request, case: CaseQuery = DEFAULT_CASE) -> HTMLResponse:
+        return _render(request, view, case)
+
+    page.__name__ = f"{view}_page"
+    return page
+
+
+for _view, _title in TABS[1:]:
+    router.add_api_route(f"/{_view}", _page(_view), methods=["GET"], response_class=HTMLResponse)

@@ -1,0 +1,201 @@
+"""Runs started from the web: queued in the database, executed by a small thread pool, resumed after a restart.
+
+The database row is the truth about a run (``queued`` -> ``running`` -> ``done`` | ``failed``), so a run
+survives the server stopping: on start-up :meth:`RunManager.resume` puts every run that was queued or
+running back in the queue (its result is a pure function of its spec and seed, so running it again gives
+the same answer). Progress is written at most a few times a second and kept in memory between writes,
+so polling the status is cheap.
+
+Threads rather than processes: the engines spend their time in NumPy, which releases the GIL, and the
+machine this serves is small; a run of a few thousand draws takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from accord.web import db
+from accord.web.library import Library
+from accord.web.service import execute_run
+
+__all__ = ["RunManager", "RunRequest", "QueueFull"]
+
+log = logging.getLogger("accord.web.runs")
+PROGRESS_WRITE_S = 0.3
+
+
+class QueueFull(RuntimeError):
+    """Too many runs waiting; the client should retry later (HTTP 503)."""
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    case: str
+    model: str
+    draws: int = 0
+    rounds: int | None = None
+    seed: int = 0
+    scenario: str | None = None
+
+
+def _row_json(row: sa.Row, progress: float | None = None) -> dict[str, Any]:
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "id": row.id,
+        "case": row.case_id,
+        "scenario": row.scenario,
+        "model": row.model,
+        "draws": row.draws,
+        "rounds": row.rounds,
+        "seed": row.seed,
+        "status": row.status,
+        "progress": progress if progress is not None and row.status in ("queued", "running") else row.progress,
+        "error": row.error,
+        "created_at": iso(row.created_at),
+        "started_at": iso(row.started_at),
+        "finished_at": iso(row.finished_at),
+    }
+
+
+_COLUMNS = [c for c in db.runs.c if c.name != "result"]
+
+
+class RunManager:
+    """Starts runs in the background and answers questions about them from the database."""
+
+    def __init__(self, engine: Engine, library: Library, workers: int = 2, max_waiting: int = 500):
+        self.engine = engine
+        self.library = library
+        self.max_waiting = max_waiting
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="accord-run")
+        self._progress: dict[int, float] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # ---- starting -------------------------------------------------------------------------------------
+    def submit(self, request: RunRequest, token_id: int | None = None) -> dict[str, Any]:
+        """Record the run as queued and hand it to the pool; the row is the caller's receipt."""
+        if self.waiting() >= self.max_waiting:
+            raise QueueFull(f"{self.max_waiting} runs are waiting; try again shortly")
+        values = {
+            "case_id": request.case, "scenario": request.scenario, "model": request.model, "draws": request.draws,
+            "rounds": request.rounds, "seed": request.seed, "status": "queued", "progress": 0.0,
+            "created_at": db.now(), "token_id": token_id,
+        }
+        with self.engine.begin() as conn:
+            run_id = conn.execute(db.runs.insert().values(**values)).inserted_primary_key[0]
+        self._enqueue(run_id)
+        status = self.get(run_id)
+        assert status is not None
+        return status
+
+    def _enqueue(self, run_id: int) -> None:
+        with self._lock:
+            self._progress[run_id] = 0.0
+        self._pool.submit(self._work, run_id)
+
+    def resume(self) -> int:
+        """Queue again every run left queued or running by a previous server; returns how many."""
+        with self.engine.begin() as conn:
+            ids = conn.execute(
+                sa.select(db.runs.c.id).where(db.runs.c.status.in_(("queued", "running"))).order_by(db.runs.c.id)
+            ).scalars().all()
+            if ids:
+                conn.execute(db.runs.update().where(db.runs.c.id.in_(ids)).values(status="queued", progress=0.0))
+        for run_id in ids:
+            self._enqueue(run_id)
+        return len(ids)
+
+    def waiting(self) -> int:
+        with self._lock:
+            return len(self._progress)
+
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop taking work; queued runs stay queued in the database and resume on the next start."""
+        self._closed = True
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+    # ---- reading --------------------------------------------------------------------------------------
+    def get(self, run_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(*_COLUMNS).where(db.runs.c.id == run_id)).first()
+        if row is None:
+            return None
+        with self._lock:
+            live = self._progress.get(run_id)
+        return _row_json(row, live)
+
+    def result(self, run_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            text = conn.execute(sa.select(db.runs.c.result).where(db.runs.c.id == run_id)).scalar()
+        return json.loads(text) if text else None
+
+    def list(self, limit: int = 50, case: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+        query = sa.select(*_COLUMNS).order_by(db.runs.c.id.desc()).limit(limit)
+        if case:
+            query = query.where(db.runs.c.case_id == case)
+        if status:
+            query = query.where(db.runs.c.status == status)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        with self._lock:
+            live = dict(self._progress)
+        return [_row_json(row, live.get(row.id)) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(db.runs.c.status, sa.func.count()).group_by(db.runs.c.status)).all()
+        return {status: n for status, n in rows}
+
+    # ---- working --------------------------------------------------------------------------------------
+    def _update(self, run_id: int, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(db.runs.update().where(db.runs.c.id == run_id).values(**values))
+
+    def _work(self, run_id: int) -> None:
+        if self._closed:
+            return
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(sa.select(*_COLUMNS).where(db.runs.c.id == run_id)).first()
+            if row is None or row.status not in ("queued", "running"):
+                return
+            self._update(run_id, status="running", started_at=db.now(), progress=0.0)
+            summary = self._execute(row)
+            self._update(run_id, status="done", progress=1.0, finished_at=db.now(), error=None,
+                         result=json.dumps(summary, allow_nan=False))
+        except Exception as exc:  # noqa: BLE001 - a failed run is recorded, never lost
+            log.info("run %s failed: %s", run_id, exc)
+            message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else str(exc)
+            try:
+                self._update(run_id, status="failed", finished_at=db.now(), error=message[:4000])
+            except Exception:  # noqa: BLE001 - the database went away: the run resumes on the next start
+                log.exception("cannot record the failure of run %s", run_id)
+        finally:
+            with self._lock:
+                self._progress.pop(run_id, None)
+
+    def _execute(self, row: sa.Row) -> dict[str, Any]:
+        case = self.library.case(row.case_id)
+        scenario = self.library.scenario(row.scenario).scenario if row.scenario else None
+        last_write = [time.monotonic()]
+
+        def progress(fraction: float) -> None:
+            with self._lock:
+                self._progress[row.id] = fraction
+            if time.monotonic() - last_write[0] > PROGRESS_WRITE_S:
+                last_write[0] = time.monotonic()
+                self._update(row.id, progress=fraction)
+
+        return execute_run(case, scenario, row.model, row.draws, row.rounds, row.seed, progress)

@@ -1,0 +1,648 @@
+/* Accord dashboard: draws a case's network, timeline, positions, runs, comparisons and sensitivity with
+ * plotly.js (served by the app from the installed Python plotly package, or inlined in the report), and
+ * shows the evidence behind any number clicked.
+ *
+ * The same drawing functions serve the live dashboard (data fetched from /api) and the self-contained
+ * report (data inlined as JSON), so both show the same charts. Text from cases is always inserted as
+ * text nodes (never as HTML): uploaded cases are untrusted input.
+ */
+(function () {
+  "use strict";
+
+  const A = (window.Accord = {});
+  const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+                   "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#ad494a", "#637939", "#e7969c"];
+  const CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"] };
+  const narrow = () => window.matchMedia("(max-width: 700px)").matches;
+
+  // ---------------------------------------------------------------------------------------------
+  // small helpers
+  // ---------------------------------------------------------------------------------------------
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") el.className = v;
+      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      el.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return el;
+  }
+  A.h = h;
+  const esc = (s) => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toFixed(d));
+  const $ = (id) => document.getElementById(id);
+  const colour = (keys) => Object.fromEntries(keys.map((k, i) => [k, PALETTE[i % PALETTE.length]]));
+  const label = (s) => String(s).replace(/_/g, " ");
+
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
+
+  function plot(el, traces, layout) {
+    const base = { margin: { l: 50, r: 20, t: 30, b: 40 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
+                   font: { size: narrow() ? 11 : 12 }, legend: { orientation: "h", y: -0.15 }, hovermode: "closest" };
+    return Plotly.react(el, traces, Object.assign(base, layout || {}), CONFIG);
+  }
+
+  function onRefClick(el, handler) {
+    el.on("plotly_click", (ev) => {
+      const p = ev.points && ev.points[0];
+      const ref = p && (p.customdata || (p.data.customdata && p.data.customdata[p.pointIndex]));
+      if (ref && typeof ref === "string") handler(ref);
+    });
+  }
+
+  function evButton(text, ref) {
+    return h("button", { class: "ev", type: "button", "data-ref": ref, title: "Show the evidence",
+                         onclick: () => A.openEvidence(ref) }, text);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // data access: the live API or the report's inline data
+  // ---------------------------------------------------------------------------------------------
+  A.token = () => localStorage.getItem("accord-token") || "";
+
+  A.api = async function (path, options) {
+    const opts = Object.assign({ headers: {} }, options || {});
+    if (opts.body && typeof opts.body !== "string") {
+      opts.body = JSON.stringify(opts.body);
+      opts.headers["Content-Type"] = "application/json";
+    }
+    if (A.token()) opts.headers["Authorization"] = "Bearer " + A.token();
+    const res = await fetch("/api" + path, opts);
+    const data = res.headers.get("content-type")?.includes("json") ? await res.json() : await res.text();
+    if (!res.ok) {
+      const err = new Error(typeof data === "object" ? detailText(data.detail) : String(data));
+      err.status = res.status; err.data = data;
+      throw err;
+    }
+    return data;
+  };
+
+  function detailText(detail) {
+    if (Array.isArray(detail)) return detail.map((d) => d.text || `${(d.loc || []).join(".")}: ${d.msg}`).join("\n");
+    if (detail && typeof detail === "object") return detail.message || JSON.stringify(detail);
+    return String(detail);
+  }
+
+  A.evidenceSource = (caseId, ref) => A.api(`/cases/${encodeURIComponent(caseId)}/evidence?ref=${encodeURIComponent(ref)}`);
+
+  // ---------------------------------------------------------------------------------------------
+  // the evidence panel
+  // ---------------------------------------------------------------------------------------------
+  A.openEvidence = async function (ref, caseId) {
+    const panel = $("evidence-panel");
+    const body = clear($("ev-body"));
+    $("ev-title").textContent = "Evidence";
+    panel.hidden = false;
+    body.appendChild(h("p", { class: "muted" }, "Loading…"));
+    try {
+      const item = await A.evidenceSource(caseId || A.caseId, ref);
+      renderEvidence(item, body);
+    } catch (e) {
+      clear(body).appendChild(h("p", { class: "error" }, e.message));
+    }
+  };
+
+  function renderEvidence(item, body) {
+    clear(body);
+    $("ev-title").textContent = item.label;
+    body.appendChild(h("p", { class: "muted small" }, item.ref));
+    if (item.point !== null && item.point !== undefined) {
+      const b = item.bounds || [];
+      body.appendChild(h("p", {}, h("strong", {}, "Value used: " + fmt(item.point, 2)),
+        b.length && b[1] > b[0] ? ` (range ${fmt(b[0], 2)}–${fmt(b[1], 2)})` : ""));
+    }
+    for (const est of item.estimates) {
+      const head = est.value === null ? [] : [h("strong", {}, fmt(est.value, 2)),
+        est.low !== null || est.high !== null ? ` (${fmt(est.low ?? est.value, 2)}–${fmt(est.high ?? est.value, 2)})` : "",
+        est.sources.length ? " — source " + est.sources.join(", ") : ""];
+      const div = h("div", { class: "estimate" }, h("div", {}, head), est.note ? h("p", { class: "small" }, est.note) : null);
+      for (const p of est.pointers) div.appendChild(renderPointer(p));
+      body.appendChild(div);
+    }
+  }
+
+  function renderPointer(p) {
+    const ps = p.passage;
+    const where = h("div", { class: "small muted" }, `${ps && ps.title ? ps.title + " · " : ""}${p.doc} [${p.start}:${p.end}] `,
+      ps && ps.found ? h("span", { class: "badge" + (ps.verified === false ? " bad" : "") },
+        ps.verified === false ? "text changed" : "verified") : null);
+    if (!ps) return h("div", {}, where, h("p", { class: "muted small" }, "No corpus on this server: passage not shown."));
+    if (!ps.found) return h("div", {}, where, h("p", { class: "error small" }, ps.problem));
+    return h("div", {}, where, h("blockquote", { class: "passage" },
+      h("span", { class: "ctx" }, ps.before), h("mark", {}, ps.text), h("span", { class: "ctx" }, ps.after)),
+      p.note ? h("p", { class: "small" }, p.note) : null);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // charts
+  // ---------------------------------------------------------------------------------------------
+  const draw = (A.draw = {});
+
+  draw.network = function (el, net, filterEl) {
+    const types = net.types;
+    const tcol = colour(types);
+    const kinds = [...new Set(net.nodes.map((n) => n.kind))];
+    const kcol = colour(kinds.map((k) => "k" + k));
+    const at = Object.fromEntries(net.nodes.map((n) => [n.id, n]));
+    const traces = [];
+    for (const type of types) {
+      const edges = net.edges.filter((e) => e.type === type && at[e.from] && at[e.to]);
+      const xs = [], ys = [], mx = [], my = [], angles = [], text = [], refs = [];
+      edges.forEach((e) => {
+        const a = at[e.from], b = at[e.to];
+        xs.push(a.x, b.x, null); ys.push(a.y, b.y, null);
+        const f = e.directed ? 0.62 : 0.5;
+        mx.push(a.x + f * (b.x - a.x)); my.push(a.y + f * (b.y - a.y));
+        angles.push(90 - (Math.atan2(b.y - a.y, b.x - a.x) * 180) / Math.PI);
+        text.push(esc(`${label(type)}: ${a.name} ${e.directed ? "→" : "–"} ${b.name}${e.since ? " since " + e.since : ""}`) +
+                  (e.applies_if ? "<br>" + esc(e.applies_if) : ""));
+        refs.push(e.ref);
+      });
+      traces.push({ x: xs, y: ys, mode: "lines", line: { color: tcol[type], width: 2 }, hoverinfo: "skip",
+                    legendgroup: type, name: label(type), meta: "edges:" + type });
+      traces.push({ x: mx, y: my, mode: "markers", legendgroup: type, showlegend: false, meta: "edgemarks:" + type,
+                    marker: { size: 11, color: tcol[type], symbol: edges.map((e) => (e.directed ? "triangle-up" : "circle")),
+                              angle: angles, line: { width: 1, color: "#fff" } },
+                    text, hovertemplate: "%{text}<extra>click for evidence</extra>", customdata: refs });
+    }
+    for (const kind of kinds) {
+      const nodes = net.nodes.filter((n) => n.kind === kind);
+      traces.push({
+        x: nodes.map((n) => n.x), y: nodes.map((n) => n.y), mode: "markers+text", name: label(kind), meta: "nodes",
+        text: nodes.map((n) => esc(n.name)), textposition: "top center", textfont: { size: narrow() ? 10 : 12 },
+        marker: { size: nodes.map((n) => (n.capability === null ? 12 : 14 + 46 * n.capability)), color: kcol["k" + kind],
+                  line: { width: 1.5, color: "#fff" }, opacity: 0.92 },
+        customdata: nodes.map((n) => n.ref),
+        hovertext: nodes.map((n) => esc(n.name) + (n.capability === null ? " (no stance)" : `<br>capability ${fmt(n.capability, 2)}`)),
+        hovertemplate: "%{hovertext}<extra></extra>",
+      });
+    }
+    const axis = { visible: false, range: [-0.12, 1.12] };
+    plot(el, traces, { xaxis: axis, yaxis: Object.assign({}, axis, { range: [-0.1, 1.15] }), showlegend: !narrow(),
+                       margin: { l: 10, r: 10, t: 10, b: 10 }, legend: { orientation: "h", y: -0.02 } });
+    onRefClick(el, (ref) => A.openEvidence(ref));
+    el.dataset.actors = String(net.nodes.length);
+    if (filterEl) networkFilters(el, filterEl, types, tcol);
+  };
+
+  function networkFilters(el, filterEl, types, tcol) {
+    clear(filterEl);
+    const boxes = {};
+    const apply = () => {
+      const vis = el.data.map((t) => {
+        const m = /^edge(?:s|marks):(.*)$/.exec(t.meta || "");
+        return m ? boxes[m[1]].checked : true;
+      });
+      Plotly.restyle(el, { visible: vis });
+    };
+    for (const type of types) {
+      boxes[type] = h("input", { type: "checkbox", checked: true, "data-type": type, onchange: apply });
+      filterEl.appendChild(h("label", {}, boxes[type], h("span", { class: "swatch", style: `background:${tcol[type]}` }), label(type)));
+    }
+  }
+
+  draw.timeline = function (el, tl, listEl) {
+    const types = tl.types;
+    const tcol = colour(types);
+    const traces = types.map((type) => {
+      const evs = tl.events.filter((e) => e.type === type);
+      return { x: evs.map((e) => e.date), y: evs.map(() => label(type)), mode: "markers", name: label(type),
+               marker: { size: 12, color: tcol[type], line: { width: 1, color: "#fff" } },
+               text: evs.map((e) => esc(`${e.label}: ${e.title}`)), customdata: evs.map((e) => e.ref),
+               hovertemplate: "%{text}<extra>click for evidence</extra>" };
+    });
+    plot(el, traces, { showlegend: false, margin: { l: narrow() ? 90 : 130, r: 15, t: 10, b: 30 },
+                       xaxis: { type: "date", rangeslider: { visible: true, thickness: 0.08 } },
+                       yaxis: { automargin: true, fixedrange: true } });
+    onRefClick(el, (ref) => A.openEvidence(ref));
+    if (listEl) {
+      const rows = tl.events.slice().reverse().map((e) => h("tr", {},
+        h("td", { class: "num" }, e.label), h("td", {}, h("span", { class: "swatch", style: `background:${tcol[e.type]}` }), " ", label(e.type)),
+        h("td", {}, evButton(e.title, e.ref))));
+      clear(listEl).appendChild(h("div", { class: "table-wrap" }, h("table", {},
+        h("thead", {}, h("tr", {}, h("th", {}, "date"), h("th", {}, "type"), h("th", {}, "event (click for evidence)"))),
+        h("tbody", {}, rows))));
+    }
+  };
+
+  draw.positions = function (container, pos, tableEl) {
+    clear(container);
+    const actors = [...new Set(pos.issues.flatMap((i) => i.actors.map((a) => a.actor)))];
+    const acol = colour(actors);
+    for (const issue of pos.issues) {
+      const div = h("div", { class: "chart", "data-issue": issue.id });
+      container.appendChild(h("div", { class: "card" }, h("h3", {}, issue.id + ": " + issue.question),
+        h("p", { class: "small muted" }, `0 = ${issue.min_label} · 100 = ${issue.max_label} · status quo `,
+          evButton(fmt(issue.status_quo), issue.status_quo_ref)), div));
+      const rows = issue.actors.slice().sort((a, b) => a.position - b.position);
+      const trace = {
+        x: rows.map((r) => r.position), y: rows.map((r) => r.name), mode: "markers", name: "position",
+        error_x: { type: "data", symmetric: false, array: rows.map((r) => r.high - r.position),
+                   arrayminus: rows.map((r) => r.position - r.low), color: "#9aa5b1", thickness: 1.2 },
+        marker: { size: rows.map((r) => 8 + 16 * r.salience), color: rows.map((r) => acol[r.actor]), line: { width: 1, color: "#fff" } },
+        customdata: rows.map((r) => r.refs.position),
+        text: rows.map((r) => esc(`${r.name}: ${fmt(r.position)} (range ${fmt(r.low)}–${fmt(r.high)}), salience ${fmt(r.salience, 2)}`)),
+        hovertemplate: "%{text}<extra>click for evidence</extra>",
+      };
+      const sq = { x: [issue.status_quo, issue.status_quo], y: [rows[0]?.name, rows[rows.length - 1]?.name], mode: "lines",
+                   name: "status quo", line: { color: "#222", dash: "dash", width: 2 }, hoverinfo: "skip" };
+      const sqMark = { x: [issue.status_quo], y: [rows[rows.length - 1]?.name], mode: "markers+text", text: ["status quo"],
+                       textposition: "top center", marker: { symbol: "diamond", size: 12, color: "#222" },
+                       customdata: [issue.status_quo_ref], hovertemplate: `status quo ${fmt(issue.status_quo)}<extra>click for evidence</extra>` };
+      plot(div, [sq, trace, sqMark], { showlegend: false, height: 70 + 26 * rows.length,
+        margin: { l: 10, r: 15, t: 22, b: 30 }, xaxis: { range: [-3, 103], title: { text: "" }, fixedrange: true },
+        yaxis: { automargin: true, fixedrange: true } });
+      onRefClick(div, (ref) => A.openEvidence(ref));
+    }
+    if (tableEl) positionsTable(tableEl, pos);
+  };
+
+  function positionsTable(tableEl, pos) {
+    const byActor = {};
+    for (const issue of pos.issues) for (const r of issue.actors) {
+      byActor[r.actor] = byActor[r.actor] || { name: r.name, cells: {}, capRef: null, cap: r.capability };
+      byActor[r.actor].cells[issue.id] = r;
+    }
+    const head = h("tr", {}, h("th", {}, "actor"), h("th", { class: "num" }, "capability"),
+      pos.issues.map((i) => h("th", { class: "num" }, i.id + " (pos / sal)")));
+    const sq = h("tr", {}, h("td", {}, h("em", {}, "status quo")), h("td", {}),
+      pos.issues.map((i) => h("td", { class: "num" }, evButton(fmt(i.status_quo), i.status_quo_ref))));
+    const rows = Object.entries(byActor).map(([, a]) => {
+      const any = Object.values(a.cells)[0];
+      return h("tr", {}, h("td", {}, a.name), h("td", { class: "num" }, evButton(fmt(a.cap, 2), any.refs.capability)),
+        pos.issues.map((i) => {
+          const c = a.cells[i.id];
+          return h("td", { class: "num" }, c ? [evButton(fmt(c.position), c.refs.position), " / ", evButton(fmt(c.salience, 2), c.refs.salience)] : "–");
+        }));
+    });
+    clear(tableEl).appendChild(h("div", { class: "table-wrap" }, h("table", { class: "numbers" }, h("thead", {}, head), h("tbody", {}, sq, rows))));
+  }
+
+  draw.forecastTable = function (el, result) {
+    const draws = result.draws > 0;
+    const head = h("tr", {}, h("th", {}, "issue"), h("th", { class: "num" }, "status quo"), h("th", { class: "num" }, "point run"),
+      draws ? [h("th", { class: "num" }, "median"), h("th", { class: "num" }, "5–95% of draws")] : [],
+      h("th", { class: "num" }, "status quo stable"));
+    const rows = result.forecast.map((r) => h("tr", {}, h("td", {}, r.issue), h("td", { class: "num" }, fmt(r.status_quo)),
+      h("td", { class: "num" }, fmt(r.point)),
+      draws ? [h("td", { class: "num" }, fmt(r.median)), h("td", { class: "num" }, `${fmt(r.p05)}–${fmt(r.p95)}`)] : [],
+      h("td", { class: "num" }, r.stable_share === null || r.stable_share === undefined ? "–" : Math.round(100 * r.stable_share) + "%")));
+    clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", { class: "forecast" }, h("thead", {}, head), h("tbody", {}, rows))));
+  };
+
+  draw.outcome = function (el, result) {
+    const icol = colour(result.issues);
+    const traces = [];
+    for (const issue of result.issues) {
+      const ys = result.outcome[issue];
+      traces.push({ x: ys.map((_, k) => k), y: ys, mode: "lines+markers", name: issue, line: { color: icol[issue] } });
+      if (result.mean_path) {
+        const mp = result.mean_path[issue];
+        traces.push({ x: mp.map((_, k) => k), y: mp, mode: "lines", name: issue + " (mean of draws)", showlegend: false,
+                      line: { color: icol[issue], dash: "dot" } });
+      }
+    }
+    plot(el, traces, { xaxis: { title: { text: "round" } }, yaxis: { range: [-2, 102], title: { text: "predicted outcome" } } });
+  };
+
+  draw.trajectories = function (el, result, issue) {
+    const acol = colour(result.actors);
+    const traces = result.actors.map((actor) => {
+      const ys = result.positions[actor][issue];
+      return { x: ys.map((_, k) => k), y: ys, mode: "lines", name: actor, line: { color: acol[actor] } };
+    });
+    const out = result.outcome[issue];
+    traces.push({ x: out.map((_, k) => k), y: out, mode: "lines", name: "outcome", line: { color: "#000", width: 3, dash: "dash" } });
+    plot(el, traces, { xaxis: { title: { text: "round" } }, yaxis: { range: [-2, 102], title: { text: issue + " position" } } });
+  };
+
+  draw.interval = function (el, result) {
+    if (!result.finals) {
+      const f = result.forecast;
+      plot(el, [{ x: f.map((r) => r.issue), y: f.map((r) => r.point), type: "bar", name: "forecast", marker: { color: "#1f5fa8" } },
+                { x: f.map((r) => r.issue), y: f.map((r) => r.status_quo), mode: "markers", name: "status quo",
+                  marker: { symbol: "diamond", size: 12, color: "#222" } }],
+           { yaxis: { range: [0, 102] } });
+      return;
+    }
+    const icol = colour(result.issues);
+    const traces = result.issues.map((issue) => ({ y: result.finals[issue], type: "box", name: issue, boxpoints: false,
+                                                   marker: { color: icol[issue] } }));
+    traces.push({ x: result.forecast.map((r) => r.issue), y: result.forecast.map((r) => r.status_quo), mode: "markers",
+                  name: "status quo", marker: { symbol: "diamond", size: 11, color: "#222" } });
+    plot(el, traces, { showlegend: false, yaxis: { range: [-2, 102], title: { text: `final outcome (${result.draws} draws)` } } });
+  };
+
+  draw.run = function (container, result) {
+    clear(container);
+    const table = h("div", {});
+    const outcome = h("div", { class: "chart run-outcome" });
+    const interval = h("div", { class: "chart run-interval" });
+    const traj = h("div", { class: "chart run-trajectories" });
+    const pick = h("select", { "aria-label": "issue" }, result.issues.map((i) => h("option", { value: i }, i)));
+    container.appendChild(h("div", { class: "card" }, h("h2", {},
+      `Forecast: ${result.case}${result.scenario ? " · scenario " + result.scenario : ""} · ${result.model} · ` +
+      (result.draws ? `${result.draws} draws` : "point estimates") + ` · ${result.rounds} rounds`), table));
+    container.appendChild(h("div", { class: "grid" },
+      h("div", { class: "card" }, h("h3", {}, "Outcome per round"), outcome),
+      h("div", { class: "card" }, h("h3", {}, result.draws ? "Forecast across draws (box: quartiles, whiskers)" : "Forecast"), interval)));
+    container.appendChild(h("div", { class: "card" }, h("div", { class: "controls" }, h("h3", {}, "Actors' positions per round"),
+      h("label", {}, "issue", pick)), traj));
+    draw.forecastTable(table, result);
+    draw.outcome(outcome, result);
+    draw.interval(interval, result);
+    draw.trajectories(traj, result, result.issues[0]);
+    pick.addEventListener("change", () => draw.trajectories(traj, result, pick.value));
+  };
+
+  draw.compare = function (el, items, issue, tableEl) {
+    const traces = items.filter((it) => it.result).map((it, k) => {
+      const r = it.result;
+      const ys = r.finals ? r.finals[issue] : [r.forecast.find((f) => f.issue === issue).point];
+      return { y: ys, type: r.finals ? "violin" : "box", name: it.label, box: { visible: true }, meanline: { visible: true },
+               points: false, line: { color: PALETTE[k % PALETTE.length] } };
+    });
+    plot(el, traces, { showlegend: false, yaxis: { range: [-2, 102], title: { text: issue + ": final outcome" } } });
+    if (tableEl) {
+      const issues = items.find((it) => it.result)?.result.issues || [];
+      const head = h("tr", {}, h("th", {}, "variant"), issues.map((i) => h("th", { class: "num" }, i + " median (5–95%)")));
+      const rows = items.filter((it) => it.result).map((it) => h("tr", {}, h("td", {}, it.label),
+        it.result.forecast.map((f) => h("td", { class: "num" }, f.p05 === null ? fmt(f.point) : `${fmt(f.median)} (${fmt(f.p05)}–${fmt(f.p95)})`))));
+      clear(tableEl).appendChild(h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, head), h("tbody", {}, rows))));
+    }
+  };
+
+  draw.tornado = function (el, data) {
+    const bars = data.bars.slice().reverse();
+    const names = bars.map((b) => `${b.actor} ${b.attribute}${b.documented_range ? "" : " *"}`);
+    const mk = (key, name, color) => ({
+      y: names, x: bars.map((b) => b[key] - data.base), base: data.base, type: "bar", orientation: "h", name, marker: { color },
+      customdata: bars.map((b) => b.ref),
+      text: bars.map((b) => esc(`${b.actor} ${b.attribute} at ${fmt(key === "at_low" ? b.low_value : b.high_value, 2)} → forecast ${fmt(b[key])}`)),
+      hovertemplate: "%{text}<extra>click for evidence</extra>", textposition: "none",
+    });
+    plot(el, [mk("at_low", "input at its low value", "#4e79a7"), mk("at_high", "input at its high value", "#e15759")], {
+      barmode: "overlay", height: 120 + 28 * bars.length, margin: { l: 10, r: 20, t: 30, b: 40 },
+      xaxis: { range: [-2, 102], title: { text: `forecast on ${data.issue} (base ${fmt(data.base)}, ${data.model})` } },
+      yaxis: { automargin: true }, shapes: [{ type: "line", x0: data.base, x1: data.base, yref: "paper", y0: 0, y1: 1,
+                                              line: { color: "#000", dash: "dash" } }],
+    });
+    onRefClick(el, (ref) => A.openEvidence(ref));
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // live pages
+  // ---------------------------------------------------------------------------------------------
+  const pages = (A.pages = {});
+
+  pages.network = async () => draw.network($("network"), await A.api(`/cases/${A.caseId}/network`), $("network-filters"));
+
+  pages.timeline = async () => draw.timeline($("timeline"), await A.api(`/cases/${A.caseId}/timeline`), $("timeline-list"));
+
+  pages.positions = async () => draw.positions($("positions"), await A.api(`/cases/${A.caseId}/positions`), $("positions-table"));
+
+  async function poll(runId, onProgress) {
+    for (;;) {
+      const run = await A.api(`/runs/${runId}`);
+      onProgress(run);
+      if (run.status === "done" || run.status === "failed") return run;
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  }
+
+  function progressRow(run) {
+    const bar = h("div", { class: "progress", role: "progressbar", "aria-valuenow": Math.round(100 * run.progress) },
+      h("div", { style: `width:${Math.round(100 * run.progress)}%` }));
+    return bar;
+  }
+
+  async function showRun(runId, statusEl, resultEl) {
+    const run = await poll(runId, (r) => {
+      clear(statusEl).appendChild(h("div", { class: "controls" },
+        h("span", { class: "status-" + r.status, id: "run-status", "data-status": r.status }, `Run ${r.id}: ${r.status}`),
+        progressRow(r), h("span", { class: "muted small" }, `${Math.round(100 * r.progress)}%`)));
+      if (r.error) statusEl.appendChild(h("p", { class: "error" }, r.error));
+    });
+    if (run.status === "done") {
+      const data = await A.api(`/runs/${runId}/result`);
+      draw.run(resultEl, data.result);
+    }
+    return run;
+  }
+
+  async function fillScenarios(select, withNone) {
+    const list = await A.api(`/scenarios?case=${encodeURIComponent(A.caseId)}`);
+    clear(select);
+    if (withNone) select.appendChild(h("option", { value: "" }, "— the case as it is —"));
+    for (const s of list) select.appendChild(h("option", { value: s.id }, s.title));
+    return list;
+  }
+
+  async function recentRuns(el) {
+    const runs = await A.api(`/runs?case=${encodeURIComponent(A.caseId)}&limit=15`);
+    const rows = runs.map((r) => h("tr", {}, h("td", {}, h("a", { href: `/runs/${r.id}?case=${encodeURIComponent(r.case)}` }, "#" + r.id)),
+      h("td", {}, r.scenario || "—"), h("td", {}, r.model), h("td", { class: "num" }, r.draws),
+      h("td", { class: "status-" + r.status }, r.status), h("td", {}, r.created_at ? r.created_at.slice(0, 19).replace("T", " ") : "")));
+    clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {},
+      ["run", "scenario", "model", "draws", "status", "started (UTC)"].map((t) => h("th", {}, t)))), h("tbody", {}, rows))));
+  }
+
+  pages.runs = async () => {
+    const form = $("run-form");
+    await fillScenarios(form.elements.scenario, true);
+    recentRuns($("recent-runs"));
+    const runId = document.body.dataset.run;
+    if (runId) showRun(runId, $("run-status-box"), $("run-result")).then(() => recentRuns($("recent-runs")));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const f = form.elements;
+      const body = { case: A.caseId, model: f.model.value, draws: Number(f.draws.value || 0), seed: Number(f.seed.value || 0) };
+      if (f.scenario.value) body.scenario = f.scenario.value;
+      if (f.rounds.value) body.rounds = Number(f.rounds.value);
+      const status = $("run-status-box");
+      try {
+        f.start.disabled = true;
+        const run = await A.api("/runs", { method: "POST", body });
+        history.replaceState(null, "", `/runs/${run.id}?case=${encodeURIComponent(A.caseId)}`);
+        await showRun(run.id, status, $("run-result"));
+        recentRuns($("recent-runs"));
+      } catch (e) {
+        clear(status).appendChild(h("p", { class: "error", id: "run-error" }, e.status === 401 ? "Starting a run needs a token: paste one in the header (accord token create)." : e.message));
+      } finally {
+        f.start.disabled = false;
+      }
+    });
+  };
+
+  pages.compare = async () => {
+    const form = $("compare-form");
+    const list = await fillScenarios(h("select"), false);
+    const box = $("compare-scenarios");
+    clear(box).appendChild(h("label", {}, h("input", { type: "checkbox", name: "variant", value: "", checked: true }), "the case as it is"));
+    for (const s of list) box.appendChild(h("label", {}, h("input", { type: "checkbox", name: "variant", value: s.id, checked: true }), s.title));
+    if (!list.length) box.appendChild(h("span", { class: "muted small" }, "(no scenarios for this case yet: upload one on the Cases page)"));
+    let items = [];
+    const issueSel = form.elements.issue;
+    const redraw = () => draw.compare($("compare-chart"), items, issueSel.value, $("compare-table"));
+    issueSel.addEventListener("change", redraw);
+    const preset = new URLSearchParams(location.search).get("runs");
+    const load = async (ids, labels) => {
+      const status = clear($("compare-status"));
+      items = ids.map((id, k) => ({ id, label: labels[k], result: null }));
+      await Promise.all(items.map(async (it) => {
+        const run = await poll(it.id, () => {
+          clear(status).appendChild(h("span", {}, `${items.filter((x) => x.result).length}/${items.length} runs finished…`));
+        });
+        if (run.status === "done") it.result = (await A.api(`/runs/${it.id}/result`)).result;
+        else it.label += " (failed: " + run.error + ")";
+      }));
+      clear(status).appendChild(h("span", { id: "compare-done" }, `${items.filter((x) => x.result).length} of ${items.length} variants`));
+      redraw();
+    };
+    if (preset) {
+      const ids = preset.split(",").map(Number).filter(Boolean).slice(0, 8);
+      const runs = await Promise.all(ids.map((id) => A.api(`/runs/${id}`)));
+      load(ids, runs.map((r) => `#${r.id} ${r.scenario || "case"} (${r.model})`));
+    }
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const f = form.elements;
+      const chosen = [...box.querySelectorAll("input[name=variant]:checked")].map((i) => i.value);
+      try {
+        const runs = await Promise.all(chosen.map((sc) => A.api("/runs", { method: "POST", body: Object.assign(
+          { case: A.caseId, model: f.model.value, draws: Number(f.draws.value || 200), seed: Number(f.seed.value || 0) },
+          sc ? { scenario: sc } : {}) })));
+        history.replaceState(null, "", `/compare?case=${encodeURIComponent(A.caseId)}&runs=${runs.map((r) => r.id).join(",")}`);
+        await load(runs.map((r) => r.id), chosen.map((sc) => (sc ? list.find((s) => s.id === sc).title : "the case as it is")));
+      } catch (e) {
+        clear($("compare-status")).appendChild(h("p", { class: "error" }, e.status === 401 ? "Comparing starts runs: paste a token in the header." : e.message));
+      }
+    });
+  };
+
+  pages.sensitivity = async () => {
+    const form = $("sens-form");
+    const go = async () => {
+      const f = form.elements;
+      const el = $("tornado");
+      try {
+        const data = await A.api(`/cases/${A.caseId}/sensitivity?issue=${encodeURIComponent(f.issue.value)}&model=${f.model.value}`);
+        $("sens-error").textContent = "";
+        draw.tornado(el, data);
+      } catch (e) {
+        $("sens-error").textContent = e.message;
+      }
+    };
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); go(); });
+    go();
+  };
+
+  pages.evidence = async () => {
+    const form = $("search-form");
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const out = clear($("search-results"));
+      try {
+        const hits = await A.api(`/evidence/search?q=${encodeURIComponent(form.elements.q.value)}&limit=15`);
+        if (!hits.length) out.appendChild(h("p", { class: "muted" }, "No passages found. The search covers the corpus store (accord corpus add, or add a text below)."));
+        for (const hit of hits) out.appendChild(h("div", { class: "estimate" },
+          h("div", { class: "small muted" }, `${hit.title || hit.doc} · ${hit.doc} [${hit.start}:${hit.end}]`),
+          h("blockquote", { class: "passage" }, hit.text),
+          h("code", { class: "small" }, `{doc: ${hit.doc}, start: ${hit.start}, end: ${hit.end}, sha256: ${hit.sha256}}`)));
+      } catch (e) { out.appendChild(h("p", { class: "error" }, e.message)); }
+    });
+    const rows = await A.api(`/cases/${A.caseId}/evidence-table`);
+    const seen = new Set();
+    const body = rows.filter((r) => !seen.has(r.ref) && seen.add(r.ref)).map((r) => h("tr", {},
+      h("td", {}, evButton(r.label, r.ref)), h("td", { class: "num" }, r.value === null ? "" : fmt(r.value, 2)),
+      h("td", {}, r.doc), h("td", { class: "num" }, `${r.start}–${r.end}`)));
+    clear($("evidence-table")).appendChild(h("div", { class: "table-wrap" }, h("table", {},
+      h("thead", {}, h("tr", {}, ["what (click)", "value", "document", "span"].map((t) => h("th", {}, t)))), h("tbody", {}, body))));
+    const add = $("doc-form");
+    add.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const f = add.elements;
+      try {
+        const r = await A.api("/evidence/documents", { method: "POST", body: { doc: f.doc.value, text: f.text.value, title: f.title.value || null } });
+        $("doc-status").textContent = `${r.doc}: ${r.status} (version ${r.version}, ${r.passages} passages)`;
+      } catch (e) { $("doc-status").textContent = e.message; }
+    });
+  };
+
+  pages.cases = async () => {
+    const form = $("upload-form");
+    const out = $("upload-status");
+    const file = form.elements.file;
+    file.addEventListener("change", async () => {
+      if (file.files[0]) { form.elements.text.value = await file.files[0].text(); form.elements.filename.value = file.files[0].name; }
+    });
+    const send = async (path, method) => {
+      clear(out);
+      const f = form.elements;
+      const kind = f.kind.value;
+      const body = { text: f.text.value, filename: f.filename.value || "upload.yaml" };
+      if (method === "store") body.replace = f.replace.checked;
+      try {
+        const r = await A.api(`/${kind}${path}`, { method: "POST", body });
+        const problems = r.problems || [];
+        if (method === "check") out.appendChild(problems.length ? h("div", { class: "problems" }, problems.map((p) => p.text || String(p)).join("\n"))
+                                                                 : h("p", { class: "status-done" }, "Valid."));
+        else out.appendChild(h("p", { class: "status-done" }, `Stored ${r.id}. `, kind === "cases" ? h("a", { href: `/?case=${r.id}` }, "Open it") : ""));
+      } catch (e) {
+        out.appendChild(h("div", { class: "problems" }, e.status === 401 ? "Storing needs a token: paste one in the header." : e.message));
+      }
+    };
+    $("btn-validate").addEventListener("click", () => send("/validate", "check"));
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); send("", "store"); });
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // start-up
+  // ---------------------------------------------------------------------------------------------
+  function wireChrome() {
+    const close = $("ev-close");
+    if (close) close.addEventListener("click", () => { $("evidence-panel").hidden = true; });
+    document.addEventListener("keydown", (e) => { if (e.key === "Escape" && $("evidence-panel")) $("evidence-panel").hidden = true; });
+    const tok = $("token");
+    if (tok) {
+      tok.value = A.token();
+      tok.addEventListener("change", () => localStorage.setItem("accord-token", tok.value.trim()));
+    }
+  }
+
+  A.boot = function () {
+    wireChrome();
+    A.caseId = document.body.dataset.case;
+    const view = document.body.dataset.view;
+    if (pages[view]) pages[view]().catch((e) => {
+      const main = document.querySelector("main");
+      main.insertBefore(h("p", { class: "error" }, e.message), main.firstChild);
+    });
+  };
+
+  // The report: every view drawn from inline data; evidence looked up in the inline table.
+  A.bootReport = function (data) {
+    wireChrome();
+    A.caseId = data.case.id;
+    A.evidenceSource = async (_caseId, ref) => {
+      if (!data.evidence[ref]) throw new Error("no evidence recorded for " + ref);
+      return data.evidence[ref];
+    };
+    draw.network($("network"), data.network, $("network-filters"));
+    draw.timeline($("timeline"), data.timeline, null);
+    draw.positions($("positions"), data.positions, $("positions-table"));
+    data.runs.forEach((run, k) => draw.run($("run-" + k), run.result));
+    if (data.runs.length > 1) {
+      const sel = $("compare-issue");
+      const redraw = () => draw.compare($("compare-chart"), data.runs, sel.value, $("compare-table"));
+      sel.addEventListener("change", redraw);
+      redraw();
+    }
+    data.sensitivity.forEach((t, k) => draw.tornado($("tornado-" + k), t));
+  };
+})();
