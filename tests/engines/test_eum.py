@@ -269,11 +269,35 @@ def problems(draw) -> tuple[Problem, int]:
 
 @pytest.mark.parametrize("normalisation", NORMALISATIONS)
 @pytest.mark.parametrize("variant", VARIANTS)
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=problems())
 def test_vectorised_agrees_with_oracle(variant: str, normalisation: str, case) -> None:
     problem, rounds = case
     params = eum.EUMParams(variant=variant, normalisation=normalisation)
+    assert_trajectories_close(eum.run(problem, params, rounds), eum_oracle.run(problem, params, rounds))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case=problems(),
+    q=st.sampled_from([1.0, 0.6, 0.0]),
+    danger_exponent=st.sampled_from([1.0, 0.7, 1.6]),
+    risk_range=st.sampled_from([(0.5, 2.0), (0.3, 1.5), (0.9, 4.0)]),
+    variant=st.sampled_from(VARIANTS),
+    normalisation=st.sampled_from(NORMALISATIONS),
+)
+def test_vectorised_agrees_with_oracle_for_other_constants(
+    case, q: float, danger_exponent: float, risk_range, variant: str, normalisation: str
+) -> None:
+    problem, rounds = case
+    params = eum.EUMParams(
+        variant=variant,
+        normalisation=normalisation,
+        q=q,
+        danger_exponent=danger_exponent,
+        r_min=risk_range[0],
+        r_max=risk_range[1],
+    )
     assert_trajectories_close(eum.run(problem, params, rounds), eum_oracle.run(problem, params, rounds))
 
 
