@@ -112,7 +112,7 @@ UNDIRECTED = {"alliance", "hostility", "no_diplomatic_relations", "closed_border
 # ---------------------------------------------------------------------------------------------------
 
 _TOPIC_AFTER = re.compile(
-    r"[’']?s?\s+(?:conflict|region|issue|dispute|peace\s+process|question|problem|settlement|resolution|line\s+of\s+contact)\b",
+    r"[’']?s?\s+(?:conflict|region|issue|dispute|peace\s+process|question|problem|settlement|resolution|line\s+of\s+contact|war)\b",
     re.IGNORECASE,
 )
 
@@ -160,8 +160,7 @@ def _cues(*patterns: str) -> re.Pattern[str]:
 EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("ceasefire_breach", _cues(
         r"cease-?\s?fires?\s+(?:was|were|had\s+been|has\s+been)?\s*(?:broken|violated|breached|collapsed|broke\s+down)",
-        r"(?:violations?|breach(?:es)?|breakdown)\s+of\s+the\s+(?:\w+\s+){0,2}cease-?\s?fire",
-        r"cease-?\s?fire\s+violations?",
+        r"cease-?\s?fire\s+violations?", r"violations?\s+of\s+the\s+cease-?\s?fire",
     )),
     ("ceasefire", _cues(
         r"cease-?\s?fire(?:\s+agreements?)?", r"truces?", r"armistice", r"cessation\s+of\s+(?:hostilities|fighting|combat)",
@@ -222,6 +221,13 @@ def _event_cues(text: str, start: int, end: int) -> list[_Cue]:
         if not any(cue.start < k.end and k.start < cue.end for k in kept):
             kept.append(cue)
     kept.sort(key=lambda c: c.start)
+    merged: list[_Cue] = []
+    for cue in kept:  # "extradition and pardoning": one happening, one cue
+        if merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[merged[-1].end : cue.start]):
+            merged[-1].end = cue.end
+        else:
+            merged.append(cue)
+    kept = merged
     if any(c.type == "ceasefire" for c in kept):
         for cue in kept:
             if cue.type == "agreement" and text[cue.start : cue.end].lower().startswith("agreement"):
@@ -258,13 +264,17 @@ def _clause_index(clauses: list[tuple[int, int]], pos: int) -> int:
 def _modifier_cue(text: str, group: list[DateMention], cues: list[_Cue]) -> _Cue | None:
     """'the 2011 Kazan summit', 'an August 2010 agreement': a cue within three words after the date."""
     first, last = group[0], group[-1]
-    if not _DETERMINER_BEFORE.search(text[max(0, first.start - 30) : first.start]):
+    written = text[first.start : first.end]
+    if re.match(r"(?i)(?:the\s+same|that)\s", written):
+        return None  # "on the same day as X's interview": the date is not a modifier
+    starts_with_determiner = re.match(r"(?i)(?:the|an?)\s", written)
+    if not starts_with_determiner and not _DETERMINER_BEFORE.search(text[max(0, first.start - 30) : first.start]):
         return None
     for cue in cues:
         if cue.claimed or cue.start < last.end:
             continue
         between = text[last.end : cue.start]
-        if re.fullmatch(r"\s+(?:[\w’'-]+\s+){0,3}", between) and not re.search(r"[,;:.]", between):
+        if re.fullmatch(r"\s+(?:[\w’'-]+\s+){0,3}", between) and not re.search(r"[,;:.]|\b(?:as|of|with|in|on|at|by|for|to|from)\b", between):
             return cue
         break
     return None
@@ -356,15 +366,15 @@ RELATION_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("closed_border", _cues(r"closed\s+(?:its\s+|the\s+)?border", r"border\s+(?:with\s+[\w-]+\s+)?(?:closed|shut)", r"(?:kept|keeps)\s+its\s+border")),
     ("arms_supply", _cues(
         r"arms\s+(?:sales?|deals?|supplies|supplied|deliveries|transfers?|imports|exports|supplier)",
-        r"(?:supplier|supplies)\s+(?:of\s+(?:arms|weapons|military\s+equipment)\s+)?to",
+        r"(?:supplier|supplies)(?:\s+of\s+(?:arms|weapons|military\s+equipment))?(?=\s+to\b)",
         r"(?:weapons|military\s+equipment)\s+(?:sales?|deliveries|supplies)",
-        r"provision\s+of\s+weapons", r"supplier\s+of\s+military\s+equipment", r"(?:Turkish|Russian|Israeli)\s+weapons",
+        r"provision\s+of\s+weapons", r"supplier\s+of\s+military\s+equipment",
     )),
     ("military_presence", _cues(
         r"military\s+bases?", r"military\s+presence", r"troops\s+(?:deployed|stationed)", r"(?:deployed|stationed)\s+troops",
     )),
     ("membership", _cues(
-        r"(?:is|are|was|were|became)\s+(?:a\s+)?(?:founding\s+)?(?:part|members?)\s+of", r"founding\s+member", r"co-chairs?",
+        r"(?:is|are|was|were|became)\s+(?:a\s+)?(?:founding\s+)?(?:part|members?|co-chairs?)\s+of", r"founding\s+member", r"co-chairs?",
         r"member\s+of", r"joined", r"co-chair\s+countries",
     )),
     ("mediation", _cues(r"mediat(?:or|ors|ion|ed|es|e|ing)", r"(?:honest|peace|chief|acceptable|unbiased)\s+broker", r"broker(?:ed|ing|s)?", r"brokering")),
@@ -379,9 +389,17 @@ RELATION_CUES: list[tuple[str, re.Pattern[str]]] = [
     )),
 ]
 
-_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|refrain(?:s|ed)?|refusing|refuse[sd]?|n[’']t)\b[^.]{0,40}$", re.IGNORECASE)
-_SHARE = re.compile(r"(?:(?:over|about|around|nearly|almost|some|roughly)\s+)?(\d{1,3}(?:\.\d+)?)\s?%\s+of\s+(?:all\s+)?(?:([\w’'-]+?)[’']s\s+)?", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|neither|nor|without|refrain(?:s|ed)?|refusing|refuse[sd]?|wants?\s+to|would|could|might|n[’']t)\b[^.]{0,40}$",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(r"(?:(?:over|about|around|nearly|almost|some|roughly)\s+)?(\d{1,3}(?:\.\d+)?)\s?%\s+of\s+(?:all\s+)?(?:([\w’'-]+?)[’']s\b)?", re.IGNORECASE)
 _ORGANISATION_KINDS = {"organisation", "alliance"}
+_PRONOUN_BEFORE = re.compile(r"\b(?:its|their|his|her)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_OWNER_GAP = re.compile(r"^(?:[’']s(?:\s+[\w-]+){0,3}\s+as\s+|[’']s\s+(?:[\w-]+\s+){0,2}|\s+as\s+(?:an?|the)\s+|\s+(?:[\w-]+\s+)?|-)$")
+_UNRESOLVED = re.compile(r"^\s+(?:of|to|with|between|for)\s+(?:the\s+two|both|either|one\s+of\s+the)\b", re.IGNORECASE)
+_DEMONSTRATIVE_BEFORE = re.compile(r"\b(?:this|that|such|these|those)\s+$", re.IGNORECASE)
+_STATE_ONLY = {"alliance", "closed_border", "no_diplomatic_relations"}
 
 
 def _negated(text: str, sentence_start: int, cue_start: int) -> bool:
@@ -389,14 +407,14 @@ def _negated(text: str, sentence_start: int, cue_start: int) -> bool:
     return bool(_NEGATION.search(window))
 
 
-def _after(mentions: list[ActorMention], pos: int, limit: int, exclude: set[str] = frozenset()) -> ActorMention | None:  # type: ignore[assignment]
+def _after(mentions: list[ActorMention], pos: int, limit: int, exclude: Iterable[str] = ()) -> ActorMention | None:
     for m in mentions:
         if pos <= m.start <= pos + limit and m.actor not in exclude:
             return m
     return None
 
 
-def _before(mentions: list[ActorMention], pos: int, limit: int, exclude: set[str] = frozenset()) -> ActorMention | None:  # type: ignore[assignment]
+def _before(mentions: list[ActorMention], pos: int, limit: int, exclude: Iterable[str] = ()) -> ActorMention | None:
     found = None
     for m in mentions:
         if pos - limit <= m.start and m.end <= pos and m.actor not in exclude:
@@ -404,106 +422,172 @@ def _before(mentions: list[ActorMention], pos: int, limit: int, exclude: set[str
     return found
 
 
-def _prep_after(text: str, mentions: list[ActorMention], pos: int, preps: str, limit: int = 60) -> ActorMention | None:
+def _prep_after(text: str, mentions: list[ActorMention], pos: int, preps: str, limit: int = 60, gap: int = 3) -> ActorMention | None:
     """The actor named in 'PREP [the] X' shortly after ``pos`` (e.g. 'to Azerbaijan', 'by the US')."""
     pattern = re.compile(rf"\b(?:{preps})\s+(?:the\s+|its\s+|their\s+)?", re.IGNORECASE)
     for m in pattern.finditer(text, pos, pos + limit):
-        hit = _after(mentions, m.end(), 3)
+        hit = _after(mentions, m.end(), gap)
         if hit is not None:
             return hit
     return None
 
 
-def _roles(rel_type: str, text: str, cue: tuple[int, int], clause: tuple[int, int], mentions: list[ActorMention],
-           kinds: dict[str, str]) -> list[tuple[str, str | None]]:
-    """(from, to) pairs for one relation cue, by the role rules of its type."""
-    s, e = cue
-    a, b = clause
-    near_before = _before(mentions, s, s - a + 1) or _before(mentions, s, 120)
+@dataclass(frozen=True)
+class _Context:
+    """One relation cue in its sentence, with the helpers the role rules share."""
+
+    text: str
+    cue: tuple[int, int]
+    clause: tuple[int, int]
+    sentence: tuple[int, int]
+    mentions: list[ActorMention]
+
+    def owner(self, exclude: Iterable[str] = ()) -> ActorMention | None:
+        """An actor right before the cue: 'Russia's arms', 'Turkish support', 'Moscow as a mediator'."""
+        s = self.cue[0]
+        for m in reversed(self.mentions):
+            if m.end <= s and m.actor not in exclude and _OWNER_GAP.match(self.text[m.end : s]):
+                return m
+            if m.end <= s - 40:
+                break
+        return None
+
+    def pronoun(self) -> tuple[bool, ActorMention | None]:
+        """Whether 'its'/'their' stands right before the cue, and the actor it points back to in the clause."""
+        s = self.cue[0]
+        found = _PRONOUN_BEFORE.search(self.text, max(self.clause[0], s - 25), s)
+        if not found:
+            return False, None
+        return True, _before(self.mentions, found.start(), found.start() - self.clause[0])
+
+    def subject(self, exclude: Iterable[str] = ()) -> ActorMention | None:
+        """The first actor before the cue in its clause, else in its sentence; possessives ("Yerevan's
+        perspective") only when nothing else is there."""
+        exclude = set(exclude)
+        for lo in (self.clause[0], self.sentence[0]):
+            candidates = [m for m in self.mentions if lo <= m.start and m.end <= self.cue[0] and m.actor not in exclude]
+            plain = [m for m in candidates if not re.match(r"[’']s\b", self.text[m.end : m.end + 2])]
+            if plain or candidates:
+                return (plain or candidates)[0]
+        return None
+
+    def agent(self, exclude: Iterable[str] = ()) -> ActorMention | None:
+        """Who does it: the adjacent owner, the antecedent of 'its', or the subject."""
+        owner = self.owner(exclude)
+        if owner is not None:
+            return owner
+        has_pronoun, antecedent = self.pronoun()
+        if has_pronoun:
+            return antecedent if antecedent is not None and antecedent.actor not in set(exclude) else None
+        return self.subject(exclude)
+
+
+def _roles(rel_type: str, ctx: _Context, kinds: dict[str, str]) -> list[tuple[str, str | None, float | None]]:
+    """(from, to, share) triples for one relation cue, by the role rules of its type."""
+    text, (s, e), mentions = ctx.text, ctx.cue, ctx.mentions
     if rel_type == "mediation":
-        named = (
-            _before(mentions, s, 12)  # "Russia as a mediator" is handled by the cue's closeness
-            or _prep_after(text, mentions, e, "by", 30)
-            or near_before
-        )
-        return [(named.actor, None)] if named else []
+        named = _prep_after(text, mentions, e, "by", 30, gap=25) or ctx.agent()
+        return [(named.actor, None, None)] if named else []
     if rel_type == "membership":
-        orgs = [m for m in mentions if kinds.get(m.actor) in _ORGANISATION_KINDS]
-        members = [m for m in mentions if kinds.get(m.actor) not in _ORGANISATION_KINDS and not m.topic]
-        org = _after(orgs, e, 80) or _before(orgs, s, 80)
-        if org is None:
-            return []
-        if "co-chair" in text[s:e].lower():
-            return [(m.actor, org.actor) for m in members if a - 80 <= m.start <= b + 80]
-        member = _before(members, s, 80) or _after(members, e, 60)
-        return [(member.actor, org.actor)] if member else []
-    if rel_type in ("arms_supply", "backing", "military_presence"):
-        return _directed(rel_type, text, cue, mentions, near_before)
-    # undirected pairs
+        return _membership(ctx, kinds)
+    if rel_type == "arms_supply":
+        return _arms(ctx)
+    if rel_type in ("backing", "military_presence"):
+        pair = _backing(ctx) if rel_type == "backing" else _presence(ctx)
+        return [(pair[0], pair[1], None)] if pair else []
     other = _prep_after(text, mentions, e, "with|of|between|to", 60)
-    first = _before(mentions, s, 60, {other.actor} if other else set()) or near_before
-    if other is None:
-        other = _after(mentions, e, 60, {first.actor} if first else set())
+    first = ctx.agent({other.actor} if other else set())
+    if other is None and first is not None:
+        other = _before(mentions, first.start, 40, {first.actor}) or _after(mentions, e, 60, {first.actor})
+    if first is None and other is not None:
+        first = _after(mentions, e, 200, {other.actor}) or _before(mentions, s, 200, {other.actor})
     if first is None or other is None or first.actor == other.actor:
         return []
-    return [(first.actor, other.actor)]
+    return [(first.actor, other.actor, None)]
 
 
-def _directed(rel_type: str, text: str, cue: tuple[int, int], mentions: list[ActorMention],
-              near_before: ActorMention | None) -> list[tuple[str, str | None]]:
-    s, e = cue
-    word = text[s:e].lower()
-    if rel_type == "backing" and word.startswith("backed by"):
-        backer = _after(mentions, e, 10)
-        backed = _after(mentions, e + 20, 120, {backer.actor} if backer else set()) if backer else None
-        return [(backer.actor, backed.actor)] if backer and backed else []
-    if rel_type == "backing" and word == "client":
-        owner = _before(mentions, s, 12)
-        client = _before(mentions, s - 15, 40, {owner.actor} if owner else set()) if owner else None
-        return [(owner.actor, client.actor)] if owner and client else []
-    target_preps = {"arms_supply": "to|for", "backing": "for|of|to", "military_presence": "in"}[rel_type]
-    target = _prep_after(text, mentions, e, target_preps, 40)
-    if target is None and rel_type == "backing" and word.startswith("support") and word != "support":
-        target = _after(mentions, e, 6)  # "supported Azerbaijan's claims"
-    if target is None and rel_type == "backing":
-        following = _after(mentions, e, 25)  # "Thanks to Turkish support, Azerbaijan believes"
-        target = following if following and re.match(r"\s*,", text[e:]) else None
-    if target is None and rel_type == "arms_supply":
-        owner = re.search(r"([\w’'-]+)[’']s\s+(?:arms\s+)?imports", text[s : e + 20])
+def _membership(ctx: _Context, kinds: dict[str, str]) -> list[tuple[str, str | None, float | None]]:
+    s, e = ctx.cue
+    orgs = [m for m in ctx.mentions if kinds.get(m.actor) in _ORGANISATION_KINDS]
+    members = [m for m in ctx.mentions if kinds.get(m.actor) not in _ORGANISATION_KINDS and not m.topic]
+    word = ctx.text[s:e].lower()
+    if word.startswith("co-chair"):
+        org = _before(orgs, s, 80) or _after(orgs, e, 30)
+        listed = [m for m in members if e <= m.start <= e + 60 and not re.search(r"[.;]|\band\s+called\b", ctx.text[e : m.start])]
+        return [(m.actor, org.actor, None) for m in listed] if org else []
+    targets = list(dict.fromkeys(m.actor for m in orgs if e <= m.start <= e + 100))
+    member = _before(members, s, 60) or _Context(ctx.text, ctx.cue, ctx.clause, ctx.sentence, members).subject()
+    return [(member.actor, org, None) for org in targets if org != member.actor] if member else []
+
+
+def _arms(ctx: _Context) -> list[tuple[str, str | None, float | None]]:
+    text, (s, e), mentions = ctx.text, ctx.cue, ctx.mentions
+    source = _prep_after(text, mentions, e, "from", 60)
+    target = _prep_after(text, mentions, e, "to|for", 40, gap=3)
+    if target is None:
+        owner = re.search(r"([\w’'-]+)[’']s\s+$", text[max(0, s - 30) : s])
         target = _before(mentions, s, 15) if owner else None
-    source = _prep_after(text, mentions, e, "from", 60) if rel_type == "arms_supply" else None
+    shares = []  # "55% of Azerbaijan's and 96% of Armenia's arms imports": each owner is a recipient
+    for m in _SHARE.finditer(text, *ctx.sentence):
+        named = [x for x in mentions if m.group(2) and x.start == m.start(2)]
+        if named:
+            shares.append((named[0].actor, float(m.group(1)) / 100))
     exclude = {target.actor} if target else set()
-    source = source or _before(mentions, s, 15, exclude) or (near_before if near_before and near_before.actor not in exclude else None)
-    if rel_type == "military_presence" and target is None:
-        host = _before(mentions, s, 40)  # "hosts a Russian military base": adjectival owner, host before
-        owner = _before(mentions, s, 10, {host.actor} if host else set())
-        if owner and host and owner.actor != host.actor:
-            return [(owner.actor, host.actor)]
-        return []
+    exclude |= {actor for actor, _ in shares}
+    source = source or ctx.agent(exclude)
+    if source is not None and shares:
+        return [(source.actor, actor, share) for actor, share in shares if actor != source.actor]
+    if target is None and source is not None:
+        target = _after(mentions, e, 60, {source.actor})
     if source is None or target is None or source.actor == target.actor:
         return []
-    return [(source.actor, target.actor)]
+    share = next((float(m.group(1)) / 100 for m in _SHARE.finditer(text, *ctx.sentence)), None)
+    return [(source.actor, target.actor, share)]
 
 
-def _arms_details(text: str, span: tuple[int, int], cue: tuple[int, int], to: str, dates: list[DateMention],
-                  mentions: list[ActorMention]) -> tuple[float | None, tuple[str, str] | None]:
-    s, e = span
-    share = None
-    for m in _SHARE.finditer(text, s, e):
-        owner = m.group(2)
-        if owner:
-            named = [x for x in mentions if x.start == m.start(2)]
-            if named and named[0].actor != to:
-                continue
-        share = float(m.group(1)) / 100
-        if owner:
-            break
-    period = None
-    ranges = [d for d in dates if s <= d.start < e]
-    if ranges:
-        d = ranges[0]
-        period = (d.date[:4], (d.end_date or d.date)[:4])
-    return share, period
+def _backing(ctx: _Context) -> tuple[str, str] | None:
+    text, (s, e), mentions = ctx.text, ctx.cue, ctx.mentions
+    word = text[s:e].lower()
+    if word.startswith("backed by"):
+        backer = _after(mentions, e, 10)
+        backed = ctx.subject({backer.actor}) if backer else None
+        backed = _after(mentions, e + 10, 150, {backer.actor}) if backer and (backed is None or backed.start < e) else backed
+        return (backer.actor, backed.actor) if backer and backed else None
+    if word == "client":
+        owner = ctx.owner()
+        client = _before(mentions, owner.start, 40, {owner.actor}) if owner else None
+        return (owner.actor, client.actor) if owner and client else None
+    target = _prep_after(text, mentions, e, "for|of|to", 40)
+    if target is None and word.startswith("support"):
+        target = _after(mentions, e, 6)  # "supported Azerbaijan's claims", "to support Azerbaijan"
+    if target is None:
+        following = _after(mentions, e, 25)  # "Thanks to Turkish support, Azerbaijan believes"
+        target = following if following and re.match(r"\s*,", text[e:]) else None
+    if target is None:
+        return None
+    source = _prep_after(text, mentions, e, "from", 30) or ctx.agent({target.actor})
+    return (source.actor, target.actor) if source and source.actor != target.actor else None
+
+
+def _presence(ctx: _Context) -> tuple[str, str] | None:
+    text, e, mentions = ctx.text, ctx.cue[1], ctx.mentions
+    host = _prep_after(text, mentions, e, "in", 40)
+    owner = ctx.owner({host.actor} if host else set())
+    if host is None and owner is not None:
+        host = ctx.subject({owner.actor})  # "Armenia ... hosts a Russian military base"
+    if owner is None and host is not None:
+        owner = ctx.subject({host.actor})
+    if owner is None or host is None or owner.actor == host.actor:
+        return None
+    return owner.actor, host.actor
+
+
+def _period(text: str, span: tuple[int, int], dates: list[DateMention]) -> tuple[str, str] | None:
+    """The first date (or range) of the sentence, as a period of years."""
+    for d in dates:
+        if span[0] <= d.start < span[1]:
+            return d.date[:4], (d.end_date or d.date)[:4]
+    return None
 
 
 def _relations_in_sentence(doc: str, text: str, span: tuple[int, int], dates: list[DateMention],
@@ -515,22 +599,22 @@ def _relations_in_sentence(doc: str, text: str, span: tuple[int, int], dates: li
     clauses = _clauses(text, s, e)
     taken: list[tuple[int, int]] = []
     found: list[ExtractedRelation] = []
+    since_match = re.search(r"\bsince\s+(\d{4})\b", text[s:e])
     for rel_type, pattern in RELATION_CUES:
         for m in pattern.finditer(text, s, e):
             cue = m.span()
             if any(cue[0] < te and ts < cue[1] for ts, te in taken) or _negated(text, s, cue[0]):
                 continue
-            clause = clauses[_clause_index(clauses, cue[0])]
-            pairs = _roles(rel_type, text, cue, clause, participants, kinds)
-            if pairs:
+            if _UNRESOLVED.match(text, cue[1]) or _DEMONSTRATIVE_BEFORE.search(text, max(s, cue[0] - 8), cue[0]):
+                continue  # "allies of the two sides", "this support": the other party is not named here
+            usable = [m for m in participants if rel_type not in _STATE_ONLY or kinds.get(m.actor) not in _ORGANISATION_KINDS]
+            ctx = _Context(text, cue, clauses[_clause_index(clauses, cue[0])], span, usable)
+            triples = _roles(rel_type, ctx, kinds)
+            if triples:
                 taken.append(cue)
-            for from_, to in pairs:
-                share = period = since = None
-                if rel_type == "arms_supply" and to:
-                    share, period = _arms_details(text, span, cue, to, dates, participants)
-                if rel_type in ("membership", "closed_border", "alliance"):
-                    since_match = re.search(r"\bsince\s+(\d{4})\b", text[s:e])
-                    since = since_match.group(1) if since_match else None
+            for from_, to, share in triples:
+                period = _period(text, span, dates) if rel_type == "arms_supply" else None
+                since = since_match.group(1) if since_match and rel_type in ("membership", "closed_border", "alliance") else None
                 found.append(ExtractedRelation(doc, s, e, rel_type, from_, to, cue, share, period, since))
     return found
 
