@@ -274,6 +274,31 @@ def _model_fields(models: tuple[type[BaseModel], ...]) -> list[str]:
 _FIELDS = _model_fields((Scenario, Set, Shift, Scale, Align, AddActor, RemoveActor, Coalition, Trigger, Condition))
 
 
+_KIND_MODELS: dict[str, type[BaseModel]] = {
+    "set": Set, "shift": Shift, "scale": Scale, "align": Align, "add_actor": AddActor,
+    "remove_actor": RemoveActor, "coalition": Coalition, "trigger": Trigger,
+}
+
+
+def _fields_at(path: PathT, data: Any) -> list[str]:
+    """The field names allowed where an unknown key was found (the intervention's own, if known)."""
+    node = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else (node[part] if isinstance(node, list) else None)
+    if isinstance(node, dict) and node.get("kind") in _KIND_MODELS:
+        return _model_fields((_KIND_MODELS[node["kind"]],))
+    return _FIELDS
+
+
+def _suggest(key: str, candidates: list[str]) -> str | None:
+    """A likely intended name: a same-letters swap first (``wiht`` -> ``with``), else the closest match."""
+    swapped = [c for c in candidates if sorted(c) == sorted(key)]
+    if swapped:
+        return swapped[0]
+    close = difflib.get_close_matches(key, candidates, n=1)
+    return close[0] if close else None
+
+
 def _yaml_path(loc: tuple[Any, ...], data: Any) -> PathT:
     """Pydantic's error location without the union tags it inserts (``interventions.0.set.value``)."""
     path: list[str | int] = []
@@ -300,8 +325,8 @@ def _schema_problem(name: str, located: Located, error: dict[str, Any]) -> CaseP
     if kind == "extra_forbidden":
         key = str(path[-1])
         message = f"unknown field {key!r}"
-        close = difflib.get_close_matches(key, _FIELDS, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "remove it; see docs/scenarios.md for the fields"
+        close = _suggest(key, _fields_at(path[:-1], located.data))
+        hint = f"did you mean {close!r}?" if close else "remove it; see docs/scenarios.md for the fields"
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         tag = (error.get("ctx") or {}).get("tag")
         if tag is None:

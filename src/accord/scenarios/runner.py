@@ -222,7 +222,7 @@ def _execute_dask(fn, shared, items, workers, scheduler, on_done, processes) -> 
         shared_future = client.scatter(shared, broadcast=True)
         futures = [client.submit(fn, shared_future, item, pure=False) for item in items]
         index = {f.key: i for i, f in enumerate(futures)}
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             if on_done:
                 on_done(index[future.key])
         return client.gather(futures)

@@ -1,0 +1,90 @@
+"""Reproducible Monte Carlo runs: one seed, the same numbers on every executor and chunking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from accord.scenarios.api import run_scenario
+from accord.scenarios.language import Scenario
+from accord.scenarios.results import parse_threshold
+from accord.scenarios.runner import BLOCK_DRAWS, RunSpec, chunk_blocks, run_draws
+
+FIELDS = ("forecast", "status_quo", "stable", "fired_round")
+
+
+def assert_same(a, b) -> None:  # noqa: ANN001
+    for name in FIELDS:
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+@pytest.fixture(scope="module")
+def spec() -> RunSpec:
+    from accord.case.io import load_case
+
+    scenario = Scenario.model_validate({
+        "id": "t", "title": "T", "interventions": [
+            {"kind": "align", "actor": "russia", "with": "armenia", "weight": 0.5, "issue": "territory"},
+            {"kind": "trigger", "when": {"issue": "territory", "op": "<=", "threshold": 20},
+             "then": [{"kind": "shift", "actor": "turkey", "attribute": "salience", "issue": "territory", "by": 0.2}]},
+        ]})
+    return RunSpec(load_case("nagorno-karabakh-2020"), scenario, model="eum", rounds=6)
+
+
+@pytest.fixture(scope="module")
+def reference(spec):
+    return run_draws(spec, 600, seed=11, executor="local")
+
+
+def test_chunk_size_does_not_change_results(spec, reference):
+    assert reference.forecast.shape == (600, 5) and reference.fired_round.shape == (600, 1)
+    assert_same(reference, run_draws(spec, 600, seed=11, executor="local", chunk_draws=600))
+    assert_same(reference, run_draws(spec, 600, seed=11, executor="local", chunk_draws=300))
+
+
+def test_blocks_make_prefixes_reproducible(spec, reference):
+    first = run_draws(spec, BLOCK_DRAWS, seed=11)
+    assert np.array_equal(first.forecast, reference.forecast[:BLOCK_DRAWS])
+    other = run_draws(spec, BLOCK_DRAWS, seed=12)
+    assert not np.array_equal(other.forecast, first.forecast)
+
+
+def test_processes_give_identical_results(spec, reference):
+    assert_same(reference, run_draws(spec, 600, seed=11, executor="processes", workers=2, chunk_draws=256))
+
+
+def test_dask_local_cluster_gives_identical_results(spec, reference):
+    """A real dask.distributed LocalCluster with two worker processes (not threads)."""
+    result = run_draws(spec, 600, seed=11, executor="dask", workers=2, chunk_draws=512, dask_processes=True)
+    assert result.timings["executor"] == "dask" and result.timings["chunks"] == 2
+    assert_same(reference, result)
+
+
+def test_chunking_rule():
+    assert chunk_blocks(5, None, "local", 2) == [[0], [1], [2], [3], [4]]
+    assert chunk_blocks(5, 600, "local", 2) == [[0, 1, 2], [3, 4]]
+    assert chunk_blocks(20, None, "processes", 2) == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [12, 13, 14],
+                                                       [15, 16, 17], [18, 19]]
+
+
+def test_summary_reports_intervals_thresholds_and_stability(spec, reference):
+    t = parse_threshold("territory>=50")
+    s = reference.summary([t])
+    row = s["issues"]["territory"]
+    f = reference.forecast[:, 0]
+    assert row["median"] == pytest.approx(np.median(f)) and row["p05"] <= row["median"] <= row["p95"]
+    assert row["P(territory>=50)"] == pytest.approx(np.mean(f >= 50)) == s["thresholds"]["territory>=50"]
+    assert 0 <= row["stable_share"] <= 1 and 0 <= s["stable_all"] <= min(r["stable_share"] for r in s["issues"].values())
+    trig = s["triggers"]["trigger-1"]
+    assert trig["fired_share"] == pytest.approx(np.mean(reference.fired_round[:, 0] > 0))
+    frame = reference.frame()
+    assert len(frame) == 600 * 5 and list(frame.columns[:5]) == ["draw", "issue", "forecast", "status_quo", "stable"]
+
+
+def test_run_scenario_point_and_draws_with_baselines(case):
+    point = run_scenario(None, case, model="median")
+    assert point.point is not None and point.summary()["draws"] == 1
+    draws = run_scenario(None, case, model="mean", draws=300, seed=1, thresholds=["land>=40"])
+    assert draws.draws is not None and "P(land>=40)" in draws.summary()["issues"]["land"]
+    with pytest.raises(ValueError, match="unknown issue"):
+        run_scenario(None, case, model="mean", draws=10, thresholds=["sea>=40"])
