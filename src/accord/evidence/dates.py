@@ -267,7 +267,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(rf"\b(?P<y1>{YEAR})\s*[-–—]\s*(?P<y2>\d{{4}}|\d{{2}})(?![\d%])"), _year_range),
     (re.compile(rf"\b(?i:from)\s+(?P<y1>{YEAR})\s+(?:to|until|till|through)\s+(?P<y2>\d{{4}})(?![\d%])"), _year_range),
     (re.compile(rf"\b(?i:between)\s+(?P<y1>{YEAR})\s+and\s+(?P<y2>\d{{4}})(?![\d%])"), _year_range),
-    (re.compile(r"\b(?:this\s+past|last)\s+(?P<month>" + FULL_MONTH + r")\b"), _past_month),
+    (re.compile(r"\b(?i:this\s+past|last)\s+(?P<month>" + FULL_MONTH + r")\b"), _past_month),
     (
         re.compile(
             r"(?:\b(?:in|since|until|till|by|from|during|of|early|late|mid|before|after)[-\s]+)(?P<month>" + FULL_MONTH + r")\b(?!\s+\d)"

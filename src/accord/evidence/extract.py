@@ -117,6 +117,13 @@ _TOPIC_AFTER = re.compile(
 )
 
 
+def _form_pattern(form: str) -> str:
+    """A name as a pattern: exact, except that a capital or small first letter both match ("The guild")."""
+    first = form[0]
+    head = f"[{re.escape(first.upper())}{re.escape(first.lower())}]" if first.upper() != first.lower() else re.escape(first)
+    return head + re.escape(form[1:])
+
+
 class ActorResolver:
     """Finds mentions of a case's actors by name and alias (case-sensitive, longest alias first)."""
 
@@ -129,8 +136,13 @@ class ActorResolver:
         self.forms = forms
         self.kinds = kinds or {}
         alternatives = sorted(forms, key=len, reverse=True)
-        body = "|".join(re.escape(f) for f in alternatives) or r"(?!x)x"
+        body = "|".join(_form_pattern(f) for f in alternatives) or r"(?!x)x"
         self._pattern = re.compile(rf"(?<![\w-])(?:the\s+)?({body})(?![\w])")
+
+    def _actor(self, surface: str) -> str:
+        if surface in self.forms:
+            return self.forms[surface]
+        return next(a for f, a in self.forms.items() if f[1:] == surface[1:] and f[:1].lower() == surface[:1].lower())
 
     @classmethod
     def from_case(cls, case) -> ActorResolver:  # noqa: ANN001 - accord.case.model.Case
@@ -144,7 +156,7 @@ class ActorResolver:
             if text.startswith("-led", e):
                 continue  # "the Russia-led CSTO": a modifier, not a party
             topic = bool(_TOPIC_AFTER.match(text, e))
-            found.append(ActorMention(self.forms[m.group(1)], s, e, topic))
+            found.append(ActorMention(self._actor(m.group(1)), s, e, topic))
         return found
 
 
@@ -381,7 +393,7 @@ RELATION_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("alliance", _cues(r"allian(?:ce|ces)", r"all(?:y|ies)", r"allied", r"union\s+with")),
     ("partnership", _cues(r"partner(?:s|ship)?", r"cooperat(?:e|es|ion|ing)", r"collaborat(?:e|es|ing|ion)")),
     ("backing", _cues(
-        r"support(?:s|ed|ing)?", r"backing", r"backed\s+by", r"patron(?:\s+and\s+protector)?", r"client", r"military\s+assistance",
+        r"support(?:s|ed|ing)?", r"backing", r"backed\s+by", r"backs", r"backed(?!\s+by)", r"patron(?:\s+and\s+protector)?", r"client", r"military\s+assistance",
         r"sided\s+with",
     )),
     ("hostility", _cues(
@@ -558,7 +570,7 @@ def _backing(ctx: _Context) -> tuple[str, str] | None:
         client = _before(mentions, owner.start, 40, {owner.actor}) if owner else None
         return (owner.actor, client.actor) if owner and client else None
     target = _prep_after(text, mentions, e, "for|of|to", 40)
-    if target is None and word.startswith("support"):
+    if target is None and (word.startswith("support") or word.startswith("back")):
         target = _after(mentions, e, 6)  # "supported Azerbaijan's claims", "to support Azerbaijan"
     if target is None:
         following = _after(mentions, e, 25)  # "Thanks to Turkish support, Azerbaijan believes"
