@@ -15,7 +15,6 @@ ids may contain dots:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,26 +246,58 @@ def case_summary(case: Case) -> dict[str, Any]:
     }
 
 
-def _layout(n: int, edges: list[tuple[int, int]], seed: int = 7, steps: int = 300) -> np.ndarray:
-    """Fruchterman-Reingold positions in [0, 1]^2: deterministic, so the picture is stable between visits."""
-    rng = np.random.default_rng(seed)
-    angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    pos = np.c_[np.cos(angles), np.sin(angles)] + rng.normal(0, 0.05, (n, 2))
-    k = 1.0 / math.sqrt(max(n, 1))
-    for step in range(steps):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.linalg.norm(delta, axis=-1) + 1e-9
-        disp = (delta / dist[..., None] * (k * k / dist)[..., None]).sum(axis=1)
-        for a, b in edges:
-            d = pos[a] - pos[b]
-            length = np.linalg.norm(d) + 1e-9
-            pull = d / length * (length * length / k)
-            disp[a] -= pull
-            disp[b] += pull
-        disp -= pos * 0.02  # gentle gravity keeps loose actors in view
-        temp = 0.1 * (1 - step / steps) + 0.002
-        length = np.linalg.norm(disp, axis=1, keepdims=True) + 1e-9
-        pos += disp / length * np.minimum(length, temp)
+def _layout(n: int, edges: list[tuple[int, int]], iterations: int = 200) -> np.ndarray:
+    """Positions in [0, 1]^2 from graph distances (stress majorisation, SMACOF), deterministic.
+
+    Linked actors sit close and unlinked ones at a bounded distance (one step beyond the longest
+    path), so an actor with no ties does not push everyone else into a corner.
+    """
+    if n == 1:
+        return np.full((1, 2), 0.5)
+    adjacency = [set() for _ in range(n)]
+    for a, b in edges:
+        if a != b:
+            adjacency[a].add(b)
+            adjacency[b].add(a)
+    dist = np.full((n, n), np.inf)
+    for source in range(n):  # breadth-first search from every actor
+        dist[source, source] = 0
+        frontier = [source]
+        while frontier:
+            nxt = []
+            for u in frontier:
+                for v in adjacency[u]:
+                    if dist[source, v] == np.inf:
+                        dist[source, v] = dist[source, u] + 1
+                        nxt.append(v)
+            frontier = nxt
+    main = np.isfinite(dist[int(np.argmax(np.isfinite(dist).sum(axis=1)))])  # the largest component
+    out = np.empty((n, 2))
+    out[main] = _smacof(dist[np.ix_(main, main)], iterations) * [0.86, 1.0] if main.sum() > 1 else 0.5
+    others = np.flatnonzero(~main)  # actors outside it: a column on the right, in case order
+    for k, i in enumerate(others):
+        out[i] = (1.0, 1.0 - (k + 0.5) / max(len(others), 1))
+    return out
+
+
+def _smacof(dist: np.ndarray, iterations: int) -> np.ndarray:
+    n = dist.shape[0]
+    # classical MDS as the start, then SMACOF iterations (weights 1/d^2)
+    j = np.eye(n) - 1.0 / n
+    b = -0.5 * j @ (dist**2) @ j
+    values, vectors = np.linalg.eigh(b)
+    order = np.argsort(values)[::-1][:2]
+    pos = vectors[:, order] * np.sqrt(np.maximum(values[order], 1e-9))
+    pos += np.random.default_rng(7).normal(0, 1e-3, pos.shape)
+    weights = np.where(dist > 0, 1.0 / np.maximum(dist, 1e-9) ** 2, 0.0)
+    v = -weights + np.diag(weights.sum(axis=1))
+    v_pinv = np.linalg.pinv(v)
+    for _ in range(iterations):
+        current = np.linalg.norm(pos[:, None] - pos[None, :], axis=-1)
+        ratio = np.where(current > 1e-9, dist / np.maximum(current, 1e-9), 0.0)
+        bz = -weights * ratio
+        bz[np.diag_indices(n)] = -bz.sum(axis=1)
+        pos = v_pinv @ bz @ pos
     span = pos.max(axis=0) - pos.min(axis=0)
     return (pos - pos.min(axis=0)) / np.where(span > 0, span, 1)
 

@@ -42,8 +42,9 @@
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
 
   function plot(el, traces, layout) {
-    const base = { margin: { l: 50, r: 20, t: 30, b: 40 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
-                   font: { size: narrow() ? 11 : 12 }, legend: { orientation: "h", y: -0.15 }, hovermode: "closest" };
+    const base = { margin: { l: 50, r: 20, t: 40, b: 45 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
+                   font: { size: narrow() ? 11 : 12 }, hovermode: "closest",
+                   legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" } };
     return Plotly.react(el, traces, Object.assign(base, layout || {}), CONFIG);
   }
 
@@ -147,8 +148,12 @@
     const types = net.types;
     const tcol = colour(types);
     const kinds = [...new Set(net.nodes.map((n) => n.kind))];
-    const kcol = colour(kinds.map((k) => "k" + k));
+    const KIND = ["#13263d", "#c2185b", "#00897b", "#f9a825", "#6d4c41"];
+    const kcol = Object.fromEntries(kinds.map((k, i) => ["k" + k, KIND[i % KIND.length]]));
     const at = Object.fromEntries(net.nodes.map((n) => [n.id, n]));
+    const pairCount = {}, pairSeen = {};
+    const pairKey = (e) => [e.from, e.to].sort().join("|");
+    net.edges.forEach((e) => { pairCount[pairKey(e)] = (pairCount[pairKey(e)] || 0) + 1; });
     const traces = [];
     for (const type of types) {
       const edges = net.edges.filter((e) => e.type === type && at[e.from] && at[e.to]);
@@ -156,7 +161,8 @@
       edges.forEach((e) => {
         const a = at[e.from], b = at[e.to];
         xs.push(a.x, b.x, null); ys.push(a.y, b.y, null);
-        const f = e.directed ? 0.62 : 0.5;
+        const key = pairKey(e), k = (pairSeen[key] = (pairSeen[key] || 0) + 1) - 1, n = pairCount[key];
+        const f = n > 1 ? 0.3 + (0.4 * k) / (n - 1) : e.directed ? 0.62 : 0.5;
         mx.push(a.x + f * (b.x - a.x)); my.push(a.y + f * (b.y - a.y));
         angles.push(90 - (Math.atan2(b.y - a.y, b.x - a.x) * 180) / Math.PI);
         text.push(esc(`${label(type)}: ${a.name} ${e.directed ? "→" : "–"} ${b.name}${e.since ? " since " + e.since : ""}`) +
@@ -164,7 +170,7 @@
         refs.push(e.ref);
       });
       traces.push({ x: xs, y: ys, mode: "lines", line: { color: tcol[type], width: 2 }, hoverinfo: "skip",
-                    legendgroup: type, name: label(type), meta: "edges:" + type });
+                    legendgroup: type, name: label(type), meta: "edges:" + type, showlegend: false, opacity: 0.8 });
       traces.push({ x: mx, y: my, mode: "markers", legendgroup: type, showlegend: false, meta: "edgemarks:" + type,
                     marker: { size: 11, color: tcol[type], symbol: edges.map((e) => (e.directed ? "triangle-up" : "circle")),
                               angle: angles, line: { width: 1, color: "#fff" } },
@@ -174,7 +180,7 @@
       const nodes = net.nodes.filter((n) => n.kind === kind);
       traces.push({
         x: nodes.map((n) => n.x), y: nodes.map((n) => n.y), mode: "markers+text", name: label(kind), meta: "nodes",
-        text: nodes.map((n) => esc(n.name)), textposition: "top center", textfont: { size: narrow() ? 10 : 12 },
+        text: nodes.map((n) => esc(narrow() && n.name.length > 16 ? n.id : n.name)), textposition: "top center", textfont: { size: narrow() ? 10 : 12 },
         marker: { size: nodes.map((n) => (n.capability === null ? 12 : 14 + 46 * n.capability)), color: kcol["k" + kind],
                   line: { width: 1.5, color: "#fff" }, opacity: 0.92 },
         customdata: nodes.map((n) => n.ref),
@@ -183,8 +189,8 @@
       });
     }
     const axis = { visible: false, range: [-0.12, 1.12] };
-    plot(el, traces, { xaxis: axis, yaxis: Object.assign({}, axis, { range: [-0.1, 1.15] }), showlegend: !narrow(),
-                       margin: { l: 10, r: 10, t: 10, b: 10 }, legend: { orientation: "h", y: -0.02 } });
+    plot(el, traces, { xaxis: axis, yaxis: Object.assign({}, axis, { range: [-0.1, 1.15] }),
+                       margin: { l: 10, r: 10, t: 30, b: 10 } });
     onRefClick(el, (ref) => A.openEvidence(ref));
     el.dataset.actors = String(net.nodes.length);
     if (filterEl) networkFilters(el, filterEl, types, tcol);
@@ -234,11 +240,16 @@
     clear(container);
     const actors = [...new Set(pos.issues.flatMap((i) => i.actors.map((a) => a.actor)))];
     const acol = colour(actors);
-    for (const issue of pos.issues) {
+    // all cards first, then the charts: a grid cell's width is only final once its siblings are in place
+    const divs = pos.issues.map((issue) => {
       const div = h("div", { class: "chart", "data-issue": issue.id });
       container.appendChild(h("div", { class: "card" }, h("h3", {}, issue.id + ": " + issue.question),
         h("p", { class: "small muted" }, `0 = ${issue.min_label} · 100 = ${issue.max_label} · status quo `,
           evButton(fmt(issue.status_quo), issue.status_quo_ref)), div));
+      return div;
+    });
+    pos.issues.forEach((issue, n) => {
+      const div = divs[n];
       const rows = issue.actors.slice().sort((a, b) => a.position - b.position);
       const trace = {
         x: rows.map((r) => r.position), y: rows.map((r) => r.name), mode: "markers", name: "position",
@@ -249,16 +260,18 @@
         text: rows.map((r) => esc(`${r.name}: ${fmt(r.position)} (range ${fmt(r.low)}–${fmt(r.high)}), salience ${fmt(r.salience, 2)}`)),
         hovertemplate: "%{text}<extra>click for evidence</extra>",
       };
-      const sq = { x: [issue.status_quo, issue.status_quo], y: [rows[0]?.name, rows[rows.length - 1]?.name], mode: "lines",
-                   name: "status quo", line: { color: "#222", dash: "dash", width: 2 }, hoverinfo: "skip" };
-      const sqMark = { x: [issue.status_quo], y: [rows[rows.length - 1]?.name], mode: "markers+text", text: ["status quo"],
-                       textposition: "top center", marker: { symbol: "diamond", size: 12, color: "#222" },
-                       customdata: [issue.status_quo_ref], hovertemplate: `status quo ${fmt(issue.status_quo)}<extra>click for evidence</extra>` };
-      plot(div, [sq, trace, sqMark], { showlegend: false, height: 70 + 26 * rows.length,
-        margin: { l: 10, r: 15, t: 22, b: 30 }, xaxis: { range: [-3, 103], title: { text: "" }, fixedrange: true },
-        yaxis: { automargin: true, fixedrange: true } });
+      const sqMark = { x: [issue.status_quo], y: [rows[rows.length - 1]?.name], mode: "markers", name: "status quo",
+                       marker: { symbol: "diamond", size: 13, color: "#222" }, customdata: [issue.status_quo_ref],
+                       hovertemplate: `status quo ${fmt(issue.status_quo)}<extra>click for evidence</extra>` };
+      plot(div, [trace, sqMark], { showlegend: false, height: 80 + 26 * rows.length,
+        margin: { l: 10, r: 15, t: 26, b: 30 }, xaxis: { range: [-3, 103], fixedrange: true },
+        yaxis: { automargin: true, fixedrange: true },
+        shapes: [{ type: "line", x0: issue.status_quo, x1: issue.status_quo, yref: "paper", y0: 0, y1: 1,
+                   line: { color: "#222", dash: "dash", width: 1.5 } }],
+        annotations: [{ x: issue.status_quo, y: 1, yref: "paper", yanchor: "bottom", text: "status quo", showarrow: false,
+                        font: { size: 11 } }] });
       onRefClick(div, (ref) => A.openEvidence(ref));
-    }
+    });
     if (tableEl) positionsTable(tableEl, pos);
   };
 
