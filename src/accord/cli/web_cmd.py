@@ -1,0 +1,182 @@
+"""``accord serve``, ``accord report`` and ``accord token create|list|revoke``: the web app from the command line.
+
+Registered in :mod:`accord.cli.main` as::
+
+    app.command("serve")(web_cmd.serve)
+    app.command("report")(web_cmd.report)
+    app.add_typer(web_cmd.token_app, name="token")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accord.case.io import DEFAULT_CASE
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database: a SQLite file path or a URL such as postgresql+psycopg://user@host/db "
+                              "(default: $ACCORD_DB or accord.db here)."),
+]
+CorpusOpt = Annotated[
+    Path | None,
+    typer.Option("--corpus", help="Folder of corpus texts to quote passages from (default: $ACCORD_CORPUS, or "
+                                  "../shared/corpus/nagorno-karabakh if it exists)."),
+]
+
+token_app = typer.Typer(help="Access tokens for the web API's writing endpoints.", no_args_is_help=True)
+
+
+def _fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
+    from accord.cli.main import err
+
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    if hint:
+        err.print(f"hint: {hint}", highlight=False)
+    return typer.Exit(code)
+
+
+def _engine(db: str | None):  # noqa: ANN202 - a SQLAlchemy engine, imported lazily
+    from accord.evidence.store import StoreError
+    from accord.web.db import connect
+
+    try:
+        return connect(db)
+    except StoreError as exc:
+        raise _fail(str(exc), exc.hint) from None
+    except Exception as exc:  # noqa: BLE001 - bad URL, missing driver, server down
+        raise _fail(f"cannot open the database {db or '(default)'}: {exc}", "check --db / $ACCORD_DB") from None
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
+    db: DbOpt = None,
+    corpus: CorpusOpt = None,
+    workers: Annotated[int, typer.Option(help="Runs executed at the same time.", min=1, max=16)] = 2,
+    public_read: Annotated[
+        bool, typer.Option("--public-read", help="Let clients other than this machine read without a token.")
+    ] = False,
+) -> None:
+    """Start the web dashboard and REST API (OpenAPI documentation at /docs)."""
+    import uvicorn
+
+    from accord.cli.main import console, existing_dir
+    from accord.web import create_app
+
+    existing_dir(corpus, "--corpus")
+    _engine(db).dispose()  # fail early, with a message, on a bad --db
+    app = create_app(db, corpus, run_workers=workers, open_read="all" if public_read else "loopback")
+    st = app.state.accord
+    console.print(f"Accord on http://{host}:{port}/  (API docs /docs; database {st.engine.url.render_as_string()}; "
+                  f"corpus: {len(st.corpus.texts) if st.corpus else 0} documents)", highlight=False, soft_wrap=True)
+    if not st.tokens.list():
+        console.print("Writing (uploads, runs) needs a token: `accord token create --db ...`", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def report(
+    case: Annotated[str, typer.Argument(help="A case file or built-in name.")] = DEFAULT_CASE,
+    scenario: Annotated[
+        list[str] | None, typer.Option("--scenario", "-s", help="A scenario (built-in name or file); repeat for several.")
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("report.html"),
+    model: Annotated[str, typer.Option("--model", "-m", help="Bargaining model.")] = "eum",
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per variant (0: point estimates only).", min=0, max=100_000)] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed.", min=0)] = 0,
+    corpus: CorpusOpt = None,
+    baseline: Annotated[bool, typer.Option(help="Include the case as it is next to the scenarios.")] = True,
+) -> None:
+    """Write one self-contained HTML report (charts, forecast tables, evidence) that opens offline."""
+    from accord.api import ENGINES
+    from accord.cli.case_cmd import load_or_exit
+    from accord.cli.main import console, err, existing_dir
+    from accord.evidence.pointers import load_corpus_dir
+    from accord.report import ReportVariant, build_report, write_report
+    from accord.web.app import default_corpus_dir
+
+    if model not in ENGINES:
+        raise _fail(f"unknown model {model!r}; choose one of: {', '.join(ENGINES)}", code=2)
+    existing_dir(corpus, "--corpus")
+    folder = corpus or default_corpus_dir()
+    loaded = load_or_exit(case)
+    variants = [ReportVariant("the case as it is")] if baseline or not scenario else []
+    for name in scenario or []:
+        variants.append(_scenario_variant(name, loaded))
+    corpus_texts = load_corpus_dir(folder) if folder is not None else None
+    if corpus_texts is None:
+        err.print("no corpus folder: the report lists evidence pointers without their passages (give --corpus)")
+    html = build_report(loaded, variants, model, draws, seed, corpus_texts,
+                        progress=lambda msg: err.print(f"[dim]{msg}[/dim]", highlight=False))
+    path = write_report(output, html)
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(variants)} variant(s), self-contained)",
+                  highlight=False)
+
+
+def _scenario_variant(name: str, case):  # noqa: ANN001, ANN202 - Case in, ReportVariant out
+    from accord.report import ReportVariant
+    from accord.scenarios.api import load_scenario
+    from accord.scenarios.language import ScenarioError
+
+    try:
+        scenario, _case = load_scenario(name, case)
+    except ScenarioError as exc:
+        from accord.cli.main import err
+
+        for problem in exc.problems:
+            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        raise _fail(f"scenario {name}: {len(exc.problems)} problem(s)", "`accord scenarios validate` shows them") from None
+    return ReportVariant(scenario.title, scenario)
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="Who or what the token is for.")] = "default",
+    db: DbOpt = None,
+) -> None:
+    """Create a token and print it (only this once: the database keeps its hash)."""
+    from accord.web.tokens import TokenStore
+
+    token, info = TokenStore(_engine(db)).create(name)
+    typer.echo(token)
+    typer.echo(f"token {info.id} ({info.name}) created; send it as 'Authorization: Bearer TOKEN'", err=True)
+
+
+@token_app.command("list")
+def token_list(
+    db: DbOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List tokens (id, name, first characters, created, revoked)."""
+    from rich.table import Table
+
+    from accord.cli.main import console, print_json
+    from accord.web.tokens import TokenStore
+
+    tokens = TokenStore(_engine(db)).list()
+    if json_out:
+        print_json([t.to_json() for t in tokens])
+        return
+    table = Table(title="Access tokens")
+    for column in ("id", "name", "starts with", "created", "status"):
+        table.add_column(column)
+    for t in tokens:
+        table.add_row(str(t.id), t.name, t.prefix + "…", t.created_at.strftime("%Y-%m-%d %H:%M"),
+                      "active" if t.active else f"revoked {t.revoked_at:%Y-%m-%d}")
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="The token's id (`accord token list`).")],
+    db: DbOpt = None,
+) -> None:
+    """Revoke a token: requests using it are refused from now on."""
+    from accord.web.tokens import TokenStore
+
+    if not TokenStore(_engine(db)).revoke(token_id):
+        raise _fail(f"no active token {token_id}", "`accord token list` shows the ids")
+    typer.echo(f"token {token_id} revoked")

@@ -1,0 +1,119 @@
+"""``accord report``: one HTML file holding everything (scripts, styles, data), readable offline.
+
+The report reuses the dashboard's stylesheet and drawing code (``accord/web/static``) and inlines the
+plotly.js that the installed ``plotly`` package ships, so it shows the same charts as the live pages and
+needs no network: the file can be mailed, archived or opened on a machine without Accord.
+
+Data comes from the same service functions as the web API (network, timeline, positions, runs through
+the scenario layer, the tornado, every evidence item with its cited passage when a corpus is given).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from accord import __version__
+from accord.case.model import Case
+from accord.evidence.pointers import Corpus
+from accord.web import service
+from accord.web.pages import STATIC_DIR, plotly_js_path
+
+__all__ = ["ReportVariant", "build_report", "write_report"]
+
+_env = Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html"]))
+
+
+@dataclass(frozen=True)
+class ReportVariant:
+    """One column of the report's forecasts: the case as it is (``scenario=None``) or a scenario of it."""
+
+    label: str
+    scenario: Any | None = None  # accord.scenarios.language.Scenario
+
+
+def _script(text: str) -> str:
+    """Text safe inside a <script> element (no early end tag)."""
+    return text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+def _json(data: Any) -> str:
+    """JSON that cannot break out of its <script> element, whatever strings the case holds."""
+    return json.dumps(data, allow_nan=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def report_data(
+    case: Case,
+    variants: Sequence[ReportVariant] = (),
+    model: str = "eum",
+    draws: int = 200,
+    seed: int = 0,
+    corpus: Corpus | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Everything the report draws, as JSON-ready data."""
+    say = progress or (lambda _msg: None)
+    titles = {s.id: s.title for s in case.case.sources}
+    source = service.PassageSource(corpus, titles=titles) if corpus is not None else None
+    variants = list(variants) or [ReportVariant("the case as it is")]
+    runs = []
+    for v in variants:
+        say(f"running {v.label} ({model}, {draws} draws)")
+        runs.append({"label": v.label, "result": service.execute_run(case, v.scenario, model, draws, None, seed)})
+    sensitivity = []
+    for issue in case.issue_ids:
+        say(f"sensitivity of {issue}")
+        try:
+            sensitivity.append(service.tornado(case, issue, model))
+        except ValueError as exc:  # a model that refuses the point inputs: say so in the report
+            sensitivity.append({"issue": issue, "model": model, "base": None, "bars": [], "error": str(exc)})
+    say("collecting evidence")
+    evidence = {ref: service.evidence_for(case, ref, source) for ref in service.all_refs(case)}
+    return {
+        "case": service.case_summary(case),
+        "network": service.network_view(case),
+        "timeline": service.timeline_view(case),
+        "positions": service.positions_view(case),
+        "runs": runs,
+        "sensitivity": [t for t in sensitivity if t["bars"]],
+        "sensitivity_errors": [t for t in sensitivity if not t["bars"]],
+        "evidence": evidence,
+        "model": model,
+        "draws": draws,
+        "seed": seed,
+        "corpus": corpus is not None,
+    }
+
+
+def build_report(case: Case, variants: Sequence[ReportVariant] = (), model: str = "eum", draws: int = 200,
+                 seed: int = 0, corpus: Corpus | None = None, progress: Callable[[str], None] | None = None) -> str:
+    """The report as one HTML document (several MB: plotly.js is inlined)."""
+    data = report_data(case, variants, model, draws, seed, corpus, progress)
+    rows = [row for ref in service.all_refs(case) for row in _evidence_rows(data["evidence"][ref])]
+    return _env.get_template("report.html").render(
+        data=data,
+        data_json=_json(data),
+        evidence_rows=rows,
+        css=(STATIC_DIR / "accord.css").read_text(encoding="utf-8"),
+        accord_js=_script((STATIC_DIR / "accord.js").read_text(encoding="utf-8")),
+        plotly_js=_script(plotly_js_path().read_text(encoding="utf-8")),
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=__version__,
+    )
+
+
+def _evidence_rows(item: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"ref": item["ref"], "label": item["label"], "value": est["value"], "pointer": p}
+            for est in item["estimates"] for p in est["pointers"]]
+
+
+def write_report(path: str | Path, html: str) -> Path:
+    path = Path(path)
+    path.write_text(html, encoding="utf-8")
+    return path
