@@ -30,7 +30,17 @@ from accord.case.model import (
 from accord.case.yamlio import MAX_BYTES, Located, YamlProblem, load_located
 from accord.evidence.pointers import Corpus, check_pointer, sha256_text
 
-__all__ = ["CaseProblem", "ValidationReport", "validate_file", "validate_text", "validate_data", "CaseError"]
+__all__ = [
+    "CaseError",
+    "CaseProblem",
+    "PathT",
+    "ValidationReport",
+    "dotted",
+    "iter_pointer_paths",
+    "validate_data",
+    "validate_file",
+    "validate_text",
+]
 
 PathT = tuple[str | int, ...]
 
@@ -450,7 +460,8 @@ def _range_hint(what: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _iter_pointer_paths(case: Case) -> Iterator[tuple[PathT, Pointer]]:
+def iter_pointer_paths(case: Case) -> Iterator[tuple[PathT, Pointer]]:
+    """Every evidence pointer of a case with its path in the file (for positions in messages)."""
     def from_quantity(path: PathT, q: Quantity) -> Iterator[tuple[PathT, Pointer]]:
         if q.estimates is not None:
             for i, e in enumerate(q.estimates):
@@ -492,7 +503,7 @@ def _corpus_problems(case: Case, located: Located, name: str, corpus: Corpus) ->
                 f"the corpus text of {source.id!r} does not hash to this sha256",
                 "the document changed; re-check the spans that cite it",
             )
-    for path, pointer in _iter_pointer_paths(case):
+    for path, pointer in iter_pointer_paths(case):
         result = check_pointer(corpus, pointer.doc, pointer.start, pointer.end, pointer.sha256)
         if not result.ok:
             yield problem(path, result.message, result.hint)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from accord.case.model import Case, Pointer, Quantity
-from accord.case.validate import PathT, _iter_pointer_paths, dotted
+from accord.case.validate import PathT, dotted, iter_pointer_paths
 from accord.case.yamlio import Located
 from accord.evidence.pointers import Corpus, check_pointer
 
@@ -233,7 +233,7 @@ def verify(texts: TextSource, pointer: Pointer) -> tuple[str, str, str, int | No
 def check_case(case: Case, texts: TextSource, *, located: Located | None = None, file: str = "<case>", margin: float = 0.1) -> CoverageReport:
     """Verify every pointer of ``case`` against ``texts`` and measure the coverage of its numbers."""
     results: dict[PathT, PointerResult] = {}
-    for path, pointer in _iter_pointer_paths(case):
+    for path, pointer in iter_pointer_paths(case):
         status, message, hint, version = verify(texts, pointer)
         line, column = located.mark(path) if located is not None else (1, 1)
         results[path] = PointerResult(label_for(case, path), path, pointer, status, message, hint, version, line, column)
