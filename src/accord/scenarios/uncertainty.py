@@ -139,7 +139,7 @@ def sample_quantities(layout: _Layout, n: int, rng: np.random.Generator) -> np.n
     return out
 
 
-def _fill(layout: _Layout, values: np.ndarray, case: Case) -> Problem:
+def fill_problem(layout: _Layout, values: np.ndarray, case: Case) -> Problem:
     """Arrays from per-quantity values ``[n, Q]``: fixed cells hold the status quo / salience 0."""
     n = values.shape[0]
     status_quo = values[:, layout.status_quo]  # [n, I]
@@ -159,11 +159,11 @@ def _fill(layout: _Layout, values: np.ndarray, case: Case) -> Problem:
 def sample_problem(case: Case, n: int, rng: np.random.Generator, perspective: str | None = None) -> Problem:
     """``n`` draws of the case as a batched problem (see the module docstring for the laws)."""
     layout = laws(case, perspective)
-    return _fill(layout, sample_quantities(layout, n, rng), case)
+    return fill_problem(layout, sample_quantities(layout, n, rng), case)
 
 
 def point_problem(case: Case, perspective: str | None = None) -> Problem:
     """The point-estimate problem (one draw): the mean of the (perspective's) estimates of each number."""
     layout = laws(case, perspective)
     values = np.array([[law.point for law in layout.laws]])
-    return _fill(layout, values, case)
+    return fill_problem(layout, values, case)
