@@ -78,10 +78,10 @@ class RunManager:
         self.engine = engine
         self.library = library
         self.max_waiting = max_waiting
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="accord-run")
+        self.workers = workers
+        self._pool: ThreadPoolExecutor | None = None
         self._progress: dict[int, float] = {}
         self._lock = threading.Lock()
-        self._closed = False
 
     # ---- starting -------------------------------------------------------------------------------------
     def submit(self, request: RunRequest, token_id: int | None = None) -> dict[str, Any]:
@@ -103,7 +103,9 @@ class RunManager:
     def _enqueue(self, run_id: int) -> None:
         with self._lock:
             self._progress[run_id] = 0.0
-        self._pool.submit(self._work, run_id)
+            if self._pool is None:  # started lazily, and again after a shutdown (an app's lifespan may rerun)
+                self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="accord-run")
+            self._pool.submit(self._work, run_id)
 
     def resume(self) -> int:
         """Queue again every run left queued or running by a previous server; returns how many."""
@@ -122,9 +124,12 @@ class RunManager:
             return len(self._progress)
 
     def shutdown(self, wait: bool = False) -> None:
-        """Stop taking work; queued runs stay queued in the database and resume on the next start."""
-        self._closed = True
-        self._pool.shutdown(wait=wait, cancel_futures=True)
+        """Stop the workers; queued runs stay queued in the database and resume on the next start."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            self._progress.clear()
+        if pool is not None:
+            pool.shutdown(wait=wait, cancel_futures=True)
 
     # ---- reading --------------------------------------------------------------------------------------
     def get(self, run_id: int) -> dict[str, Any] | None:
@@ -164,8 +169,6 @@ class RunManager:
             conn.execute(db.runs.update().where(db.runs.c.id == run_id).values(**values))
 
     def _work(self, run_id: int) -> None:
-        if self._closed:
-            return
         try:
             with self.engine.connect() as conn:
                 row = conn.execute(sa.select(*_COLUMNS).where(db.runs.c.id == run_id)).first()

@@ -250,7 +250,8 @@
     });
     pos.issues.forEach((issue, n) => {
       const div = divs[n];
-      const rows = issue.actors.slice().sort((a, b) => a.position - b.position);
+      const rows = issue.actors.slice().sort((a, b) => a.position - b.position)
+        .map((r) => Object.assign({}, r, { name: narrow() && r.name.length > 14 ? r.actor : r.name }));
       const trace = {
         x: rows.map((r) => r.position), y: rows.map((r) => r.name), mode: "markers", name: "position",
         error_x: { type: "data", symmetric: false, array: rows.map((r) => r.high - r.position),
