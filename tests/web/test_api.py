@@ -226,6 +226,13 @@ def test_corpus_additions_are_searchable_pointers(client: TestClient, auth: dict
     assert text[hit["start"]:hit["end"]] == hit["text"]
     assert "web-test-note" in {d["doc"] for d in client.get("/api/evidence/documents").json()}
     assert client.get("/api/evidence/search", params={"q": "!!!"}).status_code == 422
+    folder_hits = client.get("/api/evidence/search", params={"q": '"Minsk Group"'}).json()
+    assert folder_hits and all("minsk group" in h["text"].lower() for h in folder_hits)  # the corpus folder's texts
+
+
+def test_validate_endpoint_gives_cli_lines(client: TestClient) -> None:
+    report = client.post("/api/cases/validate", json={"text": "format: 1\ncase: {id: X}\n", "filename": "x.yaml"}).json()
+    assert not report["valid"] and all(p["text"].startswith("x.yaml:") for p in report["problems"])
 
 
 def test_pages_and_vendor_script_are_served_locally(client: TestClient) -> None:

@@ -224,7 +224,8 @@ def case_sensitivity(
 @router.post("/cases/validate", tags=["cases"], dependencies=[Read])
 def validate_case(request: Request, body: Check) -> dict[str, Any]:
     """Validate a case file without storing it: the CLI's report (``valid`` and every problem)."""
-    return state(request).library.validate_case(body.text, body.filename).to_json()
+    report = state(request).library.validate_case(body.text, body.filename)
+    return {**report.to_json(), "problems": _problems_json(report.problems)}
 
 
 @router.post("/cases", tags=["cases"], status_code=201,

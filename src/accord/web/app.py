@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -64,16 +65,53 @@ class AppState:
     db_url: str
     max_body_bytes: int
     open_read: str
+    corpus_dir: Path | None = None
     caches: dict[str, Any] = field(default_factory=dict)
     _store: Any = None
+    _store_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def evidence_store(self) -> Any:
-        """The corpus store in the server's database (created on first use)."""
-        if self._store is None:
-            from accord.evidence.store import Store
+        """The corpus store in the server's database, created on first use.
 
-            self._store = Store(self.db_url)
+        The texts of the server's corpus folder are added to it then (unchanged texts are a no-op), so
+        search covers the documents the evidence panel quotes.
+        """
+        with self._store_lock:
+            if self._store is None:
+                from accord.evidence.store import Store
+
+                store = Store(self.db_url)
+                if self.corpus_dir is not None:
+                    _ingest_folder(store, self.corpus_dir)
+                self._store = store
         return self._store
+
+
+def _ingest_folder(store: Any, folder: Path) -> None:
+    """Add a corpus folder's texts (with its ``sources.yaml`` metadata, if any) to the store."""
+    from accord.evidence.readers import (
+        TEXT_SUFFIXES,
+        DocumentMeta,
+        UnreadableDocument,
+        load_meta_file,
+        read_source,
+    )
+
+    table: dict[str, DocumentMeta] = {}
+    meta_file = folder / "sources.yaml"
+    if meta_file.is_file():
+        try:
+            table = load_meta_file(meta_file)
+        except ValueError as exc:
+            log.warning("corpus metadata ignored: %s", exc)
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES:
+            try:
+                source = read_source(path)
+            except UnreadableDocument as exc:
+                log.warning("corpus file skipped: %s", exc)
+                continue
+            store.add(source, table.get(source.doc) or table.get(path.name))
 
 
 def state(request: Request) -> AppState:
@@ -201,6 +239,7 @@ def create_app(
         db_url=url,
         max_body_bytes=max_body_bytes,
         open_read=open_read,
+        corpus_dir=folder,
     )
     st.passages.store_text = lambda doc: st.evidence_store().text(doc)
 

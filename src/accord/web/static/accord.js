@@ -379,9 +379,10 @@
       const r = it.result;
       const ys = r.finals ? r.finals[issue] : [r.forecast.find((f) => f.issue === issue).point];
       return { y: ys, type: r.finals ? "violin" : "box", name: it.label, box: { visible: true }, meanline: { visible: true },
-               points: false, line: { color: PALETTE[k % PALETTE.length] } };
+               points: false, spanmode: "hard", line: { color: PALETTE[k % PALETTE.length] } };
     });
-    plot(el, traces, { showlegend: false, yaxis: { range: [-2, 102], title: { text: issue + ": final outcome" } } });
+    plot(el, traces, { showlegend: false, yaxis: { range: [-2, 102], title: { text: issue + ": final outcome" } },
+                       xaxis: { automargin: true, tickangle: items.length > 4 ? -25 : 0 } });
     if (tableEl) {
       const issues = items.find((it) => it.result)?.result.issues || [];
       const head = h("tr", {}, h("th", {}, "variant"), issues.map((i) => h("th", { class: "num" }, i + " median (5–95%)")));
