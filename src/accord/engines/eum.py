@@ -195,10 +195,15 @@ def _midpoint_counts(x: np.ndarray, xs: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Geometry:
-    """What a round needs about positions alone; shared by the danger phase and the offer phase."""
+    """What a round needs about positions alone; shared by the danger phase and the offer phase.
+
+    Masks are stored as floats (0/1, or -1/0/1) and used as multipliers: on these array sizes that
+    is several times faster than ``np.where`` and gives the same bits.
+    """
 
     gap: np.ndarray  # [b, i, j] |x_i - x_j|
-    lower: np.ndarray  # [b, i, j] x_i < x_j
+    upper: np.ndarray  # [b, i, j] 1.0 where x_i > x_j, else 0.0
+    sign: np.ndarray  # [b, i, j] +1.0 where x_i < x_j, -1.0 where x_i > x_j, 0.0 where equal
     order: np.ndarray  # [b, k] actors in ascending position (stable): voters are taken in this order
     voter_dist: np.ndarray  # [b, k, a] |x_order[k] - x_a| / R
     left_index: np.ndarray  # [b, i, j] flat index of (c_ij, j) in a [b, A + 1, A] prefix-sum array
@@ -209,19 +214,24 @@ class _Geometry:
 def _geometry(x: np.ndarray, rng_: np.ndarray) -> _Geometry:
     n_rows, n = x.shape
     gap = np.abs(x[:, :, None] - x[:, None, :])
-    half = 0.5 * np.minimum(gap / rng_[:, None, None], 1.0)
+    half = gap / rng_[:, None, None]
+    np.minimum(half, 1.0, out=half)
+    half *= 0.5
+    near = 0.5 - half
+    half += 0.5
     order = np.argsort(x, axis=1, kind="stable")
     xs = np.take_along_axis(x, order, axis=1)
-    offset = (np.arange(n_rows, dtype=np.intp) * ((n + 1) * n))[:, None, None] + np.arange(n, dtype=np.intp)
-    return _Geometry(
-        gap=gap,
-        lower=x[:, :, None] < x[:, None, :],
-        order=order,
-        voter_dist=np.abs(xs[:, :, None] - x[:, None, :]) / rng_[:, None, None],
-        left_index=_midpoint_counts(x, xs) * n + offset,
-        near=0.5 - half,
-        far=0.5 + half,
+    left_index = _midpoint_counts(x, xs)
+    left_index *= n
+    left_index += (np.arange(n_rows, dtype=np.intp) * ((n + 1) * n))[:, None, None] + np.arange(
+        n, dtype=np.intp
     )
+    upper = (x[:, :, None] > x[:, None, :]).astype(float)
+    sign = (x[:, :, None] < x[:, None, :]).astype(float)
+    sign -= upper
+    voter_dist = np.abs(xs[:, :, None] - x[:, None, :])
+    voter_dist /= rng_[:, None, None]
+    return _Geometry(gap, upper, sign, order, voter_dist, left_index, near, half)
 
 
 def _support(geo: _Geometry, w: np.ndarray, r: np.ndarray | float) -> np.ndarray:
@@ -234,20 +244,23 @@ def _support(geo: _Geometry, w: np.ndarray, r: np.ndarray | float) -> np.ndarray
     columns of ``u`` are equal).
     """
     n_rows, n = w.shape
-    w_sorted = np.take_along_axis(w, geo.order, axis=1)
+    w_sorted = np.take_along_axis(w, geo.order, axis=1)[:, :, None]
     if np.ndim(r):
-        r_sorted = np.take_along_axis(r, geo.order, axis=1)
-        u = w_sorted[:, :, None] * geo.voter_dist ** r_sorted[:, :, None]  # [b, k, a]
+        u = geo.voter_dist ** np.take_along_axis(r, geo.order, axis=1)[:, :, None]  # [b, k, a]
+        u *= w_sorted
     else:
-        u = w_sorted[:, :, None] * _power(geo.voter_dist, r)
+        u = w_sorted * _power(geo.voter_dist, r)
     prefix = np.zeros((n_rows, n + 1, n))
     for k in range(n):  # sequential prefix sums over voters (faster than a strided cumsum)
         np.add(prefix[:, k], u[:, k], out=prefix[:, k + 1])
     left = np.take(prefix, geo.left_index)  # [b, i, j]: sum of u_kj over voters left of the midpoint
     left -= left.transpose(0, 2, 1)  # ... minus u_ki: support for i over j from the left voters
     total = prefix[:, n, :]
-    right = (total[:, None, :] - total[:, :, None]) - left  # the same from the voters on the right
-    return np.maximum(np.where(geo.lower, left, right), 0.0)
+    support = total[:, None, :] - total[:, :, None]  # support from all voters, whose right part is
+    support *= geo.upper  # ... (T_j - T_i) - left where x_i > x_j; left itself where x_i < x_j
+    left *= geo.sign
+    support += left
+    return np.maximum(support, 0.0, out=support)
 
 
 def _probabilities(geo: _Geometry, w: np.ndarray, r: np.ndarray | float, params: EUMParams) -> np.ndarray:
@@ -264,7 +277,8 @@ def _probabilities(geo: _Geometry, w: np.ndarray, r: np.ndarray | float, params:
         return np.where(geo.gap > 0, p, 0.0)
     grand = 2.0 * support.sum(axis=(1, 2))
     scale = np.where(grand > 0, 1.0 / np.where(grand > 0, grand, 1.0), 0.0)
-    return support * scale[:, None, None]
+    support *= scale[:, None, None]
+    return support
 
 
 def _utility_terms(geo: _Geometry, rv: np.ndarray | float, q: float) -> tuple[np.ndarray, np.ndarray]:
@@ -275,29 +289,44 @@ def _utility_terms(geo: _Geometry, rv: np.ndarray | float, q: float) -> tuple[np
     """
     if np.ndim(rv):
         rv_col = rv[:, :, None]
-        us = 2.0 - 4.0 * geo.near**rv_col
-        uf = 2.0 - 4.0 * geo.far**rv_col
+        us = geo.near**rv_col
+        uf = geo.far**rv_col
         usq = 2.0 - 4.0 * 0.5**rv_col
     else:
-        us = 2.0 - 4.0 * _power(geo.near, rv)
-        uf = 2.0 - 4.0 * _power(geo.far, rv)
+        us = _power(geo.near, rv) * -4.0
+        uf = _power(geo.far, rv) * -4.0
         usq = 2.0 - 4.0 * 0.5 ** float(rv)
-    return us - q * usq, us - uf
+    if np.ndim(rv):
+        us *= -4.0
+        uf *= -4.0
+    us += 2.0  # U_s = 2 - 4 (1/2 - d/2)^r
+    uf += 2.0  # U_f = 2 - 4 (1/2 + d/2)^r
+    np.subtract(us, uf, out=uf)
+    us -= q * usq
+    return us, uf
+
+
+def _expected(base: np.ndarray, du: np.ndarray, s_target: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """``base - s_target du (1 - p)``; ``p`` may be a transposed view, the result is C-contiguous."""
+    out = np.empty_like(base)
+    np.subtract(1.0, p, out=out)
+    out *= du
+    out *= s_target
+    return np.subtract(base, out, out=out)
 
 
 def _risk(geo: _Geometry, s: np.ndarray, w: np.ndarray, params: EUMParams) -> np.ndarray:
     """Risk exponents ``[b, A]`` (section 5): dangers at a common exponent, scaled to [-1, 1], mapped.
 
-    danger_i = sum over j != i of E(U) of j challenging i, from i's view:
-    ``sum_j base_ij - base_ii - s_i sum_j du_ij (1 - p_ji)`` (``du_ii = 0``).
+    danger_i = sum over j != i of E(U) of j challenging i, from i's view (target salience s_i, p_ji).
+    Sums run over C-contiguous rows only, so that results never depend on the chunk size.
     """
     n = w.shape[1]
     p = _probabilities(geo, w, params.danger_exponent, params)
     base, du = _utility_terms(geo, params.danger_exponent, params.q)
-    diagonal = base[:, np.arange(n), np.arange(n)]
-    # (sums run over C-contiguous rows only, so that results never depend on the chunk size)
-    p_ji = np.ascontiguousarray(p.transpose(0, 2, 1))
-    danger = (base.sum(axis=-1) - diagonal) - s * (du * (1.0 - p_ji)).sum(axis=-1)
+    eu = _expected(base, du, s[:, :, None], p.transpose(0, 2, 1))
+    eu[:, np.arange(n), np.arange(n)] = 0.0
+    danger = eu.sum(axis=-1)
     hi = danger.max(axis=1, keepdims=True)
     lo = danger.min(axis=1, keepdims=True)
     spread = hi - lo
@@ -328,22 +357,31 @@ def _classify(eu_ij: np.ndarray, eu_ji: np.ndarray, variant: str, tol: float) ->
     return kind
 
 
-# Preference among offer types (confrontation first, then compromise, then capitulation) and back.
-_RANK_OF_KIND = np.array([3, 0, 1, 2], dtype=np.int8)
-_KIND_OF_RANK = np.array([CONFRONTATION, COMPROMISE, CAPITULATION, NONE], dtype=np.int8)
-
-
 def _choose(kind: np.ndarray, key: np.ndarray, tol: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each receiver's move type and counterpart ``[b, A]``.
+    """Each receiver's move type and counterpart ``[b, A]``; overwrites ``key``.
 
-    Best type first; within it the smallest key (distance, or the weighted position value for
-    compromises), ties within ``tol`` going to the lowest actor index.
+    Best type first (confrontation, compromise, capitulation: rank ``(kind + 3) mod 4``); within it
+    the smallest key (distance, or the weighted position value for compromises), ties within ``tol``
+    going to the lowest actor index.
     """
-    rank = _RANK_OF_KIND[kind]
+    rank = (kind + np.int8(3)) & np.int8(3)
     best = rank.min(axis=-1)
-    keyed = np.where(rank == best[:, :, None], key, np.inf)
-    smallest = keyed.min(axis=-1, keepdims=True)
-    return _KIND_OF_RANK[best], np.argmax(keyed <= smallest + tol, axis=-1)
+    np.putmask(key, rank != best[:, :, None], np.inf)
+    smallest = key.min(axis=-1, keepdims=True)
+    smallest += tol
+    return (best + np.int8(1)) & np.int8(3), np.argmax(key <= smallest, axis=-1)
+
+
+def _compromise_value(eu_ij: np.ndarray, eu_ji: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The references' weighted position value of a compromise: ``(|eu_ij| x_i + |eu_ji| x_j) / (|eu_ij| + |eu_ji|)``."""
+    a_ij = np.abs(eu_ij)
+    a_ji = np.abs(eu_ji)
+    value = a_ij * x[:, :, None]
+    value += a_ji * x[:, None, :]
+    a_ij += a_ji
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value /= a_ij
+    return value
 
 
 def _round(
@@ -355,14 +393,12 @@ def _round(
     r = _risk(geo, s, w, params)
     p = _probabilities(geo, w, r, params)
     base, du = _utility_terms(geo, r, params.q)
-    eu_ij = base - s[:, None, :] * du * (1.0 - p)
-    eu_ji = base - s[:, :, None] * du * (1.0 - p.transpose(0, 2, 1))
+    eu_ij = _expected(base, du, s[:, None, :], p)
+    eu_ji = _expected(base, du, s[:, :, None], p.transpose(0, 2, 1))
     kind = _classify(eu_ij, eu_ji, params.variant, params.tie_tol)
-    comp = kind == COMPROMISE
-    with np.errstate(divide="ignore", invalid="ignore"):
-        abs_ij, abs_ji = np.abs(eu_ij), np.abs(eu_ji)
-        value = (abs_ij * x[:, :, None] + abs_ji * x[:, None, :]) / (abs_ij + abs_ji)
-    move, j = _choose(kind, np.where(comp, value, geo.gap), (params.tie_tol * rng_)[:, None, None])
+    key = geo.gap.copy()
+    np.copyto(key, _compromise_value(eu_ij, eu_ji, x), where=kind == COMPROMISE)
+    move, j = _choose(kind, key, (params.tie_tol * rng_)[:, None, None])
     rows = np.arange(n_rows)[:, None]
     cols = np.arange(n)[None, :]
     x_j = x[rows, j]
@@ -379,7 +415,7 @@ def _round(
         "counterpart": np.where(moved, j, -1),
         "eu_self": np.where(moved, e_ij, 0.0),
         "eu_other": np.where(moved, e_ji, 0.0),
-        "offers": kind.transpose(0, 2, 1) if params.keep_challenges else None,  # [b, proposer, receiver]
+        "offers": kind,  # [b, receiver, proposer]
     }
 
 
@@ -431,7 +467,11 @@ def _chunks(n_rows: int, n_actors: int, max_elements: int) -> list[slice]:
 
 
 class _Recorder:
-    """Per-round results in row layout ``[rows, R, ...]``, written chunk by chunk, reshaped once at the end."""
+    """Results in their final layout (``[D, R, A, I]`` etc.), written row chunk by row chunk.
+
+    Row ``b`` of the batch is draw ``b // I``, issue ``b % I``; writes go through transposed views
+    with those two index arrays, so nothing is copied or reshaped at the end.
+    """
 
     FIELDS = {
         "risk": np.float64,
@@ -441,39 +481,37 @@ class _Recorder:
         "eu_other": np.float64,
     }
 
-    def __init__(self, n_rows: int, n_actors: int, rounds: int, keep_challenges: bool) -> None:
-        self.store = {
-            name: np.zeros((n_rows, rounds, n_actors), dtype=dt) for name, dt in self.FIELDS.items()
-        }
-        self.positions = np.zeros((n_rows, rounds + 1, n_actors))
-        self.outcome = np.zeros((n_rows, rounds + 1))
-        self.mean = np.zeros((n_rows, rounds + 1))
-        self.offers = (
-            np.zeros((n_rows, rounds, n_actors, n_actors), dtype=np.int8) if keep_challenges else None
-        )
+    def __init__(self, shape: tuple[int, int, int], rounds: int, keep_challenges: bool) -> None:
+        d, n, i = shape
+        self.n_issues = i
+        self.fields = {name: np.zeros((d, rounds, n, i), dtype=dt) for name, dt in self.FIELDS.items()}
+        self.positions = np.zeros((d, rounds + 1, n, i))
+        self.outcome = np.zeros((d, rounds + 1, i))
+        self.mean = np.zeros((d, rounds + 1, i))
+        self.offers = np.zeros((d, rounds, n, n, i), dtype=np.int8) if keep_challenges else None
 
     def chunk(self, k: int, sl: slice, part: dict[str, Any]) -> None:
-        for name, store in self.store.items():
-            store[sl, k - 1] = part[name]
-        if self.offers is not None:
-            self.offers[sl, k - 1] = part["offers"]
+        """Round ``k``'s results for the rows in ``sl``."""
+        rows = np.arange(sl.start, sl.stop)
+        draw, issue = rows // self.n_issues, rows % self.n_issues
+        for name, store in self.fields.items():
+            store.transpose(0, 3, 1, 2)[draw, issue, k - 1] = part[name]
+        if self.offers is not None:  # part: [rows, receiver, proposer] -> [D, R, proposer, receiver, I]
+            self.offers.transpose(0, 4, 1, 3, 2)[draw, issue, k - 1] = part["offers"]
 
-    def state(self, k: int, x: np.ndarray, w: np.ndarray) -> None:
-        self.positions[:, k] = x
-        self.outcome[:, k] = weighted_median(x, w)
-        self.mean[:, k] = weighted_mean(x, w)
+    def state(self, k: int, x: np.ndarray, w: np.ndarray, n_draws: int) -> None:
+        """Positions, weighted median and mean after round ``k`` (``k = 0``: the input)."""
+        self.positions[:, k] = _from_rows(x, n_draws, self.n_issues)
+        self.outcome[:, k] = weighted_median(x, w).reshape(n_draws, self.n_issues)
+        self.mean[:, k] = weighted_mean(x, w).reshape(n_draws, self.n_issues)
 
-    def diagnostics(self, n_draws: int, n_issues: int) -> dict[str, Any]:
-        def out(a: np.ndarray) -> np.ndarray:
-            return np.ascontiguousarray(_from_rows(a, n_draws, n_issues))
-
-        diagnostics: dict[str, Any] = {name: out(store) for name, store in self.store.items()}
-        diagnostics["mean"] = out(self.mean)
+    def diagnostics(self) -> dict[str, Any]:
+        diagnostics: dict[str, Any] = dict(self.fields)
+        diagnostics["mean"] = self.mean
         diagnostics["move_names"] = MOVE_NAMES
         if self.offers is not None:
-            # [D, R, proposer, receiver, I]; a strided view (copying would double the largest array)
-            diagnostics["offers"] = _from_rows(self.offers, n_draws, n_issues)
-            diagnostics["challenges"] = diagnostics["offers"] != NONE
+            diagnostics["offers"] = self.offers
+            diagnostics["challenges"] = self.offers != NONE
         return diagnostics
 
 
@@ -500,8 +538,8 @@ def run(
     c = _to_rows(np.asarray(b.capability_per_issue(), dtype=float))
     rng_rows = np.ascontiguousarray(effective_range(b.positions, problem.scale)).reshape(-1)
     chunks = _chunks(x.shape[0], n_actors, params.max_chunk_elements)
-    record = _Recorder(x.shape[0], n_actors, rounds, params.keep_challenges)
-    record.state(0, x, c * s)
+    record = _Recorder(b.positions.shape, rounds, params.keep_challenges)
+    record.state(0, x, c * s, n_draws)
     for k in range(1, rounds + 1):
         w = c * s
         moved = np.empty_like(x)
@@ -522,13 +560,13 @@ def run(
             if returned is not None:
                 pos_h, sal_h, cap_h = validated_hook_state(returned, b.positions.shape)
                 x, s, c = _to_rows(pos_h), _to_rows(sal_h), _to_rows(cap_h)
-        record.state(k, x, c * s)
+        record.state(k, x, c * s, n_draws)
 
-    diagnostics = record.diagnostics(n_draws, n_issues)
+    diagnostics = record.diagnostics()
     diagnostics["range"] = rng_rows.reshape(n_draws, n_issues)
     return Trajectory(
-        positions=np.ascontiguousarray(_from_rows(record.positions, n_draws, n_issues)),
-        outcome=np.ascontiguousarray(_from_rows(record.outcome, n_draws, n_issues)),
+        positions=record.positions,
+        outcome=record.outcome,
         diagnostics=diagnostics,
         engine="eum",
         params=asdict(params),
