@@ -627,3 +627,18 @@ def test_status_quo_stability_reacts_to_resistance_and_capability(ec_problem) ->
     # actors without capability cannot break it
     powerless = Problem(ec_problem.positions, ec_problem.salience, np.zeros(10), ec_problem.status_quo)
     assert eum.status_quo_stability(powerless, resistance=0.0).tolist() == [[True]]
+
+
+@pytest.mark.parametrize("grid", [True, False])
+def test_both_midpoint_counting_methods_give_identical_trajectories(grid: bool, monkeypatch) -> None:
+    """Brute-force counting (few actors) and per-row binary search (many actors) are interchangeable."""
+    problem = random_problem(np.random.default_rng(17), 4, 11, 2, grid=grid)
+    brute = eum.run(problem, rounds=4)
+    monkeypatch.setattr(eum, "_BRUTE_FORCE_COUNT_MAX_ACTORS", 0)
+    assert_trajectories_equal(eum.run(problem, rounds=4), brute)
+
+
+def test_many_actors_agree_with_oracle() -> None:
+    problem = random_problem(np.random.default_rng(18), 1, 60, 1, grid=True)
+    params = eum.EUMParams(normalisation="global")
+    assert_trajectories_close(eum.run(problem, params, rounds=2), eum_oracle.run(problem, params, rounds=2))
