@@ -29,6 +29,8 @@ __all__ = [
     "run",
     "status_quo_challenge_eu",
     "status_quo_stability",
+    "weighted_median",
+    "weighted_mean",
     "MOVE_NAMES",
     "NONE",
     "CONFRONTATION",
