@@ -266,7 +266,7 @@ def _support(geo: _Geometry, w: np.ndarray, r: np.ndarray | float) -> np.ndarray
 
 
 def _probabilities(geo: _Geometry, w: np.ndarray, r: np.ndarray | float, params: EUMParams) -> np.ndarray:
-    """``p[b, i, j]``: probability that ``x_i`` prevails over ``x_j`` (section 4 of the paper).
+    """``p[b, i, j]``: probability that ``x_i`` prevails over ``x_j`` (docs, step 2).
 
     Global: support divided by the sum of absolute support over every voter and ordered pair, which
     equals twice the sum of all supports (``|v| = max(v, 0) + max(-v, 0)``). Pairwise: divided by the
@@ -318,7 +318,7 @@ def _expected(base: np.ndarray, du: np.ndarray, s_target: np.ndarray, p: np.ndar
 
 
 def _risk(geo: _Geometry, s: np.ndarray, w: np.ndarray, params: EUMParams) -> np.ndarray:
-    """Risk exponents ``[b, A]`` (section 5): dangers at a common exponent, scaled to [-1, 1], mapped.
+    """Risk exponents ``[b, A]``: dangers at a common exponent, scaled to [-1, 1], mapped (docs, step 4).
 
     danger_i = sum over j != i of E(U) of j challenging i, from i's view (target salience s_i, p_ji).
     Sums run over C-contiguous rows only, so that results never depend on the chunk size.
@@ -338,7 +338,7 @@ def _risk(geo: _Geometry, s: np.ndarray, w: np.ndarray, params: EUMParams) -> np
 
 
 def _classify(eu_ij: np.ndarray, eu_ji: np.ndarray, variant: str, tol: float) -> np.ndarray:
-    """Offer types ``[b, i, j]`` of j's offer to i, judged from i's view (section 6).
+    """Offer types ``[b, i, j]`` of j's offer to i, judged from i's view (docs, step 5).
 
     Confrontation: ``eu_ji > eu_ij > 0``. In the quadrant ``eu_ij < 0 < eu_ji``: compromise if
     ``eu_ji > |eu_ij|`` (there ``eu_ji - |eu_ij| = eu_ji + eu_ij``), capitulation if ``|eu_ij| > eu_ji``

@@ -5,8 +5,9 @@ over actors and plain floats, so that a reader can check each line against ``doc
 It is slow (``O(A^3)`` Python operations per round and issue) on purpose: the vectorised engine in
 :mod:`accord.engines.eum` must agree with it, and the benchmark uses it as the baseline.
 
-It shares only the parameter object and the move codes with the vectorised engine; every formula is
-written out again here, independently.
+It shares with the vectorised engine only the parameter object, the move codes and the input handling
+(validation, the range R, checking a hook's returned state); every formula of the model is written out
+again here, independently, in the order of ``docs/models-eum.md``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ __all__ = ["run", "status_quo_challenge_eu", "OracleEngine", "oracle"]
 
 
 # ----------------------------------------------------------------------------------------------------
-# Section 3 of the paper: votes and the weighted median
+# Votes and the weighted median (docs/models-eum.md, steps 1 and 7)
 # ----------------------------------------------------------------------------------------------------
 
 
@@ -75,7 +76,7 @@ def weighted_mean(x: list[float], w: list[float]) -> float:
 
 
 # ----------------------------------------------------------------------------------------------------
-# Section 4: probability of success
+# Probability of success (step 2)
 # ----------------------------------------------------------------------------------------------------
 
 
@@ -114,7 +115,7 @@ def probability(
 
 
 # ----------------------------------------------------------------------------------------------------
-# Section 2: utilities and the expected utility of a challenge (seen by a viewer with exponent rv)
+# Utilities and the expected utility of a challenge, seen by a viewer with exponent rv (step 3)
 # ----------------------------------------------------------------------------------------------------
 
 
@@ -148,7 +149,7 @@ def expected_utility(
 
 
 # ----------------------------------------------------------------------------------------------------
-# Section 5: risk exponents
+# Risk exponents (step 4)
 # ----------------------------------------------------------------------------------------------------
 
 
@@ -186,7 +187,7 @@ def risk_exponents(
 
 
 # ----------------------------------------------------------------------------------------------------
-# Section 6: offers and moves
+# Offers and moves (steps 5 and 6)
 # ----------------------------------------------------------------------------------------------------
 
 
