@@ -111,6 +111,7 @@ def test_timeline_event_opens_its_evidence(desk: Page, server: tuple[str, str]) 
 def test_run_started_from_the_page_shows_its_result(desk: Page, server: tuple[str, str], shots: Path) -> None:
     url, token = server
     desk.goto(f"{url}/runs?case={CASE}")
+    expect(desk.locator("#recent-runs table")).to_be_attached(timeout=15_000)
     desk.click("button[name=start]")  # without a token: refused, with a hint
     expect(desk.locator("#run-error")).to_contain_text("token")
     desk.fill("#token", token)

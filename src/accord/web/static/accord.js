@@ -469,10 +469,6 @@
 
   pages.runs = async () => {
     const form = $("run-form");
-    await fillScenarios(form.elements.scenario, true);
-    recentRuns($("recent-runs"));
-    const runId = document.body.dataset.run;
-    if (runId) showRun(runId, $("run-status-box"), $("run-result")).then(() => recentRuns($("recent-runs")));
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const f = form.elements;
@@ -492,11 +488,18 @@
         f.start.disabled = false;
       }
     });
+    // the form works from the start; the scenario list and the runs arrive when the API answers
+    const runId = document.body.dataset.run;
+    if (runId) showRun(runId, $("run-status-box"), $("run-result")).then(() => recentRuns($("recent-runs")));
+    recentRuns($("recent-runs"));
+    await fillScenarios(form.elements.scenario, true);
   };
 
   pages.compare = async () => {
     const form = $("compare-form");
-    const list = await fillScenarios(h("select"), false);
+    let list = [];
+    form.addEventListener("submit", (ev) => ev.preventDefault());  // until the scenarios are listed
+    list = await fillScenarios(h("select"), false);
     const box = $("compare-scenarios");
     clear(box).appendChild(h("label", {}, h("input", { type: "checkbox", name: "variant", value: "", checked: true }), "the case as it is"));
     for (const s of list) box.appendChild(h("label", {}, h("input", { type: "checkbox", name: "variant", value: s.id, checked: true }), s.title));
