@@ -37,32 +37,47 @@ def random_problem(rng: np.random.Generator, draws: int, actors: int, issues: in
     )
 
 
-def measure(fn: Callable[[], Trajectory], memory: bool) -> tuple[Trajectory, float, float | None]:
-    """Result, seconds of an untraced run, and peak traced MiB of a second, traced run (if asked)."""
-    start = time.perf_counter()
+def measure(fn: Callable[[], Trajectory], memory: bool) -> tuple[Trajectory, float, float, float | None]:
+    """Result, wall and CPU seconds of an untraced run, and peak traced MiB of a second, traced run."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = None
     if memory:
         tracemalloc.start()
         fn()
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-    return result, seconds, peak
+    return result, seconds, cpu, peak
+
+
+def best_of(fn: Callable[[], Trajectory], repeat: int) -> tuple[float, float]:
+    """Smallest wall and CPU seconds over ``repeat`` untraced runs."""
+    runs = [measure(fn, memory=False)[1:3] for _ in range(repeat)]
+    return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
 class Table:
-    HEADER = ("model", "actors", "issues", "draws", "rounds", "seconds", "peak MiB", "note")
+    HEADER = ("model", "actors", "issues", "draws", "rounds", "seconds", "cpu s", "peak MiB", "note")
 
     def __init__(self) -> None:
         print(" | ".join(f"{h:>10}" for h in self.HEADER))
         print("-" * 13 * len(self.HEADER))
 
     def row(
-        self, model: str, a: int, i: int, d: int, r: int, sec: float, mib: float | None, note: str = ""
+        self,
+        model: str,
+        a: int,
+        i: int,
+        d: int,
+        r: int,
+        sec: float,
+        cpu: float,
+        mib: float | None,
+        note: str = "",
     ) -> None:
         mem = f"{mib:.1f}" if mib is not None else "-"
-        cells = (model, a, i, d, r, f"{sec:.4f}", mem, note)
+        cells = (model, a, i, d, r, f"{sec:.4f}", f"{cpu:.4f}", mem, note)
         print(" | ".join(f"{c!s:>10}" for c in cells), flush=True)
 
 
@@ -75,48 +90,48 @@ def main() -> None:
     rounds = 10
     lean = eum.EUMParams(keep_challenges=False)
     print(f"numpy {np.__version__}, python {platform.python_version()}, {os.cpu_count()} cpus, seed {SEED}")
+    print("load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+    print("seconds: wall clock; cpu s: process CPU time (the machine may be shared)")
     print("params: default EUMParams (variant=paper, normalisation=global); 'lean' = keep_challenges=False\n")
     table = Table()
 
     # 1. Oracle against the vectorised engine on the same problem (the oracle runs once: it is slow).
     n_oracle = 30 if quick else 100
     problem = random_problem(rng, 1, n_oracle, 1)
-    slow, t_slow, _ = measure(lambda: eum_oracle.run(problem, rounds=rounds), memory=False)
-    table.row("oracle", n_oracle, 1, 1, rounds, t_slow, None, "loops, once")
-    fast, _, mib = measure(lambda: eum.run(problem, rounds=rounds), memory=True)
-    t_fast = min(measure(lambda: eum.run(problem, rounds=rounds), memory=False)[1] for _ in range(5))
-    table.row("eum", n_oracle, 1, 1, rounds, t_fast, mib, "best of 5")
+    slow, t_slow, c_slow, _ = measure(lambda: eum_oracle.run(problem, rounds=rounds), memory=False)
+    table.row("oracle", n_oracle, 1, 1, rounds, t_slow, c_slow, None, "loops, once")
+    fast, _, _, mib = measure(lambda: eum.run(problem, rounds=rounds), memory=True)
+    t_fast, c_fast = best_of(lambda: eum.run(problem, rounds=rounds), 5)
+    table.row("eum", n_oracle, 1, 1, rounds, t_fast, c_fast, mib, "best of 5")
     diff = max(np.abs(fast.positions - slow.positions).max(), np.abs(fast.outcome - slow.outcome).max())
     same_moves = np.array_equal(fast.diagnostics["move"], slow.diagnostics["move"])
     print(
-        f"  -> speed-up {t_slow / t_fast:.0f}x; max |positions, outcome difference| = {diff:.2e};"
-        f" identical moves: {same_moves}"
+        f"  -> speed-up {t_slow / t_fast:.0f}x wall, {c_slow / c_fast:.0f}x cpu;"
+        f" max |positions, outcome difference| = {diff:.2e}; identical moves: {same_moves}"
     )
 
     # 2. Scaling in the number of actors (one draw, one issue).
     sizes = (25, 50, 100) if quick else (25, 50, 100, 200, 400)
     for n in sizes:
         problem = random_problem(rng, 1, n, 1)
-        _, _, mib = measure(lambda problem=problem: eum.run(problem, lean, rounds=rounds), memory=True)
-        best = min(
-            measure(lambda problem=problem: eum.run(problem, lean, rounds=rounds), memory=False)[1]
-            for _ in range(3)
-        )
-        table.row("eum lean", n, 1, 1, rounds, best, mib, "best of 3")
+        _, _, _, mib = measure(lambda problem=problem: eum.run(problem, lean, rounds=rounds), memory=True)
+        sec, cpu = best_of(lambda problem=problem: eum.run(problem, lean, rounds=rounds), 3)
+        table.row("eum lean", n, 1, 1, rounds, sec, cpu, mib, "best of 3")
 
     # 3. A thousand actors.
     n_big = 300 if quick else 1000
     problem = random_problem(rng, 1, n_big, 1)
-    _, sec, mib = measure(lambda: eum.run(problem, lean, rounds=rounds), memory=True)
-    table.row("eum lean", n_big, 1, 1, rounds, sec, mib)
+    _, sec, cpu, mib = measure(lambda: eum.run(problem, lean, rounds=rounds), memory=True)
+    table.row("eum lean", n_big, 1, 1, rounds, sec, cpu, mib)
 
     # 4. Monte Carlo: 14 actors, 4 issues, 10,000 draws.
     draws = 500 if quick else 10_000
     problem = random_problem(rng, draws, 14, 4)
-    _, sec, mib = measure(lambda: eum.run(problem, lean, rounds=rounds), memory=True)
-    table.row("eum lean", 14, 4, draws, rounds, sec, mib)
-    _, sec, mib = measure(lambda: eum.run(problem, rounds=rounds), memory=True)
-    table.row("eum", 14, 4, draws, rounds, sec, mib, "challenges")
+    _, sec, cpu, mib = measure(lambda: eum.run(problem, lean, rounds=rounds), memory=True)
+    table.row("eum lean", 14, 4, draws, rounds, sec, cpu, mib)
+    _, sec, cpu, mib = measure(lambda: eum.run(problem, rounds=rounds), memory=True)
+    table.row("eum", 14, 4, draws, rounds, sec, cpu, mib, "challenges")
+    print("load average at end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 
 if __name__ == "__main__":
