@@ -213,3 +213,14 @@ def test_builtin_scenarios_copy_no_nine_word_run_of_the_corpus():
         w = words(path.read_text(encoding="utf-8"))
         copied = [" ".join(w[i : i + 9]) for i in range(len(w) - 8) if tuple(w[i : i + 9]) in shingles]
         assert not copied, f"{path.name} copies: {copied[:3]}"
+
+
+def test_a_trigger_may_undo_a_static_alignment(case, write_scenario):
+    """Static steps and a trigger's effects happen at different times: not a cycle."""
+    path = write_scenario(HEADER + """\
+  - {kind: align, actor: a, with: b, issue: land}
+  - kind: trigger
+    when: {issue: land, op: '<=', threshold: 20}
+    then: [{kind: align, actor: b, with: a, issue: land}]
+""")
+    load_scenario(path, case)

@@ -577,8 +577,10 @@ class _Checker:
             yield from self.issue(cpath + ("issue",), cond.issue, allow_all=False)
             yield from self.number(cpath + ("threshold",), cond.threshold, 0.0, 100.0, "threshold",
                                    "issues use a 0-100 scale")
+        # Within one trigger the same rules hold as before the run; against the static steps they do not
+        # (the trigger acts later, on the state those steps produced).
         sets: dict = {}
-        aligns: dict = {k: list(v) for k, v in self.aligns.items()}
+        aligns: dict = {}
         for j, effect in enumerate(trig.then):
             yield from self.effect(path + ("then", j), index, effect, sets, aligns, where=f"interventions[{index}].then[{j}]")
 
