@@ -23,6 +23,12 @@ HARBOUR = REPO / "tests" / "fixtures" / "harbour.yaml"
 LOCAL = ("127.0.0.1", 50000)
 
 
+@pytest.fixture(autouse=True)
+def _runs_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per-draw outcomes of runs recorded on PostgreSQL go to a temporary folder, not the checkout."""
+    monkeypatch.setenv("ACCORD_RUNS_DIR", str(tmp_path_factory.mktemp("runs")))
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     assert CORPUS.is_dir(), f"{CORPUS} is missing: the shared/ folder must sit beside the checkout"

@@ -174,6 +174,26 @@ def test_runs_with_draws_and_scenarios(client: TestClient, auth: dict[str, str])
     assert results[1]["scenario"] == "web-test-turkey-up" and results[0]["scenario"] is None
     assert results[0]["finals"] != results[1]["finals"]
     assert {r["id"] for r in client.get("/api/runs", params={"case": CASE}).json()} >= {base.json()["id"], scen.json()["id"]}
+    # finished runs are recorded in the runs store too (accord runs list), with the same summary
+    store_ids = [client.get(f"/api/runs/{r.json()['id']}").json()["store_id"] for r in (base, scen)]
+    recorded = {r["id"]: r for r in client.get("/api/recorded-runs", params={"case": CASE}).json()}
+    assert all(sid in recorded for sid in store_ids)
+    assert recorded[store_ids[1]]["scenario_id"] == "web-test-turkey-up" and recorded[store_ids[1]]["draws"] == 40
+    median = recorded[store_ids[0]]["summary"]["issues"]["territory"]["median"]
+    assert median == pytest.approx(results[0]["forecast"][0]["median"])
+
+
+def test_global_sensitivity_runs_in_the_background(client: TestClient, auth: dict[str, str]) -> None:
+    body = {"case": CASE, "method": "morris", "samples": 4, "group_by": "actor"}
+    assert client.post("/api/sensitivity", json=body).status_code == 401
+    started = client.post("/api/sensitivity", json=body, headers=auth)
+    assert started.status_code == 202 and started.json()["kind"] == "sensitivity"
+    assert wait_run(client, started.json()["id"])["status"] == "done"
+    result = client.get(f"/api/runs/{started.json()['id']}/result").json()["result"]
+    territory = result["issues"]["territory"]
+    assert result["method"] == "morris" and {r["input"] for r in territory} <= set(accord.load_case(CASE).actor_ids)
+    assert [r["mu_star"] for r in territory] == sorted((r["mu_star"] for r in territory), reverse=True)
+    assert started.json()["id"] not in {r["id"] for r in client.get("/api/runs", params={"kind": "run"}).json()}
 
 
 def test_a_failing_model_is_a_failed_run_not_an_error(client: TestClient, auth: dict[str, str]) -> None:
@@ -251,3 +271,26 @@ def test_pages_and_vendor_script_are_served_locally(client: TestClient) -> None:
 @pytest.mark.parametrize("page", ["/runs/999999"])
 def test_unknown_run_page_is_404(client: TestClient, page: str) -> None:
     assert client.get(page).status_code == 404
+
+
+def test_stopping_the_server_puts_a_running_run_back_in_the_queue(tmp_path: Path, corpus_dir: Path) -> None:
+    """A server that stops (lifespan end) interrupts its runs at the next progress report; the next resumes them."""
+    db_file = str(tmp_path / "stop.db")
+    first = create_app(db_file, corpus_dir, run_workers=1)
+    auth = {"Authorization": f"Bearer {first.state.accord.tokens.create('t')[0]}"}
+    with TestClient(first, client=LOCAL) as c:
+        run_id = c.post("/api/runs", json={"case": CASE, "model": "eum", "draws": 3000}, headers=auth).json()["id"]
+        deadline = time.monotonic() + 30
+        while c.get(f"/api/runs/{run_id}").json()["progress"] < 0.1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with create_app(db_file, corpus_dir, resume_runs=False).state.accord.engine.connect() as conn:
+            status = conn.execute(sa.select(db.runs.c.status).where(db.runs.c.id == run_id)).scalar()
+        if status != "running":
+            break
+        time.sleep(0.1)
+    assert status == "queued"
+    with TestClient(create_app(db_file, corpus_dir), client=LOCAL) as c:
+        assert wait_run(c, run_id)["status"] == "done"
+        assert len(c.get(f"/api/runs/{run_id}/result").json()["result"]["finals"]["territory"]) == 2000

@@ -64,6 +64,17 @@ class StartRun(_Body):
     seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
+class StartSensitivity(_Body):
+    case: str = Field("nagorno-karabakh-2020", pattern=ID, max_length=80)
+    scenario: str | None = Field(None, pattern=ID, max_length=80)
+    model: Model = "eum"
+    method: Literal["sobol", "morris"] = "sobol"
+    samples: int = Field(64, ge=2, le=512, description="SALib's N: base samples (Sobol) or trajectories (Morris).")
+    group_by: Literal["input", "actor", "attribute"] = "input"
+    rounds: int | None = Field(None, ge=0, le=MAX_ROUNDS)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+
+
 class AddDocument(_Body):
     doc: str = Field(pattern=DOC_ID, max_length=120, description="Document id (as a file name without extension).")
     text: str = Field(min_length=1, max_length=2_000_000)
@@ -305,21 +316,61 @@ def upload_scenario(request: Request, body: Upload, token_id: int = Write) -> di
 def start_run(request: Request, body: StartRun, response: Response, token_id: int = Write) -> dict[str, Any]:
     """Start a run in the background (needs a token); poll ``GET /api/runs/{id}`` for its progress."""
     st = state(request)
-    _case(st, body.case)
-    if body.scenario is not None:
-        try:
-            entry = st.library.scenario(body.scenario)
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
-        if entry.case != body.case:
-            raise HTTPException(422, [{"loc": ["body", "scenario"], "type": "value_error", "path": "scenario",
-                                       "msg": f"scenario {body.scenario!r} is about case {entry.case!r}, not {body.case!r}"}])
+    _check_target(st, body.case, body.scenario)
+    return _submit(st, RunRequest(body.case, body.model, body.draws, body.rounds, body.seed, body.scenario), token_id,
+                   response)
+
+
+def _check_target(st: AppState, case_id: str, scenario_id: str | None) -> None:
+    """404 for an unknown case or scenario, 422 for a scenario about another case."""
+    _case(st, case_id)
+    if scenario_id is None:
+        return
     try:
-        run = st.runs.submit(RunRequest(body.case, body.model, body.draws, body.rounds, body.seed, body.scenario), token_id)
+        entry = st.library.scenario(scenario_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    if entry.case != case_id:
+        raise HTTPException(422, [{"loc": ["body", "scenario"], "type": "value_error", "path": "scenario",
+                                   "msg": f"scenario {scenario_id!r} is about case {entry.case!r}, not {case_id!r}"}])
+
+
+def _submit(st: AppState, run: RunRequest, token_id: int, response: Response) -> dict[str, Any]:
+    try:
+        record = st.runs.submit(run, token_id)
     except QueueFull as exc:
         raise HTTPException(503, str(exc), headers={"Retry-After": "5"}) from None
-    response.headers["Location"] = f"/api/runs/{run['id']}"
-    return run
+    response.headers["Location"] = f"/api/runs/{record['id']}"
+    return record
+
+
+@router.post("/sensitivity", tags=["sensitivity"], status_code=202,
+             responses={401: {"description": "no token"}, 503: {"description": "run queue full"}})
+def start_sensitivity(request: Request, body: StartSensitivity, response: Response, token_id: int = Write) -> dict[str, Any]:
+    """Start a global sensitivity analysis (Sobol or Morris, SALib) in the background (needs a token).
+
+    It is a run of kind ``sensitivity``: poll ``GET /api/runs/{id}``; the result ranks the inputs per issue.
+    """
+    st = state(request)
+    _check_target(st, body.case, body.scenario)
+    params = {"method": body.method, "samples": body.samples, "group_by": body.group_by}
+    run = RunRequest(body.case, body.model, 0, body.rounds, body.seed, body.scenario, kind="sensitivity", params=params)
+    return _submit(st, run, token_id, response)
+
+
+@router.get("/recorded-runs", tags=["runs"], dependencies=[Read])
+def recorded_runs(
+    request: Request,
+    case: Annotated[str | None, Query(pattern=ID, max_length=80)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[dict[str, Any]]:
+    """Runs in the runs store (from the web and from ``accord scenarios run --store``), newest first."""
+    st = state(request)
+    if st.runs.run_store is None:
+        return []
+    rows = st.runs.run_store.list(limit=limit, case_id=case)
+    keep = ("id", "created_at", "case_id", "scenario_id", "model", "rounds", "draws", "seed", "perspective", "summary")
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k in keep} for row in rows]
 
 
 @router.get("/runs", tags=["runs"], dependencies=[Read])
@@ -327,13 +378,14 @@ def list_runs(
     request: Request,
     case: Annotated[str | None, Query(pattern=ID, max_length=80)] = None,
     status: Literal["queued", "running", "done", "failed"] | None = None,
+    kind: Literal["run", "sensitivity"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
-    """Recent runs, newest first."""
-    return state(request).runs.list(limit, case, status)
+    """Recent runs (and sensitivity analyses), newest first."""
+    return state(request).runs.list(limit, case, status, kind)
 
 
-RunId = Annotated[int, Path(ge=1, le=2**62)]
+RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get("/runs/{run_id}", tags=["runs"], dependencies=[Read])

@@ -215,12 +215,16 @@ def create_app(
     run_workers: int = 2,
     open_read: str = "loopback",
     resume_runs: bool = True,
+    record_runs: bool = True,
+    runs_dir: str | Path | None = None,
 ) -> FastAPI:
     """The Accord web application on the database ``db_url`` (path or SQLAlchemy URL; default ``accord.db``).
 
     ``corpus_dir`` is the folder of corpus texts the evidence panel quotes (default: see
     :func:`default_corpus_dir`); documents also come from the corpus store in the same database.
-    ``open_read`` is ``"loopback"`` (default) or ``"all"``.
+    ``open_read`` is ``"loopback"`` (default) or ``"all"``. With ``record_runs`` every finished run is
+    also recorded in the runs store (:mod:`accord.store.runs`, per-draw outcomes in Parquet under
+    ``runs_dir``, by default the store's own choice), so ``accord runs list`` shows web runs too.
     """
     from accord.evidence.store import resolve_db_url
 
@@ -229,10 +233,15 @@ def create_app(
     folder = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
     corpus = load_corpus_dir(folder) if folder is not None else None
     library = Library(engine, corpus)
+    run_store = None
+    if record_runs:
+        from accord.store.runs import RunStore
+
+        run_store = RunStore(url, runs_dir)
     st = AppState(
         engine=engine,
         library=library,
-        runs=RunManager(engine, library, workers=run_workers),
+        runs=RunManager(engine, library, workers=run_workers, run_store=run_store),
         tokens=token_store or TokenStore(engine),
         passages=PassageSource(corpus),
         corpus=corpus,

@@ -57,6 +57,7 @@ runs = sa.Table(
     "web_runs",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False, server_default="run"),  # run or sensitivity
     sa.Column("case_id", sa.String(80), nullable=False),
     sa.Column("scenario", sa.String(120)),
     sa.Column("model", sa.String(20), nullable=False),
@@ -66,7 +67,9 @@ runs = sa.Table(
     sa.Column("status", sa.String(12), nullable=False),  # queued, running, done, failed
     sa.Column("progress", sa.Float, nullable=False),
     sa.Column("error", sa.Text),
-    sa.Column("result", sa.Text),  # JSON of service.summarise_run
+    sa.Column("params", sa.Text),  # JSON: a sensitivity analysis's method, samples, grouping
+    sa.Column("result", sa.Text),  # JSON of service.execute_run or service.execute_sensitivity
+    sa.Column("store_id", sa.String(40)),  # the run's id in the runs store (accord runs list)
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("started_at", sa.DateTime(timezone=True)),
     sa.Column("finished_at", sa.DateTime(timezone=True)),

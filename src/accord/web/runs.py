@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 
 from accord.web import db
 from accord.web.library import Library
-from accord.web.service import execute_run
+from accord.web.service import execute_run, execute_sensitivity
 
 __all__ = ["RunManager", "RunRequest", "QueueFull"]
 
@@ -37,14 +37,22 @@ class QueueFull(RuntimeError):
     """Too many runs waiting; the client should retry later (HTTP 503)."""
 
 
+class _Stopped(Exception):
+    """The server is stopping: the run goes back to the queue and resumes on the next start."""
+
+
 @dataclass(frozen=True)
 class RunRequest:
+    """A run (``kind="run"``) or a global sensitivity analysis (``kind="sensitivity"``, ``params``)."""
+
     case: str
     model: str
     draws: int = 0
     rounds: int | None = None
     seed: int = 0
     scenario: str | None = None
+    kind: str = "run"
+    params: dict[str, Any] | None = None
 
 
 def _row_json(row: sa.Row, progress: float | None = None) -> dict[str, Any]:
@@ -53,6 +61,9 @@ def _row_json(row: sa.Row, progress: float | None = None) -> dict[str, Any]:
 
     return {
         "id": row.id,
+        "kind": row.kind,
+        "params": json.loads(row.params) if row.params else None,
+        "store_id": row.store_id,
         "case": row.case_id,
         "scenario": row.scenario,
         "model": row.model,
@@ -74,12 +85,15 @@ _COLUMNS = [c for c in db.runs.c if c.name != "result"]
 class RunManager:
     """Starts runs in the background and answers questions about them from the database."""
 
-    def __init__(self, engine: Engine, library: Library, workers: int = 2, max_waiting: int = 500):
+    def __init__(self, engine: Engine, library: Library, workers: int = 2, max_waiting: int = 500,
+                 run_store: Any | None = None):
         self.engine = engine
         self.library = library
+        self.run_store = run_store  # accord.store.runs.RunStore: finished runs are recorded there too
         self.max_waiting = max_waiting
         self.workers = workers
         self._pool: ThreadPoolExecutor | None = None
+        self._stop = threading.Event()
         self._progress: dict[int, float] = {}
         self._lock = threading.Lock()
 
@@ -89,6 +103,7 @@ class RunManager:
         if self.waiting() >= self.max_waiting:
             raise QueueFull(f"{self.max_waiting} runs are waiting; try again shortly")
         values = {
+            "kind": request.kind, "params": json.dumps(request.params) if request.params else None,
             "case_id": request.case, "scenario": request.scenario, "model": request.model, "draws": request.draws,
             "rounds": request.rounds, "seed": request.seed, "status": "queued", "progress": 0.0,
             "created_at": db.now(), "token_id": token_id,
@@ -105,7 +120,8 @@ class RunManager:
             self._progress[run_id] = 0.0
             if self._pool is None:  # started lazily, and again after a shutdown (an app's lifespan may rerun)
                 self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="accord-run")
-            self._pool.submit(self._work, run_id)
+                self._stop = threading.Event()
+            self._pool.submit(self._work, run_id, self._stop)
 
     def resume(self) -> int:
         """Queue again every run left queued or running by a previous server; returns how many."""
@@ -127,6 +143,7 @@ class RunManager:
         """Stop the workers; queued runs stay queued in the database and resume on the next start."""
         with self._lock:
             pool, self._pool = self._pool, None
+            self._stop.set()  # running runs stop at their next progress report and go back to the queue
             self._progress.clear()
         if pool is not None:
             pool.shutdown(wait=wait, cancel_futures=True)
@@ -146,8 +163,11 @@ class RunManager:
             text = conn.execute(sa.select(db.runs.c.result).where(db.runs.c.id == run_id)).scalar()
         return json.loads(text) if text else None
 
-    def list(self, limit: int = 50, case: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+    def list(self, limit: int = 50, case: str | None = None, status: str | None = None,
+             kind: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(*_COLUMNS).order_by(db.runs.c.id.desc()).limit(limit)
+        if kind:
+            query = query.where(db.runs.c.kind == kind)
         if case:
             query = query.where(db.runs.c.case_id == case)
         if status:
@@ -168,16 +188,18 @@ class RunManager:
         with self.engine.begin() as conn:
             conn.execute(db.runs.update().where(db.runs.c.id == run_id).values(**values))
 
-    def _work(self, run_id: int) -> None:
+    def _work(self, run_id: int, stop: threading.Event) -> None:
         try:
             with self.engine.connect() as conn:
                 row = conn.execute(sa.select(*_COLUMNS).where(db.runs.c.id == run_id)).first()
             if row is None or row.status not in ("queued", "running"):
                 return
             self._update(run_id, status="running", started_at=db.now(), progress=0.0)
-            summary = self._execute(row)
+            summary = self._execute(row, stop)
             self._update(run_id, status="done", progress=1.0, finished_at=db.now(), error=None,
-                         result=json.dumps(summary, allow_nan=False))
+                         result=json.dumps(summary, allow_nan=False), store_id=summary.get("store_id"))
+        except _Stopped:
+            self._update(run_id, status="queued", progress=0.0, started_at=None)
         except Exception as exc:  # noqa: BLE001 - a failed run is recorded, never lost
             log.info("run %s failed: %s", run_id, exc)
             message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else str(exc)
@@ -189,16 +211,29 @@ class RunManager:
             with self._lock:
                 self._progress.pop(run_id, None)
 
-    def _execute(self, row: sa.Row) -> dict[str, Any]:
+    def _execute(self, row: sa.Row, stop: threading.Event) -> dict[str, Any]:
         case = self.library.case(row.case_id)
         scenario = self.library.scenario(row.scenario).scenario if row.scenario else None
         last_write = [time.monotonic()]
 
         def progress(fraction: float) -> None:
+            if stop.is_set():
+                raise _Stopped
             with self._lock:
                 self._progress[row.id] = fraction
             if time.monotonic() - last_write[0] > PROGRESS_WRITE_S:
                 last_write[0] = time.monotonic()
                 self._update(row.id, progress=fraction)
 
-        return execute_run(case, scenario, row.model, row.draws, row.rounds, row.seed, progress)
+        if row.kind == "sensitivity":
+            params = json.loads(row.params or "{}")
+            return execute_sensitivity(case, scenario, row.model, row.rounds, row.seed, progress=progress, **params)
+        return execute_run(case, scenario, row.model, row.draws, row.rounds, row.seed, progress, self._record)
+
+    def _record(self, scenario_run: Any) -> str | None:
+        """Record a finished run in the runs store (``accord runs list`` shows it); its id, or None."""
+        if self.run_store is None:
+            return None
+        from accord.scenarios.api import store_run
+
+        return store_run(scenario_run, store=self.run_store)

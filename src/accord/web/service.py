@@ -37,6 +37,7 @@ __all__ = [
     "passage",
     "positions_view",
     "execute_run",
+    "execute_sensitivity",
     "timeline_view",
     "tornado",
 ]
@@ -398,12 +399,14 @@ def execute_run(
     rounds: int | None = None,
     seed: int = 0,
     progress: Progress | None = None,
+    record: Callable[[Any], str | None] | None = None,
 ) -> dict[str, Any]:
     """Run a scenario (or the case as it is) and summarise it for the run view, the comparison and the report.
 
     Always runs the point estimates once (the actors' trajectories per round); with ``draws > 0`` also
     the Monte Carlo draws (forecast interval, mean path, distribution of final outcomes). ``progress``
-    gets the fraction done in [0, 1].
+    gets the fraction done in [0, 1]; ``record`` is given the scenario layer's run (the draws, else the
+    point run) to store it, and returns its id in the runs store.
     """
     from accord.scenarios.api import run_scenario
 
@@ -423,7 +426,40 @@ def execute_run(
 
         mc = run_scenario(scenario, case, model=model, draws=draws, seed=seed, rounds=rounds, progress=step)
         _add_draws(summary, mc.draws, mc.summary())
+    if record is not None:
+        summary["store_id"] = record(mc if draws > 0 else point)
     return summary
+
+
+def execute_sensitivity(
+    case: Case,
+    scenario: Any | None,
+    model: str,
+    rounds: int | None = None,
+    seed: int = 0,
+    method: str = "sobol",
+    samples: int = 64,
+    group_by: str = "input",
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """A global sensitivity analysis (the scenario layer's SALib Sobol or Morris), for the dashboard."""
+    from accord.scenarios.runner import RunSpec
+    from accord.scenarios.sensitivity import run_sensitivity
+
+    total = [1]
+    done = [0]
+
+    def step(k: int) -> None:
+        done[0] += k
+        if progress is not None:
+            progress(min(done[0] / max(total[0], 1), 1.0))
+
+    def on_total(n: int) -> None:
+        total[0] = n
+
+    result = run_sensitivity(RunSpec(case=case, scenario=scenario, model=model, rounds=rounds), method, samples, seed,
+                             group_by, progress=step, on_total=on_total)
+    return {"case": case.id, "scenario": getattr(scenario, "id", None), "model": model, **result.to_json()}
 
 
 def _point_summary(result: RunResult, point: dict[str, Any]) -> dict[str, Any]:

@@ -459,12 +459,26 @@
   }
 
   async function recentRuns(el) {
-    const runs = await A.api(`/runs?case=${encodeURIComponent(A.caseId)}&limit=15`);
+    const runs = await A.api(`/runs?case=${encodeURIComponent(A.caseId)}&kind=run&limit=15`);
     const rows = runs.map((r) => h("tr", {}, h("td", {}, h("a", { href: `/runs/${r.id}?case=${encodeURIComponent(r.case)}` }, "#" + r.id)),
       h("td", {}, r.scenario || "—"), h("td", {}, r.model), h("td", { class: "num" }, r.draws),
       h("td", { class: "status-" + r.status }, r.status), h("td", {}, r.created_at ? r.created_at.slice(0, 19).replace("T", " ") : "")));
     clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {},
       ["run", "scenario", "model", "draws", "status", "started (UTC)"].map((t) => h("th", {}, t)))), h("tbody", {}, rows))));
+  }
+
+  async function recordedRuns(el) {
+    const runs = await A.api(`/recorded-runs?case=${encodeURIComponent(A.caseId)}&limit=15`);
+    if (!runs.length) { clear(el).appendChild(h("p", { class: "muted small" }, "None yet.")); return; }
+    const issues = Object.keys(runs[0].summary.issues || {});
+    const rows = runs.map((r) => h("tr", {}, h("td", { class: "small" }, r.id), h("td", {}, r.scenario_id || "—"), h("td", {}, r.model),
+      h("td", { class: "num" }, r.draws), issues.map((i) => {
+        const x = (r.summary.issues || {})[i];
+        return h("td", { class: "num" }, x ? (r.draws ? `${fmt(x.median)} (${fmt(x.p05)}–${fmt(x.p95)})` : fmt(x.median)) : "–");
+      })));
+    clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {},
+      ["run", "scenario", "model", "draws"].map((t) => h("th", {}, t)), issues.map((i) => h("th", { class: "num" }, i)))),
+      h("tbody", {}, rows))));
   }
 
   pages.runs = async () => {
@@ -492,6 +506,7 @@
     const runId = document.body.dataset.run;
     if (runId) showRun(runId, $("run-status-box"), $("run-result")).then(() => recentRuns($("recent-runs")));
     recentRuns($("recent-runs"));
+    recordedRuns($("recorded-runs")).catch(() => {});
     await fillScenarios(form.elements.scenario, true);
   };
 
@@ -543,7 +558,48 @@
     });
   };
 
+  draw.global = function (el, result, issue) {
+    const rows = (result.issues[issue] || []).slice(0, 15).reverse();
+    const sobol = result.method === "sobol";
+    const traces = sobol
+      ? [{ y: rows.map((r) => r.input), x: rows.map((r) => r.ST), error_x: { type: "data", array: rows.map((r) => r.ST_conf), color: "#888" },
+           type: "bar", orientation: "h", name: "total effect (ST)", marker: { color: "#e15759" } },
+         { y: rows.map((r) => r.input), x: rows.map((r) => r.S1), type: "bar", orientation: "h", name: "first order (S1)",
+           marker: { color: "#4e79a7" } }]
+      : [{ y: rows.map((r) => r.input), x: rows.map((r) => r.mu_star), error_x: { type: "data", array: rows.map((r) => r.mu_star_conf), color: "#888" },
+           type: "bar", orientation: "h", name: "mu* (mean absolute effect)", marker: { color: "#e15759" } },
+         { y: rows.map((r) => r.input), x: rows.map((r) => r.sigma), type: "bar", orientation: "h", name: "sigma (interactions)",
+           marker: { color: "#4e79a7" } }];
+    plot(el, traces, { barmode: "group", height: 140 + 34 * rows.length, margin: { l: 10, r: 20, t: 40, b: 40 },
+      yaxis: { automargin: true }, xaxis: { title: { text: `${result.method} indices for ${issue} (${result.evaluations} model runs)` } } });
+  };
+
+  async function globalSensitivity() {
+    const form = $("global-form");
+    const status = $("global-status");
+    let result = null;
+    const redraw = () => { if (result) draw.global($("global-chart"), result, form.elements.issue.value); };
+    form.elements.issue.addEventListener("change", redraw);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const f = form.elements;
+      try {
+        const run = await A.api("/sensitivity", { method: "POST", body: { case: A.caseId, model: f.model.value, method: f.method.value,
+          samples: Number(f.samples.value), group_by: f.group_by.value } });
+        const done = await poll(run.id, (r) => {
+          clear(status).appendChild(h("div", { class: "controls" }, h("span", { class: "status-" + r.status, "data-status": r.status },
+            `Analysis ${r.id}: ${r.status}`), progressRow(r), h("span", { class: "muted small" }, `${Math.round(100 * r.progress)}%`)));
+        });
+        if (done.status === "done") { result = (await A.api(`/runs/${run.id}/result`)).result; redraw(); }
+        else status.appendChild(h("p", { class: "error" }, done.error));
+      } catch (e) {
+        clear(status).appendChild(h("p", { class: "error" }, e.status === 401 ? "A global analysis runs the model many times: paste a token in the header." : e.message));
+      }
+    });
+  }
+
   pages.sensitivity = async () => {
+    globalSensitivity();
     const form = $("sens-form");
     const go = async () => {
       const f = form.elements;
