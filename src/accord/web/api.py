@@ -364,7 +364,7 @@ def recorded_runs(
     case: Annotated[str | None, Query(pattern=ID, max_length=80)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
-    """Runs in the runs store (from the web and from ``accord scenarios run --store``), newest first."""
+    """Runs in the runs store (from the web and from ``accord scenarios run``), newest first."""
     st = state(request)
     if st.runs.run_store is None:
         return []
