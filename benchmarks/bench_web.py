@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -36,7 +37,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args()
 
-    db = args.db or str(Path(tempfile.mkdtemp(prefix="accord-bench-web-")) / "accord.db")
+    scratch = Path(tempfile.mkdtemp(prefix="accord-bench-web-"))
+    db = args.db or str(scratch / "accord.db")
+    os.environ.setdefault("ACCORD_RUNS_DIR", str(scratch / "runs"))  # recorded runs' Parquet files (PostgreSQL)
     engine = connect(db)
     token = TokenStore(engine).create("bench")[0]
     engine.dispose()
