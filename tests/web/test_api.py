@@ -263,7 +263,9 @@ def test_pages_and_vendor_script_are_served_locally(client: TestClient) -> None:
     js = client.get("/vendor/plotly.min.js")
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript") and len(js.content) > 1e6
     assert client.get("/static/accord.js").status_code == 200
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "https://" not in docs.text  # no CDN, unlike FastAPI's own /docs
+    assert client.get("/redoc").status_code == 404
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/cases", "/api/runs", "/api/scenarios", "/api/cases/{case_id}/sensitivity", "/api/evidence/search"} <= set(paths)
 
@@ -294,3 +296,13 @@ def test_stopping_the_server_puts_a_running_run_back_in_the_queue(tmp_path: Path
     with TestClient(create_app(db_file, corpus_dir), client=LOCAL) as c:
         assert wait_run(c, run_id)["status"] == "done"
         assert len(c.get(f"/api/runs/{run_id}/result").json()["result"]["finals"]["territory"]) == 2000
+
+
+def test_api_docs_without_swagger_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus_dir: Path) -> None:
+    """Without fastapi-offline, /docs is a page of our own listing every operation from the schema."""
+    import accord.web.pages as pages
+
+    monkeypatch.setattr(pages, "_swagger_assets", lambda: None)
+    with TestClient(create_app(str(tmp_path / "d.db"), corpus_dir), client=LOCAL) as c:
+        page = c.get("/docs").text
+        assert "POST /api/runs" in page and "GET /api/cases/{case_id}/evidence" in page and "https://" not in page

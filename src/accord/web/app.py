@@ -266,6 +266,8 @@ def create_app(
         version=__version__,
         summary="Evidence-linked bargaining models of conflicts: cases, runs, scenarios, sensitivity and evidence.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's own pages load their scripts from a CDN; pages.mount_docs serves /docs
+        redoc_url=None,
     )
     app.state.accord = st
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)

@@ -56,8 +56,78 @@ def plotly_js_path() -> Path:
 PLOTLY_JS = "/vendor/plotly.min.js"
 
 
+def _swagger_assets() -> Path | None:
+    """Swagger UI's files as shipped by the ``fastapi-offline`` package, if it is installed."""
+    try:
+        import fastapi_offline
+    except ImportError:
+        return None
+    folder = Path(fastapi_offline.__file__).resolve().parent / "static"
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
+
+
+def mount_docs(app: FastAPI) -> None:
+    """``/docs`` without any CDN: Swagger UI from the ``fastapi-offline`` package, else a page of our own.
+
+    FastAPI's built-in ``/docs`` loads Swagger UI from a CDN, so it is switched off in :func:`create_app`.
+    """
+    assets = _swagger_assets()
+    read = [Depends(allow_read)]
+    if assets is not None:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        app.mount("/vendor/swagger", StaticFiles(directory=str(assets)), name="swagger")
+
+        @app.get("/docs", include_in_schema=False, dependencies=read)
+        def swagger_docs() -> HTMLResponse:
+            return get_swagger_ui_html(openapi_url="/openapi.json", title="Accord API",
+                                       swagger_js_url="/vendor/swagger/swagger-ui-bundle.js",
+                                       swagger_css_url="/vendor/swagger/swagger-ui.css",
+                                       swagger_favicon_url="/vendor/swagger/favicon.png",
+                                       swagger_ui_parameters={"validatorUrl": None})
+        return
+
+    @app.get("/docs", include_in_schema=False, dependencies=read)
+    def plain_docs(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, "api_docs.html", {"operations": _operations(app.openapi())})
+
+
+def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The schema's operations in a shape a template can list: method, path, summary, parameters, body."""
+    components = schema.get("components", {}).get("schemas", {})
+    out = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            body_ref = (op.get("requestBody", {}).get("content", {}).get("application/json", {})
+                        .get("schema", {}).get("$ref", ""))
+            body = components.get(body_ref.rsplit("/", 1)[-1], {}) if body_ref else {}
+            out.append({
+                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                "description": op.get("description", ""), "tag": (op.get("tags") or ["other"])[0],
+                "parameters": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
+                                "type": _type(p.get("schema", {})), "description": p.get("description", "")}
+                               for p in op.get("parameters", [])],
+                "body": [{"name": name, "type": _type(prop), "required": name in body.get("required", []),
+                          "description": prop.get("description", "")}
+                         for name, prop in body.get("properties", {}).items()],
+                "responses": sorted(op.get("responses", {})),
+            })
+    return out
+
+
+def _type(schema: dict[str, Any]) -> str:
+    if "enum" in schema:
+        return " | ".join(map(str, schema["enum"]))
+    if "anyOf" in schema:
+        return " | ".join(_type(s) for s in schema["anyOf"])
+    text = schema.get("type", "object")
+    limits = [f"{k} {schema[k]}" for k in ("minimum", "maximum", "maxLength", "pattern") if k in schema]
+    return text + (f" ({', '.join(limits)})" if limits else "")
+
+
 def mount_static(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    mount_docs(app)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
