@@ -31,7 +31,7 @@ ENGINES: dict[str, tuple[str, str]] = {
     "median": ("accord.engines.baselines", "MEDIAN"),
     "nash": ("accord.engines.baselines", "NASH"),
 }
-DEFAULT_MODEL = "eum"
+DEFAULT_MODEL = "smp"
 DEFAULT_ROUNDS = {"eum": 10, "smp": 100, "mean": 1, "median": 1, "nash": 1}
 
 

@@ -9,7 +9,7 @@ prefer ``x_i`` to ``x_j`` are exactly those on ``x_i``'s side of the midpoint. T
 ``O(A^2 log A)`` per row instead of ``O(A^3)``.
 
 The mathematics, every convention of the reference replications and the variants are documented in
-``docs/models-eum.md``; :mod:`accord.engines.eum_oracle` is a loop-by-loop transcription used as the
+``docs/models.md (EUM chapter)``; :mod:`accord.engines.eum_oracle` is a loop-by-loop transcription used as the
 test oracle. The model is deterministic: ``rng`` is accepted for the engine interface and never used.
 """
 
@@ -527,7 +527,7 @@ def run(
     """Run the EUM for ``rounds`` rounds on every draw and issue of ``problem``.
 
     Returns positions ``[D, R+1, A, I]``, the weighted median ``[D, R+1, I]`` as outcome, and the
-    diagnostics described in ``docs/models-eum.md``. ``rng`` is unused (the model is deterministic).
+    diagnostics described in ``docs/models.md (EUM chapter)``. ``rng`` is unused (the model is deterministic).
     ``on_round`` is called after each round with the batched state; a returned :class:`RoundState`
     replaces positions, salience and capability from then on (the range ``R`` stays the initial one),
     and index ``k`` of the trajectory records the state as the hook left it.

@@ -1,13 +1,13 @@
 """A plain, loop-by-loop implementation of the expected-utility model, used as a test oracle.
 
 This module follows the equations of Scholz, Calbert & Smith (2011) one at a time, with Python loops
-over actors and plain floats, so that a reader can check each line against ``docs/models-eum.md``.
+over actors and plain floats, so that a reader can check each line against ``docs/models.md (EUM chapter)``.
 It is slow (``O(A^3)`` Python operations per round and issue) on purpose: the vectorised engine in
 :mod:`accord.engines.eum` must agree with it, and the benchmark uses it as the baseline.
 
 It shares with the vectorised engine only the parameter object, the move codes and the input handling
 (validation, the range R, checking a hook's returned state); every formula of the model is written out
-again here, independently, in the order of ``docs/models-eum.md``.
+again here, independently, in the order of ``docs/models.md (EUM chapter)``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ __all__ = ["run", "status_quo_challenge_eu", "OracleEngine", "oracle"]
 
 
 # ----------------------------------------------------------------------------------------------------
-# Votes and the weighted median (docs/models-eum.md, steps 1 and 7)
+# Votes and the weighted median (docs/models.md (EUM chapter), steps 1 and 7)
 # ----------------------------------------------------------------------------------------------------
 
 

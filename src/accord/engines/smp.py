@@ -7,7 +7,7 @@ model's forecast is the probability-weighted mean of the positions in a Condorce
 
 The arithmetic mirrors KTAB operation for operation (same order of additions and products, the same
 ``round4`` of bargains) so that deterministic runs reproduce KTAB's logged positions; see
-``docs/models-smp.md`` for the equations and every convention.
+``docs/models.md (SMP chapter)`` for the equations and every convention.
 
 Everything here is pure NumPy and batched over Monte Carlo draws: arrays carry a leading draws axis
 ``n``. Sums over actors are written as explicit loops over one actor axis with whole-array operations
