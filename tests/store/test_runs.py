@@ -125,3 +125,14 @@ def test_a_run_killed_inside_the_database_transaction_leaves_no_row(tmp_path):
     assert rows(db) == 1 and rows(db, "runs_issues") == 1
     ids = [r["id"] for r in RunStore(str(db)).list()]
     assert len(ids) == 1
+
+
+def test_one_store_serves_several_threads(tmp_path):
+    """Worker threads sharing one store (as the web app does) all record their runs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = RunStore(str(tmp_path / "threads.db"))
+    runs = [run_scenario(None, str(HARBOUR), model="median", draws=20, seed=s) for s in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda r: store_run(r, store=store), runs))
+    assert len(set(ids)) == 8 and rows(tmp_path / "threads.db") == 8

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.api import DEFAULT_ROUNDS, get_engine
+from accord.api import DEFAULT_ROUNDS, case_params, get_engine
 from accord.case.model import Case
 from accord.engines.base import Problem, Trajectory
 from accord.scenarios.interventions import Batch, apply_interventions
@@ -63,12 +63,13 @@ class RunSpec:
         return DEFAULT_ROUNDS[self.model] if self.rounds is None else self.rounds
 
     def engine_params(self) -> Any:
-        """The user's parameters; for the EUM by default without the (large) offer matrices."""
+        """The user's parameters, else the API's defaults for a case (the SMP rescales saliences), and
+        for the EUM without the (large) offer matrices."""
         if self.params is None and self.model == "eum":
             from accord.engines.eum import EUMParams
 
             return EUMParams(keep_challenges=False)
-        return self.params
+        return case_params(self.model, self.params)
 
     @property
     def interventions(self) -> list[Any]:

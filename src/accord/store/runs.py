@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,19 +188,31 @@ class RunStore:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.runs_dir = Path(runs_dir) if runs_dir is not None else outcomes_dir(self.url)
         self._engine: Engine | None = None
+        self._lock = threading.Lock()
 
     @property
     def engine(self) -> Engine:
-        if self._engine is None:
-            try:
-                self._engine = sa.create_engine(self.url)
-                metadata.create_all(self._engine, checkfirst=True)
-            except ModuleNotFoundError as exc:
-                raise StoreError(f"no database driver for {self.url.split('://')[0]}: {exc}",
-                                 "for PostgreSQL: pip install 'accord[postgres]'") from None
-            except sa.exc.SQLAlchemyError as exc:
-                raise StoreError(f"cannot open the runs store at {self.url}: {exc}", "check --db / $ACCORD_DB") from None
+        """The SQLAlchemy engine, created with the tables on first use (thread-safe: one store may serve
+        several worker threads, as in the web app)."""
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._connect()
         return self._engine
+
+    def _connect(self) -> Engine:
+        try:
+            engine = sa.create_engine(self.url)
+            try:
+                metadata.create_all(engine, checkfirst=True)
+            except sa.exc.SQLAlchemyError:
+                # another process created the tables between our check and our CREATE: check again
+                metadata.create_all(engine, checkfirst=True)
+            return engine
+        except ModuleNotFoundError as exc:
+            raise StoreError(f"no database driver for {self.url.split('://')[0]}: {exc}",
+                             "for PostgreSQL: pip install 'accord[postgres]'") from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the runs store at {self.url}: {exc}", "check --db / $ACCORD_DB") from None
 
     def close(self) -> None:
         if self._engine is not None:
