@@ -137,6 +137,11 @@ def test_uploads_report_the_cli_problems_with_field_paths(db_url: str) -> None:
         assert c.post("/api/cases", json={"text": builtin}, headers=auth).status_code in (409, 422)
         run = c.post("/api/runs", json={"case": "harbour", "model": "median"}, headers=auth).json()
         assert wait_run(c, run["id"])["status"] == "done"
+        # text from an upload is escaped in pages, never run
+        hostile = text.replace("title: The harbour dispute", "title: <script>alert(1)</script> harbour")
+        assert c.post("/api/cases", json={"text": hostile, "replace": True}, headers=auth).status_code == 201
+        page = c.get("/", params={"case": "harbour"}).text
+        assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
 
 
 SCENARIO = """scenario: 1

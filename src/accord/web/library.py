@@ -59,6 +59,7 @@ class Library:
         self.engine = engine
         self.corpus = corpus
         self._cache: dict[str, Case] = {}
+        self._builtin_texts: dict[str, str] = {}  # built-in files do not change while a server runs
         self._lock = threading.Lock()
 
     # ---- cases ----------------------------------------------------------------------------------------
@@ -76,9 +77,14 @@ class Library:
 
     def case_text(self, case_id: str) -> tuple[str, str]:
         """``(text, display name)`` of a case by id; :class:`NotFound` otherwise."""
+        if case_id in self._builtin_texts:
+            return self._builtin_texts[case_id], case_id
         builtin = builtin_cases().get(case_id)
         if builtin is not None:
-            return builtin.read_text(encoding="utf-8"), case_id
+            text = builtin.read_text(encoding="utf-8")
+            with self._lock:
+                self._builtin_texts[case_id] = text
+            return text, case_id
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(db.cases.c.text, db.cases.c.filename).where(db.cases.c.case_id == case_id)).first()
         if row is None:
