@@ -30,6 +30,7 @@ from accord.evidence.pointers import Corpus, sentence_bounds, sha256_text
 __all__ = [
     "EvidenceNotFound",
     "PassageSource",
+    "all_refs",
     "case_summary",
     "evidence_for",
     "evidence_table",
@@ -250,35 +251,38 @@ def case_summary(case: Case) -> dict[str, Any]:
 def _layout(n: int, edges: list[tuple[int, int]], iterations: int = 200) -> np.ndarray:
     """Positions in [0, 1]^2 from graph distances (stress majorisation, SMACOF), deterministic.
 
-    Linked actors sit close and unlinked ones at a bounded distance (one step beyond the longest
-    path), so an actor with no ties does not push everyone else into a corner.
+    The largest connected group of actors is laid out by their distances in the graph; actors outside
+    it (no ties to it) stand in a column on the right, so they do not squeeze everyone else together.
     """
     if n == 1:
         return np.full((1, 2), 0.5)
-    adjacency = [set() for _ in range(n)]
+    dist = _distances(n, edges)
+    main = np.isfinite(dist[int(np.argmax(np.isfinite(dist).sum(axis=1)))])
+    out = np.empty((n, 2))
+    out[main] = _smacof(dist[np.ix_(main, main)], iterations) * [0.86, 1.0] if main.sum() > 1 else 0.5
+    others = np.flatnonzero(~main)
+    for k, i in enumerate(others):
+        out[i] = (1.0, 1.0 - (k + 0.5) / max(len(others), 1))
+    return out
+
+
+def _distances(n: int, edges: list[tuple[int, int]]) -> np.ndarray:
+    """Shortest-path lengths between actors (ties as undirected, unweighted); ``inf`` when unconnected."""
+    adjacency: list[set[int]] = [set() for _ in range(n)]
     for a, b in edges:
         if a != b:
             adjacency[a].add(b)
             adjacency[b].add(a)
     dist = np.full((n, n), np.inf)
-    for source in range(n):  # breadth-first search from every actor
+    for source in range(n):
         dist[source, source] = 0
         frontier = [source]
         while frontier:
-            nxt = []
-            for u in frontier:
-                for v in adjacency[u]:
-                    if dist[source, v] == np.inf:
-                        dist[source, v] = dist[source, u] + 1
-                        nxt.append(v)
-            frontier = nxt
-    main = np.isfinite(dist[int(np.argmax(np.isfinite(dist).sum(axis=1)))])  # the largest component
-    out = np.empty((n, 2))
-    out[main] = _smacof(dist[np.ix_(main, main)], iterations) * [0.86, 1.0] if main.sum() > 1 else 0.5
-    others = np.flatnonzero(~main)  # actors outside it: a column on the right, in case order
-    for k, i in enumerate(others):
-        out[i] = (1.0, 1.0 - (k + 0.5) / max(len(others), 1))
-    return out
+            nxt = [v for u in frontier for v in adjacency[u] if dist[source, v] == np.inf]
+            for v in nxt:
+                dist[source, v] = dist[source, frontier[0]] + 1
+            frontier = list(dict.fromkeys(nxt))
+    return dist
 
 
 def _smacof(dist: np.ndarray, iterations: int) -> np.ndarray:
