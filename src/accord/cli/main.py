@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from accord import __version__
-from accord.cli import case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd, scenarios_cmd
+from accord.cli import case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd, scenarios_cmd, web_cmd
 from accord.engines.base import ProblemError
 
 console = Console()
@@ -40,6 +40,9 @@ app.command("run")(run_cmd.run)
 for _name in ("compare", "sensitivity"):
     if hasattr(scenarios_cmd, _name):
         app.command(_name)(getattr(scenarios_cmd, _name))
+app.command("serve")(web_cmd.serve)
+app.command("report")(web_cmd.report)
+app.add_typer(web_cmd.token_app, name="token")
 for _name in ("scenarios", "runs"):
     if hasattr(scenarios_cmd, f"{_name}_app"):
         app.add_typer(getattr(scenarios_cmd, f"{_name}_app"), name=_name)

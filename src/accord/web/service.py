@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.api import RunResult, run_problem
+from accord.api import RunResult, case_params, run_problem
 from accord.case.model import Case, Pointer, Quantity
 from accord.case.problem import case_to_problem, quantity_grid
 from accord.engines.base import Problem
@@ -534,7 +534,7 @@ def tornado(case: Case, issue: str, model: str, rounds: int | None = None, seed:
     if issue not in base_problem.issues:
         raise EvidenceNotFound(f"no issue {issue!r} in this case")
     j = base_problem.issues.index(issue)
-    base = float(run_problem(base_problem, model, rounds, seed).forecast[0, j])
+    base = float(run_problem(base_problem, model, rounds, seed, case_params(model, None)).forecast[0, j])
     grid = quantity_grid(case)
     bars = []
     for a, actor in enumerate(base_problem.actors):
@@ -564,4 +564,4 @@ def _forecast_with(problem: Problem, model: str, rounds: int | None, seed: int, 
         arrays[attribute][a, j] = value
     changed = Problem(arrays["position"], arrays["salience"], arrays["capability"], problem.status_quo,
                       problem.actors, problem.issues, problem.scale)
-    return float(run_problem(changed, model, rounds, seed).forecast[0, j])
+    return float(run_problem(changed, model, rounds, seed, case_params(model, None)).forecast[0, j])
