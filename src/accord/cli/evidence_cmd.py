@@ -195,9 +195,10 @@ def show_cmd(
         left, right = max(left, ptr.start - context), min(right, ptr.end + context)
         before = ("…" if left > 0 and text[left - 1] != "\n" else "") + text[left : ptr.start]
         after = text[ptr.end : right] + ("…" if right < len(text) and text[right] != "\n" else "")
-        console.print(
-            f"  {escape(before)}[reverse]{escape(text[ptr.start : ptr.end])}[/reverse]{escape(after)}", highlight=False, soft_wrap=True
-        )
+        cited = escape(text[ptr.start : ptr.end])
+        # Reverse video marks the cited span on a terminal; piped output gets visible markers instead.
+        marked = f"[reverse]{cited}[/reverse]" if console.is_terminal else f"»{cited}«"
+        console.print(f"  {escape(before)}{marked}{escape(after)}", highlight=False, soft_wrap=True)
         console.print()
 
 
