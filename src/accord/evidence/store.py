@@ -8,7 +8,12 @@ PostgreSQL (``--db postgresql://...``). Three tables, prefixed ``corpus_`` so th
   its metadata (title, date, date precision, publisher, author, where it came from);
 * ``corpus_passages``: the sentences of each version with their ``[start, end)`` spans, so a search hit
   is already an evidence pointer;
-* ``corpus_info``: the schema version.
+* ``corpus_info``: the schema version;
+* ``corpus_passage_hashes`` and ``corpus_embeddings``: the cache of the optional semantic search
+  (:mod:`accord.evidence.semantic`): the sha256 of each passage's text, and one embedding vector per
+  (model, sha256), so a sentence repeated across documents or versions is embedded once. Both are filled
+  lazily by the first semantic search, never by ingest; they are created empty in every store (also old
+  ones: ``create_all`` adds missing tables), so the schema version is unchanged.
 
 Full-text search is dialect-specific and lives behind :func:`accord.evidence.search.search`: an FTS5
 table ``corpus_fts`` (external content over ``corpus_passages``) on SQLite, and a GIN index over
@@ -81,6 +86,23 @@ passages = sa.Table(
     sa.Column("span_end", sa.Integer, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Index("corpus_passages_document", "document_id"),
+)
+
+passage_hashes = sa.Table(
+    "corpus_passage_hashes",
+    metadata,
+    sa.Column("passage_id", sa.Integer, sa.ForeignKey("corpus_passages.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Index("corpus_passage_hashes_sha256", "sha256"),
+)
+
+embeddings = sa.Table(
+    "corpus_embeddings",
+    metadata,
+    sa.Column("model", sa.String(200), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("dim", sa.Integer, nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),
 )
 
 info = sa.Table(
