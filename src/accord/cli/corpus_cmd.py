@@ -163,17 +163,24 @@ def search_cmd(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="How many passages to show.")] = 10,
     doc: Annotated[str | None, typer.Option("--doc", help="Search one document only.")] = None,
     semantic: Annotated[
-        bool, typer.Option("--semantic", help="Also rank by meaning (needs the accord[semantic] extra) and fuse the rankings.")
+        bool,
+        typer.Option(
+            "--semantic",
+            help="Also rank by meaning (embeddings; needs the accord[semantic] extra) and fuse with BM25 by "
+            "reciprocal rank fusion. The first such search embeds the store's passages and caches the vectors.",
+        ),
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Find passages; each result is a pointer (doc, span, sha256) with its BM25 score."""
+    """Find passages; each result is a pointer (doc, span, sha256) with its BM25 score (fused score with --semantic)."""
     from accord.cli.main import console, err, print_json
     from accord.evidence.search import QueryError, search
-    from accord.evidence.semantic import SemanticUnavailable
+    from accord.evidence.semantic import SemanticUnavailable, ensure_embeddings
 
     with open_store(db) as store:
         try:
+            if semantic:
+                ensure_embeddings(store, doc=doc, progress=_embedding_progress(err))
             hits = search(store, query, limit, doc=doc, semantic=semantic)
         except QueryError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")
@@ -182,15 +189,47 @@ def search_cmd(
             err.print(f"[red]error:[/red] {escape(str(exc))}")
             err.print(f"hint: {escape(exc.hint)}")
             raise typer.Exit(1) from None
+        empty = not hits and not store.counts()["documents"]
     if json_out:
         print_json([h.to_json() for h in hits])
         return
     if not hits:
-        err.print(f"no passage matches {query!r}" + ("" if store.counts()["documents"] else " (the store is empty: `accord corpus add`)"))
+        err.print(f"no passage matches {query!r}" + (" (the store is empty: `accord corpus add`)" if empty else ""))
         return
-    out = Table(title=f"{len(hits)} passage(s) for {query!r}", show_lines=True)
-    for col, justify in (("score", "right"), ("document", "left"), ("span", "left"), ("passage", "left")):
+    out = Table(title=f"{len(hits)} passage(s) for {query!r}" + (" (BM25 + semantic, fused)" if semantic else ""), show_lines=True)
+    columns = [("score", "right"), ("document", "left"), ("span", "left")]
+    if semantic:
+        columns.append(("ranks", "left"))
+    for col, justify in (*columns, ("passage", "left")):
         out.add_column(col, justify=justify)  # type: ignore[arg-type]
     for h in hits:
-        out.add_row(f"{h.score:.2f}", h.doc, f"{h.start}-{h.end}", escape(h.text))
+        cells = [f"{h.score:.4f}" if semantic else f"{h.score:.2f}", h.doc, f"{h.start}-{h.end}"]
+        if h.fusion is not None:
+            lexical = f"#{h.fusion.lexical_rank}" if h.fusion.lexical_rank else "-"
+            closeness = f"#{h.fusion.semantic_rank}" if h.fusion.semantic_rank else "-"
+            cosine = f" ({h.fusion.cosine:.2f})" if h.fusion.cosine is not None else ""
+            cells.append(f"BM25 {lexical}\nmeaning {closeness}{cosine}")
+        out.add_row(*cells, escape(h.text))
     console.print(out)
+
+
+def _embedding_progress(err):  # type: ignore[no-untyped-def]
+    """Tell on stderr that (and how far) passages are being embedded; silent when all are cached."""
+    import time
+
+    started = time.perf_counter()
+    step = 0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal started, step
+        if done == 0:
+            started = time.perf_counter()
+            err.print(f"embedding {total} passage text(s) for semantic search (once: the vectors are kept in the store)",
+                      soft_wrap=True)
+        elif done == total:
+            err.print(f"embedded {total} passage text(s) in {time.perf_counter() - started:.1f} s", soft_wrap=True)
+        elif done * 10 // total > step:
+            step = done * 10 // total
+            err.print(f"  {done}/{total}")
+
+    return progress
