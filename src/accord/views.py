@@ -1,9 +1,8 @@
-"""Case views, evidence passages, Monte Carlo draws and run summaries that the web app and the report share.
+"""Chart- and table-ready views of cases, evidence passages and runs: the API layer's part for pictures.
 
 Everything here is a pure function of a :class:`~accord.case.model.Case` (plus a corpus to read passages
-from) and returns plain JSON-ready data. None of it is web-specific: these functions belong in the API
-layer (``accord.api``) once the scenario layer and the runs store settle; they live here meanwhile so the
-dashboard and the HTML report draw exactly the same data.
+from) and returns plain JSON-ready data. The web dashboard and the self-contained HTML report both draw
+from it, so they show exactly the same data; neither imports the other.
 
 Evidence references ("refs") name one number or item of a case with ``/``-separated parts, because case
 ids may contain dots:

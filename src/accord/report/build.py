@@ -1,6 +1,6 @@
 """``accord report``: one HTML file holding everything (scripts, styles, data), readable offline.
 
-The report reuses the dashboard's stylesheet and drawing code (``accord/web/static``) and inlines the
+The report reuses the dashboard's stylesheet and drawing code (``accord/assets``) and inlines the
 plotly.js that the installed ``plotly`` package ships, so it shows the same charts as the live pages and
 needs no network: the file can be mailed, archived or opened on a machine without Accord.
 
@@ -19,11 +19,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from accord import __version__
+from accord import __version__, views
+from accord.assets import ASSETS_DIR as STATIC_DIR
+from accord.assets import plotly_js_path
 from accord.case.model import Case
 from accord.evidence.pointers import Corpus
-from accord.web import service
-from accord.web.pages import STATIC_DIR, plotly_js_path
 
 __all__ = ["ReportVariant", "build_report", "write_report"]
 
@@ -60,26 +60,26 @@ def report_data(
     """Everything the report draws, as JSON-ready data."""
     say = progress or (lambda _msg: None)
     titles = {s.id: s.title for s in case.case.sources}
-    source = service.PassageSource(corpus, titles=titles) if corpus is not None else None
+    source = views.PassageSource(corpus, titles=titles) if corpus is not None else None
     variants = list(variants) or [ReportVariant("the case as it is")]
     runs = []
     for v in variants:
         say(f"running {v.label} ({model}, {draws} draws)")
-        runs.append({"label": v.label, "result": service.execute_run(case, v.scenario, model, draws, None, seed)})
+        runs.append({"label": v.label, "result": views.execute_run(case, v.scenario, model, draws, None, seed)})
     sensitivity = []
     for issue in case.issue_ids:
         say(f"sensitivity of {issue}")
         try:
-            sensitivity.append(service.tornado(case, issue, model))
+            sensitivity.append(views.tornado(case, issue, model))
         except ValueError as exc:  # a model that refuses the point inputs: say so in the report
             sensitivity.append({"issue": issue, "model": model, "base": None, "bars": [], "error": str(exc)})
     say("collecting evidence")
-    evidence = {ref: service.evidence_for(case, ref, source) for ref in service.all_refs(case)}
+    evidence = {ref: views.evidence_for(case, ref, source) for ref in views.all_refs(case)}
     return {
-        "case": service.case_summary(case),
-        "network": service.network_view(case),
-        "timeline": service.timeline_view(case),
-        "positions": service.positions_view(case),
+        "case": views.case_summary(case),
+        "network": views.network_view(case),
+        "timeline": views.timeline_view(case),
+        "positions": views.positions_view(case),
         "runs": runs,
         "sensitivity": [t for t in sensitivity if t["bars"]],
         "sensitivity_errors": [t for t in sensitivity if not t["bars"]],
@@ -95,7 +95,7 @@ def build_report(case: Case, variants: Sequence[ReportVariant] = (), model: str 
                  seed: int = 0, corpus: Corpus | None = None, progress: Callable[[str], None] | None = None) -> str:
     """The report as one HTML document (several MB: plotly.js is inlined)."""
     data = report_data(case, variants, model, draws, seed, corpus, progress)
-    rows = [row for ref in service.all_refs(case) for row in _evidence_rows(data["evidence"][ref])]
+    rows = [row for ref in views.all_refs(case) for row in _evidence_rows(data["evidence"][ref])]
     return _env.get_template("report.html").render(
         data=data,
         data_json=_json(data),

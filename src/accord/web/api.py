@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from accord import views
 from accord.api import DEFAULT_ROUNDS, ENGINES
 from accord.case.model import Case
 from accord.case.validate import CaseProblem
-from accord.web import service
 from accord.web.app import AppState, allow_read, require_token, state
 from accord.web.library import Conflict, Invalid, NotFound
 from accord.web.runs import QueueFull, RunRequest
@@ -156,7 +156,7 @@ def list_cases(request: Request) -> list[dict[str, Any]]:
 @router.get("/cases/{case_id}", tags=["cases"], dependencies=[Read])
 def get_case(request: Request, case_id: CaseId) -> dict[str, Any]:
     """Title, counts, sources, actors and issues of a case."""
-    return service.case_summary(_case(state(request), case_id))
+    return views.case_summary(_case(state(request), case_id))
 
 
 @router.get("/cases/{case_id}/yaml", tags=["cases"], dependencies=[Read], response_class=Response,
@@ -175,19 +175,19 @@ def case_network(request: Request, case_id: CaseId) -> dict[str, Any]:
     """Actors (sized by capability) and typed relations, with a stable layout."""
     st = state(request)
     case = _case(st, case_id)
-    return _cached(st, ("network", case_id, id(case)), lambda: service.network_view(case))
+    return _cached(st, ("network", case_id, id(case)), lambda: views.network_view(case))
 
 
 @router.get("/cases/{case_id}/timeline", tags=["cases"], dependencies=[Read])
 def case_timeline(request: Request, case_id: CaseId) -> dict[str, Any]:
     """Dated events by type, each with its evidence ref."""
-    return service.timeline_view(_case(state(request), case_id))
+    return views.timeline_view(_case(state(request), case_id))
 
 
 @router.get("/cases/{case_id}/positions", tags=["cases"], dependencies=[Read])
 def case_positions(request: Request, case_id: CaseId) -> dict[str, Any]:
     """Per issue, the status quo and each actor's position (with range), salience and capability."""
-    return service.positions_view(_case(state(request), case_id))
+    return views.positions_view(_case(state(request), case_id))
 
 
 @router.get("/cases/{case_id}/evidence", tags=["evidence"], dependencies=[Read])
@@ -201,15 +201,15 @@ def case_evidence(
     """The estimates behind one number and the passages they cite, with context."""
     st = state(request)
     try:
-        return service.evidence_for(_case(st, case_id), ref, st.passages)
-    except service.EvidenceNotFound as exc:
+        return views.evidence_for(_case(st, case_id), ref, st.passages)
+    except views.EvidenceNotFound as exc:
         raise HTTPException(404, str(exc)) from None
 
 
 @router.get("/cases/{case_id}/evidence-table", tags=["evidence"], dependencies=[Read])
 def case_evidence_table(request: Request, case_id: CaseId) -> list[dict[str, Any]]:
     """Every evidence pointer of the case: what it supports, the value, document and span (no passages)."""
-    return service.evidence_table(_case(state(request), case_id))
+    return views.evidence_table(_case(state(request), case_id))
 
 
 @router.get("/cases/{case_id}/sensitivity", tags=["sensitivity"], dependencies=[Read])
@@ -225,8 +225,8 @@ def case_sensitivity(
     case = _case(st, case_id)
     try:
         return _cached(st, ("tornado", case_id, id(case), issue, model, rounds),
-                       lambda: service.tornado(case, issue, model, rounds))
-    except service.EvidenceNotFound as exc:
+                       lambda: views.tornado(case, issue, model, rounds))
+    except views.EvidenceNotFound as exc:
         raise HTTPException(404, str(exc)) from None
     except ValueError as exc:  # the model refused the inputs (e.g. SMP salience sums)
         raise HTTPException(422, f"the model cannot use these inputs: {exc}") from None
@@ -251,7 +251,7 @@ def upload_case(request: Request, body: Upload, token_id: int = Write) -> dict[s
         raise _invalid(exc.problems) from None
     except Conflict as exc:
         raise HTTPException(409, str(exc)) from None
-    return service.case_summary(case)
+    return views.case_summary(case)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -438,7 +438,7 @@ def evidence_passage(
     st = state(request)
     if end <= start:
         raise HTTPException(422, [{"loc": ["query", "end"], "msg": "end must be greater than start", "type": "value_error"}])
-    found = service.passage(st.passages, doc, start, end)
+    found = views.passage(st.passages, doc, start, end)
     if not found["found"]:
         raise HTTPException(404, f"{doc}[{start}:{end}]: {found.get('problem')}")
     return found

@@ -30,10 +30,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accord import __version__
 from accord.evidence.pointers import Corpus, load_corpus_dir
+from accord.views import PassageSource
 from accord.web import db
 from accord.web.library import Library
 from accord.web.runs import RunManager
-from accord.web.service import PassageSource
 from accord.web.tokens import TokenStore
 
 __all__ = ["AppState", "create_app", "default_corpus_dir", "state"]

@@ -7,7 +7,6 @@ this repository.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,16 +15,17 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from accord import views
 from accord.api import ENGINES
+from accord.assets import ASSETS_DIR, plotly_js_path
 from accord.case.io import DEFAULT_CASE
-from accord.web import service
 from accord.web.app import allow_read, state
 from accord.web.library import NotFound
 
 __all__ = ["PLOTLY_JS", "STATIC_DIR", "mount_static", "plotly_js_path", "router"]
 
 HERE = Path(__file__).resolve().parent
-STATIC_DIR = HERE / "static"
+STATIC_DIR = ASSETS_DIR  # shared with the HTML report
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False, dependencies=[Depends(allow_read)])
 
@@ -40,17 +40,6 @@ TABS = [
     ("cases", "Cases"),
 ]
 CaseQuery = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
-
-
-@lru_cache(maxsize=1)
-def plotly_js_path() -> Path:
-    """plotly.min.js as shipped inside the installed ``plotly`` package."""
-    import plotly
-
-    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    if not path.is_file():  # pragma: no cover - a broken plotly install
-        raise RuntimeError(f"plotly.min.js not found at {path}; reinstall the plotly package")
-    return path
 
 
 PLOTLY_JS = "/vendor/plotly.min.js"
@@ -145,7 +134,7 @@ def _render(request: Request, view: str, case_id: str, run_id: int | None = None
         case = st.library.case(case_id)
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
-    summary = service.case_summary(case)
+    summary = views.case_summary(case)
     context: dict[str, Any] = {
         "view": view,
         "case": summary,

@@ -23,9 +23,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from accord.views import execute_run, execute_sensitivity
 from accord.web import db
 from accord.web.library import Library
-from accord.web.service import execute_run, execute_sensitivity
 
 __all__ = ["RunManager", "RunRequest", "QueueFull"]
 
