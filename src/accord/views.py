@@ -182,7 +182,7 @@ def evidence_for(case: Case, ref: str, source: PassageSource | None = None) -> d
     if kind in ("relation", "event") and len(parts) == 1:
         item = _find(case.relations if kind == "relation" else case.events, "id", parts[0], kind)
         label = (
-            f"{item.type.value}: {item.from_} → {item.to}" if kind == "relation" else f"{item.date} {item.title}"
+            f"{item.type.value}: {item.from_} → {' & '.join(item.ends[1:])}" if kind == "relation" else f"{item.date} {item.title}"
         )
         note = item.note if kind == "relation" else item.outcome
         estimate = {"value": None, "low": None, "high": None, "sources": [], "note": note,
@@ -310,7 +310,12 @@ def network_view(case: Case) -> dict[str, Any]:
     """Actors as nodes (sized by capability, with its ref) and relations as typed edges, laid out."""
     ids = list(case.actor_ids)
     index = {a: i for i, a in enumerate(ids)}
-    edges = [(index[r.from_], index[r.to]) for r in case.relations if r.from_ in index and r.to in index]
+    edges = [
+        (index[r.from_], index[target])
+        for r in case.relations
+        for target in r.ends[1:]
+        if r.from_ in index and target in index
+    ]
     xy = _layout(len(ids), edges)
     stance_actors = {s.actor: s for s in case.stances}
     nodes = []
@@ -325,10 +330,13 @@ def network_view(case: Case) -> dict[str, Any]:
             "x": float(xy[i, 0]),
             "y": float(xy[i, 1]),
         })
+    # A mediation between parties (no single `to`) is drawn as one edge to each party.
     relations = [
-        {"id": r.id, "type": r.type.value, "from": r.from_, "to": r.to, "directed": r.is_directed, "since": r.since,
-         "share": r.share, "applies_if": r.applies_if.description if r.applies_if else None, "ref": f"relation/{r.id}"}
+        {"id": r.id if r.to is not None else f"{r.id}:{target}", "type": r.type.value, "from": r.from_, "to": target,
+         "directed": r.is_directed, "since": r.since, "share": r.share,
+         "applies_if": r.applies_if.description if r.applies_if else None, "ref": f"relation/{r.id}"}
         for r in case.relations
+        for target in r.ends[1:]
     ]
     return {"nodes": nodes, "edges": relations, "types": sorted({r["type"] for r in relations})}
 
