@@ -119,7 +119,9 @@ def test_embeddings_are_cached_in_the_store(filled, embedder, tmp_path):
     search(filled, "harvest", semantic=True)
     assert (embedder.calls - calls, embedder.texts - texts) == (1, 1)  # only the query
     assert ensure_embeddings(filled, embedder) == 0
-    # A new process (here: a new Store on the same file) finds the vectors in the database.
+    # A new process (here: the in-memory state forgotten, a new Store on the same file) finds the vectors
+    # in the database.
+    semantic.clear_cache()
     with Store(filled.url) as again:
         assert ensure_embeddings(again, embedder) == 0
         with again.engine.connect() as conn:

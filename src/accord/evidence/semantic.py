@@ -31,7 +31,9 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import threading
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -49,6 +51,7 @@ __all__ = [
     "Embedder",
     "SemanticUnavailable",
     "available",
+    "clear_cache",
     "ensure_embeddings",
     "get_embedder",
     "hybrid_search",
@@ -180,6 +183,43 @@ def _hash_passages(store: Store, doc: str | None) -> None:
             conn.execute(_insert_ignoring_duplicates(store, passage_hashes), rows[i : i + 5000])
 
 
+def _signature(store: Store) -> tuple[object, ...]:
+    """Changes whenever a document or version is added (rows of ``corpus_documents`` are never deleted or
+    re-keyed; the time of the newest tells a re-created store from the old one), so an unchanged signature
+    means no passage needs embedding and vectors held in memory still hold."""
+    with store.engine.connect() as conn:
+        count = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one()
+        newest = conn.execute(sa.select(documents.c.id, documents.c.added_at).order_by(documents.c.id.desc()).limit(1)).first()
+    return (count, *(newest or ()))
+
+
+def _cache_key(store: Store, embedder: Embedder, doc: str | None) -> tuple[str, str, str | None]:
+    return (store.url, embedder.name, doc)
+
+
+@dataclass(frozen=True)
+class _Vectors:
+    """The vectors of the distinct texts of the current passages (of one document, or all), in memory."""
+
+    signature: tuple[object, ...]
+    shas: list[str]
+    index: dict[str, int]
+    matrix: np.ndarray
+
+
+_ENSURED: dict[tuple[str, str, str | None], tuple[object, ...]] = {}  # signature at the last complete embedding
+_VECTORS: dict[tuple[str, str, str | None], _Vectors] = {}
+_MAX_CACHED = 4  # stores/filters whose vector matrix is kept in memory (oldest dropped first)
+_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget the in-memory state (what was embedded, loaded vectors); the store's tables are untouched."""
+    with _LOCK:
+        _ENSURED.clear()
+        _VECTORS.clear()
+
+
 def ensure_embeddings(
     store: Store,
     embedder: Embedder | None = None,
@@ -190,9 +230,13 @@ def ensure_embeddings(
     """Embed the current passages (of ``doc``, or all) that have no vector for the model yet.
 
     Returns how many distinct texts were embedded (0 when everything was cached). ``progress(done, total)``
-    is called before the first batch and after each one.
+    is called before the first batch and after each one. When no document was added since this process
+    last ran it on the store, it returns 0 after one cheap query.
     """
     embedder = embedder or get_embedder()
+    signature = _signature(store)  # before the work: a document added meanwhile is seen by the next call
+    if signature in (_ENSURED.get(_cache_key(store, embedder, doc)), _ENSURED.get(_cache_key(store, embedder, None))):
+        return 0
     _hash_passages(store, doc)
     missing = _current(
         sa.select(passage_hashes.c.sha256, passages.c.text)
@@ -222,11 +266,19 @@ def ensure_embeddings(
             conn.execute(_insert_ignoring_duplicates(store, embeddings), rows)
         if progress:
             progress(min(i + BATCH, len(items)), len(items))
+    with _LOCK:
+        _ENSURED[_cache_key(store, embedder, doc)] = signature
     return len(items)
 
 
-def _cosines(store: Store, embedder: Embedder, query: str, doc: str | None) -> dict[str, float]:
-    """Cosine similarity of the query to every distinct embedded text of the current passages."""
+def _vectors(store: Store, embedder: Embedder, doc: str | None) -> _Vectors:
+    """The vectors to rank (embedding what is missing first), from memory while the store is unchanged."""
+    key = _cache_key(store, embedder, doc)
+    signature = _signature(store)
+    cached = _VECTORS.get(key)
+    if cached is not None and cached.signature == signature:
+        return cached
+    ensure_embeddings(store, embedder, doc=doc)
     current_hashes = _current(
         sa.select(passage_hashes.c.sha256).select_from(
             passage_hashes.join(passages, passages.c.id == passage_hashes.c.passage_id).join(
@@ -235,55 +287,61 @@ def _cosines(store: Store, embedder: Embedder, query: str, doc: str | None) -> d
         ),
         doc,
     )
-    query_rows = sa.select(embeddings.c.sha256, embeddings.c.vector).where(
+    query = sa.select(embeddings.c.sha256, embeddings.c.vector).where(
         embeddings.c.model == embedder.name, embeddings.c.sha256.in_(current_hashes)
     )
     with store.engine.connect() as conn:
-        rows = list(conn.execute(query_rows))
-    if not rows:
-        return {}
-    matrix = np.frombuffer(b"".join(bytes(vector) for _, vector in rows), dtype="<f4").reshape(len(rows), embedder.dim)
-    scores = matrix @ embedder.embed([query])[0]
-    return {sha: float(score) for (sha, _), score in zip(rows, scores, strict=True)}
+        rows = list(conn.execute(query))
+    shas = [row.sha256 for row in rows]
+    blob = b"".join(bytes(row.vector) for row in rows)
+    loaded = _Vectors(signature, shas, {sha: i for i, sha in enumerate(shas)},
+                      np.frombuffer(blob, dtype="<f4").reshape(len(rows), embedder.dim))  # fmt: skip
+    with _LOCK:
+        _VECTORS.pop(key, None)
+        while len(_VECTORS) >= _MAX_CACHED:
+            _VECTORS.pop(next(iter(_VECTORS)))
+        _VECTORS[key] = loaded
+    return loaded
 
 
-def _passage_rows(store: Store, hashes: Sequence[str], doc: str | None) -> list[sa.Row]:
-    """The current passages whose text has one of ``hashes``, with what a :class:`Hit` needs."""
+def _passage_rows(store: Store, ranked: Sequence[str], limit: int, doc: str | None) -> list[sa.Row]:
+    """The first ``limit`` current passages whose text hash is in ``ranked``, in that order (then by id),
+    with what a :class:`Hit` needs (the database orders them: a sentence repeated in many passages costs
+    no Python rows beyond ``limit``)."""
+    position = sa.case({sha: i for i, sha in enumerate(ranked)}, value=passage_hashes.c.sha256)
     query = _current(
-        sa.select(
-            passages.c.id,
-            passage_hashes.c.sha256,
-            documents.c.doc,
-            documents.c.version,
-            documents.c.title,
-            passages.c.span_start,
-            passages.c.span_end,
-            passages.c.text,
-        )
+        sa.select(passages.c.id, passage_hashes.c.sha256, documents.c.doc, documents.c.version, documents.c.title,
+                  passages.c.span_start, passages.c.span_end, passages.c.text)
         .select_from(
             passage_hashes.join(passages, passages.c.id == passage_hashes.c.passage_id).join(
                 documents, documents.c.id == passages.c.document_id
             )
         )
-        .where(passage_hashes.c.sha256.in_(list(hashes))),
+        .where(passage_hashes.c.sha256.in_(list(ranked))),
         doc,
-    ).order_by(passages.c.id)
+    ).order_by(position, passages.c.id).limit(limit)  # fmt: skip
     with store.engine.connect() as conn:
         return list(conn.execute(query))
 
 
 def semantic_ranking(
     store: Store, query: str, limit: int, *, doc: str | None = None, embedder: Embedder | None = None
-) -> tuple[list[sa.Row], dict[str, float]]:
-    """The ``limit`` current passages closest in meaning to ``query``, best first, and the cosine of every
-    embedded text (by sha256). Embeds what is missing first (see :func:`ensure_embeddings`)."""
+) -> tuple[list[sa.Row], Callable[[str], float | None]]:
+    """The ``limit`` current passages closest in meaning to ``query``, best first, and a function giving
+    the cosine of any current passage's text (by sha256). Embeds what is missing first."""
     embedder = embedder or get_embedder()
-    ensure_embeddings(store, embedder, doc=doc)
-    cosines = _cosines(store, embedder, query, doc)
-    best = sorted(cosines, key=lambda sha: (-cosines[sha], sha))[:limit]  # each hash has >= 1 current passage
-    order = {sha: i for i, sha in enumerate(best)}
-    rows = sorted(_passage_rows(store, best, doc), key=lambda row: (order[row.sha256], row.id))
-    return rows[:limit], cosines
+    vectors = _vectors(store, embedder, doc)
+    scores = vectors.matrix @ embedder.embed([query])[0]
+
+    def cosine(sha: str) -> float | None:
+        i = vectors.index.get(sha)
+        return None if i is None else float(scores[i])
+
+    if not vectors.shas:
+        return [], cosine
+    top = np.argpartition(-scores, limit - 1)[:limit] if limit < len(scores) else np.arange(len(scores))
+    best = sorted((vectors.shas[i] for i in top), key=lambda sha: (-cosine(sha), sha))  # type: ignore[operator]
+    return _passage_rows(store, best, limit, doc), cosine
 
 
 def hybrid_search(
@@ -303,7 +361,7 @@ def hybrid_search(
 
     embedder = embedder or get_embedder()  # first, so a missing extra fails before the store is touched
     depth = max(limit, CANDIDATES)
-    semantic_rows, cosines = semantic_ranking(store, query, depth, doc=doc, embedder=embedder)
+    semantic_rows, cosine = semantic_ranking(store, query, depth, doc=doc, embedder=embedder)
     lexical_hits = lexical(depth)
 
     def key(doc_id: str, version: int, start: int) -> PassageKey:
@@ -324,7 +382,7 @@ def hybrid_search(
     out = []
     for passage, score in rrf([lexical_keys, semantic_keys])[:limit]:
         hit = found[passage]
-        fusion = Fusion(lexical_rank.get(passage), semantic_rank.get(passage), cosines.get(hit.sha256))
+        fusion = Fusion(lexical_rank.get(passage), semantic_rank.get(passage), cosine(hit.sha256))
         out.append(
             Hit(
                 doc=hit.doc, version=hit.version, start=hit.start, end=hit.end, text=hit.text, score=score,
