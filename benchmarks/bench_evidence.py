@@ -4,7 +4,13 @@ Documents are the five Nagorno-Karabakh texts from shared/ repeated with a numbe
 has its own hash and is really stored), or, without shared/, synthetic texts of similar length.
 Prints figures; nothing is asserted.
 
-    .venv/bin/python benchmarks/bench_evidence.py [--docs 1000]
+With the accord[semantic] extra installed it also times semantic search (``--semantic``): loading the
+model, the first search (which hashes every passage and embeds each distinct passage text once; the copies
+share their sentences, so this embeds far fewer texts than there are passages, and the embedding rate is
+printed to scale it to a corpus without repeats), and later searches (query embedding, cosine over the
+cached vectors, BM25, fusion). ``--no-semantic`` skips that part.
+
+    .venv/bin/python benchmarks/bench_evidence.py [--docs 1000] [--no-semantic]
 """
 
 from __future__ import annotations
@@ -21,7 +27,11 @@ from accord.evidence.dates import parse_anchor
 from accord.evidence.extract import ActorResolver, extract
 from accord.evidence.readers import DocumentMeta, SourceText
 from accord.evidence.search import search
+from accord.evidence.segment import sentences
 from accord.evidence.store import Store
+
+SEMANTIC_QUERIES = ["truce broke down", "who sells weapons to the parties", "talks hosted by Moscow",
+                    "troops sent to keep the peace", "refugees returning home"]
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "nagorno-karabakh"
@@ -50,6 +60,7 @@ def documents(n: int) -> list[SourceText]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--no-semantic", action="store_true", help="skip the semantic search figures")
     args = parser.parse_args()
     docs = documents(args.docs)
     chars = sum(len(d.text) for d in docs)
@@ -73,6 +84,8 @@ def main() -> None:
         latencies.sort()
         print(f"search, top 10 of {store.counts()['passages']} passages: median {statistics.median(latencies):.1f} ms, "
               f"p95 {latencies[int(0.95 * len(latencies)) - 1]:.1f} ms over {len(latencies)} queries")
+        if not args.no_semantic:
+            bench_semantic(store, len(docs))
     resolver = ActorResolver.from_case(load_case(GOLD_CASE))
     anchor = parse_anchor("2020-10-21")
     start = time.perf_counter()
@@ -83,6 +96,86 @@ def main() -> None:
         relations += len(found.relations)
     took = time.perf_counter() - start
     print(f"extraction: {len(docs) / took:.0f} documents/s ({took:.1f} s; {events} events, {relations} relations)")
+
+
+def _latencies(store: Store, rounds: int = 3) -> tuple[float, float, int]:
+    latencies = []
+    for _ in range(rounds):
+        for query in SEMANTIC_QUERIES:
+            t = time.perf_counter()
+            search(store, query, limit=10, semantic=True)
+            latencies.append((time.perf_counter() - t) * 1000)
+    latencies.sort()
+    return statistics.median(latencies), latencies[int(0.95 * len(latencies)) - 1], len(latencies)
+
+
+def _first_search_ms(store: Store) -> float:
+    from accord.evidence import semantic
+
+    semantic.clear_cache()  # as in a new process: vectors come from the store
+    start = time.perf_counter()
+    search(store, SEMANTIC_QUERIES[0], limit=10, semantic=True)
+    return (time.perf_counter() - start) * 1000
+
+
+def bench_semantic(store: Store, n_docs: int) -> None:
+    from accord.evidence import semantic
+
+    if not semantic.available():
+        print("semantic search: skipped (the accord[semantic] extra is not installed)")
+        return
+    start = time.perf_counter()
+    embedder = semantic.get_embedder()
+    print(f"semantic: model load {time.perf_counter() - start:.1f} s ({embedder.name}, {embedder.dim} dimensions)")
+    start = time.perf_counter()
+    embedded = semantic.ensure_embeddings(store, embedder)
+    took = time.perf_counter() - start
+    print(f"semantic: first search's embedding step {took:.1f} s: {store.counts()['passages']} passages hashed, "
+          f"{embedded} distinct texts embedded ({embedded / took:.0f} texts/s including the hashing)")
+    texts = [t for _, t in store.iter_texts()][:5]
+    sample = sorted({t[s:e] for t in texts for s, e in sentences(t)})[:256]
+    start = time.perf_counter()
+    embedder.embed(sample)
+    print(f"semantic: the model alone embeds {len(sample) / (time.perf_counter() - start):.0f} sentences/s "
+          f"({len(sample)} distinct sentences of the corpus, CPU)")
+    print(f"semantic search, top 10, first in a process (vectors read from the store): {_first_search_ms(store):.0f} ms")
+    median, p95, n = _latencies(store)
+    print(f"semantic search (BM25 + cosine, fused), top 10, later searches: median {median:.0f} ms, p95 {p95:.0f} ms "
+          f"over {n} queries")
+    bench_semantic_distinct(n_docs, embedder)
+
+
+def bench_semantic_distinct(n_docs: int, embedder) -> None:  # type: ignore[no-untyped-def]
+    """The same number of documents with every sentence made distinct, so there is one vector per passage.
+
+    Embedding ~90 passages per document at the rate printed above would take many minutes, so random unit
+    vectors are stored in place of embeddings: reading, ranking and fusing cost the same; results are
+    meaningless."""
+    import numpy as np
+    import sqlalchemy as sa
+
+    from accord.evidence import semantic
+    from accord.evidence.store import embeddings, passage_hashes
+
+    texts = base_texts()
+    with tempfile.TemporaryDirectory() as tmp, Store(str(Path(tmp) / "distinct.db")) as store:
+        for i in range(n_docs):
+            base = texts[i % len(texts)]
+            text = " ".join(f"[{i}] {base[s:e]}" for s, e in sentences(base))
+            store.add(SourceText(f"doc-{i:05d}", text, "text", DocumentMeta(), Path(f"doc-{i}.txt")))
+        semantic._hash_passages(store, None)
+        with store.engine.begin() as conn:
+            shas = list(conn.scalars(sa.select(passage_hashes.c.sha256).distinct()))
+            matrix = np.random.default_rng(1).normal(size=(len(shas), embedder.dim)).astype("<f4")
+            matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+            rows = [{"model": embedder.name, "sha256": sha, "dim": embedder.dim, "vector": v.tobytes()}
+                    for sha, v in zip(shas, matrix, strict=True)]  # fmt: skip
+            conn.execute(embeddings.insert(), rows)
+        print(f"semantic, {n_docs} documents with {len(shas)} distinct passages (random vectors stand in for "
+              f"embeddings): first search in a process {_first_search_ms(store):.0f} ms")
+        median, p95, n = _latencies(store)
+        print(f"semantic, {len(shas)} distinct passages, later searches: median {median:.0f} ms, p95 {p95:.0f} ms "
+              f"over {n} queries")
 
 
 if __name__ == "__main__":
