@@ -282,8 +282,9 @@ def _print_draws(result: Any, console: Console) -> None:
         title += f", as {result.spec.perspective} reads it"
     console.print(summary_table(title, summary, list(result.thresholds)))
     console.print(
-        f"status quo stable on every issue in {_pct(summary['stable_all'])} of draws "
-        "(no actor with capability gains by challenging it: a ceasefire freezing it could hold)",
+        f"SQ stable: share of draws in which no actor with capability gains by challenging the status quo "
+        f"(the EUM's reading of whether a ceasefire freezing it can hold); on every issue at once: "
+        f"{_pct(summary['stable_all'])}",
         highlight=False,
     )
     for label, info in summary["triggers"].items():
