@@ -169,6 +169,22 @@ def test_cli_semantic_search_json(tmp_path, embedder):
     assert table.exit_code == 0 and "ridge-report" in table.stdout and "meaning #1" in table.stdout
 
 
+def test_cli_semantic_search_runs_without_network(tmp_path, embedder):
+    """In a network namespace with no interfaces up (``unshare -rn``): nothing is fetched at run time."""
+    if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0:
+        pytest.skip("unshare -rn (a user namespace without network) is not available here")
+    db = str(tmp_path / "c.db")
+    with Store(db) as store:
+        fill(store, tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
+    code = "import sys; from accord.cli.main import main; sys.argv = ['accord'] + sys.argv[1:]; main()"
+    result = subprocess.run(["unshare", "-rn", sys.executable, "-c", code, "corpus", "search", QUERY, "--semantic",
+                             "--json", "--db", db], capture_output=True, text=True, env=env, cwd=REPO,
+                            timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["text"] == CEASEFIRE
+
+
 def test_cli_without_the_extra_exits_1_with_the_install_hint(tmp_path):
     """In a fresh interpreter where importing the model package fails, as it does when it is not installed."""
     db = str(tmp_path / "c.db")

