@@ -166,7 +166,7 @@ def search_cmd(
         bool,
         typer.Option(
             "--semantic",
-            help="Also rank by meaning (embeddings; needs the accord[semantic] extra) and fuse with BM25 by "
+            help="Also rank by meaning (embeddings; needs the accord\\[semantic] extra) and fuse with BM25 by "
             "reciprocal rank fusion. The first such search embeds the store's passages and caches the vectors.",
         ),
     ] = False,
