@@ -154,11 +154,6 @@ def test_load_meta_file_reads_the_shared_sources_format(nk_corpus):
     assert table["003_bc97afa563c9f975.txt"] == table["003_bc97afa563c9f975"]
 
 
-def test_cli_search_semantic_without_the_extra_exits_1_with_a_hint(tmp_path):
-    result = runner.invoke(app, ["corpus", "search", "truce", "--semantic", "--db", str(tmp_path / "c.db")])
-    assert result.exit_code == 1 and "accord[semantic]" in result.output
-
-
 def test_queries_are_sanitised():
     assert parse_query('truce "bridge house" AND NOT*') == [["truce"], ["bridge", "house"], ["and"], ["not"]]
     with pytest.raises(QueryError):
