@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "accord"
 
 # area -> areas it must never import
 FORBIDDEN = {
+    "database": {"engines", "case", "scenarios", "store", "evidence", "api", "views", "web", "report", "cli"},
     "engines": {"case", "scenarios", "store", "evidence", "api", "views", "web", "report", "cli"},
     "case": {"scenarios", "store", "api", "views", "web", "report", "cli"},
     "evidence": {"scenarios", "store", "api", "views", "web", "report", "cli"},

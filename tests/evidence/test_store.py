@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -168,7 +169,7 @@ def test_search_accepts_any_input(store):
 
 
 def test_db_urls():
-    assert resolve_db_url("x/y.db") == "sqlite:///x/y.db"
+    assert resolve_db_url("x/y.db") == f"sqlite:///{Path('x/y.db').resolve()}"
     assert resolve_db_url("postgresql://u@h/d").startswith("postgresql")
     with pytest.raises(StoreError):
         Store("mysql://u@h/d")

@@ -539,7 +539,7 @@ def _arms(ctx: _Context) -> list[tuple[str, str | None, float | None]]:
     if target is None:
         owner = re.search(r"([\w’'-]+)[’']s\s+$", text[max(0, s - 30) : s])
         target = _before(mentions, s, 15) if owner else None
-    shares = []  # "55% of Azerbaijan's and 96% of Armenia's arms imports": each owner is a recipient
+    shares = []  # e.g. "40% of X's and 70% of Y's arms imports": each owner is a recipient
     for m in _SHARE.finditer(text, *ctx.sentence):
         named = [x for x in mentions if m.group(2) and x.start == m.start(2)]
         if named:

@@ -27,14 +27,13 @@ verify. Spans always index the stored text exactly (see :mod:`accord.evidence.re
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from accord.database import DEFAULT_DB, resolve_db_url
 from accord.evidence.pointers import Corpus, sha256_text
 from accord.evidence.readers import DocumentMeta, SourceText
 from accord.evidence.segment import sentences
@@ -49,8 +48,6 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = "1"
-DEFAULT_DB = "accord.db"
-ENV_DB = "ACCORD_DB"
 
 metadata = sa.MetaData()
 
@@ -122,24 +119,6 @@ class StoreError(RuntimeError):
         self.hint = hint
         super().__init__(message)
 
-
-def resolve_db_url(db: str | None = None) -> str:
-    """The SQLAlchemy URL for ``--db``: as given, else ``$ACCORD_DB``, else ``accord.db`` here.
-
-    A plain path means a SQLite file. ``postgresql://`` URLs use psycopg 3 (the ``accord[postgres]``
-    extra) when psycopg2 is not installed.
-    """
-    value = db or os.environ.get(ENV_DB) or DEFAULT_DB
-    if "://" not in value:
-        return f"sqlite:///{Path(value).expanduser()}"
-    if value.startswith(("postgresql://", "postgres://")):
-        rest = value.split("://", 1)[1]
-        try:
-            import psycopg2  # noqa: F401
-        except ImportError:
-            return f"postgresql+psycopg://{rest}"
-        return f"postgresql://{rest}"
-    return value
 
 
 @dataclass(frozen=True)

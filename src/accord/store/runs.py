@@ -34,6 +34,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
+from accord.database import resolve_db_url
+
 __all__ = [
     "RunRecord",
     "RunStore",
@@ -43,8 +45,6 @@ __all__ = [
     "versions",
 ]
 
-DEFAULT_DB = "accord.db"
-ENV_DB = "ACCORD_DB"
 ENV_RUNS_DIR = "ACCORD_RUNS_DIR"
 
 metadata = sa.MetaData()
@@ -96,20 +96,6 @@ class StoreError(RuntimeError):
         self.hint = hint
         super().__init__(message)
 
-
-def resolve_db_url(db: str | None = None) -> str:
-    """``--db`` as given, else ``$ACCORD_DB``, else ``accord.db`` here; a plain path is a SQLite file."""
-    value = db or os.environ.get(ENV_DB) or DEFAULT_DB
-    if "://" not in value:
-        return f"sqlite:///{Path(value).expanduser().resolve()}"
-    if value.startswith(("postgresql://", "postgres://")):
-        rest = value.split("://", 1)[1]
-        try:
-            import psycopg2  # noqa: F401
-        except ImportError:
-            return f"postgresql+psycopg://{rest}"
-        return f"postgresql://{rest}"
-    return value
 
 
 def outcomes_dir(url: str) -> Path:

@@ -226,7 +226,7 @@ def create_app(
     also recorded in the runs store (:mod:`accord.store.runs`, per-draw outcomes in Parquet under
     ``runs_dir``, by default the store's own choice), so ``accord runs list`` shows web runs too.
     """
-    from accord.evidence.store import resolve_db_url
+    from accord.database import resolve_db_url
 
     url = resolve_db_url(db_url)
     engine = db.connect(url)
