@@ -1,7 +1,7 @@
 """Imports point only down the layers (docs: README 'Layout'), so each layer can be read and tested alone.
 
-engines, evidence.pointers  ->  case  ->  scenarios, evidence (store, extraction), store
-->  api, views  ->  report, web  ->  cli
+database, engines (with their registry), evidence.pointers  ->  case, results
+->  scenarios, evidence (store, extraction), store  ->  api, views  ->  report, web  ->  cli
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "accord"
 # area -> areas it must never import
 FORBIDDEN = {
     "database": {"engines", "case", "scenarios", "store", "evidence", "api", "views", "web", "report", "cli"},
-    "engines": {"case", "scenarios", "store", "evidence", "api", "views", "web", "report", "cli"},
+    "engines": {"case", "scenarios", "store", "evidence", "results", "api", "views", "web", "report", "cli"},
     "case": {"scenarios", "store", "api", "views", "web", "report", "cli"},
     "evidence": {"scenarios", "store", "api", "views", "web", "report", "cli"},
-    "scenarios": {"web", "report", "cli"},
-    "store": {"web", "report", "cli"},
+    "results": {"case", "scenarios", "store", "evidence", "api", "views", "web", "report", "cli"},
+    "scenarios": {"api", "views", "web", "report", "cli"},
+    "store": {"api", "views", "web", "report", "cli"},
     "api": {"web", "report", "cli"},
     "views": {"web", "report", "cli"},
     "report": {"web", "cli"},

@@ -20,11 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from accord.api import RunResult, case_params, run_problem
 from accord.case.model import Case, Pointer, Quantity
 from accord.case.problem import case_to_problem, quantity_grid
 from accord.engines.base import Problem
+from accord.engines.registry import case_params, run_problem
 from accord.evidence.pointers import Corpus, sentence_bounds, sha256_text
+from accord.results import RunResult
 
 __all__ = [
     "EvidenceNotFound",

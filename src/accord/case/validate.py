@@ -35,6 +35,7 @@ __all__ = [
     "CaseProblem",
     "PathT",
     "ValidationReport",
+    "decode_file_bytes",
     "dotted",
     "iter_pointer_paths",
     "validate_data",
@@ -143,21 +144,28 @@ def validate_file(path: str | Path, corpus: Corpus | None = None, display_name: 
     return validate_bytes(path.read_bytes(), name, corpus)
 
 
-def validate_bytes(raw: bytes, name: str, corpus: Corpus | None = None) -> ValidationReport:
-    report = ValidationReport(file=name)
+def decode_file_bytes(raw: bytes, name: str, what: str = "case") -> str | CaseProblem:
+    """The text of a YAML file, or the problem that stops reading it (too big, not UTF-8).
+
+    Shared by case and scenario files so both report the same way, with the position of a bad byte.
+    """
     if len(raw) > MAX_BYTES:
-        report.problems.append(CaseProblem(name, 1, 1, "", "over the 10 MB limit", "a case file is small; keep texts in the corpus"))
-        return report
+        return CaseProblem(name, 1, 1, "", "over the 10 MB limit", f"a {what} file is small; keep texts in the corpus")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        report.problems.append(
-            CaseProblem(name, line, column, "", f"not UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8")
-        )
+        return CaseProblem(name, line, column, "", f"not UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8")
+
+
+def validate_bytes(raw: bytes, name: str, corpus: Corpus | None = None) -> ValidationReport:
+    report = ValidationReport(file=name)
+    decoded = decode_file_bytes(raw, name)
+    if isinstance(decoded, CaseProblem):
+        report.problems.append(decoded)
         return report
-    return validate_text(text, name, corpus)
+    return validate_text(decoded, name, corpus)
 
 
 def validate_text(text: str, name: str = "<text>", corpus: Corpus | None = None) -> ValidationReport:

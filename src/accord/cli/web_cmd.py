@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from accord.api import DEFAULT_MODEL
 from accord.case.io import DEFAULT_CASE
 
 DbOpt = Annotated[
@@ -84,7 +85,7 @@ def report(
         list[str] | None, typer.Option("--scenario", "-s", help="A scenario (built-in name or file); repeat for several.")
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("report.html"),
-    model: Annotated[str, typer.Option("--model", "-m", help="Bargaining model.")] = "eum",
+    model: Annotated[str, typer.Option("--model", "-m", help="Bargaining model.")] = DEFAULT_MODEL,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per variant (0: point estimates only).", min=0, max=100_000)] = 500,
     seed: Annotated[int, typer.Option(help="Random seed.", min=0)] = 0,
     corpus: CorpusOpt = None,

@@ -23,6 +23,7 @@ from accord import __version__, views
 from accord.assets import ASSETS_DIR as STATIC_DIR
 from accord.assets import plotly_js_path
 from accord.case.model import Case
+from accord.engines.registry import DEFAULT_MODEL
 from accord.evidence.pointers import Corpus
 
 __all__ = ["ReportVariant", "build_report", "write_report"]
@@ -51,7 +52,7 @@ def _json(data: Any) -> str:
 def report_data(
     case: Case,
     variants: Sequence[ReportVariant] = (),
-    model: str = "eum",
+    model: str = DEFAULT_MODEL,
     draws: int = 200,
     seed: int = 0,
     corpus: Corpus | None = None,
@@ -91,7 +92,7 @@ def report_data(
     }
 
 
-def build_report(case: Case, variants: Sequence[ReportVariant] = (), model: str = "eum", draws: int = 200,
+def build_report(case: Case, variants: Sequence[ReportVariant] = (), model: str = DEFAULT_MODEL, draws: int = 200,
                  seed: int = 0, corpus: Corpus | None = None, progress: Callable[[str], None] | None = None) -> str:
     """The report as one HTML document (several MB: plotly.js is inlined)."""
     data = report_data(case, variants, model, draws, seed, corpus, progress)

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from accord.api import ENGINES, RunResult, UnknownModelError
 from accord.case.io import builtin_path, load_case
 from accord.case.model import Case
+from accord.engines.registry import DEFAULT_MODEL, ENGINES, UnknownModelError
 from accord.evidence.pointers import Corpus
+from accord.results import RunResult
 from accord.scenarios.language import (
     Scenario,
     ScenarioError,
@@ -158,7 +159,7 @@ class ScenarioRun:
 def run_scenario(
     scenario: Scenario | str | Path | None = None,
     case: Case | str | Path | None = None,
-    model: str = "eum",
+    model: str = DEFAULT_MODEL,
     draws: int = 0,
     seed: int = 0,
     rounds: int | None = None,
@@ -218,7 +219,7 @@ class Variant:
 
 def compare(
     variants: Sequence[Variant],
-    model: str = "eum",
+    model: str = DEFAULT_MODEL,
     draws: int = 0,
     seed: int = 0,
     thresholds: Sequence[str] = (),

@@ -33,8 +33,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.case.model import Case, Pointer
-from accord.case.validate import CaseProblem, dotted
-from accord.case.yamlio import MAX_BYTES, Located, YamlProblem, load_located
+from accord.case.validate import CaseProblem, decode_file_bytes, dotted
+from accord.case.yamlio import Located, YamlProblem, load_located
 from accord.evidence.pointers import Corpus, check_pointer
 
 __all__ = [
@@ -658,14 +658,8 @@ def validate_scenario_file(path: str | Path, display_name: str | None = None) ->
         hint = "check the path, or `accord scenarios list` for the built-in names"
         report.problems.append(CaseProblem(name, 1, 1, "", "scenario not found" if not path.exists() else "not a file", hint))
         return report
-    raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        report.problems.append(CaseProblem(name, 1, 1, "", "over the 10 MB limit", "a scenario file is small"))
+    decoded = decode_file_bytes(path.read_bytes(), name, "scenario")
+    if isinstance(decoded, CaseProblem):
+        report.problems.append(decoded)
         return report
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        report.problems.append(CaseProblem(name, line, 1, "", "not UTF-8", "save the file as UTF-8"))
-        return report
-    return validate_scenario_text(text, name)
+    return validate_scenario_text(decoded, name)

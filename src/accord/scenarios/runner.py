@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from accord.api import DEFAULT_ROUNDS, case_params, get_engine
 from accord.case.model import Case
 from accord.engines.base import Problem, Trajectory
+from accord.engines.registry import DEFAULT_MODEL, DEFAULT_ROUNDS, case_params, get_engine
 from accord.scenarios.interventions import Batch, apply_interventions
 from accord.scenarios.language import Scenario
 from accord.scenarios.results import DrawResults
@@ -53,7 +53,7 @@ class RunSpec:
 
     case: Case
     scenario: Scenario | None = None
-    model: str = "eum"
+    model: str = DEFAULT_MODEL
     rounds: int | None = None
     params: Any | None = None
     perspective: str | None = None

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord import views
-from accord.api import DEFAULT_ROUNDS, ENGINES
+from accord.api import DEFAULT_MODEL, DEFAULT_ROUNDS, ENGINES
 from accord.case.model import Case
 from accord.case.validate import CaseProblem
 from accord.web.app import AppState, allow_read, require_token, state
@@ -58,7 +58,7 @@ class Check(_Body):
 class StartRun(_Body):
     case: str = Field("nagorno-karabakh-2020", pattern=ID, max_length=80)
     scenario: str | None = Field(None, pattern=ID, max_length=80, description="A scenario id; none runs the case as it is.")
-    model: Model = "eum"
+    model: Model = DEFAULT_MODEL
     draws: int = Field(0, ge=0, le=MAX_DRAWS, description="Monte Carlo draws; 0 runs the point estimates once.")
     rounds: int | None = Field(None, ge=0, le=MAX_ROUNDS, description="Default per model (EUM 10, SMP up to 100).")
     seed: int = Field(0, ge=0, le=2**32 - 1)
@@ -67,7 +67,7 @@ class StartRun(_Body):
 class StartSensitivity(_Body):
     case: str = Field("nagorno-karabakh-2020", pattern=ID, max_length=80)
     scenario: str | None = Field(None, pattern=ID, max_length=80)
-    model: Model = "eum"
+    model: Model = DEFAULT_MODEL
     method: Literal["sobol", "morris"] = "sobol"
     samples: int = Field(64, ge=2, le=512, description="SALib's N: base samples (Sobol) or trajectories (Morris).")
     group_by: Literal["input", "actor", "attribute"] = "input"
@@ -217,7 +217,7 @@ def case_sensitivity(
     request: Request,
     case_id: CaseId,
     issue: Annotated[str, Query(pattern=ID, max_length=80)],
-    model: Model = "eum",
+    model: Model = DEFAULT_MODEL,
     rounds: Annotated[int | None, Query(ge=0, le=MAX_ROUNDS)] = None,
 ) -> dict[str, Any]:
     """Tornado data: the forecast on ``issue`` with each input at its low and high value, one at a time."""

@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from accord import views
-from accord.api import ENGINES
+from accord.api import DEFAULT_MODEL, ENGINES
 from accord.assets import ASSETS_DIR, plotly_js_path
 from accord.case.io import DEFAULT_CASE
 from accord.web.app import allow_read, state
@@ -142,6 +142,7 @@ def _render(request: Request, view: str, case_id: str, run_id: int | None = None
         "cases": st.library.cases(),
         "tabs": TABS,
         "models": list(ENGINES),
+        "default_model": DEFAULT_MODEL,
         "path": "/" if view == "network" else f"/{view}",
         "run_id": run_id,
     }

@@ -1,0 +1,103 @@
+"""Results of a single run, with the names that make it readable and tidy pandas views of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from accord.engines.base import Trajectory
+
+__all__ = ["RunResult"]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A trajectory with the names that make it readable, and tidy pandas views of it."""
+
+    case_id: str
+    model: str
+    trajectory: Trajectory
+    actors: tuple[str, ...]
+    issues: tuple[str, ...]
+    status_quo: np.ndarray
+    seed: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def forecast(self) -> dict[str, float]:
+        """Median over draws of the final outcome, per issue."""
+        final = np.median(self.trajectory.forecast, axis=0)
+        return {issue: float(v) for issue, v in zip(self.issues, final, strict=True)}
+
+    def positions_frame(self) -> pd.DataFrame:
+        """One row per (draw, round, actor, issue) with the actor's position."""
+        pos = self.trajectory.positions
+        d, r, a, i = pos.shape
+        index = pd.MultiIndex.from_product(
+            [range(d), range(r), self.actors, self.issues], names=["draw", "round", "actor", "issue"]
+        )
+        return pd.DataFrame({"position": pos.reshape(-1)}, index=index).reset_index()
+
+    def outcome_frame(self) -> pd.DataFrame:
+        """One row per (draw, round, issue) with the predicted outcome."""
+        out = self.trajectory.outcome
+        d, r, i = out.shape
+        index = pd.MultiIndex.from_product([range(d), range(r), self.issues], names=["draw", "round", "issue"])
+        return pd.DataFrame({"outcome": out.reshape(-1)}, index=index).reset_index()
+
+    def forecast_frame(self) -> pd.DataFrame:
+        """Per issue: status quo, forecast (median over draws) and, with draws, the 5-95% interval."""
+        final = self.trajectory.forecast
+        frame = pd.DataFrame(
+            {
+                "status_quo": self.status_quo,
+                "forecast": np.median(final, axis=0),
+                "p05": np.quantile(final, 0.05, axis=0),
+                "p95": np.quantile(final, 0.95, axis=0),
+            },
+            index=pd.Index(self.issues, name="issue"),
+        )
+        return frame
+
+    def movement_frame(self) -> pd.DataFrame:
+        """Per (actor, issue): start and end position (draw 0) and the change."""
+        pos = self.trajectory.positions[0]
+        rows = [
+            {
+                "actor": actor,
+                "issue": issue,
+                "start": pos[0, a, i],
+                "end": pos[-1, a, i],
+                "moved": pos[-1, a, i] - pos[0, a, i],
+            }
+            for a, actor in enumerate(self.actors)
+            for i, issue in enumerate(self.issues)
+        ]
+        return pd.DataFrame(rows).set_index(["actor", "issue"])
+
+    def to_json(self, draw: int = 0) -> dict[str, Any]:
+        """``{case, model, rounds: [{round, positions: {actor: {issue: x}}, outcome: {issue: x}}], forecast}``."""
+        pos = self.trajectory.positions[draw]
+        out = self.trajectory.outcome[draw]
+        rounds = [
+            {
+                "round": k,
+                "positions": {
+                    actor: {issue: float(pos[k, a, i]) for i, issue in enumerate(self.issues)}
+                    for a, actor in enumerate(self.actors)
+                },
+                "outcome": {issue: float(out[k, i]) for i, issue in enumerate(self.issues)},
+            }
+            for k in range(pos.shape[0])
+        ]
+        return {
+            "case": self.case_id,
+            "model": self.model,
+            "seed": self.seed,
+            "status_quo": {issue: float(v) for issue, v in zip(self.issues, self.status_quo, strict=True)},
+            "rounds": rounds,
+            "forecast": self.forecast,
+        }
