@@ -101,3 +101,9 @@ def test_installed_entry_point_never_prints_a_traceback(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "not UTF-8" in proc.stderr
+
+
+def test_run_title_says_how_many_turns_the_smp_took():
+    result = runner.invoke(app, ["run", "--model", "smp"])
+    assert result.exit_code == 0, result.output
+    assert "of at most 100 turns" in " ".join(result.output.split())

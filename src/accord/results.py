@@ -27,6 +27,15 @@ class RunResult:
     params: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def rounds_label(self) -> str:
+        """``"10 rounds"``, or for an engine that stops by itself, the turns it took (``"19 of at most 100 turns"``)."""
+        turns = self.trajectory.diagnostics.get("turns")
+        if turns is None:
+            return f"{self.trajectory.n_rounds} rounds"
+        used = int(np.max(turns))
+        return f"{used} of at most {self.trajectory.n_rounds} turns"
+
+    @property
     def forecast(self) -> dict[str, float]:
         """Median over draws of the final outcome, per issue."""
         final = np.median(self.trajectory.forecast, axis=0)

@@ -495,6 +495,7 @@ def _point_summary(result: RunResult, point: dict[str, Any]) -> dict[str, Any]:
         },
         "triggers": point.get("triggers", {}),
         "mean_path": None,
+        "path_bands": None,
         "finals": None,
     }
 
@@ -512,6 +513,12 @@ def _add_draws(summary: dict[str, Any], draws: Any, mc: dict[str, Any]) -> None:
     summary["finals"] = {issue: _r(finals[:, j]) for j, issue in enumerate(issues)}
     if draws.mean_path is not None:
         summary["mean_path"] = {issue: _r(draws.mean_path[:, j]) for j, issue in enumerate(issues)}
+    bands = getattr(draws, "path_bands", None)
+    if bands is not None:
+        summary["path_bands"] = {
+            issue: {"p05": _r(bands[0, :, j]), "p50": _r(bands[1, :, j]), "p95": _r(bands[2, :, j])}
+            for j, issue in enumerate(issues)
+        }
 
 
 # ---------------------------------------------------------------------------------------------------

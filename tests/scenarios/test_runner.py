@@ -10,7 +10,7 @@ from accord.scenarios.language import Scenario
 from accord.scenarios.results import parse_threshold
 from accord.scenarios.runner import BLOCK_DRAWS, RunSpec, chunk_blocks, run_draws
 
-FIELDS = ("forecast", "status_quo", "stable", "fired_round")
+FIELDS = ("forecast", "status_quo", "stable", "fired_round", "path_bands")
 
 
 def assert_same(a, b) -> None:  # noqa: ANN001
@@ -40,6 +40,14 @@ def test_chunk_size_does_not_change_results(spec, reference):
     assert reference.forecast.shape == (600, 5) and reference.fired_round.shape == (600, 1)
     assert_same(reference, run_draws(spec, 600, seed=11, executor="local", chunk_draws=600))
     assert_same(reference, run_draws(spec, 600, seed=11, executor="local", chunk_draws=300))
+
+
+def test_path_bands_bracket_the_median_per_round(spec, reference):
+    bands = reference.path_bands
+    assert bands.shape == (3, 7, 5)  # 5/50/95%, rounds 0..6, issues
+    assert np.all(bands[0] <= bands[1]) and np.all(bands[1] <= bands[2])
+    # round 6 of the bands is the final forecast's spread over the same draws
+    assert np.allclose(bands[:, -1], np.quantile(reference.forecast, [0.05, 0.5, 0.95], axis=0))
 
 
 def test_blocks_make_prefixes_reproducible(spec, reference):

@@ -309,19 +309,47 @@
     clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", { class: "forecast" }, h("thead", {}, head), h("tbody", {}, rows))));
   };
 
+  // Last round at which any series still moves by more than half a point (SMP runs are padded to the
+  // turn cap once they settle, and a few capped draws keep the mean creeping by hundredths).
+  const lastMove = (series) => {
+    let last = 1;
+    for (const ys of series) {
+      const end = ys[ys.length - 1];
+      for (let k = ys.length - 1; k > 0; k--) { if (Math.abs(ys[k] - end) > 0.5) { last = Math.max(last, k + 1); break; } }
+    }
+    return last;
+  };
+
   draw.outcome = function (el, result) {
     const icol = colour(result.issues);
     const traces = [];
+    const series = [];
     for (const issue of result.issues) {
       const ys = result.outcome[issue];
-      traces.push({ x: ys.map((_, k) => k), y: ys, mode: "lines+markers", name: issue, line: { color: icol[issue] } });
+      series.push(ys);
+      // one legend entry per issue: clicking it shows or hides the issue's line, band and mean together
+      const group = { legendgroup: issue };
+      if (result.path_bands) {
+        // 5-95% of the draws per round: a shaded band in the issue's colour
+        const b = result.path_bands[issue];
+        const xs = b.p05.map((_, k) => k);
+        series.push(b.p05, b.p95);
+        traces.push({ ...group, x: xs, y: b.p05, mode: "lines", line: { width: 0, color: icol[issue] }, showlegend: false,
+                      hoverinfo: "skip", name: issue + " 5%" });
+        traces.push({ ...group, x: xs, y: b.p95, mode: "lines", line: { width: 0, color: icol[issue] }, fill: "tonexty",
+                      fillcolor: icol[issue] + "1f", showlegend: false, name: issue + " 5-95% of draws" });
+      }
+      traces.push({ ...group, x: ys.map((_, k) => k), y: ys, mode: "lines+markers", name: issue, line: { color: icol[issue] } });
       if (result.mean_path) {
         const mp = result.mean_path[issue];
-        traces.push({ x: mp.map((_, k) => k), y: mp, mode: "lines", name: issue + " (mean of draws)", showlegend: false,
+        series.push(mp);
+        traces.push({ ...group, x: mp.map((_, k) => k), y: mp, mode: "lines", name: issue + " (mean of draws)", showlegend: false,
                       line: { color: icol[issue], dash: "dot" } });
       }
     }
-    plot(el, traces, { xaxis: { title: { text: "round" } }, yaxis: { range: [-2, 102], title: { text: "predicted outcome" } } });
+    const last = Math.min(series[0].length - 1, lastMove(series) + 2);
+    plot(el, traces, { xaxis: { title: { text: "round" }, range: [0, last] },
+                       yaxis: { range: [-2, 102], title: { text: "predicted outcome" } } });
   };
 
   draw.trajectories = function (el, result, issue) {

@@ -12,7 +12,7 @@ from accord.case.io import DEFAULT_CASE
 
 
 def forecast_table(result: RunResult, title: str | None = None) -> Table:
-    table = Table(title=title or f"Forecast: {result.case_id}, model {result.model}, {result.trajectory.n_rounds} rounds")
+    table = Table(title=title or f"Forecast: {result.case_id}, model {result.model}, {result.rounds_label}")
     table.add_column("issue")
     table.add_column("status quo", justify="right")
     table.add_column("forecast", justify="right")

@@ -260,7 +260,7 @@ def _print_point(result: Any, console: Console) -> None:
 
     rr = result.run_result()
     title = f"Forecast: {rr.case_id}" + (f", scenario {result.scenario_id}" if result.scenario_id else "")
-    title += f", model {rr.model}, {rr.trajectory.n_rounds} rounds"
+    title += f", model {rr.model}, {rr.rounds_label}"
     if result.spec.perspective:
         title += f", as {result.spec.perspective} reads it"
     console.print(forecast_table(rr, title))

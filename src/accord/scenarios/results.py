@@ -66,6 +66,7 @@ class DrawResults:
     fired_round: np.ndarray  # [D, T] round at which each trigger fired, 0 = never
     trigger_labels: tuple[str, ...] = ()
     mean_path: np.ndarray | None = None  # [R+1, I] mean outcome per round
+    path_bands: np.ndarray | None = None  # [3, R+1, I] 5/50/95% per round over the first 2,048 draws
     seed: int = 0
     block_draws: int = 256
     timings: dict[str, float] = field(default_factory=dict)

@@ -44,6 +44,10 @@ __all__ = [
 ]
 
 BLOCK_DRAWS = 256
+# Per-round bands across draws come from the full outcome paths of the first blocks only: memory stays
+# bounded (SMP paths can run to 100 turns) and, blocks being fixed by the seed, the bands are identical
+# whatever the executor or chunking.
+BAND_BLOCKS = 8
 EXECUTORS = ("local", "processes", "dask")
 
 
@@ -134,7 +138,16 @@ def run_block(spec: RunSpec, seed: int, block: int, size: int) -> dict[str, np.n
         "fired_round": fired,
         "path_sum": trajectory.outcome.sum(axis=0),
         "timings": np.array([t1 - t0, t2 - t1, t3 - t2]),
+        **({"paths": trajectory.outcome} if block < BAND_BLOCKS else {}),
     }
+
+
+def _path_bands(blocks: Sequence[dict[str, np.ndarray]]) -> np.ndarray | None:
+    """5%, 50% and 95% of the outcome per round, ``[3, R+1, I]``, over the draws of the first blocks."""
+    paths = [b["paths"] for b in blocks if "paths" in b]
+    if not paths:
+        return None
+    return np.quantile(np.concatenate(paths), [0.05, 0.5, 0.95], axis=0)
 
 
 def _draw_chunk(shared: tuple[RunSpec, int, list[int]], blocks: Sequence[int]) -> list[dict[str, np.ndarray]]:
@@ -291,6 +304,7 @@ def run_draws(
         fired_round=stacked["fired_round"],
         trigger_labels=tuple(t.label for t in spec.triggers()),
         mean_path=np.sum([b["path_sum"] for b in blocks], axis=0) / n_draws,
+        path_bands=_path_bands(blocks),
         seed=seed,
         block_draws=BLOCK_DRAWS,
         timings={
