@@ -156,6 +156,16 @@ def _election(
     pairwise victory probabilities follow ``params.victory_model``; the option probabilities follow the
     conditional rule. Returns ``[n, O]``.
     """
+    pv = _pairwise_victory(u, w, params)
+    return _cond_pce(pv, None if option_mask is None else option_mask[:, None, :])[:, 0, :]
+
+
+def _pairwise_victory(u: np.ndarray, w: np.ndarray, params: SMPParams) -> np.ndarray:
+    """``[n, O, O]``: the probability that option a beats option b, from voters ``[n, V]`` weighted by ``w``.
+
+    Coalition strengths start at a tiny constant and add each voter's positive votes in voter order (the
+    order KTAB sums in, which the exact match depends on); an option against itself is a coin toss.
+    """
     n, n_voters, n_opt = u.shape
     coal = np.full((n, n_opt, n_opt), _MIN_COALITION)
     for k in range(n_voters):
@@ -164,7 +174,7 @@ def _election(
     pv = _victory(params.victory_model, coal, np.swapaxes(coal, 1, 2))
     idx = np.arange(n_opt)
     pv[:, idx, idx] = 0.5
-    return _cond_pce(pv, None if option_mask is None else option_mask[:, None, :])[:, 0, :]
+    return pv
 
 
 def _risk_from_prob(p: np.ndarray, rng_name: str) -> np.ndarray:
@@ -477,14 +487,8 @@ def _settle(
         (idx[None, :, None] == idx[None, None, :]) | (target[:, None, :] == idx[None, :, None])
     )
     mask = np.concatenate([np.ones((n, n_act, 1), dtype=bool), in_queue], axis=2)  # [n, k, option]
-    n_opt = n_act + 1
-    coal = np.full((n, n_opt, n_opt), _MIN_COALITION)
-    for a in range(n_act):
-        v = _vote(params.voting_rule, w_elec[:, a, None, None], u[:, a, :, None] - u[:, a, None, :])
-        coal = coal + np.maximum(v, 0.0)
-    pv = _victory(params.victory_model, coal, np.swapaxes(coal, 1, 2))
-    opt = np.arange(n_opt)
-    pv[:, opt, opt] = 0.5
+    n_opt = n_act + 1  # the status quo and one bargain per actor
+    pv = _pairwise_victory(u, w_elec, params)  # every actor votes on every option
     prob = _cond_pce(pv, mask)  # the queue elections of all actors k at once: [n, k, option]
     if uniforms is None:
         return np.argmax(np.where(mask, prob, -1.0), axis=2)
