@@ -38,6 +38,7 @@ __all__ = [
     "decode_file_bytes",
     "dotted",
     "iter_pointer_paths",
+    "parse_yaml_text",
     "validate_data",
     "validate_file",
     "validate_text",
@@ -170,18 +171,27 @@ def validate_bytes(raw: bytes, name: str, corpus: Corpus | None = None) -> Valid
 
 def validate_text(text: str, name: str = "<text>", corpus: Corpus | None = None) -> ValidationReport:
     report = ValidationReport(file=name)
+    parsed = parse_yaml_text(text, name, "docs/case-format.md")
+    if isinstance(parsed, CaseProblem):
+        report.problems.append(parsed)
+        return report
+    return validate_data(parsed, name, corpus)
+
+
+def parse_yaml_text(text: str, name: str, guide: str) -> Located | CaseProblem:
+    """The located YAML of a file's text, or the first problem that stops reading it.
+
+    Shared by case and scenario files: empty and binary text, YAML syntax (with its position) and unsafe
+    YAML are reported the same way. ``guide`` is the document a user should start from.
+    """
     if not text.strip():
-        report.problems.append(CaseProblem(name, 1, 1, "", "the file is empty", "start from docs/case-format.md"))
-        return report
+        return CaseProblem(name, 1, 1, "", "the file is empty", f"start from {guide}")
     if "\x00" in text:
-        report.problems.append(CaseProblem(name, 1, 1, "", "the file holds NUL characters (binary?)", "give a YAML text file"))
-        return report
+        return CaseProblem(name, 1, 1, "", "the file holds NUL characters (binary?)", "give a YAML text file")
     try:
-        located = load_located(text.lstrip("\ufeff"))
+        return load_located(text.lstrip("\ufeff"))
     except YamlProblem as problem:
-        report.problems.append(CaseProblem(name, problem.line, problem.column, dotted(problem.path), problem.message, problem.hint))
-        return report
-    return validate_data(located, name, corpus)
+        return CaseProblem(name, problem.line, problem.column, dotted(problem.path), problem.message, problem.hint)
 
 
 # ---------------------------------------------------------------------------------------------------

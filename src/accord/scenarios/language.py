@@ -33,8 +33,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.case.model import Case, Pointer
-from accord.case.validate import CaseProblem, decode_file_bytes, dotted
-from accord.case.yamlio import Located, YamlProblem, load_located
+from accord.case.validate import CaseProblem, decode_file_bytes, dotted, parse_yaml_text
+from accord.case.yamlio import Located
 from accord.evidence.pointers import Corpus, check_pointer
 
 __all__ = [
@@ -629,13 +629,9 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
 def validate_scenario_text(text: str, name: str = "<scenario>") -> ScenarioReport:
     """Stages 1-3 (text, YAML, schema); :func:`check_scenario` does the case checks."""
     report = ScenarioReport(file=name)
-    if not text.strip():
-        report.problems.append(CaseProblem(name, 1, 1, "", "the file is empty", "start from docs/scenarios.md"))
-        return report
-    try:
-        located = load_located(text.lstrip("\ufeff"))
-    except YamlProblem as problem:
-        report.problems.append(CaseProblem(name, problem.line, problem.column, dotted(problem.path), problem.message, problem.hint))
+    located = parse_yaml_text(text, name, "docs/scenarios.md")
+    if isinstance(located, CaseProblem):
+        report.problems.append(located)
         return report
     report.located = located
     if not isinstance(located.data, dict):
