@@ -14,10 +14,18 @@ positions      ``[A, I]``                      ``[D, A, I]``
 salience       ``[A, I]``                      ``[D, A, I]``
 capability     ``[A]`` or ``[A, I]``           ``[D, A]`` or ``[D, A, I]``
 status_quo     ``[I]``                         ``[D, I]``
+present        ``[A, I]`` bool or ``None``     ``[D, A, I]`` bool or ``None``
 =============  ==============================  ==========================================
 
 Positions live on the case's 0-100 scale (any finite scale works; engines that need a range take it
 from :attr:`Problem.scale`), salience and capability in [0, 1].
+
+``present`` says which actor holds a position on which issue (``None``: everyone on every issue). An
+absent (actor, issue) cell has no weight in that issue's outcome and takes no part in the challenges,
+votes or elections that concern that issue; its position is carried through unchanged (its number is
+a placeholder: it must be finite, nothing reads it). An issue on which nobody is present keeps its
+status quo. With ``present=None`` (or all True) every engine gives exactly the results it gives
+without the mask.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ class Problem:
     actors: tuple[str, ...] = ()
     issues: tuple[str, ...] = ()
     scale: tuple[float, float] = (0.0, 100.0)
+    present: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for name in ("positions", "salience", "capability", "status_quo"):
@@ -71,6 +80,20 @@ class Problem:
             raise ProblemError(f"{len(self.issues)} issue names for {n_issues} issues")
         if n_actors == 0 or n_issues == 0:
             raise ProblemError("a problem needs at least one actor and one issue")
+        if self.present is not None:
+            object.__setattr__(self, "present", _present_mask(self.present, self.positions.shape))
+
+    @property
+    def has_absent(self) -> bool:
+        """True when some actor holds no position on some issue."""
+        return self.present is not None and not bool(np.all(self.present))
+
+    def present_mask(self) -> np.ndarray:
+        """``present`` as a batched ``[D, A, I]`` boolean array (all True when ``present`` is None)."""
+        b = self.batched()
+        if b.present is None:
+            return np.ones(b.positions.shape, dtype=bool)
+        return b.present
 
     @property
     def is_batched(self) -> bool:
@@ -100,6 +123,7 @@ class Problem:
             actors=self.actors,
             issues=self.issues,
             scale=self.scale,
+            present=None if self.present is None else self.present[None],
         )
 
     def capability_per_issue(self) -> np.ndarray:
@@ -121,7 +145,20 @@ class Problem:
             actors=self.actors,
             issues=self.issues,
             scale=self.scale,
+            present=None if b.present is None else b.present[draws],
         )
+
+
+def _present_mask(value: object, shape: tuple[int, ...]) -> np.ndarray:
+    """The ``present`` mask as a boolean array of ``shape``, or a :class:`ProblemError` saying why not."""
+    arr = np.asarray(value)
+    if arr.dtype != bool:
+        if arr.dtype.kind not in "iuf" or not np.all((arr == 0) | (arr == 1)):
+            raise ProblemError(f"present must be a boolean mask (True/False or 1/0), got dtype {arr.dtype}")
+        arr = arr.astype(bool)
+    if arr.shape != shape:
+        raise ProblemError(f"present shape {arr.shape} != positions shape {shape}")
+    return arr
 
 
 @dataclass

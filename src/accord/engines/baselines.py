@@ -2,7 +2,8 @@
 
 They are one-shot models: nobody moves, so the trajectory repeats the input positions and the outcome is
 the same every round. They serve as sanity checks for the dynamic engines and as models a user can pick.
-Weights are capability x salience, per issue.
+Weights are capability x salience, per issue; an actor absent from an issue (``Problem.present``) has no
+weight there, and an issue with no weight at all keeps its status quo.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ __all__ = ["MEAN", "MEDIAN", "NASH", "weighted_mean", "weighted_median", "nash_b
 
 
 def _weights(problem: Problem) -> np.ndarray:
-    """Capability x salience, ``[D, A, I]``."""
+    """Capability x salience, ``[D, A, I]``; zero where the actor is absent from the issue."""
     b = problem.batched()
-    return problem.capability_per_issue() * b.salience
+    weights = problem.capability_per_issue() * b.salience
+    if b.present is not None:
+        weights = np.where(b.present, weights, 0.0)
+    return weights
 
 
 def weighted_mean(positions: np.ndarray, weights: np.ndarray, fallback: np.ndarray) -> np.ndarray:
@@ -43,6 +47,7 @@ def weighted_median(positions: np.ndarray, weights: np.ndarray, fallback: np.nda
     total = cumulative[..., -1:, :]
     # tolerance so that exact halves (e.g. two equal actors) pick the lower one deterministically
     reached = cumulative >= 0.5 * total - 1e-12 * np.maximum(total, 1.0)
+    reached &= cumulative > 0  # an actor without weight (absent, or no salience) never is the median
     index = np.argmax(reached, axis=-2)[..., None, :]
     median = np.take_along_axis(sorted_pos, index, axis=-2)[..., 0, :]
     return np.where(total[..., 0, :] > 0, median, fallback)
@@ -103,7 +108,9 @@ class _Baseline:
         positions, salience, capability = b.positions, b.salience, b.capability_per_issue()
         pos_hist, out_hist = [], []
         for k in range(rounds + 1):
-            current = Problem(positions, salience, capability, b.status_quo, problem.actors, problem.issues, problem.scale)
+            current = Problem(
+                positions, salience, capability, b.status_quo, problem.actors, problem.issues, problem.scale, b.present
+            )
             outcome = self._rule(current, params)
             pos_hist.append(positions)
             out_hist.append(outcome)

@@ -109,15 +109,22 @@ def validate_problem(problem: Problem, rounds: int) -> Problem:
     return b
 
 
-def effective_range(positions: np.ndarray, scale: tuple[float, float]) -> np.ndarray:
+def effective_range(
+    positions: np.ndarray, scale: tuple[float, float], present: np.ndarray | None = None
+) -> np.ndarray:
     """Range ``R`` per draw and issue, ``[D, I]``, from the initial positions ``[D, A, I]``.
 
     The references take the range once from the initial positions and keep it. When all actors start
     at one position (``R = 0``) nothing can move, and any positive number would do; the width of the
     problem's scale is used (1 if that is not positive either) so that a hook that later moves someone
-    still gets finite distances.
+    still gets finite distances. Only actors ``present`` on the issue count.
     """
-    spread = positions.max(axis=1) - positions.min(axis=1)
+    if present is None:
+        spread = positions.max(axis=1) - positions.min(axis=1)
+    else:
+        high = np.where(present, positions, -np.inf).max(axis=1)
+        low = np.where(present, positions, np.inf).min(axis=1)
+        spread = np.where(present.any(axis=1), high - low, 0.0)
     width = float(scale[1]) - float(scale[0])
     fallback = width if np.isfinite(width) and width > 0 else 1.0
     return np.where(spread > 0, spread, fallback)
@@ -468,6 +475,56 @@ def _chunks(n_rows: int, n_actors: int, max_elements: int) -> list[slice]:
     return [slice(start, min(start + size, n_rows)) for start in range(0, n_rows, size)]
 
 
+@dataclass(frozen=True)
+class _Group:
+    """Rows (draw x issue) that share one set of present actors: they run as a smaller model.
+
+    ``rows`` and ``cols`` are index arrays into the ``[D * I, A]`` row layout; ``cols is None`` means
+    every actor (the whole batch, the path taken when nobody is absent, so that results are the ones
+    the engine gives without a mask).
+    """
+
+    rows: np.ndarray
+    cols: np.ndarray | None
+
+    def take(self, a: np.ndarray) -> np.ndarray:
+        if self.cols is None:
+            return a
+        return a[self.rows][:, self.cols]
+
+    def put(self, out: np.ndarray, values: np.ndarray) -> None:
+        if self.cols is None:
+            out[...] = values
+        else:
+            out[np.ix_(self.rows, self.cols)] = values
+
+
+def _groups(present_rows: np.ndarray | None, n_rows: int) -> list[_Group]:
+    """Rows grouped by their pattern of present actors; rows where nobody is present are left out."""
+    if present_rows is None or bool(np.all(present_rows)):
+        return [_Group(np.arange(n_rows), None)]
+    patterns, inverse = np.unique(present_rows, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    groups = []
+    for g, pattern in enumerate(patterns):
+        if pattern.any():
+            groups.append(_Group(np.flatnonzero(inverse == g), np.flatnonzero(pattern)))
+    return groups
+
+
+def _outcomes(
+    x: np.ndarray, w: np.ndarray, groups: list[_Group], status_quo: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted median and mean per row over the present actors; the status quo where nobody is."""
+    if len(groups) == 1 and groups[0].cols is None:
+        return weighted_median(x, w), weighted_mean(x, w)
+    median, mean = status_quo.copy(), status_quo.copy()
+    for g in groups:
+        xg, wg = g.take(x), g.take(w)
+        median[g.rows], mean[g.rows] = weighted_median(xg, wg), weighted_mean(xg, wg)
+    return median, mean
+
+
 class _Recorder:
     """Results in their final layout (``[D, R, A, I]`` etc.), written row chunk by row chunk.
 
@@ -492,20 +549,29 @@ class _Recorder:
         self.mean = np.zeros((d, rounds + 1, i))
         self.offers = np.zeros((d, rounds, n, n, i), dtype=np.int8) if keep_challenges else None
 
-    def chunk(self, k: int, sl: slice, part: dict[str, Any]) -> None:
-        """Round ``k``'s results for the rows in ``sl``."""
-        rows = np.arange(sl.start, sl.stop)
+    def chunk(self, k: int, rows: np.ndarray, cols: np.ndarray | None, part: dict[str, Any]) -> None:
+        """Round ``k``'s results for the rows ``rows`` and the actors ``cols`` (None: all)."""
         draw, issue = rows // self.n_issues, rows % self.n_issues
+        if cols is None:
+            for name, store in self.fields.items():
+                store.transpose(0, 3, 1, 2)[draw, issue, k - 1] = part[name]
+            if self.offers is not None:  # part: [rows, receiver, proposer] -> [D, R, proposer, receiver, I]
+                self.offers.transpose(0, 4, 1, 3, 2)[draw, issue, k - 1] = part["offers"]
+            return
+        d2, i2, c2 = draw[:, None], issue[:, None], cols[None, :]
+        counterpart = part["counterpart"]
+        part = {**part, "counterpart": np.where(counterpart >= 0, cols[np.maximum(counterpart, 0)], -1)}
         for name, store in self.fields.items():
-            store.transpose(0, 3, 1, 2)[draw, issue, k - 1] = part[name]
-        if self.offers is not None:  # part: [rows, receiver, proposer] -> [D, R, proposer, receiver, I]
-            self.offers.transpose(0, 4, 1, 3, 2)[draw, issue, k - 1] = part["offers"]
+            store.transpose(0, 3, 1, 2)[d2, i2, k - 1, c2] = part[name]
+        if self.offers is not None:
+            view = self.offers.transpose(0, 4, 1, 3, 2)
+            view[d2[:, :, None], i2[:, :, None], k - 1, c2[:, :, None], cols[None, None, :]] = part["offers"]
 
-    def state(self, k: int, x: np.ndarray, w: np.ndarray, n_draws: int) -> None:
+    def state(self, k: int, x: np.ndarray, outcomes: tuple[np.ndarray, np.ndarray], n_draws: int) -> None:
         """Positions, weighted median and mean after round ``k`` (``k = 0``: the input)."""
         self.positions[:, k] = _from_rows(x, n_draws, self.n_issues)
-        self.outcome[:, k] = weighted_median(x, w).reshape(n_draws, self.n_issues)
-        self.mean[:, k] = weighted_mean(x, w).reshape(n_draws, self.n_issues)
+        self.outcome[:, k] = outcomes[0].reshape(n_draws, self.n_issues)
+        self.mean[:, k] = outcomes[1].reshape(n_draws, self.n_issues)
 
     def diagnostics(self) -> dict[str, Any]:
         diagnostics: dict[str, Any] = dict(self.fields)
@@ -538,17 +604,23 @@ def run(
     x = _to_rows(b.positions)
     s = _to_rows(b.salience)
     c = _to_rows(np.asarray(b.capability_per_issue(), dtype=float))
-    rng_rows = np.ascontiguousarray(effective_range(b.positions, problem.scale)).reshape(-1)
-    chunks = _chunks(x.shape[0], n_actors, params.max_chunk_elements)
+    present = None if b.present is None else _to_rows(b.present)
+    rng_rows = np.ascontiguousarray(effective_range(b.positions, problem.scale, b.present)).reshape(-1)
+    sq_rows = np.ascontiguousarray(b.status_quo).reshape(-1)
+    groups = _groups(present, x.shape[0])
     record = _Recorder(b.positions.shape, rounds, params.keep_challenges)
-    record.state(0, x, c * s, n_draws)
+    record.state(0, x, _outcomes(x, c * s, groups, sq_rows), n_draws)
     for k in range(1, rounds + 1):
         w = c * s
-        moved = np.empty_like(x)
-        for sl in chunks:
-            part = _round(x[sl], s[sl], w[sl], rng_rows[sl], params)
-            moved[sl] = part["x"]
-            record.chunk(k, sl, part)
+        moved = x.copy()
+        for g in groups:
+            xg, sg, wg, rg = g.take(x), g.take(s), g.take(w), rng_rows[g.rows]
+            out = np.empty_like(xg)
+            for sl in _chunks(xg.shape[0], xg.shape[1], params.max_chunk_elements):
+                part = _round(xg[sl], sg[sl], wg[sl], rg[sl], params)
+                out[sl] = part["x"]
+                record.chunk(k, g.rows[sl], g.cols, part)
+            g.put(moved, out)
         x = moved
         if on_round is not None:
             state = RoundState(
@@ -556,13 +628,13 @@ def run(
                 positions=_from_rows(x, n_draws, n_issues).copy(),
                 salience=_from_rows(s, n_draws, n_issues).copy(),
                 capability=_from_rows(c, n_draws, n_issues).copy(),
-                outcome=weighted_median(x, w).reshape(n_draws, n_issues),
+                outcome=_outcomes(x, w, groups, sq_rows)[0].reshape(n_draws, n_issues),
             )
             returned = on_round(state)
             if returned is not None:
                 pos_h, sal_h, cap_h = validated_hook_state(returned, b.positions.shape)
                 x, s, c = _to_rows(pos_h), _to_rows(sal_h), _to_rows(cap_h)
-        record.state(k, x, c * s, n_draws)
+        record.state(k, x, _outcomes(x, c * s, groups, sq_rows), n_draws)
 
     diagnostics = record.diagnostics()
     diagnostics["range"] = rng_rows.reshape(n_draws, n_issues)
@@ -610,10 +682,21 @@ def status_quo_challenge_eu(
     else:
         res = np.full(x.shape[0], float(resistance))
     sq = np.ascontiguousarray(b.status_quo).reshape(-1)  # [D * I]
-    rng_ = np.ascontiguousarray(effective_range(b.positions, problem.scale)).reshape(-1)
-    out = np.empty_like(x)
-    for sl in _chunks(x.shape[0], n, params.max_chunk_elements):
-        out[sl] = _status_quo_eu_rows(x[sl], s[sl], c[sl] * s[sl], sq[sl], rng_[sl], params, res[sl])
+    rng_ = np.ascontiguousarray(effective_range(b.positions, problem.scale, b.present)).reshape(-1)
+    present = None if b.present is None else _to_rows(b.present)
+    if present is not None and resistance is None:  # the defence counts the present actors only
+        cp = np.where(present, c, 0.0)
+        cap_total = cp.sum(axis=-1)
+        res = np.where(cap_total > 0, (cp * s).sum(axis=-1) / np.where(cap_total > 0, cap_total, 1.0), 0.0)
+    out = np.zeros_like(x)  # absent actors: 0 (they cannot challenge)
+    for g in _groups(present, x.shape[0]):
+        xg, sg, cg = g.take(x), g.take(s), g.take(c)
+        rows = g.rows
+        eu = np.empty_like(xg)
+        for sl in _chunks(xg.shape[0], xg.shape[1], params.max_chunk_elements):
+            r = rows[sl]
+            eu[sl] = _status_quo_eu_rows(xg[sl], sg[sl], cg[sl] * sg[sl], sq[r], rng_[r], params, res[r])
+        g.put(out, eu)
     return np.ascontiguousarray(_from_rows(out, n_draws, n_issues))
 
 
@@ -651,14 +734,17 @@ def _status_quo_eu_rows(
 def status_quo_stability(
     problem: Problem, params: EUMParams | None = None, resistance: float | None = None
 ) -> np.ndarray:
-    """``[D, I]`` booleans: True where no actor with positive capability gains by challenging the status quo.
+    """``[D, I]`` booleans: True where no present actor with positive capability gains by challenging the status quo.
 
     "Gains" means an expected utility above ``params.tie_tol`` in :func:`status_quo_challenge_eu`.
     """
     params = params or EUMParams()
     eu = status_quo_challenge_eu(problem, params, resistance)
     cap = np.asarray(problem.batched().capability_per_issue())
-    return ~np.any((cap > 0) & (eu > params.tie_tol), axis=1)
+    able = cap > 0
+    if problem.present is not None:
+        able &= problem.present_mask()
+    return ~np.any(able & (eu > params.tie_tol), axis=1)
 
 
 class EUMEngine:

@@ -75,6 +75,36 @@ class SMPParams:
             raise ValueError("SMPParams.min_turns must be at least 1")
 
 
+@dataclass(frozen=True)
+class _Mask:
+    """Who holds a position where (``Problem.present``), for a sub-batch of draws.
+
+    ``present`` ``[n, A, I]``; ``alive`` ``[n, A]``: present on at least one issue (an actor absent
+    from every issue is no option, no target and no voter); ``options`` the same, except that a draw
+    in which nobody is alive keeps every option (its elections are then meaningless but finite, and
+    its outcome is the status quo); ``status_quo`` ``[n, I]`` on the 0-1 scale: the coordinate an
+    absent cell holds (a placeholder the model never moves) and the outcome of an issue nobody holds.
+    """
+
+    present: np.ndarray
+    alive: np.ndarray
+    options: np.ndarray
+    status_quo: np.ndarray
+
+    @classmethod
+    def build(cls, present: np.ndarray, status_quo: np.ndarray) -> _Mask:
+        alive = present.any(axis=2)
+        options = alive | ~alive.any(axis=1, keepdims=True)
+        return cls(present, alive, options, status_quo)
+
+    def rows(self, rows: slice | np.ndarray) -> _Mask:
+        return _Mask(self.present[rows], self.alive[rows], self.options[rows], self.status_quo[rows])
+
+
+def _rows(mask: _Mask | None, rows: slice | np.ndarray) -> _Mask | None:
+    return None if mask is None else mask.rows(rows)
+
+
 # ----------------------------------------------------------------------------------------------
 # Elementary rules (KTAB Model::vote, Model::vProb, Model::condPCE, Model::bigRfromProb, estNRA)
 # ----------------------------------------------------------------------------------------------
@@ -177,14 +207,18 @@ def _pairwise_victory(u: np.ndarray, w: np.ndarray, params: SMPParams) -> np.nda
     return pv
 
 
-def _risk_from_prob(p: np.ndarray, rng_name: str) -> np.ndarray:
+def _risk_from_prob(p: np.ndarray, rng_name: str, options: np.ndarray | None = None) -> np.ndarray:
     """KTAB ``bigRfromProb``: map election probabilities to risk attitudes (most likely = most averse).
 
     When every option is equally likely (e.g. all actors at one position) KTAB divides by zero; here
-    everybody is then risk neutral (R = 0).
+    everybody is then risk neutral (R = 0). The range runs over the ``options`` (default: all).
     """
-    p_min = p.min(axis=1, keepdims=True)
-    p_max = p.max(axis=1, keepdims=True)
+    if options is None:
+        p_min = p.min(axis=1, keepdims=True)
+        p_max = p.max(axis=1, keepdims=True)
+    else:
+        p_min = np.where(options, p, np.inf).min(axis=1, keepdims=True)
+        p_max = np.where(options, p, -np.inf).max(axis=1, keepdims=True)
     span = p_max - p_min
     safe = np.where(span > 0.0, span, 1.0)
     if rng_name == "min":
@@ -266,11 +300,12 @@ def _distances(x: np.ndarray, s: np.ndarray) -> np.ndarray:
     return _wdist(diff, sal)
 
 
-def _unique(x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+def _unique(x: np.ndarray, tol: float, options: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """KTAB ``ueIndices``: greedy unique positions (first of each class) and each actor's last match.
 
     Returns ``is_unique`` ``[n, A]`` and ``rep`` ``[n, A]``: the index of the last unique position
-    within ``tol`` of the actor's position, which is the class KTAB's ``posProb`` reports.
+    within ``tol`` of the actor's position, which is the class KTAB's ``posProb`` reports. Actors
+    outside ``options`` are never unique and match nobody.
     """
     n, n_act, n_dims = x.shape
     sq = 0.0
@@ -278,9 +313,13 @@ def _unique(x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
         dk = x[:, :, None, k] - x[:, None, :, k]
         sq = sq + dk * dk
     equiv = np.sqrt(sq) < tol
+    if options is not None:
+        equiv &= options[:, :, None] & options[:, None, :]
     is_unique = np.zeros((n, n_act), dtype=bool)
     for i in range(n_act):
         is_unique[:, i] = ~np.any(equiv[:, i, :i] & is_unique[:, :i], axis=1)
+    if options is not None:
+        is_unique &= options
     matches = equiv & is_unique[:, None, :]
     rep = n_act - 1 - np.argmax(matches[:, :, ::-1], axis=2)
     return is_unique, rep
@@ -291,21 +330,37 @@ def _election_weights(s: np.ndarray, cap: np.ndarray, params: SMPParams) -> np.n
     return cap if params.ktab_compat else _row_sum(s) * cap
 
 
-def _assess_chunk(x: np.ndarray, s: np.ndarray, cap: np.ndarray, params: SMPParams) -> _Assessment:
-    """Risk attitudes from a risk-neutral election over all positions, then the risk-aware election."""
+def _assess_chunk(
+    x: np.ndarray, s: np.ndarray, cap: np.ndarray, params: SMPParams, mask: _Mask | None = None
+) -> _Assessment:
+    """Risk attitudes from a risk-neutral election over all positions, then the risk-aware election.
+
+    With a ``mask``, only alive actors are options, and each issue's forecast is the mean over the
+    actors present on it (win probabilities renormalised), or its status quo if nobody is.
+    """
     w_elec = _election_weights(s, cap, params)
     dist = _distances(x, s)
     n, n_act = dist.shape[:2]
-    p_neutral = _election(1.0 - dist, w_elec, params)  # bsUtil(d, 0) == 1 - d exactly
-    risk = _risk_from_prob(p_neutral, params.risk_range)
+    options = None if mask is None else mask.options
+    p_neutral = _election(1.0 - dist, w_elec, params, option_mask=options)  # bsUtil(d, 0) == 1 - d exactly
+    risk = _risk_from_prob(p_neutral, params.risk_range, options)
     own = _est_risk(risk, risk, params.risk_adjust)
     u_own = _util(dist, own[:, :, None])  # aUtil[i](i, j): i's own view of every position
-    is_unique, rep = _unique(x, params.position_tol)
+    is_unique, rep = _unique(x, params.position_tol, options)
     p_unique = _election(u_own, w_elec, params, option_mask=is_unique)
     win_prob = np.take_along_axis(p_unique, rep, axis=1)
     outcome = np.zeros(x.shape[::2])
+    if mask is None:
+        for j in range(n_act):
+            outcome = outcome + p_unique[:, j, None] * x[:, j, :]
+        return _Assessment(dist=dist, risk=risk, win_prob=win_prob, outcome=outcome)
+    weight = np.zeros(x.shape[::2])
     for j in range(n_act):
-        outcome = outcome + p_unique[:, j, None] * x[:, j, :]
+        pj = np.where(mask.present[:, j, :], p_unique[:, j, None], 0.0)
+        outcome = outcome + pj * x[:, j, :]
+        weight = weight + pj
+    outcome = np.where(weight > 0, outcome / np.where(weight > 0, weight, 1.0), mask.status_quo)
+    win_prob = np.where(mask.alive, win_prob, 0.0)
     return _Assessment(dist=dist, risk=risk, win_prob=win_prob, outcome=outcome)
 
 
@@ -315,7 +370,12 @@ def _assess_chunk(x: np.ndarray, s: np.ndarray, cap: np.ndarray, params: SMPPara
 
 
 def _challenges(
-    dist: np.ndarray, risk: np.ndarray, w_chal: np.ndarray, s_tot: np.ndarray, params: SMPParams
+    dist: np.ndarray,
+    risk: np.ndarray,
+    w_chal: np.ndarray,
+    s_tot: np.ndarray,
+    params: SMPParams,
+    alive: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each actor's best target and its estimated probability of beating it (KTAB ``probEduChlg``).
 
@@ -369,6 +429,8 @@ def _challenges(
     gain = eu_chlg - eu_sq
 
     ok = (gain > params.min_gain) & (idx[:, None] != idx[None, :])
+    if alive is not None:  # nobody challenges, or is challenged by, an actor absent from every issue
+        ok &= alive[:, :, None] & alive[:, None, :]
     masked = np.where(ok, gain, -np.inf)
     best = np.argmax(masked, axis=2)
     has = np.any(ok, axis=2)
@@ -404,13 +466,32 @@ def _round4(x: np.ndarray) -> np.ndarray:
 
 
 def _bargains(
-    x: np.ndarray, s: np.ndarray, target: np.ndarray, p_win: np.ndarray, params: SMPParams
+    x: np.ndarray,
+    s: np.ndarray,
+    target: np.ndarray,
+    p_win: np.ndarray,
+    params: SMPParams,
+    present: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The initiator's interpolated bargain for every challenge: positions for initiator and target.
 
     Per dimension, the two positions are averaged with weights (salience x win probability)^2 (S2P2),
-    a tiny weight tilting toward each side's own position, and rounded to 4 decimals.
+    a tiny weight tilting toward each side's own position, and rounded to 4 decimals. On an issue
+    where either side is absent (``present``), both keep their own coordinate.
     """
+    b_i, b_j = _interpolate(x, s, target, p_win, params)
+    if present is None:
+        return b_i, b_j
+    tj = np.maximum(target, 0)
+    x_j = np.take_along_axis(x, tj[:, :, None], axis=1)
+    both = present & np.take_along_axis(present, tj[:, :, None], axis=1)
+    return np.where(both, b_i, x), np.where(both, b_j, x_j)
+
+
+def _interpolate(
+    x: np.ndarray, s: np.ndarray, target: np.ndarray, p_win: np.ndarray, params: SMPParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """The bargain positions of :func:`_bargains` on every issue."""
     tj = np.maximum(target, 0)
     x_j = np.take_along_axis(x, tj[:, :, None], axis=1)
     s_j = np.take_along_axis(s, tj[:, :, None], axis=1)
@@ -441,11 +522,13 @@ def _queue_utilities(
     b_init: np.ndarray,
     b_rcvr: np.ndarray,
     params: SMPParams,
+    alive: np.ndarray | None = None,
 ) -> np.ndarray:
     """Utility to every actor of the state after each bargain, ``[n, A voters, 1 + A bargains]``.
 
     Option 0 is the status quo; option 1 + i is initiator i's bargain, assumed implemented by both
-    parties. A state's utility is the mean over actors' positions of the voter's utility for them.
+    parties. A state's utility is the mean over actors' positions of the voter's utility for them
+    (over the ``alive`` actors' positions only, when some are absent from every issue).
     """
     n, n_act, n_dims = x.shape
     own = _est_risk(asm.risk, asm.risk, params.risk_adjust)
@@ -460,11 +543,19 @@ def _queue_utilities(
     idx = np.arange(n_act)
     total = u_init + u_rcvr
     sq_total = np.zeros((n, n_act))
+    if alive is None:
+        for m in range(n_act):
+            keep = (idx[None, None, :] != m) & (tj != m)
+            total = np.where(keep, total + u_pos[:, :, m, None], total)
+            sq_total = sq_total + u_pos[:, :, m]
+        return np.concatenate([sq_total[:, :, None], total], axis=2) / n_act
     for m in range(n_act):
-        keep = (idx[None, None, :] != m) & (tj != m)
+        here = alive[:, m, None, None]
+        keep = (idx[None, None, :] != m) & (tj != m) & here
         total = np.where(keep, total + u_pos[:, :, m, None], total)
-        sq_total = sq_total + u_pos[:, :, m]
-    return np.concatenate([sq_total[:, :, None], total], axis=2) / n_act
+        sq_total = np.where(here[:, :, 0], sq_total + u_pos[:, :, m], sq_total)
+    count = np.maximum(alive.sum(axis=1), 1).astype(float)[:, None, None]
+    return np.concatenate([sq_total[:, :, None], total], axis=2) / count
 
 
 def _settle(
@@ -509,14 +600,16 @@ def _turn_chunk(
     asm: _Assessment,
     params: SMPParams,
     uniforms: np.ndarray | None,
+    mask: _Mask | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One bargaining turn from positions ``x`` (0-1 scale). Returns new positions and the targets."""
     s_tot = _row_sum(s)
     w_chal = s_tot * cap
     w_elec = _election_weights(s, cap, params)
-    target, p_win = _challenges(asm.dist, asm.risk, w_chal, s_tot, params)
-    b_init, b_rcvr = _bargains(x, s, target, p_win, params)
-    u = _queue_utilities(x, s, asm, target, b_init, b_rcvr, params)
+    alive = None if mask is None else mask.alive
+    target, p_win = _challenges(asm.dist, asm.risk, w_chal, s_tot, params, alive)
+    b_init, b_rcvr = _bargains(x, s, target, p_win, params, None if mask is None else mask.present)
+    u = _queue_utilities(x, s, asm, target, b_init, b_rcvr, params, alive)
     choice = _settle(u, target, w_elec, params, uniforms)
     n, n_act = target.shape
     idx = np.arange(n_act)
@@ -547,9 +640,13 @@ def _chunks(n_draws: int, n_act: int) -> list[slice]:
     return [slice(start, min(start + size, n_draws)) for start in range(0, n_draws, size)]
 
 
-def _assess(x: np.ndarray, s: np.ndarray, cap: np.ndarray, params: SMPParams) -> _Assessment:
+def _assess(
+    x: np.ndarray, s: np.ndarray, cap: np.ndarray, params: SMPParams, mask: _Mask | None = None
+) -> _Assessment:
     """:func:`_assess_chunk` over chunks of draws (results do not depend on the chunking)."""
-    parts = [_assess_chunk(x[c], s[c], cap[c], params) for c in _chunks(x.shape[0], x.shape[1])]
+    parts = [
+        _assess_chunk(x[c], s[c], cap[c], params, _rows(mask, c)) for c in _chunks(x.shape[0], x.shape[1])
+    ]
     if len(parts) == 1:
         return parts[0]
     return _Assessment(
@@ -565,12 +662,14 @@ def _turn(
     risk: np.ndarray,
     params: SMPParams,
     uniforms: np.ndarray | None,
+    mask: _Mask | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_turn_chunk` over chunks of draws."""
     parts = []
     for c in _chunks(x.shape[0], x.shape[1]):
         now = _Assessment(dist[c], risk[c], np.empty(0), np.empty(0))
-        parts.append(_turn_chunk(x[c], s[c], cap[c], now, params, None if uniforms is None else uniforms[c]))
+        u_c = None if uniforms is None else uniforms[c]
+        parts.append(_turn_chunk(x[c], s[c], cap[c], now, params, u_c, _rows(mask, c)))
     if len(parts) == 1:
         return parts[0]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
@@ -581,14 +680,24 @@ def _turn(
 # ----------------------------------------------------------------------------------------------
 
 
-def _prepare(problem: Problem, params: SMPParams) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
-    """Inputs as the model sees them: positions on [0, 1], saliences, scalar capabilities."""
+def _prepare(
+    problem: Problem, params: SMPParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, _Mask | None]:
+    """Inputs as the model sees them: positions on [0, 1], saliences, scalar capabilities, the mask.
+
+    An absent cell gets salience 0 and the issue's status quo as its (never moving) coordinate.
+    """
     b = problem.batched()
     lo, hi = float(problem.scale[0]), float(problem.scale[1])
     if not hi > lo:
         raise ProblemError(f"scale {problem.scale} must be increasing")
     pos = b.positions
     span = hi - lo
+    mask = None
+    if problem.has_absent:
+        sq = np.clip((b.status_quo - lo) / span, 0.0, 1.0)
+        mask = _Mask.build(b.present_mask(), sq)
+        pos = np.where(mask.present, pos, b.status_quo[:, None, :])
     if np.any(pos < lo - 1e-9 * span) or np.any(pos > hi + 1e-9 * span):
         raise ProblemError(f"SMP positions must lie within the scale {problem.scale}")
     x = np.clip((pos - lo) / span, 0.0, 1.0)
@@ -597,9 +706,9 @@ def _prepare(problem: Problem, params: SMPParams) -> tuple[np.ndarray, np.ndarra
         if not np.all(cap == cap[:, :, :1]):
             raise ProblemError("the SMP needs one capability per actor; got capabilities differing by issue")
         cap = cap[:, :, 0]
-    s = b.salience.copy()
+    s = b.salience.copy() if mask is None else np.where(mask.present, b.salience, 0.0)
     s = _check_salience(s, params)
-    return x, s, np.array(cap, dtype=float), lo, span
+    return x, s, np.array(cap, dtype=float), lo, span, mask
 
 
 def _check_salience(s: np.ndarray, params: SMPParams) -> np.ndarray:
@@ -656,7 +765,7 @@ def run(
     params = params or SMPParams()
     if rounds < 0:
         raise ValueError("rounds must be non-negative")
-    x, s, cap, lo, span = _prepare(problem, params)
+    x, s, cap, lo, span, mask = _prepare(problem, params)
     n_draws, n_act, n_dims = x.shape
     streams = _draw_streams(n_draws, params, rng)
 
@@ -667,7 +776,7 @@ def run(
     target_out = np.full((n_draws, rounds + 1, n_act), -1)
     turns = np.zeros(n_draws, dtype=int)
 
-    asm = _assess(x, s, cap, params)
+    asm = _assess(x, s, cap, params, mask)
     _record(pos_out, out_out, win_out, risk_out, np.arange(n_draws), 0, x, asm, lo, span)
     dist, risk, outcome = asm.dist, asm.risk, asm.outcome  # the current state's assessment, all draws
     first_move = np.zeros(n_draws)
@@ -677,11 +786,12 @@ def run(
             break
         xa, sa, ca = x[active], s[active], cap[active]
         uniforms = None if params.deterministic else np.stack([streams[d].random(n_act) for d in active])
-        new_x, target = _turn(xa, sa, ca, dist[active], risk[active], params, uniforms)
-        new_asm = _assess(new_x, sa, ca, params)
+        ma = _rows(mask, active)
+        new_x, target = _turn(xa, sa, ca, dist[active], risk[active], params, uniforms, ma)
+        new_asm = _assess(new_x, sa, ca, params, ma)
         if on_round is not None:
             new_x, sa, ca, new_asm = _apply_hook(
-                on_round, t, (x, s, cap, outcome), active, (new_x, sa, ca, new_asm), params, lo, span
+                on_round, t, (x, s, cap, outcome), active, (new_x, sa, ca, new_asm), params, lo, span, mask
             )
         moved = _movement(new_x, xa)
         x[active], s[active], cap[active] = new_x, sa, ca
@@ -696,6 +806,8 @@ def run(
         active = active[~done]
 
     _hold_after_stop(turns, pos_out, out_out, win_out, risk_out)
+    if mask is not None:  # absent cells are reported as given
+        np.copyto(pos_out, problem.batched().positions[:, None], where=~mask.present[:, None])
     return Trajectory(
         positions=pos_out,
         outcome=out_out,
@@ -742,6 +854,7 @@ def _apply_hook(
     params: SMPParams,
     lo: float,
     span: float,
+    mask: _Mask | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Assessment]:
     """Call the round hook on the whole batch; changes are taken for the draws still bargaining only.
 
@@ -782,7 +895,12 @@ def _apply_hook(
     new_x[diffs[0]] = np.clip((got[0][rows] - lo) / span, 0.0, 1.0)
     sa[diffs[1]] = _check_salience(got[1][active[diffs[1]]], params)
     ca[diffs[2]] = got[2][active[diffs[2]]]
-    re = _assess(new_x[changed], sa[changed], ca[changed], params)
+    m_changed = _rows(mask, active[changed])
+    if mask is not None:  # a hook cannot give an absent cell a position or a salience
+        ma = mask.rows(active)
+        new_x = np.where(ma.present, new_x, ma.status_quo[:, None, :])
+        sa = np.where(ma.present, sa, 0.0)
+    re = _assess(new_x[changed], sa[changed], ca[changed], params, m_changed)
     merged = _Assessment(
         new_asm.dist.copy(), new_asm.risk.copy(), new_asm.win_prob.copy(), new_asm.outcome.copy()
     )

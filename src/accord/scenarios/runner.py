@@ -19,7 +19,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -90,7 +90,10 @@ def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | Non
     batch = apply_interventions(Batch.from_problem(problem), spec.interventions)
     triggers = spec.triggers()
     hook = TriggerHook(triggers, batch.actors, batch.issues, batch.status_quo, batch.scale) if triggers else None
-    return batch.to_problem(), hook
+    start = batch.to_problem()
+    if problem.present is not None:  # who holds a position where is not the interventions' business
+        start = replace(start, present=problem.batched().present)
+    return start, hook
 
 
 def run_prepared(spec: RunSpec, problem: Problem, rng: np.random.Generator | None = None) -> tuple[Problem, Trajectory, np.ndarray]:
