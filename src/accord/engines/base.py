@@ -31,7 +31,7 @@ without the mask.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -134,6 +134,50 @@ class Problem:
             cap = np.broadcast_to(cap[:, :, None], b.positions.shape)
         return cap
 
+    def per_issue(self) -> Problem:
+        """A batched copy with capability expanded to ``[D, A, I]`` (the shape interventions edit)."""
+        b = self.batched()
+        return replace(
+            b,
+            positions=np.array(b.positions),
+            salience=np.array(b.salience),
+            capability=np.array(self.capability_per_issue()),
+            status_quo=np.array(b.status_quo),
+        )
+
+    def compact(self) -> Problem:
+        """The same problem with capability ``[.., A]`` where it is the same on every issue."""
+        cap = self.capability
+        if cap.ndim == self.positions.ndim and cap.shape[-1] and np.all(cap == cap[..., :1]):
+            return replace(self, capability=cap[..., 0])
+        return self
+
+    def actor_index(self, actor: str) -> int:
+        try:
+            return self.actors.index(actor)
+        except ValueError:
+            raise KeyError(f"actor {actor!r} is not at the table ({', '.join(self.actors)})") from None
+
+    def issue_mask(self, issue: str) -> np.ndarray:
+        """Boolean ``[I]``: the issues a change names (``all`` = every issue)."""
+        if issue == "all":
+            return np.ones(self.n_issues, dtype=bool)
+        if issue not in self.issues:
+            raise KeyError(f"issue {issue!r} is not in the problem ({', '.join(self.issues)})")
+        return np.array([i == issue for i in self.issues])
+
+    def attribute(self, name: str) -> np.ndarray:
+        """``position``, ``salience`` or ``capability`` by its singular name."""
+        return {"position": self.positions, "salience": self.salience, "capability": self.capability}[name]
+
+    def bounds(self, name: str) -> tuple[float, float]:
+        """The valid range of an attribute: the scale, [0, 1] for salience, [0, inf) for capability."""
+        return {"position": self.scale, "salience": (0.0, 1.0), "capability": (0.0, np.inf)}[name]
+
+    def with_attribute(self, name: str, values: np.ndarray) -> Problem:
+        key = {"position": "positions", "salience": "salience", "capability": "capability"}[name]
+        return replace(self, **{key: values})
+
     def take(self, draws: slice | np.ndarray) -> Problem:
         """A sub-batch of draws (used for chunking)."""
         b = self.batched()
@@ -205,15 +249,21 @@ class Trajectory:
 
 
 class Engine(Protocol):
-    """What the engine registry holds: a name and a pure ``run`` function."""
+    """What the engine registry holds: a name, its parameters (one frozen object, ``rounds`` among
+    them) and a pure ``run`` function.
+
+    ``run`` uses ``params`` when given, else the engine's own; ``rounds`` overrides ``params.rounds``.
+    :func:`accord.engines.testing.check_engine` checks the contract.
+    """
 
     name: str
+    params: Any
 
     def run(
         self,
         problem: Problem,
         params: Any | None = None,
-        rounds: int = 10,
+        rounds: int | None = None,
         rng: np.random.Generator | None = None,
         on_round: RoundHook | None = None,
     ) -> Trajectory: ...

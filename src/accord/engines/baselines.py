@@ -8,13 +8,25 @@ weight there, and an issue with no weight at all keeps its status quo.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
 from accord.engines.base import Problem, ProblemError, RoundHook, RoundState, Trajectory
 
-__all__ = ["MEAN", "MEDIAN", "NASH", "weighted_mean", "weighted_median", "nash_bargaining", "NashParams"]
+__all__ = [
+    "MEAN",
+    "MEDIAN",
+    "NASH",
+    "BaselineEngine",
+    "BaselineParams",
+    "NashParams",
+    "nash_bargaining",
+    "weighted_mean",
+    "weighted_median",
+]
 
 
 def _weights(problem: Problem) -> np.ndarray:
@@ -55,9 +67,10 @@ def weighted_median(positions: np.ndarray, weights: np.ndarray, fallback: np.nda
 
 @dataclass(frozen=True)
 class NashParams:
-    """Grid resolution for the Nash product maximisation (points across the scale)."""
+    """Grid resolution for the Nash product maximisation (points across the scale); rounds reported."""
 
     grid_points: int = 1001
+    rounds: int = 1
 
 
 def nash_bargaining(problem: Problem, params: NashParams | None = None) -> np.ndarray:
@@ -88,22 +101,38 @@ def nash_bargaining(problem: Problem, params: NashParams | None = None) -> np.nd
     return np.where(any_feasible & has_weight, best, b.status_quo)
 
 
-class _Baseline:
-    def __init__(self, name: str, rule):
+@dataclass(frozen=True)
+class BaselineParams:
+    """Parameters of the weighted mean and median: only how many (identical) rounds to report."""
+
+    rounds: int = 1
+
+
+Rule = Callable[[Problem, Any], np.ndarray]
+
+
+class BaselineEngine:
+    """A one-shot rule as an engine (``Engine`` protocol), with its parameters held."""
+
+    def __init__(self, name: str, rule: Rule, params: BaselineParams | NashParams) -> None:
         self.name = name
         self._rule = rule
+        self.params = params
+        self.Params = type(params)
 
     def run(
         self,
         problem: Problem,
-        params: object | None = None,
-        rounds: int = 1,
+        params: BaselineParams | NashParams | None = None,
+        rounds: int | None = None,
         rng: np.random.Generator | None = None,
         on_round: RoundHook | None = None,
     ) -> Trajectory:
         """Apply the rule; a round hook may change inputs between rounds and the rule is re-applied."""
-        if rounds < 0:
-            raise ProblemError("rounds must be >= 0")
+        params = params or self.params
+        rounds = params.rounds if rounds is None else rounds
+        if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
+            raise ProblemError(f"rounds must be a non-negative integer, got {rounds!r}")
         b = problem.batched()
         positions, salience, capability = b.positions, b.salience, b.capability_per_issue()
         pos_hist, out_hist = [], []
@@ -119,7 +148,10 @@ class _Baseline:
                 if state is not None:
                     positions, salience, capability = state.positions, state.salience, state.capability
         return Trajectory(
-            positions=np.stack(pos_hist, axis=1), outcome=np.stack(out_hist, axis=1), engine=self.name
+            positions=np.stack(pos_hist, axis=1),
+            outcome=np.stack(out_hist, axis=1),
+            engine=self.name,
+            params={**asdict(params), "rounds": rounds},
         )
 
 
@@ -137,6 +169,6 @@ def _nash_rule(problem: Problem, params: object | None) -> np.ndarray:
     return nash_bargaining(problem, params if isinstance(params, NashParams) else None)
 
 
-MEAN = _Baseline("mean", _mean_rule)
-MEDIAN = _Baseline("median", _median_rule)
-NASH = _Baseline("nash", _nash_rule)
+MEAN = BaselineEngine("mean", _mean_rule, BaselineParams())
+MEDIAN = BaselineEngine("median", _median_rule, BaselineParams())
+NASH = BaselineEngine("nash", _nash_rule, NashParams())

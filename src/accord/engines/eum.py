@@ -63,6 +63,7 @@ class EUMParams:
     floating-point rounding; 0 gives the references' exact comparisons.
     ``keep_challenges``: keep the ``[D, R, A, A, I]`` offer matrices in the diagnostics.
     ``max_chunk_elements``: bound on ``rows * A * A`` per internal chunk (memory); never changes results.
+    ``rounds``: how many rounds a run makes unless the caller says otherwise.
     """
 
     variant: Literal["reference", "paper"] = "paper"
@@ -74,6 +75,7 @@ class EUMParams:
     tie_tol: float = 1e-12
     keep_challenges: bool = True
     max_chunk_elements: int = 65_536
+    rounds: int = 10
 
     def __post_init__(self) -> None:
         if self.variant not in VARIANTS:
@@ -90,6 +92,8 @@ class EUMParams:
             raise ValueError(f"tie_tol must be in [0, 1e-3), got {self.tie_tol}")
         if int(self.max_chunk_elements) < 1:
             raise ValueError("max_chunk_elements must be at least 1")
+        if isinstance(self.rounds, bool) or not isinstance(self.rounds, int) or self.rounds < 0:
+            raise ValueError(f"rounds must be a non-negative integer, got {self.rounds!r}")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -586,11 +590,11 @@ class _Recorder:
 def run(
     problem: Problem,
     params: EUMParams | None = None,
-    rounds: int = 10,
+    rounds: int | None = None,
     rng: np.random.Generator | None = None,
     on_round: RoundHook | None = None,
 ) -> Trajectory:
-    """Run the EUM for ``rounds`` rounds on every draw and issue of ``problem``.
+    """Run the EUM for ``rounds`` rounds (default ``params.rounds``) on every draw and issue of ``problem``.
 
     Returns positions ``[D, R+1, A, I]``, the weighted median ``[D, R+1, I]`` as outcome, and the
     diagnostics described in ``docs/models.md (EUM chapter)``. ``rng`` is unused (the model is deterministic).
@@ -599,6 +603,7 @@ def run(
     and index ``k`` of the trajectory records the state as the hook left it.
     """
     params = params or EUMParams()
+    rounds = params.rounds if rounds is None else rounds
     b = validate_problem(problem, rounds)
     n_draws, n_actors, n_issues = b.positions.shape
     x = _to_rows(b.positions)
@@ -643,7 +648,7 @@ def run(
         outcome=record.outcome,
         diagnostics=diagnostics,
         engine="eum",
-        params=asdict(params),
+        params={**asdict(params), "rounds": rounds},
     )
 
 
@@ -748,19 +753,23 @@ def status_quo_stability(
 
 
 class EUMEngine:
-    """The EUM as an :class:`~accord.engines.base.Engine`: registry name ``eum``."""
+    """The EUM as an :class:`~accord.engines.base.Engine`: registry name ``eum``, its parameters held."""
 
     name = "eum"
+    Params = EUMParams
+
+    def __init__(self, params: EUMParams | None = None) -> None:
+        self.params = params or EUMParams()
 
     def run(
         self,
         problem: Problem,
         params: EUMParams | None = None,
-        rounds: int = 10,
+        rounds: int | None = None,
         rng: np.random.Generator | None = None,
         on_round: RoundHook | None = None,
     ) -> Trajectory:
-        return run(problem, params, rounds, rng, on_round)
+        return run(problem, params or self.params, rounds, rng, on_round)
 
 
 engine = EUMEngine()

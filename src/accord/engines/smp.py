@@ -58,6 +58,7 @@ class SMPParams:
     stop_ratio: float = 0.02  # stop when a turn moves less than this fraction of the first turn
     min_sig_delta: float = 1e-4  # added to the first turn's movement to avoid 0/0
     normalize_salience: bool = False  # rescale actors whose saliences sum above 1 (else ProblemError)
+    rounds: int = 100  # at most this many turns (KTAB: 100) unless the caller says otherwise
 
     def __post_init__(self) -> None:
         choices = {
@@ -73,6 +74,8 @@ class SMPParams:
                 raise ValueError(f"SMPParams.{name} must be one of {allowed}, got {getattr(self, name)!r}")
         if self.min_turns < 1:
             raise ValueError("SMPParams.min_turns must be at least 1")
+        if isinstance(self.rounds, bool) or not isinstance(self.rounds, int) or self.rounds < 0:
+            raise ValueError(f"SMPParams.rounds must be a non-negative integer, got {self.rounds!r}")
 
 
 @dataclass(frozen=True)
@@ -701,14 +704,27 @@ def _prepare(
     if np.any(pos < lo - 1e-9 * span) or np.any(pos > hi + 1e-9 * span):
         raise ProblemError(f"SMP positions must lie within the scale {problem.scale}")
     x = np.clip((pos - lo) / span, 0.0, 1.0)
-    cap = b.capability
-    if cap.ndim == 3:
-        if not np.all(cap == cap[:, :, :1]):
-            raise ProblemError("the SMP needs one capability per actor; got capabilities differing by issue")
-        cap = cap[:, :, 0]
     s = b.salience.copy() if mask is None else np.where(mask.present, b.salience, 0.0)
     s = _check_salience(s, params)
-    return x, s, np.array(cap, dtype=float), lo, span, mask
+    return x, s, actor_capability(b.capability, s), lo, span, mask
+
+
+def actor_capability(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """One capability per actor ``[D, A]`` from ``[D, A]`` or per-issue ``[D, A, I]`` capabilities.
+
+    The SMP's contests are over whole positions, so an actor brings one weight to all of them. Where an
+    actor's capability differs by issue, that weight is its capability on each issue weighted by how
+    much the issue matters to it (salience; the plain mean if it has none); where it is the same on
+    every issue, exactly that number.
+    """
+    cap = np.asarray(capability, dtype=float)
+    if cap.ndim == 2:
+        return np.array(cap)
+    uniform = np.all(cap == cap[:, :, :1], axis=2)
+    total = _row_sum(salience)
+    weighted = _row_sum(cap * salience) / np.where(total > 0, total, 1.0)
+    blended = np.where(total > 0, weighted, cap.mean(axis=2))
+    return np.where(uniform, cap[:, :, 0], blended)
 
 
 def _check_salience(s: np.ndarray, params: SMPParams) -> np.ndarray:
@@ -750,11 +766,11 @@ def _draw_streams(
 def run(
     problem: Problem,
     params: SMPParams | None = None,
-    rounds: int = 100,
+    rounds: int | None = None,
     rng: np.random.Generator | None = None,
     on_round: RoundHook | None = None,
 ) -> Trajectory:
-    """Run the SMP for at most ``rounds`` turns (KTAB: 100) with KTAB's stopping rule.
+    """Run the SMP for at most ``rounds`` turns (default ``params.rounds``, KTAB: 100) with KTAB's stopping rule.
 
     Returned arrays always have ``rounds + 1`` turns; a draw that stops early keeps its last state for
     the remaining turns, and ``diagnostics["turns"]`` says after how many turns each draw stopped.
@@ -763,8 +779,9 @@ def run(
     ``rng``; stochastic mode takes one 64-bit word from it per draw.
     """
     params = params or SMPParams()
-    if rounds < 0:
-        raise ValueError("rounds must be non-negative")
+    rounds = params.rounds if rounds is None else rounds
+    if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
+        raise ProblemError(f"rounds must be a non-negative integer, got {rounds!r}")
     x, s, cap, lo, span, mask = _prepare(problem, params)
     n_draws, n_act, n_dims = x.shape
     streams = _draw_streams(n_draws, params, rng)
@@ -873,6 +890,8 @@ def _apply_hook(
     if back is None:
         return new_x, sa, ca, new_asm
     got = [np.asarray(v, dtype=float) for v in (back.positions, back.salience, back.capability)]
+    if got[2].ndim == 3 and got[2].shape == got[0].shape:  # per-issue capability: one weight per actor
+        got[2] = actor_capability(got[2], got[1])
     for name, arr, ref in zip(("positions", "salience", "capability"), got, passed, strict=True):
         if arr.shape != ref.shape:
             raise ProblemError(f"round hook returned {name} of shape {arr.shape}, expected {ref.shape}")
@@ -910,19 +929,23 @@ def _apply_hook(
 
 
 class SMPEngine:
-    """The SMP as a registry entry (``Engine`` protocol)."""
+    """The SMP as a registry entry (``Engine`` protocol), its parameters held."""
 
     name = "smp"
+    Params = SMPParams
+
+    def __init__(self, params: SMPParams | None = None) -> None:
+        self.params = params or SMPParams()
 
     def run(
         self,
         problem: Problem,
         params: SMPParams | None = None,
-        rounds: int = 100,
+        rounds: int | None = None,
         rng: np.random.Generator | None = None,
         on_round: RoundHook | None = None,
     ) -> Trajectory:
-        return run(problem, params=params, rounds=rounds, rng=rng, on_round=on_round)
+        return run(problem, params=params or self.params, rounds=rounds, rng=rng, on_round=on_round)
 
 
 engine = SMPEngine()

@@ -19,7 +19,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ import numpy as np
 from accord.case.model import Case
 from accord.engines.base import Problem, Trajectory
 from accord.engines.registry import DEFAULT_MODEL, DEFAULT_ROUNDS, case_params, get_engine
-from accord.scenarios.interventions import Batch, apply_interventions
+from accord.scenarios.interventions import apply_interventions
 from accord.scenarios.language import Scenario
 from accord.scenarios.results import DrawResults
 from accord.scenarios.triggers import CompiledTrigger, TriggerHook, compile_triggers
@@ -87,13 +87,10 @@ class RunSpec:
 
 def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | None]:
     """Apply the scenario's static interventions to ``problem`` and build its trigger hook."""
-    batch = apply_interventions(Batch.from_problem(problem), spec.interventions)
+    batch = apply_interventions(problem.per_issue(), spec.interventions)
     triggers = spec.triggers()
     hook = TriggerHook(triggers, batch.actors, batch.issues, batch.status_quo, batch.scale) if triggers else None
-    start = batch.to_problem()
-    if problem.present is not None:  # who holds a position where is not the interventions' business
-        start = replace(start, present=problem.batched().present)
-    return start, hook
+    return batch.compact(), hook
 
 
 def run_prepared(spec: RunSpec, problem: Problem, rng: np.random.Generator | None = None) -> tuple[Problem, Trajectory, np.ndarray]:
