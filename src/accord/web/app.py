@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,17 +38,14 @@ from accord.web.tokens import TokenStore
 __all__ = ["AppState", "create_app", "default_corpus_dir", "state"]
 
 log = logging.getLogger("accord.web")
-ENV_CORPUS = "ACCORD_CORPUS"
-DEFAULT_CORPUS = Path("..") / "shared" / "corpus" / "nagorno-karabakh"
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
 def default_corpus_dir() -> Path | None:
-    """``$ACCORD_CORPUS``, else ``../shared/corpus/nagorno-karabakh`` from here if it exists, else none."""
-    value = os.environ.get(ENV_CORPUS)
-    if value:
-        return Path(value)
-    return DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else None
+    """``$ACCORD_CORPUS``, else the shared folder's corpus (one rule: :class:`accord.database.Workspace`)."""
+    from accord.database import Workspace
+
+    return Workspace.resolve().corpus_dir
 
 
 @dataclass
@@ -271,6 +267,12 @@ def create_app(
     )
     app.state.accord = st
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+
+    from accord.errors import AccordError, http_body
+
+    @app.exception_handler(AccordError)  # the one HTTP rendering of Accord's errors
+    async def _accord_error(_request: Request, exc: AccordError) -> JSONResponse:
+        return JSONResponse(http_body(exc), status_code=exc.http_status)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug if reached
