@@ -36,7 +36,7 @@ from accord.engines.registry import (
     run_problem,
 )
 from accord.results import RunResult
-from accord.scenarios.api import Variant, compare, list_scenarios, load_scenario, run_scenario, store_run
+from accord.scenarios.api import Variant, compare, list_scenarios, load_scenario, run_scenario
 from accord.scenarios.language import Scenario
 from accord.scenarios.results import Threshold
 from accord.scenarios.run import Run
@@ -114,3 +114,41 @@ def forecast_distribution(
     """The forecast distribution behind every headline: the point run plus ``draws`` Monte Carlo draws
     of ``model`` over the case's uncertainty. The fitted forecaster plugs in here."""
     return run_scenario(scenario, case, model=model, draws=draws, seed=seed, **options)
+
+
+def store_run(run: Run, db: str | None = None, store: Any | None = None) -> str:
+    """Record a run in the runs store and return its id: a row with the run's settings, versions and its
+    document (:meth:`Run.to_json` without the point run's rounds, which stay with the engine), and the
+    per-draw outcomes as Parquet."""
+    from accord.store.runs import RunRecord, RunStore, content_hash, versions
+
+    store = store or RunStore(db)
+    spec = run.spec
+    results = run.as_draws()
+    params = spec.engine_params()
+    record = RunRecord(
+        case_id=spec.case.id,
+        case_hash=content_hash(spec.case.model_dump(mode="json", by_alias=True)),
+        scenario_id=run.scenario_id,
+        scenario_hash=content_hash(spec.scenario.model_dump(mode="json", by_alias=True)) if spec.scenario else None,
+        model=spec.model,
+        rounds=spec.n_rounds,
+        draws=results.n_draws if run.draws is not None else 0,
+        seed=run.seed,
+        perspective=spec.perspective,
+        executor=str(run.timings.get("executor", "local")),
+        params={"engine": params, "block_draws": results.block_draws},
+        thresholds=[str(t) for t in run.thresholds],
+        timings=run.timings,
+        summary=stored_summary(run),
+        versions=versions(("dask", "distributed") if run.timings.get("executor") == "dask" else ()),
+    )
+    return store.record(record, results.frame())
+
+
+def stored_summary(run: Run) -> dict[str, Any]:
+    """What the runs store keeps of a run's document: the per-issue summary (``issues``, ``thresholds``,
+    ``stable_all``, ``triggers``) with the headline keys of :meth:`Run.to_json` beside it."""
+    doc = run.to_json()
+    keep = ("headline", "status_quo", "forecast", "interval", "point_forecast")
+    return {**doc["summary"], **{k: doc[k] for k in keep}}

@@ -158,7 +158,7 @@ def model_error(exc: Exception, model: str) -> InputError:
 
 def store_or_exit(run: Any, db: str | None) -> str:
     """Record a run in the runs store and return its id (a storage error otherwise)."""
-    from accord.scenarios.api import store_run
+    from accord.api import store_run
     from accord.store.runs import StoreError
 
     try:

@@ -182,32 +182,3 @@ def compare(
                            thresholds=usable, progress=progress, **run_options)
         out.append((v, run.summary()))
     return out
-
-
-
-def store_run(run: Run, db: str | None = None, store: Any | None = None) -> str:
-    """Record a run (summary row + per-draw Parquet) in the runs store; returns the run id."""
-    from accord.store.runs import RunRecord, RunStore, content_hash, versions
-
-    store = store or RunStore(db)
-    spec = run.spec
-    results = run.as_draws()
-    params = spec.engine_params()
-    record = RunRecord(
-        case_id=spec.case.id,
-        case_hash=content_hash(spec.case.model_dump(mode="json", by_alias=True)),
-        scenario_id=run.scenario_id,
-        scenario_hash=content_hash(spec.scenario.model_dump(mode="json", by_alias=True)) if spec.scenario else None,
-        model=spec.model,
-        rounds=spec.n_rounds,
-        draws=results.n_draws if run.draws is not None else 0,
-        seed=run.seed,
-        perspective=spec.perspective,
-        executor=str(run.timings.get("executor", "local")),
-        params={"engine": params, "block_draws": results.block_draws},
-        thresholds=[str(t) for t in run.thresholds],
-        timings=run.timings,
-        summary=run.summary(),
-        versions=versions(("dask", "distributed") if run.timings.get("executor") == "dask" else ()),
-    )
-    return store.record(record, results.frame())

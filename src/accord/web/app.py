@@ -14,7 +14,6 @@ Policies that protect the server live here too:
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,6 +30,7 @@ from accord import __version__
 from accord.evidence.pointers import Corpus, load_corpus_dir
 from accord.views import PassageSource
 from accord.web import db
+from accord.web.deps import allow_read, bearer, require_token, state  # noqa: F401 - re-exported
 from accord.web.library import Library
 from accord.web.runs import RunManager
 from accord.web.tokens import TokenStore
@@ -108,46 +108,6 @@ def _ingest_folder(store: Any, folder: Path) -> None:
                 log.warning("corpus file skipped: %s", exc)
                 continue
             store.add(source, table.get(source.doc) or table.get(path.name))
-
-
-def state(request: Request) -> AppState:
-    return request.app.state.accord
-
-
-def _is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-def bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def require_token(request: Request) -> int:
-    """Dependency of every writing endpoint: the id of a valid bearer token, else 401."""
-    token = bearer(request)
-    token_id = state(request).tokens.verify(token) if token else None
-    if token_id is None:
-        raise HTTPException(
-            401,
-            "this endpoint writes: send a token as 'Authorization: Bearer TOKEN' (create one with `accord token create`)",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return token_id
-
-
-def allow_read(request: Request) -> None:
-    """Dependency of every reading endpoint: open on loopback (or for all with ``open_read='all'``)."""
-    st = state(request)
-    if st.open_read == "all" or _is_loopback(request.client.host if request.client else None):
-        return
-    require_token(request)
 
 
 class BodyLimit:
