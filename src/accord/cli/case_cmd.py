@@ -11,6 +11,7 @@ from rich.table import Table
 
 from accord.case.io import DEFAULT_CASE, builtin_cases, load_report
 from accord.case.model import Case
+from accord.errors import InputError, NotFoundError, UsageError
 from accord.evidence.pointers import load_corpus_dir
 
 app = typer.Typer(help="Validate, inspect and convert case files.", no_args_is_help=True)
@@ -118,11 +119,9 @@ def import_cmd(
     from accord.cli.main import console, err
 
     if from_ not in FORMATS:
-        err.print(f"[red]error:[/red] --from must be one of: {', '.join(FORMATS)}")
-        raise typer.Exit(2)
+        raise UsageError(f"unknown format --from {from_}", f"choose one of: {', '.join(FORMATS)}")
     if not file.is_file():
-        err.print(f"[red]error:[/red] {file}: file not found")
-        raise typer.Exit(1)
+        raise NotFoundError(f"{file}: file not found", "check the path")
     try:
         data = import_csv(file, from_, position_max)
     except FormatError as exc:
@@ -151,17 +150,14 @@ def export_cmd(
     from accord.cli.main import console, err
 
     if to not in FORMATS:
-        err.print(f"[red]error:[/red] --to must be one of: {', '.join(FORMATS)}")
-        raise typer.Exit(2)
+        raise UsageError(f"unknown format --to {to}", f"choose one of: {', '.join(FORMATS)}")
     loaded = load_or_exit(case)
     if issue is not None and issue not in loaded.issue_ids:
-        err.print(f"[red]error:[/red] unknown issue {issue!r}; the case has: {', '.join(loaded.issue_ids)}")
-        raise typer.Exit(1)
+        raise InputError(f"unknown issue {issue!r}", f"the case has: {', '.join(loaded.issue_ids)}")
     try:
         text, warnings = export_csv(loaded, to, issue)
     except FormatError as exc:
-        err.print(f"[red]error:[/red] {exc}" + (f" ({exc.hint})" if exc.hint else ""))
-        raise typer.Exit(1) from None
+        raise InputError(str(exc), exc.hint or "") from None
     for warning in warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
     output.write_text(text, encoding="utf-8")

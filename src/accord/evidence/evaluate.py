@@ -21,13 +21,14 @@ from pathlib import Path
 
 import yaml
 
+from accord.database import shared_dir
 from accord.evidence.dates import parse_anchor
 from accord.evidence.extract import UNDIRECTED, ActorResolver, ExtractedEvent, ExtractedRelation, extract
 
 __all__ = ["Score", "Evaluation", "evaluate", "main"]
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "tests" / "evidence" / "gold"
-DEFAULT_CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "nagorno-karabakh"
+DEFAULT_CORPUS = (shared_dir(start=Path(__file__).parent) or Path("shared")) / "corpus" / "nagorno-karabakh"
 
 
 @dataclass

@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,6 @@ from accord.case.io import builtin_path, load_case
 from accord.case.model import Case
 from accord.engines.registry import DEFAULT_MODEL, ENGINES, UnknownModelError
 from accord.evidence.pointers import Corpus
-from accord.results import RunResult
 from accord.scenarios.language import (
     Scenario,
     ScenarioError,
@@ -26,11 +26,13 @@ from accord.scenarios.language import (
     resolve_scenario_path,
     validate_scenario_file,
 )
-from accord.scenarios.results import DrawResults, Threshold, parse_threshold
-from accord.scenarios.runner import PointRun, RunSpec, run_draws, run_point
+from accord.scenarios.results import Threshold, parse_threshold
+from accord.scenarios.run import Run
+from accord.scenarios.runner import RunSpec, run_draws, run_point
 from accord.scenarios.uncertainty import estimate_sources
 
 __all__ = [
+    "Run",
     "ScenarioRun",
     "Variant",
     "compare",
@@ -100,60 +102,7 @@ def perspective_sources(case: Case) -> list[str]:
     return estimate_sources(case)
 
 
-@dataclass
-class ScenarioRun:
-    """A run of a scenario: Monte Carlo draws (``draws``) or the point estimates (``point``)."""
-
-    spec: RunSpec
-    scenario_id: str | None
-    seed: int
-    thresholds: tuple[Threshold, ...] = ()
-    draws: DrawResults | None = None
-    point: PointRun | None = None
-    timings: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def case(self) -> Case:
-        return self.spec.case
-
-    def summary(self) -> dict[str, Any]:
-        """Per-issue numbers (see :meth:`DrawResults.summary`); for a point run, a one-draw summary."""
-        if self.draws is not None:
-            return self.draws.summary(self.thresholds)
-        assert self.point is not None
-        return self.as_draws().summary(self.thresholds)
-
-    def as_draws(self) -> DrawResults:
-        """A point run seen as one draw (so both kinds print and store the same way)."""
-        if self.draws is not None:
-            return self.draws
-        assert self.point is not None
-        p = self.point
-        return DrawResults(
-            issues=p.start.issues,
-            actors=p.start.actors,
-            forecast=p.trajectory.forecast,
-            status_quo=p.start.batched().status_quo,
-            stable=p.stable,
-            fired_round=p.fired_round,
-            trigger_labels=p.trigger_labels,
-            mean_path=p.trajectory.outcome[0],
-            seed=self.seed,
-        )
-
-    def run_result(self) -> RunResult:
-        """A point run as the API's :class:`RunResult` (forecast and movement tables, JSON document)."""
-        assert self.point is not None
-        p = self.point
-        return RunResult(
-            case_id=self.case.id,
-            model=self.spec.model,
-            trajectory=p.trajectory,
-            actors=p.start.actors,
-            issues=p.start.issues,
-            status_quo=p.start.batched().status_quo[0],
-            seed=self.seed,
-        )
+ScenarioRun = Run  # the former name of :class:`accord.scenarios.run.Run`
 
 
 def run_scenario(
@@ -172,7 +121,7 @@ def run_scenario(
     chunk_draws: int | None = None,
     progress: Callable[[int], None] | None = None,
     dask_processes: bool = True,
-) -> ScenarioRun:
+) -> Run:
     """Run a scenario (object, built-in name or file; ``None``: the case as it is) on a case.
 
     ``draws=0`` runs the point estimates once; ``draws>0`` samples the case's uncertainty (see
@@ -194,16 +143,15 @@ def run_scenario(
         if t.issue not in case.issue_ids:
             raise ValueError(f"threshold {t}: unknown issue {t.issue!r}")
     spec = RunSpec(case=case, scenario=scenario, model=model, rounds=rounds, params=params, perspective=perspective)
-    run = ScenarioRun(spec=spec, scenario_id=scenario.id if scenario else None, seed=seed, thresholds=parsed)
+    run = Run(spec=spec, scenario_id=scenario.id if scenario else None, seed=seed, thresholds=parsed)
+    t0 = time.perf_counter()
+    run.point = run_point(spec, seed)  # always: the trajectory behind every forecast, labelled as such
+    point_s = time.perf_counter() - t0
     if draws > 0:
         run.draws = run_draws(spec, draws, seed, executor, workers, scheduler, chunk_draws, progress, dask_processes)
-        run.timings = dict(run.draws.timings)
+        run.timings = {**run.draws.timings, "point_s": point_s}
     else:
-        import time
-
-        t0 = time.perf_counter()
-        run.point = run_point(spec, seed)
-        run.timings = {"total_s": time.perf_counter() - t0, "executor": "local"}
+        run.timings = {"total_s": point_s, "executor": "local"}
     return run
 
 
@@ -234,32 +182,3 @@ def compare(
                            thresholds=usable, progress=progress, **run_options)
         out.append((v, run.summary()))
     return out
-
-
-
-def store_run(run: ScenarioRun, db: str | None = None, store: Any | None = None) -> str:
-    """Record a run (summary row + per-draw Parquet) in the runs store; returns the run id."""
-    from accord.store.runs import RunRecord, RunStore, content_hash, versions
-
-    store = store or RunStore(db)
-    spec = run.spec
-    results = run.as_draws()
-    params = spec.engine_params()
-    record = RunRecord(
-        case_id=spec.case.id,
-        case_hash=content_hash(spec.case.model_dump(mode="json", by_alias=True)),
-        scenario_id=run.scenario_id,
-        scenario_hash=content_hash(spec.scenario.model_dump(mode="json", by_alias=True)) if spec.scenario else None,
-        model=spec.model,
-        rounds=spec.n_rounds,
-        draws=results.n_draws if run.draws is not None else 0,
-        seed=run.seed,
-        perspective=spec.perspective,
-        executor=str(run.timings.get("executor", "local")),
-        params={"engine": params, "block_draws": results.block_draws},
-        thresholds=[str(t) for t in run.thresholds],
-        timings=run.timings,
-        summary=run.summary(),
-        versions=versions(("dask", "distributed") if run.timings.get("executor") == "dask" else ()),
-    )
-    return store.record(record, results.frame())

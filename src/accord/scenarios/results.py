@@ -13,10 +13,14 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+from accord.errors import InputError
+
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for (start-up time)
+    import pandas as pd
 
 __all__ = ["DrawResults", "Threshold", "ThresholdError", "parse_threshold"]
 
@@ -24,8 +28,8 @@ _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt
 _PATTERN = re.compile(r"^\s*([a-z0-9][a-z0-9_.-]*)\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
-class ThresholdError(ValueError):
-    pass
+class ThresholdError(InputError, ValueError):
+    """A threshold that cannot be read or names an unknown issue."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ class DrawResults:
 
     def frame(self) -> pd.DataFrame:
         """One row per (draw, issue): forecast, status quo, stability and trigger rounds (Parquet layout)."""
+        import pandas as pd
+
         d, i = self.forecast.shape
         data: dict[str, Any] = {
             "draw": np.repeat(np.arange(d, dtype=np.int64), i),

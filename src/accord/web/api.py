@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path as FilePath
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,9 +19,12 @@ from accord import views
 from accord.api import DEFAULT_MODEL, DEFAULT_ROUNDS, ENGINES
 from accord.case.model import Case
 from accord.case.validate import CaseProblem
-from accord.web.app import AppState, allow_read, require_token, state
+from accord.web.deps import allow_read, require_token, state
 from accord.web.library import Conflict, Invalid, NotFound
 from accord.web.runs import QueueFull, RunRequest
+
+if TYPE_CHECKING:
+    from accord.web.app import AppState
 
 router = APIRouter(prefix="/api")
 

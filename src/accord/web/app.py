@@ -14,9 +14,7 @@ Policies that protect the server live here too:
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,6 +30,7 @@ from accord import __version__
 from accord.evidence.pointers import Corpus, load_corpus_dir
 from accord.views import PassageSource
 from accord.web import db
+from accord.web.deps import allow_read, bearer, require_token, state  # noqa: F401 - re-exported
 from accord.web.library import Library
 from accord.web.runs import RunManager
 from accord.web.tokens import TokenStore
@@ -39,17 +38,14 @@ from accord.web.tokens import TokenStore
 __all__ = ["AppState", "create_app", "default_corpus_dir", "state"]
 
 log = logging.getLogger("accord.web")
-ENV_CORPUS = "ACCORD_CORPUS"
-DEFAULT_CORPUS = Path("..") / "shared" / "corpus" / "nagorno-karabakh"
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
 def default_corpus_dir() -> Path | None:
-    """``$ACCORD_CORPUS``, else ``../shared/corpus/nagorno-karabakh`` from here if it exists, else none."""
-    value = os.environ.get(ENV_CORPUS)
-    if value:
-        return Path(value)
-    return DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else None
+    """``$ACCORD_CORPUS``, else the shared folder's corpus (one rule: :class:`accord.database.Workspace`)."""
+    from accord.database import Workspace
+
+    return Workspace.resolve().corpus_dir
 
 
 @dataclass
@@ -112,46 +108,6 @@ def _ingest_folder(store: Any, folder: Path) -> None:
                 log.warning("corpus file skipped: %s", exc)
                 continue
             store.add(source, table.get(source.doc) or table.get(path.name))
-
-
-def state(request: Request) -> AppState:
-    return request.app.state.accord
-
-
-def _is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-def bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def require_token(request: Request) -> int:
-    """Dependency of every writing endpoint: the id of a valid bearer token, else 401."""
-    token = bearer(request)
-    token_id = state(request).tokens.verify(token) if token else None
-    if token_id is None:
-        raise HTTPException(
-            401,
-            "this endpoint writes: send a token as 'Authorization: Bearer TOKEN' (create one with `accord token create`)",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return token_id
-
-
-def allow_read(request: Request) -> None:
-    """Dependency of every reading endpoint: open on loopback (or for all with ``open_read='all'``)."""
-    st = state(request)
-    if st.open_read == "all" or _is_loopback(request.client.host if request.client else None):
-        return
-    require_token(request)
 
 
 class BodyLimit:
@@ -271,6 +227,12 @@ def create_app(
     )
     app.state.accord = st
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+
+    from accord.errors import AccordError, http_body
+
+    @app.exception_handler(AccordError)  # the one HTTP rendering of Accord's errors
+    async def _accord_error(_request: Request, exc: AccordError) -> JSONResponse:
+        return JSONResponse(http_body(exc), status_code=exc.http_status)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug if reached

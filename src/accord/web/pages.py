@@ -19,7 +19,7 @@ from accord import views
 from accord.api import DEFAULT_MODEL, ENGINES
 from accord.assets import ASSETS_DIR, plotly_js_path
 from accord.case.io import DEFAULT_CASE
-from accord.web.app import allow_read, state
+from accord.web.deps import allow_read, state
 from accord.web.library import NotFound
 
 __all__ = ["PLOTLY_JS", "STATIC_DIR", "mount_static", "plotly_js_path", "router"]

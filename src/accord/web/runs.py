@@ -234,6 +234,6 @@ class RunManager:
         """Record a finished run in the runs store (``accord runs list`` shows it); its id, or None."""
         if self.run_store is None:
             return None
-        from accord.scenarios.api import store_run
+        from accord.api import store_run
 
         return store_run(scenario_run, store=self.run_store)
