@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from accord import __version__
-from accord.cli import case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd, scenarios_cmd, web_cmd
+from accord.cli import backtest_cmd, case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd, scenarios_cmd, web_cmd
 from accord.engines.base import ProblemError
 
 console = Console()
@@ -31,6 +31,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(case_cmd.app, name="case")
+app.add_typer(backtest_cmd.app, name="backtest")
 app.add_typer(evidence_cmd.app, name="evidence")
 app.add_typer(corpus_cmd.app, name="corpus")
 if hasattr(extract_cmd, "extract"):

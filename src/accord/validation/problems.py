@@ -3,6 +3,8 @@
 Rules (docs/validation.md, "Protocol"):
 
 - an actor without a recorded position on an issue takes no part in it (it is dropped from that problem);
+  so does an actor whose recorded salience is 0 (unless every actor's is), as it does for a case's actors
+  without a stance (:func:`accord.validation.features.issue_column`);
 - an actor with a position but no recorded salience gets the mean salience of the issue's other actors
   with a recorded salience (50 when nobody has one); a recorded salience of 0 stays 0;
 - salience is divided by 100 (engines read it in [0, 1]);
@@ -23,7 +25,7 @@ import numpy as np
 from accord.engines.base import Problem
 from accord.formats.deu import SCALE, DeuData, DeuIssue
 
-__all__ = ["IssueProblem", "issue_problem", "Capability", "DEFAULT_SALIENCE"]
+__all__ = ["IssueProblem", "issue_problem", "participants", "Capability", "DEFAULT_SALIENCE"]
 
 Capability = Literal["weights", "equal"]
 DEFAULT_SALIENCE = 50.0
@@ -42,8 +44,14 @@ class IssueProblem:
         return self.issue.outcome
 
 
-def _salience(issue: DeuIssue) -> np.ndarray:
+def participants(issue: DeuIssue) -> np.ndarray:
+    """Mask of the actors taking part: a recorded position, and a salience that is not a recorded 0."""
     present = issue.present
+    caring = present & ~(issue.salience == 0)
+    return caring if caring.any() else present
+
+
+def _salience(issue: DeuIssue, present: np.ndarray) -> np.ndarray:
     sal = issue.salience[present]
     known = ~np.isnan(sal)
     fill = float(sal[known].mean()) if known.any() else DEFAULT_SALIENCE
@@ -59,11 +67,11 @@ def _capability(data: DeuData, present: np.ndarray, mode: Capability) -> np.ndar
 
 def issue_problem(data: DeuData, issue: DeuIssue, capability: Capability = "weights") -> IssueProblem:
     """The one-issue problem of ``issue``: its actors with a position, gaps filled by the module's rules."""
-    present = issue.present
+    present = participants(issue)
     if present.sum() == 0:
         raise ValueError(f"{data.path}:{issue.line}: issue {issue.issue} has no actor with a position")
     positions = issue.positions[present][:, None]
-    salience = _salience(issue)[:, None]
+    salience = _salience(issue, present)[:, None]
     cap = _capability(data, present, capability)
     has_sq = issue.reference_point is not None
     if has_sq:
