@@ -15,8 +15,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+import accord.cli.backtest_cmd as backtest_cmd
 from accord import __version__
-from accord.cli import backtest_cmd, case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd, scenarios_cmd, web_cmd
+from accord.cli import case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd, scenarios_cmd, web_cmd
 from accord.engines.base import ProblemError
 
 console = Console()
