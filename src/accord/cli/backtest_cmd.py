@@ -82,7 +82,7 @@ def deu(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Score every engine, baseline and the forecaster on the issues of FILE that have an outcome."""
-    from accord.validation.backtest import run_deu
+    from accord.validation.backtest import TooFewProposals, run_deu
     from accord.validation.models import select
 
     names = [n.strip() for n in models.split(",") if n.strip()] if models else None
@@ -97,6 +97,8 @@ def deu(
             report = run_deu(file, train=train, models=names, seed=seed, progress=step)
     except DeuFormatError as exc:
         _fail(str(exc), exc.hint or "see docs/validation.md for the DEU layout")
+    except TooFewProposals as exc:
+        _fail(str(exc), "train on a larger file, e.g. the DEU development file")
     if as_json:
         _print_json(report)
         return
@@ -119,7 +121,7 @@ def fit(
 ) -> None:
     """Fit the forecaster on FILE, write its parameters, print the cross-validated comparison."""
     from accord.formats.deu import read_deu
-    from accord.validation.backtest import fit_params, prepare
+    from accord.validation.backtest import TooFewProposals, fit_params, prepare
     from accord.validation.compare import compare_candidates
     from accord.validation.forecaster import CANDIDATES
     from accord.validation.models import MODELS
@@ -128,10 +130,12 @@ def fit(
     try:
         with bar:
             prep = prepare(read_deu(file), [m for m in MODELS if m.name == "compromise"], step)
+            params = fit_params(prep, seed)
             comparison = compare_candidates(prep.rows, prep.outcome, prep.groups, seed, step)
     except DeuFormatError as exc:
         _fail(str(exc), exc.hint or "see docs/validation.md for the DEU layout")
-    params = fit_params(prep, seed)
+    except TooFewProposals as exc:
+        _fail(str(exc), "fit on a larger file, e.g. the DEU development file")
     params["comparison"] = comparison
     output.write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")
     if as_json:

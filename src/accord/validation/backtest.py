@@ -27,7 +27,7 @@ from accord.validation.forecaster import distribution, load_params, predict_cand
 from accord.validation.models import MODELS, ModelSpec, predict_many, select
 from accord.validation.problems import issue_problem
 
-__all__ = ["Prepared", "prepare", "run_deu", "fit_params", "score_models", "N_BOOT"]
+__all__ = ["Prepared", "prepare", "run_deu", "fit_params", "score_models", "N_BOOT", "TooFewProposals"]
 
 N_BOOT = 2000
 Progress = Callable[[str], None]
@@ -74,8 +74,19 @@ def prepare(data: DeuData, specs: list[ModelSpec], progress: Progress | None = N
     )
 
 
+MIN_PROPOSALS = 10
+
+
+class TooFewProposals(ValueError):
+    """A file too small to cross-validate the forecaster on (it needs proposals to leave out)."""
+
+
 def fit_params(prep: Prepared, seed: int = 0) -> dict[str, Any]:
     """The forecaster's parameters fitted on a prepared file (what ``accord backtest fit`` writes)."""
+    n_prop = len(set(prep.groups.tolist()))
+    if n_prop < MIN_PROPOSALS:
+        raise TooFewProposals(f"{prep.data.path}: {n_prop} proposals with an outcome; fitting the forecaster "
+                              f"needs at least {MIN_PROPOSALS} (its intervals come from cross-validation)")
     params = cv.fit_all(prep.rows, prep.outcome, prep.groups, seed)
     params["trained_on"] = {
         "file": Path(prep.data.path).name,
@@ -153,6 +164,9 @@ def run_deu(path: str | Path, train: str | Path | None = None, models: list[str]
             if seen & set(prep.issues):
                 mode = "nested cross-validation (the shipped fit saw these issues)"
         if mode.startswith("nested"):
+            if len(set(prep.groups.tolist())) < MIN_PROPOSALS:
+                raise TooFewProposals(f"{path}: too few proposals to cross-validate the forecaster on; "
+                                      "leave it out (--models) or pass --train")
             res = cv.nested_select(prep.rows, prep.outcome, prep.groups, seed)
             extra[name + " (cv)"] = (res.point, res.samples)
             name += " (cv)"

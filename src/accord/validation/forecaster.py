@@ -15,6 +15,7 @@ candidate fitted without them, and the result says which model answered each iss
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -176,7 +177,9 @@ def forecast(problem: Problem, params: dict[str, Any] | None = None, level: floa
     if not hi > lo:
         raise ValueError(f"the problem's scale {problem.scale} is empty")
     pct = _to_percent(problem)
-    rows = [issue_features(issue_column(pct, j)) for j in range(pct.n_issues)]
+    chain = {params["selected"], *FALLBACK.get(params["selected"], "").split()}
+    uses_smp = any("smp" in params["candidates"].get(n, {}).get("columns", ()) for n in chain)
+    rows = [issue_features(issue_column(pct, j), smp=None if uses_smp else math.nan) for j in range(pct.n_issues)]
     names = tuple(_answering_model(params["selected"], r, params) for r in rows)
     point = np.array([predict_candidate(n, params["candidates"][n], [r])[0] for n, r in zip(names, rows, strict=True)])
     classes = residual_classes(rows)
