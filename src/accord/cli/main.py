@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # Registered lazily: a run of one command imports only its module. Keep one line per command.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "case": ("accord.cli.case_cmd", "app", "group"),
+    "backtest": ("accord.cli.backtest_cmd", "app", "group"),
     "evidence": ("accord.cli.evidence_cmd", "app", "group"),
     "corpus": ("accord.cli.corpus_cmd", "app", "group"),
     "extract": ("accord.cli.extract_cmd", "extract", "command"),
