@@ -1,0 +1,229 @@
+"""Dated events in one sentence: date expressions attached to event cues (see :mod:`accord.evidence.extract`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from accord.evidence.actors import ActorMention
+from accord.evidence.dates import Anchor, DateMention
+
+__all__ = ["EVENT_CUES", "ExtractedEvent", "events_in_sentence"]
+
+
+@dataclass(frozen=True)
+class ExtractedEvent:
+    """A dated event proposed from a sentence: its span (the sentence), date, type and actors."""
+
+    doc: str
+    start: int
+    end: int
+    date: str
+    precision: str
+    type: str
+    actors: tuple[str, ...]
+    cue: tuple[int, int]
+    date_span: tuple[int, int]
+    end_date: str | None = None
+
+
+def _cues(*patterns: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
+
+
+EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("ceasefire_breach", _cues(
+        r"cease-?\s?fires?\s+(?:was|were|had\s+been|has\s+been)?\s*(?:broken|violated|breached|collapsed|broke\s+down)",
+        r"cease-?\s?fire\s+violations?", r"violations?\s+of\s+the\s+cease-?\s?fire",
+    )),
+    ("ceasefire", _cues(
+        r"cease-?\s?fire(?:\s+agreements?)?", r"truces?", r"armistice", r"cessation\s+of\s+(?:hostilities|fighting|combat)",
+        r"put\s+an\s+end\s+to\s+the\s+(?:[\w-]+\s+){0,2}war",
+    )),
+    ("war", _cues(r"(?<!cold\s)(?<!post-cold\s)wars?(?!\s+(?:rhetoric|games|crimes))", r"large-scale\s+military\s+action")),
+    ("clashes", _cues(
+        r"clash(?:es)?", r"fighting", r"fought", r"hostilities", r"skirmish(?:es)?", r"flare-ups?", r"escalations?",
+        r"violence", r"(?<!diplomatic\s)(?<!charm\s)offensive", r"military\s+(?:operation|action)",
+    )),
+    ("arms_deal", _cues(
+        r"arms\s+(?:sales?|deals?|supplies|deliveries|transfers?|imports|exports|purchases?)",
+        r"(?:weapons|military\s+equipment)\s+(?:sales?|deliveries|supplies)",
+    )),
+    ("agreement", _cues(r"agreements?", r"treaty", r"treaties", r"protocol", r"accords?", r"demarcat(?:ed|ion)", r"deals?(?!\s+with)")),
+    ("summit", _cues(r"summits?")),
+    ("talks", _cues(
+        r"talks", r"negotiations?", r"negotiating", r"discussions", r"consultations?", r"consulted", r"meetings?",
+        r"convened", r"mediation",
+    )),
+    ("plan", _cues(r"plan", r"Principles", r"road\s?map", r"peace\s+proposals?")),
+    ("statement", _cues(
+        r"statements?", r"interviews?", r"speech", r"speaking", r"remarks?", r"called\s+on", r"criticised", r"criticized",
+        r"condemned", r"declared(?!\s+(?:its|their)\s+(?:exit|independence|secession))",
+    )),
+    ("decision", _cues(
+        r"decisions?", r"decided", r"extradition", r"pardon(?:ing|ed)?",
+        r"declared\s+(?:its|their)\s+(?:exit|independence|secession)",
+    )),
+    ("military_drill", _cues(r"(?:military\s+)?drills", r"military\s+exercises", r"war\s+games")),
+    ("institution", _cues(
+        r"founded", r"founding\s+member", r"newly-created", r"became\s+(?:a\s+)?co-chair", r"was\s+(?:set\s+up|established|created)",
+    )),
+]
+
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]|\s-\s|\b(?:which|who|whose|when|while|whereas|although|though|but)\b", re.IGNORECASE)
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
+_LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or)?\s*(?:in|on|of)?\s*(?:the\s+)?$")
+FUTURE_DAYS = 62
+
+
+@dataclass
+class _Cue:
+    type: str
+    start: int
+    end: int
+    claimed: bool = False
+
+
+def _event_cues(text: str, start: int, end: int) -> list[_Cue]:
+    found: list[_Cue] = []
+    for kind, pattern in EVENT_CUES:
+        for m in pattern.finditer(text, start, end):
+            found.append(_Cue(kind, m.start(), m.end()))
+    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[_Cue] = []
+    for cue in sorted(found, key=lambda c: -(c.end - c.start)):  # longest first wins overlaps
+        if not any(cue.start < k.end and k.start < cue.end for k in kept):
+            kept.append(cue)
+    kept.sort(key=lambda c: c.start)
+    merged: list[_Cue] = []
+    for cue in kept:  # "extradition and pardoning": one happening, one cue
+        if merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[merged[-1].end : cue.start]):
+            merged[-1].end = cue.end
+        else:
+            merged.append(cue)
+    kept = merged
+    if any(c.type == "ceasefire" for c in kept):
+        for cue in kept:
+            if cue.type == "agreement" and text[cue.start : cue.end].lower().startswith("agreement"):
+                cue.type = "ceasefire"  # "the agreement of 17 October" in a sentence about a ceasefire
+    return kept
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    bounds = [start]
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        bounds.append(m.start())
+    bounds.append(end)
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _group_dates(text: str, dates: list[DateMention]) -> list[list[DateMention]]:
+    """Consecutive dates joined only by commas, 'and', 'or', 'in' form one list sharing a cue."""
+    groups: list[list[DateMention]] = []
+    for date in dates:
+        if groups and _LIST_GAP.match(text[groups[-1][-1].end : date.start]):
+            groups[-1].append(date)
+        else:
+            groups.append([date])
+    return groups
+
+
+def _clause_index(clauses: list[tuple[int, int]], pos: int) -> int:
+    for i, (a, b) in enumerate(clauses):
+        if a <= pos < b:
+            return i
+    return len(clauses) - 1
+
+
+def _modifier_cue(text: str, group: list[DateMention], cues: list[_Cue]) -> _Cue | None:
+    """'the 2011 Kazan summit', 'an August 2010 agreement': a cue within three words after the date."""
+    first, last = group[0], group[-1]
+    written = text[first.start : first.end]
+    if re.match(r"(?i)(?:the\s+same|that)\s", written):
+        return None  # "on the same day as X's interview": the date is not a modifier
+    starts_with_determiner = re.match(r"(?i)(?:the|an?)\s", written)
+    if not starts_with_determiner and not _DETERMINER_BEFORE.search(text[max(0, first.start - 30) : first.start]):
+        return None
+    for cue in cues:
+        if cue.claimed or cue.start < last.end:
+            continue
+        between = text[last.end : cue.start]
+        if re.fullmatch(r"\s+(?:[\w’'-]+\s+){0,3}", between) and not re.search(r"[,;:.]|\b(?:as|of|with|in|on|at|by|for|to|from)\b", between):
+            return cue
+        break
+    return None
+
+
+def _nearest(cues: list[_Cue], lo: int, hi: int, pos: int, before: bool) -> _Cue | None:
+    chosen = None
+    for cue in cues:
+        if cue.claimed or not (lo <= cue.start and cue.end <= hi):
+            continue
+        if before and cue.end <= pos:
+            chosen = cue  # keeps the last one before pos
+        elif not before and cue.start >= pos:
+            return cue
+    return chosen
+
+
+def _attach(text: str, groups: list[list[DateMention]], cues: list[_Cue], clauses: list[tuple[int, int]]) -> dict[int, _Cue]:
+    """Give each date group at most one cue, in three passes of decreasing certainty."""
+    chosen: dict[int, _Cue] = {}
+
+    def claim(i: int, cue: _Cue | None) -> None:
+        if cue is not None and i not in chosen:
+            cue.claimed = True
+            chosen[i] = cue
+
+    for i, group in enumerate(groups):
+        claim(i, _modifier_cue(text, group, cues))
+    for i, group in enumerate(groups):
+        if i in chosen:
+            continue
+        a, _ = clauses[_clause_index(clauses, group[0].start)]
+        _, b = clauses[_clause_index(clauses, group[-1].end - 1)]
+        claim(i, _nearest(cues, a, group[0].start, group[0].start, True) or _nearest(cues, group[-1].end, b, group[-1].end, False))
+    for i, group in enumerate(groups):
+        if i in chosen:
+            continue
+        here = _clause_index(clauses, group[0].start)
+        for step in range(1, len(clauses)):
+            for j in (here - step, here + step):
+                if 0 <= j < len(clauses):
+                    a, b = clauses[j]
+                    claim(i, _nearest(cues, a, b, b if j < here else a, j < here))
+                if i in chosen:
+                    break
+            if i in chosen:
+                break
+    return chosen
+
+
+def _too_late(date: DateMention, anchor: Anchor | None) -> bool:
+    if anchor is None:
+        return False
+    start = dt.date(int(date.date[:4]), int(date.date[5:7] or 1) if len(date.date) > 4 else 1, int(date.date[8:10]) if len(date.date) > 7 else 1)
+    return (start - anchor.date).days > FUTURE_DAYS
+
+
+def events_in_sentence(
+    doc: str, text: str, span: tuple[int, int], dates: list[DateMention], mentions: list[ActorMention], anchor: Anchor | None
+) -> list[ExtractedEvent]:
+    s, e = span
+    cues = _event_cues(text, s, e)
+    if not cues or not dates:
+        return []
+    groups = _group_dates(text, dates)
+    chosen = _attach(text, groups, cues, _clauses(text, s, e))
+    actors = tuple(dict.fromkeys(m.actor for m in mentions if not m.topic))
+    events = []
+    for i, cue in sorted(chosen.items()):
+        for date in groups[i]:
+            if _too_late(date, anchor):
+                continue
+            events.append(
+                ExtractedEvent(doc, s, e, date.date, date.precision, cue.type, actors, (cue.start, cue.end),
+                               (date.start, date.end), date.end_date)
+            )
+    return events
