@@ -32,45 +32,68 @@ def _cues(*patterns: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
 
+# General English event vocabulary per type (nouns and verbs), not phrases of any one text. Order
+# matters only for ties between cues of equal length: the longer cue wins an overlap.
 EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("ceasefire_breach", _cues(
-        r"cease-?\s?fires?\s+(?:was|were|had\s+been|has\s+been)?\s*(?:broken|violated|breached|collapsed|broke\s+down)",
-        r"cease-?\s?fire\s+violations?", r"violations?\s+of\s+the\s+cease-?\s?fire",
+        r"cease-?\s?fires?\s+(?:was|were|had\s+been|has\s+been)?\s*(?:broken|violated|breached|collapsed|broke\s+down|faltered)",
+        r"cease-?\s?fire\s+violations?", r"violations?\s+of\s+the\s+cease-?\s?fire", r"(?:broke|breaking)\s+down",
+        r"(?:broke|violated|breached)\s+the\s+(?:[\w-]+\s+)?(?:cease-?\s?fire|truce)",
     )),
     ("ceasefire", _cues(
-        r"cease-?\s?fire(?:\s+agreements?)?", r"truces?", r"armistice", r"cessation\s+of\s+(?:hostilities|fighting|combat)",
-        r"put\s+an\s+end\s+to\s+the\s+(?:[\w-]+\s+){0,2}war",
+        r"cease-?\s?fires?(?:\s+agreements?)?", r"truces?", r"armistice", r"cessation\s+of\s+(?:hostilities|fighting|combat)",
+        r"put\s+an\s+end\s+to\s+the\s+(?:[\w-]+\s+){0,2}war", r"halt\s+to\s+the\s+fighting",
     )),
-    ("war", _cues(r"(?<!cold\s)(?<!post-cold\s)wars?(?!\s+(?:rhetoric|games|crimes))", r"large-scale\s+military\s+action")),
+    ("war", _cues(
+        r"(?<!cold\s)(?<!post-cold\s)wars?(?!\s+(?:rhetoric|games|crimes))", r"large-scale\s+military\s+action",
+        r"invasion", r"invaded", r"military\s+intervention",
+    )),
     ("clashes", _cues(
-        r"clash(?:es)?", r"fighting", r"fought", r"hostilities", r"skirmish(?:es)?", r"flare-ups?", r"escalations?",
-        r"violence", r"(?<!diplomatic\s)(?<!charm\s)offensive", r"military\s+(?:operation|action)",
+        r"clash(?:es|ed)?", r"fighting", r"fought", r"hostilities", r"skirmish(?:es)?", r"flare-ups?", r"escalations?",
+        r"violence", r"(?<!diplomatic\s)(?<!charm\s)offensive", r"military\s+(?:operation|action)", r"shelling",
+        r"(?:armed|border|military)\s+incidents?", r"incidents", r"attacks?", r"air\s?strikes?", r"battles?",
     )),
     ("arms_deal", _cues(
-        r"arms\s+(?:sales?|deals?|supplies|deliveries|transfers?|imports|exports|purchases?)",
+        r"arms\s+(?:sales?|deals?|supplies|supplied|deliveries|transfers?|imports|exports|purchases?)",
         r"(?:weapons|military\s+equipment)\s+(?:sales?|deliveries|supplies)",
+        r"(?:sold|supplied|delivered|purchased|bought)\s+(?:[\w-]+\s+){0,2}(?:arms|weapons|missiles|drones|systems)",
     )),
-    ("agreement", _cues(r"agreements?", r"treaty", r"treaties", r"protocol", r"accords?", r"demarcat(?:ed|ion)", r"deals?(?!\s+with)")),
-    ("summit", _cues(r"summits?")),
+    ("agreement", _cues(
+        r"agreements?", r"treaty", r"treaties", r"protocol", r"accords?", r"demarcat(?:ed|ion)", r"deals?(?!\s+with)",
+        r"signed", r"memorandum",
+    )),
+    ("summit", _cues(r"summits?", r"(?:presidents|leaders)\s+met")),
     ("talks", _cues(
-        r"talks", r"negotiations?", r"negotiating", r"discussions", r"consultations?", r"consulted", r"meetings?",
-        r"convened", r"mediation",
+        r"talks", r"negotiations?", r"negotiating", r"negotiated", r"discussions", r"consultations?", r"consulted", r"consulting",
+        r"meetings?", r"met\s+with", r"convened", r"mediation", r"mediated", r"visit(?:ed|s)?", r"phone\s+calls?",
+        r"(?:peace|negotiation)\s+process",
     )),
-    ("plan", _cues(r"plan", r"Principles", r"road\s?map", r"peace\s+proposals?")),
+    ("plan", _cues(r"plan", r"Principles", r"road\s?map", r"(?:peace\s+)?proposals?", r"initiatives?", r"put\s+forward")),
     ("statement", _cues(
-        r"statements?", r"interviews?", r"speech", r"speaking", r"remarks?", r"called\s+on", r"criticised", r"criticized",
-        r"condemned", r"declared(?!\s+(?:its|their)\s+(?:exit|independence|secession))",
+        r"statements?", r"interviews?", r"speech", r"speaking", r"remarks?", r"called\s+(?:on|for)", r"criticised", r"criticized",
+        r"condemned", r"declared(?!\s+(?:its|their)\s+(?:exit|independence|secession))", r"announced", r"said", r"stated",
+        r"claimed", r"accused", r"warned", r"urged", r"demanded", r"insisted", r"pledged", r"denied", r"expressed",
+        r"indicated", r"reiterated", r"stressed", r"threatened", r"appealed", r"(?<!military\s)reactions?", r"responded",
     )),
     ("decision", _cues(
-        r"decisions?", r"decided", r"extradition", r"pardon(?:ing|ed)?",
-        r"declared\s+(?:its|their)\s+(?:exit|independence|secession)",
+        r"decisions?", r"decided", r"extradition", r"extradited", r"pardon(?:ing|ed)?",
+        r"declared\s+(?:its|their)\s+(?:exit|independence|secession)", r"imposed", r"recogni[sz](?:ed|ing)", r"recognition",
+        r"annex(?:ed|ation)", r"ratified", r"closed\s+(?:its|the)\s+border", r"kept\s+its\s+border\s+closed", r"granted", r"grant",
     )),
-    ("military_drill", _cues(r"(?:military\s+)?drills", r"military\s+exercises", r"war\s+games")),
+    ("movement", _cues(r"protests?", r"demonstrations", r"rall(?:y|ies)", r"uprising", r"movement", r"mobilisation", r"mobilization")),
+    ("military_drill", _cues(r"(?:military\s+)?drills", r"(?:military|joint)\s+exercises", r"war\s+games", r"manoeuvres", r"maneuvers")),
     ("institution", _cues(
         r"founded", r"founding\s+member", r"newly-created", r"became\s+(?:a\s+)?co-chair", r"was\s+(?:set\s+up|established|created)",
+        r"(?:a\s+)?member\s+of", r"membership", r"joined", r"accession", r"withdrew\s+from",
+    )),
+    ("other", _cues(
+        r"(?:expanded|deepened|strengthened)\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:ties|cooperation|relations)",
+        r"killed", r"murdered", r"assassinated", r"axed",
     )),
 ]
 
+_VERB_AFTER_NOUN = re.compile(r"(?i)negotiated|signed|mediated|brokered|clashed|agreed|put\s+forward|announced|imposed|granted")
+_ANNOUNCING = re.compile(r"(?i)announced|declared|unveiled|expressed|indicated")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]|\s-\s|\b(?:which|who|whose|when|while|whereas|although|though|but)\b", re.IGNORECASE)
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or)?\s*(?:in|on|of)?\s*(?:the\s+)?$")
@@ -97,9 +120,15 @@ def _event_cues(text: str, start: int, end: int) -> list[_Cue]:
             kept.append(cue)
     kept.sort(key=lambda c: c.start)
     merged: list[_Cue] = []
-    for cue in kept:  # "extradition and pardoning": one happening, one cue
-        if merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[merged[-1].end : cue.start]):
-            merged[-1].end = cue.end
+    for cue in kept:
+        gap = text[merged[-1].end : cue.start] if merged else ""
+        if merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
+            merged[-1].end = cue.end  # "extradition and pardoning": one happening, one cue
+        elif merged and re.fullmatch(r"\s+", gap) and _VERB_AFTER_NOUN.fullmatch(text, cue.start, cue.end):
+            merged[-1].end = cue.end  # "the ceasefire negotiated": the verb tells how the noun's event came about
+        elif merged and merged[-1].type == "statement" and _ANNOUNCING.fullmatch(text, merged[-1].start, merged[-1].end) \
+                and re.fullmatch(r"\s+(?:(?:an?|the|its|their|new)\s+)?(?:[\w-]+\s+){0,2}", gap):
+            merged[-1] = cue  # "announced a cooperation agreement": the event is what was announced
         else:
             merged.append(cue)
     kept = merged
