@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from accord.evidence.actors import ActorMention
 from accord.evidence.dates import Anchor, DateMention
 
-__all__ = ["EVENT_CUES", "ExtractedEvent", "events_in_sentence"]
+__all__ = ["EVENT_CUES", "Cue", "ExtractedEvent", "events_in_sentence", "sentence_events", "too_late"]
 
 
 @dataclass(frozen=True)
@@ -101,25 +101,25 @@ FUTURE_DAYS = 62
 
 
 @dataclass
-class _Cue:
+class Cue:
     type: str
     start: int
     end: int
     claimed: bool = False
 
 
-def _event_cues(text: str, start: int, end: int) -> list[_Cue]:
-    found: list[_Cue] = []
+def _event_cues(text: str, start: int, end: int) -> list[Cue]:
+    found: list[Cue] = []
     for kind, pattern in EVENT_CUES:
         for m in pattern.finditer(text, start, end):
-            found.append(_Cue(kind, m.start(), m.end()))
+            found.append(Cue(kind, m.start(), m.end()))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
-    kept: list[_Cue] = []
+    kept: list[Cue] = []
     for cue in sorted(found, key=lambda c: -(c.end - c.start)):  # longest first wins overlaps
         if not any(cue.start < k.end and k.start < cue.end for k in kept):
             kept.append(cue)
     kept.sort(key=lambda c: c.start)
-    merged: list[_Cue] = []
+    merged: list[Cue] = []
     for cue in kept:
         gap = text[merged[-1].end : cue.start] if merged else ""
         if merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
@@ -165,7 +165,7 @@ def _clause_index(clauses: list[tuple[int, int]], pos: int) -> int:
     return len(clauses) - 1
 
 
-def _modifier_cue(text: str, group: list[DateMention], cues: list[_Cue]) -> _Cue | None:
+def _modifier_cue(text: str, group: list[DateMention], cues: list[Cue]) -> Cue | None:
     """'the 2011 Kazan summit', 'an August 2010 agreement': a cue within three words after the date."""
     first, last = group[0], group[-1]
     written = text[first.start : first.end]
@@ -184,7 +184,7 @@ def _modifier_cue(text: str, group: list[DateMention], cues: list[_Cue]) -> _Cue
     return None
 
 
-def _nearest(cues: list[_Cue], lo: int, hi: int, pos: int, before: bool) -> _Cue | None:
+def _nearest(cues: list[Cue], lo: int, hi: int, pos: int, before: bool) -> Cue | None:
     chosen = None
     for cue in cues:
         if cue.claimed or not (lo <= cue.start and cue.end <= hi):
@@ -196,11 +196,11 @@ def _nearest(cues: list[_Cue], lo: int, hi: int, pos: int, before: bool) -> _Cue
     return chosen
 
 
-def _attach(text: str, groups: list[list[DateMention]], cues: list[_Cue], clauses: list[tuple[int, int]]) -> dict[int, _Cue]:
+def _attach(text: str, groups: list[list[DateMention]], cues: list[Cue], clauses: list[tuple[int, int]]) -> dict[int, Cue]:
     """Give each date group at most one cue, in three passes of decreasing certainty."""
-    chosen: dict[int, _Cue] = {}
+    chosen: dict[int, Cue] = {}
 
-    def claim(i: int, cue: _Cue | None) -> None:
+    def claim(i: int, cue: Cue | None) -> None:
         if cue is not None and i not in chosen:
             cue.claimed = True
             chosen[i] = cue
@@ -229,7 +229,7 @@ def _attach(text: str, groups: list[list[DateMention]], cues: list[_Cue], clause
     return chosen
 
 
-def _too_late(date: DateMention, anchor: Anchor | None) -> bool:
+def too_late(date: DateMention, anchor: Anchor | None) -> bool:
     if anchor is None:
         return False
     start = dt.date(int(date.date[:4]), int(date.date[5:7] or 1) if len(date.date) > 4 else 1, int(date.date[8:10]) if len(date.date) > 7 else 1)
@@ -239,20 +239,29 @@ def _too_late(date: DateMention, anchor: Anchor | None) -> bool:
 def events_in_sentence(
     doc: str, text: str, span: tuple[int, int], dates: list[DateMention], mentions: list[ActorMention], anchor: Anchor | None
 ) -> list[ExtractedEvent]:
+    """The events whose cue a date expression of the sentence attaches to (see :func:`sentence_events`)."""
+    return sentence_events(doc, text, span, dates, mentions, anchor)[0]
+
+
+def sentence_events(
+    doc: str, text: str, span: tuple[int, int], dates: list[DateMention], mentions: list[ActorMention], anchor: Anchor | None
+) -> tuple[list[ExtractedEvent], list[Cue]]:
+    """The dated events of one sentence and all its event cues (claimed ones serve a date), so that
+    :mod:`accord.evidence.ties` can date the unclaimed cues tied to a dated event."""
     s, e = span
     cues = _event_cues(text, s, e)
     if not cues or not dates:
-        return []
+        return [], cues
     groups = _group_dates(text, dates)
     chosen = _attach(text, groups, cues, _clauses(text, s, e))
     actors = tuple(dict.fromkeys(m.actor for m in mentions if not m.topic))
     events = []
     for i, cue in sorted(chosen.items()):
         for date in groups[i]:
-            if _too_late(date, anchor):
+            if too_late(date, anchor):
                 continue
             events.append(
                 ExtractedEvent(doc, s, e, date.date, date.precision, cue.type, actors, (cue.start, cue.end),
                                (date.start, date.end), date.end_date)
             )
-    return events
+    return events, cues

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 
 from accord.evidence.actors import ActorMention, ActorResolver
 from accord.evidence.dates import Anchor, find_dates
-from accord.evidence.events import EVENT_CUES, ExtractedEvent, events_in_sentence
+from accord.evidence.events import EVENT_CUES, ExtractedEvent, sentence_events
 from accord.evidence.relations import RELATION_CUES, UNDIRECTED, ExtractedRelation, relations_in_sentence
 from accord.evidence.segment import sentences
+from accord.evidence.ties import DocumentHistory, tie_events
 
 __all__ = [
     "ActorMention",
@@ -57,10 +58,15 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
     all_dates = find_dates(text, anchor)
     mentions = resolver.find(text)
     result.mentions = mentions
+    history = DocumentHistory()
     for span in sentences(text):
         s, e = span
         dates = [d for d in all_dates if s <= d.start and d.end <= e]
         here = [m for m in mentions if s <= m.start and m.end <= e]
-        result.events += events_in_sentence(doc, text, span, dates, here, anchor)
+        dated, cues = sentence_events(doc, text, span, dates, here, anchor)
+        actors = tuple(dict.fromkeys(m.actor for m in here if not m.topic))
+        events = tie_events(doc, text, span, dated, cues, actors, history)
+        history.events += events
+        result.events += events
         result.relations += relations_in_sentence(doc, text, span, dates, here, resolver.kinds)
     return result
