@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Anchor", "DateMention", "find_dates", "find_standalone_date", "parse_anchor"]
+__all__ = ["NUMBER", "Anchor", "DateMention", "find_dates", "find_standalone_date", "number_value", "parse_anchor"]
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
@@ -256,7 +256,8 @@ NUMBER = r"(?:\d{1,3}|a|an|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|nin
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-def _number(word: str) -> int:
+def number_value(word: str) -> int:
+    """'26', 'twenty-six', 'a' as a number."""
     word = word.lower()
     if word.isdigit():
         return int(word)
@@ -286,7 +287,7 @@ def _coarsest(a: str, b: str) -> str:
 def _offset(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'two years ago' (from the document date), 'twenty-six years later', 'three days earlier' (from the
     latest date mentioned before): shifted, at the unit's precision and no finer than its base."""
-    unit, n = m["unit"].lower(), _number(m["n"])
+    unit, n = m["unit"].lower(), number_value(m["n"])
     if m["dir"].lower() == "ago":
         if anchor is None:
             return None

@@ -27,13 +27,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from accord.evidence.dates import NUMBER, number_value
 from accord.evidence.events import Cue, ExtractedEvent
 
 __all__ = ["DocumentHistory", "tie_events"]
 
 _SAME = r"when|during|amid|amidst|in\s+the\s+course\s+of|at\s+the\s+time\s+of|on\s+the\s+same\s+day\s+as"
 _SHIFT = (
-    r"after|following|ahead\s+of|before|prior\s+to|in\s+the\s+(?:aftermath|wake)\s+of|in\s+(?:response|reaction)\s+to|"
+    r"after|following|ahead\s+of|(?<!than\s)before|prior\s+to|in\s+the\s+(?:aftermath|wake)\s+of|in\s+(?:response|reaction)\s+to|"
     r"(?<=reaction\s)to|(?<=response\s)to|(?<=reactions\s)to|faced\s+(?:by|with)"
 )
 _REFERENCE = r"since|than|until|till"
@@ -46,6 +47,8 @@ _SUBORDINATE_START = re.compile(
 _PIECE_BREAK = re.compile(r"[;:()\[\]–—]|,\s|\s-\s|\s(?:and|but)\s+(?=[A-Z])")
 _NEW_SUBJECT = re.compile(r"[;]|\s(?:and|but)\s+(?=[A-Z])")
 _HYPOTHETICAL = re.compile(r"\b(?:not|no|never|neither|nor|without|would|could|might|may|will|should|if|unless|n[’']t)\b[^.,;]{0,40}$", re.IGNORECASE)
+_ADVERBIAL = re.compile(r"[\s\"“(]*(?:(?:in|on|at|by|during|from|since|until|around)\s+)?(?:the\s+)?$", re.IGNORECASE)
+_DURATION = re.compile(rf"\b(?:after|following)\s+(?P<n>{NUMBER})\s+(?P<unit>years?)\s+of\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -90,7 +93,11 @@ def _continues(text: str, a: int) -> bool:
 
 
 def _connective(text: str, lo: int, pos: int) -> re.Match[str] | None:
-    return _CONNECTIVE.search(text, lo, pos)
+    """The connective nearest before ``pos`` with no clause break between them."""
+    found = None
+    while (m := _CONNECTIVE.search(text, lo, pos)) is not None:
+        found, lo = m, m.start() + 1
+    return found
 
 
 def _anchors(text: str, span: tuple[int, int], primary: list[ExtractedEvent], cues: list[Cue],
@@ -104,6 +111,11 @@ def _anchors(text: str, span: tuple[int, int], primary: list[ExtractedEvent], cu
                 kind = next(k for k in ("same", "shift", "ref") if m.group(k))
                 found.append(_Anchor(event, kind, m.start()))
                 break
+    first = _pieces(text, *span)[0]
+    for event in primary:  # "In 1997, A; B": a time adverbial opening the sentence dates all of it
+        if first[0] <= event.date_span[0] and event.date_span[1] <= first[1] and not (first[0] <= event.cue[0] < first[1]) \
+                and _ADVERBIAL.fullmatch(text, first[0], event.date_span[0]) and not any(x.event is event for x in found):
+            found.append(_Anchor(event, "same", event.date_span[0]))
     if primary:
         return found
     for cue in cues:  # "a statement following the ceasefire": the latest ceasefire of the document
@@ -112,7 +124,7 @@ def _anchors(text: str, span: tuple[int, int], primary: list[ExtractedEvent], cu
         if before is None or earlier is None:
             continue
         m = _connective(text, max(s, before.start() - 40), before.start())
-        if m and not m.group("ref") and m.end() >= before.start() - 1:
+        if m and not m.group("ref") and m.end(m.lastgroup) >= before.start() - 1:
             kind = "same" if m.group("same") else "shift"
             found.append(_Anchor(replace(earlier, cue=(cue.start, cue.end)), kind, m.start(), virtual=True))
             cue.claimed = True
@@ -122,12 +134,15 @@ def _anchors(text: str, span: tuple[int, int], primary: list[ExtractedEvent], cu
 def _main_parts(text: str, span: tuple[int, int], anchors: list[_Anchor], primary: list[ExtractedEvent]) -> list[tuple[int, int]]:
     """Stretches of main clauses: pieces holding no dated event, and what precedes a subordinate clause."""
     parts = []
-    subordinate = False
+    subordinate = had_dated = False
     for a, b in _pieces(text, *span):
         inner = [x for x in anchors if a <= x.start < b]
         dated = [e for e in primary if a <= e.cue[0] < b]
         if not (_continues(text, a) and not inner):
             subordinate = bool(_SUBORDINATE_START.match(text, a, b))
+        elif had_dated:
+            continue  # "... convened and called on Armenia and Azerbaijan to ...": still the dated clause
+        had_dated = bool(dated) or (had_dated and _continues(text, a))
         if inner:
             lo = min(x.start for x in inner)
             if lo > a and not subordinate:
@@ -149,7 +164,7 @@ def tie_events(doc: str, text: str, span: tuple[int, int], primary: list[Extract
     """The sentence's events after this pass: the dated ones (minus repeated references) and the tied ones."""
     s, e = span
     anchors = _anchors(text, span, primary, cues, history)
-    repeated = {id(x.event) for x in anchors if not x.virtual and history.repeats(x.event)}
+    repeated = {id(x.event) for x in anchors if not x.virtual and x.kind == "ref" and history.repeats(x.event)}
     kept = [ev for ev in primary if id(ev) not in repeated]
     tying = [x for x in anchors if x.kind != "ref"]
     tied: list[ExtractedEvent] = []
@@ -159,7 +174,7 @@ def tie_events(doc: str, text: str, span: tuple[int, int], primary: list[Extract
         tied.append(ExtractedEvent(doc, s, e, date[0], date[1], cue.type, actors, (cue.start, cue.end), (cue.start, cue.end), date[2]))
 
     for cue in cues:
-        date = None if cue.claimed else _consequence(text, s, cue, primary)
+        date = None if cue.claimed else _consequence(text, s, cue, primary) or _duration(text, s, cue, primary)
         if date is not None:
             add(cue, date)
     for a, b in _main_parts(text, span, anchors, primary):
@@ -180,6 +195,16 @@ def _consequence(text: str, s: int, cue: Cue, primary: list[ExtractedEvent]) -> 
         return None
     event = before[-1]
     return (event.end_date or event.date, event.precision, None)
+
+
+def _duration(text: str, s: int, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
+    """'demarcated in 2010 after 14 years of talks': the talks ran from 1996 to 2010."""
+    m = _DURATION.search(text, max(s, cue.start - 40), cue.start)
+    dated = [ev for ev in primary if abs(ev.cue[0] - cue.start) < 80]
+    if m is None or not dated:
+        return None
+    end = dated[0].end_date or dated[0].date
+    return f"{int(end[:4]) - number_value(m['n']):04d}", "year", end[:4]
 
 
 def _merge(text: str, tied: list[ExtractedEvent]) -> list[ExtractedEvent]:
