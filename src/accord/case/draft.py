@@ -27,11 +27,11 @@ from typing import Any
 
 from accord.case.io import builtin_path, resolve_case_path
 from accord.case.model import Case
-from accord.case.validate import PathT, ValidationReport, dotted, validate_data, validate_file
+from accord.case.validate import PathT, ValidationReport, dotted, validate_data, validate_file, validate_text
 from accord.case.yamlio import Located
 from accord.evidence.pointers import Corpus
 
-__all__ = ["DraftReport", "Todo", "draft_report", "is_unfilled", "validate_draft_data"]
+__all__ = ["DraftReport", "Todo", "draft_report", "is_unfilled", "validate_draft_data", "validate_text_or_draft"]
 
 _NO_SHA = "0" * 64
 _PH_ISSUE = "todo-issue"
@@ -307,6 +307,11 @@ def _extraction_case(pruned: dict, f: _Filler, name: str) -> Case | None:
     if case is None or complete:
         return case
     return case.model_copy(update={"issues": []})
+
+
+def validate_text_or_draft(text: str, name: str = "<text>", corpus: Corpus | None = None) -> ValidationReport:
+    """Validate text in draft mode: for what extraction writes from a draft case (strict cases pass alike)."""
+    return validate_text(text, name, corpus, data_check=validate_draft_data)
 
 
 def draft_report(path_or_name: str | Path | None, corpus: Corpus | None = None) -> DraftReport:
