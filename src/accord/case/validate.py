@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,8 @@ __all__ = [
 ]
 
 PathT = tuple[str | int, ...]
+# The last stages of validation, on parsed YAML: strict (validate_data) or draft mode (accord.case.draft).
+DataCheck = Callable[[Located, str, "Corpus | None"], "ValidationReport"]
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,10 @@ def dotted(path: PathT) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
-def validate_file(path: str | Path, corpus: Corpus | None = None, display_name: str | None = None) -> ValidationReport:
-    """Validate a case file on disk."""
+def validate_file(
+    path: str | Path, corpus: Corpus | None = None, display_name: str | None = None, data_check: DataCheck | None = None
+) -> ValidationReport:
+    """Validate a case file on disk (``data_check``: the last stages, e.g. draft mode's; default strict)."""
     path = Path(path)
     name = display_name or str(path)
     report = ValidationReport(file=name)
@@ -142,7 +146,7 @@ def validate_file(path: str | Path, corpus: Corpus | None = None, display_name: 
             CaseProblem(name, 1, 1, "", f"file is {size / 1e6:.1f} MB, over the 10 MB limit", "split the corpus from the case")
         )
         return report
-    return validate_bytes(path.read_bytes(), name, corpus)
+    return validate_bytes(path.read_bytes(), name, corpus, data_check)
 
 
 def decode_file_bytes(raw: bytes, name: str, what: str = "case") -> str | CaseProblem:
@@ -160,22 +164,24 @@ def decode_file_bytes(raw: bytes, name: str, what: str = "case") -> str | CasePr
         return CaseProblem(name, line, column, "", f"not UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8")
 
 
-def validate_bytes(raw: bytes, name: str, corpus: Corpus | None = None) -> ValidationReport:
+def validate_bytes(raw: bytes, name: str, corpus: Corpus | None = None, data_check: DataCheck | None = None) -> ValidationReport:
     report = ValidationReport(file=name)
     decoded = decode_file_bytes(raw, name)
     if isinstance(decoded, CaseProblem):
         report.problems.append(decoded)
         return report
-    return validate_text(decoded, name, corpus)
+    return validate_text(decoded, name, corpus, data_check)
 
 
-def validate_text(text: str, name: str = "<text>", corpus: Corpus | None = None) -> ValidationReport:
+def validate_text(
+    text: str, name: str = "<text>", corpus: Corpus | None = None, data_check: DataCheck | None = None
+) -> ValidationReport:
     report = ValidationReport(file=name)
     parsed = parse_yaml_text(text, name, "docs/case-format.md")
     if isinstance(parsed, CaseProblem):
         report.problems.append(parsed)
         return report
-    return validate_data(parsed, name, corpus)
+    return (data_check or validate_data)(parsed, name, corpus)
 
 
 def parse_yaml_text(text: str, name: str, guide: str) -> Located | CaseProblem:

@@ -34,10 +34,15 @@ def validate_cmd(
     case: CaseArg,
     corpus: CorpusOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    draft: Annotated[bool, typer.Option("--draft", help="Accept to-dos (open slots); list them as a checklist.")] = False,
 ) -> None:
     """Check a case file; print every problem as FILE:LINE:COL: field.path: message (hint)."""
     from accord.cli.main import console, err, print_json
 
+    if draft:
+        from accord.cli.newcase_cmd import print_draft_report
+
+        print_draft_report(case, _corpus(corpus), json_out)
     report = load_report(case, _corpus(corpus))
     if json_out:
         print_json(report.to_json())
@@ -50,12 +55,21 @@ def validate_cmd(
     raise typer.Exit(0 if report.ok else 1)
 
 
-def load_or_exit(case: str | None, corpus: Path | None = None) -> Case:
-    """Load a case for a command, or print its problems and exit 1."""
+def load_or_exit(case: str | None, corpus: Path | None = None, allow_draft: bool = False) -> Case:
+    """Load a case for a command, or print its problems and exit 1.
+
+    A draft (see `accord case validate --draft`) runs once nothing blocks it; with ``allow_draft`` any
+    valid draft is returned (its actors, sources and complete issues), for extraction.
+    """
     from accord.cli.main import err
 
     report = load_report(case, _corpus(corpus))
     if not report.ok:
+        from accord.cli.newcase_cmd import draft_or_none
+
+        drafted = draft_or_none(case, _corpus(corpus), allow_draft)
+        if drafted is not None:
+            return drafted
         for problem in report.problems:
             err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         err.print(f"{len(report.problems)} problem(s); fix them and try again (`accord case validate`)")
@@ -112,14 +126,21 @@ def import_cmd(
     position_max: Annotated[
         float | None, typer.Option(help="Upper end of the file's position scale (default: inferred).")
     ] = None,
+    into: Annotated[str | None, typer.Option("--into", help="survey: the case whose actors and issues the rows use.")] = None,
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="survey: folder for the experts' answer sheets (default: the survey's folder).")] = None,
 ) -> None:
-    """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV)."""
+    """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV), or an expert survey into a case."""
     from accord.case.formats import FORMATS, FormatError, case_to_yaml, import_csv
     from accord.case.validate import validate_text
     from accord.cli.main import console, err
 
+    if from_ == "survey":
+        from accord.cli.newcase_cmd import survey_import
+
+        survey_import(file, into, output, corpus)
+        return
     if from_ not in FORMATS:
-        raise UsageError(f"unknown format --from {from_}", f"choose one of: {', '.join(FORMATS)}")
+        raise UsageError(f"unknown format --from {from_}", f"choose one of: {', '.join(FORMATS)}, survey")
     if not file.is_file():
         raise NotFoundError(f"{file}: file not found", "check the path")
     try:
@@ -162,3 +183,9 @@ def export_cmd(
         err.print(f"[yellow]warning:[/yellow] {warning}")
     output.write_text(text, encoding="utf-8")
     console.print(f"wrote {output}", highlight=False)
+
+
+# `case new`, `case survey-template` (accord.cli.newcase_cmd)
+from accord.cli.newcase_cmd import register_case  # noqa: E402
+
+register_case(app)

@@ -214,3 +214,9 @@ def _estimate_notes(case) -> dict[tuple, str]:  # noqa: ANN001 - Case
         else:
             notes[path] = f" = {quantity.value:g}"
     return notes
+
+
+# `evidence suggest` (accord.cli.newcase_cmd)
+from accord.cli.newcase_cmd import register_evidence  # noqa: E402
+
+register_evidence(app)

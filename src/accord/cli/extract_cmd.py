@@ -75,7 +75,7 @@ def extract(
     The draft is a full case YAML (the case's meta, actors and issues plus what was extracted) that
     `accord case validate` accepts. With --merge CASE the new items are appended to CASE after review.
     """
-    from accord.case.validate import validate_text
+    from accord.case.draft import validate_text_or_draft as validate_text
     from accord.cli.case_cmd import load_or_exit
     from accord.cli.main import console, err
     from accord.evidence.dates import parse_anchor
@@ -87,7 +87,7 @@ def extract(
         raise _err("give --case CASE (its actors resolve the mentions) or --merge CASE", 2)
     if merge is not None and not merge.is_file():
         raise _err(f"--merge {merge}: no such case file", 2)
-    the_case = load_or_exit(case or str(merge))
+    the_case = load_or_exit(case or str(merge), allow_draft=True)  # a draft case works too
     resolver = ActorResolver.from_case(the_case)
     try:
         loaded = _load_docs(docs, db, meta, the_case)

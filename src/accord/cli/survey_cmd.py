@@ -1,0 +1,110 @@
+"""``accord case import --from survey`` and ``accord case survey-template``: expert surveys in and out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.markup import escape
+
+__all__ = ["import_survey", "template_cmd"]
+
+
+def _case_data(case: str):  # noqa: ANN202 - (path, data)
+    """The raw data of a case file (a draft is fine), or exit with its problems."""
+    from accord.case.draft import draft_report
+    from accord.case.io import resolve_case_path
+    from accord.case.validate import parse_yaml_text
+    from accord.cli.main import err
+
+    report = draft_report(case)
+    if not report.ok:
+        for problem in report.problems:
+            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        err.print(f"{len(report.problems)} problem(s) in {report.file}; fix them first (`accord case validate --draft`)")
+        raise typer.Exit(1)
+    path = resolve_case_path(case)
+    parsed = parse_yaml_text(path.read_text(encoding="utf-8"), str(path), "docs/case-format.md")
+    return path, parsed.data  # type: ignore[union-attr]
+
+
+def _ids(data: dict, key: str) -> list[str]:
+    return [str(item["id"]) for item in data.get(key) or [] if isinstance(item, dict) and item.get("id")]
+
+
+def _print_problems(problems) -> None:  # noqa: ANN001
+    from accord.cli.main import err
+
+    for problem in problems:
+        err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    err.print(f"{len(problems)} problem(s) in the survey; nothing was written", highlight=False)
+
+
+def import_survey(file: Path, into: str | None, output: Path, corpus: Path | None) -> None:
+    """Read a survey, check every row against the case, write the experts' sheets and the case."""
+    from accord.case.draft import validate_draft_data
+    from accord.case.validate import validate_text
+    from accord.cli.main import console, err
+    from accord.formats.survey import SurveyError, read_survey
+    from accord.formats.survey_case import expert_sheets, merge_survey
+
+    if into is None:
+        err.print("[red]error:[/red] --from survey needs --into CASE: the case whose actor and issue ids the rows use")
+        raise typer.Exit(2)
+    _, data = _case_data(into)
+    try:
+        rows = read_survey(file, _ids(data, "actors"), _ids(data, "issues"))
+    except SurveyError as exc:
+        _print_problems(exc.problems)
+        raise typer.Exit(1) from None
+    folder = corpus if corpus is not None else file.parent
+    if not folder.is_dir():
+        err.print(f"[red]error:[/red] --corpus {escape(str(folder))}: no such folder")
+        raise typer.Exit(2)
+    taken = {str(s.get("id")) for s in (data.get("case") or {}).get("sources") or [] if isinstance(s, dict)}
+    sheets = expert_sheets(rows, taken)
+    when = dt.date.fromtimestamp(file.stat().st_mtime).isoformat()
+    merged = merge_survey(data, rows, sheets, file.name, when)
+    header = f"# {into} with the answers of {len(sheets)} expert(s) from {file.name} (`accord case import --from survey`).\n"
+    text = header + yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, width=120)
+    report = validate_text(text, str(output), None, data_check=validate_draft_data)
+    if not report.ok:
+        for problem in report.problems[:10]:
+            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        err.print("[red]error:[/red] the case with the survey would not validate; nothing was written")
+        raise typer.Exit(1)
+    for sheet in sheets.values():
+        (folder / f"{sheet.source}.csv").write_text(sheet.text, encoding="utf-8")
+    output.write_text(text, encoding="utf-8")
+    state = "runnable" if report.runnable else "a draft (`accord case validate --draft` lists what remains)"
+    console.print(f"wrote {output}: {len(rows)} answer(s) of {len(sheets)} expert(s); the case is {state}", highlight=False, soft_wrap=True)
+    console.print(f"wrote the experts' answer sheets to {folder}: {', '.join(s.source + '.csv' for s in sheets.values())}",
+                  highlight=False, soft_wrap=True, markup=False)
+    console.print(f"perspectives: --perspective {' | '.join(s.source for s in sheets.values())}", highlight=False, markup=False)
+
+
+def template_cmd(
+    case: Annotated[str, typer.Argument(help="The case (file or built-in name) whose actors and issues the survey asks about.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the template: .xlsx (with help and checks) or .csv.")],
+) -> None:
+    """Write a survey sheet for experts: one row per actor and issue, the columns explained, cells checked."""
+    from accord.cli.main import console, err
+    from accord.formats.survey import SurveyError, write_template
+
+    _, data = _case_data(case)
+    actors, issues = _ids(data, "actors"), _ids(data, "issues")
+    if not actors or not issues:
+        err.print(f"[red]error:[/red] {escape(case)} has no {'actors' if not actors else 'issues'} yet; a survey asks about both")
+        raise typer.Exit(1)
+    labels = {a["id"]: str(a.get("name") or "") for a in data["actors"] if isinstance(a, dict)}
+    labels |= {i["id"]: str(i.get("question") or "") for i in data["issues"] if isinstance(i, dict)}
+    try:
+        write_template(output, actors, issues, labels)
+    except SurveyError as exc:
+        _print_problems(exc.problems)
+        raise typer.Exit(1) from None
+    console.print(f"wrote {output}: {len(actors) * len(issues)} row(s) ({len(actors)} actors x {len(issues)} issues) to copy per expert",
+                  highlight=False, soft_wrap=True)
