@@ -36,6 +36,7 @@ app.add_typer(corpus_cmd.app, name="corpus")
 if hasattr(extract_cmd, "extract"):
     app.command("extract")(extract_cmd.extract)
 app.command("run")(run_cmd.run)
+app.command("answer")(__import__("accord.cli.answer_cmd", fromlist=["answer"]).answer)
 # Scenario-layer commands, registered when their module defines them.
 for _name in ("compare", "sensitivity"):
     if hasattr(scenarios_cmd, _name):
