@@ -180,8 +180,8 @@ def describe_step(step: Any) -> str:
     return kind
 
 
-def _scenario_row(case: Case, name: str, title: str, question: str | None, forecast: dict[str, IssueForecast],
-                  baseline: dict[str, IssueForecast] | None, changes: list[str]) -> dict[str, Any]:
+def _scenario_row(case: Case, name: str, title: str, scenario: Any | None, forecast: dict[str, IssueForecast],
+                  baseline: dict[str, IssueForecast] | None) -> dict[str, Any]:
     rows = {}
     for issue in case.issues:
         f = forecast[issue.id]
@@ -192,7 +192,21 @@ def _scenario_row(case: Case, name: str, title: str, question: str | None, forec
             "where": where_on_scale(f.median, issue.scale.min_label, issue.scale.max_label),
             "shift_words": shift_words(shift, issue.scale.min_label, issue.scale.max_label),
         }
-    return {"name": name, "title": title, "question": question, "changes": changes, "forecast": rows}
+    return {"name": name, "title": title, **scenario_card(case, scenario), "forecast": rows}
+
+
+def scenario_card(case: Case, scenario: Any | None) -> dict[str, Any]:
+    """A scenario's question, narrative, cited passages (sources by title and date) and its changes."""
+    if scenario is None:
+        return {"question": None, "description": "The case's numbers as its sources give them; nothing changed.",
+                "passages": [], "changes": []}
+    sources = {s.id: s for s in case.case.sources}
+    pointers = list(scenario.evidence) + [p for step in scenario.interventions for p in getattr(step, "evidence", [])]
+    passages = [{"doc": p.doc, "start": p.start, "end": p.end, "note": p.note,
+                 "title": sources[p.doc].title if p.doc in sources else p.doc,
+                 "date": sources[p.doc].date if p.doc in sources else None} for p in pointers]
+    return {"question": scenario.question, "description": scenario.description, "passages": passages,
+            "changes": scenario_changes(scenario)}
 
 
 def _leverage(case: Case, scenarios: list[tuple[str, Any]], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -252,6 +266,10 @@ def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLE
     runs with seeds ``seed .. seed+repeats-1``. Stability: the share of those runs whose own top three
     (as a set) is the pooled top three, and the mean Spearman correlation of each run's full ranking with
     the pooled one. Per-actor ``rank_range`` gives the best and worst rank it got in a single run.
+
+    Actors whose pooled effect is within two standard errors (of the difference) of the strongest form the
+    *leading group*: their order inside it is not established at these sample sizes, and the output says so
+    rather than pretending to a ranking that another seed would overturn.
     """
     runs = [_actor_effects(case, model, samples, seed + r) for r in range(repeats)]
     actors = list(runs[0][0])
@@ -259,13 +277,17 @@ def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLE
     order = sorted(actors, key=lambda a: -pooled[a])
     rankings = [sorted(actors, key=lambda a, run=run: -run[0][a]) for run in runs]
     top = set(order[:TOP])
+    sd = {a: float(np.std([run[0][a] for run in runs], ddof=1)) if repeats > 1 else 0.0 for a in actors}
+    se = {a: sd[a] / np.sqrt(repeats) for a in actors}
+    leader = order[0]
+    group = [a for a in order if pooled[leader] - pooled[a] <= 2 * np.hypot(se[leader], se[a])]
     rows = []
     for a in order:
         ranks = [ranking.index(a) + 1 for ranking in rankings]
         per_issue = {i: round(float(np.mean([run[1][i][a] for run in runs])), 2) for i in case.issue_ids}
         rows.append({
             "actor": a, "name": case.actor(a).name, "effect": round(pooled[a], 2),
-            "effect_sd": round(float(np.std([run[0][a] for run in runs], ddof=1)) if repeats > 1 else 0.0, 2),
+            "effect_sd": round(sd[a], 2), "effect_se": round(float(se[a]), 2), "leading_group": a in group,
             "rank_range": [min(ranks), max(ranks)], "issues": per_issue,
         })
     return {
@@ -278,6 +300,8 @@ def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLE
         "stability": {
             "top3_agreement": float(np.mean([set(r[:TOP]) == top for r in rankings])),
             "spearman_mean": round(float(np.mean([_spearman(order, r) for r in rankings])), 3),
+            "leading_group": group,
+            "leading_group_agreement": float(np.mean([set(r[:len(group)]) == set(group) for r in rankings])),
         },
         "actors": rows,
     }
@@ -353,11 +377,11 @@ def answer(case: Case | str | None = None, model: str = DEFAULT_MODEL, draws: in
     scenarios = [(name, sc) for name, sc, target in list_scenarios(case.id) if sc is not None]
     say("the case as it stands")
     base = forecast_distribution(case, None, model, draws, seed)
-    rows = [_scenario_row(case, "as-it-stands", "The case as it stands", None, base, None, [])]
+    rows = [_scenario_row(case, "as-it-stands", "The case as it stands", None, base, None)]
     for name, sc in scenarios:
         say(f"scenario {name}")
         fc = forecast_distribution(case, sc, model, draws, seed)
-        rows.append(_scenario_row(case, name, sc.title, sc.question, fc, base, scenario_changes(sc)))
+        rows.append(_scenario_row(case, name, sc.title, sc, fc, base))
     t1 = time.perf_counter()
     say("drivers (sensitivity)")
     driving = drivers(case, model, driver_samples, driver_repeats, seed)
@@ -401,3 +425,64 @@ def answer_csv(doc: dict[str, Any]) -> str:
                              doc["forecaster"]["interval"], f["shift"], f["point_run"], meta["status_quo"],
                              meta["min_label"], meta["max_label"]])
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------
+# What-if: a few changes, the point forecast at once, the draws on request
+# ---------------------------------------------------------------------------------------------------
+
+
+def whatif_scenario(case: Case, changes: list[dict[str, Any]], title: str = "What-if") -> Any:
+    """A scenario of ``set`` and ``remove_actor`` steps from the what-if form, checked against the case.
+
+    Each change is ``{"actor", "attribute": position|salience|capability, "issue", "value"}`` or
+    ``{"actor", "attribute": "remove"}``. Raises :class:`~accord.scenarios.language.ScenarioError`.
+    """
+    from accord.scenarios.language import Scenario, ScenarioError, check_scenario
+
+    steps: list[dict[str, Any]] = []
+    for c in changes:
+        if c.get("attribute") == "remove":
+            steps.append({"kind": "remove_actor", "actor": c["actor"]})
+        else:
+            steps.append({"kind": "set", "actor": c["actor"], "attribute": c["attribute"],
+                          "issue": c.get("issue") or "all", "value": float(c["value"])})
+    scenario = Scenario.model_validate({"scenario": 1, "id": "what-if", "title": title, "case": case.id,
+                                        "question": "What if these numbers were different?", "interventions": steps})
+    problems = check_scenario(scenario, case, "what-if")
+    if problems:
+        raise ScenarioError("what-if", problems)
+    return scenario
+
+
+def whatif(case: Case, changes: list[dict[str, Any]], draws: int = 0, model: str = DEFAULT_MODEL,
+           seed: int = 0) -> dict[str, Any]:
+    """The point forecast under the changes next to the case's own; with ``draws``, median and interval too."""
+    import yaml
+
+    from accord.scenarios.api import run_scenario
+
+    scenario = whatif_scenario(case, changes)
+    t0 = time.perf_counter()
+    base = run_scenario(None, case, model=model, seed=seed).point
+    changed = run_scenario(scenario, case, model=model, seed=seed).point
+    assert base is not None and changed is not None
+    out: dict[str, Any] = {
+        "case": case.id, "model": model, "changes": scenario_changes(scenario),
+        "issues": {issue: {"point_run": round(float(changed.trajectory.forecast[0, j]), 2),
+                           "base_point_run": round(float(base.trajectory.forecast[0, j]), 2)}
+                   for j, issue in enumerate(changed.start.issues)},
+    }
+    if draws > 0:
+        for issue, f in forecast_distribution(case, scenario, model, draws, seed).items():
+            out["issues"][issue].update(median=round(f.median, 2), low=round(f.low, 2), high=round(f.high, 2))
+        out["interval"] = f"{INTERVAL:.0%}"
+    out["seconds"] = round(time.perf_counter() - t0, 3)
+    doc = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for step in doc.get("interventions", []):
+        if not step.get("evidence"):
+            step.pop("evidence", None)
+    if not doc.get("evidence"):
+        doc.pop("evidence", None)
+    out["scenario_yaml"] = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    return out
