@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "corpus": ("accord.cli.corpus_cmd", "app", "group"),
     "extract": ("accord.cli.extract_cmd", "extract", "command"),
     "run": ("accord.cli.run_cmd", "run", "command"),
+    "answer": ("accord.cli.answer_cmd", "answer", "command"),
     "compare": ("accord.cli.compare_cmd", "compare", "command"),
     "sensitivity": ("accord.cli.sensitivity_cmd", "sensitivity", "command"),
     "scenarios": ("accord.cli.scenarios_cmd", "scenarios_app", "group"),

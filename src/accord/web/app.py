@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -227,6 +228,7 @@ def create_app(
     )
     app.state.accord = st
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # plotly.js (4.8 MB) travels as ~1.4 MB
 
     from accord.errors import AccordError, http_body
 
