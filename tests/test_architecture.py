@@ -8,10 +8,12 @@ Bottom to top (docs/architecture.md says the same):
     engines     engines.*: pure NumPy (contract, rules, EUM, SMP, baselines, registry)
     results     results: a trajectory with its names
     case        case.*: the format, validation, loading, case -> Problem, KTAB/BDM formats
+    formats     formats.*: other tools' files (DEU, surveys, exports)
     corpus      evidence.* (the rest): store, readers, search, dates, extraction, checks
     scenarios   scenarios.*: language, interventions, triggers, uncertainty, runner, sensitivity, Run
+    validation  validation.*: backtests, metrics, the fitted forecaster
     store       store.*: stored runs
-    api         api: the functions every edge calls
+    api         api, answer: the functions every edge calls
     views       views: chart-ready data
     report, web the edges that render (neither imports the other)
     cli         the command line (may call the web and report commands it starts)
@@ -36,10 +38,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("engines", ("accord.engines",)),
     ("results", ("accord.results",)),
     ("case", ("accord.case",)),
+    ("formats", ("accord.formats",)),
     ("corpus", ("accord.evidence",)),
     ("scenarios", ("accord.scenarios",)),
+    ("validation", ("accord.validation",)),
     ("store", ("accord.store",)),
-    ("api", ("accord.api",)),
+    ("api", ("accord.api", "accord.answer")),
     ("views", ("accord.views",)),
     ("report", ("accord.report",)),
     ("web", ("accord.web",)),

@@ -11,8 +11,9 @@ from rich.table import Table
 
 from accord.case.io import DEFAULT_CASE, builtin_cases, load_report
 from accord.case.model import Case
+from accord.cli.common import corpus_or_none as _corpus
+from accord.cli.common import load_or_exit
 from accord.errors import InputError, NotFoundError, UsageError
-from accord.evidence.pointers import load_corpus_dir
 
 app = typer.Typer(help="Validate, inspect and convert case files.", no_args_is_help=True)
 
@@ -20,13 +21,6 @@ CaseArg = Annotated[str, typer.Argument(help="A case YAML file or a built-in cas
 CorpusOpt = Annotated[
     Path | None, typer.Option("--corpus", help="Corpus folder: also check every evidence span and hash.")
 ]
-
-
-def _corpus(path: Path | None):
-    from accord.cli.main import existing_dir
-
-    existing_dir(path, "--corpus")
-    return load_corpus_dir(path) if path is not None else None
 
 
 @app.command("validate")
@@ -53,29 +47,6 @@ def validate_cmd(
             err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         err.print(f"{len(report.problems)} problem(s) in {report.file}", highlight=False)
     raise typer.Exit(0 if report.ok else 1)
-
-
-def load_or_exit(case: str | None, corpus: Path | None = None, allow_draft: bool = False) -> Case:
-    """Load a case for a command, or print its problems and exit 1.
-
-    A draft (see `accord case validate --draft`) runs once nothing blocks it; with ``allow_draft`` any
-    valid draft is returned (its actors, sources and complete issues), for extraction.
-    """
-    from accord.cli.main import err
-
-    report = load_report(case, _corpus(corpus))
-    if not report.ok:
-        from accord.cli.newcase_cmd import draft_or_none
-
-        drafted = draft_or_none(case, _corpus(corpus), allow_draft)
-        if drafted is not None:
-            return drafted
-        for problem in report.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-        err.print(f"{len(report.problems)} problem(s); fix them and try again (`accord case validate`)")
-        raise typer.Exit(1)
-    assert report.case is not None
-    return report.case
 
 
 @app.command("list")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from accord.errors import InputError, StorageError, UsageError
 
@@ -48,9 +49,78 @@ def print_problems(problems: list[Any], what: str) -> None:
     err.print(f"{len(problems)} problem(s) in the {what}; fix them and try again", highlight=False)
 
 
-def load_case_or_exit(case: str | Path | None, corpus: Path | None = None) -> Case:
-    from accord.cli.case_cmd import load_or_exit
+def load_corpus_or_exit(corpus: Path) -> Any:
+    """The texts of a corpus folder (a :class:`~accord.evidence.pointers.Corpus`), or a located error."""
+    from accord.evidence.pointers import load_corpus_dir
 
+    if not corpus.is_dir():
+        raise UsageError(f"--corpus {corpus}: no such folder", "give the folder that holds the texts (.txt, .md)")
+    try:
+        loaded = load_corpus_dir(corpus)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"--corpus {corpus}: a file is not UTF-8 ({exc.reason})", "save the texts as UTF-8") from None
+    if not loaded.texts:
+        raise InputError(f"--corpus {corpus}: no texts (.txt, .md) in the folder", "put the texts the case is built from there")
+    return loaded
+
+
+def corpus_or_none(path: Path | None) -> Any:
+    """The corpus of ``--corpus PATH`` (checked to be a folder), or ``None`` without the option."""
+    from accord.cli.main import existing_dir
+    from accord.evidence.pointers import load_corpus_dir
+
+    existing_dir(path, "--corpus")
+    return load_corpus_dir(path) if path is not None else None
+
+
+def load_or_exit(case: str | None, corpus: Path | None = None, allow_draft: bool = False) -> Case:
+    """Load a case for a command, or print its problems and exit 1.
+
+    A draft (see `accord case validate --draft`) runs once nothing blocks it; with ``allow_draft`` any
+    valid draft is returned (its actors, sources and complete issues), for extraction.
+    """
+    from accord.case.io import load_report
+    from accord.cli.main import err
+
+    report = load_report(case, corpus_or_none(corpus))
+    if not report.ok:
+        drafted = draft_or_none(case, corpus_or_none(corpus), allow_draft)
+        if drafted is not None:
+            return drafted
+        for problem in report.problems:
+            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        err.print(f"{len(report.problems)} problem(s); fix them and try again (`accord case validate`)")
+        raise typer.Exit(1)
+    assert report.case is not None
+    return report.case
+
+
+def draft_or_none(case: str | None, corpus, allow_draft: bool):  # noqa: ANN001, ANN201 - Corpus | None -> Case | None
+    """For a case that fails strict validation: its runnable case if it is a draft that can run.
+
+    ``None`` when it is not a valid draft either (the caller prints the strict problems). A valid draft
+    that cannot run ends the command with one message naming its first blocking to-dos, unless
+    ``allow_draft`` (extraction), which gets the draft's actors, sources and complete issues.
+    """
+    from accord.case.draft import draft_report
+    from accord.cli.main import err
+
+    report = draft_report(case, corpus)
+    if not report.ok:
+        return None
+    if allow_draft and report.draft_case is not None:
+        return report.draft_case
+    if report.runnable:
+        assert report.case is not None
+        left_out = [a for a in report.case.actor_ids if a not in report.case.bargaining_actor_ids]
+        err.print(f"note: {escape(report.summary())}" + (f"; taking no part yet: {', '.join(left_out)}" if left_out else ""),
+                  highlight=False, soft_wrap=True)
+        return report.case
+    err.print(escape(report.refusal()), highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def load_case_or_exit(case: str | Path | None, corpus: Path | None = None) -> Case:
     return load_or_exit(str(case) if case is not None else None, corpus)
 
 
