@@ -17,7 +17,7 @@ inside, which keeps KTAB's summation order (so knife-edge decisions such as ``ro
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -59,6 +59,9 @@ class SMPParams:
     min_sig_delta: float = 1e-4  # added to the first turn's movement to avoid 0/0
     normalize_salience: bool = False  # rescale actors whose saliences sum above 1 (else ProblemError)
     rounds: int = 100  # at most this many turns (KTAB: 100) unless the caller says otherwise
+    # "numba": the third-party loop compiled (accord[fast]; same bits); "numpy": never; "auto": compiled
+    # when Numba is installed and the run is big enough to repay loading it (or it is loaded already)
+    backend: Literal["auto", "numpy", "numba"] = "auto"
 
     def __post_init__(self) -> None:
         choices = {
@@ -68,6 +71,7 @@ class SMPParams:
             "risk_adjust": ("full", "two_thirds", "half", "one_third", "none"),
             "third_party": ("full", "semi", "none"),
             "interpolation": ("S2P2", "S1P1", "S2PMax"),
+            "backend": ("auto", "numpy", "numba"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -149,7 +153,7 @@ def _victory(model: str, s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
     return x1 / (x1 + x2)
 
 
-def _cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None) -> np.ndarray:
+def _cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None, compiled: bool = False) -> np.ndarray:
     """Conditional Condorcet election: P[a] proportional to the product of a's pairwise victories.
 
     ``pv`` is ``[n, O, O]``. ``option_mask`` ``[n, K, O]`` describes K elections sharing those pairwise
@@ -160,13 +164,18 @@ def _cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None) -> np.ndarr
     """
     n, n_opt = pv.shape[:2]
     mask = np.ones((n, 1, n_opt), dtype=bool) if option_mask is None else option_mask
-    prod = np.ones(mask.shape)
-    for j in range(n_opt):
-        prod = np.where(mask[:, :, j : j + 1], prod * pv[:, None, :, j], prod)
-    prod = np.where(mask, prod, 0.0)
-    total = np.zeros(mask.shape[:2])
-    for i in range(n_opt):
-        total = total + prod[:, :, i]
+    if compiled:
+        from accord.engines import smp_kernel
+
+        prod, total = smp_kernel.products(pv, mask)
+    else:
+        prod = np.ones(mask.shape)
+        for j in range(n_opt):
+            prod = np.where(mask[:, :, j : j + 1], prod * pv[:, None, :, j], prod)
+        prod = np.where(mask, prod, 0.0)
+        total = np.zeros(mask.shape[:2])
+        for i in range(n_opt):
+            total = total + prod[:, :, i]
     bad = ~(total > 0.0)
     if np.any(bad):
         d, k = np.nonzero(bad)
@@ -190,7 +199,8 @@ def _election(
     conditional rule. Returns ``[n, O]``.
     """
     pv = _pairwise_victory(u, w, params)
-    return _cond_pce(pv, None if option_mask is None else option_mask[:, None, :])[:, 0, :]
+    mask = None if option_mask is None else option_mask[:, None, :]
+    return _cond_pce(pv, mask, params.backend == "numba")[:, 0, :]
 
 
 def _pairwise_victory(u: np.ndarray, w: np.ndarray, params: SMPParams) -> np.ndarray:
@@ -200,10 +210,15 @@ def _pairwise_victory(u: np.ndarray, w: np.ndarray, params: SMPParams) -> np.nda
     order KTAB sums in, which the exact match depends on); an option against itself is a coin toss.
     """
     n, n_voters, n_opt = u.shape
-    coal = np.full((n, n_opt, n_opt), _MIN_COALITION)
-    for k in range(n_voters):
-        v = _vote(params.voting_rule, w[:, k, None, None], u[:, k, :, None] - u[:, k, None, :])
-        coal = coal + np.maximum(v, 0.0)
+    if params.backend == "numba":
+        from accord.engines import smp_kernel
+
+        coal = smp_kernel.coalitions(u, w, params.voting_rule, _MIN_COALITION)
+    else:
+        coal = np.full((n, n_opt, n_opt), _MIN_COALITION)
+        for k in range(n_voters):
+            v = _vote(params.voting_rule, w[:, k, None, None], u[:, k, :, None] - u[:, k, None, :])
+            coal += np.maximum(v, 0.0, out=v)
     pv = _victory(params.victory_model, coal, np.swapaxes(coal, 1, 2))
     idx = np.arange(n_opt)
     pv[:, idx, idx] = 0.5
@@ -255,6 +270,11 @@ def _util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
     if np.any(d > 1.0):
         u = np.where(d <= 1.0, u, (1.0 - d) * (1.0 + r))
     return u
+
+
+def _util_unclamped(d: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """:func:`_util` for distances known to be at most 1 (the caller checked once)."""
+    return (1.0 - d) * (1.0 + d * r)
 
 
 def _wdist(diff: list[np.ndarray], sal: list[np.ndarray]) -> np.ndarray:
@@ -404,22 +424,7 @@ def _challenges(
     base_ij, base_ji = ch_ij, ch_ji
 
     idx = np.arange(n_act)
-    for m in range(n_act):  # third party m
-        r_im = r_hi[:, :, m][:, :, None]  # i's estimate of m's risk attitude
-        u_mi = _util(dist[:, m, :][:, :, None], r_im)  # U^i[m, i]
-        u_mj = _util(dist[:, m, None, :], r_im)  # U^i[m, j]
-        u_mm = _util(dist[:, m, m][:, None, None], r_im)  # U^i[m, m]
-        w_m = w_chal[:, m, None, None]
-        c_m = _vote(params.voting_rule, w_m, u_mi - u_mj)
-        c_mi = base_ij + np.maximum(c_m, 0.0)
-        c_mj = base_ji - np.minimum(c_m, 0.0)
-        p_im = c_mi / (c_mi + c_mj)
-        p_jm = 1.0 - p_im
-        v_m = _third_party_vote(params, w_m, p_im, p_jm, u_mi, u_mj, u_mm)
-        v_m[:, m, :] = 0.0  # m is a principal, not a third party, in contests i = m or j = m
-        v_m[:, :, m] = 0.0
-        ch_ij = ch_ij + np.maximum(v_m, 0.0)  # adding 0.0 leaves a value unchanged, bit for bit
-        ch_ji = ch_ji - np.minimum(v_m, 0.0)
+    ch_ij, ch_ji = _third_parties(dist, r_hi, w_chal, base_ij, base_ji, params)
 
     p_ij = ch_ij / (ch_ij + ch_ji)
     p_ji = ch_ji / (ch_ij + ch_ji)
@@ -440,6 +445,58 @@ def _challenges(
     target = np.where(has, best, -1)
     p_win = np.where(has, np.take_along_axis(p_ij, best[:, :, None], axis=2)[:, :, 0], 0.0)
     return target, p_win
+
+
+_BLOCK_ELEMENTS = 2**13  # third parties are taken in blocks of about this many (m, i, j) elements
+
+
+def _third_parties(
+    dist: np.ndarray,
+    r_hi: np.ndarray,
+    w_chal: np.ndarray,
+    base_ij: np.ndarray,
+    base_ji: np.ndarray,
+    params: SMPParams,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coalition strengths ``ch_ij``, ``ch_ji`` after every third party m has joined a side.
+
+    Each third party's vote is computed for a block of third parties at once (one set of array
+    operations per block instead of per actor, the same operations on every element), then added to
+    the running totals one third party at a time, in actor order, exactly as KTAB sums.
+    """
+    n, n_act = w_chal.shape
+    if params.backend == "numba":
+        from accord.engines import smp_kernel
+
+        return smp_kernel.third_parties(dist, r_hi, w_chal, base_ij, base_ji, params.voting_rule, params.third_party)
+    ch_ij, ch_ji = base_ij.copy(), base_ji.copy()
+    guard = bool(np.any(dist > 1.0))  # the clamp of _util is needed for no block when no distance is > 1
+    util = _util if guard else _util_unclamped
+    size = max(1, min(n_act, _BLOCK_ELEMENTS // max(1, n * n_act * n_act)))
+    gain = np.empty((n, size, n_act, n_act))
+    for m0 in range(0, n_act, size):
+        ms = np.arange(m0, min(m0 + size, n_act))
+        k = len(ms)
+        r_im = np.swapaxes(r_hi[:, :, ms], 1, 2)[:, :, :, None]  # [n, M, i, 1]: i's estimate of m's risk
+        u_mi = util(dist[:, ms, :][:, :, :, None], r_im)  # U^i[m, i]
+        u_mj = util(dist[:, ms, None, :], r_im)  # U^i[m, j]
+        u_mm = util(dist[:, ms, ms][:, :, None, None], r_im)  # U^i[m, m]
+        w_m = w_chal[:, ms, None, None]
+        c_m = _vote(params.voting_rule, w_m, u_mi - u_mj)
+        c_mi = base_ij[:, None] + np.maximum(c_m, 0.0)
+        c_mj = base_ji[:, None] - np.minimum(c_m, 0.0)
+        p_im = c_mi / (c_mi + c_mj)
+        p_jm = 1.0 - p_im
+        v_m = _third_party_vote(params, w_m, p_im, p_jm, u_mi, u_mj, u_mm)
+        rows = np.arange(k)
+        v_m[:, rows, ms, :] = 0.0  # m is a principal, not a third party, in contests i = m or j = m
+        v_m[:, rows, :, ms] = 0.0
+        pos = np.maximum(v_m, 0.0, out=gain[:, :k])
+        neg = np.minimum(v_m, 0.0, out=v_m)
+        for q in range(k):  # adding 0.0 leaves a value unchanged, bit for bit
+            ch_ij += pos[:, q]
+            ch_ji -= neg[:, q]
+    return ch_ij, ch_ji
 
 
 def _third_party_vote(
@@ -544,6 +601,11 @@ def _queue_utilities(
     u_rcvr = _util(_wdist(diff_j, sal), r_a)
     tj = target[:, None, :]
     idx = np.arange(n_act)
+    if params.backend == "numba":
+        from accord.engines import smp_kernel
+
+        here = np.ones((n, n_act), dtype=bool) if alive is None else alive
+        return smp_kernel.state_utilities(u_pos, u_init, u_rcvr, target, here)
     total = u_init + u_rcvr
     sq_total = np.zeros((n, n_act))
     if alive is None:
@@ -583,7 +645,7 @@ def _settle(
     mask = np.concatenate([np.ones((n, n_act, 1), dtype=bool), in_queue], axis=2)  # [n, k, option]
     n_opt = n_act + 1  # the status quo and one bargain per actor
     pv = _pairwise_victory(u, w_elec, params)  # every actor votes on every option
-    prob = _cond_pce(pv, mask)  # the queue elections of all actors k at once: [n, k, option]
+    prob = _cond_pce(pv, mask, params.backend == "numba")  # the queue elections of all actors k at once
     if uniforms is None:
         return np.argmax(np.where(mask, prob, -1.0), axis=2)
     cum = np.zeros((n, n_act))
@@ -748,6 +810,33 @@ def _movement(x_new: np.ndarray, x_old: np.ndarray) -> np.ndarray:
     return _row_sum(np.sqrt(sq))
 
 
+# NumPy does about this many (draw x actor^3 x turn) units of third-party work in the time it takes to
+# import Numba and load the cached kernel (~0.5-1 s); below it, "auto" stays with NumPy
+_COMPILE_WORTH = 1e8
+
+
+def _backend(choice: str, work: float) -> str:
+    """Resolve ``SMPParams.backend``: ``auto`` becomes ``numba`` or ``numpy``."""
+    import sys
+
+    if choice == "numba":
+        if not _numba_installed():
+            raise ProblemError("SMPParams(backend='numba') needs Numba: pip install 'accord[fast]'")
+        return choice
+    if choice == "numpy":
+        return choice
+    loaded = "numba" in sys.modules
+    if (loaded or work >= _COMPILE_WORTH) and _numba_installed():
+        return "numba"
+    return "numpy"
+
+
+def _numba_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("numba") is not None
+
+
 def _draw_streams(
     n_draws: int, params: SMPParams, rng: np.random.Generator | None
 ) -> list[np.random.Generator]:
@@ -784,6 +873,7 @@ def run(
         raise ProblemError(f"rounds must be a non-negative integer, got {rounds!r}")
     x, s, cap, lo, span, mask = _prepare(problem, params)
     n_draws, n_act, n_dims = x.shape
+    params = replace(params, backend=_backend(params.backend, n_draws * n_act**3 * max(rounds, 1)))
     streams = _draw_streams(n_draws, params, rng)
 
     pos_out = np.zeros((n_draws, rounds + 1, n_act, n_dims))
