@@ -270,8 +270,11 @@ def _print_point(result: Any, console: Console) -> None:
         when = f"fired after round {info['median_round']:.0f}" if info["fired_share"] > 0 else "did not fire"
         console.print(f"trigger {label}: {when}", highlight=False)
     stable = [i for i, row in summary["issues"].items() if row["stable_share"] > 0]
-    console.print(f"status quo stable (no capable actor gains by challenging it) on: {', '.join(stable) or 'no issue'}",
+    console.print(f"status quo held (forecast within 2% of the scale of it) on: {', '.join(stable) or 'no issue'}",
                   highlight=False)
+    if summary.get("converged_share", 1.0) < 1.0:
+        console.print(f"warning: the engine had not settled at its last round (last swing "
+                      f"{summary['max_last_swing']:.1f}); the forecast is where it stopped", highlight=False)
 
 
 def _print_draws(result: Any, console: Console) -> None:
@@ -282,11 +285,16 @@ def _print_draws(result: Any, console: Console) -> None:
         title += f", as {result.spec.perspective} reads it"
     console.print(summary_table(title, summary, list(result.thresholds)))
     console.print(
-        f"SQ stable: share of draws in which no actor with capability gains by challenging the status quo "
-        f"(the EUM's reading of whether a ceasefire freezing it can hold); on every issue at once: "
-        f"{_pct(summary['stable_all'])}",
+        f"SQ stable: share of draws whose forecast ended within 2% of the scale of the status quo; "
+        f"on every issue at once: {_pct(summary['stable_all'])}",
         highlight=False,
     )
+    if summary.get("converged_share", 1.0) < 1.0:
+        console.print(
+            f"warning: {1 - summary['converged_share']:.0%} of draws had not settled at the last round "
+            f"(largest last swing {summary['max_last_swing']:.1f}); their forecast is where the engine stopped",
+            highlight=False,
+        )
     for label, info in summary["triggers"].items():
         rnd = f", median round {info['median_round']:.0f}" if info["median_round"] is not None else ""
         console.print(f"trigger {label}: fired in {_pct(info['fired_share'])} of draws{rnd}", highlight=False)
