@@ -109,7 +109,7 @@ def test_status_quo_share_and_convergence_come_from_the_draws_themselves() -> No
         near = np.abs(result.forecast - result.status_quo) <= 2.0 + 1e-12
         np.testing.assert_array_equal(result.stable, near)
         summary = result.summary()
-        for j, issue in enumerate(result.issues):
+        for issue in result.issues:
             row = summary["issues"][issue]
             if abs(row["median"] - row["status_quo"]) > 2.0 + 1e-9:
                 assert row["stable_share"] <= 0.5, (model, issue)
