@@ -1,5 +1,5 @@
 """The SMP's third-party loop as one compiled loop (Numba, no ``fastmath``): the same IEEE operations
-in the same order as the NumPy code in :mod:`accord.engines.smp`, so the results are bit-identical.
+in the same order as the NumPy code in :mod:`accord.engines.smp.turn`, so the results are bit-identical.
 
 Numba is optional (``pip install accord[fast]``); without it, or for small problems where importing and
 loading the compiled code costs more than it saves, the engine uses NumPy. Compiled code is cached on
@@ -102,7 +102,7 @@ def _coalitions(u, w, rule, start):  # noqa: ANN001, ANN202
 
 
 def coalitions(u: np.ndarray, w: np.ndarray, voting_rule: str, start: float) -> np.ndarray:
-    """Compiled coalition strengths of :func:`accord.engines.smp._pairwise_victory` (same bits)."""
+    """Compiled coalition strengths of :func:`accord.engines.smp.rules._pairwise_victory` (same bits)."""
     args = [np.ascontiguousarray(a, dtype=np.float64) for a in (u, w)]
     result: np.ndarray = _coalitions(*args, VOTING_RULES.index(voting_rule), start)
     return result
@@ -131,7 +131,7 @@ def _products(pv, mask):  # noqa: ANN001, ANN202
 
 
 def products(pv: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Compiled products and totals of :func:`accord.engines.smp._cond_pce` (same bits)."""
+    """Compiled products and totals of :func:`accord.engines.smp.rules._cond_pce` (same bits)."""
     result: tuple[np.ndarray, np.ndarray] = _products(
         np.ascontiguousarray(pv, dtype=np.float64), np.ascontiguousarray(mask, dtype=np.bool_)
     )
@@ -167,7 +167,7 @@ def _state_utilities(u_pos, u_init, u_rcvr, target, alive):  # noqa: ANN001, ANN
 def state_utilities(
     u_pos: np.ndarray, u_init: np.ndarray, u_rcvr: np.ndarray, target: np.ndarray, alive: np.ndarray
 ) -> np.ndarray:
-    """Compiled queue utilities of :func:`accord.engines.smp._queue_utilities` (same bits)."""
+    """Compiled queue utilities of :func:`accord.engines.smp.turn._queue_utilities` (same bits)."""
     args = [np.ascontiguousarray(a, dtype=np.float64) for a in (u_pos, u_init, u_rcvr)]
     result: np.ndarray = _state_utilities(
         *args, np.ascontiguousarray(target, dtype=np.int64), np.ascontiguousarray(alive, dtype=np.bool_)
@@ -184,7 +184,7 @@ def third_parties(
     voting_rule: str,
     third_party: str,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Compiled :func:`accord.engines.smp._third_parties` (same arguments, same bits)."""
+    """Compiled :func:`accord.engines.smp.turn._third_parties` (same arguments, same bits)."""
     args = [np.ascontiguousarray(a, dtype=np.float64) for a in (dist, r_hi, w_chal, base_ij, base_ji)]
     result: tuple[np.ndarray, np.ndarray] = _kernel(
         *args, VOTING_RULES.index(voting_rule), THIRD_PARTY.index(third_party)
