@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -43,7 +43,7 @@ def weighted_median(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 def weighted_mean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Capability x salience weighted mean per row (equal weights where all weights are zero)."""
     w = _weights_or_equal(w)
-    return (w * x).sum(axis=-1) / w.sum(axis=-1)
+    return cast(np.ndarray, (w * x).sum(axis=-1) / w.sum(axis=-1))
 
 
 def _to_rows(a: np.ndarray) -> np.ndarray:
@@ -78,7 +78,7 @@ class _Group:
     def take(self, a: np.ndarray) -> np.ndarray:
         if self.cols is None:
             return a
-        return a[self.rows][:, self.cols]
+        return cast(np.ndarray, a[self.rows][:, self.cols])
 
     def put(self, out: np.ndarray, values: np.ndarray) -> None:
         if self.cols is None:

@@ -7,7 +7,7 @@ these sizes, the same bits).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -129,7 +129,7 @@ def _support(geo: _Geometry, w: np.ndarray, r: np.ndarray | float) -> np.ndarray
     support *= geo.upper  # ... (T_j - T_i) - left where x_i > x_j; left itself where x_i < x_j
     left *= geo.sign
     support += left
-    return np.maximum(support, 0.0, out=support)
+    return cast(np.ndarray, np.maximum(support, 0.0, out=support))
 
 
 def _probabilities(geo: _Geometry, w: np.ndarray, r: np.ndarray | float, params: EUMParams) -> np.ndarray:
@@ -156,7 +156,7 @@ def _utility_terms(geo: _Geometry, rv: np.ndarray | float, q: float) -> tuple[np
     ``E = s_b [p U_s + (1 - p) U_f] + (1 - s_b) U_s - q U_sq`` rearranges to
     ``(U_s - q U_sq) - s_b (U_s - U_f)(1 - p)``, so these two terms serve both directions of a pair.
     """
-    if np.ndim(rv):
+    if isinstance(rv, np.ndarray) and rv.ndim:
         rv_col = rv[:, :, None]
         us = geo.near**rv_col
         uf = geo.far**rv_col
@@ -181,7 +181,7 @@ def _expected(base: np.ndarray, du: np.ndarray, s_target: np.ndarray, p: np.ndar
     np.subtract(1.0, p, out=out)
     out *= du
     out *= s_target
-    return np.subtract(base, out, out=out)
+    return cast(np.ndarray, np.subtract(base, out, out=out))
 
 
 def _risk(geo: _Geometry, s: np.ndarray, w: np.ndarray, params: EUMParams) -> np.ndarray:
@@ -223,7 +223,7 @@ def _classify(eu_ij: np.ndarray, eu_ji: np.ndarray, variant: str, tol: float) ->
     kind = conf.view(np.int8) * np.int8(CONFRONTATION)
     kind += comp.view(np.int8) * np.int8(COMPROMISE)
     kind += cap.view(np.int8) * np.int8(CAPITULATION)
-    return kind
+    return cast(np.ndarray, kind)
 
 
 def _choose(kind: np.ndarray, key: np.ndarray, tol: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -250,7 +250,7 @@ def _compromise_value(eu_ij: np.ndarray, eu_ji: np.ndarray, x: np.ndarray) -> np
     a_ij += a_ji
     with np.errstate(divide="ignore", invalid="ignore"):
         value /= a_ij
-    return value
+    return cast(np.ndarray, value)
 
 
 def _round(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from accord.engines.base import Problem
@@ -86,7 +88,7 @@ def _status_quo_eu_rows(
     uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** r
     usq = 2.0 - 4.0 * 0.5**r
     res = resistance[:, None]
-    return res * (p * us + (1.0 - p) * uf) + (1.0 - res) * us - params.q * usq
+    return cast(np.ndarray, res * (p * us + (1.0 - p) * uf) + (1.0 - res) * us - params.q * usq)
 
 
 def status_quo_stability(
@@ -102,4 +104,4 @@ def status_quo_stability(
     able = cap > 0
     if problem.present is not None:
         able &= problem.present_mask()
-    return ~np.any(able & (eu > params.tie_tol), axis=1)
+    return cast(np.ndarray, ~np.any(able & (eu > params.tie_tol), axis=1))

@@ -5,6 +5,7 @@ the choice of backend, and the engine object.
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from typing import Literal
 
 import numpy as np
 
@@ -87,16 +88,16 @@ def _movement(x_new: np.ndarray, x_old: np.ndarray) -> np.ndarray:
 _COMPILE_WORTH = 1e8
 
 
-def _backend(choice: str, work: float) -> str:
+def _backend(choice: str, work: float) -> Literal["numpy", "numba"]:
     """Resolve ``SMPParams.backend``: ``auto`` becomes ``numba`` or ``numpy``."""
     import sys
 
     if choice == "numba":
         if not _numba_installed():
             raise ProblemError("SMPParams(backend='numba') needs Numba: pip install 'accord[fast]'")
-        return choice
+        return "numba"
     if choice == "numpy":
-        return choice
+        return "numpy"
     loaded = "numba" in sys.modules
     if (loaded or work >= _COMPILE_WORTH) and _numba_installed():
         return "numba"

@@ -44,7 +44,7 @@ def _util(d: float, r: float) -> float:
     return (1.0 - d) * (1.0 + r)
 
 @numba.njit(cache=True, nogil=True)
-def _kernel(dist, r_hi, w_chal, base_ij, base_ji, rule, tp):  # noqa: ANN001, ANN202
+def _kernel(dist, r_hi, w_chal, base_ij, base_ji, rule, tp):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     n, n_act = w_chal.shape
     ch_ij = base_ij.copy()
     ch_ji = base_ji.copy()
@@ -88,7 +88,7 @@ def _kernel(dist, r_hi, w_chal, base_ij, base_ji, rule, tp):  # noqa: ANN001, AN
 
 
 @numba.njit(cache=True, nogil=True)
-def _coalitions(u, w, rule, start):  # noqa: ANN001, ANN202
+def _coalitions(u, w, rule, start):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     n, n_voters, n_opt = u.shape
     coal = np.full((n, n_opt, n_opt), start)
     for b in range(n):
@@ -104,12 +104,12 @@ def _coalitions(u, w, rule, start):  # noqa: ANN001, ANN202
 def coalitions(u: np.ndarray, w: np.ndarray, voting_rule: str, start: float) -> np.ndarray:
     """Compiled coalition strengths of :func:`accord.engines.smp.rules._pairwise_victory` (same bits)."""
     args = [np.ascontiguousarray(a, dtype=np.float64) for a in (u, w)]
-    result: np.ndarray = _coalitions(*args, VOTING_RULES.index(voting_rule), start)
+    result: np.ndarray = _coalitions(*args, VOTING_RULES.index(voting_rule), start)  # type: ignore[call-arg]  # numba stubs
     return result
 
 
 @numba.njit(cache=True, nogil=True)
-def _products(pv, mask):  # noqa: ANN001, ANN202
+def _products(pv, mask):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     n, n_el, n_opt = mask.shape
     prod = np.zeros((n, n_el, n_opt))
     total = np.zeros((n, n_el))
@@ -139,7 +139,7 @@ def products(pv: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @numba.njit(cache=True, nogil=True)
-def _state_utilities(u_pos, u_init, u_rcvr, target, alive):  # noqa: ANN001, ANN202
+def _state_utilities(u_pos, u_init, u_rcvr, target, alive):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     n, n_act, _ = u_pos.shape
     out = np.empty((n, n_act, n_act + 1))
     for b in range(n):
@@ -169,7 +169,7 @@ def state_utilities(
 ) -> np.ndarray:
     """Compiled queue utilities of :func:`accord.engines.smp.turn._queue_utilities` (same bits)."""
     args = [np.ascontiguousarray(a, dtype=np.float64) for a in (u_pos, u_init, u_rcvr)]
-    result: np.ndarray = _state_utilities(
+    result: np.ndarray = _state_utilities(  # type: ignore[call-arg]  # numba stubs
         *args, np.ascontiguousarray(target, dtype=np.int64), np.ascontiguousarray(alive, dtype=np.bool_)
     )
     return result
@@ -186,7 +186,7 @@ def third_parties(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Compiled :func:`accord.engines.smp.turn._third_parties` (same arguments, same bits)."""
     args = [np.ascontiguousarray(a, dtype=np.float64) for a in (dist, r_hi, w_chal, base_ij, base_ji)]
-    result: tuple[np.ndarray, np.ndarray] = _kernel(
+    result: tuple[np.ndarray, np.ndarray] = _kernel(  # type: ignore[call-arg]  # numba stubs
         *args, VOTING_RULES.index(voting_rule), THIRD_PARTY.index(third_party)
     )
     return result

@@ -7,6 +7,7 @@ Sums over actors run in index order, as KTAB's do, so that results are bit-ident
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -31,8 +32,8 @@ class _Mask:
 
     @classmethod
     def build(cls, present: np.ndarray, status_quo: np.ndarray) -> _Mask:
-        alive = present.any(axis=2)
-        options = alive | ~alive.any(axis=1, keepdims=True)
+        alive: np.ndarray = np.any(present, axis=2)
+        options: np.ndarray = alive | ~np.any(alive, axis=1, keepdims=True)
         return cls(present, alive, options, status_quo)
 
     def rows(self, rows: slice | np.ndarray) -> _Mask:
@@ -55,16 +56,16 @@ _MIN_BARGAIN_W = 1e-6  # KTAB interpBrgnSnPm minW
 def _vote(rule: str, w: np.ndarray, du: np.ndarray) -> np.ndarray:
     """An actor's vote for option 1 over option 2 given its weight and utility difference."""
     if rule == "proportional":
-        return w * du
+        return cast(np.ndarray, w * du)
     if rule == "cubic":
-        return w * (du * du * du)
+        return cast(np.ndarray, w * (du * du * du))
     r_bin = np.clip(du / 1e-8, -1.0, 1.0)
     if rule == "binary":
         return w * r_bin
     if rule == "prop_bin":
         return w * ((1 - 0.2) * du + 0.2 * r_bin)
     if rule == "prop_cubic":
-        return w * ((1 - 0.5) * du + 0.5 * (du * du * du))
+        return cast(np.ndarray, w * ((1 - 0.5) * du + 0.5 * (du * du * du)))
     # asymmetric prospect: losses count fully, gains two thirds
     return np.where(du < 0.0, w * du, np.where(du > 0.0, (2.0 * w * du) / 3.0, 0.0))
 
@@ -81,7 +82,7 @@ def _victory(model: str, s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
         x1, x2 = s1, s2
         for _ in range(power.bit_length() - 1):
             x1, x2 = x1 * x1, x2 * x2
-    return x1 / (x1 + x2)
+    return cast(np.ndarray, x1 / (x1 + x2))
 
 
 def _cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None, compiled: bool = False) -> np.ndarray:
@@ -117,7 +118,7 @@ def _cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None, compiled: b
         rel = np.exp(logs - logs.max(axis=1, keepdims=True))
         prod[d, k] = rel
         total[d, k] = _row_sum(rel)
-    return prod / total[:, :, None]
+    return cast(np.ndarray, prod / total[:, :, None])
 
 
 def _election(
@@ -186,9 +187,9 @@ def _est_risk(r_h: np.ndarray, r_i: np.ndarray, adjust: str) -> np.ndarray:
     if adjust == "two_thirds":
         return (r_h + (2.0 * r_i)) / 3.0
     if adjust == "half":
-        return (r_h + r_i) / 2
+        return cast(np.ndarray, (r_h + r_i) / 2)
     if adjust == "one_third":
-        return ((2.0 * r_h) + r_i) / 3.0
+        return cast(np.ndarray, ((2.0 * r_h) + r_i) / 3.0)
     return r_h + 0.0 * r_i
 
 
@@ -200,12 +201,12 @@ def _util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
     u = (1.0 - d) * (1.0 + d * r)
     if np.any(d > 1.0):
         u = np.where(d <= 1.0, u, (1.0 - d) * (1.0 + r))
-    return u
+    return cast(np.ndarray, u)
 
 
 def _util_unclamped(d: np.ndarray, r: np.ndarray) -> np.ndarray:
     """:func:`_util` for distances known to be at most 1 (the caller checked once)."""
-    return (1.0 - d) * (1.0 + d * r)
+    return cast(np.ndarray, (1.0 - d) * (1.0 + d * r))
 
 
 def _wdist(diff: list[np.ndarray], sal: list[np.ndarray]) -> np.ndarray:
@@ -214,8 +215,8 @@ def _wdist(diff: list[np.ndarray], sal: list[np.ndarray]) -> np.ndarray:
     ``diff`` and ``sal`` hold one broadcastable array per dimension; an actor with no salience at all
     is indifferent (distance 0 to everything) instead of KTAB's division by zero.
     """
-    ds_sqr = 0.0
-    ss_sqr = 0.0
+    ds_sqr: np.ndarray | float = 0.0
+    ss_sqr: np.ndarray | float = 0.0
     for dk, sk in zip(diff, sal, strict=True):
         ds = dk * sk
         ds_sqr = ds_sqr + ds * ds

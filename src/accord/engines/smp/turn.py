@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from accord.engines.smp.assess import _Assessment, _chunks, _election_weights
@@ -243,14 +245,14 @@ def _queue_utilities(
             keep = (idx[None, None, :] != m) & (tj != m)
             total = np.where(keep, total + u_pos[:, :, m, None], total)
             sq_total = sq_total + u_pos[:, :, m]
-        return np.concatenate([sq_total[:, :, None], total], axis=2) / n_act
+        return cast(np.ndarray, np.concatenate([sq_total[:, :, None], total], axis=2) / n_act)
     for m in range(n_act):
         here = alive[:, m, None, None]
         keep = (idx[None, None, :] != m) & (tj != m) & here
         total = np.where(keep, total + u_pos[:, :, m, None], total)
         sq_total = np.where(here[:, :, 0], sq_total + u_pos[:, :, m], sq_total)
     count = np.maximum(alive.sum(axis=1), 1).astype(float)[:, None, None]
-    return np.concatenate([sq_total[:, :, None], total], axis=2) / count
+    return cast(np.ndarray, np.concatenate([sq_total[:, :, None], total], axis=2) / count)
 
 
 def _settle(
@@ -277,7 +279,7 @@ def _settle(
     pv = _pairwise_victory(u, w_elec, params)  # every actor votes on every option
     prob = _cond_pce(pv, mask, params.backend == "numba")  # the queue elections of all actors k at once
     if uniforms is None:
-        return np.argmax(np.where(mask, prob, -1.0), axis=2)
+        return cast(np.ndarray, np.argmax(np.where(mask, prob, -1.0), axis=2))
     cum = np.zeros((n, n_act))
     choice = np.full((n, n_act), -1)
     last = n_opt - 1 - np.argmax(mask[:, :, ::-1], axis=2)
