@@ -353,7 +353,7 @@ def test_round_hook_in_a_batch_sees_stopped_draws_frozen_and_cannot_revive_them(
 
 
 def test_internal_chunking_of_draws_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import accord.engines.smp as smp_module
+    import accord.engines.smp.assess as smp_module
 
     problem = _jittered("SOE-Pol-Comp", 7, seed=2)
     whole = run(problem, SMPParams(deterministic=False), rounds=30, rng=np.random.default_rng(1))

@@ -139,11 +139,16 @@ def print_run(result: Run, console: Console) -> None:
             when = f"fired after round {info['median_round']:.0f}" if info["fired_share"] > 0 else "did not fire"
             console.print(f"trigger {label}: {when}", highlight=False)
     console.print(
-        "SQ stable: share of draws in which no actor with capability gains by challenging the status quo "
-        f"(the EUM's reading of whether a ceasefire freezing it can hold); on every issue at once: "
-        f"{pct(summary['stable_all'])}",
+        "SQ stable: share of draws whose forecast ended within 2% of the scale of the status quo; "
+        f"on every issue at once: {pct(summary['stable_all'])}",
         highlight=False, soft_wrap=True,
     )
+    if summary.get("converged_share", 1.0) < 1.0:
+        console.print(
+            f"warning: {1 - summary['converged_share']:.0%} of draws had not settled at the last round "
+            f"(largest last swing {summary['max_last_swing']:.1f}); their forecast is where the engine stopped",
+            highlight=False, soft_wrap=True,
+        )
     t = result.timings
     if result.n_draws:
         console.print(

@@ -105,11 +105,11 @@ class Problem:
 
     @property
     def n_actors(self) -> int:
-        return self.positions.shape[-2]
+        return int(self.positions.shape[-2])
 
     @property
     def n_issues(self) -> int:
-        return self.positions.shape[-1]
+        return int(self.positions.shape[-1])
 
     def batched(self) -> Problem:
         """The same problem with a leading draws axis (size 1 if it had none)."""
@@ -175,8 +175,13 @@ class Problem:
         return {"position": self.scale, "salience": (0.0, 1.0), "capability": (0.0, np.inf)}[name]
 
     def with_attribute(self, name: str, values: np.ndarray) -> Problem:
-        key = {"position": "positions", "salience": "salience", "capability": "capability"}[name]
-        return replace(self, **{key: values})
+        if name == "position":
+            return replace(self, positions=values)
+        if name == "salience":
+            return replace(self, salience=values)
+        if name == "capability":
+            return replace(self, capability=values)
+        raise KeyError(name)
 
     def take(self, draws: slice | np.ndarray) -> Problem:
         """A sub-batch of draws (used for chunking)."""
@@ -240,7 +245,7 @@ class Trajectory:
 
     @property
     def n_rounds(self) -> int:
-        return self.positions.shape[1] - 1
+        return int(self.positions.shape[1] - 1)
 
     @property
     def forecast(self) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -35,7 +35,7 @@ def _weights(problem: Problem) -> np.ndarray:
     weights = problem.capability_per_issue() * b.salience
     if b.present is not None:
         weights = np.where(b.present, weights, 0.0)
-    return weights
+    return cast(np.ndarray, weights)
 
 
 def weighted_mean(positions: np.ndarray, weights: np.ndarray, fallback: np.ndarray) -> np.ndarray:

@@ -145,6 +145,8 @@ class Run:
             trigger_labels=p.trigger_labels,
             mean_path=p.trajectory.outcome[0],
             seed=self.seed,
+            converged=None if p.settled is None else p.settled.converged,
+            last_swing=None if p.settled is None else p.settled.last_swing,
         )
 
     def run_result(self) -> RunResult:
