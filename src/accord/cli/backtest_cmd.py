@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -37,8 +38,8 @@ def _progress(total: int) -> tuple[Progress, Any]:
 
 
 def _fail(message: str, hint: str) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    err.print(f"hint: {hint}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(f"hint: {escape(hint)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
