@@ -62,7 +62,8 @@ def prepare(data: DeuData, specs: list[ModelSpec], progress: Progress | None = N
         if progress:
             progress(spec.name)
     eq = problems["equal"]
-    rows = [issue_features(p.problem, p.has_status_quo, smp=s) for p, s in zip(eq, forecasts["smp"], strict=True)]
+    rows = [issue_features(p.problem, p.has_status_quo, smp=s, procedure=p.issue.meta.get("proc"))
+            for p, s in zip(eq, forecasts["smp"], strict=True)]
     return Prepared(
         data=data,
         issues=[i.issue for i in scored],
