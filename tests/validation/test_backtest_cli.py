@@ -94,3 +94,10 @@ def test_case_backtest_errors(tmp_path: Path):
     line = runner.invoke(app, ["backtest", "case", "nagorno-karabakh-2013", "--outcome",
                                str(_outcome(tmp_path, GOOD.replace("value: 20", "value: 120")))])
     assert "out.yaml:4" in line.output
+
+
+def test_deu_file_without_outcomes(tmp_path: Path):
+    path = tmp_path / "none.tsv"
+    path.write_text("prnr\tisnr\tpcom\tscom\tpep\tsep\tout\nd1\ti1\t50\t50\t50\t50\t\n")
+    result = runner.invoke(app, ["backtest", "deu", str(path), "--models", "compromise"])
+    assert result.exit_code == 1 and "no issue has an outcome" in result.output

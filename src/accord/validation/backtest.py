@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.formats.deu import DeuData, read_deu
+from accord.formats.deu import DeuData, DeuFormatError, read_deu
 from accord.validation import cv, metrics
 from accord.validation.features import issue_features
 from accord.validation.forecaster import distribution, load_params, predict_candidate, residual_classes
@@ -53,6 +53,8 @@ def _sha256(path: str | Path) -> str:
 def prepare(data: DeuData, specs: list[ModelSpec], progress: Progress | None = None) -> Prepared:
     """Run ``specs`` (and the SMP the features need) on every scored issue of ``data``."""
     scored = data.scored()
+    if not scored:
+        raise DeuFormatError(data.path, "no issue has an outcome", None, "out", "a backtest scores issues with an outcome")
     problems = {cap: [issue_problem(data, i, cap) for i in scored] for cap in ("equal", "weights")}
     forecasts: dict[str, np.ndarray] = {}
     needed = {m.name: m for m in specs}
