@@ -88,6 +88,8 @@ def test_shipped_parameters_are_reproducible(dev_file: Path):
     assert refit["trained_on"]["sha256"] == shipped["trained_on"]["sha256"]
     for name, fitted in refit["candidates"].items():
         assert np.allclose(fitted.get("coef", []), shipped["candidates"][name].get("coef", []), atol=1e-6), name
+        same = {k: v for k, v in fitted.items() if k != "coef"}
+        assert same == {k: v for k, v in shipped["candidates"][name].items() if k != "coef"}, name
     for name, classes in refit["residuals"].items():
         for cls, values in classes.items():
             assert np.allclose(values, shipped["residuals"][name][cls], atol=1e-6), (name, cls)

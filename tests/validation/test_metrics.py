@@ -76,3 +76,21 @@ def test_crps_by_hand_and_point_limit():
 
 def test_interval_coverage_includes_ends():
     assert metrics.interval_coverage(np.array([0, 10, 20]), np.array([10, 20, 30]), np.array([10, 20, 31])) == 2 / 3
+
+
+def test_weighted_compromise_grid_recovers_a_planted_institution_weight():
+    from accord.validation.weighted import fit_weighted, predict_weighted
+
+    rng = np.random.default_rng(5)
+    rows, y = [], []
+    for _ in range(60):
+        x = rng.choice([0.0, 30.0, 70.0, 100.0], size=5)
+        s = rng.uniform(0.2, 1.0, size=5)
+        role = [1, 2, 0, 0, 0]
+        w = s * np.array([4.0, 1.0, 1.0, 1.0, 1.0])  # the Commission counts four times under codecision
+        rows.append({"_x": x.tolist(), "_s": s.tolist(), "_c": [1.0] * 5, "_role": role, "procedure": 1.0,
+                     "compromise": float(np.average(x, weights=s))})
+        y.append(float(np.average(x, weights=w)))
+    fitted = fit_weighted(rows, np.array(y), power=False, institutions=True)
+    assert fitted["factors"]["codecision"] == [4.0, 1.0] and fitted["gamma"] == 1.0
+    assert np.allclose(predict_weighted(fitted, rows), y)

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -37,8 +38,8 @@ def _progress(total: int) -> tuple[Progress, Any]:
 
 
 def _fail(message: str, hint: str) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    err.print(f"hint: {hint}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(f"hint: {escape(hint)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -48,7 +49,7 @@ def _ci(pair: list[float]) -> str:
 
 def _table(title: str, columns: tuple[str, ...]) -> Table:
     """A compact table (fits 80 columns): the first column left-aligned and never wrapped."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for k, col in enumerate(columns):
         table.add_column(col, justify="left" if k == 0 else "right", no_wrap=k == 0)
     return table
@@ -144,7 +145,7 @@ def fit(
     table = _table(f"Candidates, 10-fold CV by proposal on {file.name}",
                    ("candidate", "MAE", "vs comp", "95% CI", "cov50", "cov80", "cov90", "CRPS"))
     for row in comparison["cv10"]:
-        table.add_row(row["name"], f"{row['mae']:.2f}", f"{row['delta']:+.2f}", _ci(row["delta_ci95"]),
+        table.add_row(row["name"], f"{row['mae']:.1f}", f"{row['delta']:+.1f}", _ci(row["delta_ci95"]),
                       *(f"{row[k]:.0%}" for k in ("cover50", "cover80", "cover90")), f"{row['crps']:.1f}")
     console.print(table)
     lopo = ", ".join(f"{k} {v:.2f}" for k, v in comparison["lopo_mae"].items())

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.formats.deu import DeuData, read_deu
+from accord.formats.deu import DeuData, DeuFormatError, read_deu
 from accord.validation import cv, metrics
 from accord.validation.features import issue_features
 from accord.validation.forecaster import distribution, load_params, predict_candidate, residual_classes
@@ -53,6 +53,8 @@ def _sha256(path: str | Path) -> str:
 def prepare(data: DeuData, specs: list[ModelSpec], progress: Progress | None = None) -> Prepared:
     """Run ``specs`` (and the SMP the features need) on every scored issue of ``data``."""
     scored = data.scored()
+    if not scored:
+        raise DeuFormatError(data.path, "no issue has an outcome", None, "out", "a backtest scores issues with an outcome")
     problems = {cap: [issue_problem(data, i, cap) for i in scored] for cap in ("equal", "weights")}
     forecasts: dict[str, np.ndarray] = {}
     needed = {m.name: m for m in specs}
@@ -62,7 +64,8 @@ def prepare(data: DeuData, specs: list[ModelSpec], progress: Progress | None = N
         if progress:
             progress(spec.name)
     eq = problems["equal"]
-    rows = [issue_features(p.problem, p.has_status_quo, smp=s) for p, s in zip(eq, forecasts["smp"], strict=True)]
+    rows = [issue_features(p.problem, p.has_status_quo, smp=s, procedure=p.issue.meta.get("proc"))
+            for p, s in zip(eq, forecasts["smp"], strict=True)]
     return Prepared(
         data=data,
         issues=[i.issue for i in scored],

@@ -41,10 +41,10 @@ def compare_candidates(rows: cv.Rows, y: np.ndarray, groups: np.ndarray, seed: i
     for name in CANDIDATES:
         for conditioned in (True, False):
             res = cv.cross_validate(name, rows, y, groups, seed, conditioned)
-            label = name + ("" if conditioned else " pooled")
+            label = name if conditioned else "  pooled intervals"
             table.append(_summary(label, res.point, res.samples, y, groups, base, seed))
-        loo = cv.cross_validate(name, rows, y, groups, seed, True, k=n_prop)
-        lopo[name] = float(np.abs(loo.point - y).mean())
+        loo = cv.cv_points(name, rows, y, cv.fold_ids(groups, n_prop, seed))
+        lopo[name] = float(np.abs(loo - y).mean())
         if progress:
             progress(name)
     nested = cv.nested_select(rows, y, groups, seed)

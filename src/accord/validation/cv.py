@@ -21,7 +21,7 @@ from accord.validation.forecaster import (
     residual_classes,
 )
 
-__all__ = ["Rows", "fold_ids", "CvResult", "cross_validate", "nested_select", "residuals_by_class", "fit_all"]
+__all__ = ["Rows", "fold_ids", "cv_points", "CvResult", "cross_validate", "nested_select", "residuals_by_class", "fit_all"]
 
 Rows = list[dict[str, float]]
 OUTER_FOLDS, INNER_FOLDS = 10, 5
@@ -44,7 +44,7 @@ def residuals_by_class(rows: Rows, residuals: np.ndarray) -> dict[str, list[floa
     return {c: [float(v) for v in residuals[classes == c]] for c in ("dichotomous", "continuous")}
 
 
-def _cv_points(name: str, rows: Rows, y: np.ndarray, folds: np.ndarray) -> np.ndarray:
+def cv_points(name: str, rows: Rows, y: np.ndarray, folds: np.ndarray) -> np.ndarray:
     pred = np.empty(len(rows))
     for f in np.unique(folds):
         test = folds == f
@@ -66,7 +66,7 @@ class CvResult:
 def _interval_residuals(name: str, rows: Rows, y: np.ndarray, groups: np.ndarray, seed: int,
                         conditioned: bool) -> dict[str, list[float]]:
     inner = fold_ids(groups, INNER_FOLDS, seed)
-    res = y - _cv_points(name, rows, y, inner)
+    res = y - cv_points(name, rows, y, inner)
     if conditioned:
         return residuals_by_class(rows, res)
     return {"dichotomous": [float(v) for v in res], "continuous": [float(v) for v in res]}
@@ -91,7 +91,7 @@ def cross_validate(name: str, rows: Rows, y: np.ndarray, groups: np.ndarray, see
 
 
 def _inner_mae(name: str, rows: Rows, y: np.ndarray, groups: np.ndarray, seed: int) -> float:
-    return float(np.abs(y - _cv_points(name, rows, y, fold_ids(groups, INNER_FOLDS, seed))).mean())
+    return float(np.abs(y - cv_points(name, rows, y, fold_ids(groups, INNER_FOLDS, seed))).mean())
 
 
 def choose(rows: Rows, y: np.ndarray, groups: np.ndarray, seed: int = 0) -> str:
@@ -128,7 +128,7 @@ def fit_all(rows: Rows, y: np.ndarray, groups: np.ndarray, seed: int = 0) -> dic
     candidates, residuals, cv_mae = {}, {}, {}
     for name in CANDIDATES:
         candidates[name] = fit_candidate(name, rows, y)
-        res = y - _cv_points(name, rows, y, folds)
+        res = y - cv_points(name, rows, y, folds)
         residuals[name] = residuals_by_class(rows, res)
         cv_mae[name] = float(np.abs(res).mean())
     selected = min(cv_mae, key=lambda n: (cv_mae[n], list(CANDIDATES).index(n)))

@@ -9,6 +9,8 @@ absent and the forecaster falls back to a model fitted without them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from accord.engines.base import Problem
@@ -62,11 +64,20 @@ def _eu(one: Problem, fallback: float) -> dict[str, float]:
     return {"commission": float(x[actors.index("com")]), "parliament": float(x[actors.index("ep")]), "council": council}
 
 
-def issue_features(one: Problem, has_status_quo: bool = True, smp: float | None = None) -> dict[str, float]:
+def _actor_arrays(one: Problem) -> dict[str, Any]:
+    roles = [1 if a == "com" else 2 if a == "ep" else 0 for a in one.actors] if one.actors else [0] * one.n_actors
+    return {"_x": one.positions[:, 0].tolist(), "_s": one.salience[:, 0].tolist(),
+            "_c": np.broadcast_to(one.capability, (one.n_actors,)).tolist(), "_role": roles}
+
+
+def issue_features(one: Problem, has_status_quo: bool = True, smp: float | None = None,
+                   procedure: str | None = None) -> dict[str, Any]:
     """The features of a one-issue problem (see :data:`GENERIC` and :data:`EU`).
 
-    ``smp`` passes an SMP forecast already computed for this problem (the backtest runs the SMP anyway);
-    otherwise it is run here. Where the status quo is unknown its feature is the compromise and
+    ``smp`` passes an SMP forecast already computed for this problem (the backtest runs the SMP anyway;
+    NaN: not needed); otherwise it is run here. ``procedure`` is the EU procedure (``COD`` codecision)
+    where known. The actors' own numbers ride along under ``_x``, ``_s``, ``_c``, ``_role`` for the
+    re-weighted compromise models (:mod:`accord.validation.weighted`). Where the status quo is unknown its feature is the compromise and
     ``sq_missing`` is 1. EU features appear only when the Commission and the Parliament are actors.
     """
     w = one.capability * one.salience[:, 0]
@@ -86,4 +97,6 @@ def issue_features(one: Problem, has_status_quo: bool = True, smp: float | None 
     }
     if has_eu_actors(one):
         feats.update(_eu(one, comp))
+    feats["procedure"] = -1.0 if not procedure else 1.0 if procedure.upper() == "COD" else 0.0
+    feats.update(_actor_arrays(one))
     return feats

@@ -26,6 +26,7 @@ from scipy.optimize import linprog
 
 from accord.engines.base import Problem
 from accord.validation.features import EU, issue_column, issue_features
+from accord.validation.weighted import fit_weighted, predict_weighted
 
 __all__ = [
     "CANDIDATES",
@@ -46,6 +47,10 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "blend": {"kind": "blend", "columns": ("compromise", "median", "smp", "status_quo", "midpoint")},
     "lad": {"kind": "lad", "columns": LAD},
     "lad_eu": {"kind": "lad", "columns": LAD + EU},
+    # second round (docs/validation.md, section 1b)
+    "powered": {"kind": "weighted", "power": True, "institutions": False},
+    "institutions": {"kind": "weighted", "power": False, "institutions": True},
+    "powered_institutions": {"kind": "weighted", "power": True, "institutions": True},
 }
 FALLBACK = {"lad_eu": "lad"}
 MIN_CLASS_RESIDUALS = 10
@@ -84,6 +89,8 @@ def fit_candidate(name: str, rows: list[dict[str, float]], outcome: np.ndarray) 
     spec = CANDIDATES[name]
     if spec["kind"] == "fixed":
         return {"kind": "fixed"}
+    if spec["kind"] == "weighted":
+        return fit_weighted(rows, np.asarray(outcome, float), spec["power"], spec["institutions"])
     columns = spec["columns"]
     coef = _lad(design(rows, columns), np.asarray(outcome, float), convex=spec["kind"] == "blend")
     return {"kind": spec["kind"], "columns": list(columns), "coef": [float(c) for c in coef]}
@@ -95,6 +102,8 @@ def predict_candidate(name: str, fitted: dict[str, Any], rows: list[dict[str, fl
         pred = _column(rows, "compromise")
     elif name == "switch":
         pred = np.where(_column(rows, "dichotomous") > 0.5, _column(rows, "median"), _column(rows, "compromise"))
+    elif fitted["kind"] == "weighted":
+        pred = predict_weighted(fitted, rows)
     else:
         pred = design(rows, tuple(fitted["columns"])) @ np.asarray(fitted["coef"])
     return np.clip(pred, 0.0, 100.0)

@@ -102,9 +102,9 @@ def backtest_case(case_ref: str | Path, outcome_path: str | Path, level: float =
         case = load_case(case_ref)
     except (CaseError, FileNotFoundError, ValueError) as exc:
         raise OutcomeError(str(case_ref), f"cannot load the case: {exc}", hint="`accord case list` names the built-ins") from None
-    if rec["case"] != case.meta.id:
-        raise OutcomeError(p, f"scores case {rec['case']!r}, not {case.meta.id!r}", rec["lines"].get("case"), "case")
-    as_of = dt.date.fromisoformat(str(case.meta.as_of))
+    if rec["case"] != case.id:
+        raise OutcomeError(p, f"scores case {rec['case']!r}, not {case.id!r}", rec["lines"].get("case"), "case")
+    as_of = dt.date.fromisoformat(str(case.case.as_of))
     if rec["observed"] <= as_of:
         raise OutcomeError(p, f"observed {rec['observed']} is not after the case's as_of {as_of}",
                            rec["lines"].get("observed"), "observed", "a backtest scores what happened later")
@@ -124,7 +124,7 @@ def backtest_case(case_ref: str | Path, outcome_path: str | Path, level: float =
                      "inside80": inside, "evidence": evidence})
     scale = "; ".join(f"{i.id}: 0 = {i.scale.min_label}, 100 = {i.scale.max_label}" for i in case.issues)
     return {
-        "case": case.meta.id, "as_of": str(as_of), "observed": str(rec["observed"]), "issues": rows,
+        "case": case.id, "as_of": str(as_of), "observed": str(rec["observed"]), "issues": rows,
         "not_scored": [i for i in case.issue_ids if i not in rec["outcomes"]],
         "mae": float(np.mean([r["error"] for r in rows])), "inside80": float(np.mean([r["inside80"] for r in rows])),
         "scale": scale,
