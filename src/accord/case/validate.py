@@ -27,7 +27,7 @@ from accord.case.model import (
     Quantity,
     parse_partial_date,
 )
-from accord.case.yamlio import MAX_BYTES, Located, YamlProblem, load_located
+from accord.case.yamlio import MAX_BYTES, Located, YamlProblem, load_located, read_bounded
 from accord.evidence.pointers import Corpus, check_pointer, sha256_text
 
 __all__ = [
@@ -130,19 +130,13 @@ def validate_file(path: str | Path, corpus: Corpus | None = None, display_name: 
     path = Path(path)
     name = display_name or str(path)
     report = ValidationReport(file=name)
-    if not path.exists():
-        report.problems.append(CaseProblem(name, 1, 1, "", "file not found", "check the path, or `accord case list`"))
+    try:
+        raw = read_bounded(path)
+    except YamlProblem as problem:
+        hint = "check the path, or `accord case list`" if problem.message == "file not found" else problem.hint
+        report.problems.append(CaseProblem(name, 1, 1, "", problem.message, hint))
         return report
-    if path.is_dir():
-        report.problems.append(CaseProblem(name, 1, 1, "", "is a folder, not a case file", "give a .yaml file"))
-        return report
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        report.problems.append(
-            CaseProblem(name, 1, 1, "", f"file is {size / 1e6:.1f} MB, over the 10 MB limit", "split the corpus from the case")
-        )
-        return report
-    return validate_bytes(path.read_bytes(), name, corpus)
+    return validate_bytes(raw, name, corpus)
 
 
 def decode_file_bytes(raw: bytes, name: str, what: str = "case") -> str | CaseProblem:

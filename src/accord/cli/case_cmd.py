@@ -11,6 +11,7 @@ from rich.table import Table
 
 from accord.case.io import DEFAULT_CASE, builtin_cases, load_report
 from accord.case.model import Case
+from accord.cli.render import printable
 from accord.evidence.pointers import load_corpus_dir
 
 app = typer.Typer(help="Validate, inspect and convert case files.", no_args_is_help=True)
@@ -44,7 +45,7 @@ def validate_cmd(
         console.print(report.summary(), highlight=False, soft_wrap=True)
     else:
         for problem in report.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+            err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
         err.print(f"{len(report.problems)} problem(s) in {report.file}", highlight=False)
     raise typer.Exit(0 if report.ok else 1)
 
@@ -56,7 +57,7 @@ def load_or_exit(case: str | None, corpus: Path | None = None) -> Case:
     report = load_report(case, _corpus(corpus))
     if not report.ok:
         for problem in report.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+            err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
         err.print(f"{len(report.problems)} problem(s); fix them and try again (`accord case validate`)")
         raise typer.Exit(1)
     assert report.case is not None
@@ -127,13 +128,13 @@ def import_cmd(
         data = import_csv(file, from_, position_max)
     except FormatError as exc:
         where = f"{file}:{exc.line}: " if exc.line else f"{file}: "
-        err.print(f"{where}{exc}" + (f" ({exc.hint})" if exc.hint else ""), markup=False, highlight=False)
+        err.print(printable(f"{where}{exc}" + (f" ({exc.hint})" if exc.hint else "")), markup=False, highlight=False)
         raise typer.Exit(1) from None
     text = case_to_yaml(data)
     report = validate_text(text, str(output))
     if not report.ok:  # a bug if it happens: refuse to write a case that does not validate
         for problem in report.problems:
-            err.print(str(problem), markup=False)
+            err.print(printable(problem), markup=False)
         raise typer.Exit(1)
     output.write_text(text, encoding="utf-8")
     console.print(f"wrote {output}: {report.summary().split(': ', 1)[1]}", highlight=False)

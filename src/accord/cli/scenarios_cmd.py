@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from accord.api import DEFAULT_MODEL, ENGINES
+from accord.cli.render import printable, safe
 
 scenarios_app = typer.Typer(help="Built-in and user scenarios: list, show, validate.", no_args_is_help=True)
 runs_app = typer.Typer(help="Stored runs: list, show, export.", no_args_is_help=True)
@@ -47,16 +48,16 @@ def _consoles() -> tuple[Console, Console, Callable[[object], None]]:
 def fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
     """Print ``error: message`` (and a hint) to stderr; return the Exit to raise."""
     _, err, _ = _consoles()
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]error:[/red] {safe(message)}", highlight=False, soft_wrap=True)
     if hint:
-        err.print(f"hint: {hint}", highlight=False, soft_wrap=True)
+        err.print(f"hint: {safe(hint)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
 def print_problems(problems: list[Any], what: str) -> None:
     _, err, _ = _consoles()
     for problem in problems:
-        err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
     err.print(f"{len(problems)} problem(s) in the {what}; fix them and try again", highlight=False)
 
 
