@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from accord.case.booleans import bools_as_numbers
 from accord.case.model import (
     Case,
     DatePrecision,
@@ -215,6 +216,7 @@ def _model_args(annotation: Any) -> Iterator[type[BaseModel]]:
 
 _FIELD_NAMES = sorted(_all_field_names(Case))
 
+
 _HINTS = {
     "missing": "add this field",
     "float_parsing": "write a number, e.g. 42 or 0.5",
@@ -269,6 +271,7 @@ def validate_data(located: Located, name: str = "<data>", corpus: Corpus | None 
         report.problems += [_schema_problem(name, located, e) for e in exc.errors(include_url=False)]
         report.problems.sort(key=lambda p: (p.line, p.column))
         return report
+    report.problems += list(bools_as_numbers(located, name, Case))
     report.problems += list(_CaseChecks(case, located, name).run())
     if corpus is not None:
         report.problems += list(_corpus_problems(case, located, name, corpus))
@@ -384,6 +387,9 @@ class _CaseChecks:
             yield from self._quantity(("issues", i, "status_quo"), issue.status_quo, 0, 100, "status quo")
 
     def _stances(self) -> Iterator[CaseProblem]:
+        if not self.case.stances:  # every model needs at least one actor's positions to bargain over
+            yield self.problem(("stances",), "the case has no stances, so no model can run on it",
+                               "add a stance (actor, capability, issues) for each actor that bargains")
         seen: dict[str, int] = {}
         for i, stance in enumerate(self.case.stances):
             base: PathT = ("stances", i)
