@@ -256,8 +256,11 @@ def compare(
 
 
 
-def store_run(run: ScenarioRun, db: str | None = None, store: Any | None = None) -> str:
-    """Record a run (summary row + per-draw Parquet) in the runs store; returns the run id."""
+def store_run(run: ScenarioRun, db: str | None = None, store: Any | None = None, key: str | None = None) -> str:
+    """Record a run (summary row + per-draw Parquet) in the runs store; returns the run id.
+
+    ``key`` names the request, so a run repeated after a kill is recorded once (see :mod:`accord.store.runs`).
+    """
     from accord.store.runs import RunRecord, RunStore, content_hash, versions
 
     store = store or RunStore(db)
@@ -281,4 +284,4 @@ def store_run(run: ScenarioRun, db: str | None = None, store: Any | None = None)
         summary=run.summary(),
         versions=versions(("dask", "distributed") if run.timings.get("executor") == "dask" else ()),
     )
-    return store.record(record, results.frame())
+    return store.record(record, results.frame(), key=key)
