@@ -116,10 +116,11 @@ def forecast_distribution(
     return run_scenario(scenario, case, model=model, draws=draws, seed=seed, **options)
 
 
-def store_run(run: Run, db: str | None = None, store: Any | None = None) -> str:
+def store_run(run: Run, db: str | None = None, store: Any | None = None, key: str | None = None) -> str:
     """Record a run in the runs store and return its id: a row with the run's settings, versions and its
     document (:meth:`Run.to_json` without the point run's rounds, which stay with the engine), and the
-    per-draw outcomes as Parquet."""
+    per-draw outcomes as Parquet. ``key`` names the request, so a run repeated after a kill is recorded
+    once (see :mod:`accord.store.runs`)."""
     from accord.store.runs import RunRecord, RunStore, content_hash, versions
 
     store = store or RunStore(db)
@@ -143,7 +144,7 @@ def store_run(run: Run, db: str | None = None, store: Any | None = None) -> str:
         summary=stored_summary(run),
         versions=versions(("dask", "distributed") if run.timings.get("executor") == "dask" else ()),
     )
-    return store.record(record, results.frame())
+    return store.record(record, results.frame(), key=key)
 
 
 def stored_summary(run: Run) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from accord.case.io import DEFAULT_CASE, builtin_cases, load_report
 from accord.case.model import Case
 from accord.cli.common import corpus_or_none as _corpus
 from accord.cli.common import load_or_exit
+from accord.cli.render import printable
 from accord.errors import InputError, NotFoundError, UsageError
 
 app = typer.Typer(help="Validate, inspect and convert case files.", no_args_is_help=True)
@@ -44,7 +45,7 @@ def validate_cmd(
         console.print(report.summary(), highlight=False, soft_wrap=True)
     else:
         for problem in report.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+            err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
         err.print(f"{len(report.problems)} problem(s) in {report.file}", highlight=False)
     raise typer.Exit(0 if report.ok else 1)
 
@@ -118,13 +119,13 @@ def import_cmd(
         data = import_csv(file, from_, position_max)
     except FormatError as exc:
         where = f"{file}:{exc.line}: " if exc.line else f"{file}: "
-        err.print(f"{where}{exc}" + (f" ({exc.hint})" if exc.hint else ""), markup=False, highlight=False)
+        err.print(printable(f"{where}{exc}" + (f" ({exc.hint})" if exc.hint else "")), markup=False, highlight=False)
         raise typer.Exit(1) from None
     text = case_to_yaml(data)
     report = validate_text(text, str(output))
     if not report.ok:  # a bug if it happens: refuse to write a case that does not validate
         for problem in report.problems:
-            err.print(str(problem), markup=False)
+            err.print(printable(problem), markup=False)
         raise typer.Exit(1)
     output.write_text(text, encoding="utf-8")
     console.print(f"wrote {output}: {report.summary().split(': ', 1)[1]}", highlight=False)

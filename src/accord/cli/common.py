@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from accord.cli.render import printable
 from accord.errors import InputError, StorageError, UsageError
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def print_problems(problems: list[Any], what: str) -> None:
     """Each located problem on its own line (FILE:LINE:COL: field: message), then a count."""
     _, err = consoles()
     for problem in problems:
-        err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
     err.print(f"{len(problems)} problem(s) in the {what}; fix them and try again", highlight=False)
 
 
@@ -88,7 +89,7 @@ def load_or_exit(case: str | None, corpus: Path | None = None, allow_draft: bool
         if drafted is not None:
             return drafted
         for problem in report.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+            err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
         err.print(f"{len(report.problems)} problem(s); fix them and try again (`accord case validate`)")
         raise typer.Exit(1)
     assert report.case is not None

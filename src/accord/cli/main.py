@@ -169,11 +169,11 @@ def render_error(exc: BaseException) -> int:
     else:  # a bug: still one line, never a traceback
         message = f"{type(exc).__name__}: {exc}"
         hint, code = "run with a smaller input or report this as a bug with the command you ran", 1
-    from rich.markup import escape
+    from accord.cli.render import printable, safe  # user text made inert: no markup, no terminal escapes
 
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(f"[red]error:[/red] {safe(message)}", highlight=False, soft_wrap=True)
     if hint:
-        err.print(f"hint: {hint}", highlight=False, soft_wrap=True, markup=False)
+        err.print(f"hint: {printable(hint)}", highlight=False, soft_wrap=True, markup=False)
     return code
 
 

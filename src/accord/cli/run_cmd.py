@@ -147,7 +147,7 @@ def print_run(result: Run, console: Console) -> None:
         console.print(
             f"warning: {1 - summary['converged_share']:.0%} of draws had not settled at the last round "
             f"(largest last swing {summary['max_last_swing']:.1f}); their forecast is where the engine stopped",
-            highlight=False, soft_wrap=True,
+            highlight=False,
         )
     t = result.timings
     if result.n_draws:

@@ -16,7 +16,7 @@ import typer
 
 from accord.case.io import DEFAULT_CASE
 from accord.engines.registry import DEFAULT_MODEL
-from accord.errors import InputError, NotFoundError, StorageError, hint_of
+from accord.errors import InputError, NotFoundError, StorageError, UsageError, hint_of
 
 DbOpt = Annotated[
     str | None,
@@ -60,16 +60,32 @@ def serve(
     public_read: Annotated[
         bool, typer.Option("--public-read", help="Let clients other than this machine read without a token.")
     ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="A Host name clients reach the server by (behind a proxy), '.example.org' "
+                     "for a domain and its subdomains; repeat for several. Loopback names and IP addresses always pass."),
+    ] = None,
+    limit: Annotated[
+        list[str] | None,
+        typer.Option("--limit", help="A per-request cap NAME=N (actors=200, issues=50, interventions=200, "
+                     "draws=5000 by default); repeat for several."),
+    ] = None,
 ) -> None:
-    """Start the web dashboard and REST API (OpenAPI documentation at /docs)."""
+    """Start the web dashboard and REST API (OpenAPI documentation at /docs); see docs/security.md."""
     import uvicorn
 
     from accord.cli.main import console, existing_dir
     from accord.web import create_app
+    from accord.web.limits import Limits
 
     existing_dir(corpus, "--corpus")
+    try:
+        limits = Limits.parse(limit or [])
+    except ValueError as exc:
+        raise UsageError(f"--limit {exc}", "e.g. --limit actors=500 --limit draws=20000") from None
     _engine(db).dispose()  # fail early, with a message, on a bad --db
-    app = create_app(db, corpus, run_workers=workers, open_read="all" if public_read else "loopback")
+    app = create_app(db, corpus, run_workers=workers, open_read="all" if public_read else "loopback",
+                     allowed_hosts=tuple(allow_host or ()), limits=limits)
     st = app.state.accord
     console.print(f"Accord on http://{host}:{port}/  (API docs /docs; database {st.engine.url.render_as_string()}; "
                   f"corpus: {len(st.corpus.texts) if st.corpus else 0} documents)", highlight=False, soft_wrap=True)

@@ -15,6 +15,8 @@ from typing import Any
 
 from accord.case.io import builtin_path, load_case
 from accord.case.model import Case
+from accord.case.validate import CaseProblem
+from accord.case.yamlio import Located
 from accord.engines.registry import DEFAULT_MODEL, ENGINES, UnknownModelError
 from accord.evidence.pointers import Corpus
 from accord.scenarios.language import (
@@ -43,16 +45,33 @@ __all__ = [
 ]
 
 
-def _scenario_case(scenario: Scenario, file: Path | None) -> Case:
-    """The scenario's own case: a built-in name, or a path relative to the scenario file."""
-    ref = scenario.case
-    if ref is None:
+def resolve_case_ref(ref: str, scenario_file: Path | None, name: str = "<scenario>",
+                     located: Located | None = None) -> str | Path:
+    """What a scenario's ``case:`` names: a built-in case, or a case file inside an allowed folder.
+
+    The allowed folders are the scenario file's own folder (and below) and the current working folder:
+    a scenario cannot make Accord read ``../../etc/shadow`` or an absolute path elsewhere and print its
+    lines back as problems. Anything else is a :class:`ScenarioError` at the ``case:`` line; the file
+    named is never opened.
+    """
+    if builtin_path(ref) is not None:
+        return ref
+    folders = [f.resolve() for f in ([scenario_file.parent] if scenario_file is not None else []) + [Path.cwd()]]
+    for base in folders:
+        real = (base / ref).resolve()
+        if any(real.is_relative_to(folder) for folder in folders) and real.is_file():
+            return real
+    line, column = located.mark(("case",)) if located else (1, 1)
+    raise ScenarioError(name, [CaseProblem(
+        name, line, column, "case", f"{ref[:80]!r} is neither a built-in case nor a case file beside the scenario",
+        "give a built-in name (`accord case list`) or a path inside the scenario's folder or the working folder")])
+
+
+def _scenario_case(scenario: Scenario, file: Path | None, name: str = "<scenario>", located: Any = None) -> Case:
+    """The scenario's own case: a built-in name, or a case file inside the allowed folders."""
+    if scenario.case is None:
         return load_case(None)
-    if file is not None and builtin_path(ref) is None:
-        candidate = file.parent / ref
-        if candidate.exists():
-            return load_case(candidate)
-    return load_case(ref)
+    return load_case(resolve_case_ref(scenario.case, file, name, located))
 
 
 def load_scenario(
@@ -72,7 +91,7 @@ def load_scenario(
     scenario = report.scenario
     assert scenario is not None
     if case is None:
-        case = _scenario_case(scenario, path)
+        case = _scenario_case(scenario, path, name, report.located)
     elif not isinstance(case, Case):
         case = load_case(case)
     problems = check_scenario(scenario, case, name, report.located)

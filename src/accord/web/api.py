@@ -393,6 +393,9 @@ def upload_scenario(request: Request, body: Upload, token_id: int = Write) -> di
 def start_run(request: Request, body: StartRun, response: Response, token_id: int = Write) -> dict[str, Any]:
     """Start a run in the background (needs a token); poll ``GET /api/runs/{id}`` for its progress."""
     st = state(request)
+    capped = st.limits.draws_problem(body.draws)
+    if capped is not None:
+        raise _invalid([capped])
     _check_target(st, body.case, body.scenario)
     return _submit(st, RunRequest(body.case, body.model, body.draws, body.rounds, body.seed, body.scenario), token_id,
                    response)
@@ -538,7 +541,9 @@ def evidence_search(
     return [{k: (v if not isinstance(v, float) or math.isfinite(v) else None) for k, v in h.to_json().items()} for h in hits]
 
 
-@router.post("/evidence/documents", tags=["evidence"], status_code=201)
+@router.post("/evidence/documents", tags=["evidence"], status_code=201,
+             responses={401: {"description": "no token"}, 409: {"description": "the id belongs to a document added "
+                        "from a file of the server's corpus"}, 503: {"description": "the store is busy"}})
 def add_document(request: Request, body: AddDocument, _token_id: int = Write) -> dict[str, Any]:
     """Add a text to the corpus store (needs a token); a changed text becomes a new version."""
     from accord.evidence.readers import DocumentMeta, SourceText
@@ -548,5 +553,12 @@ def add_document(request: Request, body: AddDocument, _token_id: int = Write) ->
                         author=body.author)
     source = SourceText(doc=body.doc, text=body.text, media_type=body.media_type, meta=meta,
                         path=FilePath(f"web-upload/{body.doc}"))
-    result = state(request).evidence_store().add(source, meta)
+    from accord.evidence.store import DocumentConflict, StoreError
+
+    try:
+        result = state(request).evidence_store().add(source, meta)
+    except DocumentConflict as exc:
+        raise HTTPException(409, f"{exc} ({exc.hint})") from None
+    except StoreError as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": "1"}) from None
     return dict(result.__dict__)
