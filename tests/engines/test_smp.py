@@ -286,8 +286,9 @@ def test_invalid_inputs_raise_problem_errors() -> None:
         capability=np.array([[1.0, 2.0], [1.0, 1.0]]),
         status_quo=np.zeros(2),
     )
-    with pytest.raises(ProblemError, match="one capability per actor"):
-        run(per_issue)
+    # per-issue capabilities enter as their salience-weighted mean (equal saliences: the plain mean)
+    joint = Problem(per_issue.positions, per_issue.salience, np.array([1.5, 1.0]), per_issue.status_quo)
+    assert np.allclose(run(per_issue).outcome, run(joint).outcome)
     with pytest.raises(ValueError, match="voting_rule"):
         SMPParams(voting_rule="majority")  # type: ignore[arg-type]
 

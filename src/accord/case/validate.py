@@ -27,6 +27,7 @@ from accord.case.model import (
     Quantity,
     parse_partial_date,
 )
+from accord.case.rules import case_rules, extra_pointer_paths
 from accord.case.yamlio import MAX_BYTES, Located, YamlProblem, load_located
 from accord.evidence.pointers import Corpus, check_pointer, sha256_text
 
@@ -276,6 +277,7 @@ def validate_data(located: Located, name: str = "<data>", corpus: Corpus | None 
         report.problems.sort(key=lambda p: (p.line, p.column))
         return report
     report.problems += list(_CaseChecks(case, located, name).run())
+    report.problems += list(case_rules(case, located, name, CaseProblem))  # type: ignore[arg-type]
     if corpus is not None:
         report.problems += list(_corpus_problems(case, located, name, corpus))
         report.corpus_checked = True
@@ -505,6 +507,7 @@ def iter_pointer_paths(case: Case) -> Iterator[tuple[PathT, Pointer]]:
     for i, event in enumerate(case.events):
         for j, p in enumerate(event.evidence):
             yield ("events", i, "evidence", j), p
+    yield from extra_pointer_paths(case)
 
 
 def _corpus_problems(case: Case, located: Located, name: str, corpus: Corpus) -> Iterator[CaseProblem]:

@@ -701,14 +701,26 @@ def _prepare(
     if np.any(pos < lo - 1e-9 * span) or np.any(pos > hi + 1e-9 * span):
         raise ProblemError(f"SMP positions must lie within the scale {problem.scale}")
     x = np.clip((pos - lo) / span, 0.0, 1.0)
-    cap = b.capability
-    if cap.ndim == 3:
-        if not np.all(cap == cap[:, :, :1]):
-            raise ProblemError("the SMP needs one capability per actor; got capabilities differing by issue")
-        cap = cap[:, :, 0]
     s = b.salience.copy() if mask is None else np.where(mask.present, b.salience, 0.0)
     s = _check_salience(s, params)
+    cap = b.capability
+    if cap.ndim == 3:
+        cap = _joint_capability(cap, s)
     return x, s, np.array(cap, dtype=float), lo, span, mask
+
+
+def _joint_capability(cap: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """One capability per actor from per-issue ones ``[D, A, I]``: their salience-weighted mean.
+
+    The SMP bargains over all issues at once with one weight per actor; weighting by salience keeps the
+    challenge weight (total salience x capability) equal to the sum over issues of salience x that
+    issue's capability. Identical columns give back that column exactly.
+    """
+    if np.all(cap == cap[:, :, :1]):
+        return cap[:, :, 0]
+    total = s.sum(axis=2)
+    weighted = (s * cap).sum(axis=2) / np.where(total > 0, total, 1.0)
+    return np.where(total > 0, weighted, cap.mean(axis=2))
 
 
 def _check_salience(s: np.ndarray, params: SMPParams) -> np.ndarray:
