@@ -372,6 +372,7 @@ def positions_view(case: Case) -> dict[str, Any]:
                 "salience": s.salience.point,
                 "capability": cap.point,
                 "estimates": len(s.position.all_estimates),
+                "carry_over": any(e.carry_over for e in s.position.all_estimates),
                 "refs": {
                     "position": f"stance/{stance.actor}/{issue.id}/position",
                     "salience": f"stance/{stance.actor}/{issue.id}/salience",
@@ -384,6 +385,8 @@ def positions_view(case: Case) -> dict[str, Any]:
             "question": issue.question,
             "min_label": issue.scale.min_label,
             "max_label": issue.scale.max_label,
+            "points": [{"at": p.at, "label": p.label} for p in issue.scale.points or []],
+            "consent": list(issue.consent.actors) if issue.consent else [],
             "status_quo": issue.status_quo.point,
             "status_quo_ref": f"issue/{issue.id}/status_quo",
             "actors": rows,
@@ -578,5 +581,5 @@ def _forecast_with(problem: Problem, model: str, rounds: int | None, seed: int, 
     else:
         arrays[attribute][a, j] = value
     changed = Problem(arrays["position"], arrays["salience"], arrays["capability"], problem.status_quo,
-                      problem.actors, problem.issues, problem.scale)
+                      problem.actors, problem.issues, problem.scale, present=problem.present)
     return float(run_problem(changed, model, rounds, seed, case_params(model, None)).forecast[0, j])

@@ -245,7 +245,12 @@
       const div = h("div", { class: "chart", "data-issue": issue.id });
       container.appendChild(h("div", { class: "card" }, h("h3", {}, issue.id + ": " + issue.question),
         h("p", { class: "small muted" }, `0 = ${issue.min_label} · 100 = ${issue.max_label} · status quo `,
-          evButton(fmt(issue.status_quo), issue.status_quo_ref)), div));
+          evButton(fmt(issue.status_quo), issue.status_quo_ref)),
+        (issue.points || []).length ? h("p", { class: "small muted" },
+          "scale: " + issue.points.map((p) => `${fmt(p.at)} = ${p.label}`).join(" · ")) : null,
+        (issue.consent || []).length ? h("p", { class: "small muted" },
+          "needs the consent of: " + issue.consent.join(", ") + " (positions kept to what they would accept)") : null,
+        div));
       return div;
     });
     pos.issues.forEach((issue, n) => {

@@ -82,15 +82,42 @@ def apply_consent(problem: Problem, case: Case) -> Problem:
     """The problem with positions on consent issues clipped to the feasible interval (batched or not).
 
     An actor cannot bargain for an outcome that a veto player would block, so its effective position is the
-    nearest outcome that could be implemented; the engines then forecast inside the feasible set.
+    nearest outcome that could be implemented; the engines then forecast inside the feasible set. Bounds are
+    computed draw by draw from the problem's own status quo and positions (a consenting actor at the table);
+    a veto-only actor (``takes_part: veto``) uses its point position.
     """
-    bounds = consent_bounds(case)
-    if not bounds:
+    consent = [(j, issue.consent.actors) for j, issue in enumerate(case.issues) if issue.consent is not None]
+    if not consent:
         return problem
-    positions = np.array(problem.positions, dtype=float, copy=True)
-    for j, (low, high) in bounds.items():
-        positions[..., j] = np.clip(positions[..., j], low, high)
+    b = problem.batched()
+    present = b.present_mask()
+    positions = np.array(b.positions, dtype=float, copy=True)  # [D, A, I]
+    for j, actors in consent:
+        q = b.status_quo[:, j]  # [D]
+        low, high = np.full_like(q, problem.scale[0]), np.full_like(q, problem.scale[1])
+        for actor in actors:
+            v = _consenting_position(b, present, case, actor, j)
+            if v is None:
+                continue
+            low, high = np.maximum(low, np.minimum(q, 2 * v - q)), np.minimum(high, np.maximum(q, 2 * v - q))
+        positions[:, :, j] = np.clip(positions[:, :, j], low[:, None], high[:, None])
+    if not problem.is_batched:
+        positions = positions[0]
     return replace(problem, positions=positions)
+
+
+def _consenting_position(b: Problem, present: np.ndarray, case: Case, actor: str, j: int) -> np.ndarray | None:
+    """``[D]`` position of a consenting actor on issue ``j``, or None where it states no view."""
+    if actor in b.actors:
+        a = b.actors.index(actor)
+        if not present[:, a, j].all():
+            return None
+        return b.positions[:, a, j]
+    stance = next((s for s in case.stances if s.actor == actor), None)
+    cell = stance.issues.get(case.issue_ids[j]) if stance else None
+    if cell is None:
+        return None
+    return np.full(b.positions.shape[0], cell.position.point)
 
 
 def without_carry_overs(case: Case) -> Case:

@@ -66,6 +66,9 @@ def run(
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the run.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    no_carry_over: Annotated[
+        bool, typer.Option("--no-carry-over", help="Drop readings carried over from before the case's period.")
+    ] = False,
 ) -> None:
     """Run a bargaining model on a case and print the forecast (default: the Nagorno-Karabakh 2020 case).
 
@@ -81,7 +84,7 @@ def run(
         raise typer.Exit(2)
     thresholds = threshold or []
     if scenario is None and draws == 0 and perspective is None and not thresholds and executor == "local":
-        _plain_run(case, model, rounds, seed, json_out, db)
+        _plain_run(case, model, rounds, seed, json_out, db, carry_overs=not no_carry_over)
         return
     from accord.cli.scenarios_cmd import run_scenario_cli
 
@@ -89,10 +92,13 @@ def run(
         case=case, scenario=scenario, model=model, rounds=rounds, seed=seed, draws=draws, thresholds=thresholds,
         perspective=perspective, executor=executor, workers=workers, scheduler=scheduler, chunk_size=chunk_size,
         db=db, store=not no_store, json_out=json_out, quiet=quiet, console=console, err=err, print_json=print_json,
+        carry_overs=not no_carry_over,
     )
 
 
-def _plain_run(case: str | None, model: str, rounds: int | None, seed: int, json_out: bool, db: str | None) -> None:
+def _plain_run(
+    case: str | None, model: str, rounds: int | None, seed: int, json_out: bool, db: str | None, carry_overs: bool = True
+) -> None:
     """The original ``accord run``: point estimates, forecast and movement tables (stored only with --db)."""
     from accord.api import run as api_run
     from accord.cli.case_cmd import load_or_exit
@@ -100,6 +106,10 @@ def _plain_run(case: str | None, model: str, rounds: int | None, seed: int, json
     from accord.engines.base import ProblemError
 
     loaded = load_or_exit(case or DEFAULT_CASE)
+    if not carry_overs:
+        from accord.case.problem import without_carry_overs
+
+        loaded = without_carry_overs(loaded)
     try:
         result = api_run(loaded, model=model, rounds=rounds, seed=seed)
     except ProblemError as exc:

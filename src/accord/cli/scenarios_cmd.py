@@ -200,7 +200,9 @@ def run_scenario_cli(
     console: Console,
     err: Console,
     print_json: Callable[[object], None],
+    carry_overs: bool = True,
 ) -> None:
+    from accord.case.problem import without_carry_overs
     from accord.engines.base import ProblemError
     from accord.scenarios.api import run_scenario
 
@@ -209,6 +211,8 @@ def run_scenario_cli(
         scen, loaded = load_scenario_or_exit(scenario, load_case_or_exit(case) if case is not None else None)
     else:
         scen, loaded = None, load_case_or_exit(case)
+    if not carry_overs:
+        loaded = without_carry_overs(loaded)
     parsed = parse_thresholds_or_exit(thresholds, loaded.issue_ids)
     check_perspective(perspective, loaded)
     label = f"{scen.id if scen else loaded.id}"

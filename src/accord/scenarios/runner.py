@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from accord.case.model import Case
+from accord.case.problem import apply_consent
 from accord.engines.base import Problem, Trajectory
 from accord.engines.registry import DEFAULT_MODEL, DEFAULT_ROUNDS, case_params, get_engine
 from accord.scenarios.interventions import Batch, apply_interventions
@@ -92,8 +93,20 @@ def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | Non
     hook = TriggerHook(triggers, batch.actors, batch.issues, batch.status_quo, batch.scale) if triggers else None
     start = batch.to_problem()
     if problem.present is not None:  # who holds a position where is not the interventions' business
-        start = replace(start, present=problem.batched().present)
-    return start, hook
+        start = replace(start, present=_carry_present(problem, start))
+    return apply_consent(start, spec.case), hook  # no outcome a consenting party would veto, after the scenario
+
+
+def _carry_present(before: Problem, after: Problem) -> np.ndarray:
+    """``present`` for the actors after the interventions: kept by name; an added actor or a coalition is
+    present where it has salience (its members' or its own)."""
+    old = before.batched().present_mask()
+    new = after.batched()
+    rows = [
+        old[:, before.actors.index(a), :] if a in before.actors else new.salience[:, k, :] > 0
+        for k, a in enumerate(new.actors)
+    ]
+    return np.stack(rows, axis=1)
 
 
 def run_prepared(spec: RunSpec, problem: Problem, rng: np.random.Generator | None = None) -> tuple[Problem, Trajectory, np.ndarray]:
