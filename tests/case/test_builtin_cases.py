@@ -393,3 +393,19 @@ def test_no_nine_word_run_from_the_corpus() -> None:
             " ".join(words[i : i + 9]) for i in range(len(words) - 8) if tuple(words[i : i + 9]) in grams
         ]
         assert not copied, f"{name} repeats corpus text: {copied[:3]}"
+
+
+# ---- shown where the numbers are read ---------------------------------------------------------------
+
+
+def test_points_consent_and_pooling_are_shown() -> None:
+    from accord import views
+
+    pos = views.positions_view(case(CASE_2020))
+    force = next(i for i in pos["issues"] if i["id"] == "russian-force")
+    assert len(force["points"]) >= 3 and force["consent"] == ["armenia", "azerbaijan"]
+    assert "equal weights" in pos["pooling"]
+    shown = CliRunner().invoke(app, ["case", "show", CASE_2020], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0
+    assert "consent needed: armenia, azerbaijan" in shown.output and "carry-over" in shown.output
+    assert "pooling:" in shown.output and "does not hold" in shown.output

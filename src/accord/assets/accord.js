@@ -240,6 +240,7 @@
     clear(container);
     const actors = [...new Set(pos.issues.flatMap((i) => i.actors.map((a) => a.actor)))];
     const acol = colour(actors);
+    if (pos.pooling) container.appendChild(h("p", { class: "small muted" }, "pooling: " + pos.pooling));
     // all cards first, then the charts: a grid cell's width is only final once its siblings are in place
     const divs = pos.issues.map((issue) => {
       const div = h("div", { class: "chart", "data-issue": issue.id });

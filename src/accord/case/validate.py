@@ -27,9 +27,11 @@ from accord.case.model import (
     Quantity,
     parse_partial_date,
 )
-from accord.case.rules import case_rules, extra_pointer_paths
+from accord.case.pointer_check import corpus_problems as _corpus_problems
+from accord.case.pointer_check import iter_pointer_paths
+from accord.case.rules import case_rules
 from accord.case.yamlio import MAX_BYTES, Located, YamlProblem, load_located
-from accord.evidence.pointers import Corpus, check_pointer, sha256_text
+from accord.evidence.pointers import Corpus
 
 __all__ = [
     "CaseError",
@@ -473,58 +475,3 @@ def _range_hint(what: str) -> str:
     if what in ("position", "status quo"):
         return "positions use the issue's 0-100 scale"
     return f"{what} is a share between 0 and 1"
-
-
-# ---------------------------------------------------------------------------------------------------
-# Stage 5: the corpus
-# ---------------------------------------------------------------------------------------------------
-
-
-def iter_pointer_paths(case: Case) -> Iterator[tuple[PathT, Pointer]]:
-    """Every evidence pointer of a case with its path in the file (for positions in messages)."""
-    def from_quantity(path: PathT, q: Quantity) -> Iterator[tuple[PathT, Pointer]]:
-        if q.estimates is not None:
-            for i, e in enumerate(q.estimates):
-                for j, p in enumerate(e.evidence):
-                    yield path + ("estimates", i, "evidence", j), p
-        else:
-            for j, p in enumerate(q.evidence or []):
-                yield path + ("evidence", j), p
-
-    for i, issue in enumerate(case.issues):
-        yield from from_quantity(("issues", i, "status_quo"), issue.status_quo)
-    for i, stance in enumerate(case.stances):
-        yield from from_quantity(("stances", i, "capability"), stance.capability)
-        for issue_id, s in stance.issues.items():
-            base: PathT = ("stances", i, "issues", issue_id)
-            yield from from_quantity(base + ("position",), s.position)
-            yield from from_quantity(base + ("salience",), s.salience)
-            if s.capability is not None:
-                yield from from_quantity(base + ("capability",), s.capability)
-    for i, rel in enumerate(case.relations):
-        for j, p in enumerate(rel.evidence):
-            yield ("relations", i, "evidence", j), p
-    for i, event in enumerate(case.events):
-        for j, p in enumerate(event.evidence):
-            yield ("events", i, "evidence", j), p
-    yield from extra_pointer_paths(case)
-
-
-def _corpus_problems(case: Case, located: Located, name: str, corpus: Corpus) -> Iterator[CaseProblem]:
-    def problem(path: PathT, message: str, hint: str) -> CaseProblem:
-        line, col = located.mark(path)
-        return CaseProblem(name, line, col, dotted(path), message, hint)
-
-    for i, source in enumerate(case.case.sources):
-        if source.id not in corpus:
-            yield problem(("case", "sources", i, "id"), f"source {source.id!r} is not in the corpus", "check --corpus points at the right folder")
-        elif sha256_text(corpus.text(source.id)) != source.sha256:
-            yield problem(
-                ("case", "sources", i, "sha256"),
-                f"the corpus text of {source.id!r} does not hash to this sha256",
-                "the document changed; re-check the spans that cite it",
-            )
-    for path, pointer in iter_pointer_paths(case):
-        result = check_pointer(corpus, pointer.doc, pointer.start, pointer.end, pointer.sha256)
-        if not result.ok:
-            yield problem(path, result.message, result.hint)
