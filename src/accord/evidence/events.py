@@ -26,6 +26,7 @@ class ExtractedEvent:
     cue: tuple[int, int]
     date_span: tuple[int, int]
     end_date: str | None = None
+    tie: str | None = None  # how a date without its own expression was found: same, shift, consequence, duration
 
 
 def _cues(*patterns: str) -> re.Pattern[str]:
