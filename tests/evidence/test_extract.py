@@ -81,6 +81,11 @@ def test_consequences_durations_and_opening_adverbials():
     assert {("institution", "2017", "year"), ("agreement", "2017", "year")} <= found
 
 
+def test_a_dated_version_of_an_earlier_event_takes_its_type():
+    found = _events("The towns adopted a harbour plan in 2012 and, in its revised 2014 version, it still guides them.")
+    assert {("plan", "2012", "year"), ("plan", "2014", "year")} <= found
+
+
 def test_hypothetical_and_repeated_references_are_not_events():
     assert _events("After the clashes of May 2019, Highmere could go to war.") == {("clashes", "2019-05", "month")}
     found = _events("The towns agreed a truce in 2015. The worst clashes since the 2015 truce came in May 2019.")
