@@ -197,6 +197,7 @@ def _nearest(cues: list[Cue], lo: int, hi: int, pos: int, before: bool) -> Cue |
     return chosen
 
 
+_MAY_POINT_BACK = re.compile(r"\b(?:when|during|amid|after|following|ahead|before|prior|aftermath|wake|response|reaction|faced)\b", re.IGNORECASE)
 _VERSION = re.compile(r"\s+(?:version|edition|revision|update|draft|round|text)\b", re.IGNORECASE)
 
 
@@ -264,6 +265,8 @@ def sentence_events(
     """The dated events of one sentence and all its event cues (claimed ones serve a date), so that
     :mod:`accord.evidence.ties` can date the unclaimed cues tied to a dated event."""
     s, e = span
+    if not dates and not _MAY_POINT_BACK.search(text, s, e):
+        return [], []  # no date and nothing to tie to an earlier one ("following the ceasefire"): no cues needed
     cues = _event_cues(text, s, e)
     if not cues or not dates:
         return [], cues
