@@ -164,6 +164,9 @@ def test_check_reports_numbers_whose_spans_never_name_their_actor(tmp_path):
     assert data["support"]["naming_actor"] == data["support"]["stance_numbers"] - 2
     fine = json.loads(runner.invoke(app, ["evidence", "check", str(HARBOUR), "--corpus", str(CORPUS), "--json"]).output)
     assert fine["support"]["not_naming_actor"] == ["guild.harbour.salience"]
+    strict = runner.invoke(app, ["evidence", "check", str(path), "--corpus", str(CORPUS), "--min-naming", "0.9"])
+    assert strict.exit_code == 1 and "cite a span naming their actor" in strict.output
+    assert runner.invoke(app, ["evidence", "check", str(HARBOUR), "--corpus", str(CORPUS), "--min-naming", "0.8"]).exit_code == 0
 
 
 def test_review_prints_every_number_beside_its_cited_sentences(tmp_path):

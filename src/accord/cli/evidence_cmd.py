@@ -90,10 +90,15 @@ def check_cmd(
         float, typer.Option("--margin", min=0.0, max=1.0, help="Report sources disagreeing by more than this share of the scale.")
     ] = 0.1,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    min_naming: Annotated[
+        float | None, typer.Option("--min-naming", min=0.0, max=1.0,
+                                   help="Also exit 1 when fewer than this share of stance numbers cite a span naming their actor.")
+    ] = None,
 ) -> None:
     """Verify every evidence pointer (span in range, hash matches) and report the coverage of the numbers.
 
-    Exit 1 when a pointer or a source does not verify; coverage findings alone do not fail.
+    Exit 1 when a pointer or a source does not verify (or, with --min-naming, when too few stance numbers
+    cite a span that names their actor); other coverage findings alone do not fail.
     """
     from rich.markup import escape
     from rich.table import Table
@@ -110,7 +115,7 @@ def check_cmd(
         data["sources"] = [{"source": p.pointer.doc, "line": p.line, "message": p.message} for p in report.source_problems]
         data["support"] = _support_json(loaded, texts, report)
         print_json(data)
-        raise typer.Exit(1 if failed else 0)
+        raise typer.Exit(1 if failed or _too_few_naming(data["support"], min_naming) else 0)
     for p in failed:
         err.print(f"{file}:{p.line}:{p.column}: {p.label}: {p.message} ({p.hint})", markup=False, highlight=False, soft_wrap=True)
     for p in report.old_version:
@@ -136,10 +141,18 @@ def check_cmd(
             values = ", ".join(f"{v:g}" for v, _ in n.values)
             table.add_row(n.label, values, escape(", ".join(sorted(n.sources))), f"{n.spread():.0%}")
         console.print(table)
-    _print_support(loaded, texts, report)
+    summary = _print_support(loaded, texts, report)
     if failed:
         err.print(f"{len(failed)} pointer(s) or source(s) do not verify")
-    raise typer.Exit(1 if failed else 0)
+    if _too_few_naming(summary, min_naming):
+        err.print(f"only {summary['share_naming_actor']:.0%} of stance numbers cite a span naming their actor "
+                  f"(--min-naming {min_naming:.0%})")
+    raise typer.Exit(1 if failed or _too_few_naming(summary, min_naming) else 0)
+
+
+def _too_few_naming(summary: dict, minimum: float | None) -> bool:
+    share = summary.get("share_naming_actor")
+    return minimum is not None and share is not None and share < minimum
 
 
 # ---- support: do the cited spans speak of the number? ------------------------------------------------
@@ -151,7 +164,7 @@ def _support_json(case, texts, report) -> dict[str, object]:  # noqa: ANN001 - C
     return support_summary(number_support(case, texts, report))
 
 
-def _print_support(case, texts, report) -> None:  # noqa: ANN001 - Case, TextSource, CoverageReport
+def _print_support(case, texts, report) -> dict[str, object]:  # noqa: ANN001 - Case, TextSource, CoverageReport
     """The numbers whose verified spans never name their actor, or never their issue's subject."""
     from rich.table import Table
 
@@ -177,6 +190,7 @@ def _print_support(case, texts, report) -> None:  # noqa: ANN001 - Case, TextSou
             table.add_row(label, r.values, ", ".join(f"{s.doc}[{s.start}:{s.end}]" for s in r.spans))
         console.print(table)
     console.print("Read them beside their passages with `accord evidence review CASE`.", highlight=False)
+    return summary
 
 
 @app.command("review")
