@@ -126,3 +126,18 @@ def test_case_new_refuses_bad_input_with_clear_messages(tmp_path):
     result = runner.invoke(app, ["case", "new", "x", "--corpus", str(TUTORIAL), "-o", str(out)])
     assert result.exit_code == 1 and "not overwritten" in result.output and out.read_text() == "keep me"
     assert runner.invoke(app, ["case", "new", "x", "--corpus", str(TUTORIAL), "-o", str(out), "--force"]).exit_code == 0
+
+
+def test_case_new_from_a_corpus_store(tmp_path):
+    db = str(tmp_path / "store.db")
+    added = runner.invoke(app, ["corpus", "add", *[str(p) for p in sorted(TUTORIAL.glob("*.txt"))], "--db", db])
+    assert added.exit_code == 0, added.output
+    out = tmp_path / "k.yaml"
+    result = runner.invoke(app, ["case", "new", "k", "--db", db, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = validate_text(out.read_text(), str(out), load_corpus_dir(TUTORIAL), data_check=validate_draft_data)
+    assert report.ok, [str(p) for p in report.problems]  # the store's texts hash like the folder's
+    dates = {s.path for s in report.blocking if s.path.endswith(".date")}
+    assert len(dates) == 2  # only the valley letter dates itself; the checklist asks for the others
+    neither = runner.invoke(app, ["case", "new", "k", "-o", str(tmp_path / "n.yaml")])
+    assert neither.exit_code == 2 and "--corpus DIR or --db STORE" in neither.output
