@@ -141,3 +141,70 @@ def test_case_new_from_a_corpus_store(tmp_path):
     assert len(dates) == 2  # only the valley letter dates itself; the checklist asks for the others
     neither = runner.invoke(app, ["case", "new", "k", "-o", str(tmp_path / "n.yaml")])
     assert neither.exit_code == 2 and "--corpus DIR or --db STORE" in neither.output
+
+
+# ---- accord evidence suggest ------------------------------------------------------------------------
+
+HARBOUR = Path(__file__).resolve().parents[1] / "fixtures" / "harbour.yaml"
+HARBOUR_CORPUS = HARBOUR.parent / "corpus"
+
+
+def test_suggest_ranks_sentences_about_the_actor_as_verifiable_pointers():
+    result = runner.invoke(app, ["evidence", "suggest", str(HARBOUR), "lowmere.harbour.position", "--corpus", str(HARBOUR_CORPUS), "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    found = json.loads(result.output)
+    corpus = load_corpus_dir(HARBOUR_CORPUS)
+    assert found and all(sha256_text(corpus.text(p["doc"])[p["start"] : p["end"]]) == p["sha256"] for p in found)
+    assert "Lowmere" in found[0]["text"]  # sentences naming the actor come first
+
+
+def test_suggest_write_records_pointers_in_a_draft_and_keeps_it_valid(tmp_path):
+    out = tmp_path / "k.yaml"
+    assert runner.invoke(app, ["case", "new", "k", "--corpus", str(TUTORIAL), "--issue", "water", "-o", str(out)]).exit_code == 0
+    before = out.read_text()
+    for pick in ("1", "2"):
+        result = runner.invoke(app, ["evidence", "suggest", str(out), "varnia.water.position", "--corpus", str(TUTORIAL), "--write", "--pick", pick])
+        assert result.exit_code == 0, result.output
+    data = yaml.safe_load(out.read_text())
+    varnia = next(s for s in data["stances"] if s["actor"] == "varnia")
+    evidence = varnia["issues"]["water"]["position"]["evidence"]
+    assert len(evidence) == 2 and all(e["note"].startswith("TODO") for e in evidence)
+    assert out.read_text().count("\n") == before.count("\n") + 2  # the rest of the file (comments included) is untouched
+    report = validate_text(out.read_text(), str(out), load_corpus_dir(TUTORIAL), data_check=validate_draft_data)
+    assert report.ok
+    assert any(t.path == "stances[1].issues.water.position.value" or "varnia's position" in t.message for t in report.todos)
+
+
+def test_suggest_refuses_bad_input(tmp_path):
+    base = ["evidence", "suggest", str(HARBOUR)]
+    corpus = ["--corpus", str(HARBOUR_CORPUS)]
+    cases = [
+        (base + ["lowmer.harbour.position", *corpus], 1, "unknown actor 'lowmer'"),
+        (base + ["lowmere.harbor.position", *corpus], 1, "unknown issue 'harbor'"),
+        (base + ["lowmere.harbour.height", *corpus], 2, "does not name a number"),
+        (base + ["lowmere.harbour.position", "--corpus", str(tmp_path / "none")], 2, "no such folder"),
+        (base + ["lowmere.harbour.position", *corpus, "--write", "--pick", "40"], 1, "only"),
+        (base + ["guild.harbour.position", *corpus, "--write"], 1, "several estimates"),
+    ]
+    for argv, code, message in cases:
+        result = runner.invoke(app, argv)
+        assert result.exit_code == code, (argv, result.output)
+        assert message in result.output and "Traceback" not in result.output
+    assert HARBOUR.read_text().count("TODO") == 0  # nothing was written
+
+
+def test_suggest_semantic_fuses_a_ranking_by_meaning():
+    from accord.evidence import semantic
+
+    if not semantic.available():
+        import pytest
+
+        pytest.skip("the accord[semantic] extra is not installed")
+    args = ["evidence", "suggest", str(HARBOUR), "guild.harbour.salience", "--corpus", str(HARBOUR_CORPUS), "--semantic", "--limit", "2", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    import json
+
+    assert len(json.loads(result.output)) == 2
