@@ -107,3 +107,114 @@ def test_run_title_says_how_many_turns_the_smp_took():
     result = runner.invoke(app, ["run", "--model", "smp"])
     assert result.exit_code == 0, result.output
     assert "of at most 100 turns" in " ".join(result.output.split())
+
+
+# ---- one run, one shape; the terminal -------------------------------------------------------------
+
+CORE = {"forecast", "status_quo", "rounds"}
+
+
+def _json(args: list[str]) -> dict:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_run_json_has_the_same_keys_with_and_without_draws(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ACCORD_DB", raising=False)
+    point = _json(["run", str(HARBOUR), "--model", "median", "--draws", "0", "--json"])
+    dist = _json(["run", str(HARBOUR), "--model", "median", "--draws", "50", "--no-store", "--json"])
+    default = _json(["run", str(HARBOUR), "--model", "median", "--json"])
+    assert list(point) == list(dist) == list(default)
+    assert CORE <= set(point)
+    assert point["headline"] == "point" and dist["headline"] == "distribution" and default["draws"] == 256
+    assert dist["point_forecast"] == point["forecast"]  # the point run, labelled for what it is
+    for doc in (point, dist, default):
+        assert set(doc["rounds"][0]) == {"round", "positions", "outcome"}
+        assert isinstance(doc["forecast"]["harbour"], float) and isinstance(doc["status_quo"]["harbour"], float)
+    assert not (tmp_path / "accord.db").exists()  # a plain run records nothing
+
+
+def test_run_headline_is_the_distribution_and_says_what_the_scale_means():
+    result = runner.invoke(app, ["run", "--model", "eum", "--draws", "64", "--no-store", "-q"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "distribution over 64 draws" in out and "5-95%" in out and "point run" in out.lower()
+    assert "Point run: the model once on the point estimates" in out
+    assert "territory: 0 = " in out and "; 100 = " in out  # every forecast carries its scale's meaning
+    assert "status quo" in out and "90.0" in out  # the case's status quo of territory
+
+
+def test_threshold_without_draws_is_an_error():
+    result = runner.invoke(app, ["run", str(HARBOUR), "--model", "median", "--draws", "0", "-t", "harbour>=50"])
+    assert result.exit_code == 2 and "--draws" in result.output
+    result = runner.invoke(app, ["compare", "-t", "territory>=50"])
+    assert result.exit_code == 2 and "probability over draws" in " ".join(result.output.split())
+
+
+def test_compare_without_arguments_says_what_it_compared():
+    result = runner.invoke(app, ["compare", "--model", "median"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "Compared: the case nagorno-karabakh-2020 as it is" in out and "status quo" in out
+
+
+def test_read_only_commands_do_not_create_a_database(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ACCORD_DB", raising=False)
+    listed = runner.invoke(app, ["runs", "list"])
+    assert listed.exit_code == 0 and "no stored runs" in listed.output
+    shown = runner.invoke(app, ["runs", "show", "20260101"])
+    assert shown.exit_code == 1 and "no runs database" in shown.output and "hint:" in shown.output
+    tokens = runner.invoke(app, ["token", "list"])
+    assert tokens.exit_code == 1 and "no database" in tokens.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_identifiers_are_never_cut_at_80_columns(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    scenario = "russia-sides-with-azerbaijan"
+    run = runner.invoke(app, ["run", "--scenario", scenario, "--model", "eum", "--draws", "20", "-q", "--db", "r.db"])
+    assert run.exit_code == 0, run.output
+    run_id = run.output.split("stored as run ")[1].split()[0]
+    listed = runner.invoke(app, ["runs", "list", "--db", "r.db"])
+    assert run_id in listed.output and scenario in run.output
+    assert "…" not in run.output + listed.output
+    for line in (run.output + listed.output).splitlines():
+        assert len(line) <= 80 or "stored as run" in line or line.startswith(("SQ stable", "  ")), line
+
+
+def test_errors_are_rendered_in_one_place_with_a_hint():
+    result = runner.invoke(app, ["run", "--executor", "spark"])
+    assert result.exit_code == 2
+    assert "error: unknown executor 'spark'" in result.output and "hint: choose one of" in result.output
+    assert "Traceback" not in result.output
+
+
+def _modules_after(argv: list[str], tmp_path: Path) -> set[str]:
+    code = (
+        "import sys; sys.argv = ['accord', *sys.argv[1:]]\n"
+        "from accord.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('MODULES ' + ' '.join(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    return set(proc.stderr.rsplit("MODULES ", 1)[1].split())
+
+
+HEAVY = ("pandas", "sqlalchemy", "accord.store", "accord.evidence.store", "accord.web", "pyarrow", "dask")
+
+
+def test_version_imports_nothing_heavy(tmp_path):
+    loaded = _modules_after(["--version"], tmp_path)
+    for name in (*HEAVY, "numpy", "typer", "pydantic", "accord.case", "accord.api", "accord.cli.run_cmd"):
+        assert not any(m == name or m.startswith(name + ".") for m in loaded), name
+
+
+def test_run_imports_neither_pandas_nor_sqlalchemy(tmp_path):
+    loaded = _modules_after(["run", "--draws", "0"], tmp_path)
+    assert "accord.cli.run_cmd" in loaded and "numpy" in loaded
+    for name in (*HEAVY, "accord.cli.corpus_cmd"):
+        assert not any(m == name or m.startswith(name + ".") for m in loaded), name

@@ -1,17 +1,62 @@
 """Accord: turn what analysts write about a conflict into an executable model of it.
 
 The top-level names are the Python API: ``load_case`` reads and validates a case (file or built-in name),
-``run`` runs a bargaining model on it and returns tidy pandas views.
+``run`` runs a bargaining model on it (point run, Monte Carlo draws, scenarios) and returns a
+:class:`Run` with tidy pandas views and one JSON document.
+
+The names load on first use (PEP 562), so ``import accord`` and ``accord --version`` stay fast: NumPy,
+pandas, pydantic and SQLAlchemy are imported only by the commands and functions that need them.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("accord")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from accord.api import RunResult, run  # noqa: E402
-from accord.case import Case, CaseError, load_case  # noqa: E402
+__all__ = ["AccordError", "Case", "CaseError", "Run", "RunResult", "Workspace", "__version__", "load_case", "run"]
 
-__all__ = ["Case", "CaseError", "RunResult", "__version__", "load_case", "run"]
+if TYPE_CHECKING:
+    from accord.api import run
+    from accord.case.io import load_case
+    from accord.case.model import Case
+    from accord.case.validate import CaseError
+    from accord.database import Workspace
+    from accord.errors import AccordError
+    from accord.results import RunResult
+    from accord.scenarios.run import Run
+
+_LAZY = {
+    "run": "accord.api",
+    "load_case": "accord.case.io",
+    "Case": "accord.case.model",
+    "CaseError": "accord.case.validate",
+    "Run": "accord.scenarios.run",
+    "RunResult": "accord.results",
+    "Workspace": "accord.database",
+    "AccordError": "accord.errors",
+}
+
+
+def _read_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("accord")
+    except PackageNotFoundError:  # running from a source tree without installation
+        return "0.0.0+unknown"
+
+
+__version__ = _read_version()
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'accord' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,22 +1,31 @@
-"""The Python API that the CLI, the web app and notebooks share.
+"""The Python API that the CLI, the web app and notebooks share: one :func:`run` for every kind of run.
 
 >>> import accord
->>> case = accord.load_case("nagorno-karabakh-2020")        # doctest: +SKIP
->>> result = accord.run(case, model="median")                # doctest: +SKIP
->>> result.forecast_frame()                                  # doctest: +SKIP
+>>> case = accord.load_case("nagorno-karabakh-2020")
+>>> run = accord.run(case, model="median")                   # the point run
+>>> sorted(run.to_json())[:3]
+['case', 'draws', 'forecast']
+>>> run = accord.run(case, model="median", draws=256, seed=1)  # the distribution over the case's uncertainty
+>>> run.headline, list(run.forecast_frame().columns[:4])
+('distribution', ['status_quo', 'forecast', 'p05', 'p95'])
 
-The engine registry lives with the engines (:mod:`accord.engines.registry`) and the result type in
-:mod:`accord.results`, so that lower layers (scenarios, views) can use them; they are re-exported here.
+The engine registry lives with the engines (:mod:`accord.engines.registry`) and the run type in
+:mod:`accord.scenarios.run`, so that lower layers can use them; they are re-exported here.
+
+**Where the forecaster plugs in.** The headline of ``accord run`` is a forecast *distribution*;
+:func:`forecast_distribution` is the one function that makes it. Today it is the Monte Carlo draws of
+the chosen model over the case's uncertainty (:data:`DEFAULT_DRAWS` by default); a fitted forecaster
+(validation layer) replaces its body and every edge follows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from accord.case.io import load_case
 from accord.case.model import Case
-from accord.case.problem import case_to_problem
 from accord.engines.registry import (
     DEFAULT_MODEL,
     DEFAULT_ROUNDS,
@@ -27,39 +36,120 @@ from accord.engines.registry import (
     run_problem,
 )
 from accord.results import RunResult
+from accord.scenarios.api import Variant, compare, list_scenarios, load_scenario, run_scenario
+from accord.scenarios.language import Scenario
+from accord.scenarios.results import Threshold
+from accord.scenarios.run import Run
 
 __all__ = [
+    "DEFAULT_DRAWS",
     "DEFAULT_MODEL",
     "DEFAULT_ROUNDS",
     "ENGINES",
+    "Run",
     "RunResult",
     "UnknownModelError",
+    "Variant",
     "case_params",
+    "compare",
+    "forecast_distribution",
     "get_engine",
+    "list_scenarios",
     "load_case",
+    "load_scenario",
     "run",
     "run_problem",
+    "store_run",
 ]
+
+# Draws behind the headline distribution of `accord run` when the user gives none: one block of the
+# Monte Carlo runner (so the numbers equal those of `--draws 256` with the same seed).
+DEFAULT_DRAWS = 256
 
 
 def run(
     case: Case | str | Path | None = None,
     model: str = DEFAULT_MODEL,
     rounds: int | None = None,
-    seed: int | None = None,
+    seed: int = 0,
     params: Any | None = None,
-) -> RunResult:
-    """Run a model on a case (object, file or built-in name; ``None`` = the default case)."""
-    if not isinstance(case, Case):
-        case = load_case(case)
-    problem = case_to_problem(case)
-    trajectory = run_problem(problem, model, rounds, seed, case_params(model, params))
-    return RunResult(
-        case_id=case.id,
-        model=model,
-        trajectory=trajectory,
-        actors=problem.actors,
-        issues=problem.issues,
-        status_quo=problem.status_quo,
-        seed=seed,
+    *,
+    scenario: Scenario | str | Path | None = None,
+    draws: int = 0,
+    perspective: str | None = None,
+    thresholds: Sequence[str | Threshold] = (),
+    executor: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_draws: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Run:
+    """Run a model on a case (object, file or built-in name; ``None``: the default case).
+
+    ``draws=0`` gives the point run only (its outcome is the forecast, ``run.headline == "point"``);
+    ``draws > 0`` adds the distribution over the case's uncertainty (:func:`forecast_distribution`),
+    whose median and 5-95% interval become the headline. ``scenario`` applies a scenario (object,
+    built-in name or file); ``perspective`` reads the case as one source does. The result is the same
+    type whatever the options, with one :meth:`Run.to_json`.
+    """
+    if draws > 0:
+        return forecast_distribution(
+            case, model, draws=draws, seed=seed, rounds=rounds, params=params, scenario=scenario,
+            perspective=perspective, thresholds=thresholds, executor=executor, workers=workers,
+            scheduler=scheduler, chunk_draws=chunk_draws, progress=progress,
+        )
+    return run_scenario(scenario, case, model=model, draws=0, seed=seed, rounds=rounds, params=params,
+                        perspective=perspective, thresholds=thresholds)
+
+
+def forecast_distribution(
+    case: Case | str | Path | None,
+    model: str = DEFAULT_MODEL,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    scenario: Scenario | str | Path | None = None,
+    **options: Any,
+) -> Run:
+    """The forecast distribution behind every headline: the point run plus ``draws`` Monte Carlo draws
+    of ``model`` over the case's uncertainty. The fitted forecaster plugs in here."""
+    return run_scenario(scenario, case, model=model, draws=draws, seed=seed, **options)
+
+
+def store_run(run: Run, db: str | None = None, store: Any | None = None, key: str | None = None) -> str:
+    """Record a run in the runs store and return its id: a row with the run's settings, versions and its
+    document (:meth:`Run.to_json` without the point run's rounds, which stay with the engine), and the
+    per-draw outcomes as Parquet. ``key`` names the request, so a run repeated after a kill is recorded
+    once (see :mod:`accord.store.runs`)."""
+    from accord.store.runs import RunRecord, RunStore, content_hash, versions
+
+    store = store or RunStore(db)
+    spec = run.spec
+    results = run.as_draws()
+    params = spec.engine_params()
+    record = RunRecord(
+        case_id=spec.case.id,
+        case_hash=content_hash(spec.case.model_dump(mode="json", by_alias=True)),
+        scenario_id=run.scenario_id,
+        scenario_hash=content_hash(spec.scenario.model_dump(mode="json", by_alias=True)) if spec.scenario else None,
+        model=spec.model,
+        rounds=spec.n_rounds,
+        draws=results.n_draws if run.draws is not None else 0,
+        seed=run.seed,
+        perspective=spec.perspective,
+        executor=str(run.timings.get("executor", "local")),
+        params={"engine": params, "block_draws": results.block_draws},
+        thresholds=[str(t) for t in run.thresholds],
+        timings=run.timings,
+        summary=stored_summary(run),
+        versions=versions(("dask", "distributed") if run.timings.get("executor") == "dask" else ()),
     )
+    return store.record(record, results.frame(), key=key)
+
+
+def stored_summary(run: Run) -> dict[str, Any]:
+    """What the runs store keeps of a run's document: the per-issue summary (``issues``, ``thresholds``,
+    ``stable_all``, ``triggers``) with the headline keys of :meth:`Run.to_json` beside it."""
+    doc = run.to_json()
+    keep = ("headline", "status_quo", "forecast", "interval", "point_forecast")
+    return {**doc["summary"], **{k: doc[k] for k in keep}}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from accord.engines.base import Trajectory
+
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for (start-up time)
+    import pandas as pd
 
 __all__ = ["RunResult"]
 
@@ -43,6 +45,8 @@ class RunResult:
 
     def positions_frame(self) -> pd.DataFrame:
         """One row per (draw, round, actor, issue) with the actor's position."""
+        import pandas as pd
+
         pos = self.trajectory.positions
         d, r, a, i = pos.shape
         index = pd.MultiIndex.from_product(
@@ -52,6 +56,8 @@ class RunResult:
 
     def outcome_frame(self) -> pd.DataFrame:
         """One row per (draw, round, issue) with the predicted outcome."""
+        import pandas as pd
+
         out = self.trajectory.outcome
         d, r, i = out.shape
         index = pd.MultiIndex.from_product([range(d), range(r), self.issues], names=["draw", "round", "issue"])
@@ -59,6 +65,8 @@ class RunResult:
 
     def forecast_frame(self) -> pd.DataFrame:
         """Per issue: status quo, forecast (median over draws) and, with draws, the 5-95% interval."""
+        import pandas as pd
+
         final = self.trajectory.forecast
         frame = pd.DataFrame(
             {
@@ -73,6 +81,8 @@ class RunResult:
 
     def movement_frame(self) -> pd.DataFrame:
         """Per (actor, issue): start and end position (draw 0) and the change."""
+        import pandas as pd
+
         pos = self.trajectory.positions[0]
         rows = [
             {

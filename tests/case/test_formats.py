@@ -102,3 +102,63 @@ def test_cli_import_errors(tmp_path):
     result = runner.invoke(app, ["case", "import", "--from", "ktab", str(bad), "-o", str(tmp_path / "o.yaml")])
     assert result.exit_code == 1 and "bad.csv:" in result.output
     assert not (tmp_path / "o.yaml").exists()
+
+
+def _bdm_round_trip(tmp_path, text: str, name: str = "pub.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    report = validate_text(case_to_yaml(import_csv(path, "bdm")), "pub.yaml", load_corpus_dir(tmp_path))
+    assert report.ok, report.problems[:3]
+    exported, _ = export_csv(report.case, "bdm")
+    for a, b in zip(_parse_bdm(text), _parse_bdm(exported), strict=True):
+        assert a == b if isinstance(a, list) else np.array_equal(a, b)
+    return report.case
+
+
+def test_bdm_capability_above_one_keeps_its_scale(tmp_path):
+    # a published example writes a capability of 1.05
+    case = _bdm_round_trip(tmp_path, "Actor,Capability,Position,Salience\nA,1.05,4,0.8\nB,0.5,10,0.4\nC,0,7,0.9\n")
+    assert case.case.units.capability_max == 1.05
+    assert case.stance("a").capability.value == 1.0 and case.stance("b").capability.value == pytest.approx(0.5 / 1.05)
+
+
+def test_bdm_capability_and_salience_in_percent(tmp_path):
+    case = _bdm_round_trip(tmp_path, "Actor,Capability,Position,Salience\nA,100,40,80\nB,35,100,45\nC,12.5,0,100\n")
+    units = case.case.units
+    assert (units.capability_max, units.salience_max, units.position_max) == (100.0, 100.0, 100.0)
+    assert case.stance("b").issues["position"].salience.value == 0.45
+
+
+def test_bdm_small_capabilities_stay_as_written(tmp_path):
+    case = _bdm_round_trip(tmp_path, "Actor,Capability,Position,Salience\nA,0.2,4,0.8\nB,0.1,6,0.4\n")
+    assert case.case.units.capability_max == 1.0 and case.stance("a").capability.value == 0.2
+
+
+def test_bdm_negative_or_zero_capability_refused(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Actor,Capability,Position,Salience\nA,0.5,4,0.3\nB,-1,4,0.3\n")
+    with pytest.raises(FormatError) as info:
+        import_csv(bad, "bdm")
+    assert info.value.line == 3 and "negative" in str(info.value)
+    bad.write_text("Actor,Capability,Position,Salience\nA,0,4,0.3\nB,0,4,0.3\n")
+    with pytest.raises(FormatError, match="every Capability is 0"):
+        import_csv(bad, "bdm")
+
+
+def test_ktab_unusual_power_scale_round_trips(tmp_path):
+    src = (SHARED / "ktab" / "dummyData_3Dim" / "dummyData_3Dim.csv").read_text()
+    sc = parse_ktab_csv(src)
+    lines = src.splitlines()
+    # rewrite the Power column on an unusual scale (thousands, with decimals)
+    for a in range(len(sc.actor_names)):
+        cells = lines[2 + a].split(",")
+        cells[2] = f"{1000 * (a + 1) + 0.25:g}"
+        lines[2 + a] = ",".join(cells)
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "scaled.csv"
+    path.write_text(text)
+    report = validate_text(case_to_yaml(import_csv(path, "ktab")), "k.yaml", load_corpus_dir(tmp_path))
+    assert report.ok, report.problems[:3]
+    exported, _ = export_csv(report.case, "ktab")
+    for a, b in zip(_numbers_ktab(text)[1:], _numbers_ktab(exported)[1:], strict=True):
+        assert np.array_equal(a, b)

@@ -634,7 +634,7 @@ def test_both_midpoint_counting_methods_give_identical_trajectories(grid: bool, 
     """Brute-force counting (few actors) and per-row binary search (many actors) are interchangeable."""
     problem = random_problem(np.random.default_rng(17), 4, 11, 2, grid=grid)
     brute = eum.run(problem, rounds=4)
-    monkeypatch.setattr(eum, "_BRUTE_FORCE_COUNT_MAX_ACTORS", 0)
+    monkeypatch.setattr(eum.geometry, "_BRUTE_FORCE_COUNT_MAX_ACTORS", 0)
     assert_trajectories_equal(eum.run(problem, rounds=4), brute)
 
 

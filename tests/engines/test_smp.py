@@ -286,8 +286,8 @@ def test_invalid_inputs_raise_problem_errors() -> None:
         capability=np.array([[1.0, 2.0], [1.0, 1.0]]),
         status_quo=np.zeros(2),
     )
-    with pytest.raises(ProblemError, match="one capability per actor"):
-        run(per_issue)
+    # capability differing by issue is taken (salience-weighted per actor), no longer refused
+    assert np.all(np.isfinite(run(per_issue).outcome))
     with pytest.raises(ValueError, match="voting_rule"):
         SMPParams(voting_rule="majority")  # type: ignore[arg-type]
 
@@ -353,7 +353,7 @@ def test_round_hook_in_a_batch_sees_stopped_draws_frozen_and_cannot_revive_them(
 
 
 def test_internal_chunking_of_draws_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import accord.engines.smp as smp_module
+    import accord.engines.smp.assess as smp_module
 
     problem = _jittered("SOE-Pol-Comp", 7, seed=2)
     whole = run(problem, SMPParams(deterministic=False), rounds=30, rng=np.random.default_rng(1))

@@ -136,8 +136,22 @@ def test_interventions_apply_in_order(batch):
     assert np.all(after.positions[:, 0, 0] == 25) and np.all(after.positions[:, 1, 0] == 25)
 
 
-def test_round_trip_to_problem_collapses_uniform_capability(batch):
-    problem = batch.to_problem()
+def test_compact_collapses_uniform_capability(batch):
+    problem = batch.compact()
     assert problem.capability.shape == (5, 4)
-    per_issue = apply_intervention(batch, Set(kind="set", actor="a", attribute="capability", issue="x", value=0.1)).to_problem()
+    per_issue = apply_intervention(batch, Set(kind="set", actor="a", attribute="capability", issue="x", value=0.1)).compact()
     assert per_issue.capability.shape == (5, 4, 3)
+
+
+def test_table_changes_carry_who_is_present(batch):
+    present = np.ones(batch.positions.shape, dtype=bool)
+    present[:, 1, 2] = False  # b holds no position on z
+    present[:, 2, 0] = False  # c holds none on x
+    masked = type(batch)(**{**{f: getattr(batch, f) for f in ("positions", "salience", "capability", "status_quo")},
+                            "actors": ACTORS, "issues": ISSUES, "present": present})
+    removed = apply_intervention(masked, RemoveActor(kind="remove_actor", actor="a"))
+    assert removed.present.shape == (5, 3, 3) and not removed.present[0, 0, 2]
+    added = apply_intervention(masked, AddActor(kind="add_actor", actor="e", capability=0.5, position={"x": 30}, salience={"x": 0.5}))
+    assert added.present[:, 4].tolist() == [[True, False, False]] * 5
+    merged = apply_intervention(masked, Coalition(kind="coalition", id="bc", members=["b", "c"], position="weighted"))
+    assert merged.present[:, 1].all()  # b or c holds each issue

@@ -96,3 +96,24 @@ def test_run_scenario_point_and_draws_with_baselines(case):
     assert draws.draws is not None and "P(land>=40)" in draws.summary()["issues"]["land"]
     with pytest.raises(ValueError, match="unknown issue"):
         run_scenario(None, case, model="mean", draws=10, thresholds=["sea>=40"])
+
+
+def test_status_quo_share_and_convergence_come_from_the_draws_themselves() -> None:
+    """The stable share is the share of draws whose forecast ends within 2 points of the status quo: it
+    cannot say "stable" while the median forecast moves away (the old EUM reading could)."""
+    from accord.case.io import load_case
+
+    case = load_case("nagorno-karabakh-2020")
+    for model in ("smp", "eum"):
+        result = run_draws(RunSpec(case=case, model=model), 256, seed=4)
+        near = np.abs(result.forecast - result.status_quo) <= 2.0 + 1e-12
+        np.testing.assert_array_equal(result.stable, near)
+        summary = result.summary()
+        for issue in result.issues:
+            row = summary["issues"][issue]
+            if abs(row["median"] - row["status_quo"]) > 2.0 + 1e-9:
+                assert row["stable_share"] <= 0.5, (model, issue)
+        assert result.converged is not None and result.converged.shape == (256,)
+        assert 0.0 <= summary["converged_share"] <= 1.0
+    # the EUM's ten rounds leave many draws swinging; that is reported, not hidden
+    assert summary["converged_share"] < 1.0 and summary["max_last_swing"] > 2.0

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from accord.scenarios.api import run_scenario, store_run
+from accord.api import store_run
+from accord.scenarios.api import run_scenario
 from accord.store.runs import RunStore, StoreError, outcomes_dir, resolve_db_url
 
 HARBOUR = Path(__file__).resolve().parents[1] / "fixtures" / "harbour.yaml"
@@ -100,7 +101,8 @@ def test_a_run_killed_inside_the_database_transaction_leaves_no_row(tmp_path):
         import time
         from pathlib import Path
         import sqlalchemy as sa
-        from accord.scenarios.api import run_scenario, store_run
+        from accord.api import store_run
+        from accord.scenarios.api import run_scenario
         from accord.store.runs import RunStore, runs
 
         store = RunStore({str(db)!r})

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from accord.scenarios.api import run_scenario, store_run
+from accord.api import store_run
+from accord.scenarios.api import run_scenario
 from accord.store.runs import RunStore
 
 HARBOUR = Path(__file__).resolve().parents[1] / "fixtures" / "harbour.yaml"

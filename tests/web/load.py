@@ -95,17 +95,24 @@ async def _one(client: httpx.AsyncClient, report: LoadReport, method: str, path:
 
 
 async def _client_loop(client: httpx.AsyncClient, report: LoadReport, deadline: float, run_share: float,
-                       started: list[int], rng: random.Random) -> None:
-    while time.monotonic() < deadline:
+                       started: list[int], rng: random.Random, requests: int | None = None) -> None:
+    """Until the deadline, or with ``requests`` exactly that many operations. A client picks what to do
+    from its own random stream and reads back only runs it started itself, so with ``requests`` its
+    sequence of operations does not depend on the timing of the others (a deterministic test)."""
+    own: list[int] = []
+    done = 0
+    while (done < requests) if requests is not None else (time.monotonic() < deadline):
+        done += 1
         if rng.random() < run_share:
             body = {"case": CASE, "model": rng.choice(["eum", "median", "mean"]), "draws": rng.choice([0, 5, 20]),
                     "seed": rng.randrange(1000)}
             response = await _one(client, report, "POST", "/api/runs", json=body)
             if response is not None and response.status_code == 202:
                 started.append(response.json()["id"])
+                own.append(response.json()["id"])
                 report.runs_started += 1
-        elif started and rng.random() < 0.3:
-            run_id = rng.choice(started)
+        elif own and rng.random() < 0.3:
+            run_id = rng.choice(own)
             path = f"/api/runs/{run_id}" if rng.random() < 0.7 else f"/api/runs/{run_id}/result"
             response = await _one(client, report, "GET", path)
             if response is not None and response.status_code == 409:  # not finished yet: expected, not an error
@@ -135,7 +142,7 @@ async def _settle(client: httpx.AsyncClient, started: list[int], report: LoadRep
 
 
 async def _run(base_url: str, token: str, clients: int, seconds: float, run_share: float, settle: float,
-               seed: int) -> LoadReport:
+               seed: int, requests: int | None = None) -> LoadReport:
     report = LoadReport(clients=clients, seconds=seconds)
     started: list[int] = []
     headers = {"Authorization": f"Bearer {token}"}
@@ -144,7 +151,8 @@ async def _run(base_url: str, token: str, clients: int, seconds: float, run_shar
         deadline = time.monotonic() + seconds
         t0 = time.monotonic()
         await asyncio.gather(*(
-            _client_loop(client, report, deadline, run_share, started, random.Random(seed + k)) for k in range(clients)
+            _client_loop(client, report, deadline, run_share, started, random.Random(seed + k), requests)
+            for k in range(clients)
         ))
         report.seconds = time.monotonic() - t0
         await _settle(client, started, report, settle)
@@ -152,10 +160,11 @@ async def _run(base_url: str, token: str, clients: int, seconds: float, run_shar
 
 
 def run_load(base_url: str, token: str, clients: int = 20, seconds: float = 60, run_share: float = 0.05,
-             settle: float = 120, seed: int = 0) -> LoadReport:
-    """Drive ``base_url`` (loopback only) with ``clients`` concurrent clients for ``seconds``."""
+             settle: float = 120, seed: int = 0, requests_per_client: int | None = None) -> LoadReport:
+    """Drive ``base_url`` (loopback only) with ``clients`` concurrent clients for ``seconds``, or, with
+    ``requests_per_client``, for exactly that many operations each (whatever the machine's speed)."""
     _check_loopback(base_url)
-    return asyncio.run(_run(base_url, token, clients, seconds, run_share, settle, seed))
+    return asyncio.run(_run(base_url, token, clients, seconds, run_share, settle, seed, requests_per_client))
 
 
 def spawn_server(db: str, corpus: str | None, port: int) -> subprocess.Popen:

@@ -11,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from accord.cli import web_cmd
+from accord.cli.main import main
 from accord.web import db as webdb
 from accord.web.tokens import TokenStore
 
@@ -24,7 +25,7 @@ def cli() -> typer.Typer:
     return app
 
 
-def test_token_create_list_revoke(cli: typer.Typer, tmp_path: Path) -> None:
+def test_token_create_list_revoke(cli: typer.Typer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "t.db")
     runner = CliRunner()
     created = runner.invoke(cli, ["token", "create", "--name", "analyst", "--db", db])
@@ -37,8 +38,8 @@ def test_token_create_list_revoke(cli: typer.Typer, tmp_path: Path) -> None:
     assert listed.exit_code == 0 and '"name": "analyst"' in listed.stdout and token not in listed.stdout
     assert runner.invoke(cli, ["token", "revoke", "1", "--db", db]).exit_code == 0
     assert store.verify(token) is None
-    again = runner.invoke(cli, ["token", "revoke", "1", "--db", db])
-    assert again.exit_code == 1 and "no active token" in again.output
+    code, output = _accord(["token", "revoke", "1", "--db", db], capsys)
+    assert code == 1 and "no active token" in output
 
 
 def test_report_writes_one_self_contained_file(cli: typer.Typer, tmp_path: Path, corpus_dir: Path) -> None:
@@ -51,14 +52,25 @@ def test_report_writes_one_self_contained_file(cli: typer.Typer, tmp_path: Path,
     assert "Plotly" in html and 'id="accord-data"' in html and "nagorno-karabakh-2020" in html
 
 
-def test_report_reports_bad_input(cli: typer.Typer, tmp_path: Path) -> None:
-    runner = CliRunner()
-    bad_scenario = runner.invoke(cli, ["report", "--scenario", "no-such-scenario", "-o", str(tmp_path / "r.html")])
-    assert bad_scenario.exit_code == 1 and "scenario not found" in bad_scenario.output
-    assert runner.invoke(cli, ["report", "--model", "oracle", "-o", str(tmp_path / "r.html")]).exit_code == 2
+def _accord(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Run the real entry point (which renders errors in one place); its exit code and all it printed."""
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_report_reports_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = _accord(["report", "--scenario", "no-such-scenario", "-o", str(tmp_path / "r.html")], capsys)
+    assert code == 1 and "scenario not found" in output
+    code, output = _accord(["report", "--model", "oracle", "-o", str(tmp_path / "r.html")], capsys)
+    assert code == 2 and "unknown model" in output
     assert not (tmp_path / "r.html").exists()
 
 
-def test_serve_refuses_a_database_it_cannot_open(cli: typer.Typer, tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["serve", "--db", "oracle://nowhere/x"])
-    assert result.exit_code == 1 and "hint" in result.output
+def test_serve_refuses_a_database_it_cannot_open(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = _accord(["serve", "--db", "oracle://nowhere/x"], capsys)
+    assert code == 1 and "hint" in output

@@ -33,6 +33,7 @@
     return el;
   }
   A.h = h;
+  // Plotly reads <a href>, <b>, <br> in every text it draws (hover, tick labels, legend names): user text goes through esc.
   const esc = (s) => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toFixed(d));
   const $ = (id) => document.getElementById(id);
@@ -253,7 +254,7 @@
       const rows = issue.actors.slice().sort((a, b) => a.position - b.position)
         .map((r) => Object.assign({}, r, { name: narrow() && r.name.length > 14 ? r.actor : r.name }));
       const trace = {
-        x: rows.map((r) => r.position), y: rows.map((r) => r.name), mode: "markers", name: "position",
+        x: rows.map((r) => r.position), y: rows.map((r) => esc(r.name)), mode: "markers", name: "position",
         error_x: { type: "data", symmetric: false, array: rows.map((r) => r.high - r.position),
                    arrayminus: rows.map((r) => r.position - r.low), color: "#9aa5b1", thickness: 1.2 },
         marker: { size: rows.map((r) => 8 + 16 * r.salience), color: rows.map((r) => acol[r.actor]), line: { width: 1, color: "#fff" } },
@@ -261,7 +262,7 @@
         text: rows.map((r) => esc(`${r.name}: ${fmt(r.position)} (range ${fmt(r.low)}–${fmt(r.high)}), salience ${fmt(r.salience, 2)}`)),
         hovertemplate: "%{text}<extra>click for evidence</extra>",
       };
-      const sqMark = { x: [issue.status_quo], y: [rows[rows.length - 1]?.name], mode: "markers", name: "status quo",
+      const sqMark = { x: [issue.status_quo], y: rows.length ? [esc(rows[rows.length - 1].name)] : [], mode: "markers", name: "status quo",
                        marker: { symbol: "diamond", size: 13, color: "#222" }, customdata: [issue.status_quo_ref],
                        hovertemplate: `status quo ${fmt(issue.status_quo)}<extra>click for evidence</extra>` };
       plot(div, [trace, sqMark], { showlegend: false, height: 80 + 26 * rows.length,
@@ -406,7 +407,7 @@
     const traces = items.filter((it) => it.result).map((it, k) => {
       const r = it.result;
       const ys = r.finals ? r.finals[issue] : [r.forecast.find((f) => f.issue === issue).point];
-      return { y: ys, type: r.finals ? "violin" : "box", name: it.label, box: { visible: true }, meanline: { visible: true },
+      return { y: ys, type: r.finals ? "violin" : "box", name: esc(it.label), box: { visible: true }, meanline: { visible: true },
                points: false, spanmode: "hard", line: { color: PALETTE[k % PALETTE.length] } };
     });
     plot(el, traces, { showlegend: false, yaxis: { range: [-2, 102], title: { text: issue + ": final outcome" } },

@@ -11,7 +11,7 @@ case records the format's own scales, so exporting gives back the numbers the fi
 format    position            salience              capability
 ========  ==================  ====================  =====================
 ktab      0-100               0-100 per dimension    "Power", any scale (divided by the largest)
-bdm       0-10 (or as found)  0-1                    0-1
+bdm       0-10 (or as found)  0-1 (or 0-100)         any non-negative scale (1 or the largest)
 ========  ==================  ====================  =====================
 
 Formats carry no status quo: an imported issue's status quo is the capability x salience weighted median
@@ -116,6 +116,9 @@ def _parse_bdm(text: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray
             raise FormatError(f"not a number in {row[1:4]}", line_no, "capability, position and salience are numbers") from None
         if not all(np.isfinite(values)):
             raise FormatError("NaN or infinite value", line_no, "write finite numbers")
+        for column, value in zip(BDM_COLUMNS[1:], values, strict=True):
+            if value < 0:
+                raise FormatError(f"{column} {value:g} is negative", line_no, f"{column.lower()} must be 0 or more")
         names.append(row[0].strip())
         numbers.append(values)
     if not names:
@@ -130,6 +133,28 @@ def _infer_position_max(positions: np.ndarray) -> float:
         if top <= candidate:
             return candidate
     raise FormatError(f"positions reach {top:g}", None, "pass --position-max with the scale's upper end")
+
+
+def _bdm_capability_max(capability: np.ndarray) -> float:
+    """1 for capabilities in 0-1; otherwise the largest one, so any non-negative scale (1.05, 0-100) imports.
+
+    The case holds capability / this value in [0, 1]; ``units.capability_max`` keeps the file's scale, so an
+    export writes back the file's own numbers.
+    """
+    top = float(capability.max(initial=0.0))
+    if not top > 0:
+        raise FormatError("every Capability is 0", 2, "at least one actor needs a positive capability")
+    return 1.0 if top <= 1.0 else top
+
+
+def _bdm_salience_max(salience: np.ndarray) -> float:
+    """1 for saliences in 0-1 (the format's own), 100 for files that write them in percent."""
+    top = float(salience.max(initial=0.0))
+    if top <= 1.0:
+        return 1.0
+    if top <= 100.0:
+        return 100.0
+    raise FormatError(f"saliences reach {top:g}", None, "BDM saliences run 0-1 (or 0-100 in percent)")
 
 
 def import_csv(path: str | Path, fmt: str, position_max: float | None = None) -> dict[str, Any]:
@@ -168,7 +193,8 @@ def import_csv(path: str | Path, fmt: str, position_max: float | None = None) ->
         names, capability, positions, saliences = _parse_bdm(text)
         dims = ["Position"]
         pmax = position_max or _infer_position_max(positions)
-        units = {"format": "bdm", "position_max": pmax, "salience_max": 1.0, "capability_max": 1.0}
+        units = {"format": "bdm", "position_max": pmax, "salience_max": _bdm_salience_max(saliences),
+                 "capability_max": _bdm_capability_max(capability)}
         first_row, title = 1, doc
         rows_used = [i for i, (s, e) in enumerate(spans[1:], start=1) if text[s:e].strip()]
         spans = spans[:1] + [spans[i] for i in rows_used]
@@ -275,8 +301,9 @@ def export_csv(case: Case, fmt: str, issue: str | None = None) -> tuple[str, lis
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(BDM_COLUMNS)
+        smax = units.salience_max if same_format else 1.0
         for a, name in enumerate(names):
-            writer.writerow([name, repr(clean(capability[a] * cmax)), repr(clean(positions[a, k] * pmax / 100)), repr(clean(salience[a, k]))])
+            writer.writerow([name, repr(clean(capability[a] * cmax)), repr(clean(positions[a, k] * pmax / 100)), repr(clean(salience[a, k] * smax))])
         return _tidy_numbers(buf.getvalue()), warnings
     sal = salience.copy()
     totals = sal.sum(axis=1)

@@ -16,10 +16,12 @@ import datetime as dt
 import re
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for (start-up time of the CLI)
+    import pandas as pd
 
 __all__ = [
     "ActorKind",
@@ -434,12 +436,16 @@ class Case(Frozen):
 
     # ---- pandas views (new frames each call: the case itself stays immutable) ---------------
     def actors_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         rows = [
             {"actor": a.id, "name": a.name, "kind": a.kind.value, "aliases": ", ".join(a.aliases)} for a in self.actors
         ]
         return pd.DataFrame(rows).set_index("actor")
 
     def issues_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         rows = [
             {
                 "issue": i.id,
@@ -454,6 +460,8 @@ class Case(Frozen):
 
     def stances_frame(self) -> pd.DataFrame:
         """One row per (actor, issue): point values, ranges and the number of estimates and sources."""
+        import pandas as pd
+
         rows = []
         for stance in self.stances:
             for issue_id, s in stance.issues.items():
@@ -474,6 +482,8 @@ class Case(Frozen):
         return pd.DataFrame(rows).set_index(["actor", "issue"])
 
     def relations_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         rows = [
             {
                 "id": r.id,
@@ -490,6 +500,8 @@ class Case(Frozen):
         return pd.DataFrame(rows, columns=["id", "type", "from", "to", "directed", "share", "applies_if", "since"]).set_index("id")
 
     def events_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         rows = [
             {
                 "id": e.id,

@@ -1,7 +1,8 @@
 """From a case to engine arrays: the point-estimate :class:`~accord.engines.base.Problem`.
 
 Rows are the actors that hold stances (case order), columns the issues (case order). An actor without a
-stance on some issue gets salience 0 there and sits at the status quo, so it neither pulls nor votes.
+stance on some issue is absent from it (``Problem.present``): salience 0 and the status quo fill its cell
+as placeholders, and the engines leave it out of that issue.
 Capability is per actor, or per actor and issue when any stance gives a per-issue capability.
 """
 
@@ -42,6 +43,7 @@ def case_to_problem(case: Case) -> Problem:
     capability = np.array([[q.point for q in row] for row in grid["capability"]], dtype=float)
     if np.allclose(capability, capability[:, :1]):
         capability = capability[:, 0]
+    held = np.array([[q is not None for q in row] for row in grid["position"]], dtype=bool)
     return Problem(
         positions=positions,
         salience=salience,
@@ -49,4 +51,5 @@ def case_to_problem(case: Case) -> Problem:
         status_quo=status_quo,
         actors=case.bargaining_actor_ids,
         issues=case.issue_ids,
+        present=None if held.all() else held,
     )

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from accord.case.booleans import bools_as_numbers
 from accord.case.model import (
     Case,
     DatePrecision,
@@ -27,7 +28,7 @@ from accord.case.model import (
     Quantity,
     parse_partial_date,
 )
-from accord.case.yamlio import MAX_BYTES, Located, YamlProblem, load_located
+from accord.case.yamlio import MAX_BYTES, Located, YamlProblem, load_located, read_bounded
 from accord.evidence.pointers import Corpus, check_pointer, sha256_text
 
 __all__ = [
@@ -134,19 +135,13 @@ def validate_file(
     path = Path(path)
     name = display_name or str(path)
     report = ValidationReport(file=name)
-    if not path.exists():
-        report.problems.append(CaseProblem(name, 1, 1, "", "file not found", "check the path, or `accord case list`"))
+    try:
+        raw = read_bounded(path)
+    except YamlProblem as problem:
+        hint = "check the path, or `accord case list`" if problem.message == "file not found" else problem.hint
+        report.problems.append(CaseProblem(name, 1, 1, "", problem.message, hint))
         return report
-    if path.is_dir():
-        report.problems.append(CaseProblem(name, 1, 1, "", "is a folder, not a case file", "give a .yaml file"))
-        return report
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        report.problems.append(
-            CaseProblem(name, 1, 1, "", f"file is {size / 1e6:.1f} MB, over the 10 MB limit", "split the corpus from the case")
-        )
-        return report
-    return validate_bytes(path.read_bytes(), name, corpus, data_check)
+    return validate_bytes(raw, name, corpus, data_check)
 
 
 def decode_file_bytes(raw: bytes, name: str, what: str = "case") -> str | CaseProblem:
@@ -227,6 +222,7 @@ def _model_args(annotation: Any) -> Iterator[type[BaseModel]]:
 
 _FIELD_NAMES = sorted(_all_field_names(Case))
 
+
 _HINTS = {
     "missing": "add this field",
     "float_parsing": "write a number, e.g. 42 or 0.5",
@@ -281,6 +277,8 @@ def validate_data(located: Located, name: str = "<data>", corpus: Corpus | None 
         report.problems += [_schema_problem(name, located, e) for e in exc.errors(include_url=False)]
         report.problems.sort(key=lambda p: (p.line, p.column))
         return report
+    report.problems += [CaseProblem(name, line, col, dotted(path), message, hint)
+                        for path, line, col, message, hint in bools_as_numbers(located, Case)]
     report.problems += list(_CaseChecks(case, located, name).run())
     if corpus is not None:
         report.problems += list(_corpus_problems(case, located, name, corpus))
@@ -396,6 +394,9 @@ class _CaseChecks:
             yield from self._quantity(("issues", i, "status_quo"), issue.status_quo, 0, 100, "status quo")
 
     def _stances(self) -> Iterator[CaseProblem]:
+        if not self.case.stances:  # every model needs at least one actor's positions to bargain over
+            yield self.problem(("stances",), "the case has no stances, so no model can run on it",
+                               "add a stance (actor, capability, issues) for each actor that bargains")
         seen: dict[str, int] = {}
         for i, stance in enumerate(self.case.stances):
             base: PathT = ("stances", i)

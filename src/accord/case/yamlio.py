@@ -1,27 +1,63 @@
-"""Safe YAML reading that remembers where every value came from.
+"""Safe YAML reading that remembers where every value came from: the one place a parse failure becomes a problem.
 
 PyYAML's ``compose`` builds a node graph without constructing any Python objects beyond plain scalars,
 so it has ``safe_load``-level safety. We turn that graph into dicts, lists and scalars ourselves and record
 the line and column of each value under its path (a tuple of keys and indices), so validation errors can
 point at ``FILE:LINE:COL``. Timestamps stay strings (dates are parsed later, with their precision) and
 duplicate keys are errors rather than silent overwrites.
+
+Every input is hostile until read. Whatever goes wrong while reading a text ends as a :class:`YamlProblem`
+with a line and column, never as another exception:
+
+* YAML 1.1 sexagesimal numbers (``1:0:0``) are plain text here (as in YAML 1.2): PyYAML builds them by
+  repeated big-integer multiplication, quadratic in their length;
+* a number longer than :data:`MAX_NUMBER_CHARS` characters is refused (Python refuses decimal integers
+  of over 4,300 digits anyway, with a bare ``ValueError``);
+* nesting deeper than :data:`MAX_DEPTH` is refused while composing, before Python's recursion limit;
+* anchors and aliases may not expand the document beyond :data:`MAX_NODES` values (an "alias bomb").
+
+:func:`read_bounded` reads files for every YAML reader (cases, scenarios, corpus metadata): regular files
+only (a FIFO would block, ``/dev/zero`` would never end) and at most a given number of bytes.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-__all__ = ["Located", "YamlProblem", "load_located", "MAX_BYTES"]
+__all__ = [
+    "Located",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "MAX_NUMBER_CHARS",
+    "YamlProblem",
+    "load_located",
+    "load_plain",
+    "read_bounded",
+]
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NODES = 500_000
+MAX_DEPTH = 100
+MAX_NUMBER_CHARS = 100
 _PLAIN_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp", "binary")
 }
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+# PyYAML's YAML 1.1 patterns without their sexagesimal alternatives.
+_INT = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
 
 Path_ = tuple[str | int, ...]
 
@@ -55,11 +91,58 @@ class Located:
         return self.marks.get((), (1, 1))
 
 
+def _where(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without sexagesimal numbers and with a nesting limit checked while composing."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT_TAG, _FLOAT_TAG)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise YamlProblem(f"nesting is deeper than {MAX_DEPTH} levels", *_where(self.peek_event().start_mark),
+                                  "a case or scenario file needs a few levels; flatten the structure")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_Loader.add_implicit_resolver(_INT_TAG, _INT, list("-+0123456789"))
+_Loader.add_implicit_resolver(_FLOAT_TAG, _FLOAT, list("-+0123456789."))
+
+
 class _ScalarConstructor(yaml.constructor.SafeConstructor):
-    """SafeConstructor that leaves timestamps as the text written in the file."""
+    """SafeConstructor that leaves timestamps as written and refuses numbers too long to be meant."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        _check_number(node)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        _check_number(node)
+        return super().construct_yaml_float(node)
+
+
+def _check_number(node: yaml.ScalarNode) -> None:
+    if len(node.value) > MAX_NUMBER_CHARS:
+        raise YamlProblem(f"a number of {len(node.value)} characters", *_where(node.start_mark),
+                          f"numbers have at most {MAX_NUMBER_CHARS} characters; quote it if it is text")
 
 
 _ScalarConstructor.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
+_ScalarConstructor.add_constructor(_INT_TAG, _ScalarConstructor.construct_yaml_int)
+_ScalarConstructor.add_constructor(_FLOAT_TAG, _ScalarConstructor.construct_yaml_float)
 
 
 def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _ScalarConstructor, depth: int = 0) -> Any:
@@ -71,8 +154,8 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _Scala
             node.start_mark.column + 1,
             "anchors and aliases that multiply each other are refused",
         )
-    if depth > 100:
-        raise YamlProblem("nesting is deeper than 100 levels", node.start_mark.line + 1, node.start_mark.column + 1)
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"nesting is deeper than {MAX_DEPTH} levels", *_where(node.start_mark))
     located.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if node.tag.startswith("!") or (node.tag.startswith("tag:") and node.tag not in _PLAIN_TAGS):
         raise YamlProblem(
@@ -121,32 +204,101 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _Scala
         return [
             _convert(item, path + (i,), located, constructor, depth + 1) for i, item in enumerate(node.value)
         ]
-    return constructor.construct_object(node)
+    value = constructor.construct_object(node)
+    if isinstance(value, str) and _SURROGATE.search(value):
+        raise YamlProblem("a lone surrogate escape (\\ud800-\\udfff) is not a character", *_where(node.start_mark),
+                          "write the character itself, or a pair of escapes for characters beyond U+FFFF", path)
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def load_located(text: str) -> Located:
-    """Parse ``text`` as a single YAML document, recording positions. Raises :class:`YamlProblem`."""
+    """Parse ``text`` as a single YAML document, recording positions. Raises :class:`YamlProblem` only."""
+    loader: _Loader | None = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _Loader(text)
+        return _compose_and_convert(loader)
+    except YamlProblem:
+        raise
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control, lone surrogate)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise YamlProblem(f"character U+{code:04X} is not allowed in YAML", line, column,
+                          "remove it, or write it as an escape inside double quotes") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = exc.problem or str(exc)
         if exc.context:
             message = f"{exc.context}, {message}"
-        raise YamlProblem(f"YAML syntax error: {message}", line, col, "check indentation and quoting near here") from None
+        raise YamlProblem(f"YAML syntax error: {message}", *_where(mark), "check indentation and quoting near here") from None
     except yaml.YAMLError as exc:  # e.g. several documents in one stream
         raise YamlProblem(f"YAML error: {exc}", 1, 1, "a case file holds exactly one YAML document") from None
+    except RecursionError:
+        raise YamlProblem("the document nests too deeply or refers to itself", *_reader_where(loader)) from None
+    except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:  # a scalar PyYAML cannot build
+        raise YamlProblem(f"unreadable YAML value ({exc})", *_reader_where(loader),
+                          "plain scalars, lists and mappings only; quote text that looks like a number") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _reader_where(loader: _Loader | None) -> tuple[int, int]:
+    if loader is None:
+        return (1, 1)
+    try:
+        return _where(loader.get_mark())
+    except Exception:  # the position is a courtesy; the problem is reported anyway
+        return (1, 1)
+
+
+def _compose_and_convert(loader: _Loader) -> Located:
+    node = loader.get_single_node()
     if node is None:
         raise YamlProblem("the file holds no YAML document", 1, 1, "start from `accord case schema` or docs/case-format.md")
     located = Located(data=None)
-    constructor = _ScalarConstructor()
     try:
-        located.data = _convert(node, (), located, constructor)
+        located.data = _convert(node, (), located, _ScalarConstructor())
     except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlProblem(f"unsupported YAML value: {exc.problem}", line, col, "plain scalars, lists and mappings only") from None
-    except RecursionError:
-        raise YamlProblem("the document nests too deeply or refers to itself", 1, 1) from None
+        raise YamlProblem(f"unsupported YAML value: {exc.problem}", *_where(exc.problem_mark),
+                          "plain scalars, lists and mappings only") from None
     return located
+
+
+def load_plain(text: str) -> Any:
+    """The data of a small YAML text (corpus metadata, Markdown front matter) under the same guards."""
+    return load_located(text).data
+
+
+def read_bounded(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; :class:`YamlProblem` (line 1) otherwise.
+
+    The file is opened without blocking and checked on the open descriptor, so a FIFO, a device (or a
+    link to one, such as ``/dev/zero``) or a file swapped after a check is refused instead of read
+    forever; at most ``max_bytes + 1`` bytes are ever read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise YamlProblem("file not found", hint="check the path") from None
+    except IsADirectoryError:
+        raise YamlProblem("is a folder, not a file", hint="give a .yaml file") from None
+    except OSError as exc:
+        raise YamlProblem(f"cannot open the file: {exc.strerror}", hint="check the path and its permissions") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise YamlProblem("is a folder, not a file", hint="give a .yaml file")
+        raise YamlProblem("is not a regular file (a device, pipe or socket)", hint="give a file saved on disk")
+    with os.fdopen(fd, "rb") as handle:
+        limit = f"over the {max_bytes / 2**20:g} MB limit"
+        if info.st_size > max_bytes:
+            raise YamlProblem(f"file is {info.st_size / 2**20:.1f} MB, {limit}", hint="keep texts in the corpus, not here")
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise YamlProblem(f"file grew while read, {limit}", hint="keep texts in the corpus, not here")
+    return raw

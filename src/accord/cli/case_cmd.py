@@ -11,7 +11,10 @@ from rich.table import Table
 
 from accord.case.io import DEFAULT_CASE, builtin_cases, load_report
 from accord.case.model import Case
-from accord.evidence.pointers import load_corpus_dir
+from accord.cli.common import corpus_or_none as _corpus
+from accord.cli.common import load_or_exit
+from accord.cli.render import printable
+from accord.errors import InputError, NotFoundError, UsageError
 
 app = typer.Typer(help="Validate, inspect and convert case files.", no_args_is_help=True)
 
@@ -19,13 +22,6 @@ CaseArg = Annotated[str, typer.Argument(help="A case YAML file or a built-in cas
 CorpusOpt = Annotated[
     Path | None, typer.Option("--corpus", help="Corpus folder: also check every evidence span and hash.")
 ]
-
-
-def _corpus(path: Path | None):
-    from accord.cli.main import existing_dir
-
-    existing_dir(path, "--corpus")
-    return load_corpus_dir(path) if path is not None else None
 
 
 @app.command("validate")
@@ -49,32 +45,9 @@ def validate_cmd(
         console.print(report.summary(), highlight=False, soft_wrap=True)
     else:
         for problem in report.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+            err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
         err.print(f"{len(report.problems)} problem(s) in {report.file}", highlight=False)
     raise typer.Exit(0 if report.ok else 1)
-
-
-def load_or_exit(case: str | None, corpus: Path | None = None, allow_draft: bool = False) -> Case:
-    """Load a case for a command, or print its problems and exit 1.
-
-    A draft (see `accord case validate --draft`) runs once nothing blocks it; with ``allow_draft`` any
-    valid draft is returned (its actors, sources and complete issues), for extraction.
-    """
-    from accord.cli.main import err
-
-    report = load_report(case, _corpus(corpus))
-    if not report.ok:
-        from accord.cli.newcase_cmd import draft_or_none
-
-        drafted = draft_or_none(case, _corpus(corpus), allow_draft)
-        if drafted is not None:
-            return drafted
-        for problem in report.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-        err.print(f"{len(report.problems)} problem(s); fix them and try again (`accord case validate`)")
-        raise typer.Exit(1)
-    assert report.case is not None
-    return report.case
 
 
 @app.command("list")
@@ -139,22 +112,20 @@ def import_cmd(
         survey_import(file, into, output, corpus)
         return
     if from_ not in FORMATS:
-        err.print(f"[red]error:[/red] --from must be one of: {', '.join(FORMATS)}, survey")
-        raise typer.Exit(2)
+        raise UsageError(f"unknown format --from {from_}", f"choose one of: {', '.join(FORMATS)}, survey")
     if not file.is_file():
-        err.print(f"[red]error:[/red] {file}: file not found")
-        raise typer.Exit(1)
+        raise NotFoundError(f"{file}: file not found", "check the path")
     try:
         data = import_csv(file, from_, position_max)
     except FormatError as exc:
         where = f"{file}:{exc.line}: " if exc.line else f"{file}: "
-        err.print(f"{where}{exc}" + (f" ({exc.hint})" if exc.hint else ""), markup=False, highlight=False)
+        err.print(printable(f"{where}{exc}" + (f" ({exc.hint})" if exc.hint else "")), markup=False, highlight=False)
         raise typer.Exit(1) from None
     text = case_to_yaml(data)
     report = validate_text(text, str(output))
     if not report.ok:  # a bug if it happens: refuse to write a case that does not validate
         for problem in report.problems:
-            err.print(str(problem), markup=False)
+            err.print(printable(problem), markup=False)
         raise typer.Exit(1)
     output.write_text(text, encoding="utf-8")
     console.print(f"wrote {output}: {report.summary().split(': ', 1)[1]}", highlight=False)
@@ -172,17 +143,14 @@ def export_cmd(
     from accord.cli.main import console, err
 
     if to not in FORMATS:
-        err.print(f"[red]error:[/red] --to must be one of: {', '.join(FORMATS)}")
-        raise typer.Exit(2)
+        raise UsageError(f"unknown format --to {to}", f"choose one of: {', '.join(FORMATS)}")
     loaded = load_or_exit(case)
     if issue is not None and issue not in loaded.issue_ids:
-        err.print(f"[red]error:[/red] unknown issue {issue!r}; the case has: {', '.join(loaded.issue_ids)}")
-        raise typer.Exit(1)
+        raise InputError(f"unknown issue {issue!r}", f"the case has: {', '.join(loaded.issue_ids)}")
     try:
         text, warnings = export_csv(loaded, to, issue)
     except FormatError as exc:
-        err.print(f"[red]error:[/red] {exc}" + (f" ({exc.hint})" if exc.hint else ""))
-        raise typer.Exit(1) from None
+        raise InputError(str(exc), exc.hint or "") from None
     for warning in warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
     output.write_text(text, encoding="utf-8")

@@ -6,14 +6,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
+from accord.cli.render import safe
 from accord.evidence.readers import (
     TEXT_SUFFIXES,
     DocumentMeta,
     SourceText,
     UnreadableDocument,
+    check_date,
+    check_doc_id,
     load_meta_file,
     read_source,
 )
@@ -38,9 +40,9 @@ def open_store(db: str | None) -> Store:
     try:
         return Store(db)
     except StoreError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        err.print(f"[red]error:[/red] {safe(str(exc))}")
         if exc.hint:
-            err.print(f"hint: {escape(exc.hint)}")
+            err.print(f"hint: {safe(exc.hint)}")
         raise typer.Exit(1) from None
 
 
@@ -66,7 +68,7 @@ def _read_all(files: list[Path], doc_id: str | None) -> list[SourceText]:
         except UnreadableDocument as exc:
             problems.append(exc)
     for exc in problems:
-        err.print(f"[red]error:[/red] {escape(str(exc))}" + (f" ({escape(exc.hint)})" if exc.hint else ""), soft_wrap=True)
+        err.print(f"[red]error:[/red] {safe(str(exc))}" + (f" ({safe(exc.hint)})" if exc.hint else ""), soft_wrap=True)
     if problems:
         err.print(f"{len(problems)} file(s) refused; nothing was added")
         raise typer.Exit(1)
@@ -76,6 +78,36 @@ def _read_all(files: list[Path], doc_id: str | None) -> list[SourceText]:
 def _meta_for(source: SourceText, table: dict[str, DocumentMeta], given: DocumentMeta) -> DocumentMeta:
     from_file = table.get(source.doc) or table.get(source.path.name) or DocumentMeta()
     return given.merged_over(from_file)
+
+
+def _given_meta(doc_id: str | None, title: str | None, date: str | None, publisher: str | None,
+                author: str | None) -> DocumentMeta:
+    """The metadata given as options, after checking ``--id`` and ``--date`` (exit 2 with a hint if wrong)."""
+    from accord.cli.main import err
+
+    why = check_doc_id(doc_id) if doc_id is not None else None
+    precision = None
+    if date is not None and not why:
+        try:
+            precision = check_date(date)
+        except ValueError as exc:
+            why = f"--date: {exc}"
+    if why:
+        err.print(f"[red]error:[/red] {safe(why)}", soft_wrap=True)
+        raise typer.Exit(2)
+    return DocumentMeta(title=title, date=date.strip() if date else None, date_precision=precision,
+                        publisher=publisher, author=author)
+
+
+def _refuse(message: str, hint: str, stored: int) -> None:
+    from accord.cli.main import err
+
+    err.print(f"[red]error:[/red] {safe(message)}", soft_wrap=True)
+    if hint:
+        err.print(f"hint: {safe(hint)}", soft_wrap=True)
+    if stored:
+        err.print(f"({stored} file(s) before it were stored)")
+    raise typer.Exit(1)
 
 
 @app.command("add")
@@ -90,9 +122,16 @@ def add_cmd(
     date: Annotated[str | None, typer.Option(help="Publication date YYYY[-MM[-DD]] (only with one file).")] = None,
     publisher: Annotated[str | None, typer.Option(help="Publisher (only with one file).")] = None,
     author: Annotated[str | None, typer.Option(help="Author (only with one file).")] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Let a file replace a same-named document added from another file.")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Add texts to the store. Unchanged texts are skipped; a changed text becomes a new version."""
+    """Add texts to the store. Unchanged texts are skipped; a changed text becomes a new version.
+
+    A changed text from another file than the one a document was added from (a same-named file in another
+    folder) is refused unless ``--replace``: give it its own ``--id`` instead.
+    """
     from accord.cli.main import console, err, print_json
 
     files = _expand(paths)
@@ -109,21 +148,26 @@ def add_cmd(
         try:
             table = load_meta_file(meta)
         except ValueError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            err.print(f"[red]error:[/red] {safe(str(exc))}")
             raise typer.Exit(1) from None
-    given = DocumentMeta(title=title, date=date, date_precision="day" if date and len(date) == 10 else None, publisher=publisher, author=author)
+    given = _given_meta(doc_id, title, date, publisher, author)
     sources = _read_all(files, doc_id)
     with open_store(db) as store:
-        results = [store.add(s, _meta_for(s, table, given)) for s in sources]
+        results = []
+        for source in sources:
+            try:
+                results.append(store.add(source, _meta_for(source, table, given), replace=replace))
+            except StoreError as exc:
+                _refuse(str(exc), exc.hint, len(results))
         url = store.url
     if json_out:
         print_json([r.__dict__ for r in results])
         return
-    out = Table(title=f"Corpus store {url}")
+    out = Table(title=f"Corpus store {safe(url)}")
     for col in ("document", "version", "status", "passages", "sha256"):
         out.add_column(col)
     for r in results:
-        out.add_row(r.doc, str(r.version), r.status, str(r.passages), r.sha256[:12] + "...")
+        out.add_row(safe(r.doc), str(r.version), r.status, str(r.passages), r.sha256[:12] + "...")
     console.print(out)
 
 
@@ -152,7 +196,8 @@ def list_cmd(
         out.add_column(col)
     for d in docs:
         version = str(d.version) + ("" if d.current else " (old)")
-        out.add_row(d.doc, version, d.meta.date or "", str(d.n_chars), d.meta.title or "", d.meta.publisher or "")
+        out.add_row(safe(d.doc), version, safe(d.meta.date or ""), str(d.n_chars), safe(d.meta.title or ""),
+                    safe(d.meta.publisher or ""))
     console.print(out)
 
 
@@ -183,33 +228,33 @@ def search_cmd(
                 ensure_embeddings(store, doc=doc, progress=_embedding_progress(err))
             hits = search(store, query, limit, doc=doc, semantic=semantic)
         except QueryError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            err.print(f"[red]error:[/red] {safe(str(exc))}")
             raise typer.Exit(1) from None
         except SemanticUnavailable as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
-            err.print(f"hint: {escape(exc.hint)}")
+            err.print(f"[red]error:[/red] {safe(str(exc))}")
+            err.print(f"hint: {safe(exc.hint)}")
             raise typer.Exit(1) from None
         empty = not hits and not store.counts()["documents"]
     if json_out:
         print_json([h.to_json() for h in hits])
         return
     if not hits:
-        err.print(f"no passage matches {query!r}" + (" (the store is empty: `accord corpus add`)" if empty else ""))
+        err.print(f"no passage matches {safe(repr(query))}" + (" (the store is empty: `accord corpus add`)" if empty else ""))
         return
-    out = Table(title=f"{len(hits)} passage(s) for {query!r}" + (" (BM25 + semantic, fused)" if semantic else ""), show_lines=True)
+    out = Table(title=f"{len(hits)} passage(s) for {safe(repr(query))}" + (" (BM25 + semantic, fused)" if semantic else ""), show_lines=True)
     columns = [("score", "right"), ("document", "left"), ("span", "left")]
     if semantic:
         columns.append(("ranks", "left"))
     for col, justify in (*columns, ("passage", "left")):
         out.add_column(col, justify=justify)  # type: ignore[arg-type]
     for h in hits:
-        cells = [f"{h.score:.4f}" if semantic else f"{h.score:.2f}", h.doc, f"{h.start}-{h.end}"]
+        cells = [f"{h.score:.4f}" if semantic else f"{h.score:.2f}", safe(h.doc), f"{h.start}-{h.end}"]
         if h.fusion is not None:
             lexical = f"#{h.fusion.lexical_rank}" if h.fusion.lexical_rank else "-"
             closeness = f"#{h.fusion.semantic_rank}" if h.fusion.semantic_rank else "-"
             cosine = f" ({h.fusion.cosine:.2f})" if h.fusion.cosine is not None else ""
             cells.append(f"BM25 {lexical}\nmeaning {closeness}{cosine}")
-        out.add_row(*cells, escape(h.text))
+        out.add_row(*cells, safe(h.text))
     console.print(out)
 
 

@@ -1,94 +1,193 @@
 """The ``accord`` command line: thin wrappers over the Python API, with Rich output.
 
-Exit codes: 0 success, 1 the input is invalid or the work failed, 2 usage errors (Typer's own).
-No command ever ends in a traceback: expected failures print a message; anything unexpected is caught in
-:func:`main`, reported in one line with a hint, and exits 1.
+Exit codes: 0 success, 1 the input is invalid or the work failed, 2 usage errors (Typer's own and
+:class:`~accord.errors.UsageError`). No command ever ends in a traceback: errors are rendered in one
+place, :func:`main` (``error: ...`` and ``hint: ...`` on stderr).
+
+Start-up is kept short: only the module of the command being run is imported (``accord run`` never
+loads SQLAlchemy or the corpus store), and ``accord --version`` imports neither Typer nor NumPy.
+
+To add a command, add one line to :data:`COMMANDS` (name -> module, attribute, kind).
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
-from typing import Annotated
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-import typer
-from rich.console import Console
+if TYPE_CHECKING:
+    import typer
 
-from accord import __version__
-from accord.cli import case_cmd, corpus_cmd, evidence_cmd, extract_cmd, run_cmd, scenarios_cmd, web_cmd
-from accord.engines.base import ProblemError
+# name -> (module, attribute, kind); "command" is a function, "group" a Typer app of subcommands.
+# Registered lazily: a run of one command imports only its module. Keep one line per command.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "case": ("accord.cli.case_cmd", "app", "group"),
+    "backtest": ("accord.cli.backtest_cmd", "app", "group"),
+    "evidence": ("accord.cli.evidence_cmd", "app", "group"),
+    "corpus": ("accord.cli.corpus_cmd", "app", "group"),
+    "extract": ("accord.cli.extract_cmd", "extract", "command"),
+    "run": ("accord.cli.run_cmd", "run", "command"),
+    "answer": ("accord.cli.answer_cmd", "answer", "command"),
+    "compare": ("accord.cli.compare_cmd", "compare", "command"),
+    "sensitivity": ("accord.cli.sensitivity_cmd", "sensitivity", "command"),
+    "scenarios": ("accord.cli.scenarios_cmd", "scenarios_app", "group"),
+    "runs": ("accord.cli.runs_cmd", "runs_app", "group"),
+    "serve": ("accord.cli.web_cmd", "serve", "command"),
+    "report": ("accord.cli.web_cmd", "report", "command"),
+    "token": ("accord.cli.web_cmd", "token_app", "group"),
+}
 
-console = Console()
-err = Console(stderr=True)
-
-app = typer.Typer(
-    name="accord",
-    help="Turn analyses of a conflict into an executable bargaining model, and ask it questions.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-app.add_typer(case_cmd.app, name="case")
-app.add_typer(evidence_cmd.app, name="evidence")
-app.add_typer(corpus_cmd.app, name="corpus")
-if hasattr(extract_cmd, "extract"):
-    app.command("extract")(extract_cmd.extract)
-app.command("run")(run_cmd.run)
-# Scenario-layer commands, registered when their module defines them.
-for _name in ("compare", "sensitivity"):
-    if hasattr(scenarios_cmd, _name):
-        app.command(_name)(getattr(scenarios_cmd, _name))
-app.command("serve")(web_cmd.serve)
-app.command("report")(web_cmd.report)
-app.add_typer(web_cmd.token_app, name="token")
-for _name in ("scenarios", "runs"):
-    if hasattr(scenarios_cmd, f"{_name}_app"):
-        app.add_typer(getattr(scenarios_cmd, f"{_name}_app"), name=_name)
+HELP = "Turn analyses of a conflict into an executable bargaining model, and ask it questions."
 
 
-def _version(value: bool) -> None:
-    if value:
-        console.print(f"accord {__version__}")
-        raise typer.Exit()
+class _Consoles:
+    """The two Rich consoles (stdout for results, stderr for messages), made on first use."""
+
+    def __getattr__(self, name: str) -> Any:
+        from rich.console import Console
+
+        value = Console(stderr=name == "err")
+        setattr(self, name, value)
+        return value
 
 
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
-) -> None:
-    """Accord: evidence-linked bargaining models of conflicts."""
+_consoles = _Consoles()
 
 
-def main() -> None:
-    """Entry point: run the app; turn any unexpected error into one clear line and exit 1."""
+def __getattr__(name: str) -> Any:  # ``from accord.cli.main import console, err`` keeps working
+    if name in ("console", "err"):
+        return getattr(_consoles, name)
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or only ``only`` (what a run of that one command needs)."""
+    import typer
+
+    app = typer.Typer(
+        name="accord",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    def _version(value: bool) -> None:
+        if value:
+            print(f"accord {_version_string()}")
+            raise typer.Exit()
+
+    @app.callback()
+    def _root(
+        version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ) -> None:
+        """Accord: evidence-linked bargaining models of conflicts."""
+
+    for name, (module, attribute, kind) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(import_module(module), attribute, None)
+        if target is None:
+            continue
+        if kind == "group":
+            for command in target.registered_commands:
+                command.callback = rendering_errors(command.callback)
+            app.add_typer(target, name=name)
+        else:
+            app.command(name)(rendering_errors(target))
+    return app
+
+
+def rendering_errors(func: Any) -> Any:
+    """Wrap a command so any error is rendered by :func:`render_error` and ends in its exit code."""
+    import functools
+
+    if func is None or getattr(func, "_renders_errors", False):
+        return func
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import typer
+
+        try:
+            return func(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the one place errors become messages
+            if type(exc).__module__.split(".")[0] in ("click", "typer"):  # Exit, Abort, usage errors
+                raise
+            raise typer.Exit(render_error(exc)) from None
+
+    wrapper._renders_errors = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _version_string() -> str:
+    from accord import __version__
+
+    return __version__
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command named on the command line, if it is the first argument and a known one."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command; render any error in one line (and a hint) and exit non-zero."""
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:  # answered before Typer, NumPy or the case model load
+        print(f"accord {_version_string()}")
+        return
     try:
-        app(standalone_mode=True)
+        app = build_app(_command_of(args))
+        app(args=args, prog_name="accord", standalone_mode=True)
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        err.print("[red]interrupted[/red]")
+        _consoles.err.print("[red]interrupted[/red]")
         sys.exit(130)
-    except ProblemError as exc:  # a model refused its inputs: an input problem, not a bug
-        err.print(f"[red]error:[/red] the model cannot use these inputs: {exc}", highlight=False)
-        err.print("hint: check the case's numbers (`accord case show`) or pick another --model")
-        sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        err.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
-        err.print("hint: run with a smaller input or report this as a bug with the command you ran")
-        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the one place errors become messages
+        sys.exit(render_error(exc))
+
+
+def render_error(exc: BaseException) -> int:
+    """Print an error as ``error: ...`` / ``hint: ...`` on stderr and return the exit code."""
+    from accord.engines.base import ProblemError
+    from accord.errors import AccordError, hint_of
+
+    err = _consoles.err
+    if isinstance(exc, AccordError):
+        message, hint, code = exc.message, exc.hint, exc.exit_code
+    elif isinstance(exc, ProblemError):  # a model refused its inputs: an input problem, not a bug
+        message = f"the model cannot use these inputs: {exc}"
+        hint, code = "check the case's numbers (`accord case show`) or pick another --model", 1
+    elif hint_of(exc):  # the stores' errors carry a hint
+        message, hint, code = str(exc), hint_of(exc), 1
+    else:  # a bug: still one line, never a traceback
+        message = f"{type(exc).__name__}: {exc}"
+        hint, code = "run with a smaller input or report this as a bug with the command you ran", 1
+    from accord.cli.render import printable, safe  # user text made inert: no markup, no terminal escapes
+
+    err.print(f"[red]error:[/red] {safe(message)}", highlight=False, soft_wrap=True)
+    if hint:
+        err.print(f"hint: {printable(hint)}", highlight=False, soft_wrap=True, markup=False)
+    return code
 
 
 def print_json(data: object) -> None:
     """JSON to stdout, plain (no Rich markup), for machines."""
+    import json
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def existing_dir(path: Path | None, option: str) -> Path | None:
+def existing_dir(path: Any, option: str) -> Any:
+    """``path`` if it is a folder (or ``None``); a usage error otherwise."""
     if path is not None and not path.is_dir():
-        err.print(f"[red]error:[/red] {option} {path}: no such folder")
-        raise typer.Exit(2)
+        from accord.errors import UsageError
+
+        raise UsageError(f"{option} {path}: no such folder", "give an existing folder")
     return path

@@ -14,6 +14,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from accord.cli.common import load_corpus_or_exit
+
 __all__ = ["register_case", "register_evidence", "survey_import"]
 
 
@@ -24,20 +26,6 @@ def _fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
     if hint:
         err.print(f"hint: {escape(hint)}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
-
-
-def _corpus_texts(corpus: Path):  # -> Corpus
-    from accord.evidence.pointers import load_corpus_dir
-
-    if not corpus.is_dir():
-        raise _fail(f"--corpus {corpus}: no such folder", "give the folder that holds the texts (.txt, .md)", 2)
-    try:
-        loaded = load_corpus_dir(corpus)
-    except UnicodeDecodeError as exc:
-        raise _fail(f"--corpus {corpus}: a file is not UTF-8 ({exc.reason})", "save the texts as UTF-8") from None
-    if not loaded.texts:
-        raise _fail(f"--corpus {corpus}: no texts (.txt, .md) in the folder", "put the texts the case is built from there")
-    return loaded
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -63,7 +51,7 @@ def _doc_meta(corpus: Path, doc: str, text: str, table: dict):  # -> ScaffoldDoc
 
 
 def _folder_docs(corpus: Path, table: dict) -> tuple:  # -> (Corpus, list[ScaffoldDoc])
-    texts = _corpus_texts(corpus)
+    texts = load_corpus_or_exit(corpus)
     return texts, [_doc_meta(corpus, doc, text, table) for doc, text in texts.texts.items()]
 
 
@@ -217,31 +205,6 @@ def print_draft_report(case: str, corpus, json_out: bool) -> None:  # noqa: ANN0
     else:
         err.print(f"{len(report.problems)} problem(s) in {report.file} (besides the to-dos)", highlight=False)
     raise typer.Exit(0 if report.ok else 1)
-
-
-def draft_or_none(case: str | None, corpus, allow_draft: bool):  # noqa: ANN001, ANN201 - Corpus | None -> Case | None
-    """For a case that fails strict validation: its runnable case if it is a draft that can run.
-
-    ``None`` when it is not a valid draft either (the caller prints the strict problems). A valid draft
-    that cannot run ends the command with one message naming its first blocking to-dos, unless
-    ``allow_draft`` (extraction), which gets the draft's actors, sources and complete issues.
-    """
-    from accord.case.draft import draft_report
-    from accord.cli.main import err
-
-    report = draft_report(case, corpus)
-    if not report.ok:
-        return None
-    if allow_draft and report.draft_case is not None:
-        return report.draft_case
-    if report.runnable:
-        assert report.case is not None
-        left_out = [a for a in report.case.actor_ids if a not in report.case.bargaining_actor_ids]
-        err.print(f"note: {escape(report.summary())}" + (f"; taking no part yet: {', '.join(left_out)}" if left_out else ""),
-                  highlight=False, soft_wrap=True)
-        return report.case
-    err.print(escape(report.refusal()), highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,13 +1,35 @@
-"""Rich renderings of cases and results for the terminal."""
+"""Rich renderings of cases and results for the terminal, and the escaping of user text on the way there.
+
+Everything a case, a corpus file, a file name or a document id brings is data, never markup or terminal
+control: Rich would read ``[/OSCE]`` in an actor's name as a closing tag (and fail), ``[link=...]`` as a
+link, and a raw ESC would reach the terminal as an escape sequence. :func:`safe` (for text printed with
+markup on, e.g. table cells) and :func:`printable` (with markup off) make such text inert.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from accord.case.model import Case
+
+# C0 and C1 control characters (but tab and newline), DEL, and the bidirectional overrides that can make
+# a terminal show text in another order than it is stored: shown as visible escapes instead.
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)]}
+_CONTROLS.update({c: f"\\u{c:04x}" for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]})
+
+
+def printable(text: object) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``), for output without markup."""
+    return str(text).translate(_CONTROLS)
+
+
+def safe(text: object) -> str:
+    """``text`` made inert for Rich with markup on: control characters shown, brackets escaped."""
+    return escape(printable(text))
 
 
 def _fmt(x: float, digits: int = 0) -> str:
@@ -19,7 +41,7 @@ def actors_table(case: Case) -> Table:
     for col in ("id", "name", "kind", "aliases"):
         table.add_column(col)
     for a in case.actors:
-        table.add_row(a.id, a.name, a.kind.value, ", ".join(a.aliases))
+        table.add_row(safe(a.id), safe(a.name), a.kind.value, safe(", ".join(a.aliases)))
     return table
 
 
@@ -28,7 +50,8 @@ def issues_table(case: Case) -> Table:
     for col in ("id", "question", "0 means", "100 means", "status quo"):
         table.add_column(col, justify="right" if col == "status quo" else "left")
     for i in case.issues:
-        table.add_row(i.id, i.question, i.scale.min_label, i.scale.max_label, _fmt(i.status_quo.point))
+        table.add_row(safe(i.id), safe(i.question), safe(i.scale.min_label), safe(i.scale.max_label),
+                      _fmt(i.status_quo.point))
     return table
 
 
@@ -37,7 +60,7 @@ def stances_table(case: Case) -> Table:
     table.add_column("actor")
     table.add_column("capability", justify="right")
     for issue in case.issues:
-        table.add_column(issue.id, justify="right")
+        table.add_column(safe(issue.id), justify="right")
     for stance in case.stances:
         cells = []
         for issue in case.issues:
@@ -50,7 +73,7 @@ def stances_table(case: Case) -> Table:
             if hi > lo:
                 spread = f" [{lo:.0f}-{hi:.0f}]"
             cells.append(f"{s.position.point:.0f}{spread} ({s.salience.point:.2f})")
-        table.add_row(stance.actor, f"{stance.capability.point:.2f}", *cells)
+        table.add_row(safe(stance.actor), f"{stance.capability.point:.2f}", *cells)
     return table
 
 
@@ -70,7 +93,7 @@ def relations_table(case: Case) -> Table:
             details.append("co-chairs: " + ", ".join(r.co_chairs))
         arrow = "->" if r.is_directed else "<->"
         target = r.to if r.to is not None else " & ".join(r.parties or [])
-        table.add_row(r.type.value, r.from_, f"{arrow} {target}", "; ".join(details))
+        table.add_row(r.type.value, safe(r.from_), safe(f"{arrow} {target}"), safe("; ".join(details)))
     return table
 
 
@@ -79,7 +102,7 @@ def timeline_table(case: Case) -> Table:
     for col in ("date", "type", "event", "actors"):
         table.add_column(col)
     for e in sorted(case.events, key=lambda e: e.start):
-        table.add_row(e.date, e.type.value, e.title, ", ".join(e.actors))
+        table.add_row(safe(e.date), e.type.value, safe(e.title), safe(", ".join(e.actors)))
     return table
 
 
@@ -97,7 +120,7 @@ def summary_lines(case: Case) -> list[str]:
     years = sorted(e.start.year for e in case.events)
     by_type = Counter(e.type.value for e in case.events)
     lines = [
-        f"[bold]{case.case.title}[/bold] ({case.id}, as of {case.case.as_of})",
+        f"[bold]{safe(case.case.title)}[/bold] ({safe(case.id)}, as of {safe(case.case.as_of)})",
         f"{len(case.actors)} actors, {len(case.stances)} with stances; {len(case.issues)} issues; "
         f"{len(case.relations)} relations; {len(case.events)} events"
         + (f" from {years[0]} to {years[-1]}" if years else ""),

@@ -133,10 +133,10 @@ def suggest_cmd(
     from accord.case.io import resolve_case_path
     from accord.case.passages import index_sentences, rank_passages, slot_query
     from accord.case.validate import parse_yaml_text, validate_text
+    from accord.cli.common import load_corpus_or_exit
     from accord.cli.main import console, print_json
-    from accord.cli.newcase_cmd import _corpus_texts
 
-    texts = _corpus_texts(corpus)
+    texts = load_corpus_or_exit(corpus)
     report = draft_report(case)
     if not report.ok:
         raise _fail(f"{case}: {len(report.problems)} problem(s); first: {report.problems[0]}", "accord case validate --draft")

@@ -92,7 +92,8 @@ def template_cmd(
 ) -> None:
     """Write a survey sheet for experts: one row per actor and issue, the columns explained, cells checked."""
     from accord.cli.main import console, err
-    from accord.formats.survey import SurveyError, write_template
+    from accord.formats.survey import SurveyError
+    from accord.formats.survey_xlsx import write_template
 
     _, data = _case_data(case)
     actors, issues = _ids(data, "actors"), _ids(data, "issues")

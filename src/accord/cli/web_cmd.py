@@ -14,8 +14,9 @@ from typing import Annotated
 
 import typer
 
-from accord.api import DEFAULT_MODEL
 from accord.case.io import DEFAULT_CASE
+from accord.engines.registry import DEFAULT_MODEL
+from accord.errors import InputError, NotFoundError, StorageError, UsageError, hint_of
 
 DbOpt = Annotated[
     str | None,
@@ -31,25 +32,23 @@ CorpusOpt = Annotated[
 token_app = typer.Typer(help="Access tokens for the web API's writing endpoints.", no_args_is_help=True)
 
 
-def _fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
-    from accord.cli.main import err
-
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    if hint:
-        err.print(f"hint: {hint}", highlight=False)
-    return typer.Exit(code)
-
-
-def _engine(db: str | None):  # noqa: ANN202 - a SQLAlchemy engine, imported lazily
-    from accord.evidence.store import StoreError
+def _engine(db: str | None, read_only: bool = False):  # noqa: ANN202 - a SQLAlchemy engine, imported lazily
+    """The web tables' database; with ``read_only`` a missing SQLite file is reported, never created."""
+    from accord.database import Workspace
+    from accord.errors import AccordError
     from accord.web.db import connect
 
+    workspace = Workspace.resolve(db)
+    if read_only and not workspace.database_exists():
+        raise NotFoundError(f"no database at {workspace.sqlite_path}", "tokens live in the server's database: give --db")
     try:
-        return connect(db)
-    except StoreError as exc:
-        raise _fail(str(exc), exc.hint) from None
+        return connect(workspace.url)
+    except AccordError:
+        raise
     except Exception as exc:  # noqa: BLE001 - bad URL, missing driver, server down
-        raise _fail(f"cannot open the database {db or '(default)'}: {exc}", "check --db / $ACCORD_DB") from None
+        if hint_of(exc):
+            raise StorageError(str(exc), hint_of(exc)) from None
+        raise StorageError(f"cannot open the database {db or '(default)'}: {exc}", "check --db / $ACCORD_DB") from None
 
 
 def serve(
@@ -61,16 +60,32 @@ def serve(
     public_read: Annotated[
         bool, typer.Option("--public-read", help="Let clients other than this machine read without a token.")
     ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="A Host name clients reach the server by (behind a proxy), '.example.org' "
+                     "for a domain and its subdomains; repeat for several. Loopback names and IP addresses always pass."),
+    ] = None,
+    limit: Annotated[
+        list[str] | None,
+        typer.Option("--limit", help="A per-request cap NAME=N (actors=200, issues=50, interventions=200, "
+                     "draws=5000 by default); repeat for several."),
+    ] = None,
 ) -> None:
-    """Start the web dashboard and REST API (OpenAPI documentation at /docs)."""
+    """Start the web dashboard and REST API (OpenAPI documentation at /docs); see docs/security.md."""
     import uvicorn
 
     from accord.cli.main import console, existing_dir
     from accord.web import create_app
+    from accord.web.limits import Limits
 
     existing_dir(corpus, "--corpus")
+    try:
+        limits = Limits.parse(limit or [])
+    except ValueError as exc:
+        raise UsageError(f"--limit {exc}", "e.g. --limit actors=500 --limit draws=20000") from None
     _engine(db).dispose()  # fail early, with a message, on a bad --db
-    app = create_app(db, corpus, run_workers=workers, open_read="all" if public_read else "loopback")
+    app = create_app(db, corpus, run_workers=workers, open_read="all" if public_read else "loopback",
+                     allowed_hosts=tuple(allow_host or ()), limits=limits)
     st = app.state.accord
     console.print(f"Accord on http://{host}:{port}/  (API docs /docs; database {st.engine.url.render_as_string()}; "
                   f"corpus: {len(st.corpus.texts) if st.corpus else 0} documents)", highlight=False, soft_wrap=True)
@@ -92,17 +107,16 @@ def report(
     baseline: Annotated[bool, typer.Option(help="Include the case as it is next to the scenarios.")] = True,
 ) -> None:
     """Write one self-contained HTML report (charts, forecast tables, evidence) that opens offline."""
-    from accord.api import ENGINES
     from accord.cli.case_cmd import load_or_exit
+    from accord.cli.common import check_model
     from accord.cli.main import console, err, existing_dir
+    from accord.database import Workspace
     from accord.evidence.pointers import load_corpus_dir
     from accord.report import ReportVariant, build_report, write_report
-    from accord.web.app import default_corpus_dir
 
-    if model not in ENGINES:
-        raise _fail(f"unknown model {model!r}; choose one of: {', '.join(ENGINES)}", code=2)
+    check_model(model)
     existing_dir(corpus, "--corpus")
-    folder = corpus or default_corpus_dir()
+    folder = Workspace.resolve(corpus=corpus).corpus_dir
     loaded = load_or_exit(case)
     variants = [ReportVariant("the case as it is")] if baseline or not scenario else []
     for name in scenario or []:
@@ -129,7 +143,7 @@ def _scenario_variant(name: str, case):  # noqa: ANN001, ANN202 - Case in, Repor
 
         for problem in exc.problems:
             err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-        raise _fail(f"scenario {name}: {len(exc.problems)} problem(s)", "`accord scenarios validate` shows them") from None
+        raise InputError(f"scenario {name}: {len(exc.problems)} problem(s)", "`accord scenarios validate` shows them") from None
     return ReportVariant(scenario.title, scenario)
 
 
@@ -157,13 +171,13 @@ def token_list(
     from accord.cli.main import console, print_json
     from accord.web.tokens import TokenStore
 
-    tokens = TokenStore(_engine(db)).list()
+    tokens = TokenStore(_engine(db, read_only=True)).list()
     if json_out:
         print_json([t.to_json() for t in tokens])
         return
     table = Table(title="Access tokens")
     for column in ("id", "name", "starts with", "created", "status"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("id", "starts with"), overflow="fold")
     for t in tokens:
         table.add_row(str(t.id), t.name, t.prefix + "…", t.created_at.strftime("%Y-%m-%d %H:%M"),
                       "active" if t.active else f"revoked {t.revoked_at:%Y-%m-%d}")
@@ -178,6 +192,6 @@ def token_revoke(
     """Revoke a token: requests using it are refused from now on."""
     from accord.web.tokens import TokenStore
 
-    if not TokenStore(_engine(db)).revoke(token_id):
-        raise _fail(f"no active token {token_id}", "`accord token list` shows the ids")
+    if not TokenStore(_engine(db, read_only=True)).revoke(token_id):
+        raise NotFoundError(f"no active token {token_id}", "`accord token list` shows the ids")
     typer.echo(f"token {token_id} revoked")

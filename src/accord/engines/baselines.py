@@ -2,24 +2,40 @@
 
 They are one-shot models: nobody moves, so the trajectory repeats the input positions and the outcome is
 the same every round. They serve as sanity checks for the dynamic engines and as models a user can pick.
-Weights are capability x salience, per issue.
+Weights are capability x salience, per issue; an actor absent from an issue (``Problem.present``) has no
+weight there, and an issue with no weight at all keeps its status quo.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, cast
 
 import numpy as np
 
 from accord.engines.base import Problem, ProblemError, RoundHook, RoundState, Trajectory
 
-__all__ = ["MEAN", "MEDIAN", "NASH", "weighted_mean", "weighted_median", "nash_bargaining", "NashParams"]
+__all__ = [
+    "MEAN",
+    "MEDIAN",
+    "NASH",
+    "BaselineEngine",
+    "BaselineParams",
+    "NashParams",
+    "nash_bargaining",
+    "weighted_mean",
+    "weighted_median",
+]
 
 
 def _weights(problem: Problem) -> np.ndarray:
-    """Capability x salience, ``[D, A, I]``."""
+    """Capability x salience, ``[D, A, I]``; zero where the actor is absent from the issue."""
     b = problem.batched()
-    return problem.capability_per_issue() * b.salience
+    weights = problem.capability_per_issue() * b.salience
+    if b.present is not None:
+        weights = np.where(b.present, weights, 0.0)
+    return cast(np.ndarray, weights)
 
 
 def weighted_mean(positions: np.ndarray, weights: np.ndarray, fallback: np.ndarray) -> np.ndarray:
@@ -43,6 +59,7 @@ def weighted_median(positions: np.ndarray, weights: np.ndarray, fallback: np.nda
     total = cumulative[..., -1:, :]
     # tolerance so that exact halves (e.g. two equal actors) pick the lower one deterministically
     reached = cumulative >= 0.5 * total - 1e-12 * np.maximum(total, 1.0)
+    reached &= cumulative > 0  # an actor without weight (absent, or no salience) never is the median
     index = np.argmax(reached, axis=-2)[..., None, :]
     median = np.take_along_axis(sorted_pos, index, axis=-2)[..., 0, :]
     return np.where(total[..., 0, :] > 0, median, fallback)
@@ -50,9 +67,10 @@ def weighted_median(positions: np.ndarray, weights: np.ndarray, fallback: np.nda
 
 @dataclass(frozen=True)
 class NashParams:
-    """Grid resolution for the Nash product maximisation (points across the scale)."""
+    """Grid resolution for the Nash product maximisation (points across the scale); rounds reported."""
 
     grid_points: int = 1001
+    rounds: int = 1
 
 
 def nash_bargaining(problem: Problem, params: NashParams | None = None) -> np.ndarray:
@@ -83,27 +101,45 @@ def nash_bargaining(problem: Problem, params: NashParams | None = None) -> np.nd
     return np.where(any_feasible & has_weight, best, b.status_quo)
 
 
-class _Baseline:
-    def __init__(self, name: str, rule):
+@dataclass(frozen=True)
+class BaselineParams:
+    """Parameters of the weighted mean and median: only how many (identical) rounds to report."""
+
+    rounds: int = 1
+
+
+Rule = Callable[[Problem, Any], np.ndarray]
+
+
+class BaselineEngine:
+    """A one-shot rule as an engine (``Engine`` protocol), with its parameters held."""
+
+    def __init__(self, name: str, rule: Rule, params: BaselineParams | NashParams) -> None:
         self.name = name
         self._rule = rule
+        self.params = params
+        self.Params = type(params)
 
     def run(
         self,
         problem: Problem,
-        params: object | None = None,
-        rounds: int = 1,
+        params: BaselineParams | NashParams | None = None,
+        rounds: int | None = None,
         rng: np.random.Generator | None = None,
         on_round: RoundHook | None = None,
     ) -> Trajectory:
         """Apply the rule; a round hook may change inputs between rounds and the rule is re-applied."""
-        if rounds < 0:
-            raise ProblemError("rounds must be >= 0")
+        params = params or self.params
+        rounds = params.rounds if rounds is None else rounds
+        if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
+            raise ProblemError(f"rounds must be a non-negative integer, got {rounds!r}")
         b = problem.batched()
         positions, salience, capability = b.positions, b.salience, b.capability_per_issue()
         pos_hist, out_hist = [], []
         for k in range(rounds + 1):
-            current = Problem(positions, salience, capability, b.status_quo, problem.actors, problem.issues, problem.scale)
+            current = Problem(
+                positions, salience, capability, b.status_quo, problem.actors, problem.issues, problem.scale, b.present
+            )
             outcome = self._rule(current, params)
             pos_hist.append(positions)
             out_hist.append(outcome)
@@ -112,7 +148,10 @@ class _Baseline:
                 if state is not None:
                     positions, salience, capability = state.positions, state.salience, state.capability
         return Trajectory(
-            positions=np.stack(pos_hist, axis=1), outcome=np.stack(out_hist, axis=1), engine=self.name
+            positions=np.stack(pos_hist, axis=1),
+            outcome=np.stack(out_hist, axis=1),
+            engine=self.name,
+            params={**asdict(params), "rounds": rounds},
         )
 
 
@@ -130,6 +169,6 @@ def _nash_rule(problem: Problem, params: object | None) -> np.ndarray:
     return nash_bargaining(problem, params if isinstance(params, NashParams) else None)
 
 
-MEAN = _Baseline("mean", _mean_rule)
-MEDIAN = _Baseline("median", _median_rule)
-NASH = _Baseline("nash", _nash_rule)
+MEAN = BaselineEngine("mean", _mean_rule, BaselineParams())
+MEDIAN = BaselineEngine("median", _median_rule, BaselineParams())
+NASH = BaselineEngine("nash", _nash_rule, NashParams())

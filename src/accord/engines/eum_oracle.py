@@ -40,7 +40,7 @@ __all__ = ["run", "status_quo_challenge_eu", "OracleEngine", "oracle"]
 
 def vote(k: int, a: float, b: float, x: list[float], w: list[float], r: list[float], rng_: float) -> float:
     """Voter k's support for position ``a`` over position ``b``, with k's own risk exponent."""
-    return w[k] * ((abs(x[k] - b) / rng_) ** r[k] - (abs(x[k] - a) / rng_) ** r[k])
+    return float(w[k] * ((abs(x[k] - b) / rng_) ** r[k] - (abs(x[k] - a) / rng_) ** r[k]))
 
 
 def weighted_median(x: list[float], w: list[float]) -> float:
@@ -125,15 +125,15 @@ def distance(a: float, b: float, rng_: float) -> float:
 
 
 def u_success(a: float, b: float, rv: float, rng_: float) -> float:
-    return 2.0 - 4.0 * (0.5 - 0.5 * distance(a, b, rng_)) ** rv
+    return float(2.0 - 4.0 * (0.5 - 0.5 * distance(a, b, rng_)) ** rv)
 
 
 def u_failure(a: float, b: float, rv: float, rng_: float) -> float:
-    return 2.0 - 4.0 * (0.5 + 0.5 * distance(a, b, rng_)) ** rv
+    return float(2.0 - 4.0 * (0.5 + 0.5 * distance(a, b, rng_)) ** rv)
 
 
 def u_status_quo(rv: float) -> float:
-    return 2.0 - 4.0 * 0.5**rv
+    return float(2.0 - 4.0 * 0.5**rv)
 
 
 def expected_utility(

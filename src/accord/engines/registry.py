@@ -11,19 +11,21 @@ from typing import Any
 
 import numpy as np
 
-from accord.engines.base import Problem, RoundHook, Trajectory
+from accord.engines.base import Engine, Problem, RoundHook, Trajectory
 
 __all__ = ["DEFAULT_MODEL", "DEFAULT_ROUNDS", "ENGINES", "UnknownModelError", "case_params", "get_engine", "run_problem"]
 
 # name -> (module, attribute holding an object with ``run``); imported on first use
 ENGINES: dict[str, tuple[str, str]] = {
-    "eum": ("accord.engines.eum", ""),
-    "smp": ("accord.engines.smp", ""),
+    "eum": ("accord.engines.eum", "engine"),
+    "smp": ("accord.engines.smp", "engine"),
     "mean": ("accord.engines.baselines", "MEAN"),
     "median": ("accord.engines.baselines", "MEDIAN"),
     "nash": ("accord.engines.baselines", "NASH"),
 }
 DEFAULT_MODEL = "smp"
+# each engine's default ``params.rounds`` (a test keeps the two equal); listed here so that callers can
+# show them without importing every engine
 DEFAULT_ROUNDS = {"eum": 10, "smp": 100, "mean": 1, "median": 1, "nash": 1}
 
 
@@ -31,13 +33,13 @@ class UnknownModelError(ValueError):
     """A model name that is not in :data:`ENGINES`."""
 
 
-def get_engine(name: str) -> Any:
-    """The engine object (anything with a ``run`` function) registered under ``name``."""
+def get_engine(name: str) -> Engine:
+    """The engine object (``name``, ``params``, ``run``) registered under ``name``."""
     if name not in ENGINES:
         raise UnknownModelError(f"unknown model {name!r}; choose one of: {', '.join(ENGINES)}")
     module_name, attribute = ENGINES[name]
-    module = importlib.import_module(module_name)
-    return getattr(module, attribute) if attribute else module
+    engine: Engine = getattr(importlib.import_module(module_name), attribute)
+    return engine
 
 
 def run_problem(
@@ -48,10 +50,10 @@ def run_problem(
     params: Any | None = None,
     on_round: RoundHook | None = None,
 ) -> Trajectory:
-    """Run an engine on arrays. ``rounds`` defaults per model (EUM 10, SMP up to 100 turns)."""
+    """Run an engine on arrays. ``rounds`` defaults to the engine's (EUM 10, SMP up to 100 turns)."""
     engine = get_engine(model)
     rng = np.random.default_rng(seed)
-    return engine.run(problem, params, DEFAULT_ROUNDS[model] if rounds is None else rounds, rng, on_round)
+    return engine.run(problem, params, rounds, rng, on_round)
 
 
 def case_params(model: str, params: Any | None) -> Any | None:

@@ -11,7 +11,9 @@ Relative expressions resolve against an *anchor*, the date of the document they 
 * "this past July" / "last July" is the latest July strictly before the anchor's month; "this month",
   "this year", "last month", "last year" count from the anchor; "over the weekend" is the weekend
   before the anchor;
-* "that year", "the same year" and "the same day" repeat the latest year or day mentioned before them.
+* "that year", "the same year" and "the same day" repeat the latest year or day mentioned before them;
+  "two years later", "three days earlier" and "the following year" count from the latest date
+  mentioned; "two years ago", "yesterday", "on Monday", "this week" count from the anchor.
 
 Without an anchor, relative expressions are skipped (never guessed). The module is pure: text in,
 :class:`DateMention` records out.
@@ -25,7 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Anchor", "DateMention", "find_dates", "find_standalone_date", "parse_anchor"]
+__all__ = ["NUMBER", "Anchor", "DateMention", "find_dates", "find_standalone_date", "number_value", "parse_anchor"]
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
@@ -137,6 +139,7 @@ class _State:
 
     last_year: int | None = None
     last_day: str | None = None
+    last: tuple[str, str] | None = None  # the latest (date, precision), for "two years later"
 
 
 def _iso(m: re.Match[str], anchor: Anchor | None, state: _State):
@@ -244,6 +247,99 @@ def _same_day(m: re.Match[str], anchor: Anchor | None, state: _State):
     return state.last_day, "day", None, True
 
 
+_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen".split())}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+NUMBER = r"(?:\d{1,3}|a|an|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|" \
+    + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def number_value(word: str) -> int:
+    """'26', 'twenty-six', 'a' as a number."""
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    if word in ("a", "an"):
+        return 1
+    tens, _, unit = word.partition("-")
+    return _TENS.get(tens, 0) + _NUMBERS.get(unit or tens, 0) if tens in _TENS else _NUMBERS[word]
+
+
+def _shift(date: dt.date, unit: str, n: int) -> dt.date:
+    if unit.startswith("year"):
+        return date.replace(year=date.year + n, day=min(date.day, 28) if date.month == 2 else date.day)
+    if unit.startswith("month"):
+        index = date.year * 12 + date.month - 1 + n
+        return dt.date(index // 12, index % 12 + 1, min(date.day, 28))
+    return date + dt.timedelta(days=n * (7 if unit.startswith("week") else 1))
+
+
+_UNIT_PRECISION = {"year": "year", "month": "month", "week": "month", "day": "day"}  # a week is seldom exact
+
+
+def _coarsest(a: str, b: str) -> str:
+    order = ["year", "month", "day"]
+    return order[min(order.index(a), order.index(b))]
+
+
+def _offset(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'two years ago' (from the document date), 'twenty-six years later', 'three days earlier' (from the
+    latest date mentioned before): shifted, at the unit's precision and no finer than its base."""
+    unit, n = m["unit"].lower(), number_value(m["n"])
+    if m["dir"].lower() == "ago":
+        if anchor is None:
+            return None
+        base, base_precision, n = anchor.date, anchor.precision, -n
+    else:
+        if state.last is None:
+            return None
+        base, base_precision = parse_partial(*state.last)
+        n = -n if m["dir"].lower() == "earlier" else n
+    precision = _coarsest(_UNIT_PRECISION[unit.rstrip("s")], base_precision)
+    when = _shift(base, unit, n)
+    return (*_fmt(when.year, when.month if precision != "year" else None, when.day if precision == "day" else None), None, True)
+
+
+def parse_partial(date: str, precision: str) -> tuple[dt.date, str]:
+    parts = [int(x) for x in date.split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2]), precision
+
+
+def _next_year(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'the following year', 'the next year', 'the previous year': one year from the latest year mentioned."""
+    if state.last_year is None:
+        return None
+    step = -1 if m["which"].lower() == "previous" else 1
+    return (*_fmt(state.last_year + step), None, True)
+
+
+def _day_word(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'yesterday', 'today', 'on Monday' (the latest such day before the document's day)."""
+    if anchor is None or anchor.precision != "day":
+        return None
+    word = m["word"].lower()
+    if word == "today":
+        when = anchor.date
+    elif word == "yesterday":
+        when = anchor.date - dt.timedelta(days=1)
+    else:
+        when = anchor.date - dt.timedelta(days=(anchor.date.weekday() - _WEEKDAYS.index(word)) % 7 or 7)
+    return (*_fmt(when.year, when.month, when.day), None, True)
+
+
+def _week(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'this week', 'last week': the month when the whole week lies in one, else the year."""
+    if anchor is None or anchor.precision != "day":
+        return None
+    monday = anchor.date - dt.timedelta(days=anchor.date.weekday() + (7 if m["which"].lower() == "last" else 0))
+    sunday = monday + dt.timedelta(days=6)
+    if monday.month == sunday.month:
+        return (*_fmt(monday.year, monday.month), None, True)
+    return (*_fmt(monday.year), None, True) if monday.year == sunday.year else None
+
+
 _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"), _iso),
     (
@@ -278,6 +374,10 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\b(?:over\s+the|this\s+past|last|at\s+the)\s+weekend\b", re.IGNORECASE), _weekend),
     (re.compile(r"\b(?:that|the\s+same)\s+year\b", re.IGNORECASE), _that_year),
     (re.compile(r"\bthe\s+same\s+day\b", re.IGNORECASE), _same_day),
+    (re.compile(rf"\b(?P<n>{NUMBER})\s+(?P<unit>years?|months?|weeks?|days?)\s+(?P<dir>later|earlier|ago)\b", re.IGNORECASE), _offset),
+    (re.compile(r"\bthe\s+(?P<which>following|next|previous)\s+year\b", re.IGNORECASE), _next_year),
+    (re.compile(r"\b(?:on\s+)?(?P<word>yesterday|today|(?<=on\s)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"), _day_word),
+    (re.compile(r"\b(?P<which>[Tt]his|[Ll]ast)\s+week\b"), _week),
     (re.compile(rf"(?<![\d,.$€£-])\b(?P<year>{YEAR})\b(?!-\d)"), _year),
 ]
 
@@ -297,6 +397,9 @@ def _candidates(text: str, start: int, end: int) -> Iterator[tuple[int, int, Res
             yield s, e, resolver, m
 
 
+_APPOSITION = re.compile(r"\s*,?\s*(?:(?:on|in|at)\s+)?(?:the\s+)?")
+
+
 def find_dates(text: str, anchor: Anchor | None = None, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every date expression in ``text[start:end]``, in text order, resolved against ``anchor``."""
     end = len(text) if end is None else end
@@ -309,7 +412,12 @@ def find_dates(text: str, anchor: Anchor | None = None, start: int = 0, end: int
             continue
         date, precision, end_date, relative = resolved
         s, e = _trim(text, s, e)
+        if mentions and mentions[-1].relative != relative and _APPOSITION.fullmatch(text, mentions[-1].end, s):
+            if relative:
+                continue  # "on 9 October 2020, two days later": the explicit date already says it
+            mentions.pop()  # "twenty-six years later, on 9 October 2020": likewise
         mentions.append(DateMention(s, e, date, precision, end_date, relative))
+        state.last = (date, precision)
         state.last_year = int(date[:4])
         if precision == "day":
             state.last_day = date

@@ -16,18 +16,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from accord.database import shared_dir
 from accord.evidence.dates import parse_anchor
 from accord.evidence.extract import UNDIRECTED, ActorResolver, ExtractedEvent, ExtractedRelation, extract
 
-__all__ = ["Score", "Evaluation", "evaluate", "main"]
+__all__ = ["Score", "Evaluation", "DatedScores", "evaluate", "evaluate_dated", "main"]
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "tests" / "evidence" / "gold"
-DEFAULT_CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "nagorno-karabakh"
+DEFAULT_GOLD2 = DEFAULT_GOLD.parent / "gold2"
+DEFAULT_CORPUS = (shared_dir(start=Path(__file__).parent) or Path("shared")) / "corpus" / "nagorno-karabakh"
 
 
 @dataclass
@@ -170,6 +173,78 @@ def evaluate(gold_dir: str | Path = DEFAULT_GOLD, corpus_dir: str | Path = DEFAU
         found = extract(text, doc, resolver, parse_anchor(str(gold["document_date"])))
         score_events(doc, found.events, gold.get("events") or [], result)
         score_relations(doc, found.relations, gold.get("relations") or [], result)
+    return result
+
+
+@dataclass
+class DatedScores:
+    """Dated events scored two ways: date and precision right (``date``), and the type right as well (``typed``)."""
+
+    date: Score = field(default_factory=Score)
+    typed: Score = field(default_factory=Score)
+    misses: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+
+
+def _match_dated(extracted: list[ExtractedEvent], gold: list[dict], with_type: bool) -> tuple[int, set[int], list[dict]]:
+    """One-to-one matching in gold order: spans overlap, date and precision equal (and the type, if asked)."""
+    used: set[int] = set()
+    missed = []
+    for g in gold:
+        want = (str(g["date"]), g["precision"]) + ((g["type"],) if with_type else ())
+        match = next(
+            (i for i, e in enumerate(extracted) if i not in used and _overlap((e.start, e.end), (g["start"], g["end"]))
+             and (e.date, e.precision) + ((e.type,) if with_type else ()) == want),
+            None,
+        )
+        if match is None:
+            missed.append(g)
+        else:
+            used.add(match)
+    return len(used), used, missed
+
+
+def score_dated(doc: str, extracted: list[ExtractedEvent], gold: list[dict], result: DatedScores) -> None:
+    for score, with_type in ((result.date, False), (result.typed, True)):
+        tp, used, missed = _match_dated(extracted, gold, with_type)
+        score.tp, score.extracted, score.gold = score.tp + tp, score.extracted + len(extracted), score.gold + len(gold)
+        if with_type:
+            result.misses += [f"{doc} {g['date']} {g['type']} [{g['start']}, {g['end']}) {g.get('title', '')}" for g in missed]
+            result.false_alarms += [f"{doc} {e.date} {e.type} [{e.start}, {e.end})" for i, e in enumerate(extracted) if i not in used]
+
+
+def _documents(gold_dir: Path) -> dict[str, tuple[str, list[dict]]]:
+    """Document id -> (document date, gold events), from either gold layout: one file per document
+    (``tests/evidence/gold``) or one ``events.yaml`` with dates taken from the corpus's ``sources.yaml``."""
+    single = gold_dir / "events.yaml"
+    if not single.exists():
+        out = {}
+        for path in sorted(gold_dir.glob("*.yaml")):
+            if path.name != "case.yaml":
+                g = yaml.safe_load(path.read_text(encoding="utf-8"))
+                out[g["doc"]] = (str(g["document_date"]), g.get("events") or [])
+        return out
+    docs = yaml.safe_load(single.read_text(encoding="utf-8"))["documents"]
+    return {doc: ("", events or []) for doc, events in docs.items()}
+
+
+def evaluate_dated(gold_dir: str | Path = DEFAULT_GOLD2, corpus_dir: str | Path = DEFAULT_CORPUS,
+                   docs: Iterable[str] | None = None) -> DatedScores:
+    """Score extracted dated events against a gold folder (optionally only some documents)."""
+    from accord.case.io import load_case
+
+    gold_dir, corpus_dir = Path(gold_dir), Path(corpus_dir)
+    resolver = ActorResolver.from_case(load_case(DEFAULT_GOLD / "case.yaml"))
+    published = {d["id"]: (str(d["published"]), d.get("date_precision"))
+                 for d in yaml.safe_load((corpus_dir / "sources.yaml").read_text(encoding="utf-8"))["documents"]}
+    wanted = set(docs) if docs is not None else None
+    result = DatedScores()
+    for doc, (date, gold) in _documents(gold_dir).items():
+        if wanted is not None and doc not in wanted:
+            continue
+        anchor = parse_anchor(date) if date else parse_anchor(*published[doc])
+        text = (corpus_dir / f"{doc}.txt").read_bytes().decode("utf-8")
+        score_dated(doc, extract(text, doc, resolver, anchor).events, gold, result)
     return result
 
 

@@ -13,12 +13,12 @@ Files that are not UTF-8, or that look binary (NUL bytes), are refused with :cla
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
+from accord.case.yamlio import YamlProblem, load_plain, read_bounded
 from accord.evidence.dates import find_standalone_date
 
 __all__ = [
@@ -26,12 +26,39 @@ __all__ = [
     "SourceText",
     "UnreadableDocument",
     "TEXT_SUFFIXES",
+    "check_date",
+    "check_doc_id",
     "load_meta_file",
     "read_source",
 ]
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 MAX_BYTES = 50 * 1024 * 1024
+MAX_META_BYTES = 1024 * 1024
+# The ids a case can cite (accord.case.model.DocId): a document stored under another id could never be cited.
+DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,119}")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def check_doc_id(doc: str) -> str | None:
+    """Why ``doc`` cannot be a document id, or ``None`` if it can."""
+    if DOC_ID.fullmatch(doc):
+        return None
+    return (f"{doc[:60]!r} is not a document id: ids are up to 120 letters, digits, '_', '.' and '-', "
+            "starting with a letter or digit")
+
+
+def check_date(value: str) -> str:
+    """The precision (``year``, ``month``, ``day``) of a ``YYYY[-MM[-DD]]`` date; ``ValueError`` if it is none."""
+    match = _DATE.fullmatch(value.strip())
+    if not match:
+        raise ValueError(f"{value[:40]!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date of the calendar ({exc})") from None
+    return "day" if day else "month" if month else "year"
 
 
 @dataclass(frozen=True)
@@ -92,13 +119,15 @@ def read_source(path: str | Path, doc: str | None = None) -> SourceText:
     if media_type is None:
         kinds = ", ".join(sorted(TEXT_SUFFIXES))
         raise UnreadableDocument(path, f"unsupported file type {path.suffix or '(none)'!r}", f"give one of {kinds}")
-    if not path.is_file():
-        raise UnreadableDocument(path, "no such file")
-    if path.stat().st_size > MAX_BYTES:
-        raise UnreadableDocument(path, f"is over the {MAX_BYTES // 2**20} MB limit", "split it into several documents")
-    raw = path.read_bytes()
+    try:
+        raw = read_bounded(path, MAX_BYTES)
+    except YamlProblem as problem:
+        raise UnreadableDocument(path, problem.message, problem.hint or "split it into several documents") from None
     text = _decode(path, raw)
     doc = doc or path.stem
+    why = check_doc_id(doc)
+    if why:
+        raise UnreadableDocument(path, why, "rename the file, or give the id with --id")
     if media_type == "html":
         return _read_html(path, doc, text)
     if not text.strip():
@@ -136,8 +165,8 @@ def _markdown_meta(text: str) -> DocumentMeta:
     front = _FRONT_MATTER.match(text)
     if front:
         try:
-            data = yaml.safe_load(front.group(1))
-        except yaml.YAMLError:
+            data = load_plain(front.group(1))
+        except YamlProblem:  # front matter that is not plain YAML is text like the rest
             data = None
         if isinstance(data, dict):
             meta = _meta_from_mapping(data)
@@ -179,9 +208,11 @@ def load_meta_file(path: str | Path) -> dict[str, DocumentMeta]:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read metadata: {exc}") from None
+        data = load_plain(read_bounded(path, MAX_META_BYTES).decode("utf-8"))
+    except YamlProblem as problem:
+        raise ValueError(f"{path}:{problem.line}:{problem.column}: cannot read metadata: {problem.message}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: cannot read metadata: not UTF-8 (byte offset {exc.start})") from None
     entries = data.get("documents") if isinstance(data, dict) else data
     if not isinstance(entries, list):
         raise ValueError(f"{path}: expected a list under 'documents:' with id, file, title, published ...")

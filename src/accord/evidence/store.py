@@ -27,8 +27,10 @@ verify. Spans always index the stored text exactly (see :mod:`accord.evidence.re
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -40,6 +42,7 @@ from accord.evidence.segment import sentences
 
 __all__ = [
     "DEFAULT_DB",
+    "DocumentConflict",
     "IngestResult",
     "Store",
     "StoreError",
@@ -120,6 +123,36 @@ class StoreError(RuntimeError):
         super().__init__(message)
 
 
+class DocumentConflict(StoreError):
+    """A text would silently replace a document added from another file."""
+
+
+_ATTEMPTS = 8
+
+
+def _retryable(exc: sa.exc.DBAPIError) -> bool:
+    """A lost race: a unique key taken by a concurrent writer, or SQLite's lock held by one."""
+    if isinstance(exc, sa.exc.IntegrityError):
+        return True
+    return "locked" in str(exc.orig).lower() or "deadlock" in str(exc.orig).lower()
+
+
+def _first_line(error: object) -> str:
+    return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+
+
+def _source_path(source: SourceText) -> str:
+    """Where a text came from: an absolute file path (so two folders' files differ), or the upload's name."""
+    path = Path(source.path)
+    return str(path.resolve()) if path.is_file() else str(path)
+
+
+def _same_file(stored: str | None, new: str) -> bool:
+    if not stored or stored == new:
+        return True
+    old = Path(stored)
+    return old.is_file() and Path(new).is_file() and old.resolve() == Path(new).resolve()
+
 
 @dataclass(frozen=True)
 class StoredDocument:
@@ -194,20 +227,43 @@ class Store:
         self.close()
 
     # ---- ingest -------------------------------------------------------------------------------------
-    def add(self, source: SourceText, given: DocumentMeta | None = None) -> IngestResult:
+    def add(self, source: SourceText, given: DocumentMeta | None = None, *, replace: bool = False) -> IngestResult:
         """Store one text: a no-op if unchanged, else a new document or a new version of it.
 
-        ``given`` metadata (from ``--meta`` or options) wins over what was found in the file.
+        ``given`` metadata (from ``--meta`` or options) wins over what was found in the file. A changed
+        text from *another file* than the current version's (a same-named file in another folder) is
+        refused with :class:`DocumentConflict` unless ``replace``: it would silently supersede the document.
+
+        Concurrent adds of the same document are safe: the one that loses the race on the
+        ``(doc, version)`` key retries and then finds the winner's version (unchanged, or one more version).
         """
         meta = (given or DocumentMeta()).merged_over(source.meta)
         digest = sha256_text(source.text)
+        for attempt in range(_ATTEMPTS):
+            try:
+                return self._add_once(source, meta, digest, replace)
+            except (sa.exc.IntegrityError, sa.exc.OperationalError) as exc:
+                if attempt == _ATTEMPTS - 1 or not _retryable(exc):
+                    raise StoreError(f"cannot store {source.doc!r}: {_first_line(exc.orig)}",
+                                     "another writer holds the store; try again") from None
+                time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _add_once(self, source: SourceText, meta: DocumentMeta, digest: str, replace: bool) -> IngestResult:
         with self.engine.begin() as conn:
             current = conn.execute(
-                sa.select(documents.c.id, documents.c.version, documents.c.sha256, *[documents.c[f] for f in _META_FIELDS])
+                sa.select(documents.c.id, documents.c.version, documents.c.sha256, documents.c.source_path,
+                          *[documents.c[f] for f in _META_FIELDS])
                 .where(documents.c.doc == source.doc, documents.c.current == sa.true())
             ).first()
             if current is not None and current.sha256 == digest:
                 return self._refresh_meta(conn, current, meta, source)
+            if current is not None and not replace and not _same_file(current.source_path, _source_path(source)):
+                raise DocumentConflict(
+                    f"document {source.doc!r} was added from {current.source_path}; {source.path} has the same name "
+                    "but another text",
+                    "give this file another id (--id), or pass --replace to make it a new version of the document",
+                )
             version = 1 if current is None else current.version + 1
             if current is not None:
                 conn.execute(documents.update().where(documents.c.id == current.id).values(current=False))
@@ -232,7 +288,7 @@ class Store:
             "text": source.text,
             "n_chars": len(source.text),
             "media_type": source.media_type,
-            "source_path": str(source.path),
+            "source_path": _source_path(source),
             "added_at": dt.datetime.now(dt.UTC),
             **meta.as_dict(),
         }

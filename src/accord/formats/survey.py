@@ -39,7 +39,6 @@ __all__ = [
     "read_survey",
     "read_table",
     "template_rows",
-    "write_template",
 ]
 
 REQUIRED = ("expert", "actor", "issue", "position")
@@ -223,21 +222,3 @@ def read_survey(path: str | Path, actors: Sequence[str], issues: Sequence[str]) 
 def template_rows(actors: Iterable[str], issues: Iterable[str]) -> list[list[str]]:
     """The template's rows: one per actor and issue, for an expert to copy and fill."""
     return [["", a, i, "", "", "", "", "", ""] for a in actors for i in issues]
-
-
-def write_template(path: str | Path, actors: Sequence[str], issues: Sequence[str], labels: dict[str, str]) -> None:
-    """A survey sheet to fill in: .xlsx (with a help sheet, the ids, and checks on each cell) or .csv."""
-    path = Path(path)
-    rows = template_rows(actors, issues)
-    if path.suffix.lower() == ".csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-        path.write_text(buffer.getvalue(), encoding="utf-8")
-        return
-    if path.suffix.lower() != ".xlsx":
-        raise SurveyError([SurveyProblem(str(path), 0, "", "the template is .xlsx or .csv", "give -o survey.xlsx or -o survey.csv")])
-    from accord.formats.survey_xlsx import write_xlsx_template
-
-    write_xlsx_template(path, rows, actors, issues, labels)

@@ -6,12 +6,14 @@ capability 0-1) so most mistakes are caught while typing; the importer checks ev
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from accord.formats.survey import COLUMN_HELP, COLUMNS, REQUIRED, SurveyError, SurveyProblem
+from accord.formats.survey import COLUMN_HELP, COLUMNS, REQUIRED, SurveyError, SurveyProblem, template_rows
 
-__all__ = ["write_xlsx_template"]
+__all__ = ["write_template", "write_xlsx_template"]
 
 
 def write_xlsx_template(path: Path, rows: list[list[str]], actors: Sequence[str], issues: Sequence[str],
@@ -59,3 +61,19 @@ def write_xlsx_template(path: Path, rows: list[list[str]], actors: Sequence[str]
     help_sheet.append(["One row per expert, actor and issue. Copy the rows for each expert; leave out what they do not know."])
     help_sheet.append(["Import: accord case import --from survey THIS.xlsx --into CASE -o CASE-with-survey.yaml"])
     book.save(path)
+
+
+def write_template(path: str | Path, actors: Sequence[str], issues: Sequence[str], labels: dict[str, str]) -> None:
+    """A survey sheet to fill in: .xlsx (with a help sheet, the ids, and checks on each cell) or .csv."""
+    path = Path(path)
+    rows = template_rows(actors, issues)
+    if path.suffix.lower() == ".csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        return
+    if path.suffix.lower() != ".xlsx":
+        raise SurveyError([SurveyProblem(str(path), 0, "", "the template is .xlsx or .csv", "give -o survey.xlsx or -o survey.csv")])
+    write_xlsx_template(path, rows, actors, issues, labels)

@@ -7,16 +7,18 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from accord.case.io import builtin_path, load_case
 from accord.case.model import Case
+from accord.case.validate import CaseProblem
+from accord.case.yamlio import Located
 from accord.engines.registry import DEFAULT_MODEL, ENGINES, UnknownModelError
 from accord.evidence.pointers import Corpus
-from accord.results import RunResult
 from accord.scenarios.language import (
     Scenario,
     ScenarioError,
@@ -26,11 +28,13 @@ from accord.scenarios.language import (
     resolve_scenario_path,
     validate_scenario_file,
 )
-from accord.scenarios.results import DrawResults, Threshold, parse_threshold
-from accord.scenarios.runner import PointRun, RunSpec, run_draws, run_point
+from accord.scenarios.results import Threshold, parse_threshold
+from accord.scenarios.run import Run
+from accord.scenarios.runner import RunSpec, run_draws, run_point
 from accord.scenarios.uncertainty import estimate_sources
 
 __all__ = [
+    "Run",
     "ScenarioRun",
     "Variant",
     "compare",
@@ -41,16 +45,33 @@ __all__ = [
 ]
 
 
-def _scenario_case(scenario: Scenario, file: Path | None) -> Case:
-    """The scenario's own case: a built-in name, or a path relative to the scenario file."""
-    ref = scenario.case
-    if ref is None:
+def resolve_case_ref(ref: str, scenario_file: Path | None, name: str = "<scenario>",
+                     located: Located | None = None) -> str | Path:
+    """What a scenario's ``case:`` names: a built-in case, or a case file inside an allowed folder.
+
+    The allowed folders are the scenario file's own folder (and below) and the current working folder:
+    a scenario cannot make Accord read ``../../etc/shadow`` or an absolute path elsewhere and print its
+    lines back as problems. Anything else is a :class:`ScenarioError` at the ``case:`` line; the file
+    named is never opened.
+    """
+    if builtin_path(ref) is not None:
+        return ref
+    folders = [f.resolve() for f in ([scenario_file.parent] if scenario_file is not None else []) + [Path.cwd()]]
+    for base in folders:
+        real = (base / ref).resolve()
+        if any(real.is_relative_to(folder) for folder in folders) and real.is_file():
+            return real
+    line, column = located.mark(("case",)) if located else (1, 1)
+    raise ScenarioError(name, [CaseProblem(
+        name, line, column, "case", f"{ref[:80]!r} is neither a built-in case nor a case file beside the scenario",
+        "give a built-in name (`accord case list`) or a path inside the scenario's folder or the working folder")])
+
+
+def _scenario_case(scenario: Scenario, file: Path | None, name: str = "<scenario>", located: Any = None) -> Case:
+    """The scenario's own case: a built-in name, or a case file inside the allowed folders."""
+    if scenario.case is None:
         return load_case(None)
-    if file is not None and builtin_path(ref) is None:
-        candidate = file.parent / ref
-        if candidate.exists():
-            return load_case(candidate)
-    return load_case(ref)
+    return load_case(resolve_case_ref(scenario.case, file, name, located))
 
 
 def load_scenario(
@@ -70,7 +91,7 @@ def load_scenario(
     scenario = report.scenario
     assert scenario is not None
     if case is None:
-        case = _scenario_case(scenario, path)
+        case = _scenario_case(scenario, path, name, report.located)
     elif not isinstance(case, Case):
         case = load_case(case)
     problems = check_scenario(scenario, case, name, report.located)
@@ -100,60 +121,7 @@ def perspective_sources(case: Case) -> list[str]:
     return estimate_sources(case)
 
 
-@dataclass
-class ScenarioRun:
-    """A run of a scenario: Monte Carlo draws (``draws``) or the point estimates (``point``)."""
-
-    spec: RunSpec
-    scenario_id: str | None
-    seed: int
-    thresholds: tuple[Threshold, ...] = ()
-    draws: DrawResults | None = None
-    point: PointRun | None = None
-    timings: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def case(self) -> Case:
-        return self.spec.case
-
-    def summary(self) -> dict[str, Any]:
-        """Per-issue numbers (see :meth:`DrawResults.summary`); for a point run, a one-draw summary."""
-        if self.draws is not None:
-            return self.draws.summary(self.thresholds)
-        assert self.point is not None
-        return self.as_draws().summary(self.thresholds)
-
-    def as_draws(self) -> DrawResults:
-        """A point run seen as one draw (so both kinds print and store the same way)."""
-        if self.draws is not None:
-            return self.draws
-        assert self.point is not None
-        p = self.point
-        return DrawResults(
-            issues=p.start.issues,
-            actors=p.start.actors,
-            forecast=p.trajectory.forecast,
-            status_quo=p.start.batched().status_quo,
-            stable=p.stable,
-            fired_round=p.fired_round,
-            trigger_labels=p.trigger_labels,
-            mean_path=p.trajectory.outcome[0],
-            seed=self.seed,
-        )
-
-    def run_result(self) -> RunResult:
-        """A point run as the API's :class:`RunResult` (forecast and movement tables, JSON document)."""
-        assert self.point is not None
-        p = self.point
-        return RunResult(
-            case_id=self.case.id,
-            model=self.spec.model,
-            trajectory=p.trajectory,
-            actors=p.start.actors,
-            issues=p.start.issues,
-            status_quo=p.start.batched().status_quo[0],
-            seed=self.seed,
-        )
+ScenarioRun = Run  # the former name of :class:`accord.scenarios.run.Run`
 
 
 def run_scenario(
@@ -172,7 +140,7 @@ def run_scenario(
     chunk_draws: int | None = None,
     progress: Callable[[int], None] | None = None,
     dask_processes: bool = True,
-) -> ScenarioRun:
+) -> Run:
     """Run a scenario (object, built-in name or file; ``None``: the case as it is) on a case.
 
     ``draws=0`` runs the point estimates once; ``draws>0`` samples the case's uncertainty (see
@@ -194,16 +162,15 @@ def run_scenario(
         if t.issue not in case.issue_ids:
             raise ValueError(f"threshold {t}: unknown issue {t.issue!r}")
     spec = RunSpec(case=case, scenario=scenario, model=model, rounds=rounds, params=params, perspective=perspective)
-    run = ScenarioRun(spec=spec, scenario_id=scenario.id if scenario else None, seed=seed, thresholds=parsed)
+    run = Run(spec=spec, scenario_id=scenario.id if scenario else None, seed=seed, thresholds=parsed)
+    t0 = time.perf_counter()
+    run.point = run_point(spec, seed)  # always: the trajectory behind every forecast, labelled as such
+    point_s = time.perf_counter() - t0
     if draws > 0:
         run.draws = run_draws(spec, draws, seed, executor, workers, scheduler, chunk_draws, progress, dask_processes)
-        run.timings = dict(run.draws.timings)
+        run.timings = {**run.draws.timings, "point_s": point_s}
     else:
-        import time
-
-        t0 = time.perf_counter()
-        run.point = run_point(spec, seed)
-        run.timings = {"total_s": time.perf_counter() - t0, "executor": "local"}
+        run.timings = {"total_s": point_s, "executor": "local"}
     return run
 
 
@@ -234,32 +201,3 @@ def compare(
                            thresholds=usable, progress=progress, **run_options)
         out.append((v, run.summary()))
     return out
-
-
-
-def store_run(run: ScenarioRun, db: str | None = None, store: Any | None = None) -> str:
-    """Record a run (summary row + per-draw Parquet) in the runs store; returns the run id."""
-    from accord.store.runs import RunRecord, RunStore, content_hash, versions
-
-    store = store or RunStore(db)
-    spec = run.spec
-    results = run.as_draws()
-    params = spec.engine_params()
-    record = RunRecord(
-        case_id=spec.case.id,
-        case_hash=content_hash(spec.case.model_dump(mode="json", by_alias=True)),
-        scenario_id=run.scenario_id,
-        scenario_hash=content_hash(spec.scenario.model_dump(mode="json", by_alias=True)) if spec.scenario else None,
-        model=spec.model,
-        rounds=spec.n_rounds,
-        draws=results.n_draws if run.draws is not None else 0,
-        seed=run.seed,
-        perspective=spec.perspective,
-        executor=str(run.timings.get("executor", "local")),
-        params={"engine": params, "block_draws": results.block_draws},
-        thresholds=[str(t) for t in run.thresholds],
-        timings=run.timings,
-        summary=run.summary(),
-        versions=versions(("dask", "distributed") if run.timings.get("executor") == "dask" else ()),
-    )
-    return store.record(record, results.frame())

@@ -1,8 +1,8 @@
 """Interventions as pure transforms of batched arrays (no I/O, no case objects).
 
-Everything works on a :class:`Batch`: positions, salience and capability as ``[D, A, I]`` (capability is
-always expanded per issue here and collapsed again by :meth:`Batch.to_problem` when it is uniform, so the
-SMP, which needs one capability per actor, still accepts it), the status quo ``[D, I]`` and the names.
+Everything works on a batched :class:`~accord.engines.base.Problem` with positions, salience and
+capability as ``[D, A, I]`` (:meth:`Problem.per_issue`; :meth:`Problem.compact` collapses a capability
+that is the same on every issue again), the status quo ``[D, I]``, the names and who is present where.
 Each transform returns a new batch and changes exactly what the intervention declares: the named actor,
 attribute and issues, in the draws selected by ``rows`` (all draws by default; triggers pass the draws in
 which they fire). Results are clipped to the attribute's range: positions to the scale, salience to
@@ -13,7 +13,7 @@ pooled capability may exceed any single actor's).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -22,68 +22,9 @@ from accord.engines.base import Problem
 
 __all__ = ["Batch", "apply_intervention", "apply_interventions"]
 
-ALL = "all"
-
-
-@dataclass(frozen=True)
-class Batch:
-    """Problem arrays in the one shape interventions need (``[D, A, I]`` everywhere)."""
-
-    positions: np.ndarray
-    salience: np.ndarray
-    capability: np.ndarray
-    status_quo: np.ndarray
-    actors: tuple[str, ...]
-    issues: tuple[str, ...]
-    scale: tuple[float, float] = (0.0, 100.0)
-
-    @classmethod
-    def from_problem(cls, problem: Problem) -> Batch:
-        b = problem.batched()
-        return cls(
-            positions=np.array(b.positions, dtype=float),
-            salience=np.array(b.salience, dtype=float),
-            capability=np.array(b.capability_per_issue(), dtype=float),
-            status_quo=np.array(b.status_quo, dtype=float),
-            actors=tuple(problem.actors),
-            issues=tuple(problem.issues),
-            scale=problem.scale,
-        )
-
-    def to_problem(self) -> Problem:
-        """A batched problem; capability becomes ``[D, A]`` when it is the same on every issue."""
-        cap = self.capability
-        if cap.shape[-1] and np.all(cap == cap[:, :, :1]):
-            cap = cap[:, :, 0]
-        return Problem(self.positions, self.salience, cap, self.status_quo, self.actors, self.issues, self.scale)
-
-    @property
-    def n_draws(self) -> int:
-        return self.positions.shape[0]
-
-    def actor_index(self, actor: str) -> int:
-        try:
-            return self.actors.index(actor)
-        except ValueError:
-            raise KeyError(f"actor {actor!r} is not at the table ({', '.join(self.actors)})") from None
-
-    def issue_mask(self, issue: str) -> np.ndarray:
-        """Boolean ``[I]``: the issues an intervention names (``all`` = every issue)."""
-        if issue == ALL:
-            return np.ones(len(self.issues), dtype=bool)
-        if issue not in self.issues:
-            raise KeyError(f"issue {issue!r} is not in the problem ({', '.join(self.issues)})")
-        return np.array([i == issue for i in self.issues])
-
-    def attribute(self, name: str) -> np.ndarray:
-        return {"position": self.positions, "salience": self.salience, "capability": self.capability}[name]
-
-    def bounds(self, name: str) -> tuple[float, float]:
-        return {"position": self.scale, "salience": (0.0, 1.0), "capability": (0.0, np.inf)}[name]
-
-    def with_attribute(self, name: str, values: np.ndarray) -> Batch:
-        key = {"position": "positions", "salience": "salience", "capability": "capability"}[name]
-        return replace(self, **{key: values})
+# The arrays interventions edit are a batched :class:`Problem` with per-issue capability
+# (``Problem.per_issue()``; ``Problem.compact()`` collapses it again). ``Batch`` is kept as a name for it.
+Batch = Problem
 
 
 def _rows(batch: Batch, rows: np.ndarray | None) -> np.ndarray:
@@ -153,12 +94,17 @@ def _add_actor(batch: Batch, iv: Any, rows: np.ndarray | None) -> Batch:
         if issue in iv.salience:
             sal[:, j] = float(iv.salience[issue])
     cap = np.full((d, len(batch.issues)), float(iv.capability))
+    present = None
+    if batch.present is not None:
+        held = np.broadcast_to(np.array([i in iv.position for i in batch.issues]), (d, len(batch.issues)))
+        present = np.concatenate([batch.present, held[:, None, :]], axis=1)
     return replace(
         batch,
         positions=np.concatenate([batch.positions, pos[:, None, :]], axis=1),
         salience=np.concatenate([batch.salience, sal[:, None, :]], axis=1),
         capability=np.concatenate([batch.capability, cap[:, None, :]], axis=1),
         actors=batch.actors + (iv.actor,),
+        present=present,
     )
 
 
@@ -175,6 +121,7 @@ def _remove_actor(batch: Batch, iv: Any, rows: np.ndarray | None) -> Batch:
         salience=batch.salience[:, keep, :],
         capability=batch.capability[:, keep, :],
         actors=tuple(batch.actors[k] for k in keep),
+        present=None if batch.present is None else batch.present[:, keep, :],
     )
 
 
@@ -204,12 +151,18 @@ def _coalition(batch: Batch, iv: Any, rows: np.ndarray | None) -> Batch:
     new_cap[:, first, :] = pooled_cap
     names = list(batch.actors)
     names[first] = iv.id
+    present = None
+    if batch.present is not None:  # the coalition holds a position wherever a member does
+        present = batch.present.copy()
+        present[:, first, :] = batch.present[:, idx, :].any(axis=1)
+        present = present[:, keep, :]
     return replace(
         batch,
         positions=new_pos[:, keep, :],
         salience=new_sal[:, keep, :],
         capability=new_cap[:, keep, :],
         actors=tuple(names[k] for k in keep),
+        present=present,
     )
 
 

@@ -1,11 +1,11 @@
 """What a Monte Carlo run returns, and the per-issue summary users read.
 
 Per issue: median forecast, 5-95% interval, mean, the probability of each user threshold (for example
-``territory>=50``) and the share of draws in which the status quo is stable. Stability is the EUM's
-reading of whether a ceasefire that freezes today's positions can hold: the status quo of an issue is
-stable in a draw when no actor with positive capability has a positive expected utility of challenging it
-(:func:`accord.engines.eum.status_quo_stability`, computed on the scenario's starting arrays, whatever
-model runs the bargaining). ``stable_all`` is the share of draws stable on every issue at once.
+``territory>=50``) and the share of draws in which the status quo held: the draw's forecast ended within
+2% of the scale of its status quo (:func:`accord.engines.convergence.status_quo_held`, read off the run
+itself, so it cannot contradict the forecast's movement). ``stable_all`` is the share of draws in which it
+held on every issue at once; ``converged_share`` the share of draws whose outcome settled
+(:func:`accord.engines.convergence.convergence`), with ``max_last_swing`` the largest last-rounds swing.
 """
 
 from __future__ import annotations
@@ -13,10 +13,14 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+from accord.errors import InputError
+
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for (start-up time)
+    import pandas as pd
 
 __all__ = ["DrawResults", "Threshold", "ThresholdError", "parse_threshold"]
 
@@ -24,8 +28,8 @@ _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt
 _PATTERN = re.compile(r"^\s*([a-z0-9][a-z0-9_.-]*)\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
-class ThresholdError(ValueError):
-    pass
+class ThresholdError(InputError, ValueError):
+    """A threshold that cannot be read or names an unknown issue."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class DrawResults:
     seed: int = 0
     block_draws: int = 256
     timings: dict[str, float] = field(default_factory=dict)
+    converged: np.ndarray | None = None  # [D] bool: the outcome settled in the last rounds
+    last_swing: np.ndarray | None = None  # [D] largest outcome change over the last rounds
 
     @property
     def n_draws(self) -> int:
@@ -105,11 +111,15 @@ class DrawResults:
             "issues": issues,
             "thresholds": {str(t): float(np.mean(t.holds(f[:, self.issues.index(t.issue)]))) for t in thresholds},
             "stable_all": float(np.mean(np.all(self.stable, axis=1))) if self.n_draws else 0.0,
+            "converged_share": float(np.mean(self.converged)) if self.converged is not None else 1.0,
+            "max_last_swing": float(np.max(self.last_swing)) if self.last_swing is not None else 0.0,
             "triggers": triggers,
         }
 
     def frame(self) -> pd.DataFrame:
         """One row per (draw, issue): forecast, status quo, stability and trigger rounds (Parquet layout)."""
+        import pandas as pd
+
         d, i = self.forecast.shape
         data: dict[str, Any] = {
             "draw": np.repeat(np.arange(d, dtype=np.int64), i),

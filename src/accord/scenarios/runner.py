@@ -26,8 +26,9 @@ import numpy as np
 
 from accord.case.model import Case
 from accord.engines.base import Problem, Trajectory
+from accord.engines.convergence import Convergence, convergence, status_quo_held
 from accord.engines.registry import DEFAULT_MODEL, DEFAULT_ROUNDS, case_params, get_engine
-from accord.scenarios.interventions import Batch, apply_interventions
+from accord.scenarios.interventions import apply_interventions
 from accord.scenarios.language import Scenario
 from accord.scenarios.results import DrawResults
 from accord.scenarios.triggers import CompiledTrigger, TriggerHook, compile_triggers
@@ -87,10 +88,10 @@ class RunSpec:
 
 def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | None]:
     """Apply the scenario's static interventions to ``problem`` and build its trigger hook."""
-    batch = apply_interventions(Batch.from_problem(problem), spec.interventions)
+    batch = apply_interventions(problem.per_issue(), spec.interventions)
     triggers = spec.triggers()
     hook = TriggerHook(triggers, batch.actors, batch.issues, batch.status_quo, batch.scale) if triggers else None
-    return batch.to_problem(), hook
+    return batch.compact(), hook
 
 
 def run_prepared(spec: RunSpec, problem: Problem, rng: np.random.Generator | None = None) -> tuple[Problem, Trajectory, np.ndarray]:
@@ -102,12 +103,13 @@ def run_prepared(spec: RunSpec, problem: Problem, rng: np.random.Generator | Non
     return start, trajectory, fired
 
 
-def stability(problem: Problem, spec: RunSpec) -> np.ndarray:
-    """``[D, I]``: the EUM's status-quo stability of the starting arrays (EUM parameters of the run if any)."""
-    from accord.engines.eum import EUMParams, status_quo_stability
+def stability(start: Problem, trajectory: Trajectory) -> np.ndarray:
+    """``[D, I]``: the status quo held, read off the run itself (:func:`accord.engines.convergence.status_quo_held`).
 
-    params = spec.params if isinstance(spec.params, EUMParams) else EUMParams(keep_challenges=False)
-    return status_quo_stability(problem, params)
+    It is computed from the trajectory, so it can never call a status quo stable while the forecast moves
+    away from it, and it costs nothing beyond the run.
+    """
+    return status_quo_held(trajectory.forecast, start.batched().status_quo, start.scale)
 
 
 def block_streams(seed: int, block: int) -> tuple[np.random.Generator, np.random.Generator]:
@@ -129,12 +131,15 @@ def run_block(spec: RunSpec, seed: int, block: int, size: int) -> dict[str, np.n
     t1 = time.perf_counter()
     start, trajectory, fired = run_prepared(spec, drawn, engine_rng)
     t2 = time.perf_counter()
-    stable = stability(start, spec)
+    stable = stability(start, trajectory)
+    settled = convergence(trajectory, start.scale)
     t3 = time.perf_counter()
     return {
         "forecast": trajectory.forecast,
         "status_quo": start.batched().status_quo,
         "stable": stable,
+        "converged": settled.converged,
+        "last_swing": settled.last_swing,
         "fired_round": fired,
         "path_sum": trajectory.outcome.sum(axis=0),
         "timings": np.array([t1 - t0, t2 - t1, t3 - t2]),
@@ -293,7 +298,8 @@ def run_draws(
     t1 = time.perf_counter()
     issues = spec.case.issue_ids
     actors, _ = _table(spec)
-    stacked = {key: np.concatenate([b[key] for b in blocks]) for key in ("forecast", "status_quo", "stable", "fired_round")}
+    keys = ("forecast", "status_quo", "stable", "fired_round", "converged", "last_swing")
+    stacked = {key: np.concatenate([b[key] for b in blocks]) for key in keys}
     inner = np.sum([b["timings"] for b in blocks], axis=0)
     return DrawResults(
         issues=issues,
@@ -302,6 +308,8 @@ def run_draws(
         status_quo=stacked["status_quo"],
         stable=stacked["stable"].astype(bool),
         fired_round=stacked["fired_round"],
+        converged=stacked["converged"].astype(bool),
+        last_swing=stacked["last_swing"],
         trigger_labels=tuple(t.label for t in spec.triggers()),
         mean_path=np.sum([b["path_sum"] for b in blocks], axis=0) / n_draws,
         path_bands=_path_bands(blocks),
@@ -334,9 +342,15 @@ class PointRun:
     fired_round: np.ndarray  # [1, T]
     trigger_labels: tuple[str, ...] = ()
     stable: np.ndarray = field(default_factory=lambda: np.zeros((1, 0), dtype=bool))
+    settled: Convergence | None = None  # did the outcome settle? (converged, last swing, settled round)
+
+    @property
+    def converged(self) -> bool:
+        return True if self.settled is None else bool(self.settled.converged.all())
 
 
 def run_point(spec: RunSpec, seed: int = 0) -> PointRun:
     """The scenario on the case's point estimates (or a perspective's), one deterministic run."""
     start, trajectory, fired = run_prepared(spec, point_problem(spec.case, spec.perspective), np.random.default_rng(seed))
-    return PointRun(start, trajectory, fired, tuple(t.label for t in spec.triggers()), stability(start, spec))
+    labels = tuple(t.label for t in spec.triggers())
+    return PointRun(start, trajectory, fired, labels, stability(start, trajectory), convergence(trajectory, start.scale))

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from accord.case.model import Case
-from accord.engines.base import RoundState
-from accord.scenarios.interventions import Batch, apply_intervention
+from accord.engines.base import Problem, RoundState
+from accord.scenarios.interventions import apply_intervention
 
 __all__ = ["CompiledTrigger", "TriggerHook", "compile_triggers"]
 
@@ -85,7 +85,7 @@ class TriggerHook:
         outcome = np.asarray(state.outcome, dtype=float)
         capability = np.asarray(state.capability, dtype=float)
         per_actor = capability.ndim == 2  # the SMP passes one capability per actor
-        batch = Batch(
+        batch = Problem(
             positions=np.asarray(state.positions, dtype=float),
             salience=np.asarray(state.salience, dtype=float),
             capability=np.repeat(capability[:, :, None], len(self.issues), axis=2) if per_actor else capability,
@@ -106,8 +106,6 @@ class TriggerHook:
         if not changed:
             return None
         cap = batch.capability
-        if per_actor:
-            if not np.all(cap == cap[:, :, :1]):
-                raise ValueError("this engine takes one capability per actor; a trigger changed it on some issues only")
-            cap = cap[:, :, 0]
+        if per_actor and np.all(cap == cap[:, :, :1]):
+            cap = cap[:, :, 0]  # otherwise per issue: the engine folds it into one weight per actor
         return RoundState(state.round, batch.positions, batch.salience, cap, outcome)

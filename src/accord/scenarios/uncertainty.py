@@ -140,7 +140,11 @@ def sample_quantities(layout: _Layout, n: int, rng: np.random.Generator) -> np.n
 
 
 def fill_problem(layout: _Layout, values: np.ndarray, case: Case) -> Problem:
-    """Arrays from per-quantity values ``[n, Q]``: fixed cells hold the status quo / salience 0."""
+    """Arrays from per-quantity values ``[n, Q]``.
+
+    A cell without a stance holds the status quo and salience 0, and is marked absent
+    (``Problem.present``): the engines leave that actor out of that issue.
+    """
     n = values.shape[0]
     status_quo = values[:, layout.status_quo]  # [n, I]
 
@@ -153,7 +157,11 @@ def fill_problem(layout: _Layout, values: np.ndarray, case: Case) -> Problem:
     capability = gather(layout.capability, np.zeros((n, 1, 1)))
     if np.all(capability == capability[:, :, :1]):
         capability = capability[:, :, 0]
-    return Problem(positions, salience, capability, status_quo, case.bargaining_actor_ids, case.issue_ids)
+    held = layout.position >= 0  # an actor without a stance on an issue is absent from it
+    present = None if bool(np.all(held)) else np.broadcast_to(held, positions.shape)
+    return Problem(
+        positions, salience, capability, status_quo, case.bargaining_actor_ids, case.issue_ids, present=present
+    )
 
 
 def sample_problem(case: Case, n: int, rng: np.random.Generator, perspective: str | None = None) -> Problem:

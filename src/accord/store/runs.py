@@ -12,8 +12,14 @@ too. Two tables, prefixed ``runs`` so they can share that database:
 Per-draw outcomes (one row per draw and issue) go to ``<db folder>/<db stem>-runs/<run id>.parquet``
 for a SQLite file, else to ``$ACCORD_RUNS_DIR`` or ``./accord-runs``. Writes are atomic: the Parquet file
 is written under a temporary name and renamed when complete, and only then are both rows inserted in one
-transaction. A run killed before the commit leaves no row (at worst an orphan Parquet file, which
-nothing lists); a run killed during the commit is rolled back by the database.
+transaction. A run killed before the commit leaves no row; a run killed during the commit is rolled back
+by the database. What a kill leaves behind (a hidden ``.tmp`` file, or a Parquet file whose row was never
+committed) is removed when a store next opens, once it is older than :data:`DEBRIS_AGE_S` (a younger
+one may belong to a run still being written by another process).
+
+One record per run whatever the kill point: a caller that may repeat a run (the web server resumes the
+runs a kill interrupted) passes a ``key``; a second record with the same key returns the first one's id
+and writes nothing (``request_key`` is unique).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import os
 import platform
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +53,7 @@ __all__ = [
 ]
 
 ENV_RUNS_DIR = "ACCORD_RUNS_DIR"
+DEBRIS_AGE_S = 15 * 60
 
 metadata = sa.MetaData()
 
@@ -72,7 +80,9 @@ runs = sa.Table(
     sa.Column("outcomes_file", sa.String(200), nullable=False),
     sa.Column("outcomes_sha256", sa.String(64), nullable=False),
     sa.Column("outcomes_rows", sa.Integer, nullable=False),
+    sa.Column("request_key", sa.String(64)),
     sa.Index("runs_case_scenario", "case_id", "scenario_id"),
+    sa.Index("runs_request_key", "request_key", unique=True),
 )
 
 runs_issues = sa.Table(
@@ -193,6 +203,8 @@ class RunStore:
             except sa.exc.SQLAlchemyError:
                 # another process created the tables between our check and our CREATE: check again
                 metadata.create_all(engine, checkfirst=True)
+            _add_request_key(engine)
+            self._clean_debris(engine)
             return engine
         except ModuleNotFoundError as exc:
             raise StoreError(f"no database driver for {self.url.split('://')[0]}: {exc}",
@@ -206,9 +218,18 @@ class RunStore:
             self._engine = None
 
     # -- writing ----------------------------------------------------------------------------------
-    def record(self, record: RunRecord, outcomes: pd.DataFrame) -> str:
-        """Store a finished run: Parquet first (temp + rename), then both rows in one transaction."""
+    def record(self, record: RunRecord, outcomes: pd.DataFrame, key: str | None = None) -> str:
+        """Store a finished run: Parquet first (temp + rename), then both rows in one transaction.
+
+        With ``key`` (any text naming the request, e.g. ``web-run:42``) a run already recorded under it
+        is not recorded again: its id is returned.
+        """
         engine = self.engine
+        request_key = hashlib.sha256(key.encode("utf-8")).hexdigest() if key is not None else None
+        if request_key is not None:
+            existing = self._by_key(request_key)
+            if existing is not None:
+                return existing
         run_id = new_run_id()
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         final = self.runs_dir / f"{run_id}.parquet"
@@ -242,6 +263,7 @@ class RunStore:
             "outcomes_file": final.name,
             "outcomes_sha256": _file_sha256(final),
             "outcomes_rows": len(outcomes),
+            "request_key": request_key,
         }
         issue_rows = [
             {"run_id": run_id, "issue": issue, **{k: v.get(k) for k in ("status_quo", "median", "p05", "p95", "mean", "stable_share")}}
@@ -252,10 +274,39 @@ class RunStore:
                 conn.execute(runs.insert(), [row])
                 if issue_rows:
                     conn.execute(runs_issues.insert(), issue_rows)
+        except sa.exc.IntegrityError:
+            final.unlink(missing_ok=True)
+            existing = self._by_key(request_key) if request_key is not None else None
+            if existing is None:
+                raise
+            return existing  # a concurrent writer recorded the same request first
         except sa.exc.SQLAlchemyError as exc:
             final.unlink(missing_ok=True)
             raise StoreError(f"cannot record the run in {self.url}: {exc}", "check --db / $ACCORD_DB") from None
         return run_id
+
+    def _by_key(self, request_key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(runs.c.id).where(runs.c.request_key == request_key)).scalar()
+
+    def _clean_debris(self, engine: Engine) -> list[Path]:
+        """Remove what killed runs left: ``.tmp`` files, and Parquet files no row names (if old enough)."""
+        if not self.runs_dir.is_dir():
+            return []
+        cutoff = time.time() - DEBRIS_AGE_S
+        with engine.connect() as conn:
+            known = set(conn.execute(sa.select(runs.c.outcomes_file)).scalars())
+        removed = []
+        for path in self.runs_dir.iterdir():
+            hidden_tmp = path.name.startswith(".") and path.name.endswith(".parquet.tmp")
+            orphan = path.suffix == ".parquet" and not path.name.startswith(".") and path.name not in known
+            try:
+                if (hidden_tmp or orphan) and path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed.append(path)
+            except OSError:  # another process removed it first, or no permission: leave it
+                continue
+        return removed
 
     # -- reading ----------------------------------------------------------------------------------
     def list(self, limit: int = 50, case_id: str | None = None, scenario_id: str | None = None) -> list[dict[str, Any]]:
@@ -289,6 +340,20 @@ class RunStore:
         if _file_sha256(path) != run["outcomes_sha256"]:
             raise StoreError(f"the outcomes file {path} does not match the hash recorded for run {run['id']}", "the file was changed")
         return pd.read_parquet(path)
+
+
+def _add_request_key(engine: Engine) -> None:
+    """Stores created before ``request_key`` existed get the column and its unique index."""
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("runs")}
+    if "request_key" in columns:
+        return
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN request_key VARCHAR(64)")
+            conn.exec_driver_sql("CREATE UNIQUE INDEX IF NOT EXISTS runs_request_key ON runs (request_key)")
+    except sa.exc.SQLAlchemyError:  # another process added it between our look and our change
+        if "request_key" not in {c["name"] for c in sa.inspect(engine).get_columns("runs")}:
+            raise
 
 
 def _escape(text: str) -> str:

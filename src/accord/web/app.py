@@ -9,14 +9,15 @@ Policies that protect the server live here too:
 * anything that writes (uploads, runs, corpus additions) needs a bearer token (``accord token create``);
 * request bodies are limited in size (413 beyond ``max_body_bytes``), whether or not a client sends a
   Content-Length;
-* no endpoint takes a file path: cases, scenarios and documents are named by id.
+* no endpoint takes a file path: cases, scenarios and documents are named by id;
+* only allowed ``Host`` names are served (DNS rebinding), every response carries CSP, ``nosniff``, frame
+  and referrer headers, and JSON bodies with NaN, Infinity or lone surrogates get 422
+  (:mod:`accord.web.guards`); uploads and runs are capped per request (:class:`~accord.web.limits.Limits`).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,24 +34,24 @@ from accord import __version__
 from accord.evidence.pointers import Corpus, load_corpus_dir
 from accord.views import PassageSource
 from accord.web import db
+from accord.web.deps import allow_read, bearer, require_token, state  # noqa: F401 - re-exported
+from accord.web.guards import HostGuard, JsonGuard, SecurityHeaders
 from accord.web.library import Library
+from accord.web.limits import Limits
 from accord.web.runs import RunManager
 from accord.web.tokens import TokenStore
 
 __all__ = ["AppState", "create_app", "default_corpus_dir", "state"]
 
 log = logging.getLogger("accord.web")
-ENV_CORPUS = "ACCORD_CORPUS"
-DEFAULT_CORPUS = Path("..") / "shared" / "corpus" / "nagorno-karabakh"
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
 def default_corpus_dir() -> Path | None:
-    """``$ACCORD_CORPUS``, else ``../shared/corpus/nagorno-karabakh`` from here if it exists, else none."""
-    value = os.environ.get(ENV_CORPUS)
-    if value:
-        return Path(value)
-    return DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else None
+    """``$ACCORD_CORPUS``, else the shared folder's corpus (one rule: :class:`accord.database.Workspace`)."""
+    from accord.database import Workspace
+
+    return Workspace.resolve().corpus_dir
 
 
 @dataclass
@@ -66,6 +68,7 @@ class AppState:
     max_body_bytes: int
     open_read: str
     corpus_dir: Path | None = None
+    limits: Limits = field(default_factory=Limits)
     caches: dict[str, Any] = field(default_factory=dict)
     _store: Any = None
     _store_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -112,46 +115,6 @@ def _ingest_folder(store: Any, folder: Path) -> None:
                 log.warning("corpus file skipped: %s", exc)
                 continue
             store.add(source, table.get(source.doc) or table.get(path.name))
-
-
-def state(request: Request) -> AppState:
-    return request.app.state.accord
-
-
-def _is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-def bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def require_token(request: Request) -> int:
-    """Dependency of every writing endpoint: the id of a valid bearer token, else 401."""
-    token = bearer(request)
-    token_id = state(request).tokens.verify(token) if token else None
-    if token_id is None:
-        raise HTTPException(
-            401,
-            "this endpoint writes: send a token as 'Authorization: Bearer TOKEN' (create one with `accord token create`)",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return token_id
-
-
-def allow_read(request: Request) -> None:
-    """Dependency of every reading endpoint: open on loopback (or for all with ``open_read='all'``)."""
-    st = state(request)
-    if st.open_read == "all" or _is_loopback(request.client.host if request.client else None):
-        return
-    require_token(request)
 
 
 class BodyLimit:
@@ -217,6 +180,8 @@ def create_app(
     resume_runs: bool = True,
     record_runs: bool = True,
     runs_dir: str | Path | None = None,
+    allowed_hosts: tuple[str, ...] | list[str] = (),
+    limits: Limits | None = None,
 ) -> FastAPI:
     """The Accord web application on the database ``db_url`` (path or SQLAlchemy URL; default ``accord.db``).
 
@@ -225,6 +190,8 @@ def create_app(
     ``open_read`` is ``"loopback"`` (default) or ``"all"``. With ``record_runs`` every finished run is
     also recorded in the runs store (:mod:`accord.store.runs`, per-draw outcomes in Parquet under
     ``runs_dir``, by default the store's own choice), so ``accord runs list`` shows web runs too.
+    ``allowed_hosts`` adds names the server may be reached by (behind a proxy) to loopback names and IP
+    literals; ``limits`` caps what one request may ask for (actors, issues, interventions, draws).
     """
     from accord.database import resolve_db_url
 
@@ -232,7 +199,8 @@ def create_app(
     engine = db.connect(url)
     folder = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
     corpus = load_corpus_dir(folder) if folder is not None else None
-    library = Library(engine, corpus)
+    limits = limits or Limits()
+    library = Library(engine, corpus, limits)
     run_store = None
     if record_runs:
         from accord.store.runs import RunStore
@@ -249,6 +217,7 @@ def create_app(
         max_body_bytes=max_body_bytes,
         open_read=open_read,
         corpus_dir=folder,
+        limits=limits,
     )
     st.passages.store_text = lambda doc: st.evidence_store().text(doc)
 
@@ -270,7 +239,18 @@ def create_app(
         redoc_url=None,
     )
     app.state.accord = st
+    app.add_middleware(JsonGuard)  # innermost: sees bodies BodyLimit has already bounded
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+
+    from accord.errors import AccordError, http_body
+
+    @app.exception_handler(AccordError)  # the one HTTP rendering of Accord's errors
+    async def _accord_error(_request: Request, exc: AccordError) -> JSONResponse:
+        return JSONResponse(http_body(exc), status_code=exc.http_status)
+
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # plotly.js (4.8 MB) travels as ~1.4 MB
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostGuard, allowed=tuple(allowed_hosts))  # outermost: a foreign Host gets nothing
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug if reached

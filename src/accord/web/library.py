@@ -22,6 +22,7 @@ from accord.case.model import Case
 from accord.case.validate import CaseProblem, ValidationReport, validate_text
 from accord.evidence.pointers import Corpus, sha256_text
 from accord.web import db
+from accord.web.limits import Limits
 
 __all__ = ["Conflict", "Invalid", "Library", "NotFound"]
 
@@ -55,10 +56,12 @@ class ScenarioEntry:
 class Library:
     """Built-in and uploaded cases and scenarios; parsed cases are cached by the sha256 of their text."""
 
-    def __init__(self, engine: Engine, corpus: Corpus | None = None):
+    def __init__(self, engine: Engine, corpus: Corpus | None = None, limits: Limits | None = None):
         self.engine = engine
         self.corpus = corpus
+        self.limits = limits or Limits()
         self._cache: dict[str, Case] = {}
+        self._scenario_cache: dict[str, Any] = {}  # sha256 of an uploaded scenario's text -> its report
         self._builtin_texts: dict[str, str] = {}  # built-in files do not change while a server runs
         self._lock = threading.Lock()
 
@@ -107,8 +110,11 @@ class Library:
         return report.case
 
     def validate_case(self, text: str, name: str) -> ValidationReport:
-        """The CLI's validation, against the server's corpus when it has one."""
-        return validate_text(text, name, self.corpus)
+        """The CLI's validation, against the server's corpus when it has one, then the server's caps."""
+        report = validate_text(text, name, self.corpus)
+        if report.case is not None:
+            report.problems += self.limits.case_problems(report.case, name)
+        return report
 
     def add_case(self, text: str, name: str, *, replace: bool = False, token_id: int | None = None) -> Case:
         report = self.validate_case(text, name)
@@ -159,8 +165,15 @@ class Library:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(db.scenarios).order_by(db.scenarios.c.scenario_id)).all()
         out = []
-        for row in rows:
-            report = validate_scenario_text(row.text, row.scenario_id)
+        for row in rows:  # validated once per text: listing must not re-parse every upload on every request
+            key = f"{row.scenario_id}:{sha256_text(row.text)}"
+            report = self._scenario_cache.get(key)
+            if report is None:
+                report = validate_scenario_text(row.text, row.scenario_id)
+                with self._lock:
+                    if len(self._scenario_cache) > 4096:  # replaced uploads leave old keys behind
+                        self._scenario_cache.clear()
+                    self._scenario_cache[key] = report
             if report.ok and report.scenario is not None:
                 s = report.scenario
                 out.append(ScenarioEntry(s.id, s.title, row.case_id, "uploaded", s, s.question))
@@ -174,6 +187,9 @@ class Library:
         if not report.ok or report.scenario is None:
             return None, None, report.problems
         scenario = report.scenario
+        capped = self.limits.scenario_problems(scenario, name)
+        if capped:
+            return scenario, None, capped
         case_id = scenario.case or DEFAULT_CASE
         try:
             case = self.case(case_id)

@@ -16,10 +16,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from accord import views
+from accord.answer import case_question
 from accord.api import DEFAULT_MODEL, ENGINES
 from accord.assets import ASSETS_DIR, plotly_js_path
 from accord.case.io import DEFAULT_CASE
-from accord.web.app import allow_read, state
+from accord.web.deps import allow_read, state
 from accord.web.library import NotFound
 
 __all__ = ["PLOTLY_JS", "STATIC_DIR", "mount_static", "plotly_js_path", "router"]
@@ -30,6 +31,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False, dependencies=[Depends(allow_read)])
 
 TABS = [
+    ("answer", "Answer"),
     ("network", "Network"),
     ("timeline", "Timeline"),
     ("positions", "Positions"),
@@ -114,8 +116,17 @@ def _type(schema: dict[str, Any]) -> str:
     return text + (f" ({', '.join(limits)})" if limits else "")
 
 
+class CachedStatic(StaticFiles):
+    """Static files with a cache lifetime (an hour: the files change only with a new release)."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers.setdefault("Cache-Control", "public, max-age=3600")
+        return response
+
+
 def mount_static(app: FastAPI) -> None:
-    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static")
     mount_docs(app)
 
     @app.get("/favicon.ico", include_in_schema=False)
@@ -143,15 +154,17 @@ def _render(request: Request, view: str, case_id: str, run_id: int | None = None
         "tabs": TABS,
         "models": list(ENGINES),
         "default_model": DEFAULT_MODEL,
-        "path": "/" if view == "network" else f"/{view}",
+        "path": "/" if view == "answer" else f"/{view}",
+        "question": case_question(case),
         "run_id": run_id,
     }
     return templates.TemplateResponse(request, f"{view}.html", context)
 
 
 @router.get("/", response_class=HTMLResponse)
-def network_page(request: Request, case: CaseQuery = DEFAULT_CASE) -> HTMLResponse:
-    return _render(request, "network", case)
+def answer_page(request: Request, case: CaseQuery = DEFAULT_CASE) -> HTMLResponse:
+    """The landing page: the case's question answered (the same document as ``accord answer``)."""
+    return _render(request, "answer", case)
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)

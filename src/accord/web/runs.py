@@ -144,9 +144,23 @@ class RunManager:
         with self._lock:
             pool, self._pool = self._pool, None
             self._stop.set()  # running runs stop at their next progress report and go back to the queue
+            mine = list(self._progress)
             self._progress.clear()
         if pool is not None:
             pool.shutdown(wait=wait, cancel_futures=True)
+        self._requeue(mine)
+
+    def _requeue(self, run_ids: list[int]) -> None:
+        """Put this server's unfinished runs back to ``queued`` now: the process may end (SIGTERM) before
+        a worker reaches its next progress report, and no row may stay ``running`` after it."""
+        if not run_ids:
+            return
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(db.runs.update().where(db.runs.c.id.in_(run_ids), db.runs.c.status == "running")
+                             .values(status="queued", progress=0.0, started_at=None))
+        except Exception:  # noqa: BLE001 - the database went away: resume() requeues running rows anyway
+            log.exception("cannot requeue runs %s", run_ids)
 
     # ---- reading --------------------------------------------------------------------------------------
     def get(self, run_id: int) -> dict[str, Any] | None:
@@ -228,12 +242,16 @@ class RunManager:
         if row.kind == "sensitivity":
             params = json.loads(row.params or "{}")
             return execute_sensitivity(case, scenario, row.model, row.rounds, row.seed, progress=progress, **params)
-        return execute_run(case, scenario, row.model, row.draws, row.rounds, row.seed, progress, self._record)
+        return execute_run(case, scenario, row.model, row.draws, row.rounds, row.seed, progress,
+                           lambda scenario_run: self._record(scenario_run, row.id))
 
-    def _record(self, scenario_run: Any) -> str | None:
-        """Record a finished run in the runs store (``accord runs list`` shows it); its id, or None."""
+    def _record(self, scenario_run: Any, run_id: int) -> str | None:
+        """Record a finished run in the runs store (``accord runs list`` shows it); its id, or None.
+
+        Keyed by this web run, so a run resumed after a kill that followed the record is not recorded twice.
+        """
         if self.run_store is None:
             return None
-        from accord.scenarios.api import store_run
+        from accord.api import store_run
 
-        return store_run(scenario_run, store=self.run_store)
+        return store_run(scenario_run, store=self.run_store, key=f"web-run:{self.engine.url.render_as_string()}:{run_id}")

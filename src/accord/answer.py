@@ -1,0 +1,488 @@
+"""The answer of a case: its question, what each built-in scenario does to the forecast, who it hinges on.
+
+One function, :func:`answer`, gives what the CLI (``accord answer``), the web (``GET /api/cases/{id}/answer``
+and the landing page) and the report open with, so they cannot disagree:
+
+* **scenarios**: the case as it stands, then every built-in scenario of the case; per issue the forecast
+  median and central interval (:data:`INTERVAL`) of the forecaster, its shift from the case as it stands,
+  in words and on the scale's named ends; the point run (the case's point estimates, run once) is kept
+  beside it and labelled as such.
+* **leverage**: how far the options of the actor most scenarios are about (Russia in the built-in case)
+  move each issue: the range of the medians over the case as it stands and the scenarios in which that
+  actor changes its positions or alignment (scenarios that only re-estimate its capability are readings
+  of the evidence, not options, and are left out).
+* **drivers**: actors ranked by the Morris elementary effects of their inputs (SALib, grouped by actor),
+  averaged over issues and over :data:`DRIVER_REPEATS` independent seeds; the ranking's stability over the
+  seeds is reported with it (see :func:`drivers`), so a ranking that noise could overturn says so.
+* **disagreements**: the numbers on which the case's sources give different readings, widest first, each
+  source named by title and date.
+
+**Where the forecaster plugs in**: :func:`forecast_distribution` is the one place that turns a case and a
+scenario into forecast draws. Today it samples the case's uncertainty and runs the default model
+(:data:`FORECASTER`); a fitted forecaster (issue 9) replaces its body and keeps its signature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from accord.case.model import Case, Quantity
+from accord.engines.registry import DEFAULT_MODEL
+
+__all__ = [
+    "DEFAULT_DRAWS",
+    "DRIVER_REPEATS",
+    "DRIVER_SAMPLES",
+    "FORECASTER",
+    "INTERVAL",
+    "answer",
+    "answer_csv",
+    "case_version",
+    "disagreements",
+    "drivers",
+    "forecast_distribution",
+]
+
+FORECASTER = "draws"  # the draws of the default model under the case's uncertainty
+INTERVAL = 0.80  # central interval shown with every median
+DEFAULT_DRAWS = 500
+# Morris trajectories per seed and seeds: chosen with benchmarks/bench_web.py --drivers, the smallest sizes at
+# which the top three actors agreed in every repeated seed on the built-in case (see docs/web.md).
+DRIVER_SAMPLES = 64
+DRIVER_REPEATS = 4
+TOP = 3
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class IssueForecast:
+    """One issue's forecast: median and central interval of the draws, and the point run beside it."""
+
+    median: float
+    low: float
+    high: float
+    point: float
+
+
+def case_version(case: Case) -> str:
+    """A short hash of the case's content: the web caches answers per case version."""
+    text = json.dumps(case.model_dump(mode="json", by_alias=True), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def forecast_distribution(
+    case: Case, scenario: Any | None, model: str = DEFAULT_MODEL, draws: int = DEFAULT_DRAWS, seed: int = 0
+) -> dict[str, IssueForecast]:
+    """The forecast per issue for ``scenario`` (``None``: the case as it stands).
+
+    The single place where the forecaster plugs in: replace the body, keep the signature.
+    """
+    from accord.scenarios.api import run_scenario
+
+    point = run_scenario(scenario, case, model=model, draws=0, seed=seed).point
+    assert point is not None
+    mc = run_scenario(scenario, case, model=model, draws=draws, seed=seed).draws
+    assert mc is not None
+    tail = (1 - INTERVAL) / 2
+    out = {}
+    for j, issue in enumerate(mc.issues):
+        f = mc.forecast[:, j]
+        out[issue] = IssueForecast(float(np.median(f)), float(np.quantile(f, tail)), float(np.quantile(f, 1 - tail)),
+                                   float(point.trajectory.forecast[0, j]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Words for numbers on a scale
+# ---------------------------------------------------------------------------------------------------
+
+
+def where_on_scale(value: float, min_label: str, max_label: str) -> str:
+    """Where ``value`` sits between the scale's named ends, in words."""
+    if value <= 15:
+        return f"at or near 0 ({min_label})"
+    if value >= 85:
+        return f"at or near 100 ({max_label})"
+    if value < 40:
+        return f"closer to 0 ({min_label})"
+    if value > 60:
+        return f"closer to 100 ({max_label})"
+    return "midway between the ends"
+
+
+def shift_words(shift: float, min_label: str, max_label: str) -> str:
+    """A shift from the case as it stands, in words (under 2 points reads as no change)."""
+    if abs(shift) < 2:
+        return "no change"
+    toward = max_label if shift > 0 else min_label
+    return f"{abs(shift):.0f} points toward {100 if shift > 0 else 0} ({toward})"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------------------------------
+
+
+def _subject(scenario: Any) -> str | None:
+    """The actor a scenario is mostly about: the most frequent actor among its steps (first on ties)."""
+    actors = [getattr(step, "actor", None) for step in scenario.interventions]
+    actors = [a for a in actors if a]
+    return max(dict.fromkeys(actors), key=actors.count) if actors else None
+
+
+def _is_option(scenario: Any, actor: str) -> bool:
+    """Whether the scenario has ``actor`` change its position or alignment (a choice, not a re-estimate)."""
+    for step in scenario.interventions:
+        if getattr(step, "actor", None) != actor:
+            continue
+        if step.kind == "align" or getattr(step, "attribute", None) == "position" or step.kind == "trigger":
+            return True
+    return False
+
+
+def scenario_changes(scenario: Any) -> list[str]:
+    """Each step of a scenario as one line: what it sets, shifts, scales, aligns, adds, removes or triggers."""
+    out = []
+    for step in scenario.interventions:
+        out.append(describe_step(step))
+    return out
+
+
+def describe_step(step: Any) -> str:
+    """One intervention in words."""
+    kind = step.kind
+    where = "" if getattr(step, "issue", "all") in (None, "all") else f" on {step.issue}"
+    if kind == "set":
+        return f"set {step.actor}'s {step.attribute}{where} to {step.value:g}"
+    if kind == "shift":
+        return f"shift {step.actor}'s {step.attribute}{where} by {step.by:+g}"
+    if kind == "scale":
+        return f"scale {step.actor}'s {step.attribute}{where} by x{step.factor:g}"
+    if kind == "align":
+        return f"{step.actor} moves {step.weight:.0%} of the way to {step.with_}'s position{where}"
+    if kind == "add_actor":
+        return f"add actor {step.name or step.actor} (capability {step.capability:g})"
+    if kind == "remove_actor":
+        return f"remove actor {step.actor}"
+    if kind == "coalition":
+        return f"coalition {step.name or step.id}: {', '.join(step.members)}"
+    if kind == "trigger":
+        label = step.id or step.relation or "trigger"
+        return f"trigger {label}: {len(step.then)} effect(s) when its condition holds"
+    return kind
+
+
+def _scenario_row(case: Case, name: str, title: str, scenario: Any | None, forecast: dict[str, IssueForecast],
+                  baseline: dict[str, IssueForecast] | None) -> dict[str, Any]:
+    rows = {}
+    for issue in case.issues:
+        f = forecast[issue.id]
+        shift = 0.0 if baseline is None else f.median - baseline[issue.id].median
+        rows[issue.id] = {
+            "median": round(f.median, 2), "low": round(f.low, 2), "high": round(f.high, 2),
+            "shift": round(shift, 2), "point_run": round(f.point, 2),
+            "where": where_on_scale(f.median, issue.scale.min_label, issue.scale.max_label),
+            "shift_words": shift_words(shift, issue.scale.min_label, issue.scale.max_label),
+        }
+    return {"name": name, "title": title, **scenario_card(case, scenario), "forecast": rows}
+
+
+def scenario_card(case: Case, scenario: Any | None) -> dict[str, Any]:
+    """A scenario's question, narrative, cited passages (sources by title and date) and its changes."""
+    if scenario is None:
+        return {"question": None, "description": "The case's numbers as its sources give them; nothing changed.",
+                "passages": [], "changes": []}
+    sources = {s.id: s for s in case.case.sources}
+    pointers = list(scenario.evidence) + [p for step in scenario.interventions for p in getattr(step, "evidence", [])]
+    passages = [{"doc": p.doc, "start": p.start, "end": p.end, "note": p.note,
+                 "title": sources[p.doc].title if p.doc in sources else p.doc,
+                 "date": sources[p.doc].date if p.doc in sources else None} for p in pointers]
+    return {"question": scenario.question, "description": scenario.description, "passages": passages,
+            "changes": scenario_changes(scenario)}
+
+
+def _leverage(case: Case, scenarios: list[tuple[str, Any]], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    subjects = [s for s in (_subject(sc) for _, sc in scenarios) if s]
+    if not subjects:
+        return None
+    actor = max(dict.fromkeys(subjects), key=subjects.count)
+    options = [rows[0]] + [row for (name, sc), row in zip(scenarios, rows[1:], strict=True) if _is_option(sc, actor)]
+    per_issue = {}
+    for issue in case.issue_ids:
+        medians = {row["name"]: row["forecast"][issue]["median"] for row in options}
+        lo, hi = min(medians, key=medians.__getitem__), max(medians, key=medians.__getitem__)
+        per_issue[issue] = {"range": round(medians[hi] - medians[lo], 2), "lowest": lo, "highest": hi}
+    return {
+        "actor": actor,
+        "name": case.actor(actor).name,
+        "options": [row["name"] for row in options],
+        "issues": per_issue,
+        "method": "range of the forecast medians over the case as it stands and the scenarios in which the actor "
+                  "changes its positions or alignment",
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Drivers: Morris over repeated seeds, with the ranking's stability
+# ---------------------------------------------------------------------------------------------------
+
+
+def _actor_effects(case: Case, model: str, samples: int, seed: int) -> tuple[dict[str, float], dict[str, dict[str, float]], int]:
+    from accord.scenarios.runner import RunSpec
+    from accord.scenarios.sensitivity import run_sensitivity
+
+    result = run_sensitivity(RunSpec(case=case, model=model), "morris", samples, seed, "actor")
+    per_issue = {issue: {r["input"]: float(r["mu_star"]) for r in rows} for issue, rows in result.ranking.items()}
+    actors = list(result.groups)
+    mean = {a: float(np.mean([per_issue[i][a] for i in per_issue])) for a in actors}
+    return mean, per_issue, result.evaluations
+
+
+def _spearman(a: list[str], b: list[str]) -> float:
+    ra = {x: k for k, x in enumerate(a)}
+    rb = {x: k for k, x in enumerate(b)}
+    keys = list(ra)
+    if len(keys) < 2:
+        return 1.0
+    x = np.array([ra[k] for k in keys], float)
+    y = np.array([rb[k] for k in keys], float)
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLES, repeats: int = DRIVER_REPEATS,
+            seed: int = 0) -> dict[str, Any]:
+    """Actors ranked by how much the forecast depends on their numbers, and how stable that ranking is.
+
+    Effect: Morris mu* of the actor's inputs taken together (its capability, positions and saliences over
+    their documented ranges), in points of the 0-100 scales, averaged over issues, then over ``repeats``
+    runs with seeds ``seed .. seed+repeats-1``. Stability: the share of those runs whose own top three
+    (as a set) is the pooled top three, and the mean Spearman correlation of each run's full ranking with
+    the pooled one. Per-actor ``rank_range`` gives the best and worst rank it got in a single run.
+
+    Actors whose pooled effect is within two standard errors (of the difference) of the strongest form the
+    *leading group*: their order inside it is not established at these sample sizes, and the output says so
+    rather than pretending to a ranking that another seed would overturn.
+    """
+    runs = [_actor_effects(case, model, samples, seed + r) for r in range(repeats)]
+    actors = list(runs[0][0])
+    pooled = {a: float(np.mean([run[0][a] for run in runs])) for a in actors}
+    order = sorted(actors, key=lambda a: -pooled[a])
+    rankings = [sorted(actors, key=lambda a, run=run: -run[0][a]) for run in runs]
+    top = set(order[:TOP])
+    sd = {a: float(np.std([run[0][a] for run in runs], ddof=1)) if repeats > 1 else 0.0 for a in actors}
+    se = {a: sd[a] / np.sqrt(repeats) for a in actors}
+    leader = order[0]
+    group = [a for a in order if pooled[leader] - pooled[a] <= 2 * np.hypot(se[leader], se[a])]
+    rows = []
+    for a in order:
+        ranks = [ranking.index(a) + 1 for ranking in rankings]
+        per_issue = {i: round(float(np.mean([run[1][i][a] for run in runs])), 2) for i in case.issue_ids}
+        rows.append({
+            "actor": a, "name": case.actor(a).name, "effect": round(pooled[a], 2),
+            "effect_sd": round(sd[a], 2), "effect_se": round(float(se[a]), 2), "leading_group": a in group,
+            "rank_range": [min(ranks), max(ranks)], "issues": per_issue,
+        })
+    return {
+        "method": "Morris elementary effects (SALib), inputs grouped by actor; effect = mu* in scale points, "
+                  "mean over issues and seeds",
+        "model": model,
+        "samples": samples,
+        "repeats": repeats,
+        "evaluations": sum(run[2] for run in runs),
+        "stability": {
+            "top3_agreement": float(np.mean([set(r[:TOP]) == top for r in rankings])),
+            "spearman_mean": round(float(np.mean([_spearman(order, r) for r in rankings])), 3),
+            "leading_group": group,
+            "leading_group_agreement": float(np.mean([set(r[:len(group)]) == set(group) for r in rankings])),
+        },
+        "actors": rows,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# What the sources disagree on
+# ---------------------------------------------------------------------------------------------------
+
+
+def _quantities(case: Case) -> list[tuple[str, str, Quantity, float]]:
+    """(ref, label, quantity, scale width) for every number of the case."""
+    found: list[tuple[str, str, Quantity, float]] = [
+        (f"issue/{i.id}/status_quo", f"status quo of {i.id}", i.status_quo, 100.0) for i in case.issues
+    ]
+    for stance in case.stances:
+        name = case.actor(stance.actor).name
+        found.append((f"stance/{stance.actor}/capability", f"{name}: capability", stance.capability, 1.0))
+        for issue_id, s in stance.issues.items():
+            found.append((f"stance/{stance.actor}/{issue_id}/position", f"{name}: position on {issue_id}", s.position, 100.0))
+            found.append((f"stance/{stance.actor}/{issue_id}/salience", f"{name}: salience of {issue_id}", s.salience, 1.0))
+    return found
+
+
+def disagreements(case: Case, limit: int = 8) -> list[dict[str, Any]]:
+    """Numbers with readings from two or more sources that differ, widest spread (as a share of the scale) first."""
+    sources = {s.id: s for s in case.case.sources}
+    out = []
+    for ref, label, q, width in _quantities(case):
+        readings = []
+        for est in q.all_estimates:
+            for doc in est.sources:
+                src = sources.get(doc)
+                readings.append({"source": doc, "title": src.title if src else doc, "date": src.date if src else None,
+                                 "value": est.value})
+        if len({r["source"] for r in readings}) < 2:
+            continue
+        values = [r["value"] for r in readings]
+        spread = max(values) - min(values)
+        if spread <= 0:
+            continue
+        out.append({"ref": ref, "label": label, "spread": round(spread, 3), "share_of_scale": round(spread / width, 3),
+                    "readings": readings})
+    out.sort(key=lambda d: -d["share_of_scale"])
+    return out[:limit]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The answer
+# ---------------------------------------------------------------------------------------------------
+
+
+def case_question(case: Case) -> str:
+    """The question the case answers: the case's own ``question`` if it has one, else its sources' question."""
+    own = getattr(case.case, "question", None)
+    if own:
+        return str(own)
+    asked = [s.title for s in case.case.sources if s.title.strip().endswith("?")]
+    return asked[0] if asked else case.case.description.split(". ")[0]
+
+
+def answer(case: Case | str | None = None, model: str = DEFAULT_MODEL, draws: int = DEFAULT_DRAWS, seed: int = 0,
+           driver_samples: int = DRIVER_SAMPLES, driver_repeats: int = DRIVER_REPEATS,
+           progress: Progress | None = None) -> dict[str, Any]:
+    """The whole answer of a case as one JSON-ready document (see the module docstring)."""
+    from accord.case.io import load_case
+    from accord.scenarios.api import list_scenarios
+
+    if not isinstance(case, Case):
+        case = load_case(case)
+    t0 = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    scenarios = [(name, sc) for name, sc, target in list_scenarios(case.id) if sc is not None]
+    say("the case as it stands")
+    base = forecast_distribution(case, None, model, draws, seed)
+    rows = [_scenario_row(case, "as-it-stands", "The case as it stands", None, base, None)]
+    for name, sc in scenarios:
+        say(f"scenario {name}")
+        fc = forecast_distribution(case, sc, model, draws, seed)
+        rows.append(_scenario_row(case, name, sc.title, sc, fc, base))
+    t1 = time.perf_counter()
+    say("drivers (sensitivity)")
+    driving = drivers(case, model, driver_samples, driver_repeats, seed)
+    t2 = time.perf_counter()
+    return {
+        "case": case.id,
+        "case_version": case_version(case),
+        "title": case.case.title,
+        "as_of": case.case.as_of,
+        "question": case_question(case),
+        "forecaster": {"name": FORECASTER, "model": model, "draws": draws, "seed": seed,
+                       "interval": f"{INTERVAL:.0%}",
+                       "description": f"median and central {INTERVAL:.0%} interval of {draws} draws of the {model} "
+                                      "model under the case's documented uncertainty; the point run (the point "
+                                      "estimates run once) is given beside it as point_run"},
+        "issues": [{"id": i.id, "question": i.question, "min_label": i.scale.min_label, "max_label": i.scale.max_label,
+                    "status_quo": round(i.status_quo.point, 2)} for i in case.issues],
+        "scenarios": rows,
+        "leverage": _leverage(case, scenarios, rows),
+        "drivers": driving["actors"],
+        "drivers_method": {k: v for k, v in driving.items() if k != "actors"},
+        "disagreements": disagreements(case),
+        "timings": {"scenarios_s": round(t1 - t0, 2), "drivers_s": round(t2 - t1, 2), "total_s": round(t2 - t0, 2)},
+    }
+
+
+def answer_csv(doc: dict[str, Any]) -> str:
+    """The scenario table of an answer as CSV: one row per scenario and issue."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["case", "scenario", "title", "issue", "median", "low", "high", "interval", "shift", "point_run",
+                     "status_quo", "min_label", "max_label"])
+    issues = {i["id"]: i for i in doc["issues"]}
+    for row in doc["scenarios"]:
+        for issue, f in row["forecast"].items():
+            meta = issues[issue]
+            writer.writerow([doc["case"], row["name"], row["title"], issue, f["median"], f["low"], f["high"],
+                             doc["forecaster"]["interval"], f["shift"], f["point_run"], meta["status_quo"],
+                             meta["min_label"], meta["max_label"]])
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------
+# What-if: a few changes, the point forecast at once, the draws on request
+# ---------------------------------------------------------------------------------------------------
+
+
+def whatif_scenario(case: Case, changes: list[dict[str, Any]], title: str = "What-if") -> Any:
+    """A scenario of ``set`` and ``remove_actor`` steps from the what-if form, checked against the case.
+
+    Each change is ``{"actor", "attribute": position|salience|capability, "issue", "value"}`` or
+    ``{"actor", "attribute": "remove"}``. Raises :class:`~accord.scenarios.language.ScenarioError`.
+    """
+    from accord.scenarios.language import Scenario, ScenarioError, check_scenario
+
+    steps: list[dict[str, Any]] = []
+    for c in changes:
+        if c.get("attribute") == "remove":
+            steps.append({"kind": "remove_actor", "actor": c["actor"]})
+        else:
+            steps.append({"kind": "set", "actor": c["actor"], "attribute": c["attribute"],
+                          "issue": c.get("issue") or "all", "value": float(c["value"])})
+    scenario = Scenario.model_validate({"scenario": 1, "id": "what-if", "title": title, "case": case.id,
+                                        "question": "What if these numbers were different?", "interventions": steps})
+    problems = check_scenario(scenario, case, "what-if")
+    if problems:
+        raise ScenarioError("what-if", problems)
+    return scenario
+
+
+def whatif(case: Case, changes: list[dict[str, Any]], draws: int = 0, model: str = DEFAULT_MODEL,
+           seed: int = 0) -> dict[str, Any]:
+    """The point forecast under the changes next to the case's own; with ``draws``, median and interval too."""
+    import yaml
+
+    from accord.scenarios.api import run_scenario
+
+    scenario = whatif_scenario(case, changes)
+    t0 = time.perf_counter()
+    base = run_scenario(None, case, model=model, seed=seed).point
+    changed = run_scenario(scenario, case, model=model, seed=seed).point
+    assert base is not None and changed is not None
+    out: dict[str, Any] = {
+        "case": case.id, "model": model, "changes": scenario_changes(scenario),
+        "issues": {issue: {"point_run": round(float(changed.trajectory.forecast[0, j]), 2),
+                           "base_point_run": round(float(base.trajectory.forecast[0, j]), 2)}
+                   for j, issue in enumerate(changed.start.issues)},
+    }
+    if draws > 0:
+        for issue, f in forecast_distribution(case, scenario, model, draws, seed).items():
+            out["issues"][issue].update(median=round(f.median, 2), low=round(f.low, 2), high=round(f.high, 2))
+        out["interval"] = f"{INTERVAL:.0%}"
+    out["seconds"] = round(time.perf_counter() - t0, 3)
+    doc = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for step in doc.get("interventions", []):
+        if not step.get("evidence"):
+            step.pop("evidence", None)
+    if not doc.get("evidence"):
+        doc.pop("evidence", None)
+    out["scenario_yaml"] = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    return out

@@ -1,0 +1,261 @@
+/* Accord: the answer page (the case's question answered, scenario by scenario) and the what-if form.
+ *
+ * Draws from GET /api/cases/{id}/answer (or the report's inline copy of the same document), so the
+ * dashboard, the report and `accord answer` show the same numbers. Case text is inserted as text only.
+ */
+(function () {
+  "use strict";
+
+  const A = window.Accord;
+  const h = A.h;
+  const $ = (id) => document.getElementById(id);
+  const fmt = (x, d = 1) => (x === null || x === undefined ? "–" : Number(x).toFixed(d));
+  const sign = (x) => (x > 0 ? "+" : "") + fmt(x);
+  const short = (s, n = 38) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+  const narrow = () => window.matchMedia("(max-width: 700px)").matches;
+
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
+
+  /* Links under a table: the same rows as CSV and as JSON, made in the browser from the shown data. */
+  function downloads(name, rows) {
+    const cols = Object.keys(rows[0] || {});
+    const cell = (v) => { const s = v === null || v === undefined ? "" : String(v); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+    const csv = [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
+    const link = (text, type, body, ext) => h("a", { href: URL.createObjectURL(new Blob([body], { type })),
+                                                     download: `${name}.${ext}`, class: "download" }, text);
+    return h("p", { class: "small downloads" }, "Download: ", link("CSV", "text/csv", csv, "csv"), " · ",
+             link("JSON", "application/json", JSON.stringify(rows, null, 1), "json"));
+  }
+  A.downloads = downloads;
+
+  /* PNG and SVG buttons under a chart (plotly draws the file in the browser). */
+  function imageButtons(el, name) {
+    const btn = (format) => h("button", { type: "button", class: "secondary small",
+      onclick: () => Plotly.downloadImage(el, { format, filename: name, width: 1000, height: 600 }) }, format.toUpperCase());
+    return h("p", { class: "small downloads" }, "Chart: ", btn("png"), " ", btn("svg"));
+  }
+  A.imageButtons = imageButtons;
+
+  function issueChart(el, doc, issue) {
+    const rows = doc.scenarios.slice().reverse();
+    const f = (r) => r.forecast[issue.id];
+    const trace = {
+      type: "scatter", mode: "markers", x: rows.map((r) => f(r).median), y: rows.map((r) => short(r.title, narrow() ? 20 : 34)),
+      error_x: { type: "data", symmetric: false, array: rows.map((r) => f(r).high - f(r).median),
+                 arrayminus: rows.map((r) => f(r).median - f(r).low), color: "#7a8aa0", thickness: 2, width: 0 },
+      marker: { size: 9, color: rows.map((r) => (r.name === "as-it-stands" ? "#13263d" : "#1f5fa8")) },
+      hovertext: rows.map((r) => `${r.title}: median ${fmt(f(r).median)} (${fmt(f(r).low, 0)}–${fmt(f(r).high, 0)}); ${f(r).shift_words}`),
+      hoverinfo: "text", name: "median and 80% interval",
+    };
+    const layout = {
+      title: { text: short(issue.question, narrow() ? 44 : 70), font: { size: 13 }, x: 0, xanchor: "left" },
+      showlegend: false, height: 330, margin: { l: narrow() ? 140 : 210, r: 14, t: 40, b: 60 },
+      xaxis: { range: [-2, 102], tickvals: [0, 25, 50, 75, 100],
+               ticktext: [`0<br>${short(issue.min_label, narrow() ? 14 : 26)}`, "25", "50", "75",
+                         `100<br>${short(issue.max_label, narrow() ? 14 : 26)}`] },
+      shapes: [{ type: "line", x0: issue.status_quo, x1: issue.status_quo, y0: 0, y1: 1, yref: "paper",
+                 line: { dash: "dash", color: "#a34100", width: 1.5 } }],
+      annotations: [{ x: issue.status_quo, y: 1, yref: "paper", text: "status quo", showarrow: false, yanchor: "bottom",
+                      font: { size: 10, color: "#a34100" } }],
+    };
+    Plotly.react(el, [trace], layout, { responsive: true, displaylogo: false, displayModeBar: false });
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", `${issue.question} Medians by scenario: ` +
+      doc.scenarios.map((r) => `${r.title} ${fmt(f(r).median)}`).join("; ") + ". The table below gives every number.");
+  }
+
+  function table(doc) {
+    const head = h("tr", {}, h("th", { scope: "col" }, "scenario"),
+      ...doc.issues.map((i) => h("th", { scope: "col", class: "num", title: `0 = ${i.min_label}; 100 = ${i.max_label}` },
+        i.id, h("br"), h("span", { class: "muted small" }, `SQ ${fmt(i.status_quo)}`))));
+    const body = doc.scenarios.map((r) => h("tr", {}, h("th", { scope: "row" }, r.title),
+      ...doc.issues.map((i) => {
+        const f = r.forecast[i.id];
+        return h("td", { class: "num", title: `${f.where}; ${f.shift_words}; point run ${fmt(f.point_run)}` },
+          h("strong", {}, fmt(f.median)), ` (${fmt(f.low, 0)}–${fmt(f.high, 0)})`,
+          r.name === "as-it-stands" ? "" : h("span", { class: f.shift > 0 ? "up" : f.shift < 0 ? "down" : "" }, " " + sign(f.shift)),
+          h("br"), h("span", { class: "muted small" }, `point run ${fmt(f.point_run)}`));
+      })));
+    const scale = h("p", { class: "small muted" }, "Scales: ",
+      ...doc.issues.map((i, k) => [k ? "; " : "", h("strong", {}, i.id), `: 0 = ${i.min_label}, 100 = ${i.max_label}`]));
+    return [h("table", { id: "answer-grid" }, h("thead", {}, head), h("tbody", {}, body)), scale];
+  }
+
+  function flatRows(doc) {
+    const out = [];
+    for (const r of doc.scenarios) for (const i of doc.issues) {
+      const f = r.forecast[i.id];
+      out.push({ scenario: r.name, issue: i.id, median: f.median, low: f.low, high: f.high, shift: f.shift, point_run: f.point_run });
+    }
+    return out;
+  }
+
+  function leverage(el, doc) {
+    const lev = doc.leverage;
+    if (!lev) return;
+    el.hidden = false;
+    clear(el).append(h("h2", {}, `${lev.name}'s leverage`),
+      h("p", { class: "small muted" }, `How far ${lev.name}'s options move each issue: the range of the medians over ` +
+        lev.options.join(", ") + "."),
+      h("ul", {}, ...Object.entries(lev.issues).map(([issue, r]) =>
+        h("li", {}, h("strong", {}, issue), `: ${fmt(r.range)} points (lowest under ${r.lowest}, highest under ${r.highest})`))));
+  }
+
+  function drivers(el, doc) {
+    const m = doc.drivers_method, s = m.stability;
+    el.hidden = false;
+    const rows = doc.drivers.map((d) => h("tr", { class: d.leading_group ? "lead" : "" },
+      h("th", { scope: "row" }, d.name), h("td", { class: "num" }, fmt(d.effect)), h("td", { class: "num" }, "±" + fmt(d.effect_se)),
+      h("td", { class: "num" }, d.rank_range[0] === d.rank_range[1] ? String(d.rank_range[0]) : d.rank_range.join("–")),
+      h("td", {}, d.leading_group ? "leading group" : "")));
+    clear(el).append(h("h2", {}, "Who the outcome depends on most"),
+      h("p", { class: "small muted" }, `${m.method}; ${m.samples} trajectories × ${m.repeats} seeds (${m.evaluations} model runs). ` +
+        `Stability over the seeds: the leading group (${s.leading_group.join(", ")}) agreed in ${Math.round(100 * s.leading_group_agreement)}% ` +
+        `of them, the top three in ${Math.round(100 * s.top3_agreement)}%; mean rank correlation ${fmt(s.spearman_mean, 2)}. ` +
+        "Inside the leading group the order is not established."),
+      h("div", { class: "table-wrap" }, h("table", { id: "drivers-table" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "actor"), h("th", { scope: "col", class: "num" }, "effect (points)"),
+          h("th", { scope: "col", class: "num" }, "standard error"), h("th", { scope: "col", class: "num" }, "ranks seen"),
+          h("th", { scope: "col" }, ""))),
+        h("tbody", {}, rows))),
+      downloads(`${doc.case}-drivers`, doc.drivers.map((d) => ({ actor: d.actor, effect: d.effect, effect_se: d.effect_se,
+        rank_low: d.rank_range[0], rank_high: d.rank_range[1], leading_group: d.leading_group }))));
+  }
+
+  function disagreements(el, doc) {
+    if (!doc.disagreements.length) return;
+    el.hidden = false;
+    clear(el).append(h("h2", {}, "What the sources disagree on"),
+      h("ul", {}, ...doc.disagreements.map((d) => h("li", {},
+        h("button", { class: "ev", type: "button", onclick: () => A.openEvidence(d.ref) }, d.label), ": ",
+        d.readings.map((r) => `${r.title} (${r.date}) ${r.value}`).join("; ")))),
+      downloads(`${doc.case}-disagreements`, doc.disagreements.flatMap((d) => d.readings.map((r) =>
+        ({ ref: d.ref, label: d.label, source: r.title, date: r.date, value: r.value })))));
+  }
+
+  function cards(el, doc) {
+    clear(el);
+    for (const r of doc.scenarios.slice(1)) {
+      el.appendChild(h("article", { class: "scenario-card", "aria-label": r.title },
+        h("h3", {}, r.title), r.question ? h("p", {}, h("em", {}, r.question)) : null,
+        r.description ? h("p", { class: "small" }, r.description) : null,
+        r.changes.length ? h("div", { class: "small" }, h("strong", {}, "Changes"), h("ul", {}, ...r.changes.map((c) => h("li", {}, c)))) : null,
+        r.passages.length ? h("div", { class: "small" }, h("strong", {}, "Passages"), h("ul", {}, ...r.passages.map((p) =>
+          h("li", {}, h("button", { class: "ev", type: "button", onclick: () => A.openPassage(p) }, `${p.title} (${p.date || "n.d."})`),
+            p.note ? ` – ${p.note}` : ""))))
+        : null));
+    }
+  }
+
+  A.openPassage = async function (p) {
+    const panel = $("evidence-panel"), body = clear($("ev-body"));
+    $("ev-title").textContent = `${p.title} (${p.date || "n.d."})`;
+    panel.hidden = false;
+    try {
+      const found = A.passageSource ? await A.passageSource(p)
+        : await A.api(`/evidence/passage?doc=${encodeURIComponent(p.doc)}&start=${p.start}&end=${p.end}`);
+      body.append(h("blockquote", { class: "passage" }, h("span", { class: "ctx" }, found.before || ""),
+        h("mark", {}, found.text || ""), h("span", { class: "ctx" }, found.after || "")),
+        p.note ? h("p", { class: "small" }, p.note) : "");
+    } catch (e) { body.append(h("p", { class: "error" }, e.message)); }
+    $("ev-close").focus();
+  };
+
+  A.drawAnswer = function (doc) {
+    // unhide first: plotly sizes a chart by its container, and a hidden one has no width
+    for (const id of ["answer-charts-card", "answer-table-card", "answer-cards"]) $(id).hidden = false;
+    const charts = clear($("answer-charts"));
+    // lay every chart's box out first, then draw: each chart takes its box's width when drawn
+    const boxes = doc.issues.map((issue, k) => {
+      const el = h("div", { id: `answer-chart-${k}`, class: "chart" });
+      charts.append(h("div", { class: "chart-box" }, el));
+      return el;
+    });
+    boxes.forEach((el, k) => {
+      issueChart(el, doc, doc.issues[k]);
+      el.parentNode.append(imageButtons(el, `${doc.case}-${doc.issues[k].id}`));
+    });
+    clear($("answer-table")).append(...table(doc));
+    $("answer-table-card").append(downloads(`${doc.case}-answer-table`, flatRows(doc)));
+    leverage($("answer-leverage"), doc);
+    drivers($("answer-drivers"), doc);
+    disagreements($("answer-disagreements"), doc);
+    cards($("scenario-cards"), doc);
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // what-if
+  // ---------------------------------------------------------------------------------------------
+  function whatIf(summary) {
+    const form = $("whatif-form"), list = $("whatif-changes"), out = $("whatif-result"), save = $("whatif-save");
+    if (!form) return;
+    form.actor.append(...summary.actors.map((a) => h("option", { value: a.id }, a.name)));
+    form.issue.append(...summary.issues.map((i) => h("option", { value: i.id }, i.id)));
+    const changes = [];
+    let yaml = null, serial = 0;
+    const render = (res, pending) => {
+      const head = h("tr", {}, ...["issue", "case (point run)", "what-if (point run)", "change", "what-if median (80%)"]
+        .map((t, k) => h("th", { scope: "col", class: k ? "num" : "" }, t)));
+      const rows = summary.issues.map((i) => {
+        const r = res.issues[i.id];
+        return h("tr", {}, h("th", { scope: "row", title: `0 = ${i.min_label}; 100 = ${i.max_label}` }, i.id),
+          h("td", { class: "num" }, fmt(r.base_point_run)), h("td", { class: "num" }, h("strong", {}, fmt(r.point_run))),
+          h("td", { class: "num" }, sign(r.point_run - r.base_point_run)),
+          h("td", { class: "num" }, r.median !== undefined ? `${fmt(r.median)} (${fmt(r.low, 0)}–${fmt(r.high, 0)})` : pending ? "drawing…" : "–"));
+      });
+      clear(out).append(h("table", { id: "whatif-table" }, h("thead", {}, head), h("tbody", {}, rows)),
+        h("p", { class: "small muted" }, `point forecast in ${res.seconds} s`));
+    };
+    const update = async () => {
+      clear(list).append(...changes.map((c, k) => h("li", {}, c.attribute === "remove" ? `leave out ${c.actor}` :
+        `set ${c.actor}'s ${c.attribute}${c.issue ? " on " + c.issue : ""} to ${c.value}`, " ",
+        h("button", { type: "button", class: "secondary small", "aria-label": "remove this change",
+                      onclick: () => { changes.splice(k, 1); update(); } }, "×"))));
+      save.disabled = !changes.length || !A.token();
+      if (!changes.length) { clear(out); yaml = null; return; }
+      const mine = ++serial;
+      try {
+        const path = `/cases/${encodeURIComponent(A.caseId)}/whatif`;
+        const quick = await A.api(path, { method: "POST", body: { changes, draws: 0 } });
+        if (mine !== serial) return;
+        yaml = quick.scenario_yaml;
+        render(quick, true);
+        const full = await A.api(path, { method: "POST", body: { changes, draws: 200 } });
+        if (mine === serial) render(full, false);
+      } catch (e) { if (mine === serial) clear(out).append(h("p", { class: "error" }, e.message)); }
+    };
+    form.attribute.addEventListener("change", () => {
+      const remove = form.attribute.value === "remove";
+      form.issue.disabled = remove || form.attribute.value === "capability";
+      form.value.disabled = remove;
+      form.value.value = form.attribute.value === "position" ? 50 : 0.5;
+    });
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const attribute = form.attribute.value;
+      const c = { actor: form.actor.value, attribute };
+      if (attribute !== "remove") { c.value = Number(form.value.value); if (attribute !== "capability") c.issue = form.issue.value; }
+      changes.push(c);
+      update();
+    });
+    form.reset.addEventListener("click", () => { changes.length = 0; update(); });
+    save.addEventListener("click", async () => {
+      const id = "what-if-" + Date.now();
+      const text = yaml.replace(/^id: what-if$/m, "id: " + id);
+      try {
+        await A.api("/scenarios", { method: "POST", body: { text, filename: id + ".yaml" } });
+        $("whatif-saved").textContent = ` saved as scenario ${id}`;
+      } catch (e) { $("whatif-saved").textContent = " " + e.message; }
+    });
+  }
+
+  A.pages.answer = async function () {
+    const status = $("answer-status");
+    const summary = await A.api(`/cases/${encodeURIComponent(A.caseId)}`);
+    whatIf(summary);
+    const doc = await A.api(`/cases/${encodeURIComponent(A.caseId)}/answer`);
+    status.textContent = `Forecaster: ${doc.forecaster.name} (${doc.forecaster.draws} draws of ${doc.forecaster.model}, seed ` +
+      `${doc.forecaster.seed}); computed in ${fmt(doc.timings.total_s)} s for case version ${doc.case_version}.`;
+    A.drawAnswer(doc);
+  };
+})();

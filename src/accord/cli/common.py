@@ -1,0 +1,286 @@
+"""Helpers every command shares: consoles, loading with located problems, progress bars, option checks,
+the tables of forecasts. Commands raise :class:`~accord.errors.AccordError` kinds; :mod:`accord.cli.main`
+renders them in one place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from accord.cli.render import printable
+from accord.errors import InputError, StorageError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from accord.case.model import Case
+    from accord.scenarios.language import Scenario
+    from accord.scenarios.results import Threshold
+
+DbOpt = Annotated[
+    str | None, typer.Option(help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db).")
+]
+
+
+def consoles() -> tuple[Console, Console]:
+    """``(stdout console, stderr console)``."""
+    from accord.cli.main import _consoles
+
+    return _consoles.console, _consoles.err
+
+
+def print_json(data: object) -> None:
+    from accord.cli.main import print_json as _print_json
+
+    _print_json(data)
+
+
+def print_problems(problems: list[Any], what: str) -> None:
+    """Each located problem on its own line (FILE:LINE:COL: field: message), then a count."""
+    _, err = consoles()
+    for problem in problems:
+        err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
+    err.print(f"{len(problems)} problem(s) in the {what}; fix them and try again", highlight=False)
+
+
+def load_corpus_or_exit(corpus: Path) -> Any:
+    """The texts of a corpus folder (a :class:`~accord.evidence.pointers.Corpus`), or a located error."""
+    from accord.evidence.pointers import load_corpus_dir
+
+    if not corpus.is_dir():
+        raise UsageError(f"--corpus {corpus}: no such folder", "give the folder that holds the texts (.txt, .md)")
+    try:
+        loaded = load_corpus_dir(corpus)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"--corpus {corpus}: a file is not UTF-8 ({exc.reason})", "save the texts as UTF-8") from None
+    if not loaded.texts:
+        raise InputError(f"--corpus {corpus}: no texts (.txt, .md) in the folder", "put the texts the case is built from there")
+    return loaded
+
+
+def corpus_or_none(path: Path | None) -> Any:
+    """The corpus of ``--corpus PATH`` (checked to be a folder), or ``None`` without the option."""
+    from accord.cli.main import existing_dir
+    from accord.evidence.pointers import load_corpus_dir
+
+    existing_dir(path, "--corpus")
+    return load_corpus_dir(path) if path is not None else None
+
+
+def load_or_exit(case: str | None, corpus: Path | None = None, allow_draft: bool = False) -> Case:
+    """Load a case for a command, or print its problems and exit 1.
+
+    A draft (see `accord case validate --draft`) runs once nothing blocks it; with ``allow_draft`` any
+    valid draft is returned (its actors, sources and complete issues), for extraction.
+    """
+    from accord.case.io import load_report
+    from accord.cli.main import err
+
+    report = load_report(case, corpus_or_none(corpus))
+    if not report.ok:
+        drafted = draft_or_none(case, corpus_or_none(corpus), allow_draft)
+        if drafted is not None:
+            return drafted
+        for problem in report.problems:
+            err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
+        err.print(f"{len(report.problems)} problem(s); fix them and try again (`accord case validate`)")
+        raise typer.Exit(1)
+    assert report.case is not None
+    return report.case
+
+
+def draft_or_none(case: str | None, corpus, allow_draft: bool):  # noqa: ANN001, ANN201 - Corpus | None -> Case | None
+    """For a case that fails strict validation: its runnable case if it is a draft that can run.
+
+    ``None`` when it is not a valid draft either (the caller prints the strict problems). A valid draft
+    that cannot run ends the command with one message naming its first blocking to-dos, unless
+    ``allow_draft`` (extraction), which gets the draft's actors, sources and complete issues.
+    """
+    from accord.case.draft import draft_report
+    from accord.cli.main import err
+
+    report = draft_report(case, corpus)
+    if not report.ok:
+        return None
+    if allow_draft and report.draft_case is not None:
+        return report.draft_case
+    if report.runnable:
+        assert report.case is not None
+        left_out = [a for a in report.case.actor_ids if a not in report.case.bargaining_actor_ids]
+        err.print(f"note: {escape(report.summary())}" + (f"; taking no part yet: {', '.join(left_out)}" if left_out else ""),
+                  highlight=False, soft_wrap=True)
+        return report.case
+    err.print(escape(report.refusal()), highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def load_case_or_exit(case: str | Path | None, corpus: Path | None = None) -> Case:
+    return load_or_exit(str(case) if case is not None else None, corpus)
+
+
+def load_scenario_or_exit(name: str, case: Any = None, corpus: Any = None) -> tuple[Scenario, Case]:
+    """Load and check a scenario, or print every problem with file and line and exit 1."""
+    from accord.case.validate import CaseError
+    from accord.scenarios.api import load_scenario
+    from accord.scenarios.language import ScenarioError
+
+    try:
+        return load_scenario(name, case, corpus)
+    except ScenarioError as exc:
+        print_problems(exc.problems, "scenario")
+        raise typer.Exit(1) from None
+    except CaseError as exc:
+        print_problems(exc.report.problems, "scenario's case")
+        raise typer.Exit(1) from None
+
+
+def load_target(case: str | None, scenario: str | None) -> tuple[Scenario | None, Case]:
+    """The scenario (if any) and the case a command works on (the scenario's own case by default)."""
+    if scenario is not None:
+        return load_scenario_or_exit(scenario, load_case_or_exit(case) if case is not None else None)
+    return None, load_case_or_exit(case)
+
+
+@contextlib.contextmanager
+def progress_bar(total: int | None, label: str, quiet: bool, unit: str = "draws") -> Iterator[Any]:
+    """A Rich progress bar with ETA on stderr (``None`` when quiet). Yields ``advance(k)``; the bar's
+    ``set_total(n)`` is its attribute, for work whose size is known only once it starts."""
+    if quiet or (total is not None and total <= 0):
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    _, err = consoles()
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task(label, total=total)
+
+        def advance(k: int) -> None:
+            progress.advance(task, k)
+
+        advance.set_total = lambda n: progress.update(task, total=n)  # type: ignore[attr-defined]
+        yield advance
+
+
+def check_model(model: str) -> None:
+    from accord.engines.registry import ENGINES
+
+    if model not in ENGINES:
+        raise UsageError(f"unknown model {model!r}", f"choose one of: {', '.join(ENGINES)}")
+
+
+def check_executor(executor: str, scheduler: str | None = None) -> None:
+    from accord.scenarios.runner import EXECUTORS
+
+    if executor not in EXECUTORS:
+        raise UsageError(f"unknown executor {executor!r}", f"choose one of: {', '.join(EXECUTORS)}")
+    if scheduler is not None and executor != "dask":
+        raise UsageError("--scheduler needs --executor dask", "add --executor dask")
+
+
+def check_perspective(perspective: str | None, case: Case) -> None:
+    if perspective is None:
+        return
+    sources = [s.id for s in case.case.sources]
+    if perspective not in sources:
+        raise InputError(f"unknown source {perspective!r} for case {case.id!r}", f"sources: {', '.join(sources)}")
+
+
+def parse_thresholds(texts: list[str], issues: tuple[str, ...] | None, draws: int) -> list[Threshold]:
+    """Thresholds as given (a syntax error is a usage error; an unknown issue an input error). A threshold
+    is a probability over draws, so asking for one without draws is a usage error, never silence."""
+    from accord.scenarios.results import ThresholdError, parse_threshold
+
+    out = []
+    for text in texts:
+        try:
+            parse_threshold(text)
+        except ThresholdError as exc:
+            raise UsageError(str(exc)) from None
+        if issues is not None:
+            out.append(parse_threshold(text, issues))
+    if texts and draws <= 0:
+        raise UsageError(
+            f"--threshold {texts[0]} is a probability over draws, and this run has none",
+            "add --draws N (for example --draws 1000)",
+        )
+    return out
+
+
+def model_error(exc: Exception, model: str) -> InputError:
+    hint = "the SMP needs each actor's saliences to sum to at most 1; try --model eum" if model == "smp" else ""
+    return InputError(f"model {model} cannot run this problem: {exc}", hint)
+
+
+def store_or_exit(run: Any, db: str | None) -> str:
+    """Record a run in the runs store and return its id (a storage error otherwise)."""
+    from accord.api import store_run
+    from accord.store.runs import StoreError
+
+    try:
+        return store_run(run, db)
+    except StoreError as exc:
+        raise StorageError(f"could not store the run: {exc}", exc.hint or "use --no-store to skip recording") from None
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def scale_lines(case: Case, issues: list[str] | tuple[str, ...] | None = None) -> list[str]:
+    """What each issue's scale means, one line per issue: ``territory: 0 = ..., 100 = ...``."""
+    wanted = set(issues) if issues is not None else None
+    return [
+        f"{i.id}: 0 = {i.scale.min_label}; 100 = {i.scale.max_label}"
+        for i in case.issues
+        if wanted is None or i.id in wanted
+    ]
+
+
+def print_scales(console: Console, case: Case, issues: list[str] | tuple[str, ...] | None = None) -> None:
+    """The scales' meaning under a forecast table (every printed forecast carries it)."""
+    console.print("[dim]Scales:[/dim]", highlight=False)
+    for line in scale_lines(case, issues):
+        console.print(f"[dim]  {_escape(line)}[/dim]", highlight=False, soft_wrap=True)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def summary_table(title: str, summary: dict[str, Any], thresholds: list[Any]) -> Table:
+    """Per issue: status quo, median, 5-95% interval, threshold probabilities, stable share."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("issue", no_wrap=True)
+    table.add_column("status quo", justify="right")
+    table.add_column("median", justify="right")
+    table.add_column("5-95%", justify="right")
+    names = [str(t) for t in thresholds]
+    for name in names:
+        table.add_column(f"P({name})", justify="right", overflow="fold")
+    table.add_column("SQ stable", justify="right")
+    for issue, row in summary["issues"].items():
+        cells = [f"{row['status_quo']:.1f}", f"{row['median']:.1f}", f"{row['p05']:.0f}-{row['p95']:.0f}"]
+        cells += [pct(row[f"P({n})"]) if f"P({n})" in row else "" for n in names]
+        cells.append(pct(row["stable_share"]))
+        table.add_row(issue, *cells)
+    return table

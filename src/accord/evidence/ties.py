@@ -1,0 +1,219 @@
+"""Events dated by their tie to a dated event: "when the war broke out in April 2016, Russia brokered a
+ceasefire", "following clashes in July, Aliyev criticised ...", "a reaction to the violations of June
+2012", "a negotiation on 9-10 October which led to the ceasefire".
+
+The first pass (:mod:`accord.evidence.events`) gives each date expression one cue. A sentence often
+reports more than one happening at that time, the others in its main clause while the dated one sits in
+a subordinate clause opened by a connective. This pass finds those connectives and dates the main
+clauses' first cue from the subordinated event:
+
+* **simultaneous** ("when", "during", "amid", "on the same day as"): the same date;
+* **before or after** ("after", "following", "ahead of", "before", "in the aftermath of", "in reaction
+  to"): the date coarsened one step (a day becomes its month, a month its year), since the text says only
+  that it was close;
+* **consequence** ("led to", "resulted in", "culminated in") right before the cue: the end of the dated
+  event (the end of a range).
+
+A connective followed by a definite event noun without a date ("following the ceasefire") points back
+to the latest event of that type dated earlier in the document. A subordinated event that repeats one
+already reported in the document ("since the 1994 ceasefire", "after the fighting broke out in late
+September") is only a time reference: it is dropped. Only cues in main clauses are dated, one per
+clause (the others are its objects: "criticised Russia's arms sales"), never a negated or hypothetical
+one ("could intervene").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from accord.evidence.dates import NUMBER, number_value
+from accord.evidence.events import Cue, ExtractedEvent
+
+__all__ = ["DocumentHistory", "tie_events"]
+
+_SAME = r"when|during|amid|amidst|in\s+the\s+course\s+of|at\s+the\s+time\s+of|on\s+the\s+same\s+day\s+as"
+_SHIFT = (
+    r"after|following|ahead\s+of|(?<!than\s)before|prior\s+to|in\s+the\s+(?:aftermath|wake)\s+of|in\s+(?:response|reaction)\s+to|"
+    r"(?<=reaction\s)to|(?<=response\s)to|(?<=reactions\s)to|faced\s+(?:by|with)"
+)
+_REFERENCE = r"since|than|until|till"
+_CONNECTIVE = re.compile(rf"\b(?:(?P<same>{_SAME})|(?P<shift>{_SHIFT})|(?P<ref>{_REFERENCE}))\b[^,;:.]*$", re.IGNORECASE)
+_CONSEQUENCE = re.compile(r"\b(?:led\s+to|leading\s+to|resulted\s+in|resulting\s+in|culminated\s+in|ended\s+(?:up\s+)?(?:in|with))\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_SUBORDINATE_START = re.compile(
+    rf"[\s,;:()\[\]–—-]*(?:(?:and|but|or)\s+)?(?:{_SAME}|{_SHIFT}|{_REFERENCE}|as|while|if|unless|although|though|because|which|who|whose|that|whereas|where)\b",
+    re.IGNORECASE,
+)
+_PIECE_BREAK = re.compile(r"[;:()\[\]–—]|,\s|\s-\s|\s(?:and|but)\s+(?=[A-Z])")
+_NEW_SUBJECT = re.compile(r"[;]|\s(?:and|but)\s+(?=[A-Z])")
+_HYPOTHETICAL = re.compile(r"\b(?:not|no|never|neither|nor|without|would|could|might|may|will|should|if|unless|n[’']t)\b[^.,;]{0,40}$", re.IGNORECASE)
+_ADVERBIAL = re.compile(r"[\s\"“(]*(?:(?:in|on|at|by|during|from|since|until|around)\s+)?(?:the\s+)?$", re.IGNORECASE)
+_DURATION = re.compile(rf"\b(?:after|following)\s+(?P<n>{NUMBER})\s+(?P<unit>years?)\s+of\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_ANAPHOR = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+@dataclass
+class DocumentHistory:
+    """The events dated so far in a document: for repeated references and for "following the ceasefire"."""
+
+    events: list[ExtractedEvent] = field(default_factory=list)
+
+    def repeats(self, event: ExtractedEvent) -> bool:
+        return any(e.type == event.type and (e.date.startswith(event.date) or event.date.startswith(e.date)) for e in self.events)
+
+    def latest(self, kind: str) -> ExtractedEvent | None:
+        return next((e for e in reversed(self.events) if e.type == kind), None)
+
+
+@dataclass
+class _Anchor:
+    """A dated event in a subordinate clause: its connective's kind and where the clause starts."""
+
+    event: ExtractedEvent
+    kind: str  # same, shift or ref
+    start: int  # the connective's start
+    virtual: bool = False  # pointed back to ("following the ceasefire"), not reported here
+
+
+def _coarsen(date: str, precision: str) -> tuple[str, str]:
+    if precision == "day":
+        return date[:7], "month"
+    return date[:4], "year"
+
+
+def _pieces(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    bounds = [s] + [m.start() for m in _PIECE_BREAK.finditer(text, s, e)] + [e]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _continues(text: str, a: int) -> bool:
+    """A piece opened by 'and X' / 'but X' belongs to the clause before it ("as the Azerbaijani and
+    Armenian forces ...": still subordinate; "X called on ... and Y claimed": still main)."""
+    return bool(re.match(r"\s(?:and|but)\s", text[a : a + 5]))
+
+
+def _connective(text: str, lo: int, pos: int) -> re.Match[str] | None:
+    """The connective nearest before ``pos`` with no clause break between them."""
+    found = None
+    while (m := _CONNECTIVE.search(text, lo, pos)) is not None:
+        found, lo = m, m.start() + 1
+    return found
+
+
+def _anchors(text: str, span: tuple[int, int], primary: list[ExtractedEvent], cues: list[Cue],
+             history: DocumentHistory) -> list[_Anchor]:
+    s, _ = span
+    found = []
+    for event in primary:
+        for pos in (event.cue[0], event.date_span[0]):
+            m = _connective(text, max(s, pos - 90), pos)
+            if m:
+                kind = next(k for k in ("same", "shift", "ref") if m.group(k))
+                found.append(_Anchor(event, kind, m.start()))
+                break
+    first = _pieces(text, *span)[0]
+    for event in primary:  # "In 1997, A; B": a time adverbial opening the sentence dates all of it
+        if first[0] <= event.date_span[0] and event.date_span[1] <= first[1] and not (first[0] <= event.cue[0] < first[1]) \
+                and _ADVERBIAL.fullmatch(text, first[0], event.date_span[0]) and not any(x.event is event for x in found):
+            found.append(_Anchor(event, "same", event.date_span[0]))
+    if primary:
+        return found
+    for cue in cues:  # "a statement following the ceasefire": the latest ceasefire of the document
+        before = _ANAPHOR.search(text, max(s, cue.start - 40), cue.start)
+        earlier = history.latest(cue.type)
+        if before is None or earlier is None:
+            continue
+        m = _connective(text, max(s, before.start() - 40), before.start())
+        if m and not m.group("ref") and m.end(m.lastgroup) >= before.start() - 1:
+            kind = "same" if m.group("same") else "shift"
+            found.append(_Anchor(replace(earlier, cue=(cue.start, cue.end)), kind, m.start(), virtual=True))
+            cue.claimed = True
+    return found
+
+
+def _main_parts(text: str, span: tuple[int, int], anchors: list[_Anchor], primary: list[ExtractedEvent]) -> list[tuple[int, int]]:
+    """Stretches of main clauses: pieces holding no dated event, and what precedes a subordinate clause."""
+    parts = []
+    subordinate = had_dated = False
+    for a, b in _pieces(text, *span):
+        inner = [x for x in anchors if a <= x.start < b]
+        dated = [e for e in primary if a <= e.cue[0] < b]
+        if not (_continues(text, a) and not inner):
+            subordinate = bool(_SUBORDINATE_START.match(text, a, b))
+        elif had_dated:
+            continue  # "... convened and called on Armenia and Azerbaijan to ...": still the dated clause
+        had_dated = bool(dated) or (had_dated and _continues(text, a))
+        if inner:
+            lo = min(x.start for x in inner)
+            if lo > a and not subordinate:
+                parts.append((a, lo))
+        elif not dated and not subordinate:
+            parts.append((a, b))
+    return parts
+
+
+def _date_for(anchor: _Anchor) -> tuple[str, str, str | None]:
+    event = anchor.event
+    if anchor.kind == "same":
+        return event.date, event.precision, event.end_date
+    return (*_coarsen(event.date, event.precision), None)
+
+
+def tie_events(doc: str, text: str, span: tuple[int, int], primary: list[ExtractedEvent], cues: list[Cue],
+               actors: tuple[str, ...], history: DocumentHistory) -> list[ExtractedEvent]:
+    """The sentence's events after this pass: the dated ones (minus repeated references) and the tied ones."""
+    s, e = span
+    anchors = _anchors(text, span, primary, cues, history)
+    repeated = {id(x.event) for x in anchors if not x.virtual and x.kind == "ref" and history.repeats(x.event)}
+    kept = [ev for ev in primary if id(ev) not in repeated]
+    tying = [x for x in anchors if x.kind != "ref"]
+    tied: list[ExtractedEvent] = []
+
+    def add(cue: Cue, date: tuple[str, str, str | None]) -> None:
+        cue.claimed = True
+        tied.append(ExtractedEvent(doc, s, e, date[0], date[1], cue.type, actors, (cue.start, cue.end), (cue.start, cue.end), date[2]))
+
+    for cue in cues:
+        date = None if cue.claimed else _consequence(text, s, cue, primary) or _duration(text, s, cue, primary)
+        if date is not None:
+            add(cue, date)
+    for a, b in _main_parts(text, span, anchors, primary):
+        cue = next((c for c in cues if not c.claimed and a <= c.start and c.end <= b), None)
+        if cue is None or not tying or _HYPOTHETICAL.search(text, max(a, cue.start - 45), cue.start):
+            continue
+        add(cue, _date_for(min(tying, key=lambda x: abs(x.start - cue.start))))
+    tied.sort(key=lambda ev: ev.cue[0])
+    return sorted(kept + _merge(text, tied), key=lambda ev: ev.cue[0])
+
+
+def _consequence(text: str, s: int, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
+    """'..., which led to the ceasefire agreement': the end of the dated event before it."""
+    if not _CONSEQUENCE.search(text, max(s, cue.start - 40), cue.start):
+        return None
+    before = [ev for ev in primary if ev.cue[1] <= cue.start]
+    if not before:
+        return None
+    event = before[-1]
+    return (event.end_date or event.date, event.precision, None)
+
+
+def _duration(text: str, s: int, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
+    """'demarcated in 2010 after 14 years of talks': the talks ran from 1996 to 2010."""
+    m = _DURATION.search(text, max(s, cue.start - 40), cue.start)
+    dated = [ev for ev in primary if abs(ev.cue[0] - cue.start) < 80]
+    if m is None or not dated:
+        return None
+    end = dated[0].end_date or dated[0].date
+    return f"{int(end[:4]) - number_value(m['n']):04d}", "year", end[:4]
+
+
+def _merge(text: str, tied: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """Consecutive tied cues of one type are one happening ("Speaking ahead of X, Y declared"), unless a
+    new subject starts between them ("X called on ... and Y claimed")."""
+    out: list[ExtractedEvent] = []
+    for event in tied:
+        if out and out[-1].type == event.type and (out[-1].date, out[-1].precision) == (event.date, event.precision) \
+                and not _NEW_SUBJECT.search(text, out[-1].cue[1], event.cue[0]):
+            continue
+        out.append(event)
+    return out
