@@ -133,7 +133,8 @@ class _Filler:
         if not isinstance(q, dict) or ("estimates" not in q and is_unfilled(q.get("value"))):
             if q is not None and not isinstance(q, dict):
                 return "ok"  # not a mapping: let the schema say so
-            self.todo(path + (key,), f"{what} not given yet", "a number and the passages behind it", blocking_if_empty)
+            hint = "a number and the passages behind it" if blocking_if_empty else "until then it takes no part on this"
+            self.todo(path + (key,), f"{what} not given yet", hint, blocking_if_empty)
             holder[key] = {"value": mid, "evidence": [self.pointer()]}
             return "empty"
         items = q.get("estimates") if isinstance(q.get("estimates"), list) else [q]
@@ -194,7 +195,7 @@ def _fill_issues(f: _Filler, data: dict) -> list[str]:
             issue["scale"] = {"min_label": "?", "max_label": "?"}
         for label in ("min_label", "max_label"):
             f.text(issue["scale"], label, base + ("scale",), label, "what this end of the scale means", True, "?")
-        f.quantity(issue, "status_quo", base, 50, "status quo", True)
+        f.quantity(issue, "status_quo", base, 50, f"status quo of {issue.get('id')}", True)
     return ids
 
 
@@ -208,7 +209,7 @@ def _fill_stances(f: _Filler, data: dict, issue_ids: list[str]) -> None:
             continue
         base: PathT = ("stances", i)
         who = stance.get("actor", "this actor")
-        if f.quantity(stance, "capability", base, 0.5, "capability", False) == "empty":
+        if f.quantity(stance, "capability", base, 0.5, f"{who}'s capability", False) == "empty":
             f.todos[-1] = f.todos[-1][:2] + (f"{who} takes no part until it is given", False)
             f.open_entries.add((i, None))
         entries = stance.get("issues")
@@ -225,9 +226,10 @@ def _fill_stances(f: _Filler, data: dict, issue_ids: list[str]) -> None:
                 entry = entries[issue_id] = {}
             if not isinstance(entry, dict):
                 continue
-            states = [f.quantity(entry, key, path, mid, key, False) for key, mid in (("position", 50), ("salience", 0.5))]
+            states = [f.quantity(entry, key, path, mid, f"{who}'s {key} on {issue_id}", False)
+                      for key, mid in (("position", 50), ("salience", 0.5))]
             if "capability" in entry and entry["capability"] is not None:
-                states.append(f.quantity(entry, "capability", path, 0.5, "capability", False))
+                states.append(f.quantity(entry, "capability", path, 0.5, f"{who}'s capability on {issue_id}", False))
             if "empty" in states:
                 f.open_entries.add((i, issue_id))
 

@@ -30,7 +30,7 @@ _TITLES = (
     r"President|Prime Minister|Foreign Minister|Defen[cs]e Minister|Interior Minister|Minister|Premier|"
     r"Chancellor|King|Queen|Emir|Crown Prince|leader|Vice President|Ambassador|envoy|Speaker|General|Chief of Staff"
 )
-_NAME = r"[A-Z][\w’'.-]*[a-z][\w’'-]*(?:\s+[A-Z][\w’'-]*[a-z][\w’'-]*){0,2}"
+_NAME = r"[A-Z][\w’'.-]*[a-z][\w’'-]*(?:\s+[A-Z][\w’'-]*[a-z][\w’'-]*){0,3}"
 _STOP = set(
     """a an and as at but by for from he her his how if in into is it its no nor not of on or our she so that the
     their them then there these they this those to was we were what when where which while who why will with yet
@@ -39,12 +39,18 @@ _STOP = set(
     mr mrs ms dr sir president minister prime foreign defence defense secretary general chief head deputy
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
     september october november december spring summer autumn winter read more image photo source sources share
+    over under between against about among through towards toward within without across beyond
     northern southern eastern western central today yesterday tomorrow week month year
     update note editor comment comments subscribe advertisement related copyright""".split()
 )
 _ORG_WORDS = re.compile(
     r"\b(?:Union|Council|Group|Organi[sz]ation|Front|Army|Forces|Movement|Committee|Party|Assembly|Parliament|"
     r"Commission|Court|Bank|Fund|League|Alliance|Agency|Ministry|Office|Mission|Institute|Center|Centre|Board|Guild)\b"
+)
+# Names of things and places, not actors ("Kessa Dam", "Lachin Corridor").
+_THING_WORDS = re.compile(
+    r"\b(?:Dam|River|Valley|Lake|Sea|Mountains?|Bridge|Station|Corridor|Road|Street|Square|Pipeline|Canal|Port|Airport|"
+    r"Plan|Principles|Agreement|Accords?|Treaty|Declaration|Statement|Summit|Talks|War|Crisis|Conflict|Region|Province)$"
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s+|\n\s*)[\"'‘“(]*$")
 
@@ -186,13 +192,14 @@ def _other_names(masked: Mapping[str, str], min_other: int, known: set[str]) -> 
         found[phrase] = ProposedActor(
             slug(phrase), phrase, kind, "name found in the texts (kind guessed)", [], counts[phrase], set(docs[phrase]), True
         )
+    _merge_adjectives(found, counts, docs)
     return found
 
 
 def _not_an_actor(phrase: str, known: set[str]) -> bool:
     """A region ("South Caucasus"), or a compound of names already known ("Armenian-Azerbaijani")."""
     parts = [p for p in re.split(r"[\s-]+", phrase) if p]
-    return phrase in REGIONS or all(p in known or p in REGIONS for p in parts)
+    return phrase in REGIONS or bool(_THING_WORDS.search(phrase)) or all(p in known or p in REGIONS for p in parts)
 
 
 def _part_of(short: str, long: str) -> bool:
@@ -202,7 +209,21 @@ def _part_of(short: str, long: str) -> bool:
 
 def _looks_like_person(phrase: str) -> bool:
     words = phrase.split()
-    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
+    places = {"North", "South", "East", "West", "New", "Upper", "Lower", "Greater", "Little", "Saint", "San", "Santa"}
+    return 2 <= len(words) <= 3 and words[0] not in places and all(w[:1].isupper() and w[1:].islower() for w in words)
+
+
+def _merge_adjectives(found: dict[str, ProposedActor], counts: Counter, docs: dict[str, set[str]]) -> None:
+    """ "Varnian" is Varnia's: adjective forms of a one-word name join it as aliases."""
+    for phrase, actor in list(found.items()):
+        if " " in phrase or phrase not in found:
+            continue
+        for form in adjective_forms(phrase):
+            if form in counts and form != phrase:
+                actor.aliases.append(form)
+                actor.mentions += counts[form]
+                actor.docs |= docs[form]
+                found.pop(form, None)
 
 
 def propose_actors(texts: Mapping[str, str], min_mentions: int = 1, min_other: int = 3) -> list[ProposedActor]:

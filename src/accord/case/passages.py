@@ -32,13 +32,22 @@ _STOP = set("the a an of and or to in on at by for with from as is are was were 
 _K1, _B = 1.5, 0.75
 
 
+def _stem(w: str) -> str:
+    """A crude English stem, enough for "release", "released", "releases" to meet."""
+    for suffix, keep in (("’s", 4), ("'s", 4), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
+        if w.endswith(suffix) and len(w) >= keep and not (suffix == "s" and w.endswith("ss")):
+            w = w[: -len(suffix)]
+            break
+    return w[:-1] if len(w) > 4 and w.endswith("e") else w
+
+
 def words(text: str) -> list[str]:
-    """Lower-case word tokens without stop words (a crude stem: a final 's' is dropped)."""
+    """Lower-case stemmed word tokens without stop words."""
     out = []
     for w in re.findall(r"[\w’'-]+", text.lower()):
         w = w.strip("’'-")
         if len(w) > 1 and w not in _STOP:
-            out.append(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+            out.append(_stem(w))
     return out
 
 

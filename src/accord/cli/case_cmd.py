@@ -93,7 +93,7 @@ def show_cmd(case: Annotated[str, typer.Argument(help="A case file or built-in n
 @app.command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="The CSV file to import.")],
-    from_: Annotated[str, typer.Option("--from", help="Format: ktab or bdm.")],
+    from_: Annotated[str, typer.Option("--from", help="Format: ktab, bdm, or survey (an expert survey .csv/.xlsx, with --into).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the case YAML.")],
     position_max: Annotated[
         float | None, typer.Option(help="Upper end of the file's position scale (default: inferred).")

@@ -50,6 +50,28 @@ def _doc_meta(corpus: Path, doc: str, text: str, table: dict):  # -> ScaffoldDoc
     return ScaffoldDoc(doc, text, title, meta.date, meta.date_precision, meta.publisher, meta.author)
 
 
+def _folder_docs(corpus: Path, table: dict) -> tuple:  # -> (Corpus, list[ScaffoldDoc])
+    texts = load_corpus_or_exit(corpus)
+    return texts, [_doc_meta(corpus, doc, text, table) for doc, text in texts.texts.items()]
+
+
+def _store_docs(db: str, table: dict) -> tuple:  # -> (Corpus, list[ScaffoldDoc])
+    from accord.case.scaffold import ScaffoldDoc
+    from accord.cli.corpus_cmd import open_store
+    from accord.evidence.readers import DocumentMeta
+
+    with open_store(db) as store:
+        texts = store.corpus()
+        stored = {d.doc: d.meta for d in store.documents()}
+    if not texts.texts:
+        raise _fail(f"the store {db} holds no documents", "add the texts first: accord corpus add FILES --db ...")
+    docs = []
+    for doc, text in sorted(texts.texts.items()):
+        m = (table.get(doc) or DocumentMeta()).merged_over(stored.get(doc) or DocumentMeta())
+        docs.append(ScaffoldDoc(doc, text, m.title or _first_line_title(text), m.date, m.date_precision, m.publisher, m.author))
+    return texts, docs
+
+
 def _first_line_title(text: str) -> str | None:
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
@@ -95,8 +117,9 @@ def _extracted(docs: list, actors: list, case_id: str, as_of: str) -> tuple[list
 
 def new_cmd(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="The new case's id (a-z, 0-9, '-'), e.g. serbia-kosovo-2023.")],
-    corpus: Annotated[Path, typer.Option("--corpus", help="Folder of the texts (.txt, .md) the case is built from.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the scaffold YAML.")],
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="Folder of the texts (.txt, .md) the case is built from.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Or: a corpus store (`accord corpus add`), every current document.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="The case's title (default: from the id).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="The day the case describes, YYYY-MM-DD (default: the latest source date).")] = None,
     meta: Annotated[Path | None, typer.Option("--meta", help="A sources.yaml with titles and dates (default: DIR/sources.yaml if there).")] = None,
@@ -123,14 +146,16 @@ def new_cmd(
                 raise ValueError
         except ValueError:
             raise _fail(f"--as-of {as_of!r} is not a day", "write YYYY-MM-DD", 2) from None
-    texts = load_corpus_or_exit(corpus)
-    meta = meta if meta is not None else (corpus / "sources.yaml" if (corpus / "sources.yaml").is_file() else None)
+    if (corpus is None) == (db is None):
+        raise _fail("give the texts: --corpus DIR or --db STORE (one of them)", "e.g. --corpus corpus/", 2)
+    if meta is None and corpus is not None and (corpus / "sources.yaml").is_file():
+        meta = corpus / "sources.yaml"
     try:
         table = load_meta_file(meta) if meta is not None else {}
     except ValueError as exc:
         raise _fail(str(exc), "see docs/evidence.md for the sources.yaml layout") from None
-    docs = [_doc_meta(corpus, doc, text, table) for doc, text in texts.texts.items()]
-    err.print(f"reading {len(docs)} text(s) from {corpus} ...", highlight=False)
+    texts, docs = _store_docs(db, table) if db is not None else _folder_docs(corpus, table)  # type: ignore[arg-type]
+    err.print(f"read {len(docs)} text(s)", highlight=False)
     actors = propose_actors(texts.texts)
     when = as_of or default_as_of(docs)
     events, relations, skipped = _extracted(docs, actors, case_id, when) if actors else ([], [], [])
@@ -151,7 +176,8 @@ def new_cmd(
         f"wrote {output}: {len(docs)} source(s), {len(actors)} actor(s), {len(events)} event(s), "
         f"{len(relations)} relation(s); {len(report.todos)} to-do(s)", highlight=False,
     )
-    console.print(f"next: accord case validate {output} --draft --corpus {corpus}", highlight=False, markup=False)
+    where = f"--corpus {corpus}" if corpus is not None else "--corpus DIR"
+    console.print(f"next: accord case validate {output} --draft {where}", highlight=False, markup=False)
 
 
 # ---------------------------------------------------------------------------------------------------
