@@ -120,3 +120,13 @@ def test_workspace_reads_its_settings_once(tmp_path, monkeypatch):
     with ws.connect().connect() as conn:  # connect() opens it (and SQLite creates the file)
         conn.exec_driver_sql("select 1")
     assert ws.database_exists()
+
+
+def test_the_readme_block_runs_as_written():
+    """The README's Python block, executed as a notebook would (the README promises this test runs it)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("From Python", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    dist = namespace["dist"]
+    assert isinstance(dist, accord.Run) and dist.headline == "distribution" and dist.n_draws == 256
