@@ -44,9 +44,9 @@ def sensitivity(
     position, +-0.1 for salience or capability). Use --group-by actor to test claims such as "the key to
     resolution lies with the parties, not with Moscow".
     """
+    from accord.api import sensitivity as api_sensitivity
     from accord.engines.base import ProblemError
-    from accord.scenarios.runner import RunSpec
-    from accord.scenarios.sensitivity import GROUPINGS, METHODS, run_sensitivity
+    from accord.scenarios.sensitivity import GROUPINGS, METHODS
 
     console, _ = consoles()
     check_model(model)
@@ -57,11 +57,12 @@ def sensitivity(
     check_executor(executor, scheduler)
     scen, loaded = load_target(case, scenario)
     check_perspective(perspective, loaded)
-    spec = RunSpec(loaded, scen, model=model, rounds=rounds, perspective=perspective)
     try:
         with progress_bar(None, f"{method} sensitivity", quiet or json_out, unit="model runs") as advance:
-            set_total = getattr(advance, "set_total", None)
-            result = run_sensitivity(spec, method, samples, seed, group_by, executor, workers, scheduler, advance, set_total)
+            result = api_sensitivity(loaded, scenario=scen, model=model, method=method, samples=samples, seed=seed,
+                                     group_by=group_by, rounds=rounds, perspective=perspective, executor=executor,
+                                     workers=workers, scheduler=scheduler, progress=advance,
+                                     on_total=getattr(advance, "set_total", None))
     except ProblemError as exc:
         raise model_error(exc, model) from None
     doc = {"case": loaded.id, "scenario": scen.id if scen else None, "model": model, "seed": seed,

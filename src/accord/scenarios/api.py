@@ -85,7 +85,7 @@ def load_scenario(
 
 def list_scenarios(case_id: str | None = None) -> list[tuple[str, Scenario | None, str]]:
     """Built-in scenarios as ``(name, scenario or None if invalid, case id or error)``, filtered by case."""
-    out = []
+    out: list[tuple[str, Scenario | None, str]] = []
     for name, path in builtin_scenarios().items():
         report = validate_scenario_file(path, display_name=name)
         if not report.ok or report.scenario is None:

@@ -44,7 +44,7 @@ class Threshold:
         return f"{self.issue}{self.op}{self.value:g}"
 
     def holds(self, x: np.ndarray) -> np.ndarray:
-        return _OPS[self.op](x, self.value)
+        return np.asarray(_OPS[self.op](x, self.value), dtype=bool)
 
 
 def parse_threshold(text: str, issues: tuple[str, ...] | None = None) -> Threshold:
@@ -77,7 +77,7 @@ class DrawResults:
 
     @property
     def n_draws(self) -> int:
-        return self.forecast.shape[0]
+        return int(self.forecast.shape[0])
 
     def summary(self, thresholds: list[Threshold] | tuple[Threshold, ...] = ()) -> dict[str, Any]:
         """The per-issue numbers of the run, JSON-ready."""
