@@ -218,3 +218,13 @@ def test_run_imports_neither_pandas_nor_sqlalchemy(tmp_path):
     assert "accord.cli.run_cmd" in loaded and "numpy" in loaded
     for name in (*HEAVY, "accord.cli.corpus_cmd"):
         assert not any(m == name or m.startswith(name + ".") for m in loaded), name
+
+
+def test_compare_never_folds_a_scenario_id(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    names = ["russia-sides-with-azerbaijan", "russia-sides-with-armenia", "turkey-backing-grows"]
+    result = runner.invoke(app, ["compare", "--model", "median", "-q", *[a for n in names for a in ("-s", n)]])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for name in names:  # each id whole on one line (a key column when they do not fit side by side)
+        assert any(name in line for line in lines), name

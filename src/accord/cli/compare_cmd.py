@@ -87,8 +87,21 @@ def compare(
     if not cases and not scenario and not perspectives:
         console.print("(no cases, --scenario or --perspectives given: one column; "
                       "`accord compare --perspectives` reads the case as each source does)", highlight=False, soft_wrap=True)
-    console.print(_compare_table(rows, model, draws, seed, thresholds))
+    labels = column_labels([v.label for v, _ in rows], console.width)
+    for short, (v, _) in zip(labels, rows, strict=True):
+        if short != v.label:
+            console.print(f"column {short} = {v.label}", highlight=False, soft_wrap=True)
+    console.print(_compare_table(rows, labels, model, draws, seed, thresholds))
     print_scales(console, variants[0].case)
+
+
+def column_labels(labels: list[str], width: int) -> list[str]:
+    """The columns' headers: the labels themselves when they fit the terminal, else A, B, C... with
+    the full labels printed above the table (an id is never cut or folded)."""
+    need = 26 + 13 + sum(max(len(label), 11) + 3 for label in labels)
+    if need <= width:
+        return labels
+    return [chr(ord("A") + k) if k < 26 else f"#{k + 1}" for k in range(len(labels))]
 
 
 def describe(variants: list[Any]) -> str:
@@ -105,13 +118,14 @@ def describe(variants: list[Any]) -> str:
     return "the scenarios " + ", ".join(v.label for v in variants) + f" on the case {first.case.id}"
 
 
-def _compare_table(rows: list[tuple[Any, dict[str, Any]]], model: str, draws: int, seed: int, thresholds: list[str]) -> Table:
+def _compare_table(rows: list[tuple[Any, dict[str, Any]]], labels: list[str], model: str, draws: int, seed: int,
+                   thresholds: list[str]) -> Table:
     title = f"Comparison, model {model}" + (f", {draws} draws, seed {seed}: median [5-95%]" if draws else ", point runs")
     table = Table(title=title)
     table.add_column("issue", no_wrap=True)
     table.add_column("status quo", justify="right")
-    for v, _ in rows:
-        table.add_column(v.label, justify="right", overflow="fold")
+    for label in labels:
+        table.add_column(label, justify="right", overflow="fold")
     issues: list[str] = []
     for _, s in rows:
         issues += [i for i in s["issues"] if i not in issues]
