@@ -45,7 +45,9 @@ def _time(argv: list[str], cwd: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     accord = _accord()
@@ -58,13 +60,19 @@ def main() -> None:
             for name, argv in commands.items():  # interleaved: load changes hit every command alike
                 times[name].append(_time(argv, cwd))
     floor = statistics.median(times["floor: python -c 'import numpy'"])
-    print(f"load average {os.getloadavg()[0]:.2f}; {args.repeat} runs each, medians; floor {floor * 1000:.0f} ms")
+    print(
+        f"load average {os.getloadavg()[0]:.2f}; {args.repeat} runs each, medians; "
+        f"floor {floor * 1000:.0f} ms"
+    )
     print(f"{'command':36} {'median':>9} {'min':>9} {'x floor':>8} {'goal':>6}")
     for name, values in times.items():
         median = statistics.median(values)
         goal = GOALS.get(name)
         verdict = "" if goal is None else f"<= {goal:g}x " + ("met" if median / floor <= goal else "NOT met")
-        print(f"{name:36} {median * 1000:7.0f} ms {min(values) * 1000:6.0f} ms {median / floor:7.2f}x  {verdict}")
+        print(
+            f"{name:36} {median * 1000:7.0f} ms {min(values) * 1000:6.0f} ms "
+            f"{median / floor:7.2f}x  {verdict}"
+        )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,9 @@ def test_readme_python_api(case):
     """The README's block, line by line, with what each line promises."""
     stances = case.stances_frame()
     assert isinstance(stances, pd.DataFrame)
-    assert stances.index.names == ["actor", "issue"] and {"position", "salience", "capability"} <= set(stances.columns)
+    assert stances.index.names == ["actor", "issue"] and {"position", "salience", "capability"} <= set(
+        stances.columns
+    )
     assert ("russia", "territory") in stances.index
 
     result = accord.run(case)
@@ -96,8 +98,14 @@ def test_the_json_schema_describes_to_json(case):
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert schema["required"] == list(JSON_KEYS)
     doc = accord.run(case, model="median", draws=10).to_json()
-    kinds: dict[str, tuple[type, ...]] = {"object": (dict,), "array": (list,), "string": (str,), "integer": (int,),
-                                          "number": (int, float), "null": (type(None),)}
+    kinds: dict[str, tuple[type, ...]] = {
+        "object": (dict,),
+        "array": (list,),
+        "string": (str,),
+        "integer": (int,),
+        "number": (int, float),
+        "null": (type(None),),
+    }
     for key, spec in schema["properties"].items():
         types = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
         assert isinstance(doc[key], tuple(t for name in types for t in kinds[name])), key

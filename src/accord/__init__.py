@@ -13,7 +13,17 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["AccordError", "Case", "CaseError", "Run", "RunResult", "Workspace", "__version__", "load_case", "run"]
+__all__ = [
+    "AccordError",
+    "Case",
+    "CaseError",
+    "Run",
+    "RunResult",
+    "Workspace",
+    "__version__",
+    "load_case",
+    "run",
+]
 
 if TYPE_CHECKING:
     from accord.api import run

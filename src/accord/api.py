@@ -103,12 +103,32 @@ def run(
     """
     if draws > 0:
         return forecast_distribution(
-            case, model, draws=draws, seed=seed, rounds=rounds, params=params, scenario=scenario,
-            perspective=perspective, thresholds=thresholds, executor=executor, workers=workers,
-            scheduler=scheduler, chunk_draws=chunk_draws, progress=progress,
+            case,
+            model,
+            draws=draws,
+            seed=seed,
+            rounds=rounds,
+            params=params,
+            scenario=scenario,
+            perspective=perspective,
+            thresholds=thresholds,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_draws=chunk_draws,
+            progress=progress,
         )
-    return run_scenario(scenario, case, model=model, draws=0, seed=seed, rounds=rounds, params=params,
-                        perspective=perspective, thresholds=thresholds)
+    return run_scenario(
+        scenario,
+        case,
+        model=model,
+        draws=0,
+        seed=seed,
+        rounds=rounds,
+        params=params,
+        perspective=perspective,
+        thresholds=thresholds,
+    )
 
 
 def forecast_distribution(
@@ -139,7 +159,9 @@ def store_run(run: Run, db: str | None = None, store: Any | None = None) -> str:
         case_id=spec.case.id,
         case_hash=content_hash(spec.case.model_dump(mode="json", by_alias=True)),
         scenario_id=run.scenario_id,
-        scenario_hash=content_hash(spec.scenario.model_dump(mode="json", by_alias=True)) if spec.scenario else None,
+        scenario_hash=content_hash(spec.scenario.model_dump(mode="json", by_alias=True))
+        if spec.scenario
+        else None,
         model=spec.model,
         rounds=spec.n_rounds,
         draws=results.n_draws if run.draws is not None else 0,
@@ -191,7 +213,9 @@ def sensitivity(
         case = load_case(case)
     assert isinstance(case, Case)
     spec = RunSpec(case, scenario, model=model, rounds=rounds, perspective=perspective)
-    return run_sensitivity(spec, method, samples, seed, group_by, executor, workers, scheduler, progress, on_total)
+    return run_sensitivity(
+        spec, method, samples, seed, group_by, executor, workers, scheduler, progress, on_total
+    )
 
 
 def ingest_folder(store: Store, folder: Path, meta_file: Path | None = None) -> list[str]:

@@ -16,7 +16,9 @@ from accord.evidence.pointers import load_corpus_dir
 
 app = typer.Typer(help="Validate, inspect and convert case files.", no_args_is_help=True)
 
-CaseArg = Annotated[str, typer.Argument(help="A case YAML file or a built-in case name (see `accord case list`).")]
+CaseArg = Annotated[
+    str, typer.Argument(help="A case YAML file or a built-in case name (see `accord case list`).")
+]
 CorpusOpt = Annotated[
     Path | None, typer.Option("--corpus", help="Corpus folder: also check every evidence span and hash.")
 ]
@@ -84,7 +86,12 @@ def list_cmd() -> None:
         c = report.case
         default = " (default)" if name == DEFAULT_CASE else ""
         table.add_row(
-            name + default, c.case.as_of, str(len(c.actors)), str(len(c.issues)), str(len(c.events)), c.case.title
+            name + default,
+            c.case.as_of,
+            str(len(c.actors)),
+            str(len(c.issues)),
+            str(len(c.events)),
+            c.case.title,
         )
     console.print(table)
 
@@ -96,7 +103,9 @@ def schema_cmd() -> None:
 
 
 @app.command("show")
-def show_cmd(case: Annotated[str, typer.Argument(help="A case file or built-in name.")] = DEFAULT_CASE) -> None:
+def show_cmd(
+    case: Annotated[str, typer.Argument(help="A case file or built-in name.")] = DEFAULT_CASE,
+) -> None:
     """Show a case as tables: actors, issues, stances, relations and timeline."""
     from accord.cli.main import console
     from accord.cli.render import render_case

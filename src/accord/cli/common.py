@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from accord.scenarios.results import Threshold
 
 DbOpt = Annotated[
-    str | None, typer.Option(help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db).")
+    str | None,
+    typer.Option(
+        help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db)."
+    ),
 ]
 
 
@@ -94,8 +97,15 @@ def progress_bar(total: int | None, label: str, quiet: bool, unit: str = "draws"
     )
 
     _, err = consoles()
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
-               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=False) as progress:
         task = progress.add_task(label, total=total)
 
@@ -127,7 +137,9 @@ def check_perspective(perspective: str | None, case: Case) -> None:
         return
     sources = [s.id for s in case.case.sources]
     if perspective not in sources:
-        raise InputError(f"unknown source {perspective!r} for case {case.id!r}", f"sources: {', '.join(sources)}")
+        raise InputError(
+            f"unknown source {perspective!r} for case {case.id!r}", f"sources: {', '.join(sources)}"
+        )
 
 
 def parse_thresholds(texts: list[str], issues: tuple[str, ...] | None, draws: int) -> list[Threshold]:
@@ -152,7 +164,9 @@ def parse_thresholds(texts: list[str], issues: tuple[str, ...] | None, draws: in
 
 
 def model_error(exc: Exception, model: str) -> InputError:
-    hint = "the SMP needs each actor's saliences to sum to at most 1; try --model eum" if model == "smp" else ""
+    hint = (
+        "the SMP needs each actor's saliences to sum to at most 1; try --model eum" if model == "smp" else ""
+    )
     return InputError(f"model {model} cannot run this problem: {exc}", hint)
 
 
@@ -164,7 +178,9 @@ def store_or_exit(run: Any, db: str | None) -> str:
     try:
         return store_run(run, db)
     except StoreError as exc:
-        raise StorageError(f"could not store the run: {exc}", exc.hint or "use --no-store to skip recording") from None
+        raise StorageError(
+            f"could not store the run: {exc}", exc.hint or "use --no-store to skip recording"
+        ) from None
 
 
 def pct(x: float) -> str:

@@ -27,8 +27,10 @@ def _store(db: str | None, missing_ok: bool = False):  # -> RunStore | None
     if not workspace.database_exists():
         if missing_ok:
             return None
-        raise NotFoundError(f"no runs database at {workspace.sqlite_path}",
-                            "runs are recorded by `accord run --scenario NAME --draws N`; or give --db")
+        raise NotFoundError(
+            f"no runs database at {workspace.sqlite_path}",
+            "runs are recorded by `accord run --scenario NAME --draws N`; or give --db",
+        )
     try:
         store = RunStore(workspace.url, workspace.runs_dir)
         _ = store.engine
@@ -59,8 +61,25 @@ def runs_list(
     store = _store(db, missing_ok=True)
     rows = store.list(limit, case, scenario) if store is not None else []
     if json_out:
-        print_json([{k: r[k] for k in ("id", "created_at", "case_id", "scenario_id", "model", "draws", "seed", "perspective", "executor")}
-                    for r in rows])
+        print_json(
+            [
+                {
+                    k: r[k]
+                    for k in (
+                        "id",
+                        "created_at",
+                        "case_id",
+                        "scenario_id",
+                        "model",
+                        "draws",
+                        "seed",
+                        "perspective",
+                        "executor",
+                    )
+                }
+                for r in rows
+            ]
+        )
         return
     if not rows:
         console.print("no stored runs yet (`accord run --scenario NAME --draws N` records one)")
@@ -68,13 +87,30 @@ def runs_list(
     table = Table(title=f"Stored runs ({len(rows)})")
     for col in ("id", "when (UTC)", "case", "scenario", "model", "draws", "seed", "perspective", "time"):
         # ids are copied by users: never cut them; the other columns fold
-        table.add_column(col, justify="right" if col in ("draws", "seed", "time") else "left",
-                         no_wrap=col == "id", overflow="fold")
+        table.add_column(
+            col,
+            justify="right" if col in ("draws", "seed", "time") else "left",
+            no_wrap=col == "id",
+            overflow="fold",
+        )
     for r in rows:
-        when = r["created_at"].strftime("%Y-%m-%d %H:%M") if hasattr(r["created_at"], "strftime") else str(r["created_at"])
+        when = (
+            r["created_at"].strftime("%Y-%m-%d %H:%M")
+            if hasattr(r["created_at"], "strftime")
+            else str(r["created_at"])
+        )
         total = (r["timings"] or {}).get("total_s")
-        table.add_row(r["id"], when, r["case_id"], r["scenario_id"] or "-", r["model"], str(r["draws"]), str(r["seed"]),
-                      r["perspective"] or "-", f"{total:.1f} s" if total is not None else "")
+        table.add_row(
+            r["id"],
+            when,
+            r["case_id"],
+            r["scenario_id"] or "-",
+            r["model"],
+            str(r["draws"]),
+            str(r["seed"]),
+            r["perspective"] or "-",
+            f"{total:.1f} s" if total is not None else "",
+        )
     console.print(table)
 
 
@@ -92,7 +128,17 @@ def runs_show(
         print_json(run)
         return
     console.print(f"[bold]run {run['id']}[/bold] at {run['created_at']}", highlight=False, soft_wrap=True)
-    for key in ("case_id", "case_hash", "scenario_id", "model", "rounds", "draws", "seed", "perspective", "executor"):
+    for key in (
+        "case_id",
+        "case_hash",
+        "scenario_id",
+        "model",
+        "rounds",
+        "draws",
+        "seed",
+        "perspective",
+        "executor",
+    ):
         console.print(f"  {key}: {run[key]}", highlight=False)
     console.print("  versions: " + ", ".join(f"{k} {v}" for k, v in run["versions"].items()), highlight=False)
     console.print(f"  outcomes: {store.outcomes_path(run)} ({run['outcomes_rows']} rows)", highlight=False)
@@ -114,7 +160,9 @@ def runs_export(
     console, _ = consoles()
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".parquet", ".json"):
-        raise UsageError(f"cannot tell the format of {output}", "end the file name in .csv, .parquet or .json")
+        raise UsageError(
+            f"cannot tell the format of {output}", "end the file name in .csv, .parquet or .json"
+        )
     store = _store(db)
     run = _get(store, run_id)
     try:
@@ -131,5 +179,3 @@ def runs_export(
     except OSError as exc:
         raise InputError(f"cannot write {output}: {exc}", "check the folder exists and is writable") from None
     console.print(f"wrote {len(frame)} rows of run {run['id']} to {output}", highlight=False)
-
-

@@ -1,4 +1,4 @@
-"""``accord sensitivity``: rank the inputs by their effect on each issue's forecast (SALib, Sobol or Morris)."""
+"""``accord sensitivity``: rank the inputs by their effect on each issue's forecast (SALib: Sobol, Morris)."""
 
 from __future__ import annotations
 
@@ -22,19 +22,36 @@ from accord.errors import UsageError
 
 
 def sensitivity(
-    case: Annotated[str | None, typer.Argument(help="A case file or built-in name (default: the scenario's case).")] = None,
-    scenario: Annotated[str | None, typer.Option("--scenario", "-s", help="Apply this scenario to every sample.")] = None,
-    method: Annotated[str, typer.Option(help="sobol (S1 and total indices) or morris (mu*, sigma).")] = "sobol",
-    samples: Annotated[int, typer.Option(help="SALib's N: base samples (Sobol, a power of two) or trajectories (Morris).", min=2)] = 256,
-    group_by: Annotated[str, typer.Option("--group-by", help="Rank single inputs, or pool them by actor or attribute.")] = "input",
-    model: Annotated[str, typer.Option("--model", "-m", help=f"One of: {', '.join(ENGINES)}.")] = DEFAULT_MODEL,
+    case: Annotated[
+        str | None, typer.Argument(help="A case file or built-in name (default: the scenario's case).")
+    ] = None,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", "-s", help="Apply this scenario to every sample.")
+    ] = None,
+    method: Annotated[
+        str, typer.Option(help="sobol (S1 and total indices) or morris (mu*, sigma).")
+    ] = "sobol",
+    samples: Annotated[
+        int,
+        typer.Option(help="SALib's N: base samples (Sobol, a power of two) or trajectories (Morris).", min=2),
+    ] = 256,
+    group_by: Annotated[
+        str, typer.Option("--group-by", help="Rank single inputs, or pool them by actor or attribute.")
+    ] = "input",
+    model: Annotated[
+        str, typer.Option("--model", "-m", help=f"One of: {', '.join(ENGINES)}.")
+    ] = DEFAULT_MODEL,
     rounds: Annotated[int | None, typer.Option(help="Rounds per run (model default).", min=0)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the SALib sample.", min=0)] = 0,
-    perspective: Annotated[str | None, typer.Option(help="Bounds from this source's estimates where it gives them.")] = None,
+    perspective: Annotated[
+        str | None, typer.Option(help="Bounds from this source's estimates where it gives them.")
+    ] = None,
     top: Annotated[int, typer.Option(help="Inputs shown per issue.", min=1)] = 10,
     executor: Annotated[str, typer.Option(help="local, processes or dask.")] = "local",
     workers: Annotated[int | None, typer.Option(help="Workers for processes/dask.", min=1)] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print every index as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -59,14 +76,32 @@ def sensitivity(
     check_perspective(perspective, loaded)
     try:
         with progress_bar(None, f"{method} sensitivity", quiet or json_out, unit="model runs") as advance:
-            result = api_sensitivity(loaded, scenario=scen, model=model, method=method, samples=samples, seed=seed,
-                                     group_by=group_by, rounds=rounds, perspective=perspective, executor=executor,
-                                     workers=workers, scheduler=scheduler, progress=advance,
-                                     on_total=getattr(advance, "set_total", None))
+            result = api_sensitivity(
+                loaded,
+                scenario=scen,
+                model=model,
+                method=method,
+                samples=samples,
+                seed=seed,
+                group_by=group_by,
+                rounds=rounds,
+                perspective=perspective,
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+                progress=advance,
+                on_total=getattr(advance, "set_total", None),
+            )
     except ProblemError as exc:
         raise model_error(exc, model) from None
-    doc = {"case": loaded.id, "scenario": scen.id if scen else None, "model": model, "seed": seed,
-           "perspective": perspective, **result.to_json()}
+    doc = {
+        "case": loaded.id,
+        "scenario": scen.id if scen else None,
+        "model": model,
+        "seed": seed,
+        "perspective": perspective,
+        **result.to_json(),
+    }
     if json_out:
         print_json(doc)
         return
@@ -74,7 +109,8 @@ def sensitivity(
         console.print(_tornado(issue, rows[:top], result))
     defaults = sum(i.spread_default for i in result.inputs)
     console.print(
-        f"[dim]{result.evaluations} model runs in {result.timings['total_s']:.1f} s; {len(result.inputs)} inputs "
+        f"[dim]{result.evaluations} model runs in {result.timings['total_s']:.1f} s; "
+        f"{len(result.inputs)} inputs "
         f"({defaults} with a single point estimate got the default spread)[/dim]"
     )
 
