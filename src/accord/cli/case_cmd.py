@@ -11,6 +11,7 @@ from rich.table import Table
 
 from accord.case.io import DEFAULT_CASE, builtin_cases, load_report
 from accord.case.model import Case
+from accord.cli.output import rendering_errors
 from accord.errors import InputError, NotFoundError, UsageError
 from accord.evidence.pointers import load_corpus_dir
 
@@ -32,6 +33,7 @@ def _corpus(path: Path | None):
 
 
 @app.command("validate")
+@rendering_errors
 def validate_cmd(
     case: CaseArg,
     corpus: CorpusOpt = None,
@@ -67,6 +69,7 @@ def load_or_exit(case: str | None, corpus: Path | None = None) -> Case:
 
 
 @app.command("list")
+@rendering_errors
 def list_cmd() -> None:
     """List the built-in cases."""
     from accord.cli.main import console
@@ -97,12 +100,14 @@ def list_cmd() -> None:
 
 
 @app.command("schema")
+@rendering_errors
 def schema_cmd() -> None:
     """Print the JSON Schema of the case format."""
     typer.echo(json.dumps(Case.model_json_schema(by_alias=True), indent=2))
 
 
 @app.command("show")
+@rendering_errors
 def show_cmd(
     case: Annotated[str, typer.Argument(help="A case file or built-in name.")] = DEFAULT_CASE,
 ) -> None:
@@ -114,6 +119,7 @@ def show_cmd(
 
 
 @app.command("import")
+@rendering_errors
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="The CSV file to import.")],
     from_: Annotated[str, typer.Option("--from", help="Format: ktab or bdm.")],
@@ -148,6 +154,7 @@ def import_cmd(
 
 
 @app.command("export")
+@rendering_errors
 def export_cmd(
     case: CaseArg,
     to: Annotated[str, typer.Option("--to", help="Format: ktab or bdm.")],

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from accord.cli.output import consoles, print_json, rendering_errors
 from accord.errors import InputError, StorageError, UsageError
+
+__all__ = ["consoles", "print_json", "rendering_errors"]  # and the helpers below
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,19 +31,6 @@ DbOpt = Annotated[
         help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db)."
     ),
 ]
-
-
-def consoles() -> tuple[Console, Console]:
-    """``(stdout console, stderr console)``."""
-    from accord.cli.main import _consoles
-
-    return _consoles.console, _consoles.err
-
-
-def print_json(data: object) -> None:
-    from accord.cli.main import print_json as _print_json
-
-    _print_json(data)
 
 
 def print_problems(problems: list[Any], what: str) -> None:

@@ -19,11 +19,13 @@ from accord.cli.common import (
     print_json,
     print_scales,
     progress_bar,
+    rendering_errors,
 )
 from accord.engines.registry import DEFAULT_MODEL, ENGINES
 from accord.errors import UsageError
 
 
+@rendering_errors
 def compare(
     cases: Annotated[
         list[str] | None, typer.Argument(help="Cases to compare (files or built-in names).")

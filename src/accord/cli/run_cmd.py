@@ -26,6 +26,7 @@ from accord.cli.common import (
     print_json,
     print_scales,
     progress_bar,
+    rendering_errors,
     store_or_exit,
 )
 from accord.engines.registry import DEFAULT_MODEL, ENGINES
@@ -42,6 +43,7 @@ DRAWS_HELP = (
 )
 
 
+@rendering_errors
 def run(
     case: Annotated[
         str | None,

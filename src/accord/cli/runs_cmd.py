@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import DbOpt, consoles, print_json, summary_table
+from accord.cli.output import rendering_errors
 from accord.errors import InputError, NotFoundError, StorageError, UsageError
 
 runs_app = typer.Typer(help="Stored runs: list, show, export.", no_args_is_help=True)
@@ -49,6 +50,7 @@ def _get(store, run_id: str):  # noqa: ANN001, ANN202 - RunStore in, the run's r
 
 
 @runs_app.command("list")
+@rendering_errors
 def runs_list(
     db: DbOpt = None,
     limit: Annotated[int, typer.Option(help="At most this many runs, newest first.", min=1)] = 20,
@@ -115,6 +117,7 @@ def runs_list(
 
 
 @runs_app.command("show")
+@rendering_errors
 def runs_show(
     run_id: Annotated[str, typer.Argument(help="A run id (or a unique prefix).")],
     db: DbOpt = None,
@@ -149,6 +152,7 @@ def runs_show(
 
 
 @runs_app.command("export")
+@rendering_errors
 def runs_export(
     run_id: Annotated[str, typer.Argument(help="A run id (or a unique prefix).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.csv, .parquet or .json).")],

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import consoles, load_case_or_exit, load_scenario_or_exit, print_json
+from accord.cli.output import rendering_errors
 
 scenarios_app = typer.Typer(help="Built-in and user scenarios: list, show, validate.", no_args_is_help=True)
 
@@ -19,6 +20,7 @@ def _consoles() -> tuple[Any, Any, Any]:
 
 
 @scenarios_app.command("list")
+@rendering_errors
 def scenarios_list(
     case: Annotated[
         str | None, typer.Argument(help="Only the scenarios of this case (a built-in name).")
@@ -94,6 +96,7 @@ def _describe(iv: Any) -> str:
 
 
 @scenarios_app.command("show")
+@rendering_errors
 def scenarios_show(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
     case: Annotated[
@@ -124,6 +127,7 @@ def scenarios_show(
 
 
 @scenarios_app.command("validate")
+@rendering_errors
 def scenarios_validate(
     scenario: Annotated[str, typer.Argument(help="A scenario file or built-in name.")],
     case: Annotated[

@@ -16,11 +16,13 @@ from accord.cli.common import (
     model_error,
     print_json,
     progress_bar,
+    rendering_errors,
 )
 from accord.engines.registry import DEFAULT_MODEL, ENGINES
 from accord.errors import UsageError
 
 
+@rendering_errors
 def sensitivity(
     case: Annotated[
         str | None, typer.Argument(help="A case file or built-in name (default: the scenario's case).")

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from accord.case.io import DEFAULT_CASE
+from accord.cli.output import rendering_errors
 from accord.engines.registry import DEFAULT_MODEL
 from accord.errors import InputError, NotFoundError, StorageError, hint_of
 
@@ -61,6 +62,7 @@ def _engine(db: str | None, read_only: bool = False):  # noqa: ANN202 - a SQLAlc
         ) from None
 
 
+@rendering_errors
 def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
@@ -96,6 +98,7 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
+@rendering_errors
 def report(
     case: Annotated[str, typer.Argument(help="A case file or built-in name.")] = DEFAULT_CASE,
     scenario: Annotated[
@@ -168,6 +171,7 @@ def _scenario_variant(name: str, case):  # noqa: ANN001, ANN202 - Case in, Repor
 
 
 @token_app.command("create")
+@rendering_errors
 def token_create(
     name: Annotated[str, typer.Option("--name", help="Who or what the token is for.")] = "default",
     db: DbOpt = None,
@@ -181,6 +185,7 @@ def token_create(
 
 
 @token_app.command("list")
+@rendering_errors
 def token_list(
     db: DbOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -210,6 +215,7 @@ def token_list(
 
 
 @token_app.command("revoke")
+@rendering_errors
 def token_revoke(
     token_id: Annotated[int, typer.Argument(help="The token's id (`accord token list`).")],
     db: DbOpt = None,
