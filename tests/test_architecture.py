@@ -23,6 +23,7 @@ cycles, longest module, function-local imports).
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -120,6 +121,7 @@ def imports_of(path: Path, modules: set[str], package: Path = PACKAGE) -> dict[s
     return found
 
 
+@functools.cache
 def import_graph(package: Path = PACKAGE) -> dict[str, dict[str, bool]]:
     files = {module_name(p, package): p for p in package.rglob("*.py")}
     modules = set(files)
