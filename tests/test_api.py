@@ -138,3 +138,28 @@ def test_the_readme_block_runs_as_written():
     exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     dist = namespace["dist"]
     assert isinstance(dist, accord.Run) and dist.headline == "distribution" and dist.n_draws == 256
+
+
+def test_http_renders_accord_errors_in_one_place(tmp_path):
+    """The web app's one handler: an AccordError raised anywhere becomes {detail, hint, kind} with the
+    kind's status (a route is added to the real app to raise one)."""
+    from fastapi.testclient import TestClient
+
+    from accord.errors import NotFoundError, UsageError
+    from accord.web import create_app
+
+    app = create_app(str(tmp_path / "web.db"), tmp_path, resume_runs=False, record_runs=False)
+
+    @app.get("/api/_raise/{kind}")
+    def _raise(kind: str) -> None:
+        raise (UsageError if kind == "usage" else NotFoundError)(f"{kind} went wrong", "do this instead")
+
+    with TestClient(app, client=("127.0.0.1", 5000)) as client:
+        usage = client.get("/api/_raise/usage")
+        missing = client.get("/api/_raise/missing")
+    assert usage.status_code == 400 and usage.json() == {
+        "detail": "usage went wrong",
+        "hint": "do this instead",
+        "kind": "usage",
+    }
+    assert missing.status_code == 404 and missing.json()["kind"] == "not_found"

@@ -6,7 +6,7 @@ These commands only read: they never create a database (``accord.db``) that is n
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -149,6 +149,7 @@ def runs_show(
     console.print(summary_table("Summary", summary, list(run["thresholds"])))
     if summary.get("headline"):
         console.print(f"headline: {summary['headline']}", highlight=False)
+    _print_scales_of(console, run["case_id"])
 
 
 @runs_app.command("export")
@@ -183,3 +184,16 @@ def runs_export(
     except OSError as exc:
         raise InputError(f"cannot write {output}: {exc}", "check the folder exists and is writable") from None
     console.print(f"wrote {len(frame)} rows of run {run['id']} to {output}", highlight=False)
+
+
+def _print_scales_of(console: Any, case_id: str) -> None:
+    """The scales' meaning of a stored run's case, when the case is a built-in one (else say where)."""
+    from accord.case.io import builtin_path, load_case
+    from accord.cli.common import print_scales
+
+    if builtin_path(case_id) is None:
+        console.print(
+            f"[dim]scales: see the case file of {case_id} (`accord case show FILE`)[/dim]", highlight=False
+        )
+        return
+    print_scales(console, load_case(case_id))
