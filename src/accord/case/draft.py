@@ -276,7 +276,9 @@ def validate_draft_data(located: Located, name: str = "<data>", corpus: Corpus |
     holes = {dotted(p) for p in f.placeholders}
     strict = validate_data(Located(data, located.marks), name, corpus)
     report.corpus_checked = strict.corpus_checked
-    report.problems = [p for p in strict.problems if not _placeholder(p.path, holes)]
+    # no stances yet is a to-do of a draft (see _find_runnable), not a problem
+    report.problems = [p for p in strict.problems
+                       if not _placeholder(p.path, holes) and not (p.path == "stances" and not data.get("stances"))]
     report.todos = [Todo(name, *located.mark(p), dotted(p), m, h, b) for p, m, h, b in f.todos]
     if report.problems:
         return report
@@ -305,7 +307,10 @@ def _extraction_case(pruned: dict, f: _Filler, name: str) -> Case | None:
     probe["stances"] = []
     complete = [issue for i, issue in enumerate(probe["issues"]) if i not in incomplete and issue.get("id") != _PH_ISSUE]
     probe["issues"] = complete or probe["issues"][:1]
-    case = validate_data(Located(probe, {}), name, None).case
+    report = validate_data(Located(probe, {}), name, None)
+    case = report.case
+    if case is None and report.problems and all(p.path == "stances" for p in report.problems):
+        case = Case.model_validate(probe)  # no stances by design: only the case-level "cannot run" rule fired
     if case is None or complete:
         return case
     return case.model_copy(update={"issues": []})
