@@ -430,7 +430,8 @@
       hovertemplate: "%{text}<extra>click for evidence</extra>", textposition: "none",
     });
     plot(el, [mk("at_low", "input at its low value", "#4e79a7"), mk("at_high", "input at its high value", "#e15759")], {
-      barmode: "overlay", height: 120 + 28 * bars.length, margin: { l: 10, r: 20, t: 30, b: 40 },
+      // grouped, not overlaid: when both ends push the same way, the shorter bar stays visible
+      barmode: "group", bargap: 0.25, height: 120 + 34 * bars.length, margin: { l: 10, r: 20, t: 30, b: 40 },
       xaxis: { range: [-2, 102], title: { text: `forecast on ${data.issue} (base ${fmt(data.base)}, ${data.model})` } },
       yaxis: { automargin: true }, shapes: [{ type: "line", x0: data.base, x1: data.base, yref: "paper", y0: 0, y1: 1,
                                               line: { color: "#000", dash: "dash" } }],
@@ -735,6 +736,14 @@
       if (!data.evidence[ref]) throw new Error("no evidence recorded for " + ref);
       return data.evidence[ref];
     };
+    if (data.answer && A.drawAnswer) {
+      A.passageSource = async (p) => {
+        const found = (data.passages || {})[`${p.doc}:${p.start}:${p.end}`];
+        if (!found || !found.found) throw new Error("the passage is not in this report (no corpus was given)");
+        return found;
+      };
+      A.drawAnswer(data.answer);
+    }
     draw.network($("network"), data.network, $("network-filters"));
     draw.timeline($("timeline"), data.timeline, null);
     draw.positions($("positions"), data.positions, $("positions-table"));
