@@ -52,10 +52,12 @@ __all__ = [
 
 FORECASTER = "draws"  # the draws of the default model under the case's uncertainty
 INTERVAL = 0.80  # central interval shown with every median
-DEFAULT_DRAWS = 500
-# Morris trajectories per seed and seeds: chosen with benchmarks/bench_web.py --drivers, the smallest sizes at
-# which the top three actors agreed in every repeated seed on the built-in case (see docs/web.md).
-DRIVER_SAMPLES = 64
+DEFAULT_DRAWS = 256  # one block of the runner: the median to about a point, the 80% ends to a few points
+# Morris trajectories per seed, and seeds. Measured with `benchmarks/bench_web.py --drivers` (docs/web.md):
+# on the built-in case five actors have effects within noise of each other at any size we can afford
+# (64 and 128 trajectories per seed rank them no better than 42), so the answer reports that leading group
+# and its agreement across seeds instead of a fragile top three; 42 x 4 keeps the whole answer under 10 s.
+DRIVER_SAMPLES = 42
 DRIVER_REPEATS = 4
 TOP = 3
 
