@@ -58,8 +58,9 @@ def report_data(
     seed: int = 0,
     corpus: Corpus | None = None,
     progress: Callable[[str], None] | None = None,
+    answer_doc: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the report draws, as JSON-ready data."""
+    """Everything the report draws, as JSON-ready data (``answer_doc``: an answer already computed for the case)."""
     say = progress or (lambda _msg: None)
     titles = {s.id: s.title for s in case.case.sources}
     source = views.PassageSource(corpus, titles=titles) if corpus is not None else None
@@ -76,7 +77,7 @@ def report_data(
     say("collecting evidence")
     evidence = {ref: views.evidence_for(case, ref, source) for ref in views.all_refs(case)}
     say("the answer: every built-in scenario, the drivers")
-    the_answer = answer(case, model=model, seed=seed)
+    the_answer = answer_doc if answer_doc is not None else answer(case, model=model, seed=seed)
     passages = {}
     if source is not None:
         for row in the_answer["scenarios"]:
@@ -101,9 +102,10 @@ def report_data(
 
 
 def build_report(case: Case, variants: Sequence[ReportVariant] = (), model: str = DEFAULT_MODEL, draws: int = 200,
-                 seed: int = 0, corpus: Corpus | None = None, progress: Callable[[str], None] | None = None) -> str:
+                 seed: int = 0, corpus: Corpus | None = None, progress: Callable[[str], None] | None = None,
+                 answer_doc: dict[str, Any] | None = None) -> str:
     """The report as one HTML document (several MB: plotly.js is inlined)."""
-    data = report_data(case, variants, model, draws, seed, corpus, progress)
+    data = report_data(case, variants, model, draws, seed, corpus, progress, answer_doc)
     titles = {s["id"]: {"title": s["title"], "date": s["date"]} for s in data["case"]["sources"]}
     rows = [row for ref in views.all_refs(case) for row in _evidence_rows(data["evidence"][ref], titles)]
     return _env.get_template("report.html").render(

@@ -177,11 +177,22 @@ _answer_locks: dict[tuple[str, str], threading.Lock] = {}
 _answer_locks_guard = threading.Lock()
 
 
+def _answer_key(case: Case) -> tuple[str, str, str]:
+    from accord.answer import case_version
+
+    return ("answer", case.id, case_version(case))
+
+
+def remember_answer(st: AppState, case: Case, doc: dict[str, Any]) -> None:
+    """Put an answer computed elsewhere (``accord.answer.answer`` of this very case) in the server's cache."""
+    st.caches[_answer_key(case)] = doc
+
+
 def case_answer(st: AppState, case: Case) -> dict[str, Any]:
     """The case's answer, computed once per case version (concurrent first requests wait for one computation)."""
-    from accord.answer import answer, case_version
+    from accord.answer import answer
 
-    key = ("answer", case.id, case_version(case))
+    key = _answer_key(case)
     if key in st.caches:
         return st.caches[key]
     with _answer_locks_guard:
