@@ -45,7 +45,11 @@
     const base = { margin: { l: 50, r: 20, t: 40, b: 45 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
                    font: { size: narrow() ? 11 : 12 }, hovermode: "closest",
                    legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" } };
-    return Plotly.react(el, traces, Object.assign(base, layout || {}), CONFIG);
+    return Plotly.react(el, traces, Object.assign(base, layout || {}), CONFIG).then((gd) => {
+      // the chart toolbar is for the mouse: keep its buttons out of the Tab order
+      gd.querySelectorAll(".modebar-btn").forEach((b) => b.setAttribute("tabindex", "-1"));
+      return gd;
+    });
   }
 
   function onRefClick(el, handler) {
@@ -98,7 +102,9 @@
     const panel = $("evidence-panel");
     const body = clear($("ev-body"));
     $("ev-title").textContent = "Evidence";
+    A.opener = document.activeElement;
     panel.hidden = false;
+    $("ev-close").focus();  // keyboard users land in the panel; Escape or the close button brings them back
     body.appendChild(h("p", { class: "muted" }, "Loading…"));
     try {
       const item = await A.evidenceSource(caseId || A.caseId, ref);
@@ -709,8 +715,13 @@
   // ---------------------------------------------------------------------------------------------
   function wireChrome() {
     const close = $("ev-close");
-    if (close) close.addEventListener("click", () => { $("evidence-panel").hidden = true; });
-    document.addEventListener("keydown", (e) => { if (e.key === "Escape" && $("evidence-panel")) $("evidence-panel").hidden = true; });
+    const shut = () => {
+      if (!$("evidence-panel") || $("evidence-panel").hidden) return;
+      $("evidence-panel").hidden = true;
+      if (A.opener && document.contains(A.opener)) A.opener.focus();
+    };
+    if (close) close.addEventListener("click", shut);
+    document.addEventListener("keydown", (e) => { if (e.key === "Escape") shut(); });
     const tok = $("token");
     if (tok) {
       tok.value = A.token();

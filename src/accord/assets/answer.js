@@ -49,14 +49,21 @@
     };
     const layout = {
       title: { text: short(issue.question, narrow() ? 44 : 70), font: { size: 13 }, x: 0, xanchor: "left" },
-      showlegend: false, height: 330, margin: { l: narrow() ? 140 : 210, r: 14, t: 40, b: 60 },
-      xaxis: { range: [-2, 102], tickvals: [0, 25, 50, 75, 100],
-               ticktext: [`0<br>${short(issue.min_label, narrow() ? 14 : 26)}`, "25", "50", "75",
-                         `100<br>${short(issue.max_label, narrow() ? 14 : 26)}`] },
+      showlegend: false, height: 330, margin: { l: narrow() ? 140 : 210, r: 14, t: 40, b: 70 },
+      xaxis: { range: [-2, 102], tickvals: [0, 25, 50, 75, 100] },
       shapes: [{ type: "line", x0: issue.status_quo, x1: issue.status_quo, y0: 0, y1: 1, yref: "paper",
                  line: { dash: "dash", color: "#a34100", width: 1.5 } }],
-      annotations: [{ x: issue.status_quo, y: 1, yref: "paper", text: "status quo", showarrow: false, yanchor: "bottom",
-                      font: { size: 10, color: "#a34100" } }],
+      // what the scale's ends mean, under the axis ends (tick labels that long would be dropped by plotly)
+      annotations: [
+        { x: issue.status_quo, y: 1, yref: "paper", text: "status quo", showarrow: false, yanchor: "bottom",
+          font: { size: 10, color: "#a34100" } },
+        { x: 0, xanchor: "left", y: -0.2, yref: "paper", yanchor: "top", showarrow: false, align: "left",
+          text: `◀ 0 = ${short(issue.min_label, narrow() ? 20 : 34)}`, font: { size: 10, color: "#5b6472" },
+          hovertext: issue.min_label },
+        { x: 100, xanchor: "right", y: -0.2, yref: "paper", yanchor: "top", showarrow: false, align: "right",
+          text: `100 = ${short(issue.max_label, narrow() ? 20 : 34)} ▶`, font: { size: 10, color: "#5b6472" },
+          hovertext: issue.max_label },
+      ],
     };
     Plotly.react(el, [trace], layout, { responsive: true, displaylogo: false, displayModeBar: false });
     el.setAttribute("role", "img");
@@ -150,6 +157,7 @@
   A.openPassage = async function (p) {
     const panel = $("evidence-panel"), body = clear($("ev-body"));
     $("ev-title").textContent = `${p.title} (${p.date || "n.d."})`;
+    A.opener = document.activeElement;
     panel.hidden = false;
     try {
       const found = A.passageSource ? await A.passageSource(p)
@@ -163,7 +171,7 @@
 
   A.drawAnswer = function (doc) {
     // unhide first: plotly sizes a chart by its container, and a hidden one has no width
-    for (const id of ["answer-charts-card", "answer-table-card", "answer-cards"]) $(id).hidden = false;
+    for (const id of ["answer-charts-card", "answer-table-card", "answer-cards"]) if ($(id)) $(id).hidden = false;
     const charts = clear($("answer-charts"));
     // lay every chart's box out first, then draw: each chart takes its box's width when drawn
     const boxes = doc.issues.map((issue, k) => {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -139,12 +139,17 @@ def mount_static(app: FastAPI) -> None:
                             headers={"Cache-Control": "public, max-age=86400"})
 
 
+def not_found(request: Request, message: str) -> HTMLResponse:
+    """A page (not JSON) for a bad case or run address, with the way back."""
+    return templates.TemplateResponse(request, "error.html", {"message": message}, status_code=404)
+
+
 def _render(request: Request, view: str, case_id: str, run_id: int | None = None) -> HTMLResponse:
     st = state(request)
     try:
         case = st.library.case(case_id)
     except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        return not_found(request, str(exc))
     summary = views.case_summary(case)
     context: dict[str, Any] = {
         "view": view,
@@ -171,7 +176,7 @@ def answer_page(request: Request, case: CaseQuery = DEFAULT_CASE) -> HTMLRespons
 def run_page(request: Request, run_id: int, case: CaseQuery | None = None) -> HTMLResponse:
     run = state(request).runs.get(run_id)
     if run is None:
-        raise HTTPException(404, f"no run {run_id}")
+        return not_found(request, f"There is no run {run_id} on this server.")
     return _render(request, "runs", case or run["case"], run_id)
 
 
