@@ -49,7 +49,7 @@
     };
     const layout = {
       title: { text: short(issue.question, narrow() ? 44 : 70), font: { size: 13 }, x: 0, xanchor: "left" },
-      showlegend: false, height: 330, margin: { l: narrow() ? 140 : 210, r: 14, t: 40, b: 70 },
+      showlegend: false, height: 350, margin: { l: narrow() ? 140 : 210, r: 14, t: 40, b: 88 },
       xaxis: { range: [-2, 102], tickvals: [0, 25, 50, 75, 100] },
       shapes: [{ type: "line", x0: issue.status_quo, x1: issue.status_quo, y0: 0, y1: 1, yref: "paper",
                  line: { dash: "dash", color: "#a34100", width: 1.5 } }],
@@ -57,10 +57,10 @@
       annotations: [
         { x: issue.status_quo, y: 1, yref: "paper", text: "status quo", showarrow: false, yanchor: "bottom",
           font: { size: 10, color: "#a34100" } },
-        { x: 0, xanchor: "left", y: -0.2, yref: "paper", yanchor: "top", showarrow: false, align: "left",
+        { x: 0, xanchor: "left", y: -0.17, yref: "paper", yanchor: "top", showarrow: false, align: "left",
           text: `◀ 0 = ${short(issue.min_label, narrow() ? 20 : 34)}`, font: { size: 10, color: "#5b6472" },
           hovertext: issue.min_label },
-        { x: 100, xanchor: "right", y: -0.2, yref: "paper", yanchor: "top", showarrow: false, align: "right",
+        { x: 100, xanchor: "right", y: -0.29, yref: "paper", yanchor: "top", showarrow: false, align: "right",
           text: `100 = ${short(issue.max_label, narrow() ? 20 : 34)} ▶`, font: { size: 10, color: "#5b6472" },
           hovertext: issue.max_label },
       ],
