@@ -199,7 +199,7 @@ def test_answer_page_answers_at_a_glance(desk: Page, server: tuple[str, str], sh
     for k, issue in enumerate(case.issues):
         chart = desk.locator(f"#answer-chart-{k}")
         expect(chart).to_have_attribute("role", "img")
-        ends = chart.locator(".annotation-text").all_inner_texts()
+        ends = chart.locator(".annotation-text").all_text_contents()
         assert any(f"0 = {issue.scale.min_label[:10]}" in t for t in ends), (issue.id, ends)
         assert any(f"100 = {issue.scale.max_label[:10]}" in t for t in ends), (issue.id, ends)
     expect(desk.locator("#answer-drivers table tbody tr")).to_have_count(len(nk_answer["drivers"]))

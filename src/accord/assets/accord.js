@@ -126,7 +126,7 @@
     for (const est of item.estimates) {
       const head = est.value === null ? [] : [h("strong", {}, fmt(est.value, 2)),
         est.low !== null || est.high !== null ? ` (${fmt(est.low ?? est.value, 2)}–${fmt(est.high ?? est.value, 2)})` : "",
-        est.sources.length ? " — source " + est.sources.join(", ") : ""];
+        est.sources.length ? " — " + (est.source_names || est.sources).join("; ") : ""];
       const div = h("div", { class: "estimate" }, h("div", {}, head), est.note ? h("p", { class: "small" }, est.note) : null);
       for (const p of est.pointers) div.appendChild(renderPointer(p));
       body.appendChild(div);
@@ -135,7 +135,10 @@
 
   function renderPointer(p) {
     const ps = p.passage;
-    const where = h("div", { class: "small muted" }, `${ps && ps.title ? ps.title + " · " : ""}${p.doc} [${p.start}:${p.end}] `,
+    const name = p.title ? `${p.title}${p.date ? " (" + p.date + ")" : ""}` : (ps && ps.title) || p.doc;
+    const link = A.live ? h("a", { href: `/api/evidence/passage?doc=${encodeURIComponent(p.doc)}&start=${p.start}&end=${p.end}`,
+                                    title: `document ${p.doc}` }, `characters ${p.start}–${p.end}`) : `characters ${p.start}–${p.end}`;
+    const where = h("div", { class: "small muted" }, `${name} · `, link, " ",
       ps && ps.found ? h("span", { class: "badge" + (ps.verified === false ? " bad" : "") },
         ps.verified === false ? "text changed" : "verified") : null);
     if (!ps) return h("div", {}, where, h("p", { class: "muted small" }, "No corpus on this server: passage not shown."));
@@ -730,6 +733,7 @@
   }
 
   A.boot = function () {
+    A.live = true;  // the dashboard (the report has no server to link to)
     wireChrome();
     A.caseId = document.body.dataset.case;
     const view = document.body.dataset.view;

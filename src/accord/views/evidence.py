@@ -145,7 +145,22 @@ def _stance_quantity(case: Case, parts: list[str]) -> tuple[str, Quantity]:
 
 
 def evidence_for(case: Case, ref: str, source: PassageSource | None = None) -> dict[str, Any]:
-    """Everything behind one number or item of the case: its estimates, pointers and cited passages."""
+    """Everything behind one number or item of the case: its estimates, pointers and cited passages.
+
+    Sources are named by title and date (``source_names``, and ``title``/``date`` on every pointer); the
+    document ids stay beside them for links.
+    """
+    item = _evidence_item(case, ref, source)
+    named = {s.id: s for s in case.case.sources}
+    for est in item["estimates"]:
+        est["source_names"] = [f"{named[d].title} ({named[d].date})" if d in named else d for d in est["sources"]]
+        for p in est["pointers"]:
+            doc = named.get(p["doc"])
+            p["title"], p["date"] = (doc.title, doc.date) if doc else (None, None)
+    return item
+
+
+def _evidence_item(case: Case, ref: str, source: PassageSource | None) -> dict[str, Any]:
     kind, _, rest = ref.partition("/")
     parts = rest.split("/") if rest else []
     if kind == "issue" and len(parts) == 2 and parts[1] == "status_quo":
