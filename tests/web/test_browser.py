@@ -6,6 +6,7 @@ a temporary folder (its path is printed) at 1280x800 and at a 390x844 phone size
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +30,10 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("screenshots")
+    """A temporary folder, or ``$ACCORD_SCREENSHOTS`` to keep the pictures for looking at."""
+    keep = os.environ.get("ACCORD_SCREENSHOTS")
+    folder = Path(keep) if keep else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots in {folder}")
     return folder
 

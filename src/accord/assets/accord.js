@@ -418,13 +418,24 @@
       return { y: ys, type: r.finals ? "violin" : "box", name: it.label, box: { visible: true }, meanline: { visible: true },
                points: false, spanmode: "hard", line: { color: PALETTE[k % PALETTE.length] } };
     });
+    const first = items.find((it) => it.result);
+    const sq = first ? first.result.forecast.find((f) => f.issue === issue).status_quo : null;
     plot(el, traces, { showlegend: false, yaxis: { range: [-2, 102], title: { text: issue + ": final outcome" } },
-                       xaxis: { automargin: true, tickangle: items.length > 4 ? -25 : 0 } });
+                       xaxis: { automargin: true, tickangle: items.length > 4 ? -25 : 0 },
+                       shapes: sq === null ? [] : [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: sq, y1: sq,
+                                                      line: { dash: "dash", color: "#a34100" } }],
+                       annotations: sq === null ? [] : [{ xref: "paper", x: 1, y: sq, xanchor: "right", yanchor: "bottom",
+                                                          text: `status quo ${fmt(sq)}`, showarrow: false, font: { size: 10, color: "#a34100" } }] });
     if (tableEl) {
-      const issues = items.find((it) => it.result)?.result.issues || [];
+      const issues = first?.result.issues || [];
+      const mid = (f) => (f.p05 === null ? f.point : f.median);
       const head = h("tr", {}, h("th", {}, "variant"), issues.map((i) => h("th", { class: "num" }, i + " median (5–95%)")));
       const rows = items.filter((it) => it.result).map((it) => h("tr", {}, h("td", {}, it.label),
-        it.result.forecast.map((f) => h("td", { class: "num" }, f.p05 === null ? fmt(f.point) : `${fmt(f.median)} (${fmt(f.p05)}–${fmt(f.p95)})`))));
+        it.result.forecast.map((f, j) => {
+          const delta = it === first ? "" : ` ${mid(f) - mid(first.result.forecast[j]) >= 0 ? "+" : ""}${fmt(mid(f) - mid(first.result.forecast[j]))} vs first`;
+          return h("td", { class: "num" }, f.p05 === null ? fmt(f.point) : `${fmt(f.median)} (${fmt(f.p05)}–${fmt(f.p95)})`,
+                   delta ? h("br") : null, delta ? h("span", { class: "muted small" }, delta) : null);
+        })));
       clear(tableEl).appendChild(h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, head), h("tbody", {}, rows))));
     }
   };
@@ -670,11 +681,14 @@
     });
     const rows = await A.api(`/cases/${A.caseId}/evidence-table`);
     const seen = new Set();
-    const body = rows.filter((r) => !seen.has(r.ref) && seen.add(r.ref)).map((r) => h("tr", {},
+    const key = (r) => `${r.ref}|${r.value}|${r.source}`;
+    const body = rows.filter((r) => !seen.has(key(r)) && seen.add(key(r))).map((r) => h("tr", {},
       h("td", {}, evButton(r.label, r.ref)), h("td", { class: "num" }, r.value === null ? "" : fmt(r.value, 2)),
-      h("td", {}, r.doc), h("td", { class: "num" }, `${r.start}–${r.end}`)));
-    clear($("evidence-table")).appendChild(h("div", { class: "table-wrap" }, h("table", {},
-      h("thead", {}, h("tr", {}, ["what (click)", "value", "document", "span"].map((t) => h("th", {}, t)))), h("tbody", {}, body))));
+      h("td", { class: "num" }, r.used === null || r.used === undefined ? "" : fmt(r.used, 2)),
+      h("td", {}, r.source), h("td", { class: "num" }, `${r.start}–${r.end}`)));
+    clear($("evidence-table")).appendChild(h("div", { class: "table-wrap" }, h("table", { class: "sortable" },
+      h("thead", {}, h("tr", {}, ["what (click)", "this source", "value used", "source", "characters"].map((t) => h("th", {}, t)))),
+      h("tbody", {}, body))));
     const add = $("doc-form");
     add.addEventListener("submit", async (ev) => {
       ev.preventDefault();

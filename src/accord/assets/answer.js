@@ -85,7 +85,7 @@
       })));
     const scale = h("p", { class: "small muted" }, "Scales: ",
       ...doc.issues.map((i, k) => [k ? "; " : "", h("strong", {}, i.id), `: 0 = ${i.min_label}, 100 = ${i.max_label}`]));
-    return [h("table", { id: "answer-grid" }, h("thead", {}, head), h("tbody", {}, body)), scale];
+    return [h("table", { id: "answer-grid", "data-dl": "own" }, h("thead", {}, head), h("tbody", {}, body)), scale];
   }
 
   function flatRows(doc) {
@@ -120,7 +120,7 @@
         `Stability over the seeds: the leading group (${s.leading_group.join(", ")}) agreed in ${Math.round(100 * s.leading_group_agreement)}% ` +
         `of them, the top three in ${Math.round(100 * s.top3_agreement)}%; mean rank correlation ${fmt(s.spearman_mean, 2)}. ` +
         "Inside the leading group the order is not established."),
-      h("div", { class: "table-wrap" }, h("table", { id: "drivers-table" },
+      h("div", { class: "table-wrap" }, h("table", { id: "drivers-table", "data-dl": "own" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "actor"), h("th", { scope: "col", class: "num" }, "effect (points)"),
           h("th", { scope: "col", class: "num" }, "standard error"), h("th", { scope: "col", class: "num" }, "ranks seen"),
           h("th", { scope: "col" }, ""))),
@@ -211,7 +211,7 @@
           h("td", { class: "num" }, sign(r.point_run - r.base_point_run)),
           h("td", { class: "num" }, r.median !== undefined ? `${fmt(r.median)} (${fmt(r.low, 0)}–${fmt(r.high, 0)})` : pending ? "drawing…" : "–"));
       });
-      clear(out).append(h("table", { id: "whatif-table" }, h("thead", {}, head), h("tbody", {}, rows)),
+      clear(out).append(h("table", { id: "whatif-table", "data-dl": "own" }, h("thead", {}, head), h("tbody", {}, rows)),
         h("p", { class: "small muted" }, `point forecast in ${res.seconds} s`));
     };
     const update = async () => {
@@ -266,4 +266,97 @@
       `${doc.forecaster.seed}); computed in ${fmt(doc.timings.total_s)} s for case version ${doc.case_version}.`;
     A.drawAnswer(doc);
   };
+})();
+
+/* Every table and chart of the dashboard, whichever page drew it: CSV and JSON links under each table
+ * (Datasette's habit), a filter box and sortable columns on long tables, PNG and SVG buttons under each
+ * chart. Runs on any change of <main>, so tables drawn later (runs, comparisons) get them too. */
+(function () {
+  "use strict";
+
+  const A = window.Accord;
+  const h = A.h;
+  const cellText = (td) => td.textContent.trim();
+
+  function tableRows(table) {
+    const head = [...table.querySelectorAll("thead th")].map((th, k) => cellText(th) || `column ${k + 1}`);
+    return [...table.querySelectorAll("tbody tr")].filter((tr) => !tr.hidden).map((tr) =>
+      Object.fromEntries([...tr.children].map((td, k) => [head[k] || `column ${k + 1}`, cellText(td)])));
+  }
+
+  function sortable(table) {
+    const body = table.tBodies[0];
+    [...table.querySelectorAll("thead th")].forEach((th, k) => {
+      th.setAttribute("aria-sort", "none");
+      const button = h("button", { type: "button", class: "sort", title: "sort by this column" }, th.textContent);
+      th.textContent = "";
+      th.append(button);
+      button.addEventListener("click", () => {
+        const up = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("thead th").forEach((o) => o.setAttribute("aria-sort", "none"));
+        th.setAttribute("aria-sort", up ? "ascending" : "descending");
+        const key = (tr) => { const t = cellText(tr.children[k] || tr); const n = parseFloat(t); return Number.isNaN(n) ? t : n; };
+        const rows = [...body.rows].sort((a, b) => { const x = key(a), y = key(b);
+          return (typeof x === typeof y ? (x < y ? -1 : x > y ? 1 : 0) : typeof x === "number" ? -1 : 1) * (up ? 1 : -1); });
+        body.append(...rows);
+      });
+    });
+  }
+
+  function filterBox(table) {
+    const input = h("input", { type: "search", placeholder: "filter rows", "aria-label": "filter the rows of this table", class: "filter" });
+    input.addEventListener("input", () => {
+      const q = input.value.toLowerCase();
+      for (const tr of table.tBodies[0].rows) tr.hidden = q && !tr.textContent.toLowerCase().includes(q);
+    });
+    return input;
+  }
+
+  A.enhance = function (root) {
+    for (const table of root.querySelectorAll("table")) {
+      if (table.dataset.dl || !table.tHead || !table.tBodies.length) continue;
+      table.dataset.dl = "1";
+      const anchor = table.closest(".table-wrap") || table;
+      const name = `${A.caseId || "accord"}-${table.id || (table.closest("[id]") || {}).id || "table"}`;
+      if (table.tBodies[0].rows.length > 12 || table.classList.contains("sortable")) {
+        anchor.before(filterBox(table));
+        sortable(table);
+      }
+      const links = h("p", { class: "small downloads" }, "Download: ",
+        h("a", { href: "#", class: "download", onclick: (e) => save(e, name, "csv", table) }, "CSV"), " · ",
+        h("a", { href: "#", class: "download", onclick: (e) => save(e, name, "json", table) }, "JSON"));
+      anchor.after(links);
+    }
+    for (const chart of root.querySelectorAll(".js-plotly-plot")) {
+      if (chart.dataset.img || chart.closest(".chart-box")) continue;
+      chart.dataset.img = "1";
+      chart.after(A.imageButtons(chart, `${A.caseId || "accord"}-${chart.id || "chart"}`));
+    }
+  };
+
+  function save(event, name, ext, table) {
+    event.preventDefault();
+    const rows = tableRows(table);
+    const cols = Object.keys(rows[0] || {});
+    const cell = (v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const body = ext === "csv" ? [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c] || "")).join(","))].join("\n") + "\n"
+      : JSON.stringify(rows, null, 1);
+    const a = h("a", { href: URL.createObjectURL(new Blob([body], { type: ext === "csv" ? "text/csv" : "application/json" })),
+                       download: `${name}.${ext}` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const main = document.querySelector("main");
+    if (!main) return;
+    let queued = false;
+    new MutationObserver(() => {
+      if (queued) return;
+      queued = true;
+      setTimeout(() => { queued = false; A.enhance(main); }, 200);
+    }).observe(main, { childList: true, subtree: true });
+    A.enhance(main);
+  });
 })();

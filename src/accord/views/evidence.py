@@ -196,12 +196,14 @@ def all_refs(case: Case) -> list[str]:
 
 
 def evidence_table(case: Case, source: PassageSource | None = None) -> list[dict[str, Any]]:
-    """One row per pointer: what it supports, the value, the document, the span and (with a corpus) the passage."""
+    """One row per pointer: what it supports, the source's value and the value used, the source by title
+    and date, the document and span (and, with a corpus, the passage)."""
     rows = []
     for ref in all_refs(case):
         item = evidence_for(case, ref, source)
         for est in item["estimates"]:
             for p in est["pointers"]:
+                named = "; ".join(est["source_names"]) or (f"{p['title']} ({p['date']})" if p["title"] else p["doc"])
                 rows.append({"ref": ref, "label": item["label"], "value": est["value"], "low": est["low"],
-                             "high": est["high"], **p})
+                             "high": est["high"], "used": item["point"], "source": named, **p})
     return rows
