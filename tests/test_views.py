@@ -58,3 +58,16 @@ def test_tornado_bar_reaches_from_the_base_when_both_ends_push_one_way():
     same_way = [b for t in views.tornados(case, "smp").values() for b in t["bars"]
                 if (b["at_low"] - t["base"]) * (b["at_high"] - t["base"]) > 0]
     assert all(b["swing"] > abs(b["at_high"] - b["at_low"]) for b in same_way)
+
+
+def test_evidence_names_sources_by_title_and_gives_the_value_used():
+    case = accord.load_case("nagorno-karabakh-2020")
+    titles = {s.id: f"{s.title} ({s.date})" for s in case.case.sources}
+    item = views.evidence_for(case, "stance/russia/capability")
+    for est in item["estimates"]:
+        assert est["source_names"] == [titles[d] for d in est["sources"]]
+        assert all(p["title"] and p["date"] for p in est["pointers"])
+    rows = [r for r in views.evidence_table(case) if r["ref"] == "stance/russia/capability"]
+    assert {r["used"] for r in rows} == {case.stance("russia").capability.point}
+    assert {r["source"] for r in rows} <= set(titles.values())
+    assert len({r["value"] for r in rows}) > 1  # the sources disagree on Moscow's weight, and the table shows it

@@ -41,6 +41,21 @@ TABS = [
     ("evidence", "Evidence"),
     ("cases", "Cases"),
 ]
+# One paragraph per model for the model pickers (the engines' own docstrings hold the maths).
+MODEL_NOTES = {
+    "smp": "KTAB's Spatial Model of Politics (the default): in each turn every actor weighs, for each rival position, "
+           "how the others would line up for and against it (capability times salience, with risk attitudes), and moves "
+           "toward positions that would win such contests; it stops when positions stop moving.",
+    "eum": "Bueno de Mesquita's expected utility model: each actor asks whether challenging another is worth the risk, "
+           "given both sides' capability, salience and the support each could rally; challenges end in compromise, "
+           "capitulation or conflict, and positions move round by round (10 rounds by default).",
+    "mean": "The compromise model: the mean of the positions weighted by capability times salience, computed once. "
+            "Simple, and in the published tests on EU legislation hard to beat.",
+    "median": "The weighted median: the position that half the weight (capability times salience) lies on either side "
+              "of, the median voter of the issue.",
+    "nash": "The Nash bargaining solution: the outcome that maximises the product of the actors' gains over the status "
+            "quo (the disagreement point), weighted by capability times salience.",
+}
 CaseQuery = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 
 
@@ -158,6 +173,7 @@ def _render(request: Request, view: str, case_id: str, run_id: int | None = None
         "cases": st.library.cases(),
         "tabs": TABS,
         "models": list(ENGINES),
+        "model_notes": MODEL_NOTES,
         "default_model": DEFAULT_MODEL,
         "path": "/" if view == "answer" else f"/{view}",
         "question": case_question(case),
