@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 import accord
-from accord.answer import answer, answer_csv, disagreements, drivers, whatif, whatif_scenario
+from accord.answer import answer, answer_csv, disagreements, drivers
 from accord.scenarios.api import list_scenarios, run_scenario
 from accord.scenarios.language import ScenarioError, check_scenario
+from accord.whatif import whatif, whatif_scenario
 
 CASE = "nagorno-karabakh-2020"
 

@@ -38,7 +38,7 @@ def test_answer_is_served_without_a_token_and_matches_the_api(web: TestClient, n
 
 
 def test_answer_as_csv(web: TestClient, nk_answer: dict[str, Any]) -> None:
-    from accord.web.api import remember_answer
+    from accord.web.answers import remember_answer
 
     remember_answer(web.app.state.accord, accord.load_case(CASE), nk_answer)
     response = web.get(f"/api/cases/{CASE}/answer", params={"format": "csv"})

@@ -40,7 +40,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, nk_answer: dict) -> Iterator[tuple[str, str]]:
-    from accord.web.api import remember_answer
+    from accord.web.answers import remember_answer
 
     app = create_app(str(tmp_path_factory.mktemp("browser") / "accord.db"), corpus_dir)
     token = app.state.accord.tokens.create("browser")[0]

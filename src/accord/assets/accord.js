@@ -231,8 +231,18 @@
                text: evs.map((e) => esc(`${e.label}: ${e.title}`)), customdata: evs.map((e) => e.ref),
                hovertemplate: "%{text}<extra>click for evidence</extra>" };
     });
-    plot(el, traces, { showlegend: false, margin: { l: narrow() ? 90 : 130, r: 15, t: 10, b: 30 },
-                       xaxis: { type: "date", rangeslider: { visible: true, thickness: 0.08 } },
+    // open on the last year of events (the autumn 2020 war is not one dot next to 1988); the slider and
+    // the buttons show the rest
+    const dates = tl.events.map((e) => Date.parse(e.date)).filter((d) => !Number.isNaN(d));
+    const last = dates.length ? Math.max(...dates) : null, firstDate = dates.length ? Math.min(...dates) : null;
+    const day = 86400000;
+    const recent = last !== null && last - firstDate > 5 * 365 * day
+      ? [new Date(last - 400 * day).toISOString().slice(0, 10), new Date(last + 20 * day).toISOString().slice(0, 10)] : undefined;
+    plot(el, traces, { showlegend: false, margin: { l: narrow() ? 90 : 130, r: 15, t: 30, b: 30 },
+                       xaxis: { type: "date", range: recent, rangeslider: { visible: true, thickness: 0.08 },
+                                rangeselector: { buttons: [{ step: "year", count: 1, label: "last year", stepmode: "backward" },
+                                                           { step: "year", count: 10, label: "10 years", stepmode: "backward" },
+                                                           { step: "all", label: "all" }] } },
                        yaxis: { automargin: true, fixedrange: true } });
     onRefClick(el, (ref) => A.openEvidence(ref));
     if (listEl) {

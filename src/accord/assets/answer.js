@@ -40,7 +40,8 @@
     const rows = doc.scenarios.slice().reverse();
     const f = (r) => r.forecast[issue.id];
     const trace = {
-      type: "scatter", mode: "markers", x: rows.map((r) => f(r).median), y: rows.map((r) => short(r.title, narrow() ? 20 : 34)),
+      // rows keyed by scenario name: two titles cut to the same text must not share a row
+      type: "scatter", mode: "markers", x: rows.map((r) => f(r).median), y: rows.map((r) => r.name),
       error_x: { type: "data", symmetric: false, array: rows.map((r) => f(r).high - f(r).median),
                  arrayminus: rows.map((r) => f(r).median - f(r).low), color: "#7a8aa0", thickness: 2, width: 0 },
       marker: { size: 9, color: rows.map((r) => (r.name === "as-it-stands" ? "#13263d" : "#1f5fa8")) },
@@ -51,6 +52,7 @@
       title: { text: short(issue.question, narrow() ? 44 : 70), font: { size: 13 }, x: 0, xanchor: "left" },
       showlegend: false, height: 350, margin: { l: narrow() ? 140 : 210, r: 14, t: 40, b: 88 },
       xaxis: { range: [-2, 102], tickvals: [0, 25, 50, 75, 100] },
+      yaxis: { type: "category", tickvals: rows.map((r) => r.name), ticktext: rows.map((r) => short(r.title, narrow() ? 20 : 34)) },
       shapes: [{ type: "line", x0: issue.status_quo, x1: issue.status_quo, y0: 0, y1: 1, yref: "paper",
                  line: { dash: "dash", color: "#a34100", width: 1.5 } }],
       // what the scale's ends mean, under the axis ends (tick labels that long would be dropped by plotly)

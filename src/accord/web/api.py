@@ -9,12 +9,10 @@ pool: the database and the engines block.
 from __future__ import annotations
 
 import math
-import threading
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord import views
@@ -75,18 +73,6 @@ class StartSensitivity(_Body):
     group_by: Literal["input", "actor", "attribute"] = "input"
     rounds: int | None = Field(None, ge=0, le=MAX_ROUNDS)
     seed: int = Field(0, ge=0, le=2**32 - 1)
-
-
-class WhatIfChange(_Body):
-    actor: str = Field(pattern=ID, max_length=80)
-    attribute: Literal["position", "salience", "capability", "remove"]
-    issue: str | None = Field(None, pattern=ID, max_length=80, description="The issue (none: every issue).")
-    value: float | None = Field(None, ge=0, le=100)
-
-
-class WhatIf(_Body):
-    changes: list[WhatIfChange] = Field(max_length=40)
-    draws: int = Field(0, ge=0, le=500, description="0: the point forecast only (fast); else draws for an interval.")
 
 
 class AddDocument(_Body):
@@ -171,77 +157,6 @@ def list_cases(request: Request) -> list[dict[str, Any]]:
 def get_case(request: Request, case_id: CaseId) -> dict[str, Any]:
     """Title, counts, sources, actors and issues of a case."""
     return views.case_summary(_case(state(request), case_id))
-
-
-_answer_locks: dict[tuple[str, str], threading.Lock] = {}
-_answer_locks_guard = threading.Lock()
-
-
-def _answer_key(case: Case) -> tuple[str, str, str]:
-    from accord.answer import case_version
-
-    return ("answer", case.id, case_version(case))
-
-
-def remember_answer(st: AppState, case: Case, doc: dict[str, Any]) -> None:
-    """Put an answer computed elsewhere (``accord.answer.answer`` of this very case) in the server's cache."""
-    st.caches[_answer_key(case)] = doc
-
-
-def case_answer(st: AppState, case: Case) -> dict[str, Any]:
-    """The case's answer, computed once per case version (concurrent first requests wait for one computation)."""
-    from accord.answer import answer
-
-    key = _answer_key(case)
-    if key in st.caches:
-        return st.caches[key]
-    with _answer_locks_guard:
-        lock = _answer_locks.setdefault(key[1:], threading.Lock())
-    with lock:
-        if key not in st.caches:
-            st.caches[key] = answer(case)
-    return st.caches[key]
-
-
-@router.get("/cases/{case_id}/answer", tags=["cases"], dependencies=[Read],
-            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
-def get_case_answer(
-    request: Request, case_id: CaseId,
-    format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv (the scenario table)")] = "json",
-) -> Response:
-    """The case's question answered: every built-in scenario's forecast per issue (median, interval, shift from
-    the case as it stands), the leverage of the actor the scenarios are about, the drivers (Morris, with their
-    stability across seeds) and what the sources disagree on. The first request for a case version computes it
-    (up to a minute); later ones are served from memory."""
-    from accord.answer import answer_csv
-
-    st = state(request)
-    doc = case_answer(st, _case(st, case_id))
-    if format == "csv":
-        return Response(answer_csv(doc), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{case_id}-answer.csv"'})
-    return JSONResponse(doc)
-
-
-@router.post("/cases/{case_id}/whatif", tags=["cases"], dependencies=[Read])
-def case_whatif(request: Request, case_id: CaseId, body: WhatIf) -> dict[str, Any]:
-    """The point forecast with a few numbers changed (or actors left out), beside the case's own; with
-    ``draws`` also the median and interval. Writes nothing; the result's ``scenario_yaml`` can be saved
-    with ``POST /api/scenarios`` (needs a token)."""
-    from accord.answer import whatif
-    from accord.scenarios.language import ScenarioError
-
-    case = _case(state(request), case_id)
-    changes = [c.model_dump() for c in body.changes]
-    for k, c in enumerate(changes):
-        if c["attribute"] != "remove" and c["value"] is None:
-            raise HTTPException(422, [{"loc": ["body", "changes", k, "value"], "msg": "give a value", "type": "missing"}])
-    try:
-        return whatif(case, changes, draws=body.draws)
-    except ScenarioError as exc:
-        raise _invalid(exc.problems) from None
-    except ValueError as exc:
-        raise HTTPException(422, f"the model cannot use these inputs: {exc}") from None
 
 
 @router.get("/cases/{case_id}/yaml", tags=["cases"], dependencies=[Read], response_class=Response,
@@ -558,3 +473,9 @@ def add_document(request: Request, body: AddDocument, _token_id: int = Write) ->
                         path=FilePath(f"web-upload/{body.doc}"))
     result = state(request).evidence_store().add(source, meta)
     return dict(result.__dict__)
+
+
+# The answer and what-if endpoints live in their own module, under the same /api prefix.
+from accord.web.answers import router as _answers  # noqa: E402 - after this router exists
+
+router.include_router(_answers)
