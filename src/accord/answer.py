@@ -268,7 +268,8 @@ def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLE
     their documented ranges), in points of the 0-100 scales, averaged over issues, then over ``repeats``
     runs with seeds ``seed .. seed+repeats-1``. Stability: the share of those runs whose own top three
     (as a set) is the pooled top three, and the mean Spearman correlation of each run's full ranking with
-    the pooled one. Per-actor ``rank_range`` gives the best and worst rank it got in a single run.
+    the pooled one. Per-actor ``rank_range`` gives the best and worst rank it got in a single run, and
+    ``top3_share`` the share of runs that put it among the three strongest.
 
     Actors whose pooled effect is within two standard errors (of the difference) of the strongest form the
     *leading group*: their order inside it is not established at these sample sizes, and the output says so
@@ -292,6 +293,7 @@ def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLE
             "actor": a, "name": case.actor(a).name, "effect": round(pooled[a], 2),
             "effect_sd": round(sd[a], 2), "effect_se": round(float(se[a]), 2), "leading_group": a in group,
             "rank_range": [min(ranks), max(ranks)], "issues": per_issue,
+            "top3_share": round(float(np.mean([a in r[:TOP] for r in rankings])), 3),
         })
     return {
         "method": "Morris elementary effects (SALib), inputs grouped by actor; effect = mu* in scale points, "
@@ -383,7 +385,8 @@ def answer(case: Case | str | None = None, model: str = DEFAULT_MODEL, draws: in
     rows = [_scenario_row(case, "as-it-stands", "The case as it stands", None, base, None)]
     for name, sc in scenarios:
         say(f"scenario {name}")
-        fc = forecast_distribution(case, sc, model, draws, seed)
+        # a scenario that changes nothing (e.g. "Moscow stays its course") is the case as it stands
+        fc = base if not sc.interventions else forecast_distribution(case, sc, model, draws, seed)
         rows.append(_scenario_row(case, name, sc.title, sc, fc, base))
     t1 = time.perf_counter()
     say("drivers (sensitivity)")

@@ -116,6 +116,7 @@
     const rows = doc.drivers.map((d) => h("tr", { class: d.leading_group ? "lead" : "" },
       h("th", { scope: "row" }, d.name), h("td", { class: "num" }, fmt(d.effect)), h("td", { class: "num" }, "±" + fmt(d.effect_se)),
       h("td", { class: "num" }, d.rank_range[0] === d.rank_range[1] ? String(d.rank_range[0]) : d.rank_range.join("–")),
+      h("td", { class: "num" }, `${Math.round(100 * d.top3_share)}%`),
       h("td", {}, d.leading_group ? "leading group" : "")));
     clear(el).append(h("h2", {}, "Who the outcome depends on most"),
       h("p", { class: "small muted" }, `${m.method}; ${m.samples} trajectories × ${m.repeats} seeds (${m.evaluations} model runs). ` +
@@ -125,10 +126,11 @@
       h("div", { class: "table-wrap" }, h("table", { id: "drivers-table", "data-dl": "own" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "actor"), h("th", { scope: "col", class: "num" }, "effect (points)"),
           h("th", { scope: "col", class: "num" }, "standard error"), h("th", { scope: "col", class: "num" }, "ranks seen"),
+          h("th", { scope: "col", class: "num", title: "share of the seeds that put this actor among the three strongest" }, "in top 3"),
           h("th", { scope: "col" }, ""))),
         h("tbody", {}, rows))),
       downloads(`${doc.case}-drivers`, doc.drivers.map((d) => ({ actor: d.actor, effect: d.effect, effect_se: d.effect_se,
-        rank_low: d.rank_range[0], rank_high: d.rank_range[1], leading_group: d.leading_group }))));
+        rank_low: d.rank_range[0], rank_high: d.rank_range[1], top3_share: d.top3_share, leading_group: d.leading_group }))));
   }
 
   function disagreements(el, doc) {
