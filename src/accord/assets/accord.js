@@ -326,6 +326,14 @@
       draws ? [h("td", { class: "num" }, fmt(r.median)), h("td", { class: "num" }, `${fmt(r.p05)}–${fmt(r.p95)}`)] : [],
       h("td", { class: "num" }, r.stable_share === null || r.stable_share === undefined ? "–" : Math.round(100 * r.stable_share) + "%")));
     clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", { class: "forecast" }, h("thead", {}, head), h("tbody", {}, rows))));
+    if (result.scales) {  // every forecast with the meaning of its scale's ends
+      el.appendChild(h("p", { class: "small muted scales" }, "Scales: ", ...result.forecast.map((r, k) => {
+        const sc = result.scales[r.issue] || {};
+        return [k ? "; " : "", h("strong", {}, r.issue), `: 0 = ${sc.min_label}, 100 = ${sc.max_label}`];
+      })));
+    }
+    if (draws) el.appendChild(h("p", { class: "small muted" }, "The headline is the median and interval of the draws; " +
+      "the point run (the point estimates run once) is shown for reference."));
   };
 
   // Last round at which any series still moves by more than half a point (SMP runs are padded to the

@@ -41,7 +41,8 @@ def execute_run(
 
     point = run_scenario(scenario, case, model=model, draws=0, seed=seed, rounds=rounds)
     summary = _point_summary(point.run_result(), point.summary())
-    summary.update(case=case.id, scenario=getattr(scenario, "id", None), draws=draws)
+    summary.update(case=case.id, scenario=getattr(scenario, "id", None), draws=draws,
+                   scales={i.id: {"min_label": i.scale.min_label, "max_label": i.scale.max_label} for i in case.issues})
     if progress is not None:
         progress(0.05 if draws else 1.0)
     if draws > 0:
