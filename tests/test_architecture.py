@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("scenarios", ("accord.scenarios",)),
     ("validation", ("accord.validation",)),
     ("store", ("accord.store",)),
-    ("api", ("accord.api", "accord.answer")),
+    ("api", ("accord.api", "accord.answer", "accord.whatif")),
     ("views", ("accord.views",)),
     ("report", ("accord.report",)),
     ("web", ("accord.web",)),

@@ -48,14 +48,17 @@ __all__ = [
     "disagreements",
     "drivers",
     "forecast_distribution",
+    "scenario_changes",
 ]
 
 FORECASTER = "draws"  # the draws of the default model under the case's uncertainty
 INTERVAL = 0.80  # central interval shown with every median
-DEFAULT_DRAWS = 500
-# Morris trajectories per seed and seeds: chosen with benchmarks/bench_web.py --drivers, the smallest sizes at
-# which the top three actors agreed in every repeated seed on the built-in case (see docs/web.md).
-DRIVER_SAMPLES = 64
+DEFAULT_DRAWS = 256  # one block of the runner: the median to about a point, the 80% ends to a few points
+# Morris trajectories per seed, and seeds. Measured with `benchmarks/bench_web.py --drivers` (docs/web.md):
+# on the built-in case five actors have effects within noise of each other at any size we can afford
+# (64 and 128 trajectories per seed rank them no better than 42), so the answer reports that leading group
+# and its agreement across seeds instead of a fragile top three; 42 x 4 keeps the whole answer under 10 s.
+DRIVER_SAMPLES = 42
 DRIVER_REPEATS = 4
 TOP = 3
 
@@ -265,7 +268,8 @@ def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLE
     their documented ranges), in points of the 0-100 scales, averaged over issues, then over ``repeats``
     runs with seeds ``seed .. seed+repeats-1``. Stability: the share of those runs whose own top three
     (as a set) is the pooled top three, and the mean Spearman correlation of each run's full ranking with
-    the pooled one. Per-actor ``rank_range`` gives the best and worst rank it got in a single run.
+    the pooled one. Per-actor ``rank_range`` gives the best and worst rank it got in a single run, and
+    ``top3_share`` the share of runs that put it among the three strongest.
 
     Actors whose pooled effect is within two standard errors (of the difference) of the strongest form the
     *leading group*: their order inside it is not established at these sample sizes, and the output says so
@@ -289,6 +293,7 @@ def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLE
             "actor": a, "name": case.actor(a).name, "effect": round(pooled[a], 2),
             "effect_sd": round(sd[a], 2), "effect_se": round(float(se[a]), 2), "leading_group": a in group,
             "rank_range": [min(ranks), max(ranks)], "issues": per_issue,
+            "top3_share": round(float(np.mean([a in r[:TOP] for r in rankings])), 3),
         })
     return {
         "method": "Morris elementary effects (SALib), inputs grouped by actor; effect = mu* in scale points, "
@@ -380,7 +385,8 @@ def answer(case: Case | str | None = None, model: str = DEFAULT_MODEL, draws: in
     rows = [_scenario_row(case, "as-it-stands", "The case as it stands", None, base, None)]
     for name, sc in scenarios:
         say(f"scenario {name}")
-        fc = forecast_distribution(case, sc, model, draws, seed)
+        # a scenario that changes nothing (e.g. "Moscow stays its course") is the case as it stands
+        fc = base if not sc.interventions else forecast_distribution(case, sc, model, draws, seed)
         rows.append(_scenario_row(case, name, sc.title, sc, fc, base))
     t1 = time.perf_counter()
     say("drivers (sensitivity)")
@@ -425,64 +431,3 @@ def answer_csv(doc: dict[str, Any]) -> str:
                              doc["forecaster"]["interval"], f["shift"], f["point_run"], meta["status_quo"],
                              meta["min_label"], meta["max_label"]])
     return buf.getvalue()
-
-
-# ---------------------------------------------------------------------------------------------------
-# What-if: a few changes, the point forecast at once, the draws on request
-# ---------------------------------------------------------------------------------------------------
-
-
-def whatif_scenario(case: Case, changes: list[dict[str, Any]], title: str = "What-if") -> Any:
-    """A scenario of ``set`` and ``remove_actor`` steps from the what-if form, checked against the case.
-
-    Each change is ``{"actor", "attribute": position|salience|capability, "issue", "value"}`` or
-    ``{"actor", "attribute": "remove"}``. Raises :class:`~accord.scenarios.language.ScenarioError`.
-    """
-    from accord.scenarios.language import Scenario, ScenarioError, check_scenario
-
-    steps: list[dict[str, Any]] = []
-    for c in changes:
-        if c.get("attribute") == "remove":
-            steps.append({"kind": "remove_actor", "actor": c["actor"]})
-        else:
-            steps.append({"kind": "set", "actor": c["actor"], "attribute": c["attribute"],
-                          "issue": c.get("issue") or "all", "value": float(c["value"])})
-    scenario = Scenario.model_validate({"scenario": 1, "id": "what-if", "title": title, "case": case.id,
-                                        "question": "What if these numbers were different?", "interventions": steps})
-    problems = check_scenario(scenario, case, "what-if")
-    if problems:
-        raise ScenarioError("what-if", problems)
-    return scenario
-
-
-def whatif(case: Case, changes: list[dict[str, Any]], draws: int = 0, model: str = DEFAULT_MODEL,
-           seed: int = 0) -> dict[str, Any]:
-    """The point forecast under the changes next to the case's own; with ``draws``, median and interval too."""
-    import yaml
-
-    from accord.scenarios.api import run_scenario
-
-    scenario = whatif_scenario(case, changes)
-    t0 = time.perf_counter()
-    base = run_scenario(None, case, model=model, seed=seed).point
-    changed = run_scenario(scenario, case, model=model, seed=seed).point
-    assert base is not None and changed is not None
-    out: dict[str, Any] = {
-        "case": case.id, "model": model, "changes": scenario_changes(scenario),
-        "issues": {issue: {"point_run": round(float(changed.trajectory.forecast[0, j]), 2),
-                           "base_point_run": round(float(base.trajectory.forecast[0, j]), 2)}
-                   for j, issue in enumerate(changed.start.issues)},
-    }
-    if draws > 0:
-        for issue, f in forecast_distribution(case, scenario, model, draws, seed).items():
-            out["issues"][issue].update(median=round(f.median, 2), low=round(f.low, 2), high=round(f.high, 2))
-        out["interval"] = f"{INTERVAL:.0%}"
-    out["seconds"] = round(time.perf_counter() - t0, 3)
-    doc = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    for step in doc.get("interventions", []):
-        if not step.get("evidence"):
-            step.pop("evidence", None)
-    if not doc.get("evidence"):
-        doc.pop("evidence", None)
-    out["scenario_yaml"] = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
-    return out

@@ -81,3 +81,11 @@ def token(app) -> str:
 @pytest.fixture
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="session")
+def nk_answer() -> dict:
+    """The built-in case's answer with the defaults every interface uses, computed once per session."""
+    from accord.answer import answer
+
+    return answer("nagorno-karabakh-2020")

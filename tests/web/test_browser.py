@@ -6,6 +6,7 @@ a temporary folder (its path is printed) at 1280x800 and at a 390x844 phone size
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,15 +30,22 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("screenshots")
+    """A temporary folder, or ``$ACCORD_SCREENSHOTS`` to keep the pictures for looking at."""
+    keep = os.environ.get("ACCORD_SCREENSHOTS")
+    folder = Path(keep) if keep else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots in {folder}")
     return folder
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[tuple[str, str]]:
+def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, nk_answer: dict) -> Iterator[tuple[str, str]]:
+    from accord.web.answers import remember_answer
+
     app = create_app(str(tmp_path_factory.mktemp("browser") / "accord.db"), corpus_dir)
     token = app.state.accord.tokens.create("browser")[0]
+    # the answer computed once for the session (tests/web/test_answer_web.py computes one through HTTP)
+    remember_answer(app.state.accord, accord.load_case(CASE), nk_answer)
     with ServerThread(app) as url:
         yield url, token
 
@@ -70,7 +78,7 @@ def desk(browser: Browser, server: tuple[str, str]) -> Iterator[Page]:
 
 def test_network_shows_every_actor(desk: Page, server: tuple[str, str], shots: Path) -> None:
     url, _ = server
-    desk.goto(f"{url}/?case={CASE}")
+    desk.goto(f"{url}/network?case={CASE}")
     names = [a.name for a in accord.load_case(CASE).actors]
     expect(desk.locator("#network .textpoint")).to_have_count(len(names), timeout=15_000)
     drawn = desk.evaluate("[...document.querySelectorAll('#network .textpoint text')].map(t => t.textContent)")
@@ -132,13 +140,13 @@ def test_run_started_from_the_page_shows_its_result(desk: Page, server: tuple[st
 def test_phone_width_has_no_sideways_scrolling(browser: Browser, server: tuple[str, str], shots: Path) -> None:
     url, _ = server
     page = _page(browser, PHONE, url)
-    for view, ready in (("", "#network .textpoint"), ("positions", ".js-plotly-plot"), ("runs", "#recent-runs table")):
+    for view, ready in (("network", "#network .textpoint"), ("positions", ".js-plotly-plot"), ("runs", "#recent-runs table")):
         page.goto(f"{url}/{view}?case={CASE}")
         page.wait_for_selector(ready, timeout=15_000)
         page.wait_for_timeout(300)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1, (view, width)
-        page.screenshot(path=str(shots / f"{view or 'network'}-390x844.png"))
+        page.screenshot(path=str(shots / f"{view}-390x844.png"))
     page.goto(f"{url}/positions?case={CASE}")
     page.locator("#positions-table button.ev").first.click()
     expect(page.locator("#evidence-panel mark").first).to_be_visible(timeout=10_000)
@@ -147,11 +155,12 @@ def test_phone_width_has_no_sideways_scrolling(browser: Browser, server: tuple[s
     page.context.close()
 
 
-def test_report_opens_offline(browser: Browser, tmp_path: Path, corpus_dir: Path, shots: Path) -> None:
+def test_report_opens_offline(browser: Browser, tmp_path: Path, corpus_dir: Path, shots: Path, nk_answer: dict) -> None:
     from accord.report import ReportVariant, build_report
 
     case = accord.load_case(CASE)
-    html = build_report(case, [ReportVariant("the case as it is")], draws=30, corpus=load_corpus_dir(corpus_dir))
+    html = build_report(case, [ReportVariant("the case as it is")], draws=30, corpus=load_corpus_dir(corpus_dir),
+                        answer_doc=nk_answer)
     path = tmp_path / "report.html"
     path.write_text(html, encoding="utf-8")
     context = browser.new_context(viewport=DESKTOP, offline=True)
@@ -164,5 +173,124 @@ def test_report_opens_offline(browser: Browser, tmp_path: Path, corpus_dir: Path
     page.locator("table.evidence button.ev").first.click()
     expect(page.locator("#evidence-panel mark").first).to_be_visible()
     assert requests == [path.as_uri()]
+    # the report opens with the answer, after its table of contents
+    expect(page.locator("h1").first).to_have_text(nk_answer["question"])
+    expect(page.locator("#answer-grid tbody tr")).to_have_count(len(nk_answer["scenarios"]))
+    assert page.locator("nav.toc a").count() >= 10
+    page.locator("#scenario-cards button.ev").first.click()
+    expect(page.locator("#evidence-panel mark").first).to_be_visible()
     page.screenshot(path=str(shots / "report-1280x800.png"))
     context.close()
+
+
+def _wait_answer(page: Page) -> None:
+    expect(page.locator("#answer-grid")).to_be_attached(timeout=60_000)
+    page.wait_for_timeout(300)
+
+
+def test_answer_page_answers_at_a_glance(desk: Page, server: tuple[str, str], shots: Path, nk_answer: dict) -> None:
+    url, _ = server
+    desk.goto(f"{url}/?case={CASE}")
+    _wait_answer(desk)
+    expect(desk.locator("h1")).to_have_text(nk_answer["question"])
+    rows = desk.locator("#answer-grid tbody tr")
+    expect(rows).to_have_count(len(nk_answer["scenarios"]))
+    azerbaijan = next(r for r in nk_answer["scenarios"] if r["name"] == "russia-sides-with-azerbaijan")
+    cell = desk.locator("#answer-grid tbody tr", has_text=azerbaijan["title"]).locator("td").first
+    expect(cell).to_contain_text(f"{azerbaijan['forecast']['territory']['median']:.1f}")
+    # every chart names what its scale's ends mean, and has a text alternative
+    case = accord.load_case(CASE)
+    for k, issue in enumerate(case.issues):
+        chart = desk.locator(f"#answer-chart-{k}")
+        expect(chart).to_have_attribute("role", "img")
+        ends = chart.locator(".annotation-text").all_text_contents()
+        assert any(f"0 = {issue.scale.min_label[:10]}" in t for t in ends), (issue.id, ends)
+        assert any(f"100 = {issue.scale.max_label[:10]}" in t for t in ends), (issue.id, ends)
+    expect(desk.locator("#answer-drivers table tbody tr")).to_have_count(len(nk_answer["drivers"]))
+    expect(desk.locator("#answer-drivers")).to_contain_text("Morris")
+    expect(desk.locator("#scenario-cards article")).to_have_count(len(nk_answer["scenarios"]) - 1)
+    expect(desk.locator("nav.tabs a[aria-current=page]")).to_have_text("Answer")
+    desk.screenshot(path=str(shots / "answer-1280x800.png"))
+    desk.screenshot(path=str(shots / "answer-full-1280x800.png"), full_page=True)
+
+
+def test_answer_downloads_csv(desk: Page, server: tuple[str, str], nk_answer: dict) -> None:
+    url, _ = server
+    desk.goto(f"{url}/?case={CASE}")
+    _wait_answer(desk)
+    with desk.expect_download() as info:
+        desk.click("#answer-csv")
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("case,scenario,title,issue,median")
+    assert len(text.strip().splitlines()) == 1 + len(nk_answer["scenarios"]) * len(nk_answer["issues"])
+    # the link under the drivers table: the rows shown, as CSV made in the browser
+    with desk.expect_download() as info:
+        desk.locator("#answer-drivers a.download", has_text="CSV").click()
+    drivers = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert drivers[0].startswith("actor,effect") and len(drivers) == 1 + len(nk_answer["drivers"])
+
+
+def test_whatif_moves_the_forecast_and_saves_a_scenario(desk: Page, server: tuple[str, str], shots: Path) -> None:
+    url, token = server
+    desk.goto(f"{url}/?case={CASE}")
+    desk.evaluate(f"localStorage.setItem('accord-token', {token!r})")
+    desk.reload()
+    form = desk.locator("#whatif-form")
+    expect(form.locator("select[name=actor] option")).to_have_count(len(accord.load_case(CASE).actors))
+    form.locator("select[name=actor]").select_option("russia")
+    form.locator("select[name=attribute]").select_option("position")
+    form.locator("select[name=issue]").select_option("territory")
+    form.locator("input[name=value]").fill("0")
+    form.locator("button[name=add]").click()
+    row = desk.locator("#whatif-table tbody tr", has_text="territory")
+    expect(row).to_be_visible(timeout=10_000)
+    base, changed = (float(x) for x in row.locator("td").all_inner_texts()[:2])
+    assert changed < base - 5
+    expect(row.locator("td").nth(3)).to_contain_text("(", timeout=30_000)  # the draws' median and interval follow
+    expect(desk.locator("#whatif-changes li")).to_have_count(1)
+    desk.click("#whatif-save")
+    expect(desk.locator("#whatif-saved")).to_contain_text("saved as scenario what-if-")
+    desk.locator("#whatif").screenshot(path=str(shots / "whatif-1280x800.png"))
+
+
+def test_answer_on_a_phone(browser: Browser, server: tuple[str, str], shots: Path) -> None:
+    url, _ = server
+    page = _page(browser, PHONE, url)
+    page.goto(f"{url}/?case={CASE}")
+    _wait_answer(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    boxes = [a.bounding_box() for a in page.locator("nav.tabs a").all()]
+    assert all(b and b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"] for b in boxes)  # no tab cut off
+    page.screenshot(path=str(shots / "answer-390x844.png"))
+    page.locator("#answer-charts-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "answer-charts-390x844.png"))
+    assert not page.errors, page.errors  # type: ignore[attr-defined]
+    page.context.close()
+
+
+def test_answer_by_keyboard(browser: Browser, server: tuple[str, str]) -> None:
+    url, _ = server
+    page = _page(browser, DESKTOP, url)
+    page.goto(f"{url}/?case={CASE}")
+    _wait_answer(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # tab to the first source disagreement and open it: focus goes into the evidence panel, Escape brings it back
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('#answer-disagreements')"):
+            break
+        assert not page.evaluate("!!document.activeElement.closest('.modebar')"), "a chart toolbar is in the Tab order"
+    else:
+        raise AssertionError("no disagreement reachable by Tab")
+    opener = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    expect(page.locator("#evidence-panel")).to_be_visible()
+    assert page.evaluate("document.activeElement.id") == "ev-close"
+    expect(page.locator("#evidence-panel mark").first).to_be_visible(timeout=10_000)
+    page.keyboard.press("Escape")
+    expect(page.locator("#evidence-panel")).to_be_hidden()
+    assert page.evaluate("document.activeElement.textContent") == opener
+    page.context.close()

@@ -46,7 +46,11 @@
     const base = { margin: { l: 50, r: 20, t: 40, b: 45 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
                    font: { size: narrow() ? 11 : 12 }, hovermode: "closest",
                    legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" } };
-    return Plotly.react(el, traces, Object.assign(base, layout || {}), CONFIG);
+    return Plotly.react(el, traces, Object.assign(base, layout || {}), CONFIG).then((gd) => {
+      // the chart toolbar is for the mouse: keep its buttons out of the Tab order
+      gd.querySelectorAll(".modebar-btn").forEach((b) => b.setAttribute("tabindex", "-1"));
+      return gd;
+    });
   }
 
   function onRefClick(el, handler) {
@@ -99,7 +103,9 @@
     const panel = $("evidence-panel");
     const body = clear($("ev-body"));
     $("ev-title").textContent = "Evidence";
+    A.opener = document.activeElement;
     panel.hidden = false;
+    $("ev-close").focus();  // keyboard users land in the panel; Escape or the close button brings them back
     body.appendChild(h("p", { class: "muted" }, "Loading…"));
     try {
       const item = await A.evidenceSource(caseId || A.caseId, ref);
@@ -121,7 +127,7 @@
     for (const est of item.estimates) {
       const head = est.value === null ? [] : [h("strong", {}, fmt(est.value, 2)),
         est.low !== null || est.high !== null ? ` (${fmt(est.low ?? est.value, 2)}–${fmt(est.high ?? est.value, 2)})` : "",
-        est.sources.length ? " — source " + est.sources.join(", ") : ""];
+        est.sources.length ? " — " + (est.source_names || est.sources).join("; ") : ""];
       const div = h("div", { class: "estimate" }, h("div", {}, head), est.note ? h("p", { class: "small" }, est.note) : null);
       for (const p of est.pointers) div.appendChild(renderPointer(p));
       body.appendChild(div);
@@ -130,7 +136,10 @@
 
   function renderPointer(p) {
     const ps = p.passage;
-    const where = h("div", { class: "small muted" }, `${ps && ps.title ? ps.title + " · " : ""}${p.doc} [${p.start}:${p.end}] `,
+    const name = p.title ? `${p.title}${p.date ? " (" + p.date + ")" : ""}` : (ps && ps.title) || p.doc;
+    const link = A.live ? h("a", { href: `/api/evidence/passage?doc=${encodeURIComponent(p.doc)}&start=${p.start}&end=${p.end}`,
+                                    title: `document ${p.doc}` }, `characters ${p.start}–${p.end}`) : `characters ${p.start}–${p.end}`;
+    const where = h("div", { class: "small muted" }, `${name} · `, link, " ",
       ps && ps.found ? h("span", { class: "badge" + (ps.verified === false ? " bad" : "") },
         ps.verified === false ? "text changed" : "verified") : null);
     if (!ps) return h("div", {}, where, h("p", { class: "muted small" }, "No corpus on this server: passage not shown."));
@@ -223,8 +232,18 @@
                text: evs.map((e) => esc(`${e.label}: ${e.title}`)), customdata: evs.map((e) => e.ref),
                hovertemplate: "%{text}<extra>click for evidence</extra>" };
     });
-    plot(el, traces, { showlegend: false, margin: { l: narrow() ? 90 : 130, r: 15, t: 10, b: 30 },
-                       xaxis: { type: "date", rangeslider: { visible: true, thickness: 0.08 } },
+    // open on the last year of events (the autumn 2020 war is not one dot next to 1988); the slider and
+    // the buttons show the rest
+    const dates = tl.events.map((e) => Date.parse(e.date)).filter((d) => !Number.isNaN(d));
+    const last = dates.length ? Math.max(...dates) : null, firstDate = dates.length ? Math.min(...dates) : null;
+    const day = 86400000;
+    const recent = last !== null && last - firstDate > 5 * 365 * day
+      ? [new Date(last - 400 * day).toISOString().slice(0, 10), new Date(last + 20 * day).toISOString().slice(0, 10)] : undefined;
+    plot(el, traces, { showlegend: false, margin: { l: narrow() ? 90 : 130, r: 15, t: 30, b: 30 },
+                       xaxis: { type: "date", range: recent, rangeslider: { visible: true, thickness: 0.08 },
+                                rangeselector: { buttons: [{ step: "year", count: 1, label: "last year", stepmode: "backward" },
+                                                           { step: "year", count: 10, label: "10 years", stepmode: "backward" },
+                                                           { step: "all", label: "all" }] } },
                        yaxis: { automargin: true, fixedrange: true } });
     onRefClick(el, (ref) => A.openEvidence(ref));
     if (listEl) {
@@ -314,6 +333,14 @@
       draws ? [h("td", { class: "num" }, fmt(r.median)), h("td", { class: "num" }, `${fmt(r.p05)}–${fmt(r.p95)}`)] : [],
       h("td", { class: "num" }, r.stable_share === null || r.stable_share === undefined ? "–" : Math.round(100 * r.stable_share) + "%")));
     clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", { class: "forecast" }, h("thead", {}, head), h("tbody", {}, rows))));
+    if (result.scales) {  // every forecast with the meaning of its scale's ends
+      el.appendChild(h("p", { class: "small muted scales" }, "Scales: ", ...result.forecast.map((r, k) => {
+        const sc = result.scales[r.issue] || {};
+        return [k ? "; " : "", h("strong", {}, r.issue), `: 0 = ${sc.min_label}, 100 = ${sc.max_label}`];
+      })));
+    }
+    if (draws) el.appendChild(h("p", { class: "small muted" }, "The headline is the median and interval of the draws; " +
+      "the point run (the point estimates run once) is shown for reference."));
   };
 
   // Last round at which any series still moves by more than half a point (SMP runs are padded to the
@@ -416,13 +443,24 @@
       return { y: ys, type: r.finals ? "violin" : "box", name: esc(it.label), box: { visible: true }, meanline: { visible: true },
                points: false, spanmode: "hard", line: { color: PALETTE[k % PALETTE.length] } };
     });
+    const first = items.find((it) => it.result);
+    const sq = first ? first.result.forecast.find((f) => f.issue === issue).status_quo : null;
     plot(el, traces, { showlegend: false, yaxis: { range: [-2, 102], title: { text: issue + ": final outcome" } },
-                       xaxis: { automargin: true, tickangle: items.length > 4 ? -25 : 0 } });
+                       xaxis: { automargin: true, tickangle: items.length > 4 ? -25 : 0 },
+                       shapes: sq === null ? [] : [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: sq, y1: sq,
+                                                      line: { dash: "dash", color: "#a34100" } }],
+                       annotations: sq === null ? [] : [{ xref: "paper", x: 1, y: sq, xanchor: "right", yanchor: "bottom",
+                                                          text: `status quo ${fmt(sq)}`, showarrow: false, font: { size: 10, color: "#a34100" } }] });
     if (tableEl) {
-      const issues = items.find((it) => it.result)?.result.issues || [];
+      const issues = first?.result.issues || [];
+      const mid = (f) => (f.p05 === null ? f.point : f.median);
       const head = h("tr", {}, h("th", {}, "variant"), issues.map((i) => h("th", { class: "num" }, i + " median (5–95%)")));
       const rows = items.filter((it) => it.result).map((it) => h("tr", {}, h("td", {}, it.label),
-        it.result.forecast.map((f) => h("td", { class: "num" }, f.p05 === null ? fmt(f.point) : `${fmt(f.median)} (${fmt(f.p05)}–${fmt(f.p95)})`))));
+        it.result.forecast.map((f, j) => {
+          const delta = it === first ? "" : ` ${mid(f) - mid(first.result.forecast[j]) >= 0 ? "+" : ""}${fmt(mid(f) - mid(first.result.forecast[j]))} vs first`;
+          return h("td", { class: "num" }, f.p05 === null ? fmt(f.point) : `${fmt(f.median)} (${fmt(f.p05)}–${fmt(f.p95)})`,
+                   delta ? h("br") : null, delta ? h("span", { class: "muted small" }, delta) : null);
+        })));
       clear(tableEl).appendChild(h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, head), h("tbody", {}, rows))));
     }
   };
@@ -437,7 +475,8 @@
       hovertemplate: "%{text}<extra>click for evidence</extra>", textposition: "none",
     });
     plot(el, [mk("at_low", "input at its low value", "#4e79a7"), mk("at_high", "input at its high value", "#e15759")], {
-      barmode: "overlay", height: 120 + 28 * bars.length, margin: { l: 10, r: 20, t: 30, b: 40 },
+      // grouped, not overlaid: when both ends push the same way, the shorter bar stays visible
+      barmode: "group", bargap: 0.25, height: 120 + 34 * bars.length, margin: { l: 10, r: 20, t: 30, b: 40 },
       xaxis: { range: [-2, 102], title: { text: `forecast on ${data.issue} (base ${fmt(data.base)}, ${data.model})` } },
       yaxis: { automargin: true }, shapes: [{ type: "line", x0: data.base, x1: data.base, yref: "paper", y0: 0, y1: 1,
                                               line: { color: "#000", dash: "dash" } }],
@@ -667,11 +706,14 @@
     });
     const rows = await A.api(`/cases/${A.caseId}/evidence-table`);
     const seen = new Set();
-    const body = rows.filter((r) => !seen.has(r.ref) && seen.add(r.ref)).map((r) => h("tr", {},
+    const key = (r) => `${r.ref}|${r.value}|${r.source}`;
+    const body = rows.filter((r) => !seen.has(key(r)) && seen.add(key(r))).map((r) => h("tr", {},
       h("td", {}, evButton(r.label, r.ref)), h("td", { class: "num" }, r.value === null ? "" : fmt(r.value, 2)),
-      h("td", {}, r.doc), h("td", { class: "num" }, `${r.start}–${r.end}`)));
-    clear($("evidence-table")).appendChild(h("div", { class: "table-wrap" }, h("table", {},
-      h("thead", {}, h("tr", {}, ["what (click)", "value", "document", "span"].map((t) => h("th", {}, t)))), h("tbody", {}, body))));
+      h("td", { class: "num" }, r.used === null || r.used === undefined ? "" : fmt(r.used, 2)),
+      h("td", {}, r.source), h("td", { class: "num" }, `${r.start}–${r.end}`)));
+    clear($("evidence-table")).appendChild(h("div", { class: "table-wrap" }, h("table", { class: "sortable" },
+      h("thead", {}, h("tr", {}, ["what (click)", "this source", "value used", "source", "characters"].map((t) => h("th", {}, t)))),
+      h("tbody", {}, body))));
     const add = $("doc-form");
     add.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -715,8 +757,13 @@
   // ---------------------------------------------------------------------------------------------
   function wireChrome() {
     const close = $("ev-close");
-    if (close) close.addEventListener("click", () => { $("evidence-panel").hidden = true; });
-    document.addEventListener("keydown", (e) => { if (e.key === "Escape" && $("evidence-panel")) $("evidence-panel").hidden = true; });
+    const shut = () => {
+      if (!$("evidence-panel") || $("evidence-panel").hidden) return;
+      $("evidence-panel").hidden = true;
+      if (A.opener && document.contains(A.opener)) A.opener.focus();
+    };
+    if (close) close.addEventListener("click", shut);
+    document.addEventListener("keydown", (e) => { if (e.key === "Escape") shut(); });
     const tok = $("token");
     if (tok) {
       tok.value = A.token();
@@ -725,6 +772,7 @@
   }
 
   A.boot = function () {
+    A.live = true;  // the dashboard (the report has no server to link to)
     wireChrome();
     A.caseId = document.body.dataset.case;
     const view = document.body.dataset.view;
@@ -742,6 +790,14 @@
       if (!data.evidence[ref]) throw new Error("no evidence recorded for " + ref);
       return data.evidence[ref];
     };
+    if (data.answer && A.drawAnswer) {
+      A.passageSource = async (p) => {
+        const found = (data.passages || {})[`${p.doc}:${p.start}:${p.end}`];
+        if (!found || !found.found) throw new Error("the passage is not in this report (no corpus was given)");
+        return found;
+      };
+      A.drawAnswer(data.answer);
+    }
     draw.network($("network"), data.network, $("network-filters"));
     draw.timeline($("timeline"), data.timeline, null);
     draw.positions($("positions"), data.positions, $("positions-table"));

@@ -40,7 +40,8 @@
     const rows = doc.scenarios.slice().reverse();
     const f = (r) => r.forecast[issue.id];
     const trace = {
-      type: "scatter", mode: "markers", x: rows.map((r) => f(r).median), y: rows.map((r) => short(r.title, narrow() ? 20 : 34)),
+      // rows keyed by scenario name: two titles cut to the same text must not share a row
+      type: "scatter", mode: "markers", x: rows.map((r) => f(r).median), y: rows.map((r) => r.name),
       error_x: { type: "data", symmetric: false, array: rows.map((r) => f(r).high - f(r).median),
                  arrayminus: rows.map((r) => f(r).median - f(r).low), color: "#7a8aa0", thickness: 2, width: 0 },
       marker: { size: 9, color: rows.map((r) => (r.name === "as-it-stands" ? "#13263d" : "#1f5fa8")) },
@@ -49,14 +50,22 @@
     };
     const layout = {
       title: { text: short(issue.question, narrow() ? 44 : 70), font: { size: 13 }, x: 0, xanchor: "left" },
-      showlegend: false, height: 330, margin: { l: narrow() ? 140 : 210, r: 14, t: 40, b: 60 },
-      xaxis: { range: [-2, 102], tickvals: [0, 25, 50, 75, 100],
-               ticktext: [`0<br>${short(issue.min_label, narrow() ? 14 : 26)}`, "25", "50", "75",
-                         `100<br>${short(issue.max_label, narrow() ? 14 : 26)}`] },
+      showlegend: false, height: 350, margin: { l: narrow() ? 140 : 210, r: 14, t: 40, b: 88 },
+      xaxis: { range: [-2, 102], tickvals: [0, 25, 50, 75, 100] },
+      yaxis: { type: "category", tickvals: rows.map((r) => r.name), ticktext: rows.map((r) => short(r.title, narrow() ? 20 : 34)) },
       shapes: [{ type: "line", x0: issue.status_quo, x1: issue.status_quo, y0: 0, y1: 1, yref: "paper",
                  line: { dash: "dash", color: "#a34100", width: 1.5 } }],
-      annotations: [{ x: issue.status_quo, y: 1, yref: "paper", text: "status quo", showarrow: false, yanchor: "bottom",
-                      font: { size: 10, color: "#a34100" } }],
+      // what the scale's ends mean, under the axis ends (tick labels that long would be dropped by plotly)
+      annotations: [
+        { x: issue.status_quo, y: 1, yref: "paper", text: "status quo", showarrow: false, yanchor: "bottom",
+          font: { size: 10, color: "#a34100" } },
+        { x: 0, xanchor: "left", y: -0.17, yref: "paper", yanchor: "top", showarrow: false, align: "left",
+          text: `◀ 0 = ${short(issue.min_label, narrow() ? 20 : 34)}`, font: { size: 10, color: "#5b6472" },
+          hovertext: issue.min_label },
+        { x: 100, xanchor: "right", y: -0.29, yref: "paper", yanchor: "top", showarrow: false, align: "right",
+          text: `100 = ${short(issue.max_label, narrow() ? 20 : 34)} ▶`, font: { size: 10, color: "#5b6472" },
+          hovertext: issue.max_label },
+      ],
     };
     Plotly.react(el, [trace], layout, { responsive: true, displaylogo: false, displayModeBar: false });
     el.setAttribute("role", "img");
@@ -78,7 +87,7 @@
       })));
     const scale = h("p", { class: "small muted" }, "Scales: ",
       ...doc.issues.map((i, k) => [k ? "; " : "", h("strong", {}, i.id), `: 0 = ${i.min_label}, 100 = ${i.max_label}`]));
-    return [h("table", { id: "answer-grid" }, h("thead", {}, head), h("tbody", {}, body)), scale];
+    return [h("table", { id: "answer-grid", "data-dl": "own" }, h("thead", {}, head), h("tbody", {}, body)), scale];
   }
 
   function flatRows(doc) {
@@ -107,19 +116,21 @@
     const rows = doc.drivers.map((d) => h("tr", { class: d.leading_group ? "lead" : "" },
       h("th", { scope: "row" }, d.name), h("td", { class: "num" }, fmt(d.effect)), h("td", { class: "num" }, "±" + fmt(d.effect_se)),
       h("td", { class: "num" }, d.rank_range[0] === d.rank_range[1] ? String(d.rank_range[0]) : d.rank_range.join("–")),
+      h("td", { class: "num" }, `${Math.round(100 * d.top3_share)}%`),
       h("td", {}, d.leading_group ? "leading group" : "")));
     clear(el).append(h("h2", {}, "Who the outcome depends on most"),
       h("p", { class: "small muted" }, `${m.method}; ${m.samples} trajectories × ${m.repeats} seeds (${m.evaluations} model runs). ` +
         `Stability over the seeds: the leading group (${s.leading_group.join(", ")}) agreed in ${Math.round(100 * s.leading_group_agreement)}% ` +
         `of them, the top three in ${Math.round(100 * s.top3_agreement)}%; mean rank correlation ${fmt(s.spearman_mean, 2)}. ` +
         "Inside the leading group the order is not established."),
-      h("div", { class: "table-wrap" }, h("table", { id: "drivers-table" },
+      h("div", { class: "table-wrap" }, h("table", { id: "drivers-table", "data-dl": "own" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "actor"), h("th", { scope: "col", class: "num" }, "effect (points)"),
           h("th", { scope: "col", class: "num" }, "standard error"), h("th", { scope: "col", class: "num" }, "ranks seen"),
+          h("th", { scope: "col", class: "num", title: "share of the seeds that put this actor among the three strongest" }, "in top 3"),
           h("th", { scope: "col" }, ""))),
         h("tbody", {}, rows))),
       downloads(`${doc.case}-drivers`, doc.drivers.map((d) => ({ actor: d.actor, effect: d.effect, effect_se: d.effect_se,
-        rank_low: d.rank_range[0], rank_high: d.rank_range[1], leading_group: d.leading_group }))));
+        rank_low: d.rank_range[0], rank_high: d.rank_range[1], top3_share: d.top3_share, leading_group: d.leading_group }))));
   }
 
   function disagreements(el, doc) {
@@ -150,6 +161,7 @@
   A.openPassage = async function (p) {
     const panel = $("evidence-panel"), body = clear($("ev-body"));
     $("ev-title").textContent = `${p.title} (${p.date || "n.d."})`;
+    A.opener = document.activeElement;
     panel.hidden = false;
     try {
       const found = A.passageSource ? await A.passageSource(p)
@@ -163,7 +175,7 @@
 
   A.drawAnswer = function (doc) {
     // unhide first: plotly sizes a chart by its container, and a hidden one has no width
-    for (const id of ["answer-charts-card", "answer-table-card", "answer-cards"]) $(id).hidden = false;
+    for (const id of ["answer-charts-card", "answer-table-card", "answer-cards"]) if ($(id)) $(id).hidden = false;
     const charts = clear($("answer-charts"));
     // lay every chart's box out first, then draw: each chart takes its box's width when drawn
     const boxes = doc.issues.map((issue, k) => {
@@ -203,7 +215,7 @@
           h("td", { class: "num" }, sign(r.point_run - r.base_point_run)),
           h("td", { class: "num" }, r.median !== undefined ? `${fmt(r.median)} (${fmt(r.low, 0)}–${fmt(r.high, 0)})` : pending ? "drawing…" : "–"));
       });
-      clear(out).append(h("table", { id: "whatif-table" }, h("thead", {}, head), h("tbody", {}, rows)),
+      clear(out).append(h("table", { id: "whatif-table", "data-dl": "own" }, h("thead", {}, head), h("tbody", {}, rows)),
         h("p", { class: "small muted" }, `point forecast in ${res.seconds} s`));
     };
     const update = async () => {
@@ -258,4 +270,97 @@
       `${doc.forecaster.seed}); computed in ${fmt(doc.timings.total_s)} s for case version ${doc.case_version}.`;
     A.drawAnswer(doc);
   };
+})();
+
+/* Every table and chart of the dashboard, whichever page drew it: CSV and JSON links under each table
+ * (Datasette's habit), a filter box and sortable columns on long tables, PNG and SVG buttons under each
+ * chart. Runs on any change of <main>, so tables drawn later (runs, comparisons) get them too. */
+(function () {
+  "use strict";
+
+  const A = window.Accord;
+  const h = A.h;
+  const cellText = (td) => td.textContent.trim();
+
+  function tableRows(table) {
+    const head = [...table.querySelectorAll("thead th")].map((th, k) => cellText(th) || `column ${k + 1}`);
+    return [...table.querySelectorAll("tbody tr")].filter((tr) => !tr.hidden).map((tr) =>
+      Object.fromEntries([...tr.children].map((td, k) => [head[k] || `column ${k + 1}`, cellText(td)])));
+  }
+
+  function sortable(table) {
+    const body = table.tBodies[0];
+    [...table.querySelectorAll("thead th")].forEach((th, k) => {
+      th.setAttribute("aria-sort", "none");
+      const button = h("button", { type: "button", class: "sort", title: "sort by this column" }, th.textContent);
+      th.textContent = "";
+      th.append(button);
+      button.addEventListener("click", () => {
+        const up = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("thead th").forEach((o) => o.setAttribute("aria-sort", "none"));
+        th.setAttribute("aria-sort", up ? "ascending" : "descending");
+        const key = (tr) => { const t = cellText(tr.children[k] || tr); const n = parseFloat(t); return Number.isNaN(n) ? t : n; };
+        const rows = [...body.rows].sort((a, b) => { const x = key(a), y = key(b);
+          return (typeof x === typeof y ? (x < y ? -1 : x > y ? 1 : 0) : typeof x === "number" ? -1 : 1) * (up ? 1 : -1); });
+        body.append(...rows);
+      });
+    });
+  }
+
+  function filterBox(table) {
+    const input = h("input", { type: "search", placeholder: "filter rows", "aria-label": "filter the rows of this table", class: "filter" });
+    input.addEventListener("input", () => {
+      const q = input.value.toLowerCase();
+      for (const tr of table.tBodies[0].rows) tr.hidden = q && !tr.textContent.toLowerCase().includes(q);
+    });
+    return input;
+  }
+
+  A.enhance = function (root) {
+    for (const table of root.querySelectorAll("table")) {
+      if (table.dataset.dl || !table.tHead || !table.tBodies.length) continue;
+      table.dataset.dl = "1";
+      const anchor = table.closest(".table-wrap") || table;
+      const name = `${A.caseId || "accord"}-${table.id || (table.closest("[id]") || {}).id || "table"}`;
+      if (table.tBodies[0].rows.length > 12 || table.classList.contains("sortable")) {
+        anchor.before(filterBox(table));
+        sortable(table);
+      }
+      const links = h("p", { class: "small downloads" }, "Download: ",
+        h("a", { href: "#", class: "download", onclick: (e) => save(e, name, "csv", table) }, "CSV"), " · ",
+        h("a", { href: "#", class: "download", onclick: (e) => save(e, name, "json", table) }, "JSON"));
+      anchor.after(links);
+    }
+    for (const chart of root.querySelectorAll(".js-plotly-plot")) {
+      if (chart.dataset.img || chart.closest(".chart-box")) continue;
+      chart.dataset.img = "1";
+      chart.after(A.imageButtons(chart, `${A.caseId || "accord"}-${chart.id || "chart"}`));
+    }
+  };
+
+  function save(event, name, ext, table) {
+    event.preventDefault();
+    const rows = tableRows(table);
+    const cols = Object.keys(rows[0] || {});
+    const cell = (v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const body = ext === "csv" ? [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c] || "")).join(","))].join("\n") + "\n"
+      : JSON.stringify(rows, null, 1);
+    const a = h("a", { href: URL.createObjectURL(new Blob([body], { type: ext === "csv" ? "text/csv" : "application/json" })),
+                       download: `${name}.${ext}` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const main = document.querySelector("main");
+    if (!main) return;
+    let queued = false;
+    new MutationObserver(() => {
+      if (queued) return;
+      queued = true;
+      setTimeout(() => { queued = false; A.enhance(main); }, 200);
+    }).observe(main, { childList: true, subtree: true });
+    A.enhance(main);
+  });
 })();

@@ -39,9 +39,12 @@ def drivers_table(doc: dict[str, Any], limit: int = 6) -> Table:
     table.add_column("effect (points)", justify="right")
     table.add_column("+- across seeds", justify="right")
     table.add_column("ranks seen", justify="right")
+    table.add_column("in top 3", justify="right")
+    table.add_column("", overflow="fold")
     for row in doc["drivers"][:limit]:
         lo, hi = row["rank_range"]
-        table.add_row(row["name"], f"{row['effect']:.1f}", f"{row['effect_sd']:.1f}", f"{lo}" if lo == hi else f"{lo}-{hi}")
+        table.add_row(row["name"], f"{row['effect']:.1f}", f"{row['effect_sd']:.1f}", f"{lo}" if lo == hi else f"{lo}-{hi}",
+                      f"{row['top3_share']:.0%}", "leading group" if row["leading_group"] else "")
     return table
 
 

@@ -151,16 +151,23 @@ def import_cmd(
 @rendering_errors
 def export_cmd(
     case: CaseArg,
-    to: Annotated[str, typer.Option("--to", help="Format: ktab or bdm.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the CSV.")],
+    to: Annotated[str, typer.Option("--to", help="Format: ktab or bdm (CSV), gexf or graphml (network), kumu or xlsx (Excel).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the file.")],
     issue: Annotated[str | None, typer.Option(help="BDM holds one issue: which one.")] = None,
 ) -> None:
-    """Export a case as a KTAB or BDM CSV."""
+    """Export a case as a KTAB or BDM CSV, a GEXF/GraphML network, a Kumu workbook or an Excel workbook."""
     from accord.case.formats import FORMATS, FormatError, export_csv
     from accord.cli.main import console, err
 
+    if to in ("gexf", "graphml", "kumu", "xlsx"):  # accord.formats: other tools' files
+        from accord.formats import gexf, kumu, xlsx
+
+        write = {"gexf": gexf.to_gexf, "graphml": gexf.to_graphml, "kumu": kumu.to_kumu, "xlsx": xlsx.to_xlsx}[to]
+        output.write_bytes(write(load_or_exit(case)))
+        console.print(f"wrote {output}", highlight=False)
+        return
     if to not in FORMATS:
-        raise UsageError(f"unknown format --to {to}", f"choose one of: {', '.join(FORMATS)}")
+        raise UsageError(f"unknown format --to {to}", f"choose one of: {', '.join(FORMATS)}, gexf, graphml, kumu, xlsx")
     loaded = load_or_exit(case)
     if issue is not None and issue not in loaded.issue_ids:
         raise InputError(f"unknown issue {issue!r}", f"the case has: {', '.join(loaded.issue_ids)}")

@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from accord import __version__, views
+from accord.answer import answer
 from accord.assets import ASSETS_DIR as STATIC_DIR
 from accord.assets import plotly_js_path
 from accord.case.model import Case
@@ -57,8 +58,9 @@ def report_data(
     seed: int = 0,
     corpus: Corpus | None = None,
     progress: Callable[[str], None] | None = None,
+    answer_doc: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the report draws, as JSON-ready data."""
+    """Everything the report draws, as JSON-ready data (``answer_doc``: an answer already computed for the case)."""
     say = progress or (lambda _msg: None)
     titles = {s.id: s.title for s in case.case.sources}
     source = views.PassageSource(corpus, titles=titles) if corpus is not None else None
@@ -67,16 +69,23 @@ def report_data(
     for v in variants:
         say(f"running {v.label} ({model}, {draws} draws)")
         runs.append({"label": v.label, "result": views.execute_run(case, v.scenario, model, draws, None, seed)})
-    sensitivity = []
-    for issue in case.issue_ids:
-        say(f"sensitivity of {issue}")
-        try:
-            sensitivity.append(views.tornado(case, issue, model))
-        except ValueError as exc:  # a model that refuses the point inputs: say so in the report
-            sensitivity.append({"issue": issue, "model": model, "base": None, "bars": [], "error": str(exc)})
+    say("sensitivity, one input at a time (every issue in one batch)")
+    try:
+        sensitivity = list(views.tornados(case, model).values())
+    except ValueError as exc:  # a model that refuses the point inputs: say so in the report
+        sensitivity = [{"issue": i, "model": model, "base": None, "bars": [], "error": str(exc)} for i in case.issue_ids]
     say("collecting evidence")
     evidence = {ref: views.evidence_for(case, ref, source) for ref in views.all_refs(case)}
+    say("the answer: every built-in scenario, the drivers")
+    the_answer = answer_doc if answer_doc is not None else answer(case, model=model, seed=seed)
+    passages = {}
+    if source is not None:
+        for row in the_answer["scenarios"]:
+            for p in row["passages"]:
+                passages[f"{p['doc']}:{p['start']}:{p['end']}"] = views.passage(source, p["doc"], p["start"], p["end"])
     return {
+        "answer": the_answer,
+        "passages": passages,
         "case": views.case_summary(case),
         "network": views.network_view(case),
         "timeline": views.timeline_view(case),
@@ -93,25 +102,34 @@ def report_data(
 
 
 def build_report(case: Case, variants: Sequence[ReportVariant] = (), model: str = DEFAULT_MODEL, draws: int = 200,
-                 seed: int = 0, corpus: Corpus | None = None, progress: Callable[[str], None] | None = None) -> str:
+                 seed: int = 0, corpus: Corpus | None = None, progress: Callable[[str], None] | None = None,
+                 answer_doc: dict[str, Any] | None = None) -> str:
     """The report as one HTML document (several MB: plotly.js is inlined)."""
-    data = report_data(case, variants, model, draws, seed, corpus, progress)
-    rows = [row for ref in views.all_refs(case) for row in _evidence_rows(data["evidence"][ref])]
+    data = report_data(case, variants, model, draws, seed, corpus, progress, answer_doc)
+    titles = {s["id"]: {"title": s["title"], "date": s["date"]} for s in data["case"]["sources"]}
+    rows = [row for ref in views.all_refs(case) for row in _evidence_rows(data["evidence"][ref], titles)]
     return _env.get_template("report.html").render(
         data=data,
         data_json=_json(data),
         evidence_rows=rows,
         css=(STATIC_DIR / "accord.css").read_text(encoding="utf-8"),
-        accord_js=_script((STATIC_DIR / "accord.js").read_text(encoding="utf-8")),
+        accord_js=_script((STATIC_DIR / "accord.js").read_text(encoding="utf-8")
+                          + (STATIC_DIR / "answer.js").read_text(encoding="utf-8")),
         plotly_js=_script(plotly_js_path().read_text(encoding="utf-8")),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=__version__,
     )
 
 
-def _evidence_rows(item: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"ref": item["ref"], "label": item["label"], "value": est["value"], "pointer": p}
-            for est in item["estimates"] for p in est["pointers"]]
+def _evidence_rows(item: dict[str, Any], titles: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per estimate: what it supports, the value it gives, its sources by title and date."""
+    rows = []
+    for est in item["estimates"]:
+        docs = list(dict.fromkeys(est["sources"] or [p["doc"] for p in est["pointers"]]))
+        rows.append({"ref": item["ref"], "label": item["label"], "value": est["value"], "used": item["point"],
+                     "sources": [titles.get(d, {"title": d, "date": None}) for d in docs],
+                     "pointers": len(est["pointers"])})
+    return rows
 
 
 def write_report(path: str | Path, html: str) -> Path:

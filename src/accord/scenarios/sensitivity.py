@@ -211,8 +211,9 @@ def run_sensitivity(
             else:
                 res = morris_analyze.analyze(problem, x, yj, num_levels=4, seed=seed)
                 names = list(res["names"])
+                # SALib gives no sigma for grouped inputs (NaN): None ("not computed"), never a false 0.00
                 rows = [{"input": g, "mu_star": _f(res["mu_star"][names.index(g)]), "mu_star_conf": _f(res["mu_star_conf"][names.index(g)]),
-                         "sigma": _f(res["sigma"][names.index(g)])} for g in groups]
+                         "sigma": _or_none(res["sigma"][names.index(g)])} for g in groups]
         key = "ST" if method == "sobol" else "mu_star"
         ranking[issue] = sorted(rows, key=lambda r: -float(r[key]))
     t3 = time.perf_counter()
@@ -230,6 +231,11 @@ def _evaluate_chunk(shared: Any, chunk: list[tuple[int, np.ndarray]]) -> list[np
 def _f(x: Any) -> float:
     value = float(x)
     return value if math.isfinite(value) else 0.0
+
+
+def _or_none(x: Any) -> float | None:
+    value = float(x)
+    return value if math.isfinite(value) else None
 
 
 def _zero(method: str) -> dict[str, float]:

@@ -9,19 +9,17 @@ pool: the database and the engines block.
 from __future__ import annotations
 
 import math
-import threading
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord import views
 from accord.api import DEFAULT_MODEL, DEFAULT_ROUNDS, ENGINES
 from accord.case.model import Case
 from accord.case.validate import CaseProblem
-from accord.web.deps import allow_read, require_token, state
+from accord.web.deps import allow_read, problems_json, require_token, state
 from accord.web.library import Conflict, Invalid, NotFound
 from accord.web.runs import QueueFull, RunRequest
 
@@ -80,18 +78,6 @@ class StartSensitivity(_Body):
     seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
-class WhatIfChange(_Body):
-    actor: str = Field(pattern=ID, max_length=80)
-    attribute: Literal["position", "salience", "capability", "remove"]
-    issue: str | None = Field(None, pattern=ID, max_length=80, description="The issue (none: every issue).")
-    value: float | None = Field(None, ge=0, le=100)
-
-
-class WhatIf(_Body):
-    changes: list[WhatIfChange] = Field(max_length=40)
-    draws: int = Field(0, ge=0, le=500, description="0: the point forecast only (fast); else draws for an interval.")
-
-
 class AddDocument(_Body):
     doc: str = Field(pattern=DOC_ID, max_length=120, description="Document id (as a file name without extension).")
     text: str = Field(min_length=1, max_length=2_000_000)
@@ -107,18 +93,8 @@ class AddDocument(_Body):
 # ---------------------------------------------------------------------------------------------------
 
 
-def _problems_json(problems: list[CaseProblem]) -> list[dict[str, Any]]:
-    """The CLI's problems, in FastAPI's error shape (``loc``, ``msg``, ``type``) plus the CLI's own fields."""
-    return [
-        {"loc": ["body", "text", *([p.path] if p.path else [])], "msg": p.message, "type": "invalid_file",
-         "file": p.file, "line": p.line, "column": p.column, "path": p.path, "message": p.message, "hint": p.hint,
-         "text": str(p)}
-        for p in problems
-    ]
-
-
 def _invalid(problems: list[CaseProblem]) -> HTTPException:
-    return HTTPException(422, _problems_json(problems))
+    return HTTPException(422, problems_json(problems))
 
 
 def _case(st: AppState, case_id: str) -> Case:
@@ -174,66 +150,6 @@ def list_cases(request: Request) -> list[dict[str, Any]]:
 def get_case(request: Request, case_id: CaseId) -> dict[str, Any]:
     """Title, counts, sources, actors and issues of a case."""
     return views.case_summary(_case(state(request), case_id))
-
-
-_answer_locks: dict[tuple[str, str], threading.Lock] = {}
-_answer_locks_guard = threading.Lock()
-
-
-def case_answer(st: AppState, case: Case) -> dict[str, Any]:
-    """The case's answer, computed once per case version (concurrent first requests wait for one computation)."""
-    from accord.answer import answer, case_version
-
-    key = ("answer", case.id, case_version(case))
-    if key in st.caches:
-        return st.caches[key]
-    with _answer_locks_guard:
-        lock = _answer_locks.setdefault(key[1:], threading.Lock())
-    with lock:
-        if key not in st.caches:
-            st.caches[key] = answer(case)
-    return st.caches[key]
-
-
-@router.get("/cases/{case_id}/answer", tags=["cases"], dependencies=[Read],
-            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
-def get_case_answer(
-    request: Request, case_id: CaseId,
-    format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv (the scenario table)")] = "json",
-) -> Response:
-    """The case's question answered: every built-in scenario's forecast per issue (median, interval, shift from
-    the case as it stands), the leverage of the actor the scenarios are about, the drivers (Morris, with their
-    stability across seeds) and what the sources disagree on. The first request for a case version computes it
-    (up to a minute); later ones are served from memory."""
-    from accord.answer import answer_csv
-
-    st = state(request)
-    doc = case_answer(st, _case(st, case_id))
-    if format == "csv":
-        return Response(answer_csv(doc), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{case_id}-answer.csv"'})
-    return JSONResponse(doc)
-
-
-@router.post("/cases/{case_id}/whatif", tags=["cases"], dependencies=[Read])
-def case_whatif(request: Request, case_id: CaseId, body: WhatIf) -> dict[str, Any]:
-    """The point forecast with a few numbers changed (or actors left out), beside the case's own; with
-    ``draws`` also the median and interval. Writes nothing; the result's ``scenario_yaml`` can be saved
-    with ``POST /api/scenarios`` (needs a token)."""
-    from accord.answer import whatif
-    from accord.scenarios.language import ScenarioError
-
-    case = _case(state(request), case_id)
-    changes = [c.model_dump() for c in body.changes]
-    for k, c in enumerate(changes):
-        if c["attribute"] != "remove" and c["value"] is None:
-            raise HTTPException(422, [{"loc": ["body", "changes", k, "value"], "msg": "give a value", "type": "missing"}])
-    try:
-        return whatif(case, changes, draws=body.draws)
-    except ScenarioError as exc:
-        raise _invalid(exc.problems) from None
-    except ValueError as exc:
-        raise HTTPException(422, f"the model cannot use these inputs: {exc}") from None
 
 
 @router.get("/cases/{case_id}/yaml", tags=["cases"], dependencies=[Read], response_class=Response,
@@ -313,7 +229,7 @@ def case_sensitivity(
 def validate_case(request: Request, body: Check) -> dict[str, Any]:
     """Validate a case file without storing it: the CLI's report (``valid`` and every problem)."""
     report = state(request).library.validate_case(body.text, body.filename)
-    return {**report.to_json(), "problems": _problems_json(report.problems)}
+    return {**report.to_json(), "problems": problems_json(report.problems)}
 
 
 @router.post("/cases", tags=["cases"], status_code=201,
@@ -368,7 +284,7 @@ def validate_scenario(request: Request, body: Check) -> dict[str, Any]:
     """Validate a scenario file against its case without storing it."""
     scenario, case, problems = state(request).library.validate_scenario(body.text, body.filename)
     return {"file": body.filename, "valid": not problems, "scenario": scenario.id if scenario else None,
-            "case": case.id if case else None, "problems": _problems_json(problems)}
+            "case": case.id if case else None, "problems": problems_json(problems)}
 
 
 @router.post("/scenarios", tags=["scenarios"], status_code=201)
@@ -562,3 +478,4 @@ def add_document(request: Request, body: AddDocument, _token_id: int = Write) ->
     except StoreError as exc:
         raise HTTPException(503, str(exc), headers={"Retry-After": "1"}) from None
     return dict(result.__dict__)
+

@@ -237,9 +237,10 @@ def create_app(
         log.exception("unexpected error")
         return JSONResponse({"detail": f"internal error: {type(exc).__name__}"}, status_code=500)
 
-    from accord.web import api, pages
+    from accord.web import answers, api, pages
 
     app.include_router(api.router)
+    app.include_router(answers.router, prefix="/api")  # the answer and what-if, under the same prefix
     app.include_router(pages.router)
     pages.mount_static(app)
     return app

@@ -7,7 +7,7 @@ the module that builds the app and includes them (no import cycle).
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, Request
 
@@ -55,3 +55,13 @@ def allow_read(request: Request) -> None:
     if st.open_read == "all" or _is_loopback(request.client.host if request.client else None):
         return
     require_token(request)
+
+
+def problems_json(problems: list[Any]) -> list[dict[str, Any]]:
+    """The CLI's problems, in FastAPI's error shape (``loc``, ``msg``, ``type``) plus the CLI's own fields."""
+    return [
+        {"loc": ["body", "text", *([p.path] if p.path else [])], "msg": p.message, "type": "invalid_file",
+         "file": p.file, "line": p.line, "column": p.column, "path": p.path, "message": p.message, "hint": p.hint,
+         "text": str(p)}
+        for p in problems
+    ]

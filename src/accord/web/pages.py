@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -41,6 +41,21 @@ TABS = [
     ("evidence", "Evidence"),
     ("cases", "Cases"),
 ]
+# One paragraph per model for the model pickers (the engines' own docstrings hold the maths).
+MODEL_NOTES = {
+    "smp": "KTAB's Spatial Model of Politics (the default): in each turn every actor weighs, for each rival position, "
+           "how the others would line up for and against it (capability times salience, with risk attitudes), and moves "
+           "toward positions that would win such contests; it stops when positions stop moving.",
+    "eum": "Bueno de Mesquita's expected utility model: each actor asks whether challenging another is worth the risk, "
+           "given both sides' capability, salience and the support each could rally; challenges end in compromise, "
+           "capitulation or conflict, and positions move round by round (10 rounds by default).",
+    "mean": "The compromise model: the mean of the positions weighted by capability times salience, computed once. "
+            "Simple, and in the published tests on EU legislation hard to beat.",
+    "median": "The weighted median: the position that half the weight (capability times salience) lies on either side "
+              "of, the median voter of the issue.",
+    "nash": "The Nash bargaining solution: the outcome that maximises the product of the actors' gains over the status "
+            "quo (the disagreement point), weighted by capability times salience.",
+}
 CaseQuery = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 
 
@@ -139,12 +154,17 @@ def mount_static(app: FastAPI) -> None:
                             headers={"Cache-Control": "public, max-age=86400"})
 
 
+def not_found(request: Request, message: str) -> HTMLResponse:
+    """A page (not JSON) for a bad case or run address, with the way back."""
+    return templates.TemplateResponse(request, "error.html", {"message": message}, status_code=404)
+
+
 def _render(request: Request, view: str, case_id: str, run_id: int | None = None) -> HTMLResponse:
     st = state(request)
     try:
         case = st.library.case(case_id)
     except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        return not_found(request, str(exc))
     summary = views.case_summary(case)
     context: dict[str, Any] = {
         "view": view,
@@ -153,6 +173,7 @@ def _render(request: Request, view: str, case_id: str, run_id: int | None = None
         "cases": st.library.cases(),
         "tabs": TABS,
         "models": list(ENGINES),
+        "model_notes": MODEL_NOTES,
         "default_model": DEFAULT_MODEL,
         "path": "/" if view == "answer" else f"/{view}",
         "question": case_question(case),
@@ -171,7 +192,7 @@ def answer_page(request: Request, case: CaseQuery = DEFAULT_CASE) -> HTMLRespons
 def run_page(request: Request, run_id: int, case: CaseQuery | None = None) -> HTMLResponse:
     run = state(request).runs.get(run_id)
     if run is None:
-        raise HTTPException(404, f"no run {run_id}")
+        return not_found(request, f"There is no run {run_id} on this server.")
     return _render(request, "runs", case or run["case"], run_id)
 
 
