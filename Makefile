@@ -1,12 +1,13 @@
 # Two commands set Accord up on a fresh machine with Python 3.11 and make:
 #   make run   - create .venv, install Accord, run the main job on the default case
 #   make test  - create .venv if needed, install the test extras, run the whole suite
+#   make fuzz  - the hostile-input campaign: 12,500 hypothesis inputs over case and scenario validation
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	scripts/with-services.sh $(BIN)/python -m pytest
+
+# 2,500 inputs for each of five properties (tests/hostile/test_fuzz.py); `make test` runs a seed-fixed 150 each.
+fuzz: $(STAMP)
+	ACCORD_FUZZ_EXAMPLES=2500 $(BIN)/python -m pytest tests/hostile/test_fuzz.py -q -s -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)

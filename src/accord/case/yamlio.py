@@ -194,7 +194,7 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _Scala
                     "write the fields out, or use an anchor for a whole value",
                     path,
                 )
-            key = constructor.construct_object(key_node)
+            key = _build(constructor, key_node, path)
             if not isinstance(key, str | int | float | bool) or key is None:
                 key = str(key)
             if key in result:
@@ -214,11 +214,23 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _Scala
         return [
             _convert(item, path + (i,), located, constructor, depth + 1, via_alias) for i, item in enumerate(node.value)
         ]
-    value = constructor.construct_object(node)
+    value = _build(constructor, node, path)
     if isinstance(value, str) and _SURROGATE.search(value):
         raise YamlProblem("a lone surrogate escape (\\ud800-\\udfff) is not a character", *_where(node.start_mark),
                           "write the character itself, or a pair of escapes for characters beyond U+FFFF", path)
     return value
+
+
+def _build(constructor: _ScalarConstructor, node: yaml.Node, path: Path_) -> Any:
+    """A scalar's value; what PyYAML cannot build (``!!int ""``, ``!!float x``) is a problem at its position."""
+    try:
+        return constructor.construct_object(node)
+    except (YamlProblem, yaml.constructor.ConstructorError):
+        raise
+    except Exception:  # noqa: BLE001 - PyYAML's constructors raise IndexError, ValueError, TypeError ...
+        tag = node.tag.rsplit(":", 1)[-1]
+        raise YamlProblem(f"{node.value[:40]!r} cannot be read as {tag}", *_where(node.start_mark),
+                          "give a value of that kind, or drop the explicit tag", path) from None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -248,9 +260,10 @@ def load_located(text: str) -> Located:
         raise YamlProblem(f"YAML error: {exc}", 1, 1, "a case file holds exactly one YAML document") from None
     except RecursionError:
         raise YamlProblem("the document nests too deeply or refers to itself", *_reader_where(loader)) from None
-    except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:  # a scalar PyYAML cannot build
-        raise YamlProblem(f"unreadable YAML value ({exc})", *_reader_where(loader),
-                          "plain scalars, lists and mappings only; quote text that looks like a number") from None
+    except Exception:  # noqa: BLE001 - the one place: whatever else PyYAML raises (``!!int ""``) is located too
+        raise YamlProblem("a value that cannot be built as its tag or its form says", *_reader_where(loader),
+                          "check the value here: an explicit tag such as !!int needs a matching value; "
+                          "quote text that looks like a number") from None
     finally:
         if loader is not None:
             loader.dispose()
