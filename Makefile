@@ -2,6 +2,7 @@
 #   make run   - create .venv, install Accord (no test stack), run the main job on the default case
 #   make test  - create .venv if needed, install the test extras, lint, type-check, run the whole suite
 # and, for the edit loop, make test-fast (under a minute, no services or browsers).
+#   make fuzz  - the hostile-input campaign: 12,500 hypothesis inputs over case and scenario validation
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -14,7 +15,7 @@ FAST := tests --ignore=tests/web --ignore=tests/store/test_runs_postgres.py \
 	--ignore=tests/evidence/test_semantic.py --ignore=tests/test_services.py \
 	-m "not slow" -k "not dask_local_cluster and not processes_give and not killed"
 
-.PHONY: run test test-fast lint typecheck format bench clean
+.PHONY: run test test-fast lint typecheck format bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,10 @@ test: $(TESTSTAMP)
 
 test-fast: $(TESTSTAMP)
 	$(BIN)/python -m pytest -x $(FAST)
+
+# 2,500 inputs for each of five properties (tests/hostile/test_fuzz.py); `make test` runs a seed-fixed 150 each.
+fuzz: $(TESTSTAMP)
+	ACCORD_FUZZ_EXAMPLES=2500 $(BIN)/python -m pytest tests/hostile/test_fuzz.py -q -s -p no:cacheprovider
 
 lint: $(TESTSTAMP)
 	$(BIN)/ruff check $(CHECKED)

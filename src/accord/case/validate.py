@@ -51,6 +51,7 @@ __all__ = [
 
 # The last stages of validation, on parsed YAML: strict (validate_data) or draft mode (accord.case.draft).
 DataCheck = Callable[[Located, str, "Corpus | None"], "ValidationReport"]
+MAX_SCHEMA_PROBLEMS = 100
 
 
 @dataclass
@@ -248,7 +249,11 @@ def validate_data(located: Located, name: str = "<data>", corpus: Corpus | None 
     try:
         case = Case.model_validate(located.data)
     except ValidationError as exc:
-        report.problems += [_schema_problem(name, located, e) for e in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        report.problems += [_schema_problem(name, located, e) for e in errors[:MAX_SCHEMA_PROBLEMS]]
+        if len(errors) > MAX_SCHEMA_PROBLEMS:  # 50,000 unknown keys must not cost 50,000 suggestions
+            report.problems.append(CaseProblem(name, *located.mark(()), "", f"and {len(errors) - MAX_SCHEMA_PROBLEMS:,} "
+                                               "more schema problems", "fix the ones above first"))
         report.problems.sort(key=lambda p: (p.line, p.column))
         return report
     report.problems += [CaseProblem(name, line, col, dotted(path), message, hint)

@@ -14,7 +14,8 @@ with a line and column, never as another exception:
 * a number longer than :data:`MAX_NUMBER_CHARS` characters is refused (Python refuses decimal integers
   of over 4,300 digits anyway, with a bare ``ValueError``);
 * nesting deeper than :data:`MAX_DEPTH` is refused while composing, before Python's recursion limit;
-* anchors and aliases may not expand the document beyond :data:`MAX_NODES` values (an "alias bomb").
+* anchors and aliases may not expand the document beyond :data:`MAX_NODES` values, nor build more than
+  :data:`MAX_ALIASED` values a second time (an "alias bomb" is refused after 20,000, in milliseconds).
 
 :func:`read_bounded` reads files for every YAML reader (cases, scenarios, corpus metadata): regular files
 only (a FIFO would block, ``/dev/zero`` would never end) and at most a given number of bytes.
@@ -34,6 +35,7 @@ import yaml
 __all__ = [
     "Located",
     "MAX_BYTES",
+    "MAX_ALIASED",
     "MAX_DEPTH",
     "MAX_NODES",
     "MAX_NUMBER_CHARS",
@@ -45,6 +47,7 @@ __all__ = [
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NODES = 500_000
+MAX_ALIASED = 20_000  # a real file reuses a few pointers through anchors; a bomb multiplies them
 MAX_DEPTH = 100
 MAX_NUMBER_CHARS = 100
 _PLAIN_TAGS = {
@@ -80,6 +83,8 @@ class Located:
     data: Any
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     nodes: int = 0
+    aliased: int = 0  # values built a second time, through an alias
+    _seen: set[int] = field(default_factory=set, repr=False)
 
     def mark(self, path: Path_) -> tuple[int, int]:
         """Position of ``path``, or of its nearest ancestor that has one."""
@@ -145,11 +150,16 @@ _ScalarConstructor.add_constructor(_INT_TAG, _ScalarConstructor.construct_yaml_i
 _ScalarConstructor.add_constructor(_FLOAT_TAG, _ScalarConstructor.construct_yaml_float)
 
 
-def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _ScalarConstructor, depth: int = 0) -> Any:
+def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _ScalarConstructor, depth: int = 0,
+             via_alias: bool = False) -> Any:
     located.nodes += 1
-    if located.nodes > MAX_NODES:
+    via_alias = via_alias or id(node) in located._seen
+    located._seen.add(id(node))
+    located.aliased += via_alias
+    if located.nodes > MAX_NODES or located.aliased > MAX_ALIASED:
         raise YamlProblem(
-            f"the document expands to more than {MAX_NODES} values",
+            f"the document expands to more than {MAX_NODES if located.nodes > MAX_NODES else MAX_ALIASED} values"
+            + ("" if located.nodes > MAX_NODES else " through aliases"),
             node.start_mark.line + 1,
             node.start_mark.column + 1,
             "anchors and aliases that multiply each other are refused",
@@ -184,7 +194,7 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _Scala
                     "write the fields out, or use an anchor for a whole value",
                     path,
                 )
-            key = constructor.construct_object(key_node)
+            key = _build(constructor, key_node, path)
             if not isinstance(key, str | int | float | bool) or key is None:
                 key = str(key)
             if key in result:
@@ -195,20 +205,32 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _Scala
                     "each key may appear once in a mapping; the second one would silently win",
                     path + (str(key),),
                 )
-            result[key] = _convert(value_node, path + (key,), located, constructor, depth + 1)
+            result[key] = _convert(value_node, path + (key,), located, constructor, depth + 1, via_alias)
             if not isinstance(value_node, yaml.ScalarNode):
                 # A block mapping or list starts on the next line; users look for the key.
                 located.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(item, path + (i,), located, constructor, depth + 1) for i, item in enumerate(node.value)
+            _convert(item, path + (i,), located, constructor, depth + 1, via_alias) for i, item in enumerate(node.value)
         ]
-    value = constructor.construct_object(node)
+    value = _build(constructor, node, path)
     if isinstance(value, str) and _SURROGATE.search(value):
         raise YamlProblem("a lone surrogate escape (\\ud800-\\udfff) is not a character", *_where(node.start_mark),
                           "write the character itself, or a pair of escapes for characters beyond U+FFFF", path)
     return value
+
+
+def _build(constructor: _ScalarConstructor, node: yaml.Node, path: Path_) -> Any:
+    """A scalar's value; what PyYAML cannot build (``!!int ""``, ``!!float x``) is a problem at its position."""
+    try:
+        return constructor.construct_object(node)
+    except (YamlProblem, yaml.constructor.ConstructorError):
+        raise
+    except Exception:  # noqa: BLE001 - PyYAML's constructors raise IndexError, ValueError, TypeError ...
+        tag = node.tag.rsplit(":", 1)[-1]
+        raise YamlProblem(f"{node.value[:40]!r} cannot be read as {tag}", *_where(node.start_mark),
+                          "give a value of that kind, or drop the explicit tag", path) from None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -238,9 +260,10 @@ def load_located(text: str) -> Located:
         raise YamlProblem(f"YAML error: {exc}", 1, 1, "a case file holds exactly one YAML document") from None
     except RecursionError:
         raise YamlProblem("the document nests too deeply or refers to itself", *_reader_where(loader)) from None
-    except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:  # a scalar PyYAML cannot build
-        raise YamlProblem(f"unreadable YAML value ({exc})", *_reader_where(loader),
-                          "plain scalars, lists and mappings only; quote text that looks like a number") from None
+    except Exception:  # noqa: BLE001 - the one place: whatever else PyYAML raises (``!!int ""``) is located too
+        raise YamlProblem("a value that cannot be built as its tag or its form says", *_reader_where(loader),
+                          "check the value here: an explicit tag such as !!int needs a matching value; "
+                          "quote text that looks like a number") from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -178,7 +178,9 @@ def _markdown_meta(text: str) -> DocumentMeta:
 
 def _text_meta(text: str) -> DocumentMeta:
     """A date on a line of its own near the top (a by-line date), as found in many saved articles."""
-    for line in text.splitlines()[:15]:
+    for line in text[:20_000].splitlines()[:15]:
+        if len(line) > 200:  # a by-line is short; a 2 MB line is not one (and would be scanned whole)
+            continue
         found = find_standalone_date(line)
         if found:
             return DocumentMeta(date=found[0], date_precision=found[1])

@@ -11,19 +11,22 @@ does not cut it: a cited span must not lose its subject.
 Every step is linear in the length of the text: no pattern can backtrack over a run of punctuation or
 spaces (possessive quantifiers, and a run is only matched from its first character), and the question
 cues of a line are found in one pass. Uploaded texts reach this code, so a text of 40,000 dots must cost
-no more than any other 40,000 characters.
+no more than any other 40,000 characters. Patterns also run over bounded windows (:func:`_scan`): one
+regular-expression call holds the GIL until it returns, and a scan of a 2 MB line in one call would
+stall every other request of a server for a second.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 
 __all__ = ["paragraph_bounds", "paragraphs", "sentences"]
 
 # A candidate sentence end: a run of terminal punctuation (matched from its first character only) with
-# optional closing quotes/brackets, then a space.
-_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'’”)\]]*+(?=\s)")
+# optional closing quotes/brackets, then a space. Runs are bounded so a match fits in a scan's overlap.
+_END = re.compile(r"(?<![.!?…])[.!?…]{1,20}+[\"'’”)\]]{0,8}+(?=\s)")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s++[\"'‘“(\[]*+[A-Z0-9À-Ý]")
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "pres",
@@ -36,7 +39,23 @@ _WH = r"what|why|how|who|whom|whose|which|where|when|whether"
 _AUX = (r"is|are|was|were|am|do|does|did|can|could|will|would|shall|should|may|might|must|has|have|had|"
         r"isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|shouldn't|hasn't|haven't")
 # Question cues inside a line: a wh-word anywhere, or an auxiliary opening a clause after , ; : or a dash.
-_CUE = re.compile(rf"\b(?:{_WH})\b|[,;:—–]\s*+(?:{_AUX})\b", re.IGNORECASE)
+_CUE = re.compile(rf"\b(?:{_WH})\b|[,;:—–]\s{{0,8}}+(?:{_AUX})\b", re.IGNORECASE)
+_WINDOW, _OVERLAP = 1 << 15, 64  # a match is shorter than the overlap, so no window cuts one
+
+
+def _scan(pattern: re.Pattern[str], text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, start, end)`` in windows of 32K characters (see the module docstring)."""
+    pos = start
+    while pos < end:
+        stop = min(end, pos + _WINDOW)
+        limit = stop if stop == end else stop - _OVERLAP
+        last = pos
+        for match in pattern.finditer(text, pos, stop):
+            if match.start() >= limit:
+                break
+            yield match
+            last = match.end()
+        pos = max(limit, last)
 # A sentence opening with an auxiliary ("Can Russia ...?", "And is it ...?").
 _AUX_START = re.compile(rf"[\"'‘“(\[]*+(?:(?:and|but|or|so)\s++)?(?:{_AUX}|{_WH})\b", re.IGNORECASE)
 
@@ -80,7 +99,7 @@ class _Questions:
 
     def __init__(self, text: str, start: int, end: int):
         self.text, self.end = text, end
-        self.cues = [m.start() for m in _CUE.finditer(text, start, end)]
+        self.cues = [m.start() for m in _scan(_CUE, text, start, end)]
         self._left = -1
         self._opens = False
 
@@ -99,7 +118,7 @@ def _line_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     questions: _Questions | None = None
     left = start
-    for match in _END.finditer(text, start, end):
+    for match in _scan(_END, text, start, end):
         cut = match.end()
         if not _NEXT_STARTS_SENTENCE.match(text, cut, end):
             continue

@@ -33,7 +33,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.case.model import Case, Pointer
-from accord.case.validate import CaseProblem, decode_file_bytes, dotted, parse_yaml_text
+from accord.case.validate import MAX_SCHEMA_PROBLEMS, CaseProblem, decode_file_bytes, dotted, parse_yaml_text
 from accord.case.yamlio import Located
 from accord.evidence.pointers import Corpus, check_pointer
 
@@ -641,7 +641,7 @@ def validate_scenario_text(text: str, name: str = "<scenario>") -> ScenarioRepor
     try:
         report.scenario = Scenario.model_validate(located.data)
     except ValidationError as exc:
-        report.problems += sorted((_schema_problem(name, located, e) for e in exc.errors()),
+        report.problems += sorted((_schema_problem(name, located, e) for e in exc.errors()[:MAX_SCHEMA_PROBLEMS]),
                                   key=lambda p: (p.line, p.column))
     return report
 

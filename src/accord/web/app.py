@@ -25,9 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accord import __version__
@@ -237,10 +240,51 @@ def create_app(
         log.exception("unexpected error")
         return JSONResponse({"detail": f"internal error: {type(exc).__name__}"}, status_code=500)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:  # Allow lists every method of the path, not only the first route's
+            return JSONResponse({"detail": "Method Not Allowed"}, status_code=405,
+                                headers={"Allow": ", ".join(_allowed_methods(request.app, request.scope))})
+        return await http_exception_handler(request, exc)
+
     from accord.web import answers, api, pages
 
     app.include_router(api.router)
     app.include_router(answers.router, prefix="/api")  # the answer and what-if, under the same prefix
     app.include_router(pages.router)
     pages.mount_static(app)
+    generate = app.openapi
+    app.openapi = lambda: _documented(app, generate)  # type: ignore[method-assign]
     return app
+
+
+def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """The methods some route fully matches for this path (routes of included routers too)."""
+    return [method for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in app.router.routes)]
+
+
+_COMMON_RESPONSES = {
+    "400": {"description": "Host not served here (see `accord serve --allow-host`), or a body that cannot be read"},
+    "401": {"description": "a token is needed: every write, and reads from other machines without --public-read"},
+}
+
+
+def _documented(app: FastAPI, generate: Any) -> dict[str, Any]:
+    """FastAPI's OpenAPI schema plus the answers every operation can give (so clients and fuzzers know them):
+    400 and 401 everywhere, 404 where a parameter names something, 413 where a body is sent."""
+    if app.openapi_schema and app.openapi_schema.get("x-accord-documented"):
+        return app.openapi_schema
+    schema = generate()
+    schema["x-accord-documented"] = True
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, response in _COMMON_RESPONSES.items():
+                responses.setdefault(code, response)
+            if operation.get("parameters") or operation.get("requestBody"):
+                responses.setdefault("404", {"description": "no case, scenario, run, document or issue by that id"})
+            if operation.get("requestBody"):
+                responses.setdefault("413", {"description": "request body over the server's limit"})
+    app.openapi_schema = schema
+    return schema

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import ipaddress
 import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -141,16 +142,36 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class _NotJson(ValueError):
+    """A JSON text Python reads but no JSON peer should send."""
+
+
 def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a JSON number")
+    raise _NotJson(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(f"{text[:40]} is out of the range of a JSON number")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > 100:
+        raise _NotJson(f"an integer of {len(text)} digits")
+    return int(text)
 
 
 def json_problem(body: bytes) -> str | None:
-    """Why ``body`` is not strict JSON (NaN/Infinity, a lone surrogate), or ``None``; syntax is FastAPI's to report."""
+    """Why ``body`` is not strict JSON (NaN/Infinity, overflowing or huge numbers, a lone surrogate, deep
+    nesting), or ``None``; plain syntax errors are FastAPI's to report (422)."""
     try:
-        data = json.loads(body, parse_constant=_refuse_constant)
-    except ValueError as exc:
-        return str(exc) if "is not a JSON number" in str(exc) else None
+        data = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_bounded_int)
+    except _NotJson as exc:
+        return str(exc)
+    except ValueError:
+        return None
     except RecursionError:
         return "the JSON nests too deeply"
     try:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from accord.case.io import DEFAULT_CASE, builtin_cases
 from accord.case.model import Case
-from accord.case.validate import CaseProblem, ValidationReport, validate_text
+from accord.case.validate import CaseProblem, ValidationReport, parse_yaml_text, validate_data, validate_text
 from accord.evidence.pointers import Corpus, sha256_text
 from accord.web import db
 from accord.web.limits import Limits
@@ -111,10 +111,13 @@ class Library:
 
     def validate_case(self, text: str, name: str) -> ValidationReport:
         """The CLI's validation, against the server's corpus when it has one, then the server's caps."""
-        report = validate_text(text, name, self.corpus)
-        if report.case is not None:
-            report.problems += self.limits.case_problems(report.case, name)
-        return report
+        parsed = parse_yaml_text(text, name, "docs/case-format.md")
+        if isinstance(parsed, CaseProblem):
+            return ValidationReport(file=name, problems=[parsed])
+        capped = self.limits.case_problems(parsed, name)
+        if capped:
+            return ValidationReport(file=name, problems=capped)
+        return validate_data(parsed, name, self.corpus)
 
     def add_case(self, text: str, name: str, *, replace: bool = False, token_id: int | None = None) -> Case:
         report = self.validate_case(text, name)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from accord.case.model import Case
 from accord.case.validate import CaseProblem
+from accord.case.yamlio import Located
 
 __all__ = ["Limits"]
 
@@ -58,10 +58,18 @@ class Limits:
                            f"split it, run it with the command line (no caps), or raise the cap: "
                            f"accord serve --limit {name}=N")
 
-    def case_problems(self, case: Case, file: str) -> list[CaseProblem]:
-        """Problems for a case over the actor or issue caps."""
-        found = [self._over("actors", len(case.actors), file, "case"), self._over("issues", len(case.issues), file, "case")]
-        return [p for p in found if p is not None]
+    def case_problems(self, located: Located, file: str) -> list[CaseProblem]:
+        """Problems for a case file over the actor or issue caps, from its parsed YAML (before the costly
+        validation of thousands of entries), each at the line of its list."""
+        data = located.data if isinstance(located.data, dict) else {}
+        found = []
+        for name in ("actors", "issues"):
+            entries = data.get(name)
+            problem = self._over(name, len(entries), file, "case") if isinstance(entries, list) else None
+            if problem is not None:
+                line, column = located.mark((name,))
+                found.append(replace(problem, line=line, column=column))
+        return found
 
     def scenario_problems(self, scenario: Any, file: str) -> list[CaseProblem]:
         """Problems for a scenario over the intervention cap."""
