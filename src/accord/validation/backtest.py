@@ -183,6 +183,10 @@ def run_deu(path: str | Path, train: str | Path | None = None, models: list[str]
         params = fit_params(train_prep, seed)
         mode = "trained on " + Path(train).name
     prep = prepare(read_deu(path), specs, progress)
+    if train is not None and params is not None:
+        shared = set(params["trained_on"]["issue_ids"]) & set(prep.issues)
+        if shared:
+            mode += f" ({len(shared)} scored issues are also in the training file: not out of sample)"
     name = "forecaster"
     if with_forecaster:
         if params is None:
