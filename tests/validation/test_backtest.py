@@ -93,3 +93,9 @@ def test_shipped_parameters_are_reproducible(dev_file: Path):
     for name, classes in refit["residuals"].items():
         for cls, values in classes.items():
             assert np.allclose(values, shipped["residuals"][name][cls], atol=1e-6), (name, cls)
+
+
+def test_train_overlapping_the_scored_file_is_flagged(tmp_path: Path):
+    train = write_synthetic(tmp_path / "train.tsv", 12, seed=1, prefix="t")
+    report = bt.run_deu(train, train=train, models=["forecaster"])
+    assert "not out of sample" in report["forecaster_mode"]

@@ -7,6 +7,7 @@ import pytest
 
 from accord.engines.base import Problem
 from accord.formats.deu import DeuData, DeuIssue
+from accord.validation.backtest import exchange_by_proposal
 from accord.validation.forecaster import forecast
 from accord.validation.models import MODELS, predict_many
 from accord.validation.problems import issue_problem
@@ -28,7 +29,10 @@ def test_every_model_is_finite(n_actors: int):
     issues = tuple(_random_issue(rng, n_actors, k) for k in range(6))
     data = DeuData("random", actors, rng.uniform(0.1, 4, n_actors), issues)
     for spec in MODELS:
-        values = predict_many(spec, [issue_problem(data, i, spec.capability).problem for i in issues])
+        if spec.per_proposal:
+            values = exchange_by_proposal(data, issues)
+        else:
+            values = predict_many(spec, [issue_problem(data, i, spec.capability).problem for i in issues])
         assert np.isfinite(values).all(), spec.name
         assert ((values >= 0) & (values <= 100)).all(), spec.name
 
@@ -70,3 +74,19 @@ def test_forecaster_falls_back_without_eu_actors():
                 actors=("x", "y", "z"))
     fc = forecast(q, params)
     assert fc.model == ("lad",) and fc.point[0] == pytest.approx(41.0)
+
+
+def test_exchange_trades_on_the_issues_each_cares_less_about():
+    from accord.validation.exchange import exchange_outcomes
+
+    x = np.array([[100.0, 100.0], [0.0, 0.0]])
+    s = np.array([[0.9, 0.1], [0.1, 0.9]])  # the first actor cares about issue 0, the second about issue 1
+    assert exchange_outcomes(x, s, np.ones(2)).tolist() == [100.0, 0.0]
+    # equal saliences: no profitable trade, the compromise stands
+    assert exchange_outcomes(x, np.full((2, 2), 0.5), np.ones(2)).tolist() == [50.0, 50.0]
+    # one issue: the compromise
+    assert exchange_outcomes(x[:, :1], s[:, :1], np.ones(2))[0] == pytest.approx(90.0)
+    # an absent actor (NaN) takes no part
+    x3 = np.array([[100.0, np.nan], [0.0, 40.0], [50.0, 60.0]])
+    out = exchange_outcomes(x3, np.full((3, 2), 0.5), np.ones(3))
+    assert np.isfinite(out).all() and out[1] == pytest.approx(50.0)

@@ -91,7 +91,7 @@ def deu(
         specs, with_forecaster = select(names)
     except ValueError as exc:
         _fail(str(exc), "run `accord backtest deu --help`")
-    steps = len(specs) + 1 + with_forecaster + (2 if train else 0) + ("smp" not in {s.name for s in specs})
+    steps = len(specs) + with_forecaster + (2 if train and with_forecaster else 0) + ("smp" not in {s.name for s in specs})
     bar, step = _progress(steps)
     try:
         with bar:

@@ -22,10 +22,11 @@ import numpy as np
 
 from accord.formats.deu import DeuData, DeuFormatError, read_deu
 from accord.validation import cv, metrics
+from accord.validation.exchange import exchange_outcomes
 from accord.validation.features import issue_features
 from accord.validation.forecaster import distribution, load_params, predict_candidate, residual_classes
 from accord.validation.models import MODELS, ModelSpec, predict_many, select
-from accord.validation.problems import issue_problem
+from accord.validation.problems import issue_problem, participants
 
 __all__ = ["Prepared", "prepare", "run_deu", "fit_params", "score_models", "N_BOOT", "TooFewProposals"]
 
@@ -60,12 +61,18 @@ def prepare(data: DeuData, specs: list[ModelSpec], progress: Progress | None = N
     needed = {m.name: m for m in specs}
     needed.setdefault("smp", next(m for m in MODELS if m.name == "smp"))
     for spec in needed.values():
-        forecasts[spec.name] = predict_many(spec, [p.problem for p in problems[spec.capability]])
+        if spec.per_proposal:
+            forecasts[spec.name] = exchange_by_proposal(data, scored)
+        else:
+            forecasts[spec.name] = predict_many(spec, [p.problem for p in problems[spec.capability]])
         if progress:
             progress(spec.name)
     eq = problems["equal"]
     rows = [issue_features(p.problem, p.has_status_quo, smp=s, procedure=p.issue.meta.get("proc"))
             for p, s in zip(eq, forecasts["smp"], strict=True)]
+    traded = forecasts["exchange"] if "exchange" in forecasts else exchange_by_proposal(data, scored)
+    for row, value in zip(rows, traded, strict=True):
+        row["exchange"] = float(value)
     return Prepared(
         data=data,
         issues=[i.issue for i in scored],
@@ -82,6 +89,23 @@ MIN_PROPOSALS = 10
 
 class TooFewProposals(ValueError):
     """A file too small to cross-validate the forecaster on (it needs proposals to leave out)."""
+
+
+def exchange_by_proposal(data: DeuData, scored: tuple) -> np.ndarray:
+    """The exchange model on every proposal's issues together (equal capability), for the scored issues."""
+    value: dict[str, float] = {}
+    for proposal in data.proposals:
+        issues = [i for i in data.issues if i.proposal == proposal]
+        x = np.full((len(data.actors), len(issues)), np.nan)
+        s = np.zeros_like(x)
+        for j, issue in enumerate(issues):
+            ip = issue_problem(data, issue, "equal")
+            mask = participants(issue)
+            x[mask, j] = ip.problem.positions[:, 0]
+            s[mask, j] = ip.problem.salience[:, 0]
+        out = exchange_outcomes(x, s, np.ones(len(data.actors)))
+        value.update({i.issue: float(o) for i, o in zip(issues, out, strict=True)})
+    return np.array([value[i.issue] for i in scored])
 
 
 def fit_params(prep: Prepared, seed: int = 0) -> dict[str, Any]:
@@ -159,6 +183,10 @@ def run_deu(path: str | Path, train: str | Path | None = None, models: list[str]
         params = fit_params(train_prep, seed)
         mode = "trained on " + Path(train).name
     prep = prepare(read_deu(path), specs, progress)
+    if train is not None and params is not None:
+        shared = set(params["trained_on"]["issue_ids"]) & set(prep.issues)
+        if shared:
+            mode += f" ({len(shared)} scored issues are also in the training file: not out of sample)"
     name = "forecaster"
     if with_forecaster:
         if params is None:

@@ -25,6 +25,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from accord.engines.base import Problem
+from accord.validation.exchange import exchange_outcomes
 from accord.validation.features import EU, issue_column, issue_features
 from accord.validation.weighted import fit_weighted, predict_weighted
 
@@ -51,6 +52,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "powered": {"kind": "weighted", "power": True, "institutions": False},
     "institutions": {"kind": "weighted", "power": False, "institutions": True},
     "powered_institutions": {"kind": "weighted", "power": True, "institutions": True},
+    # third round (section 1c)
+    "exchange": {"kind": "fixed"},
 }
 FALLBACK = {"lad_eu": "lad"}
 MIN_CLASS_RESIDUALS = 10
@@ -100,6 +103,8 @@ def predict_candidate(name: str, fitted: dict[str, Any], rows: list[dict[str, fl
     """Point forecasts on the 0-100 scale."""
     if name == "compromise":
         pred = _column(rows, "compromise")
+    elif name == "exchange":
+        pred = _column(rows, "exchange")
     elif name == "switch":
         pred = np.where(_column(rows, "dichotomous") > 0.5, _column(rows, "median"), _column(rows, "compromise"))
     elif fitted["kind"] == "weighted":
@@ -166,6 +171,13 @@ def _to_percent(problem: Problem) -> Problem:
     )
 
 
+def _exchange(problem: Problem) -> np.ndarray:
+    """The exchange model over all issues of a problem (actors with salience 0 on an issue are absent)."""
+    x = np.where(problem.salience > 0, problem.positions, np.nan)
+    cap = problem.capability if problem.capability.ndim == 1 else problem.capability.mean(axis=1)
+    return exchange_outcomes(x, problem.salience, cap)
+
+
 def _answering_model(selected: str, row: dict[str, float], params: dict[str, Any]) -> str:
     name = selected
     while name in FALLBACK and not all(c in row for c in EU):
@@ -189,6 +201,10 @@ def forecast(problem: Problem, params: dict[str, Any] | None = None, level: floa
     chain = {params["selected"], *FALLBACK.get(params["selected"], "").split()}
     uses_smp = any("smp" in params["candidates"].get(n, {}).get("columns", ()) for n in chain)
     rows = [issue_features(issue_column(pct, j), smp=None if uses_smp else math.nan) for j in range(pct.n_issues)]
+    if "exchange" in chain:
+        traded = _exchange(pct)
+        for row, value in zip(rows, traded, strict=True):
+            row["exchange"] = float(value)
     names = tuple(_answering_model(params["selected"], r, params) for r in rows)
     point = np.array([predict_candidate(n, params["candidates"][n], [r])[0] for n, r in zip(names, rows, strict=True)])
     classes = residual_classes(rows)

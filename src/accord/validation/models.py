@@ -27,8 +27,9 @@ class ModelSpec:
     name: str
     capability: Capability
     needs_status_quo: bool
-    predict: Callable[[Problem], np.ndarray]
+    predict: Callable[[Problem], np.ndarray] | None
     about: str
+    per_proposal: bool = False  # scored on the issues of a proposal together (see prepare)
 
 
 def _engine(model: str, params: object | None = None) -> Callable[[Problem], np.ndarray]:
@@ -75,6 +76,7 @@ def predict_many(spec: ModelSpec, problems: list[Problem]) -> np.ndarray:
             status_quo=np.stack([problems[k].status_quo for k in ks]),
             scale=problems[ks[0]].scale,
         )
+        assert spec.predict is not None, f"{spec.name} runs per proposal"
         out[ks] = spec.predict(batch)
     return out
 
@@ -93,6 +95,7 @@ MODELS: tuple[ModelSpec, ...] = (
     ModelSpec("salience_nash", "equal", True, _first(baselines.salience_nash), "salience-weighted Nash (SFB 2010)"),
     ModelSpec("reference_point", "equal", True, _first(baselines.reference_point), "nothing changes"),
     ModelSpec("midpoint", "equal", False, _first(baselines.midpoint), "middle of the positions' range"),
+    ModelSpec("exchange", "equal", False, None, "vote exchange within a proposal (Stokman & Van Oosten)", True),
 )
 
 
