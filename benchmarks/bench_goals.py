@@ -85,12 +85,60 @@ def _child(code: str, args: list[str], src: Path) -> dict:
 
 
 def _wall(cmd: list[str], src: Path, repeat: int) -> float:
-    times = []
+    return _timed(cmd, src, repeat)[0]
+
+
+def _timed(cmd: list[str], src: Path, repeat: int) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds (user + system of the child) of ``cmd``."""
+    import resource
+
+    walls, cpus = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(cmd, env=_env(src), capture_output=True, check=True)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def _engine_parts(trees: list[tuple[str, Path]], repeat: int, tmp: Path) -> None:
+    """Parts 2-4: the SMP per turn at 80 actors, the SMP at 320 actors, the EUM in the Monte Carlo shape."""
+    import numpy as np
+
+    print("SMP, dummyData-a080 (80 actors), per turn (best of --repeat, after one warm-up run):")
+    ref = None
+    runs = [(name, src, "default") for name, src in trees] + [("after", SRC, "numpy"), ("after", SRC, "numba")]
+    for name, src, backend in runs:
+        out = tmp / f"smp-{name}-{backend}.npy"
+        r = _child(SMP_CHILD, [backend, str(repeat), "1", str(KTAB), str(out)], src)
+        pos = np.load(out)
+        ref = pos if ref is None else ref
+        same = np.array_equal(pos, ref)
+        print(f"  {name:<6} backend {backend:<7} {r['turns']} turns: {1000 * r['cpu_s'] / r['turns']:7.2f} ms cpu/turn, "
+              f"{1000 * r['wall_s'] / r['turns']:7.2f} ms wall/turn; first run {r['first_s']:.2f} s; "
+              f"positions equal to the first row: {same}")
+    print("  goal: >= 3x fewer ms per turn than before, positions bit-identical\n")
+
+    print("SMP, 320 actors (dummyData-a080 tiled 4x), one run:")
+    for name, src in trees:
+        out = tmp / f"smp320-{name}.npy"
+        r = _child(SMP_CHILD, ["default", "1", "4", str(KTAB), str(out)], src)
+        print(f"  {name:<6} {r['turns']} turns: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s cpu "
+              f"(first run, compile cache included: {r['first_s']:.2f} s)")
+    print("  goal: <= 5 s\n")
+
+    print("EUM, Monte Carlo shape (2,048 draws x 11 actors x 5 issues, 10 rounds):")
+    eum_ref = None
+    for name, src in trees:
+        out = tmp / f"eum-{name}.npy"
+        r = _child(EUM_CHILD, [str(repeat), str(out)], src)
+        pos = np.load(out)
+        eum_ref = pos if eum_ref is None else eum_ref
+        print(f"  {name:<6} {r['cpu_s']:.2f} s cpu, {r['ns']:.0f} ns per actor pair and round "
+              f"(max |diff| to the first row {np.abs(pos - eum_ref).max():.1e})")
+    print("  floor (issue 12): ~40 ns; goal <= 60 ns\n")
 
 
 def main() -> None:
@@ -99,49 +147,18 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-draws", action="store_true")
+    parser.add_argument("--only-draws", action="store_true")
     args = parser.parse_args()
     trees = [("after", SRC)] + ([("before", args.before)] if args.before else [])
     print(f"{os.cpu_count()} CPUs, load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
-    floor = _wall([sys.executable, "-c", "import numpy"], SRC, 5)
-    print(f"floor: python -c 'import numpy' {floor:.3f} s (median of 5)\n")
+    floor, floor_cpu = _timed([sys.executable, "-c", "import numpy"], SRC, 5)
+    print(f"floor: python -c 'import numpy' {floor:.3f} s wall, {floor_cpu:.3f} s cpu (median of 5)\n")
 
     import tempfile
 
-    import numpy as np
-
     with tempfile.TemporaryDirectory() as tmp:
-        print("SMP, dummyData-a080 (80 actors), per turn (best of --repeat, after one warm-up run):")
-        ref = None
-        runs = [(name, src, "default") for name, src in trees] + [("after", SRC, "numpy"), ("after", SRC, "numba")]
-        for name, src, backend in runs:
-            out = Path(tmp) / f"smp-{name}-{backend}.npy"
-            r = _child(SMP_CHILD, [backend, str(args.repeat), "1", str(KTAB), str(out)], src)
-            pos = np.load(out)
-            ref = pos if ref is None else ref
-            same = np.array_equal(pos, ref)
-            print(f"  {name:<6} backend {backend:<7} {r['turns']} turns: {1000 * r['cpu_s'] / r['turns']:7.2f} ms cpu/turn, "
-                  f"{1000 * r['wall_s'] / r['turns']:7.2f} ms wall/turn; first run {r['first_s']:.2f} s; "
-                  f"positions equal to the first row: {same}")
-        print("  goal: >= 3x fewer ms per turn than before, positions bit-identical\n")
-
-        print("SMP, 320 actors (dummyData-a080 tiled 4x), one run:")
-        for name, src in trees:
-            out = Path(tmp) / f"smp320-{name}.npy"
-            r = _child(SMP_CHILD, ["default", "1", "4", str(KTAB), str(out)], src)
-            print(f"  {name:<6} {r['turns']} turns: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s cpu "
-                  f"(first run, compile cache included: {r['first_s']:.2f} s)")
-        print("  goal: <= 5 s\n")
-
-        print("EUM, Monte Carlo shape (2,048 draws x 11 actors x 5 issues, 10 rounds):")
-        eum_ref = None
-        for name, src in trees:
-            out = Path(tmp) / f"eum-{name}.npy"
-            r = _child(EUM_CHILD, [str(args.repeat), str(out)], src)
-            pos = np.load(out)
-            eum_ref = pos if eum_ref is None else eum_ref
-            print(f"  {name:<6} {r['cpu_s']:.2f} s cpu, {r['ns']:.0f} ns per actor pair and round "
-                  f"(max |diff| to the first row {np.abs(pos - eum_ref).max():.1e})")
-        print("  floor (issue 12): ~40 ns; goal <= 60 ns\n")
+        if not args.only_draws:
+            _engine_parts(trees, args.repeat, Path(tmp))
 
     if not args.skip_draws:
         print(f"{args.draws} draws of the default case, whole process (`accord run --draws {args.draws} --no-store -q`):")
@@ -149,8 +166,9 @@ def main() -> None:
             for name, src in trees:
                 accord = str(Path(sys.executable).with_name("accord"))
                 cmd = [accord, "run", "--model", model, "--draws", str(args.draws), "--no-store", "-q", "--json"]
-                wall = _wall(cmd, src, 1)
-                print(f"  {model} {name:<6} {wall:6.2f} s = {wall / floor:5.0f}x the floor (goal {goal} s, {mult}x)")
+                wall, cpu = _timed(cmd, src, 1)
+                print(f"  {model} {name:<6} {wall:6.2f} s wall = {wall / floor:5.0f}x the floor; {cpu:6.2f} s cpu = "
+                      f"{cpu / floor_cpu:5.0f}x the floor's cpu (goal {goal} s, {mult}x)")
     print("\nload average at end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 
