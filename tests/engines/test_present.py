@@ -133,3 +133,18 @@ def test_eum_status_quo_stability_ignores_absent_actors() -> None:
     eu = status_quo_challenge_eu(p)
     assert np.all(eu[0][~p.present] == 0.0) and np.all(np.isfinite(eu))
     assert status_quo_stability(p)[0, -1]  # nobody can challenge on an issue nobody holds
+
+
+@pytest.mark.parametrize("model", ALL_ENGINES)
+def test_deu_shapes_never_give_nan(model: str) -> None:
+    """One issue, 2 to 30 actors (Commission, Parliament, member states), some without a position."""
+    rng = np.random.default_rng(30)
+    for n_actors in (2, 3, 7, 16, 30):
+        p = random_problem(n_actors, n_actors=n_actors, n_issues=1, draws=3)
+        present = rng.random(p.positions.shape) > 0.4
+        present[0, :, 0] = False  # a draw where nobody holds the issue
+        present[1, :, 0] = False
+        present[1, 0, 0] = True  # ... one where a single actor does
+        traj = _run(model, dataclasses.replace(p, present=present))
+        assert np.all(np.isfinite(traj.outcome)) and np.all(np.isfinite(traj.positions)), (model, n_actors)
+        assert traj.outcome[0, -1, 0] == p.status_quo[0, 0]

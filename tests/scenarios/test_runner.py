@@ -117,3 +117,21 @@ def test_status_quo_share_and_convergence_come_from_the_draws_themselves() -> No
         assert 0.0 <= summary["converged_share"] <= 1.0
     # the EUM's ten rounds leave many draws swinging; that is reported, not hidden
     assert summary["converged_share"] < 1.0 and summary["max_last_swing"] > 2.0
+
+
+def test_smp_draws_are_the_same_with_the_compiled_kernels() -> None:
+    pytest.importorskip("numba", reason="accord[fast] is part of the test extra")
+    from accord.case.io import load_case
+    from accord.engines.smp import SMPParams
+    from accord.scenarios.runner import for_many_runs
+
+    case = load_case("nagorno-karabakh-2020")
+    runs = {
+        backend: run_draws(RunSpec(case=case, model="smp", params=SMPParams(normalize_salience=True, backend=backend)), 300, seed=8)
+        for backend in ("numpy", "numba")
+    }
+    np.testing.assert_array_equal(runs["numpy"].forecast, runs["numba"].forecast)
+    np.testing.assert_array_equal(runs["numpy"].mean_path, runs["numba"].mean_path)
+    spec = RunSpec(case=case, model="smp")
+    assert for_many_runs(spec, 10_000).engine_params().backend == "numba"
+    assert for_many_runs(spec, 1).engine_params().backend == "auto"

@@ -19,7 +19,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -85,6 +85,24 @@ class RunSpec:
         if self.scenario is None:
             return []
         return compile_triggers(self.scenario.triggers, self.case, self.case.issue_ids)
+
+
+def for_many_runs(spec: RunSpec, n_runs: int) -> RunSpec:
+    """``spec`` for ``n_runs`` model runs: an SMP left on ``backend="auto"`` takes the compiled kernels when
+    the whole batch of runs repays loading them (each block alone may be too small to decide so). The
+    kernels give the NumPy code's bits, so results do not change."""
+    if spec.model != "smp":
+        return spec
+    from accord.engines.smp import SMPParams
+    from accord.engines.smp.driver import worth_compiling
+
+    params = spec.engine_params()
+    if not isinstance(params, SMPParams) or params.backend != "auto":
+        return spec
+    n_actors = len(spec.case.bargaining_actor_ids)
+    if not worth_compiling(n_runs * n_actors**3 * spec.n_rounds):
+        return spec
+    return replace(spec, params=replace(params, backend="numba"))
 
 
 def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | None]:
@@ -286,6 +304,7 @@ def run_draws(
     if n_draws < 1:
         raise ValueError("draws must be at least 1")
     t0 = time.perf_counter()
+    spec = for_many_runs(spec, n_draws)
     sizes = block_sizes(n_draws)
     workers = workers or default_workers()
     chunks = chunk_blocks(len(sizes), chunk_draws, executor, workers)

@@ -27,7 +27,14 @@ from typing import Any
 import numpy as np
 
 from accord.case.model import Case
-from accord.scenarios.runner import BLOCK_DRAWS, RunSpec, default_workers, execute, run_prepared
+from accord.scenarios.runner import (
+    BLOCK_DRAWS,
+    RunSpec,
+    default_workers,
+    execute,
+    for_many_runs,
+    run_prepared,
+)
 from accord.scenarios.uncertainty import fill_problem, laws
 
 __all__ = ["DEFAULT_SPREAD", "METHODS", "SensitivityInput", "SensitivityResult", "inputs_of", "run_sensitivity"]
@@ -181,6 +188,7 @@ def run_sensitivity(
             x = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
     if on_total:
         on_total(len(x))
+    spec = for_many_runs(spec, len(x))
     base = np.array([law.point for law in layout.laws])
     slots = [i.slot for i in inputs]
     items = [(s, x[s : s + BLOCK_DRAWS]) for s in range(0, len(x), BLOCK_DRAWS)]

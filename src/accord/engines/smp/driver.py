@@ -104,6 +104,11 @@ def _backend(choice: str, work: float) -> Literal["numpy", "numba"]:
     return "numpy"
 
 
+def worth_compiling(work: float) -> bool:
+    """True when Numba is installed and ``work`` (draws x actors^3 x turns) repays loading it."""
+    return work >= _COMPILE_WORTH and _numba_installed()
+
+
 def _numba_installed() -> bool:
     import importlib.util
 

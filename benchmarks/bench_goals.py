@@ -1,0 +1,176 @@
+"""Issue 12's engine goals, each figure printed beside its floor or its goal (nothing is asserted).
+
+Run: ``.venv/bin/python benchmarks/bench_goals.py [--before SRC] [--draws 10000] [--repeat 3]``
+
+``--before SRC`` also times a source tree of an earlier Accord (its ``src`` folder, e.g. a ``git
+archive`` of main) in the same run, interleaved with this one, so the before/after columns share the
+machine's load. Every part runs in a fresh interpreter. The machine is shared: compare CPU seconds
+(``cpu``) more than wall seconds, and read the load average printed at the start and the end.
+
+1. Floor: a bare ``python -c "import numpy"``, whole process.
+2. SMP per turn at 80 actors (KTAB's dummyData-a080): the NumPy code and the compiled backend
+   (``SMPParams(backend="numba")``, accord[fast]); goal: >= 3x faster per turn, positions bit-identical.
+3. SMP at 320 actors (dummyData-a080 tiled four times, jittered): one run; goal <= 5 s.
+4. EUM in the Monte Carlo shape (2,048 draws x 11 actors x 5 issues, 10 rounds): ns per actor pair and
+   round; the issue puts the NumPy floor near 40 ns, the goal at <= 1.5x of it.
+5. 10,000 draws of the default case end to end (``accord run --draws 10000 --no-store``), EUM and SMP;
+   goals 2.5 s and 5 s, and as multiples of the floor 30x and 60x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+KTAB = HERE.parent.parent / "shared" / "reference" / "ktab" / "dummyData-a080" / "dummyData-a080.csv"
+
+SMP_CHILD = r"""
+import json, sys, time, numpy as np
+from accord.engines.base import Problem
+from accord.engines.ktab_csv import read_ktab_csv
+from accord.engines import smp
+backend, repeat, tile = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+sc = read_ktab_csv(sys.argv[4])
+pos, sal, cap = sc.positions, sc.saliences / 100, sc.capability
+if tile > 1:
+    g = np.random.default_rng(0)
+    pos = np.clip(np.concatenate([pos + g.normal(0, 3, pos.shape) * (k > 0) for k in range(tile)]), 0, 100)
+    sal = np.concatenate([sal] * tile)
+    cap = np.concatenate([cap * g.uniform(0.8, 1.2, cap.shape) if k else cap for k in range(tile)])
+p = Problem(pos, sal, cap, np.full(pos.shape[1], 50.0))
+kw = {} if backend == "default" else {"params": smp.SMPParams(backend=backend)}
+t0 = time.perf_counter(); first = smp.run(p, **kw); first_s = time.perf_counter() - t0
+best_cpu = best_wall = 1e9
+for _ in range(repeat):
+    c0, w0 = time.process_time(), time.perf_counter()
+    t = smp.run(p, **kw)
+    best_cpu, best_wall = min(best_cpu, time.process_time() - c0), min(best_wall, time.perf_counter() - w0)
+turns = int(t.diagnostics["turns"][0])
+np.save(sys.argv[5], t.positions)
+print(json.dumps({"turns": turns, "first_s": first_s, "cpu_s": best_cpu, "wall_s": best_wall}))
+"""
+
+EUM_CHILD = r"""
+import json, sys, time, numpy as np
+from accord.engines.base import Problem
+from accord.engines import eum
+g = np.random.default_rng(0); d, a, i = 2048, 11, 5
+p = Problem(np.round(g.uniform(0, 100, (d, a, i)), 1), g.uniform(0.05, 1, (d, a, i)), g.uniform(0.1, 1, (d, a)),
+            g.uniform(0, 100, (d, i)))
+prm = eum.EUMParams(keep_challenges=False)
+eum.run(p, prm)
+best = 1e9
+for _ in range(int(sys.argv[1])):
+    c0 = time.process_time(); t = eum.run(p, prm); best = min(best, time.process_time() - c0)
+np.save(sys.argv[2], t.positions)
+print(json.dumps({"cpu_s": best, "ns": 1e9 * best / (d * i * a * a * 10)}))
+"""
+
+
+def _env(src: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(src)}
+
+
+def _child(code: str, args: list[str], src: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], env=_env(src), capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _wall(cmd: list[str], src: Path, repeat: int) -> float:
+    return _timed(cmd, src, repeat)[0]
+
+
+def _timed(cmd: list[str], src: Path, repeat: int) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds (user + system of the child) of ``cmd``."""
+    import resource
+
+    walls, cpus = [], []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=_env(src), capture_output=True, check=True)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def _engine_parts(trees: list[tuple[str, Path]], repeat: int, tmp: Path) -> None:
+    """Parts 2-4: the SMP per turn at 80 actors, the SMP at 320 actors, the EUM in the Monte Carlo shape."""
+    import numpy as np
+
+    print("SMP, dummyData-a080 (80 actors), per turn (best of --repeat, after one warm-up run):")
+    ref = None
+    runs = [(name, src, "default") for name, src in trees] + [("after", SRC, "numpy"), ("after", SRC, "numba")]
+    for name, src, backend in runs:
+        out = tmp / f"smp-{name}-{backend}.npy"
+        r = _child(SMP_CHILD, [backend, str(repeat), "1", str(KTAB), str(out)], src)
+        pos = np.load(out)
+        ref = pos if ref is None else ref
+        same = np.array_equal(pos, ref)
+        print(f"  {name:<6} backend {backend:<7} {r['turns']} turns: {1000 * r['cpu_s'] / r['turns']:7.2f} ms cpu/turn, "
+              f"{1000 * r['wall_s'] / r['turns']:7.2f} ms wall/turn; first run {r['first_s']:.2f} s; "
+              f"positions equal to the first row: {same}")
+    print("  goal: >= 3x fewer ms per turn than before, positions bit-identical\n")
+
+    print("SMP, 320 actors (dummyData-a080 tiled 4x), one run:")
+    for name, src in trees:
+        out = tmp / f"smp320-{name}.npy"
+        r = _child(SMP_CHILD, ["default", "1", "4", str(KTAB), str(out)], src)
+        print(f"  {name:<6} {r['turns']} turns: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s cpu "
+              f"(first run, compile cache included: {r['first_s']:.2f} s)")
+    print("  goal: <= 5 s\n")
+
+    print("EUM, Monte Carlo shape (2,048 draws x 11 actors x 5 issues, 10 rounds):")
+    eum_ref = None
+    for name, src in trees:
+        out = tmp / f"eum-{name}.npy"
+        r = _child(EUM_CHILD, [str(repeat), str(out)], src)
+        pos = np.load(out)
+        eum_ref = pos if eum_ref is None else eum_ref
+        print(f"  {name:<6} {r['cpu_s']:.2f} s cpu, {r['ns']:.0f} ns per actor pair and round "
+              f"(max |diff| to the first row {np.abs(pos - eum_ref).max():.1e})")
+    print("  floor (issue 12): ~40 ns; goal <= 60 ns\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--before", type=Path, help="src folder of an earlier Accord to time beside this one")
+    parser.add_argument("--draws", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-draws", action="store_true")
+    parser.add_argument("--only-draws", action="store_true")
+    args = parser.parse_args()
+    trees = [("after", SRC)] + ([("before", args.before)] if args.before else [])
+    print(f"{os.cpu_count()} CPUs, load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+    floor, floor_cpu = _timed([sys.executable, "-c", "import numpy"], SRC, 5)
+    print(f"floor: python -c 'import numpy' {floor:.3f} s wall, {floor_cpu:.3f} s cpu (median of 5)\n")
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.only_draws:
+            _engine_parts(trees, args.repeat, Path(tmp))
+
+    if not args.skip_draws:
+        print(f"{args.draws} draws of the default case, whole process (`accord run --draws {args.draws} --no-store -q`):")
+        for model, goal, mult in (("eum", 2.5, 30), ("smp", 5.0, 60)):
+            for name, src in trees:
+                accord = str(Path(sys.executable).with_name("accord"))
+                cmd = [accord, "run", "--model", model, "--draws", str(args.draws), "--no-store", "-q", "--json"]
+                wall, cpu = _timed(cmd, src, 1)
+                print(f"  {model} {name:<6} {wall:6.2f} s wall = {wall / floor:5.0f}x the floor; {cpu:6.2f} s cpu = "
+                      f"{cpu / floor_cpu:5.0f}x the floor's cpu (goal {goal} s, {mult}x)")
+    print("\nload average at end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+
+
+if __name__ == "__main__":
+    main()
