@@ -409,3 +409,13 @@ def test_points_consent_and_pooling_are_shown() -> None:
     assert shown.exit_code == 0
     assert "consent needed: armenia, azerbaijan" in shown.output and "carry-over" in shown.output
     assert "pooling:" in shown.output and "does not hold" in shown.output
+
+
+def test_evidence_view_gives_each_reading_its_date_and_carry_over_flag() -> None:
+    from accord import views
+
+    item = views.evidence_for(case(CASE_2020), "stance/russia/capability")
+    dated = {(e["sources"][0][:3], e["date"], e["carry_over"]) for e in item["estimates"]}
+    assert ("004", "2013-02-01", True) in dated and ("003", "2020-11-09", False) in dated
+    table = views.evidence_table(case(CASE_2020))
+    assert len(table) == len(case(CASE_2020).all_pointers())  # consent and state pointers included

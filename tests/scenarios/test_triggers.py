@@ -80,20 +80,27 @@ def test_trigger_changes_the_eum_trajectory_from_its_round_on():
     case = load_case("nagorno-karabakh-2020")
     base_spec = RunSpec(case, None, model="eum", rounds=10)
     _, base, _ = run_prepared(base_spec, point_problem(case))
-    land = base.outcome[0, :, 0]
-    # a threshold first crossed after round 2 or later: halfway between a new low and the lowest before it
-    lows = [r for r in range(2, len(land)) if land[r] < land[1:r].min() - 1e-6]
-    if not lows:
-        pytest.skip("the EUM forecast on territory never reaches a new low after round 1")
-    r = lows[0]
-    threshold = float((land[r] + land[1:r].min()) / 2)
-    spec = RunSpec(case, scenario({"kind": "trigger", "when": {"issue": "territory", "op": "<=", "threshold": threshold},
-                                   "then": [{"kind": "set", "actor": "russia", "attribute": "position", "issue": "territory",
+    # a threshold first crossed after round 2 or later, on any issue, up or down: halfway between the new
+    # extreme and the most extreme value before it
+    found = None
+    for j, issue in enumerate(case.issue_ids):
+        path = base.outcome[0, :, j]
+        for sign, op in ((-1.0, "<="), (1.0, ">=")):
+            later = [r for r in range(2, len(path)) if sign * path[r] > (sign * path[1:r]).max() + 1e-6]
+            if later and found is None:
+                r = later[0]
+                before = path[1:r].min() if sign < 0 else path[1:r].max()
+                found = (j, issue, op, float((path[r] + before) / 2), r)
+    if found is None:
+        pytest.skip("no EUM forecast reaches a new extreme after round 1")
+    j, issue, op, threshold, r = found
+    spec = RunSpec(case, scenario({"kind": "trigger", "when": {"issue": issue, "op": op, "threshold": threshold},
+                                   "then": [{"kind": "set", "actor": "russia", "attribute": "position", "issue": issue,
                                              "value": 100}]}), model="eum", rounds=10)
     start, traj, fired = run_prepared(spec, point_problem(case))
     k = int(fired[0, 0])
     assert k == r >= 2
     russia = start.actors.index("russia")
     assert np.array_equal(traj.positions[:, :k], base.positions[:, :k])
-    assert traj.positions[0, k, russia, 0] == 100
+    assert traj.positions[0, k, russia, j] == 100
     assert not np.array_equal(traj.outcome[:, k:], base.outcome[:, k:])

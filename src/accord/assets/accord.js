@@ -127,7 +127,8 @@
     for (const est of item.estimates) {
       const head = est.value === null ? [] : [h("strong", {}, fmt(est.value, 2)),
         est.low !== null || est.high !== null ? ` (${fmt(est.low ?? est.value, 2)}–${fmt(est.high ?? est.value, 2)})` : "",
-        est.sources.length ? " — " + (est.source_names || est.sources).join("; ") : ""];
+        est.sources.length ? " — " + (est.source_names || est.sources).join("; ") : "",
+        est.date ? " (" + est.date + ")" : "", est.carry_over ? " — carry-over from before the case's period" : ""];
       const div = h("div", { class: "estimate" }, h("div", {}, head), est.note ? h("p", { class: "small" }, est.note) : null);
       for (const p of est.pointers) div.appendChild(renderPointer(p));
       body.appendChild(div);

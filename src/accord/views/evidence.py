@@ -100,7 +100,7 @@ def _pointer(p: Pointer, source: PassageSource | None) -> dict[str, Any]:
     return data
 
 
-def _quantity(q: Quantity, source: PassageSource | None) -> dict[str, Any]:
+def _quantity(q: Quantity, source: PassageSource | None, case: Case | None = None) -> dict[str, Any]:
     return {
         "point": q.point,
         "bounds": list(q.bounds),
@@ -110,12 +110,19 @@ def _quantity(q: Quantity, source: PassageSource | None) -> dict[str, Any]:
                 "low": e.low,
                 "high": e.high,
                 "sources": list(e.sources),
+                "date": _reading_date(case, e),
+                "carry_over": e.carry_over,
                 "note": e.note,
                 "pointers": [_pointer(p, source) for p in e.evidence],
             }
             for e in q.all_estimates
         ],
     }
+
+
+def _reading_date(case: Case | None, estimate: Any) -> str | None:
+    when = case.reading_date(estimate) if case is not None else None
+    return when.isoformat() if when is not None else estimate.date
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -165,10 +172,10 @@ def _evidence_item(case: Case, ref: str, source: PassageSource | None) -> dict[s
     parts = rest.split("/") if rest else []
     if kind == "issue" and len(parts) == 2 and parts[1] == "status_quo":
         issue = _find(case.issues, "id", parts[0], "issue")
-        return {"ref": ref, "kind": kind, "label": f"Status quo of {issue.id}: {issue.question}", **_quantity(issue.status_quo, source)}
+        return {"ref": ref, "kind": kind, "label": f"Status quo of {issue.id}: {issue.question}", **_quantity(issue.status_quo, source, case)}
     if kind == "stance" and len(parts) in (2, 3):
         label, q = _stance_quantity(case, parts)
-        return {"ref": ref, "kind": kind, "label": label, **_quantity(q, source)}
+        return {"ref": ref, "kind": kind, "label": label, **_quantity(q, source, case)}
     if kind == "issue" and len(parts) == 2 and parts[1] == "consent":
         issue = _find(case.issues, "id", parts[0], "issue")
         if issue.consent is None:
