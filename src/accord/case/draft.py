@@ -201,9 +201,11 @@ def _fill_issues(f: _Filler, data: dict) -> list[str]:
 
 def _fill_stances(f: _Filler, data: dict, issue_ids: list[str]) -> None:
     stances = data.get("stances")
-    if stances is None:
-        data["stances"] = []
-        return
+    if is_unfilled(stances):
+        f.placeholders.append(("stances",))  # no stances yet: the runnability check lists it
+        actor = next((a.get("id") for a in data.get("actors") or [] if isinstance(a, dict)), "todo")
+        data["stances"] = stances = [{"actor": actor, "capability": None, "issues": None}]
+        f.open_entries.add((0, None))
     for i, stance in enumerate(stances if isinstance(stances, list) else []):
         if not isinstance(stance, dict):
             continue
@@ -302,13 +304,17 @@ def _extraction_case(pruned: dict, f: _Filler, name: str) -> Case | None:
     """The draft's meta, actors and complete issues, no stances: what extraction and merging need."""
     incomplete = {p[1] for p, *_ in f.todos if len(p) > 1 and p[0] == "issues"}
     probe = copy.deepcopy(pruned)
-    probe["stances"] = []
     complete = [issue for i, issue in enumerate(probe["issues"]) if i not in incomplete and issue.get("id") != _PH_ISSUE]
     probe["issues"] = complete or probe["issues"][:1]
+    # A case needs a stance to validate; extraction needs none: a placeholder one is dropped after.
+    actor = next((a.get("id") for a in probe.get("actors") or [] if isinstance(a, dict)), "todo")
+    quantity = {"value": 0.5, "evidence": [f.pointer()]}
+    probe["stances"] = [{"actor": actor, "capability": quantity, "issues": {probe["issues"][0].get("id"): {
+        "position": {"value": 50, "evidence": [f.pointer()]}, "salience": quantity}}}]
     case = validate_data(Located(probe, {}), name, None).case
-    if case is None or complete:
-        return case
-    return case.model_copy(update={"issues": []})
+    if case is None:
+        return None
+    return case.model_copy(update={"stances": [], "issues": case.issues if complete else []})
 
 
 def validate_text_or_draft(text: str, name: str = "<text>", corpus: Corpus | None = None) -> ValidationReport:
