@@ -180,12 +180,24 @@ def evidence_for(case: Case, ref: str, source: PassageSource | None = None) -> d
     if kind == "stance" and len(parts) in (2, 3):
         label, q = _stance_quantity(case, parts)
         return {"ref": ref, "kind": kind, "label": label, **_quantity(q, source)}
-    if kind in ("relation", "event") and len(parts) == 1:
-        item = _find(case.relations if kind == "relation" else case.events, "id", parts[0], kind)
-        label = (
-            f"{item.type.value}: {item.from_} → {' & '.join(item.ends[1:])}" if kind == "relation" else f"{item.date} {item.title}"
-        )
-        note = item.note if kind == "relation" else item.outcome
+    if kind == "issue" and len(parts) == 2 and parts[1] == "consent":
+        issue = _find(case.issues, "id", parts[0], "issue")
+        if issue.consent is None:
+            raise EvidenceNotFound(f"issue {parts[0]!r} needs no one's consent")
+        estimate = {"value": None, "low": None, "high": None, "sources": [], "note": issue.consent.note,
+                    "pointers": [_pointer(p, source) for p in issue.consent.evidence]}
+        label = f"Consent on {issue.id}: " + ", ".join(issue.consent.actors)
+        return {"ref": ref, "kind": kind, "label": label, "point": None, "bounds": None, "estimates": [estimate]}
+    if kind in ("relation", "event", "state") and len(parts) == 1:
+        items = {"relation": case.relations, "event": case.events, "state": case.states}[kind]
+        item = _find(items, "id", parts[0], kind)
+        if kind == "state":
+            label = f"state {item.id}: {'holds' if item.holds else 'does not hold'} ({item.description})"
+        elif kind == "relation":
+            label = f"{item.type.value}: {item.from_} → {' & '.join(item.ends[1:])}"
+        else:
+            label = f"{item.date} {item.title}"
+        note = item.outcome if kind == "event" else item.note
         estimate = {"value": None, "low": None, "high": None, "sources": [], "note": note,
                     "pointers": [_pointer(p, source) for p in item.evidence]}
         return {"ref": ref, "kind": kind, "label": label, "point": None, "bounds": None, "estimates": [estimate]}
@@ -201,7 +213,9 @@ def all_refs(case: Case) -> list[str]:
             refs += [f"stance/{stance.actor}/{issue_id}/{attr}" for attr in ("position", "salience")]
             if s.capability is not None:
                 refs.append(f"stance/{stance.actor}/{issue_id}/capability")
+    refs += [f"issue/{i.id}/consent" for i in case.issues if i.consent is not None]
     refs += [f"relation/{r.id}" for r in case.relations]
+    refs += [f"state/{s.id}" for s in case.states]
     refs += [f"event/{e.id}" for e in case.events]
     return refs
 
@@ -372,6 +386,7 @@ def positions_view(case: Case) -> dict[str, Any]:
                 "salience": s.salience.point,
                 "capability": cap.point,
                 "estimates": len(s.position.all_estimates),
+                "carry_over": any(e.carry_over for e in s.position.all_estimates),
                 "refs": {
                     "position": f"stance/{stance.actor}/{issue.id}/position",
                     "salience": f"stance/{stance.actor}/{issue.id}/salience",
@@ -384,11 +399,14 @@ def positions_view(case: Case) -> dict[str, Any]:
             "question": issue.question,
             "min_label": issue.scale.min_label,
             "max_label": issue.scale.max_label,
+            "points": [{"at": p.at, "label": p.label} for p in issue.scale.points or []],
+            "consent": list(issue.consent.actors) if issue.consent else [],
             "status_quo": issue.status_quo.point,
             "status_quo_ref": f"issue/{issue.id}/status_quo",
             "actors": rows,
         })
-    return {"issues": issues}
+    pooling = case.case.pooling or "several readings of one number are averaged with equal weights"
+    return {"issues": issues, "pooling": pooling}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -578,5 +596,5 @@ def _forecast_with(problem: Problem, model: str, rounds: int | None, seed: int, 
     else:
         arrays[attribute][a, j] = value
     changed = Problem(arrays["position"], arrays["salience"], arrays["capability"], problem.status_quo,
-                      problem.actors, problem.issues, problem.scale)
+                      problem.actors, problem.issues, problem.scale, present=problem.present)
     return float(run_problem(changed, model, rounds, seed, case_params(model, None)).forecast[0, j])

@@ -288,6 +288,9 @@ def test_invalid_inputs_raise_problem_errors() -> None:
     )
     # capability differing by issue is taken (salience-weighted per actor), no longer refused
     assert np.all(np.isfinite(run(per_issue).outcome))
+    # per-issue capabilities enter as their salience-weighted mean (equal saliences: the plain mean)
+    joint = Problem(per_issue.positions, per_issue.salience, np.array([1.5, 1.0]), per_issue.status_quo)
+    assert np.allclose(run(per_issue).outcome, run(joint).outcome)
     with pytest.raises(ValueError, match="voting_rule"):
         SMPParams(voting_rule="majority")  # type: ignore[arg-type]
 

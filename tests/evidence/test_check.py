@@ -116,3 +116,69 @@ def test_show_prefixes_and_relations(tmp_path):
 def test_show_unknown_label_exits_1_with_a_suggestion():
     result = runner.invoke(app, ["evidence", "show", str(HARBOUR), "lowmere.harbour.positon", "--corpus", str(CORPUS)])
     assert result.exit_code == 1 and "lowmere.harbour.position" in result.output
+
+
+# ---- support: do the cited spans name the number's actor and its issue's subject? ---------------------
+
+HIGHMERE_SPAN = "{doc: harbour-memo, start: 160, end: 214, sha256: 1cb9ce34cba7926d6f388bef637683dd976bf18f8921f1f03aa6f4ae88b0046c"
+LOWMERE_SPAN = "{doc: harbour-memo, start: 105, end: 159, sha256: fddf6b4439c669ed5f38a3561e4fb22a464522297efaa6e39b8d9c14504462f9"
+
+
+def _support(case_path):
+    from accord.evidence.support import number_support
+
+    case = load_case(case_path)
+    texts = FolderTexts(load_corpus_dir(CORPUS))
+    return {r.label: r for r in number_support(case, texts, check_case(case, texts))}
+
+
+def _miscited(tmp_path):
+    """The harbour case with Lowmere's position citing the sentence about Highmere (a valid, verifying pointer)."""
+    text = HARBOUR.read_text(encoding="utf-8").replace(LOWMERE_SPAN, HIGHMERE_SPAN, 1)
+    path = tmp_path / "harbour.yaml"
+    write(path, text)
+    return path
+
+
+def test_support_tells_which_spans_name_the_actor_and_the_subject(tmp_path):
+    rows = _support(HARBOUR)
+    lowmere = rows["lowmere.harbour.position"]
+    assert (lowmere.names_actor, lowmere.names_subject) == (True, True)  # names Lowmere and the harbour
+    highmere = rows["highmere.harbour.position"]
+    assert (highmere.names_actor, highmere.names_subject) == (True, False)  # a shared board: no harbour word
+    assert rows["guild.capability"].names_actor is True  # "The guild" matches the alias "the guild"
+    assert rows["harbour.status_quo"].names_actor is None and rows["harbour.status_quo"].names_subject is True
+    miscited = _support(_miscited(tmp_path))["lowmere.harbour.position"]
+    assert miscited.names_actor is False and [s.start for s in miscited.spans] == [160]
+
+
+def test_check_reports_numbers_whose_spans_never_name_their_actor(tmp_path):
+    path = _miscited(tmp_path)
+    result = runner.invoke(app, ["evidence", "check", str(path), "--corpus", str(CORPUS)])
+    assert result.exit_code == 0, result.output  # every pointer still verifies: support findings do not fail
+    assert "Numbers whose cited spans never name their actor (2)" in result.output
+    assert "lowmere.harbour.position" in result.output.split("never name their actor")[1]
+    data = json.loads(runner.invoke(app, ["evidence", "check", str(path), "--corpus", str(CORPUS), "--json"]).output)
+    # "Its boats have been idle ...": a pronoun does not name the guild, so its salience is flagged too
+    assert data["support"]["not_naming_actor"] == ["lowmere.harbour.position", "guild.harbour.salience"]
+    assert data["support"]["naming_actor"] == data["support"]["stance_numbers"] - 2
+    fine = json.loads(runner.invoke(app, ["evidence", "check", str(HARBOUR), "--corpus", str(CORPUS), "--json"]).output)
+    assert fine["support"]["not_naming_actor"] == ["guild.harbour.salience"]
+    strict = runner.invoke(app, ["evidence", "check", str(path), "--corpus", str(CORPUS), "--min-naming", "0.9"])
+    assert strict.exit_code == 1 and "cite a span naming their actor" in strict.output
+    assert runner.invoke(app, ["evidence", "check", str(HARBOUR), "--corpus", str(CORPUS), "--min-naming", "0.8"]).exit_code == 0
+
+
+def test_review_prints_every_number_beside_its_cited_sentences(tmp_path):
+    result = runner.invoke(app, ["evidence", "review", str(HARBOUR), "--corpus", str(CORPUS)])
+    assert result.exit_code == 0, result.output
+    assert "lowmere.harbour.position = 100" in result.output
+    assert "Lowmere wants the whole harbour under its own council." in result.output
+    assert "highmere.harbour.position = 50 (40-55)" in result.output and "[no subject]" in result.output
+    assert result.output.count(" = ") == len(_support(HARBOUR))
+    only = runner.invoke(app, ["evidence", "review", str(_miscited(tmp_path)), "--corpus", str(CORPUS), "--unnamed", "--json"])
+    flagged = {r["number"]: r for r in json.loads(only.output)}
+    assert flagged["lowmere.harbour.position"]["names_actor"] is False
+    assert all(r["names_actor"] is False or r["names_subject"] is False for r in flagged.values())
+    missing = runner.invoke(app, ["evidence", "review", str(HARBOUR), "nobody", "--corpus", str(CORPUS)])
+    assert missing.exit_code == 1 and "names no number" in missing.output and "Traceback" not in missing.output

@@ -241,12 +241,18 @@
     clear(container);
     const actors = [...new Set(pos.issues.flatMap((i) => i.actors.map((a) => a.actor)))];
     const acol = colour(actors);
+    if (pos.pooling) container.appendChild(h("p", { class: "small muted" }, "pooling: " + pos.pooling));
     // all cards first, then the charts: a grid cell's width is only final once its siblings are in place
     const divs = pos.issues.map((issue) => {
       const div = h("div", { class: "chart", "data-issue": issue.id });
       container.appendChild(h("div", { class: "card" }, h("h3", {}, issue.id + ": " + issue.question),
         h("p", { class: "small muted" }, `0 = ${issue.min_label} · 100 = ${issue.max_label} · status quo `,
-          evButton(fmt(issue.status_quo), issue.status_quo_ref)), div));
+          evButton(fmt(issue.status_quo), issue.status_quo_ref)),
+        (issue.points || []).length ? h("p", { class: "small muted" },
+          "scale: " + issue.points.map((p) => `${fmt(p.at)} = ${p.label}`).join(" · ")) : null,
+        (issue.consent || []).length ? h("p", { class: "small muted" },
+          "needs the consent of: " + issue.consent.join(", ") + " (positions kept to what they would accept)") : null,
+        div));
       return div;
     });
     pos.issues.forEach((issue, n) => {

@@ -28,8 +28,12 @@ from accord.case.model import (
     Quantity,
     parse_partial_date,
 )
+from accord.case.pointer_check import corpus_problems as _corpus_problems
+from accord.case.pointer_check import iter_pointer_paths
+from accord.case.problems import CaseProblem, PathT, dotted
+from accord.case.rules import case_rules
 from accord.case.yamlio import MAX_BYTES, Located, YamlProblem, load_located, read_bounded
-from accord.evidence.pointers import Corpus, check_pointer, sha256_text
+from accord.evidence.pointers import Corpus
 
 __all__ = [
     "CaseError",
@@ -45,27 +49,8 @@ __all__ = [
     "validate_text",
 ]
 
-PathT = tuple[str | int, ...]
 # The last stages of validation, on parsed YAML: strict (validate_data) or draft mode (accord.case.draft).
 DataCheck = Callable[[Located, str, "Corpus | None"], "ValidationReport"]
-
-
-@dataclass(frozen=True)
-class CaseProblem:
-    """One problem in a case file, printable as ``FILE:LINE:COL: field.path: message (hint)``."""
-
-    file: str
-    line: int
-    column: int
-    path: str
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        field_path = self.path or "<document>"
-        hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}: {field_path}: {self.message}{hint}"
 
 
 @dataclass
@@ -110,17 +95,6 @@ class CaseError(ValueError):
         lines = "\n".join(str(p) for p in report.problems[:20])
         more = f"\n... and {len(report.problems) - 20} more" if len(report.problems) > 20 else ""
         super().__init__(f"invalid case {report.file}:\n{lines}{more}")
-
-
-def dotted(path: PathT) -> str:
-    """``('stances', 3, 'issues', 'territory')`` -> ``stances[3].issues.territory``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -280,6 +254,7 @@ def validate_data(located: Located, name: str = "<data>", corpus: Corpus | None 
     report.problems += [CaseProblem(name, line, col, dotted(path), message, hint)
                         for path, line, col, message, hint in bools_as_numbers(located, Case)]
     report.problems += list(_CaseChecks(case, located, name).run())
+    report.problems += list(case_rules(case, located, name, CaseProblem))  # type: ignore[arg-type]
     if corpus is not None:
         report.problems += list(_corpus_problems(case, located, name, corpus))
         report.corpus_checked = True
@@ -478,57 +453,3 @@ def _range_hint(what: str) -> str:
     if what in ("position", "status quo"):
         return "positions use the issue's 0-100 scale"
     return f"{what} is a share between 0 and 1"
-
-
-# ---------------------------------------------------------------------------------------------------
-# Stage 5: the corpus
-# ---------------------------------------------------------------------------------------------------
-
-
-def iter_pointer_paths(case: Case) -> Iterator[tuple[PathT, Pointer]]:
-    """Every evidence pointer of a case with its path in the file (for positions in messages)."""
-    def from_quantity(path: PathT, q: Quantity) -> Iterator[tuple[PathT, Pointer]]:
-        if q.estimates is not None:
-            for i, e in enumerate(q.estimates):
-                for j, p in enumerate(e.evidence):
-                    yield path + ("estimates", i, "evidence", j), p
-        else:
-            for j, p in enumerate(q.evidence or []):
-                yield path + ("evidence", j), p
-
-    for i, issue in enumerate(case.issues):
-        yield from from_quantity(("issues", i, "status_quo"), issue.status_quo)
-    for i, stance in enumerate(case.stances):
-        yield from from_quantity(("stances", i, "capability"), stance.capability)
-        for issue_id, s in stance.issues.items():
-            base: PathT = ("stances", i, "issues", issue_id)
-            yield from from_quantity(base + ("position",), s.position)
-            yield from from_quantity(base + ("salience",), s.salience)
-            if s.capability is not None:
-                yield from from_quantity(base + ("capability",), s.capability)
-    for i, rel in enumerate(case.relations):
-        for j, p in enumerate(rel.evidence):
-            yield ("relations", i, "evidence", j), p
-    for i, event in enumerate(case.events):
-        for j, p in enumerate(event.evidence):
-            yield ("events", i, "evidence", j), p
-
-
-def _corpus_problems(case: Case, located: Located, name: str, corpus: Corpus) -> Iterator[CaseProblem]:
-    def problem(path: PathT, message: str, hint: str) -> CaseProblem:
-        line, col = located.mark(path)
-        return CaseProblem(name, line, col, dotted(path), message, hint)
-
-    for i, source in enumerate(case.case.sources):
-        if source.id not in corpus:
-            yield problem(("case", "sources", i, "id"), f"source {source.id!r} is not in the corpus", "check --corpus points at the right folder")
-        elif sha256_text(corpus.text(source.id)) != source.sha256:
-            yield problem(
-                ("case", "sources", i, "sha256"),
-                f"the corpus text of {source.id!r} does not hash to this sha256",
-                "the document changed; re-check the spans that cite it",
-            )
-    for path, pointer in iter_pointer_paths(case):
-        result = check_pointer(corpus, pointer.doc, pointer.start, pointer.end, pointer.sha256)
-        if not result.ok:
-            yield problem(path, result.message, result.hint)

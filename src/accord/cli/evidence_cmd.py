@@ -90,10 +90,15 @@ def check_cmd(
         float, typer.Option("--margin", min=0.0, max=1.0, help="Report sources disagreeing by more than this share of the scale.")
     ] = 0.1,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    min_naming: Annotated[
+        float | None, typer.Option("--min-naming", min=0.0, max=1.0,
+                                   help="Also exit 1 when fewer than this share of stance numbers cite a span naming their actor.")
+    ] = None,
 ) -> None:
     """Verify every evidence pointer (span in range, hash matches) and report the coverage of the numbers.
 
-    Exit 1 when a pointer or a source does not verify; coverage findings alone do not fail.
+    Exit 1 when a pointer or a source does not verify (or, with --min-naming, when too few stance numbers
+    cite a span that names their actor); other coverage findings alone do not fail.
     """
     from rich.markup import escape
     from rich.table import Table
@@ -108,8 +113,9 @@ def check_cmd(
     if json_out:
         data = report.to_json()
         data["sources"] = [{"source": p.pointer.doc, "line": p.line, "message": p.message} for p in report.source_problems]
+        data["support"] = _support_json(loaded, texts, report)
         print_json(data)
-        raise typer.Exit(1 if failed else 0)
+        raise typer.Exit(1 if failed or _too_few_naming(data["support"], min_naming) else 0)
     for p in failed:
         err.print(f"{file}:{p.line}:{p.column}: {p.label}: {p.message} ({p.hint})", markup=False, highlight=False, soft_wrap=True)
     for p in report.old_version:
@@ -135,9 +141,105 @@ def check_cmd(
             values = ", ".join(f"{v:g}" for v, _ in n.values)
             table.add_row(n.label, values, escape(", ".join(sorted(n.sources))), f"{n.spread():.0%}")
         console.print(table)
+    summary = _print_support(loaded, texts, report)
     if failed:
         err.print(f"{len(failed)} pointer(s) or source(s) do not verify")
-    raise typer.Exit(1 if failed else 0)
+    if _too_few_naming(summary, min_naming):
+        err.print(f"only {summary['share_naming_actor']:.0%} of stance numbers cite a span naming their actor "
+                  f"(--min-naming {min_naming:.0%})")
+    raise typer.Exit(1 if failed or _too_few_naming(summary, min_naming) else 0)
+
+
+def _too_few_naming(summary: dict, minimum: float | None) -> bool:
+    share = summary.get("share_naming_actor")
+    return minimum is not None and share is not None and share < minimum
+
+
+# ---- support: do the cited spans speak of the number? ------------------------------------------------
+
+
+def _support_json(case, texts, report) -> dict[str, object]:  # noqa: ANN001 - Case, TextSource, CoverageReport
+    from accord.evidence.support import number_support, support_summary
+
+    return support_summary(number_support(case, texts, report))
+
+
+def _print_support(case, texts, report) -> dict[str, object]:  # noqa: ANN001 - Case, TextSource, CoverageReport
+    """The numbers whose verified spans never name their actor, or never their issue's subject."""
+    from rich.table import Table
+
+    from accord.cli.main import console
+    from accord.evidence.support import number_support, support_summary
+
+    rows = number_support(case, texts, report)
+    summary = support_summary(rows)
+    for kind, total, named, missing in (
+        ("actor", summary["stance_numbers"], summary["naming_actor"], summary["not_naming_actor"]),
+        ("issue's subject", summary["issue_numbers"], summary["naming_subject"], summary["not_naming_subject"]),
+    ):
+        share = f" ({named / total:.0%})" if total else ""
+        console.print(f"Numbers whose cited spans name their {kind}: {named} of {total}{share}", highlight=False)
+        if not missing:
+            continue
+        table = Table(title=f"Numbers whose cited spans never name their {kind} ({len(missing)})", title_justify="left")
+        for col in ("number", "values", "cited spans"):
+            table.add_column(col)
+        by_label = {r.label: r for r in rows}
+        for label in missing:  # type: ignore[union-attr]
+            r = by_label[label]
+            table.add_row(label, r.values, ", ".join(f"{s.doc}[{s.start}:{s.end}]" for s in r.spans))
+        console.print(table)
+    console.print("Read them beside their passages with `accord evidence review CASE`.", highlight=False)
+    return summary
+
+
+@app.command("review")
+def review_cmd(
+    case: CaseArg,
+    what: Annotated[str | None, typer.Argument(help="Only numbers whose label starts with this (an actor id, russia.territory ...).")] = None,
+    corpus: CorpusOpt = None,
+    db: DbOpt = None,
+    unnamed: Annotated[bool, typer.Option("--unnamed", help="Only numbers whose spans never name their actor or subject.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print numbers and cited sentences as JSON.")] = False,
+) -> None:
+    """Print every number beside the sentences it cites, for a reader to confirm that they support it.
+
+    Each span is marked with what it names: [actor] when it names the number's actor (name or alias),
+    [subject] when it names the issue's subject; a missing mark is shown as [no actor] / [no subject].
+    """
+    from rich.markup import escape
+
+    from accord.cli.main import console, err, print_json
+    from accord.evidence.check import check_case
+    from accord.evidence.support import number_support
+
+    texts = _texts(corpus, db)
+    loaded, located, file = _case_and_positions(case)
+    report = check_case(loaded, texts, located=located, file=file)
+    rows = [r for r in number_support(loaded, texts, report) if what is None or r.label == what or r.label.startswith(what + ".")]
+    if unnamed:
+        rows = [r for r in rows if r.names_actor is False or r.names_subject is False]
+    if what is not None and not rows and not unnamed:
+        err.print(f"[red]error:[/red] {escape(what)} names no number in {escape(file)}")
+        err.print("hint: give an actor id, an issue id's status quo (territory.status_quo) or a label such as russia.territory.position")
+        raise typer.Exit(1)
+    if json_out:
+        print_json([{"number": r.label, "values": r.values, "names_actor": r.names_actor, "names_subject": r.names_subject,
+                     "spans": [{"doc": s.doc, "start": s.start, "end": s.end, "source": s.source, "text": s.text,
+                                "names_actor": s.names_actor, "names_subject": s.names_subject} for s in r.spans]}
+                    for r in rows])
+        return
+    for r in rows:
+        console.print(f"[bold]{escape(r.label)}[/bold] = {escape(r.values)}", highlight=False, soft_wrap=True)
+        if not r.spans:
+            err.print("  [red]no verified span[/red]")
+        for sp in r.spans:
+            marks = [m for m, flag in (("actor", sp.names_actor), ("subject", sp.names_subject)) if flag is not None]
+            tags = " ".join(f"[{m}]" if getattr(sp, f"names_{m}") else f"[no {m}]" for m in marks)
+            console.print(f"  {escape(sp.doc)} [{sp.start}, {sp.end}) {escape(tags)}", highlight=False, soft_wrap=True)
+            console.print(f"    {escape(' '.join(sp.text.split()))}", highlight=False, soft_wrap=True)
+        console.print()
+    console.print(f"{len(rows)} number(s)", highlight=False)
 
 
 def _normalise_label(what: str) -> str:

@@ -47,16 +47,19 @@ def actors_table(case: Case) -> Table:
 
 def issues_table(case: Case) -> Table:
     table = Table(title=f"Issues ({len(case.issues)})")
-    for col in ("id", "question", "0 means", "100 means", "status quo"):
+    for col in ("id", "question", "0 means", "100 means", "named points", "status quo"):
         table.add_column(col, justify="right" if col == "status quo" else "left")
     for i in case.issues:
-        table.add_row(safe(i.id), safe(i.question), safe(i.scale.min_label), safe(i.scale.max_label),
+        points = "; ".join(f"{p.at:g}: {p.label}" for p in i.scale.points or [])
+        if i.consent:
+            points += ("\n" if points else "") + "consent needed: " + ", ".join(i.consent.actors)
+        table.add_row(safe(i.id), safe(i.question), safe(i.scale.min_label), safe(i.scale.max_label), safe(points or "-"),
                       _fmt(i.status_quo.point))
     return table
 
 
 def stances_table(case: Case) -> Table:
-    table = Table(title="Stances: position (salience); capability")
+    table = Table(title="Stances: position (salience); capability; - no stated view; * includes a carry-over reading")
     table.add_column("actor")
     table.add_column("capability", justify="right")
     for issue in case.issues:
@@ -72,8 +75,11 @@ def stances_table(case: Case) -> Table:
             lo, hi = s.position.bounds
             if hi > lo:
                 spread = f" [{lo:.0f}-{hi:.0f}]"
-            cells.append(f"{s.position.point:.0f}{spread} ({s.salience.point:.2f})")
-        table.add_row(safe(stance.actor), f"{stance.capability.point:.2f}", *cells)
+            carried = "*" if any(e.carry_over for q in (s.position, s.salience) for e in q.all_estimates) else ""
+            cells.append(f"{s.position.point:.0f}{spread} ({s.salience.point:.2f}){carried}")
+        cap = f"{stance.capability.point:.2f}" + ("*" if any(e.carry_over for e in stance.capability.all_estimates) else "")
+        name = stance.actor + (" (veto only)" if stance.takes_part == "veto" else "")
+        table.add_row(safe(name), cap, *cells)
     return table
 
 
@@ -89,6 +95,9 @@ def relations_table(case: Case) -> Table:
             details.append(f"{r.period.start or ''}-{r.period.end or ''}")
         if r.applies_if is not None:
             details.append(f"if: {r.applies_if.description}")
+            if r.applies_if.state is not None:
+                holds = next((st.holds for st in case.states if st.id == r.applies_if.state), None)
+                details.append(f"state {r.applies_if.state}: {'holds' if holds else 'does not hold'} as of {case.case.as_of}")
         if r.co_chairs:
             details.append("co-chairs: " + ", ".join(r.co_chairs))
         arrow = "->" if r.is_directed else "<->"
@@ -127,8 +136,23 @@ def summary_lines(case: Case) -> list[str]:
         "events by type: " + ", ".join(f"{k} {v}" for k, v in by_type.most_common()),
         f"evidence: {len(pointers)} pointers into {len(docs)} documents; {numbers} numbers, "
         f"{multi} of them with estimates from more than one source",
+        "pooling: " + (case.case.pooling or "several readings of a number are averaged with equal weights"),
     ]
+    carried = sum(1 for _, q in _stance_quantities(case) for e in q.all_estimates if e.carry_over)
+    if case.case.period_start or carried:
+        lines.append(f"period from {case.case.period_start or '?'}; {carried} carry-over reading(s) from before it "
+                     "(marked *; `accord run --no-carry-over` drops them)")
     return lines
+
+
+def _stance_quantities(case: Case) -> list[tuple[str, object]]:
+    found = [(f"{i.id}.status_quo", i.status_quo) for i in case.issues]
+    for s in case.stances:
+        found.append((f"{s.actor}.capability", s.capability))
+        for issue_id, x in s.issues.items():
+            found += [(f"{s.actor}.{issue_id}.{k}", getattr(x, k)) for k in ("position", "salience", "capability")
+                      if getattr(x, k) is not None]
+    return found
 
 
 def render_case(console: Console, case: Case) -> None:

@@ -67,6 +67,9 @@ def run(
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the run.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the run as JSON (docs/run-schema.json).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    no_carry_over: Annotated[
+        bool, typer.Option("--no-carry-over", help="Drop readings carried over from before the case's period.")
+    ] = False,
 ) -> None:
     """Forecast a case: the distribution over its uncertainty (median, 5-95%), then the point run.
 
@@ -81,6 +84,10 @@ def run(
     check_model(model)
     check_executor(executor, scheduler)
     scen, loaded = load_target(case, scenario)
+    if no_carry_over:
+        from accord.case.problem import without_carry_overs
+
+        loaded = without_carry_overs(loaded)
     n_draws = DEFAULT_DRAWS if draws is None else draws
     parsed = parse_thresholds(threshold or [], loaded.issue_ids, n_draws)
     check_perspective(perspective, loaded)

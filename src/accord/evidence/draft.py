@@ -90,8 +90,17 @@ def _event_item(doc: DocInput, event: ExtractedEvent, ids: Counter) -> dict:
     who = ", ".join(event.actors[:4])
     item["title"] = f"{event.type.replace('_', ' ').capitalize()} ({event.date})" + (f": {who}" if who else "")
     item["actors"] = list(event.actors)
-    item["evidence"] = [_pointer(doc, event.start, event.end, f"extracted; cue '{cue}'")]
+    tie = f"; no date of its own, dated by its tie to a dated event ({_TIES.get(event.tie, event.tie)})" if event.tie else ""
+    item["evidence"] = [_pointer(doc, event.start, event.end, f"extracted; cue '{cue}'{tie}")]
     return item
+
+
+_TIES = {
+    "same": "at the same time",
+    "shift": "shortly before or after it: the date one step coarser",
+    "consequence": "its outcome: the end of the dated event",
+    "duration": "a stretch of time ending at it",
+}
 
 
 def _relation_items(docs: list[DocInput]) -> tuple[list[dict], list[str]]:

@@ -26,6 +26,7 @@ class ExtractedEvent:
     cue: tuple[int, int]
     date_span: tuple[int, int]
     end_date: str | None = None
+    tie: str | None = None  # how a date without its own expression was found: same, shift, consequence, duration
 
 
 def _cues(*patterns: str) -> re.Pattern[str]:
@@ -46,7 +47,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("war", _cues(
         r"(?<!cold\s)(?<!post-cold\s)wars?(?!\s+(?:rhetoric|games|crimes))", r"large-scale\s+military\s+action",
-        r"invasion", r"invaded", r"military\s+intervention",
+        r"invasion", r"invaded", r"military\s+intervention", r"outbreak\s+of\s+(?:the\s+)?hostilities",
     )),
     ("clashes", _cues(
         r"clash(?:es|ed)?", r"fighting", r"fought", r"hostilities", r"skirmish(?:es)?", r"flare-ups?", r"escalations?",
@@ -196,6 +197,21 @@ def _nearest(cues: list[Cue], lo: int, hi: int, pos: int, before: bool) -> Cue |
     return chosen
 
 
+_MAY_POINT_BACK = re.compile(r"\b(?:when|during|amid|after|following|ahead|before|prior|aftermath|wake|response|reaction|faced)\b", re.IGNORECASE)
+_VERSION = re.compile(r"\s+(?:version|edition|revision|update|draft|round|text)\b", re.IGNORECASE)
+
+
+def _version_of(text: str, group: list[DateMention], cues: list[Cue]) -> Cue | None:
+    """'the Principles adopted in 2007 and, in their updated 2009 version, ...': a dated re-reference to
+    the event named before it takes that event's type (a new cue on the head noun)."""
+    first, last = group[0], group[-1]
+    head = _VERSION.match(text, last.end)
+    if head is None or not _DETERMINER_BEFORE.search(text[max(0, first.start - 30) : first.start]):
+        return None
+    before = [c for c in cues if c.end <= first.start]
+    return Cue(before[-1].type, head.start() + 1, head.end()) if before else None
+
+
 def _attach(text: str, groups: list[list[DateMention]], cues: list[Cue], clauses: list[tuple[int, int]]) -> dict[int, Cue]:
     """Give each date group at most one cue, in three passes of decreasing certainty."""
     chosen: dict[int, Cue] = {}
@@ -206,7 +222,7 @@ def _attach(text: str, groups: list[list[DateMention]], cues: list[Cue], clauses
             chosen[i] = cue
 
     for i, group in enumerate(groups):
-        claim(i, _modifier_cue(text, group, cues))
+        claim(i, _modifier_cue(text, group, cues) or _version_of(text, group, cues))
     for i, group in enumerate(groups):
         if i in chosen:
             continue
@@ -249,6 +265,8 @@ def sentence_events(
     """The dated events of one sentence and all its event cues (claimed ones serve a date), so that
     :mod:`accord.evidence.ties` can date the unclaimed cues tied to a dated event."""
     s, e = span
+    if not dates and not _MAY_POINT_BACK.search(text, s, e):
+        return [], []  # no date and nothing to tie to an earlier one ("following the ceasefire"): no cues needed
     cues = _event_cues(text, s, e)
     if not cues or not dates:
         return [], cues

@@ -169,19 +169,24 @@ def tie_events(doc: str, text: str, span: tuple[int, int], primary: list[Extract
     tying = [x for x in anchors if x.kind != "ref"]
     tied: list[ExtractedEvent] = []
 
-    def add(cue: Cue, date: tuple[str, str, str | None]) -> None:
+    def add(cue: Cue, date: tuple[str, str, str | None], tie: str) -> None:
         cue.claimed = True
-        tied.append(ExtractedEvent(doc, s, e, date[0], date[1], cue.type, actors, (cue.start, cue.end), (cue.start, cue.end), date[2]))
+        tied.append(ExtractedEvent(doc, s, e, date[0], date[1], cue.type, actors, (cue.start, cue.end), (cue.start, cue.end),
+                                   date[2], tie))
 
     for cue in cues:
-        date = None if cue.claimed else _consequence(text, s, cue, primary) or _duration(text, s, cue, primary)
-        if date is not None:
-            add(cue, date)
+        if cue.claimed:
+            continue
+        if (date := _consequence(text, s, cue, primary)) is not None:
+            add(cue, date, "consequence")
+        elif (date := _duration(text, s, cue, primary)) is not None:
+            add(cue, date, "duration")
     for a, b in _main_parts(text, span, anchors, primary):
         cue = next((c for c in cues if not c.claimed and a <= c.start and c.end <= b), None)
         if cue is None or not tying or _HYPOTHETICAL.search(text, max(a, cue.start - 45), cue.start):
             continue
-        add(cue, _date_for(min(tying, key=lambda x: abs(x.start - cue.start))))
+        nearest = min(tying, key=lambda x: abs(x.start - cue.start))
+        add(cue, _date_for(nearest), nearest.kind)
     tied.sort(key=lambda ev: ev.cue[0])
     return sorted(kept + _merge(text, tied), key=lambda ev: ev.cue[0])
 

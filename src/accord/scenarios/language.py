@@ -567,8 +567,8 @@ class _Checker:
                 close = difflib.get_close_matches(trig.relation, sorted(relations), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "see `accord case show` for the relations"
                 yield self.problem(path + ("relation",), f"unknown relation {trig.relation!r}", hint)
-            elif trig.when is None and (rel.applies_if is None or rel.applies_if.issue is None):
-                yield self.problem(path + ("relation",), f"relation {trig.relation!r} states no threshold (applies_if)",
+            elif trig.when is None and (rel.applies_if is None or (rel.applies_if.issue is None and rel.applies_if.state is None)):
+                yield self.problem(path + ("relation",), f"relation {trig.relation!r} states no threshold or state (applies_if)",
                                    "give the condition yourself with when: {issue, op, threshold}")
         conditions = trig.conditions
         multi = isinstance(trig.when, list)

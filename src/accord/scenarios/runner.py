@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from accord.case.model import Case
+from accord.case.problem import apply_consent
 from accord.engines.base import Problem, Trajectory
 from accord.engines.convergence import Convergence, convergence, status_quo_held
 from accord.engines.registry import DEFAULT_MODEL, DEFAULT_ROUNDS, case_params, get_engine
@@ -91,7 +92,7 @@ def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | Non
     batch = apply_interventions(problem.per_issue(), spec.interventions)
     triggers = spec.triggers()
     hook = TriggerHook(triggers, batch.actors, batch.issues, batch.status_quo, batch.scale) if triggers else None
-    return batch.compact(), hook
+    return apply_consent(batch.compact(), spec.case), hook  # no outcome a consenting party would veto, after the scenario
 
 
 def run_prepared(spec: RunSpec, problem: Problem, rng: np.random.Generator | None = None) -> tuple[Problem, Trajectory, np.ndarray]:

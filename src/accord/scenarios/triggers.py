@@ -6,6 +6,11 @@ round's outcome, draw by draw; where a condition holds for the first time it app
 effects to those draws only and returns the changed state, so the engine continues from it. A trigger
 therefore changes the rest of that draw's trajectory, not just its start, and fires at most once per
 draw. ``fired_round[d, t]`` records the round at which trigger ``t`` fired in draw ``d`` (0: never).
+
+A relation's clause may also name a case *state* (``applies_if.state``, e.g. fighting on Armenia's own
+territory). The state is a fact of the case as of its ``as_of``, not something the bargaining moves: where
+it does not hold the trigger is disabled and never fires; where it holds, the trigger fires as soon as its
+issue conditions (if any) hold, at the first round when there are none.
 """
 
 from __future__ import annotations
@@ -33,9 +38,14 @@ class CompiledTrigger:
     label: str
     conditions: tuple[tuple[int, str, float], ...]  # (issue index, op, threshold), all must hold
     effects: tuple[Any, ...]
+    state: str | None = None  # the case state the clause reads, if any
+    enabled: bool = True  # False where that state does not hold: the trigger never fires
 
     def describe(self, issues: Sequence[str]) -> str:
-        return " and ".join(f"{issues[i]} {op} {t:g}" for i, op, t in self.conditions)
+        parts = [f"{issues[i]} {op} {t:g}" for i, op, t in self.conditions]
+        if self.state is not None:
+            parts.insert(0, f"{self.state} ({'holds' if self.enabled else 'does not hold'})")
+        return " and ".join(parts) or "always"
 
 
 def compile_triggers(triggers: Sequence[Any], case: Case, issues: Sequence[str]) -> list[CompiledTrigger]:
@@ -43,16 +53,18 @@ def compile_triggers(triggers: Sequence[Any], case: Case, issues: Sequence[str])
     relations = {r.id: r for r in case.relations}
     compiled = []
     for n, trig in enumerate(triggers):
+        cond = relations[trig.relation].applies_if if trig.relation is not None else None
         if trig.when is None:
-            cond = relations[trig.relation].applies_if
-            assert cond is not None and cond.issue is not None and cond.op is not None and cond.threshold is not None
-            raw = [(cond.issue, cond.op, float(cond.threshold))]
+            assert cond is not None and (cond.issue is not None or cond.state is not None)
+            raw = [] if cond.issue is None else [(cond.issue, cond.op, float(cond.threshold))]
             label = trig.id or trig.relation
         else:
             raw = [(c.issue, c.op, float(c.threshold)) for c in trig.conditions]
             label = trig.id or trig.relation or f"trigger-{n + 1}"
+        state = cond.state if cond is not None else None
+        enabled = case.state(state).holds if state is not None else True
         conditions = tuple((list(issues).index(issue), op, threshold) for issue, op, threshold in raw)
-        compiled.append(CompiledTrigger(label, conditions, tuple(trig.then)))
+        compiled.append(CompiledTrigger(label, conditions, tuple(trig.then), state, enabled))
     return compiled
 
 
@@ -96,6 +108,8 @@ class TriggerHook:
         )
         changed = False
         for t, trigger in enumerate(self.triggers):
+            if not trigger.enabled:
+                continue
             fire = self.conditions_hold(trigger, outcome) & (self.fired_round[:, t] == 0)
             if not fire.any():
                 continue
