@@ -35,6 +35,24 @@ def _ids(data: dict, key: str) -> list[str]:
     return [str(item["id"]) for item in data.get(key) or [] if isinstance(item, dict) and item.get("id")]
 
 
+def _survey_date(file: Path, data: dict) -> str:
+    """When the answers were given (the file's date), but not after the case's as_of (a case cites nothing
+    later): experts asked today about a case as of an earlier day answer as of that day."""
+    from accord.cli.main import err
+
+    saved = dt.date.fromtimestamp(file.stat().st_mtime)
+    as_of = str((data.get("case") or {}).get("as_of") or "")
+    try:
+        limit = dt.date.fromisoformat(as_of)
+    except ValueError:
+        return saved.isoformat()
+    if saved > limit:
+        err.print(f"note: {file.name} is newer than the case's as_of {as_of}; the experts' answers are dated {as_of} "
+                  "(estimated): they describe the case as of that day", highlight=False, soft_wrap=True)
+        return limit.isoformat()
+    return saved.isoformat()
+
+
 def _print_problems(problems) -> None:  # noqa: ANN001
     from accord.cli.main import err
 
@@ -66,7 +84,7 @@ def import_survey(file: Path, into: str | None, output: Path, corpus: Path | Non
         raise typer.Exit(2)
     taken = {str(s.get("id")) for s in (data.get("case") or {}).get("sources") or [] if isinstance(s, dict)}
     sheets = expert_sheets(rows, taken)
-    when = dt.date.fromtimestamp(file.stat().st_mtime).isoformat()
+    when = _survey_date(file, data)
     merged = merge_survey(data, rows, sheets, file.name, when)
     header = f"# {into} with the answers of {len(sheets)} expert(s) from {file.name} (`accord case import --from survey`).\n"
     text = header + yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, width=120)
