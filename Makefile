@@ -1,34 +1,57 @@
 # Two commands set Accord up on a fresh machine with Python 3.11 and make:
-#   make run   - create .venv, install Accord, run the main job on the default case
-#   make test  - create .venv if needed, install the test extras, run the whole suite
+#   make run   - create .venv, install Accord (no test stack), run the main job on the default case
+#   make test  - create .venv if needed, install the test extras, lint, type-check, run the whole suite
+# and, for the edit loop, make test-fast (under a minute, no services or browsers).
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
+CHECKED := src tests $(wildcard benchmarks)
 
-.PHONY: run test lint bench clean
+# The fast tier leaves out what needs services, a browser, the semantic model or long runs.
+FAST := tests --ignore=tests/web --ignore=tests/store/test_runs_postgres.py \
+	--ignore=tests/evidence/test_semantic.py --ignore=tests/test_services.py \
+	-m "not slow" -k "not dask_local_cluster and not processes_give and not killed"
+
+.PHONY: run test test-fast lint typecheck format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
+
+$(TESTSTAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(TESTSTAMP)
 
 run: $(STAMP)
 	$(BIN)/accord run
 
-# Tests run against real services (PostgreSQL), which scripts/with-services.sh installs, starts and stops.
-test: $(STAMP)
-	$(BIN)/ruff check src tests $(wildcard benchmarks)
+# Tests run against real services (PostgreSQL, Chromium), which scripts/with-services.sh installs, starts and stops.
+test: $(TESTSTAMP)
+	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/mypy
 	scripts/with-services.sh $(BIN)/python -m pytest
 
-lint: $(STAMP)
-	$(BIN)/ruff check src tests $(wildcard benchmarks)
+test-fast: $(TESTSTAMP)
+	$(BIN)/python -m pytest -x $(FAST)
 
-bench: $(STAMP)
+lint: $(TESTSTAMP)
+	$(BIN)/ruff check $(CHECKED)
+
+typecheck: $(TESTSTAMP)
+	$(BIN)/mypy
+
+# The formatter is ruff format (configured in pyproject.toml); `make format` rewrites, lint only checks.
+format: $(TESTSTAMP)
+	$(BIN)/ruff format $(CHECKED)
+
+bench: $(TESTSTAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache

@@ -14,6 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
+    "startup": ["bench_startup.py"],
     "eum": ["bench_eum.py"],
     "smp": ["bench_smp.py"],
     "backtest": ["backtest.py"],

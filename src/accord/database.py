@@ -130,7 +130,9 @@ class Workspace:
         import sqlalchemy as sa
 
         if self.url.startswith("sqlite"):
-            engine = sa.create_engine(self.url, connect_args={"timeout": 30, "check_same_thread": False}, **options)
+            engine = sa.create_engine(
+                self.url, connect_args={"timeout": 30, "check_same_thread": False}, **options
+            )
             sa.event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         return sa.create_engine(self.url, pool_pre_ping=True, **options)

@@ -30,7 +30,8 @@ class RunResult:
 
     @property
     def rounds_label(self) -> str:
-        """``"10 rounds"``, or for an engine that stops by itself, the turns it took (``"19 of at most 100 turns"``)."""
+        """``"10 rounds"``, or for an engine that stops by itself the turns it took
+        (``"19 of at most 100 turns"``)."""
         turns = self.trajectory.diagnostics.get("turns")
         if turns is None:
             return f"{self.trajectory.n_rounds} rounds"
@@ -60,7 +61,9 @@ class RunResult:
 
         out = self.trajectory.outcome
         d, r, i = out.shape
-        index = pd.MultiIndex.from_product([range(d), range(r), self.issues], names=["draw", "round", "issue"])
+        index = pd.MultiIndex.from_product(
+            [range(d), range(r), self.issues], names=["draw", "round", "issue"]
+        )
         return pd.DataFrame({"outcome": out.reshape(-1)}, index=index).reset_index()
 
     def forecast_frame(self) -> pd.DataFrame:
@@ -98,7 +101,8 @@ class RunResult:
         return pd.DataFrame(rows).set_index(["actor", "issue"])
 
     def to_json(self, draw: int = 0) -> dict[str, Any]:
-        """``{case, model, rounds: [{round, positions: {actor: {issue: x}}, outcome: {issue: x}}], forecast}``."""
+        """``{case, model, seed, status_quo, rounds: [{round, positions: {actor: {issue: x}},
+        outcome: {issue: x}}], forecast}`` of one draw (:meth:`accord.scenarios.run.Run.to_json` uses it)."""
         pos = self.trajectory.positions[draw]
         out = self.trajectory.outcome[draw]
         rounds = [

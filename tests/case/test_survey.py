@@ -38,7 +38,7 @@ def _import(folder: Path, name: str, text: str | None = None, *extra: str):
     if text is not None:
         (folder / name).write_text(text, encoding="utf-8")
     args = ["case", "import", "--from", "survey", str(folder / name), "--into", str(HARBOUR), "--corpus", str(folder / "corpus"),
-            "-o", str(folder / "out.yaml"), *extra]
+            "-o", str(folder / "out.yaml"), "--date", "2020-05-15", *extra]
     return runner.invoke(app, args)
 
 
@@ -154,3 +154,11 @@ def test_template_documents_the_layout_and_imports_once_filled(folder):
     assert csv_out.read_text().splitlines()[0] == "expert,actor,issue,position,salience,capability,low,high,note"
     bad = runner.invoke(app, ["case", "survey-template", str(HARBOUR), "-o", str(folder / "t.ods")])
     assert bad.exit_code == 1 and ".xlsx or .csv" in bad.output
+
+
+def test_a_survey_dated_after_the_case_is_refused(folder):
+    (folder / "late.csv").write_text(GOOD, encoding="utf-8")
+    args = ["case", "import", "--from", "survey", str(folder / "late.csv"), "--into", str(HARBOUR), "--corpus",
+            str(folder / "corpus"), "-o", str(folder / "out.yaml"), "--date", "2021-01-01"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and not (folder / "out.yaml").exists()

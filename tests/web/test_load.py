@@ -20,7 +20,9 @@ def test_concurrent_reads_and_runs_lose_nothing(db_url: str, corpus_dir: Path) -
     app = create_app(db_url, corpus_dir)
     token = app.state.accord.tokens.create("load")[0]
     with ServerThread(app) as url:
-        report = run_load(url, token, clients=CLIENTS, run_share=0.1, settle=120, requests_per_client=REQUESTS)
+        report = run_load(
+            url, token, clients=CLIENTS, run_share=0.1, settle=120, requests_per_client=REQUESTS
+        )
     print("\n" + report.summary())
     assert report.requests == CLIENTS * REQUESTS  # every operation was made and answered
     assert report.runs_started > 0  # fixed by the seeds: some clients start runs

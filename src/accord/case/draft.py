@@ -201,11 +201,9 @@ def _fill_issues(f: _Filler, data: dict) -> list[str]:
 
 def _fill_stances(f: _Filler, data: dict, issue_ids: list[str]) -> None:
     stances = data.get("stances")
-    if is_unfilled(stances):
-        f.placeholders.append(("stances",))  # no stances yet: the runnability check lists it
-        actor = next((a.get("id") for a in data.get("actors") or [] if isinstance(a, dict)), "todo")
-        data["stances"] = stances = [{"actor": actor, "capability": None, "issues": None}]
-        f.open_entries.add((0, None))
+    if stances is None:
+        data["stances"] = []
+        return
     for i, stance in enumerate(stances if isinstance(stances, list) else []):
         if not isinstance(stance, dict):
             continue
@@ -278,7 +276,9 @@ def validate_draft_data(located: Located, name: str = "<data>", corpus: Corpus |
     holes = {dotted(p) for p in f.placeholders}
     strict = validate_data(Located(data, located.marks), name, corpus)
     report.corpus_checked = strict.corpus_checked
-    report.problems = [p for p in strict.problems if not _placeholder(p.path, holes)]
+    # no stances yet is a to-do of a draft (see _find_runnable), not a problem
+    report.problems = [p for p in strict.problems
+                       if not _placeholder(p.path, holes) and not (p.path == "stances" and not data.get("stances"))]
     report.todos = [Todo(name, *located.mark(p), dotted(p), m, h, b) for p, m, h, b in f.todos]
     if report.problems:
         return report
@@ -304,17 +304,16 @@ def _extraction_case(pruned: dict, f: _Filler, name: str) -> Case | None:
     """The draft's meta, actors and complete issues, no stances: what extraction and merging need."""
     incomplete = {p[1] for p, *_ in f.todos if len(p) > 1 and p[0] == "issues"}
     probe = copy.deepcopy(pruned)
+    probe["stances"] = []
     complete = [issue for i, issue in enumerate(probe["issues"]) if i not in incomplete and issue.get("id") != _PH_ISSUE]
     probe["issues"] = complete or probe["issues"][:1]
-    # A case needs a stance to validate; extraction needs none: a placeholder one is dropped after.
-    actor = next((a.get("id") for a in probe.get("actors") or [] if isinstance(a, dict)), "todo")
-    quantity = {"value": 0.5, "evidence": [f.pointer()]}
-    probe["stances"] = [{"actor": actor, "capability": quantity, "issues": {probe["issues"][0].get("id"): {
-        "position": {"value": 50, "evidence": [f.pointer()]}, "salience": quantity}}}]
-    case = validate_data(Located(probe, {}), name, None).case
-    if case is None:
-        return None
-    return case.model_copy(update={"stances": [], "issues": case.issues if complete else []})
+    report = validate_data(Located(probe, {}), name, None)
+    case = report.case
+    if case is None and report.problems and all(p.path == "stances" for p in report.problems):
+        case = Case.model_validate(probe)  # no stances by design: only the case-level "cannot run" rule fired
+    if case is None or complete:
+        return case
+    return case.model_copy(update={"issues": []})
 
 
 def validate_text_or_draft(text: str, name: str = "<text>", corpus: Corpus | None = None) -> ValidationReport:

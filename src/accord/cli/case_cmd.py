@@ -13,18 +13,22 @@ from accord.case.io import DEFAULT_CASE, builtin_cases, load_report
 from accord.case.model import Case
 from accord.cli.common import corpus_or_none as _corpus
 from accord.cli.common import load_or_exit
+from accord.cli.output import rendering_errors
 from accord.cli.render import printable
 from accord.errors import InputError, NotFoundError, UsageError
 
 app = typer.Typer(help="Validate, inspect and convert case files.", no_args_is_help=True)
 
-CaseArg = Annotated[str, typer.Argument(help="A case YAML file or a built-in case name (see `accord case list`).")]
+CaseArg = Annotated[
+    str, typer.Argument(help="A case YAML file or a built-in case name (see `accord case list`).")
+]
 CorpusOpt = Annotated[
     Path | None, typer.Option("--corpus", help="Corpus folder: also check every evidence span and hash.")
 ]
 
 
 @app.command("validate")
+@rendering_errors
 def validate_cmd(
     case: CaseArg,
     corpus: CorpusOpt = None,
@@ -51,6 +55,7 @@ def validate_cmd(
 
 
 @app.command("list")
+@rendering_errors
 def list_cmd() -> None:
     """List the built-in cases."""
     from accord.cli.main import console
@@ -70,19 +75,28 @@ def list_cmd() -> None:
         c = report.case
         default = " (default)" if name == DEFAULT_CASE else ""
         table.add_row(
-            name + default, c.case.as_of, str(len(c.actors)), str(len(c.issues)), str(len(c.events)), c.case.title
+            name + default,
+            c.case.as_of,
+            str(len(c.actors)),
+            str(len(c.issues)),
+            str(len(c.events)),
+            c.case.title,
         )
     console.print(table)
 
 
 @app.command("schema")
+@rendering_errors
 def schema_cmd() -> None:
     """Print the JSON Schema of the case format."""
     typer.echo(json.dumps(Case.model_json_schema(by_alias=True), indent=2))
 
 
 @app.command("show")
-def show_cmd(case: Annotated[str, typer.Argument(help="A case file or built-in name.")] = DEFAULT_CASE) -> None:
+@rendering_errors
+def show_cmd(
+    case: Annotated[str, typer.Argument(help="A case file or built-in name.")] = DEFAULT_CASE,
+) -> None:
     """Show a case as tables: actors, issues, stances, relations and timeline."""
     from accord.cli.main import console
     from accord.cli.render import render_case
@@ -91,6 +105,7 @@ def show_cmd(case: Annotated[str, typer.Argument(help="A case file or built-in n
 
 
 @app.command("import")
+@rendering_errors
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="The CSV file to import.")],
     from_: Annotated[str, typer.Option("--from", help="Format: ktab, bdm, or survey (an expert survey .csv/.xlsx, with --into).")],
@@ -100,6 +115,7 @@ def import_cmd(
     ] = None,
     into: Annotated[str | None, typer.Option("--into", help="survey: the case whose actors and issues the rows use.")] = None,
     corpus: Annotated[Path | None, typer.Option("--corpus", help="survey: folder for the experts' answer sheets (default: the survey's folder).")] = None,
+    survey_date: Annotated[str | None, typer.Option("--date", help="survey: when the experts answered, YYYY-MM-DD (default: the file's date); not after the case's as_of.")] = None,
 ) -> None:
     """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV), or an expert survey into a case."""
     from accord.case.formats import FORMATS, FormatError, case_to_yaml, import_csv
@@ -109,7 +125,7 @@ def import_cmd(
     if from_ == "survey":
         from accord.cli.newcase_cmd import survey_import
 
-        survey_import(file, into, output, corpus)
+        survey_import(file, into, output, corpus, survey_date)
         return
     if from_ not in FORMATS:
         raise UsageError(f"unknown format --from {from_}", f"choose one of: {', '.join(FORMATS)}, survey")
@@ -132,6 +148,7 @@ def import_cmd(
 
 
 @app.command("export")
+@rendering_errors
 def export_cmd(
     case: CaseArg,
     to: Annotated[str, typer.Option("--to", help="Format: ktab or bdm.")],

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from accord.cli.output import consoles, print_json, rendering_errors
 from accord.cli.render import printable
 from accord.errors import InputError, StorageError, UsageError
+
+__all__ = ["consoles", "print_json", "rendering_errors"]  # and the helpers below
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,21 +28,11 @@ if TYPE_CHECKING:
     from accord.scenarios.results import Threshold
 
 DbOpt = Annotated[
-    str | None, typer.Option(help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db).")
+    str | None,
+    typer.Option(
+        help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db)."
+    ),
 ]
-
-
-def consoles() -> tuple[Console, Console]:
-    """``(stdout console, stderr console)``."""
-    from accord.cli.main import _consoles
-
-    return _consoles.console, _consoles.err
-
-
-def print_json(data: object) -> None:
-    from accord.cli.main import print_json as _print_json
-
-    _print_json(data)
 
 
 def print_problems(problems: list[Any], what: str) -> None:
@@ -165,8 +158,15 @@ def progress_bar(total: int | None, label: str, quiet: bool, unit: str = "draws"
     )
 
     _, err = consoles()
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
-               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=False) as progress:
         task = progress.add_task(label, total=total)
 
@@ -198,7 +198,9 @@ def check_perspective(perspective: str | None, case: Case) -> None:
         return
     sources = [s.id for s in case.case.sources]
     if perspective not in sources:
-        raise InputError(f"unknown source {perspective!r} for case {case.id!r}", f"sources: {', '.join(sources)}")
+        raise InputError(
+            f"unknown source {perspective!r} for case {case.id!r}", f"sources: {', '.join(sources)}"
+        )
 
 
 def parse_thresholds(texts: list[str], issues: tuple[str, ...] | None, draws: int) -> list[Threshold]:
@@ -223,7 +225,9 @@ def parse_thresholds(texts: list[str], issues: tuple[str, ...] | None, draws: in
 
 
 def model_error(exc: Exception, model: str) -> InputError:
-    hint = "the SMP needs each actor's saliences to sum to at most 1; try --model eum" if model == "smp" else ""
+    hint = (
+        "the SMP needs each actor's saliences to sum to at most 1; try --model eum" if model == "smp" else ""
+    )
     return InputError(f"model {model} cannot run this problem: {exc}", hint)
 
 
@@ -235,7 +239,9 @@ def store_or_exit(run: Any, db: str | None) -> str:
     try:
         return store_run(run, db)
     except StoreError as exc:
-        raise StorageError(f"could not store the run: {exc}", exc.hint or "use --no-store to skip recording") from None
+        raise StorageError(
+            f"could not store the run: {exc}", exc.hint or "use --no-store to skip recording"
+        ) from None
 
 
 def pct(x: float) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from accord.database import Workspace
 from accord.evidence.pointers import LocateError, load_corpus_dir, pointer_for
 
 app = typer.Typer(help="Find and check the passages behind a case's numbers.", no_args_is_help=True)
@@ -51,7 +52,6 @@ DbOpt = Annotated[
 
 def _texts(corpus: Path | None, db: str | None):  # -> TextSource
     """The texts to check against: a corpus folder, or the store (``--db``, else $ACCORD_DB / ./accord.db)."""
-    import os
 
     from accord.cli.main import err
     from accord.evidence.check import FolderTexts, StoreTexts
@@ -64,7 +64,7 @@ def _texts(corpus: Path | None, db: str | None):  # -> TextSource
             err.print(f"[red]error:[/red] --corpus {corpus}: no such folder")
             raise typer.Exit(2)
         return FolderTexts(load_corpus_dir(corpus))
-    if db is None and not os.environ.get("ACCORD_DB") and not Path("accord.db").exists():
+    if not Workspace.resolve(db).database_exists():  # reading never creates a database
         err.print("[red]error:[/red] no corpus: give --corpus DIR or --db URL (or run `accord corpus add` here first)")
         raise typer.Exit(2)
     from accord.cli.corpus_cmd import open_store

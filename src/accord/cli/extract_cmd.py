@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from accord.database import Workspace
+
 
 def _err(message: str, code: int = 1) -> typer.Exit:
     from accord.cli.main import err
@@ -37,7 +39,7 @@ def _load_docs(docs: list[str], db: str | None, meta: Path | None, case):  # noq
             doc_id, text, found = source.doc, source.text, source.meta
         else:
             if store is None:
-                if db is None and not os.environ.get("ACCORD_DB") and not Path("accord.db").exists():
+                if not Workspace.resolve(db).database_exists():  # reading never creates a database
                     raise _err(f"{doc}: no such file, and no corpus store to look it up in (--db)")
                 from accord.cli.corpus_cmd import open_store
 

@@ -225,7 +225,7 @@ def register_evidence(app: typer.Typer) -> None:
     app.command("suggest")(suggest_cmd)
 
 
-def survey_import(file: Path, into: str | None, output: Path, corpus: Path | None) -> None:
+def survey_import(file: Path, into: str | None, output: Path, corpus: Path | None, date: str | None = None) -> None:
     from accord.cli.survey_cmd import import_survey
 
-    import_survey(file, into, output, corpus)
+    import_survey(file, into, output, corpus, date)

@@ -26,6 +26,7 @@ from accord.cli.common import (
     print_json,
     print_scales,
     progress_bar,
+    rendering_errors,
     store_or_exit,
 )
 from accord.engines.registry import DEFAULT_MODEL, ENGINES
@@ -37,35 +38,63 @@ if TYPE_CHECKING:
     from accord.results import RunResult
     from accord.scenarios.run import Run
 
-DRAWS_HELP = "Monte Carlo draws of the case's uncertainty behind the headline (default 256; 0: the point run only)."
+DRAWS_HELP = (
+    "Monte Carlo draws of the case's uncertainty behind the headline (default 256; 0: the point run only)."
+)
 
 
+@rendering_errors
 def run(
     case: Annotated[
-        str | None, typer.Argument(help=f"A case file or built-in name (default: the scenario's case, else {DEFAULT_CASE}).")
+        str | None,
+        typer.Argument(
+            help=f"A case file or built-in name (default: the scenario's case, else {DEFAULT_CASE})."
+        ),
     ] = None,
-    model: Annotated[str, typer.Option("--model", "-m", help=f"One of: {', '.join(ENGINES)}.")] = DEFAULT_MODEL,
-    rounds: Annotated[int | None, typer.Option(help="Rounds (EUM default 10; SMP: at most, default 100).", min=0)] = None,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help=f"One of: {', '.join(ENGINES)}.")
+    ] = DEFAULT_MODEL,
+    rounds: Annotated[
+        int | None, typer.Option(help="Rounds (EUM default 10; SMP: at most, default 100).", min=0)
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed (results are reproducible for a seed).", min=0)] = 0,
     scenario: Annotated[
-        str | None, typer.Option("--scenario", "-s", help="A built-in scenario name (`accord scenarios list`) or a scenario file.")
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="A built-in scenario name (`accord scenarios list`) or a scenario file."
+        ),
     ] = None,
     draws: Annotated[int | None, typer.Option(help=DRAWS_HELP, min=0)] = None,
     threshold: Annotated[
-        list[str] | None, typer.Option("--threshold", "-t", help="Report P(ISSUE>=X) over the draws; repeatable, e.g. territory>=50.")
+        list[str] | None,
+        typer.Option(
+            "--threshold", "-t", help="Report P(ISSUE>=X) over the draws; repeatable, e.g. territory>=50."
+        ),
     ] = None,
     perspective: Annotated[
         str | None, typer.Option(help="Read the case as one source does (its estimates where it gives them).")
     ] = None,
     executor: Annotated[str, typer.Option(help="local, processes or dask.")] = "local",
-    workers: Annotated[int | None, typer.Option(help="Workers for processes/dask (default: CPU count).", min=1)] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: start a LocalCluster).")] = None,
-    chunk_size: Annotated[
-        int | None, typer.Option("--chunk-size", help="Draws per task, rounded up to whole blocks of 256.", min=1)
+    workers: Annotated[
+        int | None, typer.Option(help="Workers for processes/dask (default: CPU count).", min=1)
     ] = None,
-    db: Annotated[str | None, typer.Option(help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db).")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (default: start a LocalCluster).")
+    ] = None,
+    chunk_size: Annotated[
+        int | None,
+        typer.Option("--chunk-size", help="Draws per task, rounded up to whole blocks of 256.", min=1),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db)."
+        ),
+    ] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the run.")] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the run as JSON (docs/run-schema.json).")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the run as JSON (docs/run-schema.json).")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     no_carry_over: Annotated[
         bool, typer.Option("--no-carry-over", help="Drop readings carried over from before the case's period.")
@@ -96,16 +125,28 @@ def run(
     try:
         with progress_bar(n_draws, scen.id if scen else loaded.id, quiet or json_out) as advance:
             result = api_run(
-                loaded, model, rounds, seed, scenario=scen, draws=n_draws, perspective=perspective,
-                thresholds=parsed, executor=executor, workers=workers, scheduler=scheduler,
-                chunk_draws=chunk_size, progress=advance,
+                loaded,
+                model,
+                rounds,
+                seed,
+                scenario=scen,
+                draws=n_draws,
+                perspective=perspective,
+                thresholds=parsed,
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+                chunk_draws=chunk_size,
+                progress=advance,
             )
     except ProblemError as exc:
         raise model_error(exc, model) from None
     except (OSError, TimeoutError) as exc:
         from accord.errors import AccordError
 
-        raise AccordError(f"the {executor} executor failed: {exc}", "check --scheduler, or use --executor local") from None
+        raise AccordError(
+            f"the {executor} executor failed: {exc}", "check --scheduler, or use --executor local"
+        ) from None
     if store:
         result.run_id = store_or_exit(result, db)
     if json_out:
@@ -114,7 +155,11 @@ def run(
     console, _ = consoles()
     print_run(result, console)
     if result.run_id:
-        console.print(f"stored as run {result.run_id} (`accord runs show {result.run_id}`)", highlight=False, soft_wrap=True)
+        console.print(
+            f"stored as run {result.run_id} (`accord runs show {result.run_id}`)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def title_of(result: Run) -> str:
@@ -133,7 +178,8 @@ def print_run(result: Run, console: Console) -> None:
     rr = result.run_result()
     console.print(
         f"Point run: the model once on the point estimates (no uncertainty), {rr.rounds_label}.",
-        highlight=False, soft_wrap=True,
+        highlight=False,
+        soft_wrap=True,
     )
     for table in movement_tables(rr, console.width):
         console.print(table)
@@ -141,9 +187,13 @@ def print_run(result: Run, console: Console) -> None:
     for label, info in summary["triggers"].items():
         if result.n_draws:
             rnd = f", median round {info['median_round']:.0f}" if info["median_round"] is not None else ""
-            console.print(f"trigger {label}: fired in {pct(info['fired_share'])} of draws{rnd}", highlight=False)
+            console.print(
+                f"trigger {label}: fired in {pct(info['fired_share'])} of draws{rnd}", highlight=False
+            )
         else:
-            when = f"fired after round {info['median_round']:.0f}" if info["fired_share"] > 0 else "did not fire"
+            when = (
+                f"fired after round {info['median_round']:.0f}" if info["fired_share"] > 0 else "did not fire"
+            )
             console.print(f"trigger {label}: {when}", highlight=False)
     console.print(
         "SQ stable: share of draws whose forecast ended within 2% of the scale of the status quo; "
@@ -159,7 +209,8 @@ def print_run(result: Run, console: Console) -> None:
     t = result.timings
     if result.n_draws:
         console.print(
-            f"[dim]{t['total_s']:.1f} s on {t['executor']} ({t.get('workers', 1)} worker(s), {t.get('chunks', 1)} chunks); "
+            f"[dim]{t['total_s']:.1f} s on {t['executor']} ({t.get('workers', 1)} worker(s), "
+            f"{t.get('chunks', 1)} chunks); "
             f"engine {t['engine_s']:.1f} s, sampling {t['sampling_s']:.1f} s[/dim]"
         )
 

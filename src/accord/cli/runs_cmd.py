@@ -6,12 +6,13 @@ These commands only read: they never create a database (``accord.db``) that is n
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from accord.cli.common import DbOpt, consoles, print_json, summary_table
+from accord.cli.output import rendering_errors
 from accord.errors import InputError, NotFoundError, StorageError, UsageError
 
 runs_app = typer.Typer(help="Stored runs: list, show, export.", no_args_is_help=True)
@@ -27,8 +28,10 @@ def _store(db: str | None, missing_ok: bool = False):  # -> RunStore | None
     if not workspace.database_exists():
         if missing_ok:
             return None
-        raise NotFoundError(f"no runs database at {workspace.sqlite_path}",
-                            "runs are recorded by `accord run --scenario NAME --draws N`; or give --db")
+        raise NotFoundError(
+            f"no runs database at {workspace.sqlite_path}",
+            "runs are recorded by `accord run --scenario NAME --draws N`; or give --db",
+        )
     try:
         store = RunStore(workspace.url, workspace.runs_dir)
         _ = store.engine
@@ -47,6 +50,7 @@ def _get(store, run_id: str):  # noqa: ANN001, ANN202 - RunStore in, the run's r
 
 
 @runs_app.command("list")
+@rendering_errors
 def runs_list(
     db: DbOpt = None,
     limit: Annotated[int, typer.Option(help="At most this many runs, newest first.", min=1)] = 20,
@@ -59,8 +63,25 @@ def runs_list(
     store = _store(db, missing_ok=True)
     rows = store.list(limit, case, scenario) if store is not None else []
     if json_out:
-        print_json([{k: r[k] for k in ("id", "created_at", "case_id", "scenario_id", "model", "draws", "seed", "perspective", "executor")}
-                    for r in rows])
+        print_json(
+            [
+                {
+                    k: r[k]
+                    for k in (
+                        "id",
+                        "created_at",
+                        "case_id",
+                        "scenario_id",
+                        "model",
+                        "draws",
+                        "seed",
+                        "perspective",
+                        "executor",
+                    )
+                }
+                for r in rows
+            ]
+        )
         return
     if not rows:
         console.print("no stored runs yet (`accord run --scenario NAME --draws N` records one)")
@@ -68,17 +89,35 @@ def runs_list(
     table = Table(title=f"Stored runs ({len(rows)})")
     for col in ("id", "when (UTC)", "case", "scenario", "model", "draws", "seed", "perspective", "time"):
         # ids are copied by users: never cut them; the other columns fold
-        table.add_column(col, justify="right" if col in ("draws", "seed", "time") else "left",
-                         no_wrap=col == "id", overflow="fold")
+        table.add_column(
+            col,
+            justify="right" if col in ("draws", "seed", "time") else "left",
+            no_wrap=col == "id",
+            overflow="fold",
+        )
     for r in rows:
-        when = r["created_at"].strftime("%Y-%m-%d %H:%M") if hasattr(r["created_at"], "strftime") else str(r["created_at"])
+        when = (
+            r["created_at"].strftime("%Y-%m-%d %H:%M")
+            if hasattr(r["created_at"], "strftime")
+            else str(r["created_at"])
+        )
         total = (r["timings"] or {}).get("total_s")
-        table.add_row(r["id"], when, r["case_id"], r["scenario_id"] or "-", r["model"], str(r["draws"]), str(r["seed"]),
-                      r["perspective"] or "-", f"{total:.1f} s" if total is not None else "")
+        table.add_row(
+            r["id"],
+            when,
+            r["case_id"],
+            r["scenario_id"] or "-",
+            r["model"],
+            str(r["draws"]),
+            str(r["seed"]),
+            r["perspective"] or "-",
+            f"{total:.1f} s" if total is not None else "",
+        )
     console.print(table)
 
 
 @runs_app.command("show")
+@rendering_errors
 def runs_show(
     run_id: Annotated[str, typer.Argument(help="A run id (or a unique prefix).")],
     db: DbOpt = None,
@@ -92,7 +131,17 @@ def runs_show(
         print_json(run)
         return
     console.print(f"[bold]run {run['id']}[/bold] at {run['created_at']}", highlight=False, soft_wrap=True)
-    for key in ("case_id", "case_hash", "scenario_id", "model", "rounds", "draws", "seed", "perspective", "executor"):
+    for key in (
+        "case_id",
+        "case_hash",
+        "scenario_id",
+        "model",
+        "rounds",
+        "draws",
+        "seed",
+        "perspective",
+        "executor",
+    ):
         console.print(f"  {key}: {run[key]}", highlight=False)
     console.print("  versions: " + ", ".join(f"{k} {v}" for k, v in run["versions"].items()), highlight=False)
     console.print(f"  outcomes: {store.outcomes_path(run)} ({run['outcomes_rows']} rows)", highlight=False)
@@ -100,9 +149,11 @@ def runs_show(
     console.print(summary_table("Summary", summary, list(run["thresholds"])))
     if summary.get("headline"):
         console.print(f"headline: {summary['headline']}", highlight=False)
+    _print_scales_of(console, run["case_id"])
 
 
 @runs_app.command("export")
+@rendering_errors
 def runs_export(
     run_id: Annotated[str, typer.Argument(help="A run id (or a unique prefix).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.csv, .parquet or .json).")],
@@ -114,7 +165,9 @@ def runs_export(
     console, _ = consoles()
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".parquet", ".json"):
-        raise UsageError(f"cannot tell the format of {output}", "end the file name in .csv, .parquet or .json")
+        raise UsageError(
+            f"cannot tell the format of {output}", "end the file name in .csv, .parquet or .json"
+        )
     store = _store(db)
     run = _get(store, run_id)
     try:
@@ -133,3 +186,14 @@ def runs_export(
     console.print(f"wrote {len(frame)} rows of run {run['id']} to {output}", highlight=False)
 
 
+def _print_scales_of(console: Any, case_id: str) -> None:
+    """The scales' meaning of a stored run's case, when the case is a built-in one (else say where)."""
+    from accord.case.io import builtin_path, load_case
+    from accord.cli.common import print_scales
+
+    if builtin_path(case_id) is None:
+        console.print(
+            f"[dim]scales: see the case file of {case_id} (`accord case show FILE`)[/dim]", highlight=False
+        )
+        return
+    print_scales(console, load_case(case_id))

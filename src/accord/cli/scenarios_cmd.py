@@ -1,4 +1,4 @@
-"""``accord scenarios list|show|validate``: the built-in and user scenarios (thin over :mod:`accord.scenarios.api`)."""
+"""``accord scenarios list|show|validate``: built-in and user scenarios (over :mod:`accord.scenarios.api`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import consoles, load_case_or_exit, load_scenario_or_exit, print_json
+from accord.cli.output import rendering_errors
 
 scenarios_app = typer.Typer(help="Built-in and user scenarios: list, show, validate.", no_args_is_help=True)
 
@@ -19,8 +20,11 @@ def _consoles() -> tuple[Any, Any, Any]:
 
 
 @scenarios_app.command("list")
+@rendering_errors
 def scenarios_list(
-    case: Annotated[str | None, typer.Argument(help="Only the scenarios of this case (a built-in name).")] = None,
+    case: Annotated[
+        str | None, typer.Argument(help="Only the scenarios of this case (a built-in name).")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List the built-in scenarios, one line each."""
@@ -29,11 +33,19 @@ def scenarios_list(
     console, _, print_json = _consoles()
     items = list_scenarios(case)
     if json_out:
-        print_json([
-            {"name": n, "case": c if s else None, "title": s.title if s else None, "question": s.question if s else None,
-             "interventions": len(s.interventions) if s else None, "valid": s is not None}
-            for n, s, c in items
-        ])
+        print_json(
+            [
+                {
+                    "name": n,
+                    "case": c if s else None,
+                    "title": s.title if s else None,
+                    "question": s.question if s else None,
+                    "interventions": len(s.interventions) if s else None,
+                    "valid": s is not None,
+                }
+                for n, s, c in items
+            ]
+        )
         return
     if not items:
         console.print(f"no built-in scenarios for case {case!r}" if case else "no built-in scenarios")
@@ -57,24 +69,39 @@ def _describe(iv: Any) -> str:
     if kind == "shift":
         return f"{iv.actor}.{iv.attribute}{where} {iv.by:+g}"
     if kind == "scale":
-        about = f" about {iv.about}" if iv.about is not None else (" about the status quo" if iv.attribute == "position" else "")
+        about = (
+            f" about {iv.about}"
+            if iv.about is not None
+            else (" about the status quo" if iv.attribute == "position" else "")
+        )
         return f"{iv.actor}.{iv.attribute}{where} x {iv.factor:g}{about}"
     if kind == "align":
         return f"{iv.actor} aligns with {iv.with_}{where} (weight {iv.weight:g})"
     if kind == "add_actor":
-        return f"add {iv.actor} (capability {iv.capability:g}; " + ", ".join(f"{k} {v:g}" for k, v in iv.position.items()) + ")"
+        return (
+            f"add {iv.actor} (capability {iv.capability:g}; "
+            + ", ".join(f"{k} {v:g}" for k, v in iv.position.items())
+            + ")"
+        )
     if kind == "remove_actor":
         return f"remove {iv.actor}"
     if kind == "coalition":
         return f"coalition {iv.id} of {', '.join(iv.members)} at {iv.position} position"
-    cond = f"relation {iv.relation}" if iv.relation else " and ".join(f"{c.issue} {c.op} {c.threshold:g}" for c in iv.conditions)
+    cond = (
+        f"relation {iv.relation}"
+        if iv.relation
+        else " and ".join(f"{c.issue} {c.op} {c.threshold:g}" for c in iv.conditions)
+    )
     return f"when {cond}: " + "; ".join(_describe(e) for e in iv.then)
 
 
 @scenarios_app.command("show")
+@rendering_errors
 def scenarios_show(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
-    case: Annotated[str | None, typer.Option(help="Check against this case instead of the scenario's own.")] = None,
+    case: Annotated[
+        str | None, typer.Option(help="Check against this case instead of the scenario's own.")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the scenario as JSON.")] = False,
 ) -> None:
     """Show a scenario: its question, evidence and interventions in order."""
@@ -100,10 +127,15 @@ def scenarios_show(
 
 
 @scenarios_app.command("validate")
+@rendering_errors
 def scenarios_validate(
     scenario: Annotated[str, typer.Argument(help="A scenario file or built-in name.")],
-    case: Annotated[str | None, typer.Option(help="Check against this case instead of the scenario's own.")] = None,
-    corpus: Annotated[Path | None, typer.Option(help="Also check every evidence pointer against this corpus folder.")] = None,
+    case: Annotated[
+        str | None, typer.Option(help="Check against this case instead of the scenario's own.")
+    ] = None,
+    corpus: Annotated[
+        Path | None, typer.Option(help="Also check every evidence pointer against this corpus folder.")
+    ] = None,
 ) -> None:
     """Check a scenario file; print every problem as FILE:LINE:COL: field: message (hint)."""
     from accord.cli.main import existing_dir
@@ -115,8 +147,9 @@ def scenarios_validate(
         scenario, load_case_or_exit(case) if case else None, load_corpus_dir(corpus) if corpus else None
     )
     checked = "evidence checked against the corpus" if corpus else "evidence not checked (no --corpus)"
-    console.print(f"{scenario}: valid scenario {scen.id!r} on case {loaded.id!r}: "
-                  f"{len(scen.interventions)} interventions, {len(scen.evidence)} evidence pointers ({checked})",
-                  highlight=False, soft_wrap=True)
-
-
+    console.print(
+        f"{scenario}: valid scenario {scen.id!r} on case {loaded.id!r}: "
+        f"{len(scen.interventions)} interventions, {len(scen.evidence)} evidence pointers ({checked})",
+        highlight=False,
+        soft_wrap=True,
+    )

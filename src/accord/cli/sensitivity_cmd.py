@@ -1,4 +1,4 @@
-"""``accord sensitivity``: rank the inputs by their effect on each issue's forecast (SALib, Sobol or Morris)."""
+"""``accord sensitivity``: rank the inputs by their effect on each issue's forecast (SALib: Sobol, Morris)."""
 
 from __future__ import annotations
 
@@ -16,25 +16,44 @@ from accord.cli.common import (
     model_error,
     print_json,
     progress_bar,
+    rendering_errors,
 )
 from accord.engines.registry import DEFAULT_MODEL, ENGINES
 from accord.errors import UsageError
 
 
+@rendering_errors
 def sensitivity(
-    case: Annotated[str | None, typer.Argument(help="A case file or built-in name (default: the scenario's case).")] = None,
-    scenario: Annotated[str | None, typer.Option("--scenario", "-s", help="Apply this scenario to every sample.")] = None,
-    method: Annotated[str, typer.Option(help="sobol (S1 and total indices) or morris (mu*, sigma).")] = "sobol",
-    samples: Annotated[int, typer.Option(help="SALib's N: base samples (Sobol, a power of two) or trajectories (Morris).", min=2)] = 256,
-    group_by: Annotated[str, typer.Option("--group-by", help="Rank single inputs, or pool them by actor or attribute.")] = "input",
-    model: Annotated[str, typer.Option("--model", "-m", help=f"One of: {', '.join(ENGINES)}.")] = DEFAULT_MODEL,
+    case: Annotated[
+        str | None, typer.Argument(help="A case file or built-in name (default: the scenario's case).")
+    ] = None,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", "-s", help="Apply this scenario to every sample.")
+    ] = None,
+    method: Annotated[
+        str, typer.Option(help="sobol (S1 and total indices) or morris (mu*, sigma).")
+    ] = "sobol",
+    samples: Annotated[
+        int,
+        typer.Option(help="SALib's N: base samples (Sobol, a power of two) or trajectories (Morris).", min=2),
+    ] = 256,
+    group_by: Annotated[
+        str, typer.Option("--group-by", help="Rank single inputs, or pool them by actor or attribute.")
+    ] = "input",
+    model: Annotated[
+        str, typer.Option("--model", "-m", help=f"One of: {', '.join(ENGINES)}.")
+    ] = DEFAULT_MODEL,
     rounds: Annotated[int | None, typer.Option(help="Rounds per run (model default).", min=0)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the SALib sample.", min=0)] = 0,
-    perspective: Annotated[str | None, typer.Option(help="Bounds from this source's estimates where it gives them.")] = None,
+    perspective: Annotated[
+        str | None, typer.Option(help="Bounds from this source's estimates where it gives them.")
+    ] = None,
     top: Annotated[int, typer.Option(help="Inputs shown per issue.", min=1)] = 10,
     executor: Annotated[str, typer.Option(help="local, processes or dask.")] = "local",
     workers: Annotated[int | None, typer.Option(help="Workers for processes/dask.", min=1)] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print every index as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -44,9 +63,9 @@ def sensitivity(
     position, +-0.1 for salience or capability). Use --group-by actor to test claims such as "the key to
     resolution lies with the parties, not with Moscow".
     """
+    from accord.api import sensitivity as api_sensitivity
     from accord.engines.base import ProblemError
-    from accord.scenarios.runner import RunSpec
-    from accord.scenarios.sensitivity import GROUPINGS, METHODS, run_sensitivity
+    from accord.scenarios.sensitivity import GROUPINGS, METHODS
 
     console, _ = consoles()
     check_model(model)
@@ -57,15 +76,34 @@ def sensitivity(
     check_executor(executor, scheduler)
     scen, loaded = load_target(case, scenario)
     check_perspective(perspective, loaded)
-    spec = RunSpec(loaded, scen, model=model, rounds=rounds, perspective=perspective)
     try:
         with progress_bar(None, f"{method} sensitivity", quiet or json_out, unit="model runs") as advance:
-            set_total = getattr(advance, "set_total", None)
-            result = run_sensitivity(spec, method, samples, seed, group_by, executor, workers, scheduler, advance, set_total)
+            result = api_sensitivity(
+                loaded,
+                scenario=scen,
+                model=model,
+                method=method,
+                samples=samples,
+                seed=seed,
+                group_by=group_by,
+                rounds=rounds,
+                perspective=perspective,
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+                progress=advance,
+                on_total=getattr(advance, "set_total", None),
+            )
     except ProblemError as exc:
         raise model_error(exc, model) from None
-    doc = {"case": loaded.id, "scenario": scen.id if scen else None, "model": model, "seed": seed,
-           "perspective": perspective, **result.to_json()}
+    doc = {
+        "case": loaded.id,
+        "scenario": scen.id if scen else None,
+        "model": model,
+        "seed": seed,
+        "perspective": perspective,
+        **result.to_json(),
+    }
     if json_out:
         print_json(doc)
         return
@@ -73,7 +111,8 @@ def sensitivity(
         console.print(_tornado(issue, rows[:top], result))
     defaults = sum(i.spread_default for i in result.inputs)
     console.print(
-        f"[dim]{result.evaluations} model runs in {result.timings['total_s']:.1f} s; {len(result.inputs)} inputs "
+        f"[dim]{result.evaluations} model runs in {result.timings['total_s']:.1f} s; "
+        f"{len(result.inputs)} inputs "
         f"({defaults} with a single point estimate got the default spread)[/dim]"
     )
 

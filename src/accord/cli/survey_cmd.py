@@ -35,24 +35,6 @@ def _ids(data: dict, key: str) -> list[str]:
     return [str(item["id"]) for item in data.get(key) or [] if isinstance(item, dict) and item.get("id")]
 
 
-def _survey_date(file: Path, data: dict) -> str:
-    """When the answers were given (the file's date), but not after the case's as_of (a case cites nothing
-    later): experts asked today about a case as of an earlier day answer as of that day."""
-    from accord.cli.main import err
-
-    saved = dt.date.fromtimestamp(file.stat().st_mtime)
-    as_of = str((data.get("case") or {}).get("as_of") or "")
-    try:
-        limit = dt.date.fromisoformat(as_of)
-    except ValueError:
-        return saved.isoformat()
-    if saved > limit:
-        err.print(f"note: {file.name} is newer than the case's as_of {as_of}; the experts' answers are dated {as_of} "
-                  "(estimated): they describe the case as of that day", highlight=False, soft_wrap=True)
-        return limit.isoformat()
-    return saved.isoformat()
-
-
 def _print_problems(problems) -> None:  # noqa: ANN001
     from accord.cli.main import err
 
@@ -61,7 +43,7 @@ def _print_problems(problems) -> None:  # noqa: ANN001
     err.print(f"{len(problems)} problem(s) in the survey; nothing was written", highlight=False)
 
 
-def import_survey(file: Path, into: str | None, output: Path, corpus: Path | None) -> None:
+def import_survey(file: Path, into: str | None, output: Path, corpus: Path | None, date: str | None = None) -> None:
     """Read a survey, check every row against the case, write the experts' sheets and the case."""
     from accord.case.draft import validate_draft_data
     from accord.case.validate import validate_text
@@ -84,7 +66,7 @@ def import_survey(file: Path, into: str | None, output: Path, corpus: Path | Non
         raise typer.Exit(2)
     taken = {str(s.get("id")) for s in (data.get("case") or {}).get("sources") or [] if isinstance(s, dict)}
     sheets = expert_sheets(rows, taken)
-    when = _survey_date(file, data)
+    when = _survey_date(file, date, str((data.get("case") or {}).get("as_of") or ""))
     merged = merge_survey(data, rows, sheets, file.name, when)
     header = f"# {into} with the answers of {len(sheets)} expert(s) from {file.name} (`accord case import --from survey`).\n"
     text = header + yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, width=120)
@@ -127,3 +109,23 @@ def template_cmd(
         raise typer.Exit(1) from None
     console.print(f"wrote {output}: {len(actors) * len(issues)} row(s) ({len(actors)} actors x {len(issues)} issues) to copy per expert",
                   highlight=False, soft_wrap=True)
+
+
+def _survey_date(file: Path, date: str | None, as_of: str) -> str:
+    """When the experts answered (``--date``, else the file's date); never after the case's ``as_of``,
+    since a case holds no reading from after its moment."""
+    from accord.errors import InputError, UsageError
+
+    if date is not None:
+        try:
+            when = dt.date.fromisoformat(date).isoformat()
+        except ValueError:
+            raise UsageError(f"--date {date!r} is not a date", "write it as YYYY-MM-DD") from None
+    else:
+        when = dt.date.fromtimestamp(file.stat().st_mtime).isoformat()
+    if as_of and when > as_of[:10]:
+        raise InputError(
+            f"the survey is dated {when} ({'--date' if date else 'the file date'}), after the case's as_of {as_of}",
+            "a case holds no reading from after its moment: give --date (when the experts answered) or move as_of",
+        )
+    return when

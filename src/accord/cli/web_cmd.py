@@ -1,4 +1,4 @@
-"""``accord serve``, ``accord report`` and ``accord token create|list|revoke``: the web app from the command line.
+"""``accord serve``, ``accord report``, ``accord token create|list|revoke``: the web app from the CLI.
 
 Registered in :mod:`accord.cli.main` as::
 
@@ -15,18 +15,25 @@ from typing import Annotated
 import typer
 
 from accord.case.io import DEFAULT_CASE
+from accord.cli.output import rendering_errors
 from accord.engines.registry import DEFAULT_MODEL
 from accord.errors import InputError, NotFoundError, StorageError, UsageError, hint_of
 
 DbOpt = Annotated[
     str | None,
-    typer.Option("--db", help="Database: a SQLite file path or a URL such as postgresql+psycopg://user@host/db "
-                              "(default: $ACCORD_DB or accord.db here)."),
+    typer.Option(
+        "--db",
+        help="Database: a SQLite file path or a URL such as postgresql+psycopg://user@host/db "
+        "(default: $ACCORD_DB or accord.db here).",
+    ),
 ]
 CorpusOpt = Annotated[
     Path | None,
-    typer.Option("--corpus", help="Folder of corpus texts to quote passages from (default: $ACCORD_CORPUS, or "
-                                  "../shared/corpus/nagorno-karabakh if it exists)."),
+    typer.Option(
+        "--corpus",
+        help="Folder of corpus texts to quote passages from (default: $ACCORD_CORPUS, or "
+        "../shared/corpus/nagorno-karabakh if it exists).",
+    ),
 ]
 
 token_app = typer.Typer(help="Access tokens for the web API's writing endpoints.", no_args_is_help=True)
@@ -40,7 +47,9 @@ def _engine(db: str | None, read_only: bool = False):  # noqa: ANN202 - a SQLAlc
 
     workspace = Workspace.resolve(db)
     if read_only and not workspace.database_exists():
-        raise NotFoundError(f"no database at {workspace.sqlite_path}", "tokens live in the server's database: give --db")
+        raise NotFoundError(
+            f"no database at {workspace.sqlite_path}", "tokens live in the server's database: give --db"
+        )
     try:
         return connect(workspace.url)
     except AccordError:
@@ -48,11 +57,16 @@ def _engine(db: str | None, read_only: bool = False):  # noqa: ANN202 - a SQLAlc
     except Exception as exc:  # noqa: BLE001 - bad URL, missing driver, server down
         if hint_of(exc):
             raise StorageError(str(exc), hint_of(exc)) from None
-        raise StorageError(f"cannot open the database {db or '(default)'}: {exc}", "check --db / $ACCORD_DB") from None
+        raise StorageError(
+            f"cannot open the database {db or '(default)'}: {exc}", "check --db / $ACCORD_DB"
+        ) from None
 
 
+@rendering_errors
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
     db: DbOpt = None,
     corpus: CorpusOpt = None,
@@ -87,21 +101,33 @@ def serve(
     app = create_app(db, corpus, run_workers=workers, open_read="all" if public_read else "loopback",
                      allowed_hosts=tuple(allow_host or ()), limits=limits)
     st = app.state.accord
-    console.print(f"Accord on http://{host}:{port}/  (API docs /docs; database {st.engine.url.render_as_string()}; "
-                  f"corpus: {len(st.corpus.texts) if st.corpus else 0} documents)", highlight=False, soft_wrap=True)
+    console.print(
+        f"Accord on http://{host}:{port}/  (API docs /docs; database {st.engine.url.render_as_string()}; "
+        f"corpus: {len(st.corpus.texts) if st.corpus else 0} documents)",
+        highlight=False,
+        soft_wrap=True,
+    )
     if not st.tokens.list():
-        console.print("Writing (uploads, runs) needs a token: `accord token create --db ...`", highlight=False)
+        console.print(
+            "Writing (uploads, runs) needs a token: `accord token create --db ...`", highlight=False
+        )
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
+@rendering_errors
 def report(
     case: Annotated[str, typer.Argument(help="A case file or built-in name.")] = DEFAULT_CASE,
     scenario: Annotated[
-        list[str] | None, typer.Option("--scenario", "-s", help="A scenario (built-in name or file); repeat for several.")
+        list[str] | None,
+        typer.Option("--scenario", "-s", help="A scenario (built-in name or file); repeat for several."),
     ] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("report.html"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
     model: Annotated[str, typer.Option("--model", "-m", help="Bargaining model.")] = DEFAULT_MODEL,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws per variant (0: point estimates only).", min=0, max=100_000)] = 500,
+    draws: Annotated[
+        int, typer.Option(help="Monte Carlo draws per variant (0: point estimates only).", min=0, max=100_000)
+    ] = 500,
     seed: Annotated[int, typer.Option(help="Random seed.", min=0)] = 0,
     corpus: CorpusOpt = None,
     baseline: Annotated[bool, typer.Option(help="Include the case as it is next to the scenarios.")] = True,
@@ -123,12 +149,23 @@ def report(
         variants.append(_scenario_variant(name, loaded))
     corpus_texts = load_corpus_dir(folder) if folder is not None else None
     if corpus_texts is None:
-        err.print("no corpus folder: the report lists evidence pointers without their passages (give --corpus)")
-    html = build_report(loaded, variants, model, draws, seed, corpus_texts,
-                        progress=lambda msg: err.print(f"[dim]{msg}[/dim]", highlight=False))
+        err.print(
+            "no corpus folder: the report lists evidence pointers without their passages (give --corpus)"
+        )
+    html = build_report(
+        loaded,
+        variants,
+        model,
+        draws,
+        seed,
+        corpus_texts,
+        progress=lambda msg: err.print(f"[dim]{msg}[/dim]", highlight=False),
+    )
     path = write_report(output, html)
-    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(variants)} variant(s), self-contained)",
-                  highlight=False)
+    console.print(
+        f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(variants)} variant(s), self-contained)",
+        highlight=False,
+    )
 
 
 def _scenario_variant(name: str, case):  # noqa: ANN001, ANN202 - Case in, ReportVariant out
@@ -143,11 +180,14 @@ def _scenario_variant(name: str, case):  # noqa: ANN001, ANN202 - Case in, Repor
 
         for problem in exc.problems:
             err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-        raise InputError(f"scenario {name}: {len(exc.problems)} problem(s)", "`accord scenarios validate` shows them") from None
+        raise InputError(
+            f"scenario {name}: {len(exc.problems)} problem(s)", "`accord scenarios validate` shows them"
+        ) from None
     return ReportVariant(scenario.title, scenario)
 
 
 @token_app.command("create")
+@rendering_errors
 def token_create(
     name: Annotated[str, typer.Option("--name", help="Who or what the token is for.")] = "default",
     db: DbOpt = None,
@@ -161,6 +201,7 @@ def token_create(
 
 
 @token_app.command("list")
+@rendering_errors
 def token_list(
     db: DbOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -179,12 +220,18 @@ def token_list(
     for column in ("id", "name", "starts with", "created", "status"):
         table.add_column(column, no_wrap=column in ("id", "starts with"), overflow="fold")
     for t in tokens:
-        table.add_row(str(t.id), t.name, t.prefix + "…", t.created_at.strftime("%Y-%m-%d %H:%M"),
-                      "active" if t.active else f"revoked {t.revoked_at:%Y-%m-%d}")
+        table.add_row(
+            str(t.id),
+            t.name,
+            t.prefix + "…",
+            t.created_at.strftime("%Y-%m-%d %H:%M"),
+            "active" if t.active else f"revoked {t.revoked_at:%Y-%m-%d}",
+        )
     console.print(table)
 
 
 @token_app.command("revoke")
+@rendering_errors
 def token_revoke(
     token_id: Annotated[int, typer.Argument(help="The token's id (`accord token list`).")],
     db: DbOpt = None,

@@ -104,7 +104,7 @@ def load_scenario(
 
 def list_scenarios(case_id: str | None = None) -> list[tuple[str, Scenario | None, str]]:
     """Built-in scenarios as ``(name, scenario or None if invalid, case id or error)``, filtered by case."""
-    out = []
+    out: list[tuple[str, Scenario | None, str]] = []
     for name, path in builtin_scenarios().items():
         report = validate_scenario_file(path, display_name=name)
         if not report.ok or report.scenario is None:
@@ -161,13 +161,17 @@ def run_scenario(
     for t in parsed:
         if t.issue not in case.issue_ids:
             raise ValueError(f"threshold {t}: unknown issue {t.issue!r}")
-    spec = RunSpec(case=case, scenario=scenario, model=model, rounds=rounds, params=params, perspective=perspective)
+    spec = RunSpec(
+        case=case, scenario=scenario, model=model, rounds=rounds, params=params, perspective=perspective
+    )
     run = Run(spec=spec, scenario_id=scenario.id if scenario else None, seed=seed, thresholds=parsed)
     t0 = time.perf_counter()
     run.point = run_point(spec, seed)  # always: the trajectory behind every forecast, labelled as such
     point_s = time.perf_counter() - t0
     if draws > 0:
-        run.draws = run_draws(spec, draws, seed, executor, workers, scheduler, chunk_draws, progress, dask_processes)
+        run.draws = run_draws(
+            spec, draws, seed, executor, workers, scheduler, chunk_draws, progress, dask_processes
+        )
         run.timings = {**run.draws.timings, "point_s": point_s}
     else:
         run.timings = {"total_s": point_s, "executor": "local"}
@@ -197,7 +201,16 @@ def compare(
     out = []
     for v in variants:
         usable = [t for t in thresholds if parse_threshold(t).issue in v.case.issue_ids]
-        run = run_scenario(v.scenario, v.case, model=model, draws=draws, seed=seed, perspective=v.perspective,
-                           thresholds=usable, progress=progress, **run_options)
+        run = run_scenario(
+            v.scenario,
+            v.case,
+            model=model,
+            draws=draws,
+            seed=seed,
+            perspective=v.perspective,
+            thresholds=usable,
+            progress=progress,
+            **run_options,
+        )
         out.append((v, run.summary()))
     return out

@@ -44,14 +44,17 @@ class Threshold:
         return f"{self.issue}{self.op}{self.value:g}"
 
     def holds(self, x: np.ndarray) -> np.ndarray:
-        return _OPS[self.op](x, self.value)
+        return np.asarray(_OPS[self.op](x, self.value), dtype=bool)
 
 
 def parse_threshold(text: str, issues: tuple[str, ...] | None = None) -> Threshold:
     """Parse ``territory>=50``; with ``issues``, also check the issue exists."""
     match = _PATTERN.match(text)
     if not match:
-        raise ThresholdError(f"cannot read threshold {text!r}; write ISSUE>=X, ISSUE<=X, ISSUE>X or ISSUE<X, e.g. territory>=50")
+        raise ThresholdError(
+            f"cannot read threshold {text!r}; "
+            "write ISSUE>=X, ISSUE<=X, ISSUE>X or ISSUE<X, e.g. territory>=50"
+        )
     issue, op, value = match.group(1), match.group(2), float(match.group(3))
     if issues is not None and issue not in issues:
         raise ThresholdError(f"threshold {text!r}: unknown issue {issue!r}; issues: {', '.join(issues)}")
@@ -79,7 +82,7 @@ class DrawResults:
 
     @property
     def n_draws(self) -> int:
-        return self.forecast.shape[0]
+        return int(self.forecast.shape[0])
 
     def summary(self, thresholds: list[Threshold] | tuple[Threshold, ...] = ()) -> dict[str, Any]:
         """The per-issue numbers of the run, JSON-ready."""
@@ -101,15 +104,20 @@ class DrawResults:
         triggers = {
             label: {
                 "fired_share": float(np.mean(self.fired_round[:, t] > 0)),
-                "median_round": (float(np.median(self.fired_round[self.fired_round[:, t] > 0, t]))
-                                 if np.any(self.fired_round[:, t] > 0) else None),
+                "median_round": (
+                    float(np.median(self.fired_round[self.fired_round[:, t] > 0, t]))
+                    if np.any(self.fired_round[:, t] > 0)
+                    else None
+                ),
             }
             for t, label in enumerate(self.trigger_labels)
         }
         return {
             "draws": self.n_draws,
             "issues": issues,
-            "thresholds": {str(t): float(np.mean(t.holds(f[:, self.issues.index(t.issue)]))) for t in thresholds},
+            "thresholds": {
+                str(t): float(np.mean(t.holds(f[:, self.issues.index(t.issue)]))) for t in thresholds
+            },
             "stable_all": float(np.mean(np.all(self.stable, axis=1))) if self.n_draws else 0.0,
             "converged_share": float(np.mean(self.converged)) if self.converged is not None else 1.0,
             "max_last_swing": float(np.max(self.last_swing)) if self.last_swing is not None else 0.0,
@@ -123,7 +131,9 @@ class DrawResults:
         d, i = self.forecast.shape
         data: dict[str, Any] = {
             "draw": np.repeat(np.arange(d, dtype=np.int64), i),
-            "issue": pd.Categorical(np.tile(np.array(self.issues, dtype=object), d), categories=list(self.issues)),
+            "issue": pd.Categorical(
+                np.tile(np.array(self.issues, dtype=object), d), categories=list(self.issues)
+            ),
             "forecast": self.forecast.reshape(-1),
             "status_quo": self.status_quo.reshape(-1),
             "stable": self.stable.reshape(-1),

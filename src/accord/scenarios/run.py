@@ -164,6 +164,14 @@ class Run:
         )
 
     @property
+    def rounds_run(self) -> int:
+        """Rounds (turns) the point run actually took: an engine that stops by itself may use fewer
+        than it was allowed (``spec.n_rounds``)."""
+        trajectory = self.run_result().trajectory
+        turns = trajectory.diagnostics.get("turns")
+        return int(np.max(turns)) if turns is not None else int(trajectory.n_rounds)
+
+    @property
     def rounds_label(self) -> str:
         """How long the point run ran (``"10 rounds"``, ``"19 of at most 100 turns"``)."""
         return self.run_result().rounds_label
@@ -207,6 +215,15 @@ class Run:
         """One row per (draw, issue): forecast, sampled status quo, stability, trigger rounds."""
         return self.as_draws().frame()
 
+    def _rounds_taken(self, rounds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The point run's rounds up to the last one it took (an engine that stopped early pads its
+        trajectory with the final state; those copies are dropped only when they are exact copies)."""
+        used = self.rounds_run
+        tail = rounds[used + 1 :]
+        if tail and all(r["positions"] == rounds[used]["positions"] for r in tail):
+            return rounds[: used + 1]
+        return rounds
+
     # ---- one JSON document -----------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         """The run as one JSON-ready document, the same keys whatever the options (module docstring)."""
@@ -220,7 +237,7 @@ class Run:
             "seed": self.seed,
             "draws": self.n_draws,
             "headline": self.headline,
-            "rounds_run": self.spec.n_rounds,
+            "rounds_run": self.rounds_run,
             "issues": {
                 i.id: {"question": i.question, "scale": {"0": i.scale.min_label, "100": i.scale.max_label}}
                 for i in self.case.issues
@@ -229,7 +246,7 @@ class Run:
             "forecast": self.forecast,
             "interval": {k: {"low": lo, "high": hi, "level": 0.9} for k, (lo, hi) in self.interval().items()},
             "point_forecast": self.point_forecast,
-            "rounds": point_doc["rounds"],
+            "rounds": self._rounds_taken(point_doc["rounds"]),
             "summary": summary,
             "triggers": summary["triggers"],
             "timings": dict(self.timings),

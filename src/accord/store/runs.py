@@ -110,11 +110,9 @@ class StoreError(RuntimeError):
 
 def outcomes_dir(url: str) -> Path:
     """Where a database's Parquet files live: beside a SQLite file, else ``$ACCORD_RUNS_DIR`` or ``./accord-runs``."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        db = Path(parsed.database)
-        return db.parent / f"{db.stem}-runs"
-    return Path(os.environ.get(ENV_RUNS_DIR, "accord-runs")).resolve()
+    from accord.database import Workspace
+
+    return Workspace.resolve(url).runs_dir  # the workspace's one rule
 
 
 def versions(extra: tuple[str, ...] = ()) -> dict[str, str]:

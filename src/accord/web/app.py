@@ -92,29 +92,9 @@ class AppState:
 
 def _ingest_folder(store: Any, folder: Path) -> None:
     """Add a corpus folder's texts (with its ``sources.yaml`` metadata, if any) to the store."""
-    from accord.evidence.readers import (
-        TEXT_SUFFIXES,
-        DocumentMeta,
-        UnreadableDocument,
-        load_meta_file,
-        read_source,
-    )
+    from accord.api import ingest_folder
 
-    table: dict[str, DocumentMeta] = {}
-    meta_file = folder / "sources.yaml"
-    if meta_file.is_file():
-        try:
-            table = load_meta_file(meta_file)
-        except ValueError as exc:
-            log.warning("corpus metadata ignored: %s", exc)
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES:
-            try:
-                source = read_source(path)
-            except UnreadableDocument as exc:
-                log.warning("corpus file skipped: %s", exc)
-                continue
-            store.add(source, table.get(source.doc) or table.get(path.name))
+    ingest_folder(store, folder)
 
 
 class BodyLimit:
