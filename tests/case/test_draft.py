@@ -123,3 +123,12 @@ def test_extract_and_merge_work_on_a_draft(tmp_path):
     assert merged.exit_code == 0, merged.output
     after = draft_report(path)
     assert after.ok and after.draft_case is not None and after.draft_case.events
+
+
+def test_a_draft_without_stances_is_accepted_and_cannot_run(tmp_path):
+    text = HARBOUR.split("stances:\n", 1)[0] + "relations: []\n"
+    path = _write(tmp_path, text, "nostances.yaml")
+    report = draft_report(path, load_corpus_dir(CORPUS))
+    assert report.ok, [str(p) for p in report.problems]
+    assert not report.runnable and any(t.path == "stances" and t.blocking for t in report.todos)
+    assert report.draft_case is not None and report.draft_case.issue_ids == ("harbour",)
