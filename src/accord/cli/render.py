@@ -91,7 +91,11 @@ def summary_lines(case: Case) -> list[str]:
     multi = sum(
         1
         for s in case.stances
-        for q in [s.capability, *(x.position for x in s.issues.values()), *(x.salience for x in s.issues.values())]
+        for q in [
+            s.capability,
+            *(x.position for x in s.issues.values()),
+            *(x.salience for x in s.issues.values()),
+        ]
         if len({d for e in q.all_estimates for d in e.sources}) > 1
     )
     years = sorted(e.start.year for e in case.events)
@@ -111,5 +115,11 @@ def summary_lines(case: Case) -> list[str]:
 def render_case(console: Console, case: Case) -> None:
     for line in summary_lines(case):
         console.print(line)
-    for table in (actors_table(case), issues_table(case), stances_table(case), relations_table(case), timeline_table(case)):
+    for table in (
+        actors_table(case),
+        issues_table(case),
+        stances_table(case),
+        relations_table(case),
+        timeline_table(case),
+    ):
         console.print(table)
