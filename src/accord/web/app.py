@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -272,7 +271,6 @@ def create_app(
     )
     app.state.accord = st
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)  # plotly.js (4.8 MB) travels as ~1.4 MB
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug if reached
