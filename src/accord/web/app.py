@@ -27,7 +27,6 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -231,7 +230,6 @@ def create_app(
     async def _accord_error(_request: Request, exc: AccordError) -> JSONResponse:
         return JSONResponse(http_body(exc), status_code=exc.http_status)
 
-    app.add_middleware(GZipMiddleware, minimum_size=1024)  # plotly.js (4.8 MB) travels as ~1.4 MB
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HostGuard, allowed=tuple(allowed_hosts))  # outermost: a foreign Host gets nothing
 

@@ -7,10 +7,13 @@ this repository.
 
 from __future__ import annotations
 
+import functools
+import gzip
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -140,8 +143,19 @@ class CachedStatic(StaticFiles):
         return response
 
 
+@functools.lru_cache(maxsize=1)
+def _plotly_gzip() -> bytes:
+    """plotly.js compressed once per process (4.8 MB travels as about 1.4 MB)."""
+    return gzip.compress(plotly_js_path().read_bytes(), compresslevel=6)
+
+
 def mount_static(app: FastAPI) -> None:
-    app.mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static")
+    """Static files and plotly.js, compressed for clients that accept gzip and cached by browsers.
+
+    Compression is applied here, to the files only: as a middleware over the whole app it slowed the API
+    under concurrent load (tests/web/test_load.py) for responses that gain little from it.
+    """
+    app.mount("/static", GZipMiddleware(CachedStatic(directory=str(STATIC_DIR)), minimum_size=1024), name="static")
     mount_docs(app)
 
     @app.get("/favicon.ico", include_in_schema=False)
@@ -149,9 +163,11 @@ def mount_static(app: FastAPI) -> None:
         return Response(status_code=204)
 
     @app.get(PLOTLY_JS, include_in_schema=False)
-    def plotly_js() -> FileResponse:
-        return FileResponse(plotly_js_path(), media_type="text/javascript",
-                            headers={"Cache-Control": "public, max-age=86400"})
+    def plotly_js(request: Request) -> Response:
+        headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(_plotly_gzip(), media_type="text/javascript", headers={**headers, "Content-Encoding": "gzip"})
+        return FileResponse(plotly_js_path(), media_type="text/javascript", headers=headers)
 
 
 def not_found(request: Request, message: str) -> HTMLResponse:
