@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from accord.case.model import Case
+from accord.case.model import Case, Quantity
 
 # C0 and C1 control characters (but tab and newline), DEL, and the bidirectional overrides that can make
 # a terminal show text in another order than it is stored: shown as visible escapes instead.
@@ -149,8 +149,8 @@ def summary_lines(case: Case) -> list[str]:
     return lines
 
 
-def _stance_quantities(case: Case) -> list[tuple[str, object]]:
-    found = [(f"{i.id}.status_quo", i.status_quo) for i in case.issues]
+def _stance_quantities(case: Case) -> list[tuple[str, Quantity]]:
+    found: list[tuple[str, Quantity]] = [(f"{i.id}.status_quo", i.status_quo) for i in case.issues]
     for s in case.stances:
         found.append((f"{s.actor}.capability", s.capability))
         for issue_id, x in s.issues.items():
