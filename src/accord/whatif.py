@@ -22,7 +22,8 @@ def whatif_scenario(case: Case, changes: list[dict[str, Any]], title: str = "Wha
     Each change is ``{"actor", "attribute": position|salience|capability, "issue", "value"}`` or
     ``{"actor", "attribute": "remove"}``. Raises :class:`~accord.scenarios.language.ScenarioError`.
     """
-    from accord.scenarios.language import Scenario, ScenarioError, check_scenario
+    from accord.scenarios.checks import check_scenario
+    from accord.scenarios.language import Scenario, ScenarioError
 
     steps: list[dict[str, Any]] = []
     for c in changes:

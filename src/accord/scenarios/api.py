@@ -19,12 +19,11 @@ from accord.case.validate import CaseProblem
 from accord.case.yamlio import Located
 from accord.engines.registry import DEFAULT_MODEL, ENGINES, UnknownModelError
 from accord.evidence.pointers import Corpus
+from accord.scenarios.checks import check_evidence, check_scenario
 from accord.scenarios.language import (
     Scenario,
     ScenarioError,
     builtin_scenarios,
-    check_evidence,
-    check_scenario,
     resolve_scenario_path,
     validate_scenario_file,
 )

@@ -184,7 +184,8 @@ class Library:
 
     def validate_scenario(self, text: str, name: str) -> tuple[Any, Case | None, list[CaseProblem]]:
         """Schema checks, then the checks against its case (which must be a case this server offers)."""
-        from accord.scenarios.language import check_evidence, check_scenario, validate_scenario_text
+        from accord.scenarios.checks import check_evidence, check_scenario
+        from accord.scenarios.language import validate_scenario_text
 
         report = validate_scenario_text(text, name)
         if not report.ok or report.scenario is None:
