@@ -12,6 +12,8 @@
   const fmt = (x, d = 1) => (x === null || x === undefined ? "–" : Number(x).toFixed(d));
   const sign = (x) => (x > 0 ? "+" : "") + fmt(x);
   const short = (s, n = 38) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+  // cut in the middle: titles that start alike ("Russia sides with ...") stay told apart by their ends
+  const shortMid = (s, n) => (s.length > n ? s.slice(0, Math.ceil(n / 2) - 1) + "…" + s.slice(s.length - Math.floor(n / 2)) : s);
   const narrow = () => window.matchMedia("(max-width: 700px)").matches;
 
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
@@ -52,7 +54,7 @@
       title: { text: short(issue.question, narrow() ? 44 : 70), font: { size: 13 }, x: 0, xanchor: "left" },
       showlegend: false, height: 350, margin: { l: narrow() ? 140 : 210, r: 14, t: 40, b: 88 },
       xaxis: { range: [-2, 102], tickvals: [0, 25, 50, 75, 100] },
-      yaxis: { type: "category", tickvals: rows.map((r) => r.name), ticktext: rows.map((r) => short(r.title, narrow() ? 20 : 34)) },
+      yaxis: { type: "category", tickvals: rows.map((r) => r.name), ticktext: rows.map((r) => shortMid(r.title, narrow() ? 21 : 34)) },
       shapes: [{ type: "line", x0: issue.status_quo, x1: issue.status_quo, y0: 0, y1: 1, yref: "paper",
                  line: { dash: "dash", color: "#a34100", width: 1.5 } }],
       // what the scale's ends mean, under the axis ends (tick labels that long would be dropped by plotly)
