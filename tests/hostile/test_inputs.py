@@ -34,7 +34,7 @@ def _assert_located(problems, name: str) -> None:
 def test_case_validation_reports_every_hostile_yaml(label: str, text: str) -> None:
     report = validate_text(text, "hostile.yaml")
     _assert_located(report.problems, "hostile.yaml")
-    if label != "BOM and CRLF":
+    if label not in ("BOM and CRLF", "no stances"):
         assert not report.ok, label
 
 
@@ -57,9 +57,25 @@ def test_huge_integer_is_a_located_problem() -> None:
     assert (problem.line, problem.column) == (1, 4) and "5000 characters" in problem.message
 
 
-def test_no_stances_does_not_validate() -> None:
-    (problem,) = validate_text(dict(corpus.yaml_texts(size=10))["no stances"], "n.yaml").problems
-    assert problem.path == "stances" and "no stances" in problem.message
+def test_no_stances_validates_but_no_model_crashes_on_it(tmp_path) -> None:
+    """A draft without stances is a valid case (timeline, network); every model refuses it with a clear error."""
+    import accord
+    from accord.engines.base import ProblemError
+
+    text = dict(corpus.yaml_texts(size=10))["no stances"]
+    report = validate_text(text, "n.yaml")
+    assert report.ok
+    for model in ("eum", "smp", "mean", "median", "nash"):
+        with pytest.raises(ProblemError, match="has no stances"):
+            accord.run(report.case, model=model)
+    path = tmp_path / "n.yaml"
+    path.write_text(text, encoding="utf-8")
+    from typer.testing import CliRunner
+
+    from accord.cli.main import app
+
+    result = CliRunner().invoke(app, ["run", str(path), "--model", "eum"])
+    assert result.exit_code == 1 and "has no stances" in result.output and "Traceback" not in result.output
 
 
 def test_salience_true_is_not_one() -> None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import numpy as np
 
 from accord.case.model import Case, Quantity
-from accord.engines.base import Problem
+from accord.engines.base import Problem, ProblemError
 
 __all__ = ["case_to_problem", "quantity_grid"]
 
 
 def quantity_grid(case: Case) -> dict[str, list[list[Quantity | None]]]:
     """The quantities behind each array cell: ``position``/``salience``/``capability`` -> [actor][issue]."""
+    if not case.bargaining_actor_ids:  # a valid case (an extraction draft, say) that no model can run yet
+        raise ProblemError(f"case {case.id!r} has no stances, so no model can run on it: add a stance (actor, "
+                         "capability, issues) for each actor that bargains")
     grid: dict[str, list[list[Quantity | None]]] = {"position": [], "salience": [], "capability": []}
     for actor in case.bargaining_actor_ids:
         stance = case.stance(actor)

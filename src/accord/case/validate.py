@@ -392,9 +392,6 @@ class _CaseChecks:
             yield from self._quantity(("issues", i, "status_quo"), issue.status_quo, 0, 100, "status quo")
 
     def _stances(self) -> Iterator[CaseProblem]:
-        if not self.case.stances:  # every model needs at least one actor's positions to bargain over
-            yield self.problem(("stances",), "the case has no stances, so no model can run on it",
-                               "add a stance (actor, capability, issues) for each actor that bargains")
         seen: dict[str, int] = {}
         for i, stance in enumerate(self.case.stances):
             base: PathT = ("stances", i)
