@@ -189,5 +189,6 @@ def test_postgres_store_ingests_versions_and_searches(pg_store, tmp_path):
     assert hits and hits[0].doc == "harbour-memo"
     assert check_pointer(pg_store.corpus(), "harbour-memo", hits[0].start, hits[0].end, hits[0].sha256).ok
     path = write(tmp_path / "harbour-memo.txt", MEMO.read_text(encoding="utf-8") + "\nA postscript.\n")
-    assert pg_store.add(read_source(path)).version == first.version + 1
+    # another folder's file of the same name: a new version only when asked (issue 14)
+    assert pg_store.add(read_source(path), replace=True).version == first.version + 1
     assert [d.version for d, _ in pg_store.versions("harbour-memo")] == [2, 1]
