@@ -12,7 +12,7 @@ from accord.cli.main import app
 from accord.evidence.pointers import Corpus, check_pointer, load_corpus_dir, sha256_text
 from accord.evidence.readers import DocumentMeta, UnreadableDocument, load_meta_file, read_source
 from accord.evidence.search import QueryError, parse_query, postgres_statement, search
-from accord.evidence.store import DocumentConflict, Store, StoreError, resolve_db_url
+from accord.evidence.store import Store, StoreError, resolve_db_url
 from tests.evidence.conftest import DATA, FIXTURES, write
 
 runner = CliRunner()
@@ -189,7 +189,6 @@ def test_postgres_store_ingests_versions_and_searches(pg_store, tmp_path):
     assert hits and hits[0].doc == "harbour-memo"
     assert check_pointer(pg_store.corpus(), "harbour-memo", hits[0].start, hits[0].end, hits[0].sha256).ok
     path = write(tmp_path / "harbour-memo.txt", MEMO.read_text(encoding="utf-8") + "\nA postscript.\n")
-    with pytest.raises(DocumentConflict):  # a same-named file from another folder never replaces it silently
-        pg_store.add(read_source(path))
+    # another folder's file of the same name: a new version only when asked (issue 14)
     assert pg_store.add(read_source(path), replace=True).version == first.version + 1
     assert [d.version for d, _ in pg_store.versions("harbour-memo")] == [2, 1]

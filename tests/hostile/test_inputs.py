@@ -17,7 +17,6 @@ import pytest
 
 import accord
 from accord.case.validate import validate_file, validate_text
-from accord.errors import InputError
 from accord.evidence.readers import UnreadableDocument, load_meta_file, read_source
 from accord.evidence.segment import sentences
 from accord.scenarios.language import validate_scenario_text
@@ -36,7 +35,7 @@ def _assert_located(problems, name: str) -> None:
 def test_case_validation_reports_every_hostile_yaml(label: str, text: str) -> None:
     report = validate_text(text, "hostile.yaml")
     _assert_located(report.problems, "hostile.yaml")
-    if label not in ("BOM and CRLF", "no stances"):  # both are valid cases (see below for the second)
+    if label not in ("BOM and CRLF", "no stances"):
         assert not report.ok, label
 
 
@@ -59,13 +58,24 @@ def test_huge_integer_is_a_located_problem() -> None:
     assert (problem.line, problem.column) == (1, 4) and "5000 characters" in problem.message
 
 
-def test_no_stances_validates_but_no_model_runs_on_it() -> None:
-    """A case without stances is a valid record (an extraction draft, the gold's case); running it is an
-    input error with a hint, never an IndexError."""
-    report = validate_text(dict(corpus.yaml_texts(size=10))["no stances"], "n.yaml")
-    assert report.ok, report.problems
-    with pytest.raises(InputError, match="no stances"):
-        accord.run(report.case)
+def test_no_stances_validates_but_no_model_crashes_on_it(tmp_path) -> None:
+    """A draft without stances is a valid case (timeline, network); every model refuses it with a clear error."""
+    from accord.engines.base import ProblemError
+
+    text = dict(corpus.yaml_texts(size=10))["no stances"]
+    report = validate_text(text, "n.yaml")
+    assert report.ok
+    for model in ("eum", "smp", "mean", "median", "nash"):
+        with pytest.raises(ProblemError, match="has no stances"):
+            accord.run(report.case, model=model)
+    path = tmp_path / "n.yaml"
+    path.write_text(text, encoding="utf-8")
+    from typer.testing import CliRunner
+
+    from accord.cli.main import app
+
+    result = CliRunner().invoke(app, ["run", str(path), "--model", "eum"])
+    assert result.exit_code == 1 and "has no stances" in result.output and "Traceback" not in result.output
 
 
 def test_salience_true_is_not_one() -> None:

@@ -239,3 +239,37 @@ def test_a_hostile_body_never_blocks_health_for_a_second(child_server: tuple[str
     assert status < 500, status
     print(f"\n{attack}: HTTP {status}, {len(stalls)} health checks, longest {max(stalls) * 1000:.0f} ms")
     assert max(stalls) < 1.0
+
+
+# ---- schemathesis: every status code the server gives is in the spec, 405s name their methods ----------------
+def _conformance_test():  # built lazily so the module imports without schemathesis' schema loading cost
+    import tempfile
+
+    import schemathesis
+    from hypothesis import HealthCheck, settings
+    from schemathesis.checks import (
+        allow_header_conformance,
+        content_type_conformance,
+        not_a_server_error,
+        status_code_conformance,
+        unsupported_method,
+    )
+
+    from tests.web.conftest import CORPUS
+
+    app = create_app(str(Path(tempfile.mkdtemp(prefix="accord-spec-")) / "spec.db"), CORPUS, run_workers=1,
+                     open_read="all")
+    token = app.state.accord.tokens.create("spec")[0]
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, allow_header_conformance,
+              unsupported_method]
+
+    @schema.parametrize()
+    @settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    def test_spec_conformance(case: schemathesis.Case) -> None:
+        case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=checks)
+
+    return test_spec_conformance
+
+
+test_spec_conformance = _conformance_test()

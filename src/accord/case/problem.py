@@ -21,8 +21,7 @@ from dataclasses import replace
 import numpy as np
 
 from accord.case.model import Case, Quantity
-from accord.engines.base import Problem
-from accord.errors import InputError
+from accord.engines.base import Problem, ProblemError
 
 __all__ = [
     "apply_consent",
@@ -35,14 +34,10 @@ __all__ = [
 
 
 def quantity_grid(case: Case) -> dict[str, list[list[Quantity | None]]]:
-    """The quantities behind each array cell: ``position``/``salience``/``capability`` -> [actor][issue].
-
-    Every model input goes through here, so a case without stances (a valid record of events and ties,
-    such as an extraction draft) is refused here, with a hint, before any array is built.
-    """
-    if not case.bargaining_actor_ids:
-        raise InputError(f"case {case.id!r} has no stances, so no model can run on it",
-                         "add a stance (actor, capability, issues) for each actor that bargains")
+    """The quantities behind each array cell: ``position``/``salience``/``capability`` -> [actor][issue]."""
+    if not case.bargaining_actor_ids:  # a valid case (an extraction draft, say) that no model can run yet
+        raise ProblemError(f"case {case.id!r} has no stances, so no model can run on it: add a stance (actor, "
+                         "capability, issues) for each actor that bargains")
     grid: dict[str, list[list[Quantity | None]]] = {"position": [], "salience": [], "capability": []}
     for actor in case.bargaining_actor_ids:
         stance = case.stance(actor)

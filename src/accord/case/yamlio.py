@@ -23,9 +23,13 @@ only (a FIFO would block, ``/dev/zero`` would never end) and at most a given num
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import stat
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -241,7 +245,8 @@ def load_located(text: str) -> Located:
     loader: _Loader | None = None
     try:
         loader = _Loader(text)
-        return _compose_and_convert(loader)
+        with _gc_paused():
+            return _compose_and_convert(loader)
     except YamlProblem:
         raise
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control, lone surrogate)
@@ -267,6 +272,34 @@ def load_located(text: str) -> Located:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+_GC_LOCK = threading.Lock()
+_GC_PAUSES = 0
+_GC_WAS_ENABLED = True
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a text is composed (process-wide, counted).
+
+    Composing 2 MB of YAML allocates millions of small acyclic objects; each allocation burst starts a
+    collection that walks the whole heap while holding the GIL, which stalled every other request of a
+    server for up to two seconds. Reference counting still frees everything; the collector resumes after.
+    """
+    global _GC_PAUSES, _GC_WAS_ENABLED
+    with _GC_LOCK:
+        _GC_PAUSES += 1
+        if _GC_PAUSES == 1:
+            _GC_WAS_ENABLED = gc.isenabled()
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_PAUSES -= 1
+            if _GC_PAUSES == 0 and _GC_WAS_ENABLED:
+                gc.enable()
 
 
 def _reader_where(loader: _Loader | None) -> tuple[int, int]:

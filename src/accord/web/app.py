@@ -257,7 +257,11 @@ def create_app(
 
 
 def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
-    """The methods some route fully matches for this path (routes of included routers too)."""
+    """The methods of this path: as documented when the path is literally in the spec (``/api/cases/validate``
+    also matches the template ``/api/cases/{case_id}``), else those some route fully matches."""
+    documented = app.openapi().get("paths", {}).get(scope.get("path", ""))
+    if documented:
+        return sorted(m.upper() for m in documented)
     return [method for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
             if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in app.router.routes)]
 

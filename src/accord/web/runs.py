@@ -243,17 +243,16 @@ class RunManager:
             params = json.loads(row.params or "{}")
             return execute_sensitivity(case, scenario, row.model, row.rounds, row.seed, progress=progress, **params)
         return execute_run(case, scenario, row.model, row.draws, row.rounds, row.seed, progress,
-                           lambda scenario_run: self._record(scenario_run, row.id, row.created_at))
+                           lambda scenario_run: self._record(scenario_run, f"{row.id}@{row.created_at.isoformat()}"))
 
-    def _record(self, scenario_run: Any, run_id: int, created_at: Any = None) -> str | None:
+    def _record(self, scenario_run: Any, run_id: str) -> str | None:
         """Record a finished run in the runs store (``accord runs list`` shows it); its id, or None.
 
-        Keyed by this web run, so a run resumed after a kill that followed the record is not recorded twice.
+        Keyed by this web run (id and submission time: web tables may be emptied while the runs store
+        lives), so a run resumed after a kill that followed the record is not recorded twice.
         """
         if self.run_store is None:
             return None
         from accord.api import store_run
 
-        # the creation time too: a web database made anew restarts its ids, and its run 1 is not the old run 1
-        key = f"web-run:{self.engine.url.render_as_string()}:{run_id}:{created_at}"
-        return store_run(scenario_run, store=self.run_store, key=key)
+        return store_run(scenario_run, store=self.run_store, key=f"web-run:{self.engine.url.render_as_string()}:{run_id}")
