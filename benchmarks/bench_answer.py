@@ -75,7 +75,7 @@ REPORT_SCRIPT = """
 import time, sys
 t = time.perf_counter(); c = time.process_time()
 from accord.case.io import load_case
-from accord.evidence.pointers import load_corpus_dir
+from accord.spans.pointers import load_corpus_dir
 from accord.report import build_report, ReportVariant
 html = build_report(load_case("nagorno-karabakh-2020"), [ReportVariant("the case as it is")], draws=500,
                     corpus=load_corpus_dir(sys.argv[1]))

@@ -23,12 +23,12 @@ import time
 from pathlib import Path
 
 from accord.case.io import load_case
-from accord.evidence.dates import parse_anchor
-from accord.evidence.extract import ActorResolver, extract
-from accord.evidence.readers import DocumentMeta, SourceText
-from accord.evidence.search import search
-from accord.evidence.segment import sentences
-from accord.evidence.store import Store
+from accord.corpus.documents import Store
+from accord.corpus.readers import DocumentMeta, SourceText
+from accord.corpus.search import search
+from accord.extract.dates import parse_anchor
+from accord.extract.pipeline import ActorResolver, extract
+from accord.spans.segment import sentences
 
 SEMANTIC_QUERIES = ["truce broke down", "who sells weapons to the parties", "talks hosted by Moscow",
                     "troops sent to keep the peace", "refugees returning home"]
@@ -110,7 +110,7 @@ def _latencies(store: Store, rounds: int = 3) -> tuple[float, float, int]:
 
 
 def _first_search_ms(store: Store) -> float:
-    from accord.evidence import semantic
+    from accord.corpus import semantic
 
     semantic.clear_cache()  # as in a new process: vectors come from the store
     start = time.perf_counter()
@@ -119,7 +119,7 @@ def _first_search_ms(store: Store) -> float:
 
 
 def bench_semantic(store: Store, n_docs: int) -> None:
-    from accord.evidence import semantic
+    from accord.corpus import semantic
 
     if not semantic.available():
         print("semantic search: skipped (the accord[semantic] extra is not installed)")
@@ -154,8 +154,8 @@ def bench_semantic_distinct(n_docs: int, embedder) -> None:  # type: ignore[no-u
     import numpy as np
     import sqlalchemy as sa
 
-    from accord.evidence import semantic
-    from accord.evidence.store import embeddings, passage_hashes
+    from accord.corpus import semantic
+    from accord.corpus.documents import embeddings, passage_hashes
 
     texts = base_texts()
     with tempfile.TemporaryDirectory() as tmp, Store(str(Path(tmp) / "distinct.db")) as store:

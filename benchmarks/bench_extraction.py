@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from accord.evidence.evaluate import DEFAULT_CORPUS, DEFAULT_GOLD, DEFAULT_GOLD2, DatedScores, evaluate_dated
+from accord.extract.evaluate import DEFAULT_CORPUS, DEFAULT_GOLD, DEFAULT_GOLD2, DatedScores, evaluate_dated
 
 
 def _row(name: str, r: DatedScores) -> str:

@@ -35,7 +35,7 @@ KTAB = HERE.parent.parent / "shared" / "reference" / "ktab" / "dummyData-a080" /
 SMP_CHILD = r"""
 import json, sys, time, numpy as np
 from accord.engines.base import Problem
-from accord.engines.ktab_csv import read_ktab_csv
+from accord.formats.ktab import read_ktab_csv
 from accord.engines import smp
 backend, repeat, tile = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 sc = read_ktab_csv(sys.argv[4])

@@ -32,8 +32,8 @@ def _peak_mb() -> float:
 
 
 def draws_part(executor: str, draws: int, workers: int, out: Path) -> dict:
-    from accord.scenarios.api import load_scenario
     from accord.scenarios.runner import RunSpec, run_draws
+    from accord.scenarios.service import load_scenario
 
     scenario, case = load_scenario("baseline-mediation")
     spec = RunSpec(case, scenario, model="eum", rounds=10)

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from accord.engines.base import Problem, Trajectory
-from accord.engines.ktab_csv import read_ktab_csv
 from accord.engines.smp import run
+from accord.formats.ktab import read_ktab_csv
 
 REF = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "ktab"
 SCENARIOS = ["dummyData_3Dim", "dummyData_6Dim", "SOE-Pol-Comp", "SOE-Policy", "dummyData-a080"]

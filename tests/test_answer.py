@@ -11,9 +11,9 @@ import pytest
 
 import accord
 from accord.answer import answer, answer_csv, disagreements, drivers
-from accord.scenarios.api import list_scenarios, run_scenario
 from accord.scenarios.checks import check_scenario
 from accord.scenarios.language import ScenarioError
+from accord.scenarios.service import list_scenarios, run_scenario
 from accord.whatif import whatif, whatif_scenario
 
 CASE = "nagorno-karabakh-2020"

@@ -112,7 +112,7 @@ def test_the_json_schema_describes_to_json(case):
 
 
 def test_errors_are_accord_errors_with_hints(case):
-    from accord.scenarios.results import ThresholdError
+    from accord.scenarios.summary import ThresholdError
 
     with pytest.raises(ThresholdError) as info:
         accord.run(case, model="median", draws=10, thresholds=["territory=>50"])

@@ -4,12 +4,13 @@ imports itself back through others (no import cycle, function-local imports incl
 Bottom to top (docs/architecture.md says the same):
 
     base        accord (the package), errors, database (the workspace), assets: no Accord imports
-    spans       evidence.pointers, evidence.segment: pointers, span arithmetic, hashing, segmentation
+    spans       spans.*: pointers, span arithmetic, hashing, segmentation
     engines     engines.*: pure NumPy (contract, rules, EUM, SMP, baselines, registry)
     results     results: a trajectory with its names
     case        case.*: the format, validation, loading, case -> Problem, KTAB/BDM formats
     formats     formats.*: other tools' files (DEU, surveys, exports)
-    corpus      evidence.* (the rest): store, readers, search, dates, extraction, checks
+    extract     extract.*: dates, dated events and relations, drafts, evaluation
+    corpus      corpus.*: document store, readers, search, evidence checks
     scenarios   scenarios.*: language, interventions, triggers, uncertainty, runner, sensitivity, Run
     validation  validation.*: backtests, metrics, the fitted forecaster
     store       store.*: stored runs
@@ -34,13 +35,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "accord"
 
 # (layer, module prefixes), bottom first; a module belongs to the first layer with a matching prefix.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("accord", "accord.errors", "accord.database", "accord.assets")),
-    ("spans", ("accord.evidence.pointers", "accord.evidence.segment")),
+    ("base", ("accord", "accord.errors", "accord.workspace", "accord.assets")),
+    ("spans", ("accord.spans",)),
     ("engines", ("accord.engines",)),
     ("results", ("accord.results",)),
     ("case", ("accord.case",)),
     ("formats", ("accord.formats",)),
-    ("corpus", ("accord.evidence",)),
+    ("extract", ("accord.extract",)),
+    ("corpus", ("accord.corpus",)),
     ("scenarios", ("accord.scenarios",)),
     ("validation", ("accord.validation",)),
     ("store", ("accord.store",)),
@@ -185,18 +187,9 @@ def test_imports_follow_the_layers():
     assert not violations, "\n".join(violations)
 
 
-# The one cycle left, inside the corpus layer: search imports semantic for hybrid search, semantic imports
-# search's Hit and Fusion. It goes when evidence/ is split into spans/corpus/extract (issue 13, point 3).
-# Listed so the test fails on any new cycle and on this one's removal (then delete the entry).
-KNOWN_CYCLES = [["accord.evidence.search", "accord.evidence.semantic"]]
-
-
 def test_no_import_cycle_anywhere():
     found = cycles(import_graph())
-    new = [c for c in found if c not in KNOWN_CYCLES]
-    assert not new, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in new)
-    gone = [c for c in KNOWN_CYCLES if c not in found]
-    assert not gone, f"cycle {gone} is gone: remove it from KNOWN_CYCLES"
+    assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
 
 
 def test_the_layers_are_documented_in_this_order():

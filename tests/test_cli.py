@@ -221,7 +221,7 @@ def _modules_after(argv: list[str], tmp_path: Path) -> set[str]:
     return set(proc.stderr.rsplit("MODULES ", 1)[1].split())
 
 
-HEAVY = ("pandas", "sqlalchemy", "accord.store", "accord.evidence.store", "accord.web", "pyarrow", "dask")
+HEAVY = ("pandas", "sqlalchemy", "accord.store", "accord.corpus.documents", "accord.web", "pyarrow", "dask")
 
 
 def test_version_imports_nothing_heavy(tmp_path):

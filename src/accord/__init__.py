@@ -31,10 +31,10 @@ if TYPE_CHECKING:
     from accord.case.io import load_case
     from accord.case.model import Case
     from accord.case.validate import CaseError
-    from accord.database import Workspace
     from accord.errors import AccordError
     from accord.results import RunResult
     from accord.scenarios.run import Run
+    from accord.workspace import Workspace
 
 _LAZY = {
     "run": "accord.api",
@@ -43,7 +43,7 @@ _LAZY = {
     "CaseError": "accord.case.validate",
     "Run": "accord.scenarios.run",
     "RunResult": "accord.results",
-    "Workspace": "accord.database",
+    "Workspace": "accord.workspace",
     "AccordError": "accord.errors",
 }
 

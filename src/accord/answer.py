@@ -88,7 +88,7 @@ def forecast_distribution(
 
     The single place where the forecaster plugs in: replace the body, keep the signature.
     """
-    from accord.scenarios.api import run_scenario
+    from accord.scenarios.service import run_scenario
 
     point = run_scenario(scenario, case, model=model, draws=0, seed=seed).point
     assert point is not None
@@ -373,7 +373,7 @@ def answer(case: Case | str | None = None, model: str = DEFAULT_MODEL, draws: in
            progress: Progress | None = None) -> dict[str, Any]:
     """The whole answer of a case as one JSON-ready document (see the module docstring)."""
     from accord.case.io import load_case
-    from accord.scenarios.api import list_scenarios
+    from accord.scenarios.service import list_scenarios
 
     if not isinstance(case, Case):
         case = load_case(case)

@@ -37,13 +37,13 @@ from accord.engines.registry import (
     run_problem,
 )
 from accord.results import RunResult
-from accord.scenarios.api import Variant, compare, list_scenarios, load_scenario, run_scenario
 from accord.scenarios.language import Scenario
-from accord.scenarios.results import Threshold
 from accord.scenarios.run import Run
+from accord.scenarios.service import Variant, compare, list_scenarios, load_scenario, run_scenario
+from accord.scenarios.summary import Threshold
 
 if TYPE_CHECKING:
-    from accord.evidence.store import Store
+    from accord.corpus.documents import Store
     from accord.scenarios.sensitivity import SensitivityResult
 
 log = logging.getLogger("accord")
@@ -223,7 +223,7 @@ def ingest_folder(store: Store, folder: Path, meta_file: Path | None = None) -> 
     """Add a folder's texts to a corpus store (with ``sources.yaml`` metadata beside them, or
     ``meta_file``) and return the ids added or already there. Unreadable files and a bad metadata file
     are logged and skipped: one folder's ingestion, shared by ``accord serve`` and the corpus commands."""
-    from accord.evidence.readers import (
+    from accord.corpus.readers import (
         TEXT_SUFFIXES,
         DocumentMeta,
         UnreadableDocument,

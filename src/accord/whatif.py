@@ -48,7 +48,7 @@ def whatif(case: Case, changes: list[dict[str, Any]], draws: int = 0, model: str
     """The point forecast under the changes next to the case's own; with ``draws``, median and interval too."""
     import yaml
 
-    from accord.scenarios.api import run_scenario
+    from accord.scenarios.service import run_scenario
 
     scenario = whatif_scenario(case, changes)
     t0 = time.perf_counter()

@@ -21,7 +21,7 @@ from accord.case import Case, builtin_cases, load_case
 from accord.case.model import Quantity, RelationType
 from accord.case.problem import case_to_problem, without_carry_overs
 from accord.cli.main import app
-from accord.evidence.pointers import Corpus, load_corpus_dir
+from accord.spans.pointers import Corpus, load_corpus_dir
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "nagorno-karabakh"
 CASE_2020 = "nagorno-karabakh-2020"

@@ -11,8 +11,8 @@ from accord.case.model import Case
 from accord.case.problem import apply_consent, case_to_problem, consent_bounds, without_carry_overs
 from accord.case.validate import validate_text
 from accord.engines.base import Problem
-from accord.scenarios.api import load_scenario
 from accord.scenarios.runner import RunSpec, run_prepared
+from accord.scenarios.service import load_scenario
 from accord.scenarios.uncertainty import point_problem
 
 H = "0" * 64

@@ -12,7 +12,7 @@ from accord.case.draft import draft_report
 from accord.case.io import load_case
 from accord.case.problem import case_to_problem
 from accord.cli.main import app
-from accord.evidence.pointers import load_corpus_dir
+from accord.spans.pointers import load_corpus_dir
 
 runner = CliRunner()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

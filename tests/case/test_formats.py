@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from accord.case.formats import FormatError, _parse_bdm, case_to_yaml, export_csv, import_csv
 from accord.case.validate import validate_file, validate_text
 from accord.cli.main import app
-from accord.engines.ktab_csv import parse_ktab_csv
-from accord.evidence.pointers import load_corpus_dir
+from accord.formats.csv_cases import FormatError, _parse_bdm, case_to_yaml, export_csv, import_csv
+from accord.formats.ktab import parse_ktab_csv
+from accord.spans.pointers import load_corpus_dir
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 KTAB = ["SOE-Pol-Comp", "SOE-Policy", "dummyData_3Dim", "dummyData_6Dim", "dummyData-a080"]

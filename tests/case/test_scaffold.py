@@ -17,7 +17,7 @@ from accord.case.io import load_case
 from accord.case.mentions import propose_actors
 from accord.case.validate import validate_text
 from accord.cli.main import app
-from accord.evidence.pointers import load_corpus_dir, sha256_text
+from accord.spans.pointers import load_corpus_dir, sha256_text
 
 runner = CliRunner()
 TUTORIAL = Path(__file__).resolve().parents[1] / "fixtures" / "tutorial-corpus"
@@ -196,7 +196,7 @@ def test_suggest_refuses_bad_input(tmp_path):
 
 
 def test_suggest_semantic_fuses_a_ranking_by_meaning():
-    from accord.evidence import semantic
+    from accord.corpus import semantic
 
     if not semantic.available():
         import pytest

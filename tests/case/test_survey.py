@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from accord.case.draft import draft_report
 from accord.cli.main import app
-from accord.evidence.pointers import load_corpus_dir
 from accord.formats.survey import SurveyError, read_survey
 from accord.scenarios.uncertainty import point_problem
+from accord.spans.pointers import load_corpus_dir
 
 runner = CliRunner()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from accord.case.validate import validate_bytes, validate_file, validate_text
-from accord.evidence.pointers import load_corpus_dir
+from accord.spans.pointers import load_corpus_dir
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HARBOUR = (FIXTURES / "harbour.yaml").read_text(encoding="utf-8")

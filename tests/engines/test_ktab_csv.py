@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.engines.ktab_csv import (
+from accord.formats.ktab import (
     KtabCsvError,
     KtabScenario,
     format_ktab_csv,

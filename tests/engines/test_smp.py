@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from accord.engines.base import Problem, ProblemError, RoundState, Trajectory
-from accord.engines.ktab_csv import read_ktab_csv
 from accord.engines.smp import SMPEngine, SMPParams, engine, run
+from accord.formats.ktab import read_ktab_csv
 
 repo_root = Path(__file__).resolve().parents[2]
 shared = repo_root.parent / "shared"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from accord.evidence.store import Store, metadata
+from accord.corpus.documents import Store, metadata
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"

@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from accord.case.io import load_case
 from accord.cli.main import app
-from accord.evidence.check import FolderTexts, StoreTexts, check_case, located_case
-from accord.evidence.pointers import load_corpus_dir
-from accord.evidence.readers import read_source
+from accord.corpus.check import FolderTexts, StoreTexts, check_case, located_case
+from accord.corpus.readers import read_source
+from accord.spans.pointers import load_corpus_dir
 from tests.evidence.conftest import FIXTURES, write
 
 runner = CliRunner()
@@ -125,7 +125,7 @@ LOWMERE_SPAN = "{doc: harbour-memo, start: 105, end: 159, sha256: fddf6b4439c669
 
 
 def _support(case_path):
-    from accord.evidence.support import number_support
+    from accord.corpus.support import number_support
 
     case = load_case(case_path)
     texts = FolderTexts(load_corpus_dir(CORPUS))

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from accord.case.io import load_case
 from accord.case.validate import validate_file
 from accord.cli.main import app
-from accord.evidence.dates import parse_anchor
-from accord.evidence.evaluate import evaluate
-from accord.evidence.extract import ActorResolver, extract
+from accord.extract.dates import parse_anchor
+from accord.extract.evaluate import evaluate
+from accord.extract.pipeline import ActorResolver, extract
 from tests.evidence.conftest import DATA, FIXTURES, GOLD
 
 runner = CliRunner()
@@ -93,7 +93,7 @@ def test_hypothetical_and_repeated_references_are_not_events():
 
 
 def test_relative_offsets_and_days_resolve():
-    from accord.evidence.dates import find_dates
+    from accord.extract.dates import find_dates
 
     anchor = parse_anchor("2020-11-09")
     text = "It began in 1994. Twenty-six years later, on 9 October 2020, talks resumed; two years later they failed."
@@ -121,7 +121,7 @@ def test_draft_is_a_valid_case(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURES / "corpus", corpus)
     shutil.copy(REPORT, corpus)
-    assert validate_file(out, corpus=__import__("accord.evidence.pointers", fromlist=["x"]).load_corpus_dir(corpus)).ok
+    assert validate_file(out, corpus=__import__("accord.spans.pointers", fromlist=["x"]).load_corpus_dir(corpus)).ok
 
 
 def test_merge_shows_a_diff_and_writes_only_with_yes(tmp_path):
@@ -185,7 +185,7 @@ def test_held_out_figures_on_the_second_gold_stay_above_a_floor(nk_corpus):
     docs/evidence.md and benchmarks/bench_extraction.py for the figures themselves)."""
     import yaml
 
-    from accord.evidence.evaluate import evaluate_dated
+    from accord.extract.evaluate import evaluate_dated
 
     gold2 = GOLD.parent / "gold2"
     split = yaml.safe_load((gold2 / "split.yaml").read_text(encoding="utf-8"))
@@ -211,13 +211,13 @@ def _words(text: str) -> list[str]:
 
 
 MY_FILES = [
-    "src/accord/evidence/store.py", "src/accord/evidence/search.py", "src/accord/evidence/extract.py",
-    "src/accord/evidence/dates.py", "src/accord/evidence/readers.py", "src/accord/evidence/segment.py",
-    "src/accord/evidence/check.py", "src/accord/evidence/draft.py", "src/accord/evidence/evaluate.py",
-    "src/accord/evidence/semantic.py", "src/accord/cli/corpus_cmd.py", "src/accord/cli/extract_cmd.py",
+    "src/accord/corpus/documents.py", "src/accord/corpus/search.py", "src/accord/extract/pipeline.py",
+    "src/accord/extract/dates.py", "src/accord/corpus/readers.py", "src/accord/spans/segment.py",
+    "src/accord/corpus/check.py", "src/accord/extract/draft.py", "src/accord/extract/evaluate.py",
+    "src/accord/corpus/semantic.py", "src/accord/cli/corpus_cmd.py", "src/accord/cli/extract_cmd.py",
     "src/accord/cli/evidence_cmd.py", "benchmarks/bench_evidence.py", "docs/evidence.md",
-    "src/accord/evidence/actors.py", "src/accord/evidence/events.py", "src/accord/evidence/relations.py",
-    "src/accord/evidence/ties.py", "src/accord/evidence/support.py", "benchmarks/bench_extraction.py",
+    "src/accord/extract/actors.py", "src/accord/extract/events.py", "src/accord/extract/relations.py",
+    "src/accord/extract/ties.py", "src/accord/evidence/support.py", "benchmarks/bench_extraction.py",
 ]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from accord.evidence.dates import find_dates, find_standalone_date, parse_anchor
-from accord.evidence.segment import paragraph_bounds, sentences
+from accord.extract.dates import find_dates, find_standalone_date, parse_anchor
+from accord.spans.segment import paragraph_bounds, sentences
 
 
 def test_sentences_keep_abbreviations_and_initials_together():

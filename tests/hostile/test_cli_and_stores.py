@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 from accord.api import store_run
 from accord.cli.main import app
 from accord.cli.render import printable, safe
-from accord.evidence.readers import DocumentMeta, SourceText
-from accord.evidence.store import DocumentConflict, Store
-from accord.scenarios.api import load_scenario, run_scenario
+from accord.corpus.documents import DocumentConflict, Store
+from accord.corpus.readers import DocumentMeta, SourceText
 from accord.scenarios.language import ScenarioError
+from accord.scenarios.service import load_scenario, run_scenario
 from accord.store import runs as runs_module
 from accord.store.runs import RunStore
 from tests.hostile import corpus

@@ -17,9 +17,9 @@ import pytest
 
 import accord
 from accord.case.validate import validate_file, validate_text
-from accord.evidence.readers import UnreadableDocument, load_meta_file, read_source
-from accord.evidence.segment import sentences
+from accord.corpus.readers import UnreadableDocument, load_meta_file, read_source
 from accord.scenarios.language import validate_scenario_text
+from accord.spans.segment import sentences
 from tests.hostile import corpus
 
 GENERIC = re.compile(r"\b(ValueError|TypeError|RecursionError|MemoryError|KeyError|IndexError|Traceback)\b")

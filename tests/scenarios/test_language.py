@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from accord.scenarios.api import list_scenarios, load_scenario
 from accord.scenarios.language import ScenarioError, builtin_scenarios
+from accord.scenarios.service import list_scenarios, load_scenario
 
 CORPUS = Path("/work/shared/corpus/nagorno-karabakh")
 
@@ -192,7 +192,7 @@ def test_builtin_scenarios_are_the_eight_asked_for():
 def test_builtin_scenario_is_valid_and_cites_its_passage(name):
     corpus = None
     if CORPUS.is_dir():
-        from accord.evidence.pointers import load_corpus_dir
+        from accord.spans.pointers import load_corpus_dir
 
         corpus = load_corpus_dir(CORPUS)
     scenario, case = load_scenario(name, corpus=corpus)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from accord.scenarios.api import run_scenario
 from accord.scenarios.language import Scenario
-from accord.scenarios.results import parse_threshold
 from accord.scenarios.runner import BLOCK_DRAWS, RunSpec, chunk_blocks, run_draws
+from accord.scenarios.service import run_scenario
+from accord.scenarios.summary import parse_threshold
 
 FIELDS = ("forecast", "status_quo", "stable", "fired_round", "path_bands")
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from accord.api import store_run
-from accord.scenarios.api import run_scenario
-from accord.store.runs import RunStore, StoreError, outcomes_dir, resolve_db_url
+from accord.scenarios.service import run_scenario
+from accord.store.runs import RunStore, StorageError, outcomes_dir, resolve_db_url
 
 HARBOUR = Path(__file__).resolve().parents[1] / "fixtures" / "harbour.yaml"
 ACCORD = Path(sys.executable).parent / "accord"
@@ -61,9 +61,9 @@ def test_tampered_or_missing_outcomes_are_reported(tmp_path):
     run_id = store_run(run_scenario(None, str(HARBOUR), model="median", draws=10), store=store)
     record = store.get(run_id)
     store.outcomes_path(record).write_bytes(b"changed")
-    with pytest.raises(StoreError, match="does not match"):
+    with pytest.raises(StorageError, match="does not match"):
         store.outcomes(record)
-    with pytest.raises(StoreError, match="no run"):
+    with pytest.raises(StorageError, match="no run"):
         store.get("nope")
 
 
@@ -102,7 +102,7 @@ def test_a_run_killed_inside_the_database_transaction_leaves_no_row(tmp_path):
         from pathlib import Path
         import sqlalchemy as sa
         from accord.api import store_run
-        from accord.scenarios.api import run_scenario
+        from accord.scenarios.service import run_scenario
         from accord.store.runs import RunStore, runs
 
         store = RunStore({str(db)!r})

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from accord.api import store_run
-from accord.scenarios.api import run_scenario
+from accord.scenarios.service import run_scenario
 from accord.store.runs import RunStore
 
 HARBOUR = Path(__file__).resolve().parents[1] / "fixtures" / "harbour.yaml"

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 import accord
 from accord.case.validate import validate_text
-from accord.evidence.pointers import load_corpus_dir
+from accord.spans.pointers import load_corpus_dir
 from accord.web import create_app, db
 from tests.web.conftest import FIXTURE_CORPUS, HARBOUR, LOCAL
 

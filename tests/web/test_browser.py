@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import accord
-from accord.evidence.pointers import load_corpus_dir
+from accord.spans.pointers import load_corpus_dir
 from accord.web import create_app
 from accord.web.server import ServerThread
 

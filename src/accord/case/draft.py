@@ -29,7 +29,7 @@ from accord.case.io import builtin_path, resolve_case_path
 from accord.case.model import Case
 from accord.case.validate import PathT, ValidationReport, dotted, validate_data, validate_file, validate_text
 from accord.case.yamlio import Located
-from accord.evidence.pointers import Corpus
+from accord.spans.pointers import Corpus
 
 __all__ = ["DraftReport", "Todo", "draft_report", "is_unfilled", "validate_draft_data", "validate_text_or_draft"]
 

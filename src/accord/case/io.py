@@ -7,7 +7,7 @@ from pathlib import Path
 
 from accord.case.model import Case
 from accord.case.validate import CaseError, ValidationReport, validate_file
-from accord.evidence.pointers import Corpus
+from accord.spans.pointers import Corpus
 
 __all__ = ["DEFAULT_CASE", "builtin_cases", "builtin_path", "load_case", "resolve_case_path"]
 

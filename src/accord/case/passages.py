@@ -1,6 +1,6 @@
 """Ranking a corpus's sentences for one slot of a case: the passages most likely to state a number.
 
-Each sentence (:func:`accord.evidence.segment.sentences`) is scored by Okapi BM25 against a query of
+Each sentence (:func:`accord.spans.segment.sentences`) is scored by Okapi BM25 against a query of
 words; the query for a slot is built from the actor's name and aliases, the issue's id, question and
 scale labels, and cue words of the attribute (a position is "wants", "demands"; a salience "priority",
 "vital"). A sentence that names none of the actor's forms is kept only after those that do, since a
@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from accord.evidence.pointers import sha256_text
-from accord.evidence.segment import sentences
+from accord.spans.pointers import sha256_text
+from accord.spans.segment import sentences
 
 __all__ = ["ATTRIBUTE_CUES", "Passage", "index_sentences", "rank_passages", "slot_query", "words"]
 

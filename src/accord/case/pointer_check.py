@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from accord.case.model import Case, Pointer, Quantity
 from accord.case.rules import extra_pointer_paths
 from accord.case.yamlio import Located
-from accord.evidence.pointers import Corpus, check_pointer, sha256_text
+from accord.spans.pointers import Corpus, check_pointer, sha256_text
 
 __all__ = ["corpus_problems", "iter_pointer_paths"]
 

@@ -22,7 +22,7 @@ import yaml
 from accord.case.mentions import ProposedActor
 from accord.case.model import parse_partial_date
 from accord.case.passages import ATTRIBUTE_CUES, Passage, index_sentences, rank_passages, slot_query
-from accord.evidence.pointers import sha256_text
+from accord.spans.pointers import sha256_text
 
 __all__ = ["IssueSlot", "ScaffoldDoc", "ScaffoldInput", "default_as_of", "render_scaffold"]
 

@@ -33,7 +33,7 @@ from accord.case.pointer_check import iter_pointer_paths
 from accord.case.problems import CaseProblem, PathT, dotted
 from accord.case.rules import case_rules
 from accord.case.yamlio import MAX_BYTES, Located, YamlProblem, load_located, read_bounded
-from accord.evidence.pointers import Corpus
+from accord.spans.pointers import Corpus
 
 __all__ = [
     "CaseError",

@@ -118,9 +118,9 @@ def import_cmd(
     survey_date: Annotated[str | None, typer.Option("--date", help="survey: when the experts answered, YYYY-MM-DD (default: the file's date); not after the case's as_of.")] = None,
 ) -> None:
     """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV), or an expert survey into a case."""
-    from accord.case.formats import FORMATS, FormatError, case_to_yaml, import_csv
     from accord.case.validate import validate_text
     from accord.cli.main import console, err
+    from accord.formats.csv_cases import FORMATS, FormatError, case_to_yaml, import_csv
 
     if from_ == "survey":
         from accord.cli.newcase_cmd import survey_import
@@ -156,8 +156,8 @@ def export_cmd(
     issue: Annotated[str | None, typer.Option(help="BDM holds one issue: which one.")] = None,
 ) -> None:
     """Export a case as a KTAB or BDM CSV, a GEXF/GraphML network, a Kumu workbook or an Excel workbook."""
-    from accord.case.formats import FORMATS, FormatError, export_csv
     from accord.cli.main import console, err
+    from accord.formats.csv_cases import FORMATS, FormatError, export_csv
 
     if to in ("gexf", "graphml", "kumu", "xlsx"):  # accord.formats: other tools' files
         from accord.formats import gexf, kumu, xlsx

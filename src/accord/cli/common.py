@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from accord.cli.output import consoles, print_json, rendering_errors
 from accord.cli.render import printable
-from accord.errors import InputError, StorageError, UsageError
+from accord.errors import InputError, UsageError
 
 __all__ = ["consoles", "print_json", "rendering_errors"]  # and the helpers below
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from accord.case.model import Case
     from accord.scenarios.language import Scenario
-    from accord.scenarios.results import Threshold
+    from accord.scenarios.summary import Threshold
 
 DbOpt = Annotated[
     str | None,
@@ -44,8 +44,8 @@ def print_problems(problems: list[Any], what: str) -> None:
 
 
 def load_corpus_or_exit(corpus: Path) -> Any:
-    """The texts of a corpus folder (a :class:`~accord.evidence.pointers.Corpus`), or a located error."""
-    from accord.evidence.pointers import load_corpus_dir
+    """The texts of a corpus folder (a :class:`~accord.spans.pointers.Corpus`), or a located error."""
+    from accord.spans.pointers import load_corpus_dir
 
     if not corpus.is_dir():
         raise UsageError(f"--corpus {corpus}: no such folder", "give the folder that holds the texts (.txt, .md)")
@@ -61,7 +61,7 @@ def load_corpus_or_exit(corpus: Path) -> Any:
 def corpus_or_none(path: Path | None) -> Any:
     """The corpus of ``--corpus PATH`` (checked to be a folder), or ``None`` without the option."""
     from accord.cli.main import existing_dir
-    from accord.evidence.pointers import load_corpus_dir
+    from accord.spans.pointers import load_corpus_dir
 
     existing_dir(path, "--corpus")
     return load_corpus_dir(path) if path is not None else None
@@ -121,8 +121,8 @@ def load_case_or_exit(case: str | Path | None, corpus: Path | None = None) -> Ca
 def load_scenario_or_exit(name: str, case: Any = None, corpus: Any = None) -> tuple[Scenario, Case]:
     """Load and check a scenario, or print every problem with file and line and exit 1."""
     from accord.case.validate import CaseError
-    from accord.scenarios.api import load_scenario
     from accord.scenarios.language import ScenarioError
+    from accord.scenarios.service import load_scenario
 
     try:
         return load_scenario(name, case, corpus)
@@ -206,7 +206,7 @@ def check_perspective(perspective: str | None, case: Case) -> None:
 def parse_thresholds(texts: list[str], issues: tuple[str, ...] | None, draws: int) -> list[Threshold]:
     """Thresholds as given (a syntax error is a usage error; an unknown issue an input error). A threshold
     is a probability over draws, so asking for one without draws is a usage error, never silence."""
-    from accord.scenarios.results import ThresholdError, parse_threshold
+    from accord.scenarios.summary import ThresholdError, parse_threshold
 
     out = []
     for text in texts:
@@ -234,11 +234,11 @@ def model_error(exc: Exception, model: str) -> InputError:
 def store_or_exit(run: Any, db: str | None) -> str:
     """Record a run in the runs store and return its id (a storage error otherwise)."""
     from accord.api import store_run
-    from accord.store.runs import StoreError
+    from accord.store.runs import StorageError
 
     try:
         return store_run(run, db)
-    except StoreError as exc:
+    except StorageError as exc:
         raise StorageError(
             f"could not store the run: {exc}", exc.hint or "use --no-store to skip recording"
         ) from None

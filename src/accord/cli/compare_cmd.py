@@ -56,8 +56,8 @@ def compare(
     it gives them, the pooled estimates elsewhere), next to the pooled reading.
     """
     from accord.engines.base import ProblemError
-    from accord.scenarios.api import Variant, perspective_sources
-    from accord.scenarios.api import compare as api_compare
+    from accord.scenarios.service import Variant, perspective_sources
+    from accord.scenarios.service import compare as api_compare
 
     check_model(model)
     check_executor(executor, None)

@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from accord.cli.render import safe
-from accord.evidence.readers import (
+from accord.corpus.documents import StorageError, Store
+from accord.corpus.readers import (
     TEXT_SUFFIXES,
     DocumentMeta,
     SourceText,
@@ -19,7 +20,6 @@ from accord.evidence.readers import (
     load_meta_file,
     read_source,
 )
-from accord.evidence.store import Store, StoreError
 
 app = typer.Typer(help="Add texts to the corpus store and search them.", no_args_is_help=True)
 
@@ -39,7 +39,7 @@ def open_store(db: str | None) -> Store:
 
     try:
         return Store(db)
-    except StoreError as exc:
+    except StorageError as exc:
         err.print(f"[red]error:[/red] {safe(str(exc))}")
         if exc.hint:
             err.print(f"hint: {safe(exc.hint)}")
@@ -157,7 +157,7 @@ def add_cmd(
         for source in sources:
             try:
                 results.append(store.add(source, _meta_for(source, table, given), replace=replace))
-            except StoreError as exc:
+            except StorageError as exc:
                 _refuse(str(exc), exc.hint, len(results))
         url = store.url
     if json_out:
@@ -219,8 +219,8 @@ def search_cmd(
 ) -> None:
     """Find passages; each result is a pointer (doc, span, sha256) with its BM25 score (fused score with --semantic)."""
     from accord.cli.main import console, err, print_json
-    from accord.evidence.search import QueryError, search
-    from accord.evidence.semantic import SemanticUnavailable, ensure_embeddings
+    from accord.corpus.search import QueryError, search
+    from accord.corpus.semantic import SemanticUnavailable, ensure_embeddings
 
     with open_store(db) as store:
         try:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from accord.database import Workspace
-from accord.evidence.pointers import LocateError, load_corpus_dir, pointer_for
+from accord.spans.pointers import LocateError, load_corpus_dir, pointer_for
+from accord.workspace import Workspace
 
 app = typer.Typer(help="Find and check the passages behind a case's numbers.", no_args_is_help=True)
 
@@ -54,7 +54,7 @@ def _texts(corpus: Path | None, db: str | None):  # -> TextSource
     """The texts to check against: a corpus folder, or the store (``--db``, else $ACCORD_DB / ./accord.db)."""
 
     from accord.cli.main import err
-    from accord.evidence.check import FolderTexts, StoreTexts
+    from accord.corpus.check import FolderTexts, StoreTexts
 
     if corpus is not None and db is not None:
         err.print("[red]error:[/red] give --corpus or --db, not both")
@@ -75,7 +75,7 @@ def _texts(corpus: Path | None, db: str | None):  # -> TextSource
 def _case_and_positions(case: str):
     from accord.case.io import resolve_case_path
     from accord.cli.case_cmd import load_or_exit
-    from accord.evidence.check import located_case
+    from accord.corpus.check import located_case
 
     loaded = load_or_exit(case)
     return loaded, located_case(resolve_case_path(case)), str(resolve_case_path(case))
@@ -104,7 +104,7 @@ def check_cmd(
     from rich.table import Table
 
     from accord.cli.main import console, err, print_json
-    from accord.evidence.check import check_case
+    from accord.corpus.check import check_case
 
     texts = _texts(corpus, db)
     loaded, located, file = _case_and_positions(case)
@@ -159,7 +159,7 @@ def _too_few_naming(summary: dict, minimum: float | None) -> bool:
 
 
 def _support_json(case, texts, report) -> dict[str, object]:  # noqa: ANN001 - Case, TextSource, CoverageReport
-    from accord.evidence.support import number_support, support_summary
+    from accord.corpus.support import number_support, support_summary
 
     return support_summary(number_support(case, texts, report))
 
@@ -169,7 +169,7 @@ def _print_support(case, texts, report) -> dict[str, object]:  # noqa: ANN001 - 
     from rich.table import Table
 
     from accord.cli.main import console
-    from accord.evidence.support import number_support, support_summary
+    from accord.corpus.support import number_support, support_summary
 
     rows = number_support(case, texts, report)
     summary = support_summary(rows)
@@ -210,8 +210,8 @@ def review_cmd(
     from rich.markup import escape
 
     from accord.cli.main import console, err, print_json
-    from accord.evidence.check import check_case
-    from accord.evidence.support import number_support
+    from accord.corpus.check import check_case
+    from accord.corpus.support import number_support
 
     texts = _texts(corpus, db)
     loaded, located, file = _case_and_positions(case)
@@ -267,8 +267,8 @@ def show_cmd(
     from rich.markup import escape
 
     from accord.cli.main import console, err
-    from accord.evidence.check import check_case
-    from accord.evidence.segment import paragraph_bounds
+    from accord.corpus.check import check_case
+    from accord.spans.segment import paragraph_bounds
 
     texts = _texts(corpus, db)
     loaded, located, file = _case_and_positions(case)
@@ -306,7 +306,7 @@ def show_cmd(
 
 def _estimate_notes(case) -> dict[tuple, str]:  # noqa: ANN001 - Case
     """A short ' = value (source)' per quantity or estimate path, for headers of `show`."""
-    from accord.evidence.check import numbers
+    from accord.corpus.check import numbers
 
     notes: dict[tuple, str] = {}
     for _, path, quantity, _scale in numbers(case):

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from accord.database import Workspace
+from accord.workspace import Workspace
 
 
 def _err(message: str, code: int = 1) -> typer.Exit:
@@ -23,7 +23,7 @@ def _err(message: str, code: int = 1) -> typer.Exit:
 
 def _load_docs(docs: list[str], db: str | None, meta: Path | None, case):  # noqa: ANN001, ANN202
     """Each DOC as (id, text, metadata): a file path, or a document id in the store."""
-    from accord.evidence.readers import DocumentMeta, UnreadableDocument, load_meta_file, read_source
+    from accord.corpus.readers import DocumentMeta, UnreadableDocument, load_meta_file, read_source
 
     table = load_meta_file(meta) if meta is not None else {}
     sources = {s.id: s for s in case.case.sources}
@@ -80,10 +80,10 @@ def extract(
     from accord.case.draft import validate_text_or_draft as validate_text
     from accord.cli.case_cmd import load_or_exit
     from accord.cli.main import console, err
-    from accord.evidence.dates import parse_anchor
-    from accord.evidence.draft import DocInput, build_draft, merge_text, new_items
-    from accord.evidence.extract import ActorResolver
-    from accord.evidence.extract import extract as run_extraction
+    from accord.extract.dates import parse_anchor
+    from accord.extract.draft import DocInput, build_draft, merge_text, new_items
+    from accord.extract.pipeline import ActorResolver
+    from accord.extract.pipeline import extract as run_extraction
 
     if case is None and merge is None:
         raise _err("give --case CASE (its actors resolve the mentions) or --merge CASE", 2)

@@ -35,7 +35,7 @@ def _fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
 
 def _doc_meta(corpus: Path, doc: str, text: str, table: dict):  # -> ScaffoldDoc
     from accord.case.scaffold import ScaffoldDoc
-    from accord.evidence.readers import DocumentMeta, UnreadableDocument, read_source
+    from accord.corpus.readers import DocumentMeta, UnreadableDocument, read_source
 
     files = [p for p in corpus.iterdir() if p.stem == doc and p.is_file()]
     found = DocumentMeta()
@@ -58,7 +58,7 @@ def _folder_docs(corpus: Path, table: dict) -> tuple:  # -> (Corpus, list[Scaffo
 def _store_docs(db: str, table: dict) -> tuple:  # -> (Corpus, list[ScaffoldDoc])
     from accord.case.scaffold import ScaffoldDoc
     from accord.cli.corpus_cmd import open_store
-    from accord.evidence.readers import DocumentMeta
+    from accord.corpus.readers import DocumentMeta
 
     with open_store(db) as store:
         texts = store.corpus()
@@ -96,9 +96,9 @@ def _issue_slots(issues: list[str]) -> list:  # -> list[IssueSlot]
 def _extracted(docs: list, actors: list, case_id: str, as_of: str) -> tuple[list[dict], list[dict], list[str]]:
     """Events and relations from `accord extract`'s functions, for the proposed actors."""
     from accord.case.model import Actor, Case, CaseMeta
-    from accord.evidence.dates import parse_anchor
-    from accord.evidence.draft import DocInput, build_draft
-    from accord.evidence.extract import ActorResolver, extract
+    from accord.extract.dates import parse_anchor
+    from accord.extract.draft import DocInput, build_draft
+    from accord.extract.pipeline import ActorResolver, extract
 
     resolver = ActorResolver(((a.id, [a.name, *a.aliases]) for a in actors), {a.id: a.kind for a in actors})
     inputs = []
@@ -134,7 +134,7 @@ def new_cmd(
     from accord.case.scaffold import ScaffoldInput, default_as_of, render_scaffold
     from accord.case.validate import validate_text
     from accord.cli.main import console, err
-    from accord.evidence.readers import load_meta_file
+    from accord.corpus.readers import load_meta_file
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", case_id):
         raise _fail(f"{case_id!r} is not a valid case id", "use lower-case letters, digits and '-', e.g. serbia-kosovo-2023", 2)

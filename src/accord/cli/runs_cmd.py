@@ -13,7 +13,7 @@ from rich.table import Table
 
 from accord.cli.common import DbOpt, consoles, print_json, summary_table
 from accord.cli.output import rendering_errors
-from accord.errors import InputError, NotFoundError, StorageError, UsageError
+from accord.errors import InputError, NotFoundError, UsageError
 
 runs_app = typer.Typer(help="Stored runs: list, show, export.", no_args_is_help=True)
 
@@ -21,8 +21,8 @@ runs_app = typer.Typer(help="Stored runs: list, show, export.", no_args_is_help=
 def _store(db: str | None, missing_ok: bool = False):  # -> RunStore | None
     """The runs store of ``db``; ``None`` (with ``missing_ok``) when there is no database yet: reading
     never creates one."""
-    from accord.database import Workspace
-    from accord.store.runs import RunStore, StoreError
+    from accord.store.runs import RunStore, StorageError
+    from accord.workspace import Workspace
 
     workspace = Workspace.resolve(db)
     if not workspace.database_exists():
@@ -36,16 +36,16 @@ def _store(db: str | None, missing_ok: bool = False):  # -> RunStore | None
         store = RunStore(workspace.url, workspace.runs_dir)
         _ = store.engine
         return store
-    except StoreError as exc:
+    except StorageError as exc:
         raise StorageError(str(exc), exc.hint) from None
 
 
 def _get(store, run_id: str):  # noqa: ANN001, ANN202 - RunStore in, the run's record out
-    from accord.store.runs import StoreError
+    from accord.store.runs import StorageError
 
     try:
         return store.get(run_id)
-    except StoreError as exc:
+    except StorageError as exc:
         raise NotFoundError(str(exc), exc.hint or "`accord runs list` shows the ids") from None
 
 
@@ -160,7 +160,7 @@ def runs_export(
     db: DbOpt = None,
 ) -> None:
     """Export a run's per-draw outcomes (one row per draw and issue) as CSV, Parquet or JSON."""
-    from accord.store.runs import StoreError
+    from accord.store.runs import StorageError
 
     console, _ = consoles()
     suffix = output.suffix.lower()
@@ -172,7 +172,7 @@ def runs_export(
     run = _get(store, run_id)
     try:
         frame = store.outcomes(run)
-    except StoreError as exc:
+    except StorageError as exc:
         raise StorageError(str(exc), exc.hint) from None
     try:
         if suffix == ".csv":

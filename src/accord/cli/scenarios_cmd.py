@@ -1,4 +1,4 @@
-"""``accord scenarios list|show|validate``: built-in and user scenarios (over :mod:`accord.scenarios.api`)."""
+"""``accord scenarios list|show|validate``: built-in and user scenarios (over :mod:`accord.scenarios.service`)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def scenarios_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List the built-in scenarios, one line each."""
-    from accord.scenarios.api import list_scenarios
+    from accord.scenarios.service import list_scenarios
 
     console, _, print_json = _consoles()
     items = list_scenarios(case)
@@ -139,7 +139,7 @@ def scenarios_validate(
 ) -> None:
     """Check a scenario file; print every problem as FILE:LINE:COL: field: message (hint)."""
     from accord.cli.main import existing_dir
-    from accord.evidence.pointers import load_corpus_dir
+    from accord.spans.pointers import load_corpus_dir
 
     console, _, _ = _consoles()
     existing_dir(corpus, "--corpus")

@@ -67,7 +67,7 @@ def _issue_words(issue: dict) -> str:
 
 
 def _semantic(passages: list, query: str, limit: int) -> list:
-    from accord.evidence import semantic
+    from accord.corpus import semantic
 
     try:
         embedder = semantic.get_embedder()

@@ -41,9 +41,9 @@ token_app = typer.Typer(help="Access tokens for the web API's writing endpoints.
 
 def _engine(db: str | None, read_only: bool = False):  # noqa: ANN202 - a SQLAlchemy engine, imported lazily
     """The web tables' database; with ``read_only`` a missing SQLite file is reported, never created."""
-    from accord.database import Workspace
     from accord.errors import AccordError
     from accord.web.db import connect
+    from accord.workspace import Workspace
 
     workspace = Workspace.resolve(db)
     if read_only and not workspace.database_exists():
@@ -136,9 +136,9 @@ def report(
     from accord.cli.case_cmd import load_or_exit
     from accord.cli.common import check_model
     from accord.cli.main import console, err, existing_dir
-    from accord.database import Workspace
-    from accord.evidence.pointers import load_corpus_dir
     from accord.report import ReportVariant, build_report, write_report
+    from accord.spans.pointers import load_corpus_dir
+    from accord.workspace import Workspace
 
     check_model(model)
     existing_dir(corpus, "--corpus")
@@ -170,8 +170,8 @@ def report(
 
 def _scenario_variant(name: str, case):  # noqa: ANN001, ANN202 - Case in, ReportVariant out
     from accord.report import ReportVariant
-    from accord.scenarios.api import load_scenario
     from accord.scenarios.language import ScenarioError
+    from accord.scenarios.service import load_scenario
 
     try:
         scenario, _case = load_scenario(name, case)

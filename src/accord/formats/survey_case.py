@@ -19,8 +19,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from accord.evidence.pointers import sha256_text
 from accord.formats.survey import COLUMNS, SurveyRow
+from accord.spans.pointers import sha256_text
 
 __all__ = ["ExpertSheet", "expert_sheets", "merge_survey"]
 

@@ -25,7 +25,7 @@ from accord.assets import ASSETS_DIR as STATIC_DIR
 from accord.assets import plotly_js_path
 from accord.case.model import Case
 from accord.engines.registry import DEFAULT_MODEL
-from accord.evidence.pointers import Corpus
+from accord.spans.pointers import Corpus
 
 __all__ = ["ReportVariant", "build_report", "write_report"]
 

@@ -16,8 +16,8 @@ from typing import Any
 from accord.case.model import Case, Pointer
 from accord.case.problems import CaseProblem, PathT, dotted
 from accord.case.yamlio import Located
-from accord.evidence.pointers import Corpus, check_pointer
 from accord.scenarios.language import ALL, EFFECT_KINDS, AddActor, Align, Coalition, Scenario, Trigger
+from accord.spans.pointers import Corpus, check_pointer
 
 __all__ = ["MAX_FACTOR", "check_evidence", "check_scenario"]
 

@@ -26,8 +26,8 @@ import numpy as np
 
 from accord.case.model import Case
 from accord.results import RunResult
-from accord.scenarios.results import DrawResults, Threshold
 from accord.scenarios.runner import PointRun, RunSpec
+from accord.scenarios.summary import DrawResults, Threshold
 
 if TYPE_CHECKING:
     import pandas as pd

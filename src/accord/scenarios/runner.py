@@ -31,7 +31,7 @@ from accord.engines.convergence import Convergence, convergence, status_quo_held
 from accord.engines.registry import DEFAULT_MODEL, DEFAULT_ROUNDS, case_params, get_engine
 from accord.scenarios.interventions import apply_interventions
 from accord.scenarios.language import Scenario
-from accord.scenarios.results import DrawResults
+from accord.scenarios.summary import DrawResults
 from accord.scenarios.triggers import CompiledTrigger, TriggerHook, compile_triggers
 from accord.scenarios.uncertainty import point_problem, sample_problem
 

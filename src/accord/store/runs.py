@@ -41,12 +41,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
-from accord.database import resolve_db_url
+from accord.errors import StorageError
+from accord.workspace import resolve_db_url
 
 __all__ = [
     "RunRecord",
     "RunStore",
-    "StoreError",
+    "StorageError",
     "outcomes_dir",
     "resolve_db_url",
     "versions",
@@ -99,18 +100,12 @@ runs_issues = sa.Table(
 )
 
 
-class StoreError(RuntimeError):
-    """The database or the outcomes folder cannot be used; ``hint`` says what to do."""
-
-    def __init__(self, message: str, hint: str = ""):
-        self.hint = hint
-        super().__init__(message)
 
 
 
 def outcomes_dir(url: str) -> Path:
     """Where a database's Parquet files live: beside a SQLite file, else ``$ACCORD_RUNS_DIR`` or ``./accord-runs``."""
-    from accord.database import Workspace
+    from accord.workspace import Workspace
 
     return Workspace.resolve(url).runs_dir  # the workspace's one rule
 
@@ -177,7 +172,7 @@ class RunStore:
         try:
             parsed = make_url(self.url)
         except Exception as exc:  # noqa: BLE001 - any parse failure is a bad --db
-            raise StoreError(f"not a usable database URL {db!r}: {exc}", "e.g. --db accord.db or --db postgresql://host/db") from None
+            raise StorageError(f"not a usable database URL {db!r}: {exc}", "e.g. --db accord.db or --db postgresql://host/db") from None
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.runs_dir = Path(runs_dir) if runs_dir is not None else outcomes_dir(self.url)
@@ -205,10 +200,10 @@ class RunStore:
             self._clean_debris(engine)
             return engine
         except ModuleNotFoundError as exc:
-            raise StoreError(f"no database driver for {self.url.split('://')[0]}: {exc}",
+            raise StorageError(f"no database driver for {self.url.split('://')[0]}: {exc}",
                              "for PostgreSQL: pip install 'accord[postgres]'") from None
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the runs store at {self.url}: {exc}", "check --db / $ACCORD_DB") from None
+            raise StorageError(f"cannot open the runs store at {self.url}: {exc}", "check --db / $ACCORD_DB") from None
 
     def close(self) -> None:
         if self._engine is not None:
@@ -239,7 +234,7 @@ class RunStore:
             os.replace(tmp, final)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise StoreError(f"cannot write the outcomes to {self.runs_dir}: {exc}", "check the folder is writable") from None
+            raise StorageError(f"cannot write the outcomes to {self.runs_dir}: {exc}", "check the folder is writable") from None
         row = {
             "id": run_id,
             "created_at": dt.datetime.now(dt.UTC),
@@ -280,7 +275,7 @@ class RunStore:
             return existing  # a concurrent writer recorded the same request first
         except sa.exc.SQLAlchemyError as exc:
             final.unlink(missing_ok=True)
-            raise StoreError(f"cannot record the run in {self.url}: {exc}", "check --db / $ACCORD_DB") from None
+            raise StorageError(f"cannot record the run in {self.url}: {exc}", "check --db / $ACCORD_DB") from None
         return run_id
 
     def _by_key(self, request_key: str) -> str | None:
@@ -322,9 +317,9 @@ class RunStore:
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(sa.select(runs).where(runs.c.id.like(f"{_escape(run_id)}%", escape="\\")).limit(2))]
         if not rows:
-            raise StoreError(f"no run {run_id!r} in {self.url}", "see `accord runs list`")
+            raise StorageError(f"no run {run_id!r} in {self.url}", "see `accord runs list`")
         if len(rows) > 1 and rows[0]["id"] != run_id:
-            raise StoreError(f"run id prefix {run_id!r} is ambiguous", "give more characters of the id")
+            raise StorageError(f"run id prefix {run_id!r} is ambiguous", "give more characters of the id")
         return rows[0]
 
     def outcomes_path(self, run: dict[str, Any]) -> Path:
@@ -334,9 +329,9 @@ class RunStore:
         """The per-draw table of a run (checked against the sha256 recorded with it)."""
         path = self.outcomes_path(run)
         if not path.exists():
-            raise StoreError(f"the outcomes file {path} of run {run['id']} is missing", "was the folder moved? set $ACCORD_RUNS_DIR")
+            raise StorageError(f"the outcomes file {path} of run {run['id']} is missing", "was the folder moved? set $ACCORD_RUNS_DIR")
         if _file_sha256(path) != run["outcomes_sha256"]:
-            raise StoreError(f"the outcomes file {path} does not match the hash recorded for run {run['id']}", "the file was changed")
+            raise StorageError(f"the outcomes file {path} does not match the hash recorded for run {run['id']}", "the file was changed")
         return pd.read_parquet(path)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord.case.model import Case, Pointer, Quantity
-from accord.evidence.pointers import Corpus, sentence_bounds, sha256_text
+from accord.spans.pointers import Corpus, sentence_bounds, sha256_text
 
 CONTEXT_CHARS = 420  # at most this much text either side of a cited span
 

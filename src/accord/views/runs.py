@@ -37,7 +37,7 @@ def execute_run(
     gets the fraction done in [0, 1]; ``record`` is given the scenario layer's run (the draws, else the
     point run) to store it, and returns its id in the runs store.
     """
-    from accord.scenarios.api import run_scenario
+    from accord.scenarios.service import run_scenario
 
     point = run_scenario(scenario, case, model=model, draws=0, seed=seed, rounds=rounds)
     summary = _point_summary(point.run_result(), point.summary())

@@ -33,7 +33,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accord import __version__
-from accord.evidence.pointers import Corpus, load_corpus_dir
+from accord.spans.pointers import Corpus, load_corpus_dir
 from accord.views import PassageSource
 from accord.web import db
 from accord.web.deps import allow_read, bearer, require_token, state  # noqa: F401 - re-exported
@@ -50,8 +50,8 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
 def default_corpus_dir() -> Path | None:
-    """``$ACCORD_CORPUS``, else the shared folder's corpus (one rule: :class:`accord.database.Workspace`)."""
-    from accord.database import Workspace
+    """``$ACCORD_CORPUS``, else the shared folder's corpus (one rule: :class:`accord.workspace.Workspace`)."""
+    from accord.workspace import Workspace
 
     return Workspace.resolve().corpus_dir
 
@@ -83,7 +83,7 @@ class AppState:
         """
         with self._store_lock:
             if self._store is None:
-                from accord.evidence.store import Store
+                from accord.corpus.documents import Store
 
                 store = Store(self.db_url)
                 if self.corpus_dir is not None:
@@ -175,7 +175,7 @@ def create_app(
     ``allowed_hosts`` adds names the server may be reached by (behind a proxy) to loopback names and IP
     literals; ``limits`` caps what one request may ask for (actors, issues, interventions, draws).
     """
-    from accord.database import resolve_db_url
+    from accord.workspace import resolve_db_url
 
     url = resolve_db_url(db_url)
     engine = db.connect(url)
@@ -245,9 +245,9 @@ def create_app(
                                 headers={"Allow": ", ".join(_allowed_methods(request.app, request.scope))})
         return await http_exception_handler(request, exc)
 
-    from accord.web import answers, api, pages
+    from accord.web import answers, pages, rest
 
-    app.include_router(api.router)
+    app.include_router(rest.router)
     app.include_router(answers.router, prefix="/api")  # the answer and what-if, under the same prefix
     app.include_router(pages.router)
     pages.mount_static(app)

@@ -12,7 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from accord.database import resolve_db_url
+from accord.workspace import resolve_db_url
 
 __all__ = ["cases", "connect", "metadata", "now", "runs", "scenarios", "tokens"]
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from accord.case.io import DEFAULT_CASE, builtin_cases
 from accord.case.model import Case
 from accord.case.validate import CaseProblem, ValidationReport, parse_yaml_text, validate_data, validate_text
-from accord.evidence.pointers import Corpus, sha256_text
+from accord.spans.pointers import Corpus, sha256_text
 from accord.web import db
 from accord.web.limits import Limits
 
@@ -153,7 +153,7 @@ class Library:
 
     def _builtin_scenarios(self) -> list[ScenarioEntry]:
         try:
-            from accord.scenarios.api import list_scenarios
+            from accord.scenarios.service import list_scenarios
         except ImportError:  # the scenario layer is optional for the rest of the app
             return []
         return [

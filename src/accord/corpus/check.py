@@ -25,7 +25,7 @@ from typing import Protocol
 from accord.case.model import Case, Pointer, Quantity
 from accord.case.validate import PathT, dotted, iter_pointer_paths
 from accord.case.yamlio import Located
-from accord.evidence.pointers import Corpus, check_pointer
+from accord.spans.pointers import Corpus, check_pointer
 
 __all__ = [
     "CoverageReport",
@@ -65,7 +65,7 @@ class FolderTexts:
 class StoreTexts:
     """The corpus store: all versions of each document, newest first (cached per document)."""
 
-    store: object  # accord.evidence.store.Store; typed loosely to keep this module free of SQLAlchemy
+    store: object  # accord.corpus.documents.Store; typed loosely to keep this module free of SQLAlchemy
     _cache: dict[str, list[tuple[int | None, str]]] = field(default_factory=dict)
 
     def versions(self, doc: str) -> list[tuple[int | None, str]]:
@@ -249,7 +249,7 @@ def _coverage(label: str, path: PathT, quantity: Quantity, scale: float, results
 
 def _source_problems(case: Case, texts: TextSource, located: Located | None) -> list[PointerResult]:
     """Sources whose recorded sha256 matches no stored version (the text changed or is missing)."""
-    from accord.evidence.pointers import sha256_text
+    from accord.spans.pointers import sha256_text
 
     problems = []
     for i, source in enumerate(case.case.sources):

@@ -3,7 +3,7 @@
 The text a document is stored under is what every span indexes, so it must be reproducible:
 
 * plain text and Markdown: the file decoded as UTF-8, **unchanged** (no newline or BOM handling), which
-  is exactly what :func:`accord.evidence.pointers.load_corpus_dir` reads, so a pointer made against the
+  is exactly what :func:`accord.spans.pointers.load_corpus_dir` reads, so a pointer made against the
   corpus folder stays valid in the store;
 * HTML: the article text that trafilatura extracts (scripts, navigation and page furniture dropped).
   Spans then index that extracted text, not the HTML source.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from accord.case.yamlio import YamlProblem, load_plain, read_bounded
-from accord.evidence.dates import find_standalone_date
+from accord.extract.dates import find_standalone_date
 
 __all__ = [
     "DocumentMeta",

@@ -32,8 +32,8 @@ import yaml
 
 from accord.case.model import Case
 from accord.engines.baselines import weighted_median
-from accord.engines.ktab_csv import KtabCsvError, KtabScenario, format_ktab_csv, parse_ktab_csv
-from accord.evidence.pointers import sha256_text
+from accord.formats.ktab import KtabCsvError, KtabScenario, format_ktab_csv, parse_ktab_csv
+from accord.spans.pointers import sha256_text
 
 __all__ = ["FormatError", "FORMATS", "import_csv", "export_csv", "case_to_yaml"]
 

@@ -1,6 +1,6 @@
 """Python API of the scenario layer (the CLI is a thin layer over these functions).
 
->>> from accord.scenarios.api import run_scenario                        # doctest: +SKIP
+>>> from accord.scenarios.service import run_scenario                        # doctest: +SKIP
 >>> run = run_scenario("turkey-backing-grows", draws=1000, seed=1, model="eum")
 >>> run.summary(["territory>=50"])["issues"]["territory"]               # doctest: +SKIP
 """
@@ -18,7 +18,6 @@ from accord.case.model import Case
 from accord.case.validate import CaseProblem
 from accord.case.yamlio import Located
 from accord.engines.registry import DEFAULT_MODEL, ENGINES, UnknownModelError
-from accord.evidence.pointers import Corpus
 from accord.scenarios.checks import check_evidence, check_scenario
 from accord.scenarios.language import (
     Scenario,
@@ -27,10 +26,11 @@ from accord.scenarios.language import (
     resolve_scenario_path,
     validate_scenario_file,
 )
-from accord.scenarios.results import Threshold, parse_threshold
 from accord.scenarios.run import Run
 from accord.scenarios.runner import RunSpec, run_draws, run_point
+from accord.scenarios.summary import Threshold, parse_threshold
 from accord.scenarios.uncertainty import estimate_sources
+from accord.spans.pointers import Corpus
 
 __all__ = [
     "Run",

@@ -9,17 +9,17 @@ safe. Scores are "higher is better" on both backends, but only comparable within
 
 The optional semantic mode (``semantic=True``) embeds passages with the model of the ``accord[semantic]``
 extra and fuses the lexical and semantic rankings by reciprocal rank fusion (see
-:mod:`accord.evidence.semantic`).
+:mod:`accord.corpus.semantic`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from accord.evidence.store import Store, documents, passages
+from accord.corpus.documents import Store, documents, passages
+from accord.corpus.hits import Fusion, Hit
 
 __all__ = ["Fusion", "Hit", "QueryError", "parse_query", "search"]
 
@@ -29,46 +29,6 @@ MAX_TERMS = 32
 
 class QueryError(ValueError):
     """The query has nothing to search for."""
-
-
-@dataclass(frozen=True)
-class Fusion:
-    """How a semantic-mode hit was ranked: its rank in each list (1 = best; ``None``: not among the
-    candidates of that list) and the cosine similarity of its embedding to the query's."""
-
-    lexical_rank: int | None
-    semantic_rank: int | None
-    cosine: float | None
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A passage that matched: where it is (doc, version, span), its text and score, ready to cite.
-
-    ``score`` is BM25 / ``ts_rank`` in the lexical mode and the reciprocal-rank-fusion score in the
-    semantic mode, where ``fusion`` says how it was reached.
-    """
-
-    doc: str
-    version: int
-    start: int
-    end: int
-    text: str
-    score: float
-    sha256: str
-    title: str | None = None
-    fusion: Fusion | None = field(default=None, compare=False)
-
-    def pointer(self) -> dict[str, object]:
-        """The evidence pointer ``{doc, start, end, sha256}`` for this passage."""
-        return {"doc": self.doc, "start": self.start, "end": self.end, "sha256": self.sha256}
-
-    def to_json(self) -> dict[str, object]:
-        out = {**self.pointer(), "version": self.version, "score": round(self.score, 6), "title": self.title, "text": self.text}
-        if self.fusion is not None:
-            cosine = None if self.fusion.cosine is None else round(self.fusion.cosine, 6)
-            out |= {"lexical_rank": self.fusion.lexical_rank, "semantic_rank": self.fusion.semantic_rank, "cosine": cosine}
-        return out
 
 
 def parse_query(query: str) -> list[list[str]]:
@@ -98,7 +58,7 @@ def search(store: Store, query: str, limit: int = 10, *, doc: str | None = None,
         raise QueryError("limit must be at least 1")
     terms = parse_query(query)
     if semantic:
-        from accord.evidence.semantic import hybrid_search
+        from accord.corpus.semantic import hybrid_search
 
         return hybrid_search(store, query, lexical=lambda n: _lexical(store, terms, n, doc), limit=limit, doc=doc)
     return _lexical(store, terms, limit, doc)
@@ -165,7 +125,7 @@ def _postgres_rows(store: Store, terms: list[list[str]], limit: int, doc: str | 
 
 
 def _hit(row: sa.Row) -> Hit:
-    from accord.evidence.pointers import sha256_text
+    from accord.spans.pointers import sha256_text
 
     return Hit(
         doc=row.doc,

@@ -12,7 +12,7 @@ with the hint.
 store filled before the extra was installed works as soon as it is. Each search first embeds the current
 passages that have no vector yet, so a new document or version is picked up by the next search. Vectors
 are cached in the store (tables ``corpus_passage_hashes`` and ``corpus_embeddings``, see
-:mod:`accord.evidence.store`) by *model and sha256 of the passage text*: a sentence repeated across
+:mod:`accord.corpus.documents`) by *model and sha256 of the passage text*: a sentence repeated across
 documents or versions is embedded once, and a new version only costs its changed sentences. Vectors are
 L2-normalised little-endian float32 bytes in a ``LargeBinary`` column (BLOB on SQLite, bytea on
 PostgreSQL), so cosine similarity is a dot product computed with numpy; no vector extension is needed.
@@ -33,16 +33,14 @@ import os
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import sqlalchemy as sa
 
-from accord.evidence.pointers import sha256_text
-from accord.evidence.store import Store, documents, embeddings, passage_hashes, passages
-
-if TYPE_CHECKING:
-    from accord.evidence.search import Hit
+from accord.corpus.documents import Store, documents, embeddings, passage_hashes, passages
+from accord.corpus.hits import Fusion, Hit
+from accord.spans.pointers import sha256_text
 
 __all__ = [
     "CANDIDATES",
@@ -367,7 +365,6 @@ def hybrid_search(
 
     Each hit's ``score`` is its fused score and ``fusion`` gives its rank in each list and its cosine.
     """
-    from accord.evidence.search import Fusion, Hit
 
     embedder = embedder or get_embedder()  # first, so a missing extra fails before the store is touched
     depth = max(limit, CANDIDATES)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import yaml
 
 from accord.case.model import Case, parse_partial_date
-from accord.evidence.extract import ExtractedEvent, ExtractedRelation, Extraction
-from accord.evidence.pointers import sha256_text
+from accord.extract.pipeline import ExtractedEvent, ExtractedRelation, Extraction
+from accord.spans.pointers import sha256_text
 
 __all__ = ["DocInput", "Draft", "build_draft", "merge_text"]
 

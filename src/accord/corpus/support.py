@@ -4,7 +4,7 @@ A hash that verifies proves that a pointer still marks the same characters, not 
 say anything about the number. This module reads each cited span and asks two mechanical questions:
 
 * **names the actor**: the span contains the actor's name or one of its aliases (the same matching as
-  extraction, :class:`accord.evidence.actors.ActorResolver`: word boundaries, a capital or small first
+  extraction, :class:`accord.extract.actors.ActorResolver`: word boundaries, a capital or small first
   letter). Asked of stance numbers (position, salience, capability).
 * **names the subject**: the span contains a word of the issue's subject, i.e. a content word of its id,
   question and scale labels that is not an actor's name (so "Nagorno-Karabakh", the conflict's name in
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from accord.case.model import Case, Issue
 from accord.case.validate import PathT
-from accord.evidence.actors import ActorResolver
-from accord.evidence.check import CoverageReport, TextSource, numbers
+from accord.corpus.check import CoverageReport, TextSource, numbers
+from accord.extract.actors import ActorResolver
 
 __all__ = ["CitedSpan", "NumberSupport", "number_support", "subject_terms", "support_summary"]
 

@@ -1,4 +1,4 @@
-"""Relations in one sentence: cue patterns per type with role rules (see :mod:`accord.evidence.extract`)."""
+"""Relations in one sentence: cue patterns per type with role rules (see :mod:`accord.extract.pipeline`)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from accord.evidence.actors import ActorMention
-from accord.evidence.dates import DateMention
-from accord.evidence.events import _clause_index, _clauses, _cues
+from accord.extract.actors import ActorMention
+from accord.extract.dates import DateMention
+from accord.extract.events import _clause_index, _clauses, _cues
 
 __all__ = ["RELATION_CUES", "UNDIRECTED", "ExtractedRelation", "relations_in_sentence"]
 

@@ -1,4 +1,4 @@
-"""Dated events in one sentence: date expressions attached to event cues (see :mod:`accord.evidence.extract`)."""
+"""Dated events in one sentence: date expressions attached to event cues (see :mod:`accord.extract.pipeline`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from accord.evidence.actors import ActorMention
-from accord.evidence.dates import Anchor, DateMention
+from accord.extract.actors import ActorMention
+from accord.extract.dates import Anchor, DateMention
 
 __all__ = ["EVENT_CUES", "Cue", "ExtractedEvent", "events_in_sentence", "sentence_events", "too_late"]
 
@@ -263,7 +263,7 @@ def sentence_events(
     doc: str, text: str, span: tuple[int, int], dates: list[DateMention], mentions: list[ActorMention], anchor: Anchor | None
 ) -> tuple[list[ExtractedEvent], list[Cue]]:
     """The dated events of one sentence and all its event cues (claimed ones serve a date), so that
-    :mod:`accord.evidence.ties` can date the unclaimed cues tied to a dated event."""
+    :mod:`accord.extract.ties` can date the unclaimed cues tied to a dated event."""
     s, e = span
     if not dates and not _MAY_POINT_BACK.search(text, s, e):
         return [], []  # no date and nothing to tie to an earlier one ("following the ceasefire"): no cues needed

@@ -2,7 +2,7 @@
 ceasefire", "following clashes in July, Aliyev criticised ...", "a reaction to the violations of June
 2012", "a negotiation on 9-10 October which led to the ceasefire".
 
-The first pass (:mod:`accord.evidence.events`) gives each date expression one cue. A sentence often
+The first pass (:mod:`accord.extract.events`) gives each date expression one cue. A sentence often
 reports more than one happening at that time, the others in its main clause while the dated one sits in
 a subordinate clause opened by a connective. This pass finds those connectives and dates the main
 clauses' first cue from the subordinated event:
@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from accord.evidence.dates import NUMBER, number_value
-from accord.evidence.events import Cue, ExtractedEvent
+from accord.extract.dates import NUMBER, number_value
+from accord.extract.events import Cue, ExtractedEvent
 
 __all__ = ["DocumentHistory", "tie_events"]
 

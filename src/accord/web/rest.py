@@ -448,7 +448,7 @@ def evidence_search(
     doc: Annotated[str | None, Query(pattern=DOC_ID, max_length=120)] = None,
 ) -> list[dict[str, Any]]:
     """Full-text search over the corpus store; every hit is a ready evidence pointer."""
-    from accord.evidence.search import QueryError, search
+    from accord.corpus.search import QueryError, search
 
     try:
         hits = search(state(request).evidence_store(), q, limit, doc=doc)
@@ -462,20 +462,20 @@ def evidence_search(
                         "from a file of the server's corpus"}, 503: {"description": "the store is busy"}})
 def add_document(request: Request, body: AddDocument, _token_id: int = Write) -> dict[str, Any]:
     """Add a text to the corpus store (needs a token); a changed text becomes a new version."""
-    from accord.evidence.readers import DocumentMeta, SourceText
+    from accord.corpus.readers import DocumentMeta, SourceText
 
     precision = {4: "year", 7: "month", 10: "day"}.get(len(body.date)) if body.date else None
     meta = DocumentMeta(title=body.title, date=body.date, date_precision=precision, publisher=body.publisher,
                         author=body.author)
     source = SourceText(doc=body.doc, text=body.text, media_type=body.media_type, meta=meta,
                         path=FilePath(f"web-upload/{body.doc}"))
-    from accord.evidence.store import DocumentConflict, StoreError
+    from accord.corpus.documents import DocumentConflict, StorageError
 
     try:
         result = state(request).evidence_store().add(source, meta)
     except DocumentConflict as exc:
         raise HTTPException(409, f"{exc} ({exc.hint})") from None
-    except StoreError as exc:
+    except StorageError as exc:
         raise HTTPException(503, str(exc), headers={"Retry-After": "1"}) from None
     return dict(result.__dict__)
 

@@ -8,7 +8,7 @@ Matching rules (also in the gold folder's README):
   mediation keyed by the mediator; a group matches the gold entry with the same key when one of its
   evidence spans overlaps one of the gold spans.
 
-Run ``python -m accord.evidence.evaluate [GOLD_DIR] [--corpus DIR]`` to print the table.
+Run ``python -m accord.extract.evaluate [GOLD_DIR] [--corpus DIR]`` to print the table.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from accord.database import shared_dir
-from accord.evidence.dates import parse_anchor
-from accord.evidence.extract import UNDIRECTED, ActorResolver, ExtractedEvent, ExtractedRelation, extract
+from accord.extract.dates import parse_anchor
+from accord.extract.pipeline import UNDIRECTED, ActorResolver, ExtractedEvent, ExtractedRelation, extract
+from accord.workspace import shared_dir
 
 __all__ = ["Score", "Evaluation", "DatedScores", "evaluate", "evaluate_dated", "main"]
 

@@ -3,21 +3,21 @@
 Pure functions: a text, its document id and date, and the case's actors go in; records with spans come
 out (:class:`Extraction`). Storage, case files and the CLI live elsewhere.
 
-How it works, sentence by sentence (sentences from :mod:`accord.evidence.segment`):
+How it works, sentence by sentence (sentences from :mod:`accord.spans.segment`):
 
 * **Actors**: every name and alias of the case's actors, longest first, on word boundaries. A name
   directly followed by "conflict", "region", "issue" ... names the topic, not a participant.
-* **Events** (:mod:`accord.evidence.events`): each date expression (:mod:`accord.evidence.dates`,
+* **Events** (:mod:`accord.extract.events`): each date expression (:mod:`accord.extract.dates`,
   resolved against the document date) is attached to one event cue of the cue lexicon
   (:data:`EVENT_CUES`): first a cue right after a date used as a modifier ("the 2011 Kazan summit"),
   then the nearest cue in the date's own clause (before the date, then after), then the nearest
   unclaimed cue in the neighbouring clauses. A cue serves one date, except that a list of dates ("in
   2014, in April 2016 and this past July") shares it. Events more than two months after the document
   date are dropped (plans, deadlines).
-* **Ties** (:mod:`accord.evidence.ties`): main-clause cues no date claimed are dated through a dated
+* **Ties** (:mod:`accord.extract.ties`): main-clause cues no date claimed are dated through a dated
   event they are tied to ("when", "after", "following the ceasefire", "led to", "In 1997, ..."), and a
   repeated dated event used only as a comparison ("since the 1994 ceasefire") is dropped; the document's
-  earlier events are kept in a :class:`~accord.evidence.ties.DocumentHistory` for that.
+  earlier events are kept in a :class:`~accord.extract.ties.DocumentHistory` for that.
 * **Relations**: cue patterns per type (:data:`RELATION_CUES`) with role rules: "X as a mediator",
   "brokered by X", "arms sales to X", "X's support for Y", "alliance with X", "member of X"; when a
   rule finds no actor the nearest mention in the clause is used. A negation just before the cue
@@ -29,12 +29,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from accord.evidence.actors import ActorMention, ActorResolver
-from accord.evidence.dates import Anchor, find_dates
-from accord.evidence.events import EVENT_CUES, ExtractedEvent, sentence_events
-from accord.evidence.relations import RELATION_CUES, UNDIRECTED, ExtractedRelation, relations_in_sentence
-from accord.evidence.segment import sentences
-from accord.evidence.ties import DocumentHistory, tie_events
+from accord.extract.actors import ActorMention, ActorResolver
+from accord.extract.dates import Anchor, find_dates
+from accord.extract.events import EVENT_CUES, ExtractedEvent, sentence_events
+from accord.extract.relations import RELATION_CUES, UNDIRECTED, ExtractedRelation, relations_in_sentence
+from accord.extract.ties import DocumentHistory, tie_events
+from accord.spans.segment import sentences
 
 __all__ = [
     "ActorMention",

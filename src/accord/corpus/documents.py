@@ -10,18 +10,18 @@ PostgreSQL (``--db postgresql://...``). Three tables, prefixed ``corpus_`` so th
   is already an evidence pointer;
 * ``corpus_info``: the schema version;
 * ``corpus_passage_hashes`` and ``corpus_embeddings``: the cache of the optional semantic search
-  (:mod:`accord.evidence.semantic`): the sha256 of each passage's text, and one embedding vector per
+  (:mod:`accord.corpus.semantic`): the sha256 of each passage's text, and one embedding vector per
   (model, sha256), so a sentence repeated across documents or versions is embedded once. Both are filled
   lazily by the first semantic search, never by ingest; they are created empty in every store (also old
   ones: ``create_all`` adds missing tables), so the schema version is unchanged.
 
-Full-text search is dialect-specific and lives behind :func:`accord.evidence.search.search`: an FTS5
+Full-text search is dialect-specific and lives behind :func:`accord.corpus.search.search`: an FTS5
 table ``corpus_fts`` (external content over ``corpus_passages``) on SQLite, and a GIN index over
 ``to_tsvector('english', text)`` on PostgreSQL.
 
 Ingest is idempotent: adding a text identical to the current version does nothing; a changed text
 becomes a new version and the old one is kept (marked not current), so pointers made against it still
-verify. Spans always index the stored text exactly (see :mod:`accord.evidence.readers`).
+verify. Spans always index the stored text exactly (see :mod:`accord.corpus.readers`).
 """
 
 from __future__ import annotations
@@ -35,17 +35,18 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from accord.database import DEFAULT_DB, resolve_db_url
-from accord.evidence.pointers import Corpus, sha256_text
-from accord.evidence.readers import DocumentMeta, SourceText
-from accord.evidence.segment import sentences
+from accord.corpus.readers import DocumentMeta, SourceText
+from accord.errors import StorageError
+from accord.spans.pointers import Corpus, sha256_text
+from accord.spans.segment import sentences
+from accord.workspace import DEFAULT_DB, resolve_db_url
 
 __all__ = [
     "DEFAULT_DB",
     "DocumentConflict",
     "IngestResult",
     "Store",
-    "StoreError",
+    "StorageError",
     "StoredDocument",
     "resolve_db_url",
 ]
@@ -115,15 +116,9 @@ info = sa.Table(
 _META_FIELDS = ("title", "date", "date_precision", "publisher", "author")
 
 
-class StoreError(RuntimeError):
-    """The store cannot be opened or used (bad URL, missing driver, foreign schema); the message says why."""
-
-    def __init__(self, message: str, hint: str = ""):
-        self.hint = hint
-        super().__init__(message)
 
 
-class DocumentConflict(StoreError):
+class DocumentConflict(StorageError):
     """A text would silently replace a document added from another file."""
 
 
@@ -210,12 +205,12 @@ class Store:
                 if version is None:
                     conn.execute(info.insert().values(key="schema", value=SCHEMA_VERSION))
                 elif version != SCHEMA_VERSION:
-                    raise StoreError(
+                    raise StorageError(
                         f"the corpus store at {self.url} has schema {version}; this Accord reads schema {SCHEMA_VERSION}",
                         "use a new --db, or re-add the texts with this version",
                     )
         except sa.exc.DatabaseError as exc:
-            raise StoreError(f"cannot open the corpus store at {self.url}: {exc.orig}", "check --db / $ACCORD_DB") from None
+            raise StorageError(f"cannot open the corpus store at {self.url}: {exc.orig}", "check --db / $ACCORD_DB") from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -244,7 +239,7 @@ class Store:
                 return self._add_once(source, meta, digest, replace)
             except (sa.exc.IntegrityError, sa.exc.OperationalError) as exc:
                 if attempt == _ATTEMPTS - 1 or not _retryable(exc):
-                    raise StoreError(f"cannot store {source.doc!r}: {_first_line(exc.orig)}",
+                    raise StorageError(f"cannot store {source.doc!r}: {_first_line(exc.orig)}",
                                      "another writer holds the store; try again") from None
                 time.sleep(0.02 * (attempt + 1))
         raise AssertionError("unreachable")
@@ -332,7 +327,7 @@ class Store:
             return conn.execute(query).scalar()
 
     def corpus(self) -> Corpus:
-        """The current versions as a :class:`~accord.evidence.pointers.Corpus` (for case validation)."""
+        """The current versions as a :class:`~accord.spans.pointers.Corpus` (for case validation)."""
         query = sa.select(documents.c.doc, documents.c.text).where(documents.c.current == sa.true())
         with self.engine.connect() as conn:
             return Corpus(texts={row.doc: row.text for row in conn.execute(query)})
@@ -370,15 +365,15 @@ def _make_engine(url: str) -> Engine:
     try:
         engine = sa.create_engine(url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
-        raise StoreError(f"not a usable database URL {url!r}: {exc}", "e.g. --db accord.db or --db postgresql://host/db") from None
+        raise StorageError(f"not a usable database URL {url!r}: {exc}", "e.g. --db accord.db or --db postgresql://host/db") from None
     except ImportError as exc:
-        raise StoreError(
+        raise StorageError(
             f"no database driver for {url.split('://')[0]}: {exc}", "for PostgreSQL: pip install 'accord[postgres]'"
         ) from None
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     elif engine.dialect.name != "postgresql":
-        raise StoreError(f"unsupported database {engine.dialect.name!r}", "use SQLite (a file path) or PostgreSQL")
+        raise StorageError(f"unsupported database {engine.dialect.name!r}", "use SQLite (a file path) or PostgreSQL")
     return engine
 
 

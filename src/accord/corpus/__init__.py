@@ -1,0 +1,1 @@
+"""The corpus: the document store, readers, search (BM25, semantic) and evidence checks."""

@@ -1,1 +1,0 @@
-"""Accord's evidence layer."""

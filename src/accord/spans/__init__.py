@@ -1,0 +1,1 @@
+"""Spans: evidence pointers, span arithmetic, hashing, sentence segmentation (the bottom layer)."""
