@@ -217,7 +217,7 @@ MY_FILES = [
     "src/accord/corpus/semantic.py", "src/accord/cli/corpus_cmd.py", "src/accord/cli/extract_cmd.py",
     "src/accord/cli/evidence_cmd.py", "benchmarks/bench_evidence.py", "docs/evidence.md",
     "src/accord/extract/actors.py", "src/accord/extract/events.py", "src/accord/extract/relations.py",
-    "src/accord/extract/ties.py", "src/accord/evidence/support.py", "benchmarks/bench_extraction.py",
+    "src/accord/extract/ties.py", "src/accord/corpus/support.py", "benchmarks/bench_extraction.py",
 ]
 
 

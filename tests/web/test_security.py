@@ -175,8 +175,8 @@ def test_405_lists_every_method_of_the_path(client: TestClient) -> None:
     assert response.status_code == 405 and response.headers["allow"] == "GET, POST"
 
 
-def test_spec_documents_400_401_404_413() -> None:
-    app = create_app(":memory:", None, record_runs=False)
+def test_spec_documents_400_401_404_413(tmp_path: Path) -> None:
+    app = create_app(str(tmp_path / "spec.db"), None, record_runs=False)
     spec = app.openapi()
     get_case = spec["paths"]["/api/cases/{case_id}"]["get"]["responses"]
     assert {"400", "401", "404"} <= set(get_case)
