@@ -294,3 +294,15 @@ def test_answer_by_keyboard(browser: Browser, server: tuple[str, str]) -> None:
     expect(page.locator("#evidence-panel")).to_be_hidden()
     assert page.evaluate("document.activeElement.textContent") == opener
     page.context.close()
+
+
+def test_evidence_panel_suggests_passages_to_cite(desk: Page, server: tuple[str, str], shots: Path) -> None:
+    url, _ = server
+    desk.goto(f"{url}/positions?case={CASE}")
+    desk.locator("#positions-table button.ev").first.click()
+    expect(desk.locator("#evidence-panel mark").first).to_be_visible(timeout=10_000)
+    desk.locator("#ev-suggest").click()
+    pointers = desk.locator("#evidence-panel ol.suggestions code.pointer")
+    expect(pointers.first).to_be_visible(timeout=10_000)
+    assert pointers.first.inner_text().startswith("{doc: ")
+    desk.screenshot(path=str(shots / "evidence-suggestions-1280x800.png"))

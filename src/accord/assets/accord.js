@@ -133,6 +133,34 @@
       for (const p of est.pointers) div.appendChild(renderPointer(p));
       body.appendChild(div);
     }
+    if (A.live && /^(stance\/.+\/(position|salience|capability)|issue\/[^/]+\/status_quo)$/.test(item.ref)) {
+      body.appendChild(suggestions(item.ref));
+    }
+  }
+
+  // Candidate sentences to cite for this number (the ranking of `accord evidence suggest`), as pointers to paste.
+  function suggestions(ref) {
+    const box = h("div", { class: "suggest" });
+    const button = h("button", { type: "button", id: "ev-suggest" }, "Suggest passages to cite");
+    button.addEventListener("click", async () => {
+      clear(box).appendChild(h("p", { class: "muted small" }, "Ranking the corpus's sentences…"));
+      try {
+        const hits = await A.api(`/cases/${encodeURIComponent(A.caseId)}/suggest?ref=${encodeURIComponent(ref)}&limit=5`);
+        clear(box).appendChild(h("h3", {}, "Candidate passages"));
+        if (!hits.length) box.appendChild(h("p", { class: "muted small" }, "No sentence of the corpus matches."));
+        const list = h("ol", { class: "suggestions" });
+        for (const c of hits) {
+          const pointer = `{doc: ${c.doc}, start: ${c.start}, end: ${c.end}, sha256: ${c.sha256}}`;
+          list.appendChild(h("li", {}, h("blockquote", { class: "passage" }, c.text),
+            h("code", { class: "pointer small" }, pointer)));
+        }
+        box.appendChild(list);
+      } catch (e) {
+        clear(box).appendChild(h("p", { class: "error" }, e.message));
+      }
+    });
+    box.appendChild(button);
+    return box;
   }
 
   function renderPointer(p) {

@@ -16,7 +16,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from accord.errors import InputError, UsageError
 from accord.spans.pointers import sha256_text
 from accord.spans.segment import sentences
 
@@ -127,3 +129,48 @@ def rank_passages(
         scored.append((not names, -score, s.doc, s.start, s))
     scored.sort(key=lambda item: item[:4])
     return [Passage(s.doc, s.start, s.end, sha256_text(s.text), -neg, s.text) for _, neg, _, _, s in scored[:limit]]
+
+
+def slot_terms(data: dict[str, Any], what: str) -> tuple[tuple[str | int, ...], list[str], str, str]:
+    """What to search for one number of a case (its parsed YAML, a draft is fine): ``(path of the
+    quantity, the actor's name and aliases, the issue's words, the attribute)``, for ``ACTOR.ISSUE.position``
+    (or ``salience``, ``capability``), ``ACTOR.capability`` or ``ISSUE.status_quo``."""
+    actors = {a.get("id"): a for a in data.get("actors") or [] if isinstance(a, dict)}
+    issues = {i.get("id"): (j, i) for j, i in enumerate(data.get("issues") or []) if isinstance(i, dict)}
+    parts = what.split(".")
+    examples = "e.g. ACTOR.ISSUE.position, ACTOR.ISSUE.salience, ACTOR.capability, ISSUE.status_quo"
+    if len(parts) == 2 and parts[1] == "status_quo":
+        if parts[0] not in issues:
+            raise InputError(f"unknown issue {parts[0]!r}", f"the case's issues: {', '.join(map(str, issues))}")
+        j, issue = issues[parts[0]]
+        return ("issues", j, "status_quo"), [], _issue_words(issue), "status_quo"
+    if len(parts) not in (2, 3) or parts[-1] not in ("position", "salience", "capability"):
+        raise UsageError(f"{what!r} does not name a number", examples)
+    if parts[0] not in actors:
+        raise InputError(f"unknown actor {parts[0]!r}", f"the case's actors: {', '.join(map(str, actors))}")
+    actor = actors[parts[0]]
+    forms = [str(actor.get("name") or parts[0]), *[str(x) for x in actor.get("aliases") or []]]
+    stances = data.get("stances") or []
+    index = next((k for k, s in enumerate(stances) if isinstance(s, dict) and s.get("actor") == parts[0]), None)
+    if index is None:
+        raise InputError(f"{parts[0]} has no stance block", "add `- actor: ...` under stances (the scaffold writes one per actor)")
+    if len(parts) == 2:
+        if parts[1] != "capability":
+            raise UsageError(f"{what!r} does not name a number", examples)
+        return ("stances", index, "capability"), forms, "", "capability"
+    if parts[1] not in issues:
+        raise InputError(f"unknown issue {parts[1]!r}", f"the case's issues: {', '.join(map(str, issues))}")
+    return ("stances", index, "issues", parts[1], parts[2]), forms, _issue_words(issues[parts[1]][1]), parts[2]
+
+
+def _issue_words(issue: dict[str, Any]) -> str:
+    scale = issue.get("scale") if isinstance(issue.get("scale"), dict) else {}
+    bits = [str(issue.get("id", "")).replace("-", " "), issue.get("question"), scale.get("min_label"), scale.get("max_label")]
+    return " ".join(str(b) for b in bits if b)
+
+
+def suggest_passages(data: dict[str, Any], what: str, texts: Mapping[str, str], limit: int = 5) -> list[Passage]:
+    """Candidate sentences to cite for one number (see :func:`slot_terms`), best first, by BM25; those
+    naming the actor first. Shared by ``accord evidence suggest`` and the web's evidence panel."""
+    _, forms, issue_words, attribute = slot_terms(data, what)
+    return rank_passages(index_sentences(texts), slot_query(forms, issue_words, attribute), require=forms, limit=limit)

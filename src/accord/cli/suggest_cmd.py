@@ -30,42 +30,6 @@ def _fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _slot(data: dict, what: str) -> tuple[tuple, list[str], str, str]:
-    """(path of the quantity, actor forms, issue words, attribute) for ``actor.issue.position`` etc."""
-    actors = {a.get("id"): a for a in data.get("actors") or [] if isinstance(a, dict)}
-    issues = {i.get("id"): (j, i) for j, i in enumerate(data.get("issues") or []) if isinstance(i, dict)}
-    parts = what.split(".")
-    examples = "e.g. ACTOR.ISSUE.position, ACTOR.ISSUE.salience, ACTOR.capability, ISSUE.status_quo"
-    if len(parts) == 2 and parts[1] == "status_quo":
-        if parts[0] not in issues:
-            raise _fail(f"unknown issue {parts[0]!r}", f"the case's issues: {', '.join(map(str, issues))}")
-        j, issue = issues[parts[0]]
-        return ("issues", j, "status_quo"), [], _issue_words(issue), "status_quo"
-    if len(parts) not in (2, 3) or parts[-1] not in ("position", "salience", "capability"):
-        raise _fail(f"{what!r} does not name a number", examples, 2)
-    if parts[0] not in actors:
-        raise _fail(f"unknown actor {parts[0]!r}", f"the case's actors: {', '.join(map(str, actors))}")
-    actor = actors[parts[0]]
-    forms = [str(actor.get("name") or parts[0]), *[str(x) for x in actor.get("aliases") or []]]
-    stances = data.get("stances") or []
-    index = next((k for k, s in enumerate(stances) if isinstance(s, dict) and s.get("actor") == parts[0]), None)
-    if index is None:
-        raise _fail(f"{parts[0]} has no stance block", "add `- actor: ...` under stances (the scaffold writes one per actor)")
-    if len(parts) == 2:
-        if parts[1] != "capability":
-            raise _fail(f"{what!r} does not name a number", examples, 2)
-        return ("stances", index, "capability"), forms, "", "capability"
-    if parts[1] not in issues:
-        raise _fail(f"unknown issue {parts[1]!r}", f"the case's issues: {', '.join(map(str, issues))}")
-    return ("stances", index, "issues", parts[1], parts[2]), forms, _issue_words(issues[parts[1]][1]), parts[2]
-
-
-def _issue_words(issue: dict) -> str:
-    scale = issue.get("scale") if isinstance(issue.get("scale"), dict) else {}
-    bits = [str(issue.get("id", "")).replace("-", " "), issue.get("question"), scale.get("min_label"), scale.get("max_label")]
-    return " ".join(str(b) for b in bits if b)
-
-
 def _semantic(passages: list, query: str, limit: int) -> list:
     from accord.corpus import semantic
 
@@ -131,7 +95,7 @@ def suggest_cmd(
     """Rank the corpus's sentences as evidence for one number; print each as a pointer, or --write one."""
     from accord.case.draft import draft_report, validate_draft_data
     from accord.case.io import resolve_case_path
-    from accord.case.passages import index_sentences, rank_passages, slot_query
+    from accord.case.passages import index_sentences, rank_passages, slot_query, slot_terms
     from accord.case.validate import parse_yaml_text, validate_text
     from accord.cli.common import load_corpus_or_exit
     from accord.cli.main import console, print_json
@@ -143,7 +107,7 @@ def suggest_cmd(
     path_file = resolve_case_path(case)
     original = path_file.read_text(encoding="utf-8")
     located = parse_yaml_text(original, str(path_file), "docs/case-format.md")
-    path, forms, issue_words, attribute = _slot(located.data, what)  # type: ignore[union-attr]
+    path, forms, issue_words, attribute = slot_terms(located.data, what)  # type: ignore[arg-type]
     query = slot_query(forms, issue_words, attribute)
     index = index_sentences(texts.texts)
     found = rank_passages(index, query, require=forms, limit=100 if semantic else limit)

@@ -245,10 +245,11 @@ def create_app(
                                 headers={"Allow": ", ".join(_allowed_methods(request.app, request.scope))})
         return await http_exception_handler(request, exc)
 
-    from accord.web import answers, pages, rest
+    from accord.web import answers, pages, rest, suggest
 
     app.include_router(rest.router)
     app.include_router(answers.router, prefix="/api")  # the answer and what-if, under the same prefix
+    app.include_router(suggest.router, prefix="/api")  # passages to cite, for the evidence panel
     app.include_router(pages.router)
     pages.mount_static(app)
     generate = app.openapi
