@@ -35,6 +35,7 @@ run: $(STAMP)
 # Tests run against real services (PostgreSQL, Chromium), which scripts/with-services.sh installs, starts and stops.
 test: $(TESTSTAMP)
 	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/ruff format --check $(CHECKED)
 	$(BIN)/mypy
 	scripts/with-services.sh $(BIN)/python -m pytest
 
@@ -47,11 +48,12 @@ fuzz: $(TESTSTAMP)
 
 lint: $(TESTSTAMP)
 	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/ruff format --check $(CHECKED)
 
 typecheck: $(TESTSTAMP)
 	$(BIN)/mypy
 
-# The formatter is ruff format (configured in pyproject.toml); `make format` rewrites, lint only checks.
+# The formatter is ruff format (configured in pyproject.toml); `make format` rewrites, test and lint check.
 format: $(TESTSTAMP)
 	$(BIN)/ruff format $(CHECKED)
 

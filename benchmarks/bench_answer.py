@@ -41,8 +41,10 @@ def web_figures() -> dict[str, float]:
     from accord.web.server import ServerThread
 
     out: dict[str, float] = {}
-    app = create_app(str(Path(tempfile.mkdtemp(prefix="accord-bench-answer-")) / "accord.db"),
-                     CORPUS if CORPUS.is_dir() else None)
+    app = create_app(
+        str(Path(tempfile.mkdtemp(prefix="accord-bench-answer-")) / "accord.db"),
+        CORPUS if CORPUS.is_dir() else None,
+    )
     with ServerThread(app) as url, httpx.Client(base_url=url, timeout=300) as client:
         wall, cpu = _clock()
         first = client.get(f"/api/cases/{CASE}/answer")
@@ -63,7 +65,13 @@ def web_figures() -> dict[str, float]:
         gz = {"Accept-Encoding": "gzip"}
         t = time.perf_counter()
         wire = 0
-        for path in ("/", "/static/accord.css", "/static/accord.js", "/static/answer.js", "/vendor/plotly.min.js"):
+        for path in (
+            "/",
+            "/static/accord.css",
+            "/static/accord.js",
+            "/static/answer.js",
+            "/vendor/plotly.min.js",
+        ):
             with client.stream("GET", path, headers=gz) as response:
                 wire += sum(len(chunk) for chunk in response.iter_raw())
         out["first_page_s"] = time.perf_counter() - t
@@ -84,8 +92,13 @@ print(time.perf_counter() - t, time.process_time() - c, len(html.encode()))
 
 
 def report_figures() -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", REPORT_SCRIPT, str(CORPUS)], capture_output=True, text=True,
-                          check=True, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, "-c", REPORT_SCRIPT, str(CORPUS)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
     wall, cpu, size = done.stdout.split()
     return {"report_cold_s": float(wall), "report_cold_cpu_s": float(cpu), "report_mb": int(size) / 1e6}
 
@@ -105,15 +118,25 @@ def driver_figures() -> list[dict[str, object]]:
             tops.append(tuple(sorted(a["actor"] for a in d["actors"][:3])))
         modal_group = max(set(groups), key=groups.count)
         modal_top = max(set(tops), key=tops.count)
-        rows.append({"samples": samples, "repeats": DRIVER_REPEATS, "seconds_per_answer": (time.perf_counter() - t) / 4,
-                     "leading_groups": groups, "group_agreement": groups.count(modal_group) / len(groups),
-                     "top3_agreement": tops.count(modal_top) / len(tops), "modal_top3": modal_top})
+        rows.append(
+            {
+                "samples": samples,
+                "repeats": DRIVER_REPEATS,
+                "seconds_per_answer": (time.perf_counter() - t) / 4,
+                "leading_groups": groups,
+                "group_agreement": groups.count(modal_group) / len(groups),
+                "top3_agreement": tops.count(modal_top) / len(tops),
+                "modal_top3": modal_top,
+            }
+        )
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--drivers", action="store_true", help="also measure the drivers' stability (a few minutes)")
+    parser.add_argument(
+        "--drivers", action="store_true", help="also measure the drivers' stability (a few minutes)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     figures: dict[str, object] = {**web_figures(), **report_figures()}
@@ -122,9 +145,11 @@ def main() -> None:
     if args.drivers:
         figures["drivers"] = driver_figures()
         for row in figures["drivers"]:  # type: ignore[union-attr]
-            print(f"drivers N={row['samples']} x{row['repeats']}: {row['seconds_per_answer']:.1f} s; leading group agreed "
-                  f"{row['group_agreement']:.0%} across 4 base seeds, top three {row['top3_agreement']:.0%} "
-                  f"(modal top three {', '.join(row['modal_top3'])}); groups {row['leading_groups']}")
+            print(
+                f"drivers N={row['samples']} x{row['repeats']}: {row['seconds_per_answer']:.1f} s; leading group agreed "
+                f"{row['group_agreement']:.0%} across 4 base seeds, top three {row['top3_agreement']:.0%} "
+                f"(modal top three {', '.join(row['modal_top3'])}); groups {row['leading_groups']}"
+            )
     if args.json:
         print(json.dumps(figures))
 

@@ -42,8 +42,10 @@ def main() -> None:
         cells.append(f"{name} {t - previous:.1f}s")
         previous = t
     console.print("time per step: " + ", ".join(cells), highlight=False)
-    console.print(f"whole backtest, {len(report['models'])} models, {report['issues']} issues: {total:.1f} s",
-                  highlight=False)
+    console.print(
+        f"whole backtest, {len(report['models'])} models, {report['issues']} issues: {total:.1f} s",
+        highlight=False,
+    )
 
 
 if __name__ == "__main__":

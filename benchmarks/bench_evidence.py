@@ -30,14 +30,27 @@ from accord.extract.dates import parse_anchor
 from accord.extract.pipeline import ActorResolver, extract
 from accord.spans.segment import sentences
 
-SEMANTIC_QUERIES = ["truce broke down", "who sells weapons to the parties", "talks hosted by Moscow",
-                    "troops sent to keep the peace", "refugees returning home"]
+SEMANTIC_QUERIES = [
+    "truce broke down",
+    "who sells weapons to the parties",
+    "talks hosted by Moscow",
+    "troops sent to keep the peace",
+    "refugees returning home",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "nagorno-karabakh"
 GOLD_CASE = ROOT / "tests" / "evidence" / "gold" / "case.yaml"
-QUERIES = ["ceasefire", "arms supplier", '"Minsk Group" co-chairs', "closed border Turkey", "mediation Russia Armenia",
-           "peacekeeping mission", "military base", "status quo"]
+QUERIES = [
+    "ceasefire",
+    "arms supplier",
+    '"Minsk Group" co-chairs',
+    "closed border Turkey",
+    "mediation Russia Armenia",
+    "peacekeeping mission",
+    "military base",
+    "status quo",
+]
 
 
 def base_texts() -> list[str]:
@@ -52,7 +65,13 @@ def base_texts() -> list[str]:
 def documents(n: int) -> list[SourceText]:
     texts = base_texts()
     return [
-        SourceText(f"doc-{i:05d}", f"Copy {i}.\n\n" + texts[i % len(texts)], "text", DocumentMeta(date="2020-10-21"), Path(f"doc-{i}.txt"))
+        SourceText(
+            f"doc-{i:05d}",
+            f"Copy {i}.\n\n" + texts[i % len(texts)],
+            "text",
+            DocumentMeta(date="2020-10-21"),
+            Path(f"doc-{i}.txt"),
+        )
         for i in range(n)
     ]
 
@@ -70,7 +89,9 @@ def main() -> None:
         for doc in docs:
             store.add(doc)
         took = time.perf_counter() - start
-        print(f"ingest (SQLite, FTS5): {len(docs) / took:.0f} documents/s ({took:.1f} s; {store.counts()['passages']} passages)")
+        print(
+            f"ingest (SQLite, FTS5): {len(docs) / took:.0f} documents/s ({took:.1f} s; {store.counts()['passages']} passages)"
+        )
         start = time.perf_counter()
         for doc in docs[:200]:
             store.add(doc)
@@ -82,8 +103,10 @@ def main() -> None:
                 search(store, query, limit=10)
                 latencies.append((time.perf_counter() - t) * 1000)
         latencies.sort()
-        print(f"search, top 10 of {store.counts()['passages']} passages: median {statistics.median(latencies):.1f} ms, "
-              f"p95 {latencies[int(0.95 * len(latencies)) - 1]:.1f} ms over {len(latencies)} queries")
+        print(
+            f"search, top 10 of {store.counts()['passages']} passages: median {statistics.median(latencies):.1f} ms, "
+            f"p95 {latencies[int(0.95 * len(latencies)) - 1]:.1f} ms over {len(latencies)} queries"
+        )
         if not args.no_semantic:
             bench_semantic(store, len(docs))
     resolver = ActorResolver.from_case(load_case(GOLD_CASE))
@@ -95,7 +118,9 @@ def main() -> None:
         events += len(found.events)
         relations += len(found.relations)
     took = time.perf_counter() - start
-    print(f"extraction: {len(docs) / took:.0f} documents/s ({took:.1f} s; {events} events, {relations} relations)")
+    print(
+        f"extraction: {len(docs) / took:.0f} documents/s ({took:.1f} s; {events} events, {relations} relations)"
+    )
 
 
 def _latencies(store: Store, rounds: int = 3) -> tuple[float, float, int]:
@@ -126,22 +151,32 @@ def bench_semantic(store: Store, n_docs: int) -> None:
         return
     start = time.perf_counter()
     embedder = semantic.get_embedder()
-    print(f"semantic: model load {time.perf_counter() - start:.1f} s ({embedder.name}, {embedder.dim} dimensions)")
+    print(
+        f"semantic: model load {time.perf_counter() - start:.1f} s ({embedder.name}, {embedder.dim} dimensions)"
+    )
     start = time.perf_counter()
     embedded = semantic.ensure_embeddings(store, embedder)
     took = time.perf_counter() - start
-    print(f"semantic: first search's embedding step {took:.1f} s: {store.counts()['passages']} passages hashed, "
-          f"{embedded} distinct texts embedded ({embedded / took:.0f} texts/s including the hashing)")
+    print(
+        f"semantic: first search's embedding step {took:.1f} s: {store.counts()['passages']} passages hashed, "
+        f"{embedded} distinct texts embedded ({embedded / took:.0f} texts/s including the hashing)"
+    )
     texts = [t for _, t in store.iter_texts()][:5]
     sample = sorted({t[s:e] for t in texts for s, e in sentences(t)})[:256]
     start = time.perf_counter()
     embedder.embed(sample)
-    print(f"semantic: the model alone embeds {len(sample) / (time.perf_counter() - start):.0f} sentences/s "
-          f"({len(sample)} distinct sentences of the corpus, CPU)")
-    print(f"semantic search, top 10, first in a process (vectors read from the store): {_first_search_ms(store):.0f} ms")
+    print(
+        f"semantic: the model alone embeds {len(sample) / (time.perf_counter() - start):.0f} sentences/s "
+        f"({len(sample)} distinct sentences of the corpus, CPU)"
+    )
+    print(
+        f"semantic search, top 10, first in a process (vectors read from the store): {_first_search_ms(store):.0f} ms"
+    )
     median, p95, n = _latencies(store)
-    print(f"semantic search (BM25 + cosine, fused), top 10, later searches: median {median:.0f} ms, p95 {p95:.0f} ms "
-          f"over {n} queries")
+    print(
+        f"semantic search (BM25 + cosine, fused), top 10, later searches: median {median:.0f} ms, p95 {p95:.0f} ms "
+        f"over {n} queries"
+    )
     bench_semantic_distinct(n_docs, embedder)
 
 
@@ -171,11 +206,15 @@ def bench_semantic_distinct(n_docs: int, embedder) -> None:  # type: ignore[no-u
             rows = [{"model": embedder.name, "sha256": sha, "dim": embedder.dim, "vector": v.tobytes()}
                     for sha, v in zip(shas, matrix, strict=True)]  # fmt: skip
             conn.execute(embeddings.insert(), rows)
-        print(f"semantic, {n_docs} documents with {len(shas)} distinct passages (random vectors stand in for "
-              f"embeddings): first search in a process {_first_search_ms(store):.0f} ms")
+        print(
+            f"semantic, {n_docs} documents with {len(shas)} distinct passages (random vectors stand in for "
+            f"embeddings): first search in a process {_first_search_ms(store):.0f} ms"
+        )
         median, p95, n = _latencies(store)
-        print(f"semantic, {len(shas)} distinct passages, later searches: median {median:.0f} ms, p95 {p95:.0f} ms "
-              f"over {n} queries")
+        print(
+            f"semantic, {len(shas)} distinct passages, later searches: median {median:.0f} ms, p95 {p95:.0f} ms "
+            f"over {n} queries"
+        )
 
 
 if __name__ == "__main__":

@@ -24,14 +24,18 @@ from accord.extract.evaluate import DEFAULT_CORPUS, DEFAULT_GOLD, DEFAULT_GOLD2,
 
 def _row(name: str, r: DatedScores) -> str:
     d, t = r.date, r.typed
-    return (f"{name:<22} {t.gold:>4} {d.extracted:>5}   {d.precision:5.2f} {d.recall:5.2f}   "
-            f"{t.precision:5.2f} {t.recall:5.2f}")
+    return (
+        f"{name:<22} {t.gold:>4} {d.extracted:>5}   {d.precision:5.2f} {d.recall:5.2f}   "
+        f"{t.precision:5.2f} {t.recall:5.2f}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
-    parser.add_argument("--errors", choices=["tune", "held_out", "all"], help="list misses and false alarms of a split")
+    parser.add_argument(
+        "--errors", choices=["tune", "held_out", "all"], help="list misses and false alarms of a split"
+    )
     args = parser.parse_args()
     split = yaml.safe_load((Path(DEFAULT_GOLD2) / "split.yaml").read_text(encoding="utf-8"))
     print(f"{'gold / split':<22} {'gold':>4} {'found':>5}   {'date P':>5} {'R':>5}   {'+type P':>5} {'R':>5}")
@@ -45,7 +49,11 @@ def main() -> None:
     for name, result in runs.items():
         print(_row(name, result))
     if args.errors:
-        chosen = {"tune": runs["gold2 tune"], "held_out": runs["gold2 held out (OOS)"], "all": runs["gold2 all"]}[args.errors]
+        chosen = {
+            "tune": runs["gold2 tune"],
+            "held_out": runs["gold2 held out (OOS)"],
+            "all": runs["gold2 all"],
+        }[args.errors]
         print("\nmisses (date+type):\n  " + "\n  ".join(chosen.misses))
         print("\nfalse alarms (date+type):\n  " + "\n  ".join(chosen.false_alarms))
 

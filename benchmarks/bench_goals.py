@@ -80,7 +80,9 @@ def _env(src: Path) -> dict[str, str]:
 
 
 def _child(code: str, args: list[str], src: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, *args], env=_env(src), capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], env=_env(src), capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -109,24 +111,31 @@ def _engine_parts(trees: list[tuple[str, Path]], repeat: int, tmp: Path) -> None
 
     print("SMP, dummyData-a080 (80 actors), per turn (best of --repeat, after one warm-up run):")
     ref = None
-    runs = [(name, src, "default") for name, src in trees] + [("after", SRC, "numpy"), ("after", SRC, "numba")]
+    runs = [(name, src, "default") for name, src in trees] + [
+        ("after", SRC, "numpy"),
+        ("after", SRC, "numba"),
+    ]
     for name, src, backend in runs:
         out = tmp / f"smp-{name}-{backend}.npy"
         r = _child(SMP_CHILD, [backend, str(repeat), "1", str(KTAB), str(out)], src)
         pos = np.load(out)
         ref = pos if ref is None else ref
         same = np.array_equal(pos, ref)
-        print(f"  {name:<6} backend {backend:<7} {r['turns']} turns: {1000 * r['cpu_s'] / r['turns']:7.2f} ms cpu/turn, "
-              f"{1000 * r['wall_s'] / r['turns']:7.2f} ms wall/turn; first run {r['first_s']:.2f} s; "
-              f"positions equal to the first row: {same}")
+        print(
+            f"  {name:<6} backend {backend:<7} {r['turns']} turns: {1000 * r['cpu_s'] / r['turns']:7.2f} ms cpu/turn, "
+            f"{1000 * r['wall_s'] / r['turns']:7.2f} ms wall/turn; first run {r['first_s']:.2f} s; "
+            f"positions equal to the first row: {same}"
+        )
     print("  goal: >= 3x fewer ms per turn than before, positions bit-identical\n")
 
     print("SMP, 320 actors (dummyData-a080 tiled 4x), one run:")
     for name, src in trees:
         out = tmp / f"smp320-{name}.npy"
         r = _child(SMP_CHILD, ["default", "1", "4", str(KTAB), str(out)], src)
-        print(f"  {name:<6} {r['turns']} turns: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s cpu "
-              f"(first run, compile cache included: {r['first_s']:.2f} s)")
+        print(
+            f"  {name:<6} {r['turns']} turns: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s cpu "
+            f"(first run, compile cache included: {r['first_s']:.2f} s)"
+        )
     print("  goal: <= 5 s\n")
 
     print("EUM, Monte Carlo shape (2,048 draws x 11 actors x 5 issues, 10 rounds):")
@@ -136,8 +145,10 @@ def _engine_parts(trees: list[tuple[str, Path]], repeat: int, tmp: Path) -> None
         r = _child(EUM_CHILD, [str(repeat), str(out)], src)
         pos = np.load(out)
         eum_ref = pos if eum_ref is None else eum_ref
-        print(f"  {name:<6} {r['cpu_s']:.2f} s cpu, {r['ns']:.0f} ns per actor pair and round "
-              f"(max |diff| to the first row {np.abs(pos - eum_ref).max():.1e})")
+        print(
+            f"  {name:<6} {r['cpu_s']:.2f} s cpu, {r['ns']:.0f} ns per actor pair and round "
+            f"(max |diff| to the first row {np.abs(pos - eum_ref).max():.1e})"
+        )
     print("  floor (issue 12): ~40 ns; goal <= 60 ns\n")
 
 
@@ -161,14 +172,28 @@ def main() -> None:
             _engine_parts(trees, args.repeat, Path(tmp))
 
     if not args.skip_draws:
-        print(f"{args.draws} draws of the default case, whole process (`accord run --draws {args.draws} --no-store -q`):")
+        print(
+            f"{args.draws} draws of the default case, whole process (`accord run --draws {args.draws} --no-store -q`):"
+        )
         for model, goal, mult in (("eum", 2.5, 30), ("smp", 5.0, 60)):
             for name, src in trees:
                 accord = str(Path(sys.executable).with_name("accord"))
-                cmd = [accord, "run", "--model", model, "--draws", str(args.draws), "--no-store", "-q", "--json"]
+                cmd = [
+                    accord,
+                    "run",
+                    "--model",
+                    model,
+                    "--draws",
+                    str(args.draws),
+                    "--no-store",
+                    "-q",
+                    "--json",
+                ]
                 wall, cpu = _timed(cmd, src, 1)
-                print(f"  {model} {name:<6} {wall:6.2f} s wall = {wall / floor:5.0f}x the floor; {cpu:6.2f} s cpu = "
-                      f"{cpu / floor_cpu:5.0f}x the floor's cpu (goal {goal} s, {mult}x)")
+                print(
+                    f"  {model} {name:<6} {wall:6.2f} s wall = {wall / floor:5.0f}x the floor; {cpu:6.2f} s cpu = "
+                    f"{cpu / floor_cpu:5.0f}x the floor's cpu (goal {goal} s, {mult}x)"
+                )
     print("\nload average at end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 

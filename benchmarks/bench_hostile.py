@@ -32,8 +32,10 @@ from tests.hostile import corpus  # noqa: E402
 from tests.web.load import spawn_server, wait_until_up  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "nagorno-karabakh"
-GENERIC = re.compile(r"\b(ValueError|TypeError|RecursionError|MemoryError|KeyError|IndexError|AttributeError)\b|"
-                     r"internal error")
+GENERIC = re.compile(
+    r"\b(ValueError|TypeError|RecursionError|MemoryError|KeyError|IndexError|AttributeError)\b|"
+    r"internal error"
+)
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -74,17 +76,21 @@ class Tally:
         self.cpu = max(self.cpu, cpu)
 
 
-def http_class(name: str, server: tuple[str, int, str], requests: Iterable[tuple[str, str, bytes, dict]],
-               health: Health) -> Tally:
+def http_class(
+    name: str, server: tuple[str, int, str], requests: Iterable[tuple[str, str, bytes, dict]], health: Health
+) -> Tally:
     url, pid, token = server
     tally = Tally(name)
     health.reset()
     with httpx.Client(timeout=300) as client:
         for method, path, body, headers in requests:
             before = cpu_seconds(pid)
-            response = client.request(method, url + path, content=body,
-                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                                               **headers})
+            response = client.request(
+                method,
+                url + path,
+                content=body,
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", **headers},
+            )
             tally.add(response.status_code, response.text[:20_000], cpu_seconds(pid) - before)
     tally.stall = health.reset()  # type: ignore[attr-defined]
     return tally
@@ -101,8 +107,13 @@ def cli_class(name: str, runs: Iterable[list[str]]) -> Tally:
         before = os.times()
         started = before.children_user + before.children_system
         try:
-            done = subprocess.run([str(Path(sys.executable).parent / "accord"), *args], capture_output=True, text=True,
-                                  timeout=60, env=env)
+            done = subprocess.run(
+                [str(Path(sys.executable).parent / "accord"), *args],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=env,
+            )
             text, status = done.stdout + done.stderr, None
         except subprocess.TimeoutExpired:
             text, status = "timed out", 500
@@ -133,39 +144,79 @@ def main() -> None:
         health.stop.set()
         process.terminate()
         process.wait(timeout=30)
-    print(f"{'class':46} {'inputs':>6} {'tracebacks':>10} {'generic':>7} {'500s':>5} {'worst CPU s':>11} {'health stall s':>14}")
+    print(
+        f"{'class':46} {'inputs':>6} {'tracebacks':>10} {'generic':>7} {'500s':>5} {'worst CPU s':>11} {'health stall s':>14}"
+    )
     for t in tallies:
-        print(f"{t.name:46} {t.inputs:6d} {t.tracebacks:10d} {t.generic:7d} {t.e500:5d} {t.cpu:11.2f} {t.stall:14.2f}")  # type: ignore[attr-defined]
+        print(
+            f"{t.name:46} {t.inputs:6d} {t.tracebacks:10d} {t.generic:7d} {t.e500:5d} {t.cpu:11.2f} {t.stall:14.2f}"
+        )  # type: ignore[attr-defined]
 
 
 def run_http_classes(server: tuple[str, int, str], health: Health) -> list[Tally]:
     yaml_inputs = corpus.yaml_texts(size=680_000)
     classes: list[tuple[str, Callable[[], Iterable]]] = [
-        ("1 splitter: 2 MB texts to /api/evidence/documents",
-         lambda: [post("/api/evidence/documents", {"doc": f"hostile-{i}", "text": text[:1_999_000]})
-                  for i, (_, text) in enumerate(corpus.splitter_texts()) if text.strip()]),
-        ("2-3,9-10 YAML: cases to /api/cases/validate",
-         lambda: [post("/api/cases/validate", {"text": text}) for _, text in yaml_inputs]),
-        ("2-3,9-10 YAML: scenarios to /api/scenarios/validate",
-         lambda: [post("/api/scenarios/validate", {"text": text}) for _, text in yaml_inputs]),
-        ("2-3,9-10 YAML: uploads to /api/cases",
-         lambda: [post("/api/cases", {"text": text}) for _, text in yaml_inputs]),
-        ("4 DNS rebinding: foreign Host on 6 paths",
-         lambda: [("GET", path, b"", {"Host": host}) for host in ("evil.example", "rebind.attacker.net:8000")
-                  for path in ("/api/cases", "/api/cases/nagorno-karabakh-2020/yaml", "/api/evidence/documents",
-                               "/api/runs", "/", "/docs")]),
-        ("7 amplification: 7,500 actors, 2,000 interventions",
-         lambda: [post("/api/cases/validate", {"text": corpus.big_case(7500)[:1_999_000]}),
-                  post("/api/cases/validate", {"text": corpus.big_case(400)}),
-                  post("/api/cases", {"text": corpus.big_case(400)}),
-                  post("/api/scenarios/validate", {"text": corpus.big_scenario(2000)}),
-                  post("/api/scenarios", {"text": corpus.big_scenario(2000)}),
-                  post("/api/runs", {"case": "nagorno-karabakh-2020", "draws": 6000}),
-                  *[("GET", "/api/scenarios", b"", {}) for _ in range(5)]]),
-        ("8 JSON: NaN, Infinity, surrogates, nesting on 5 paths",
-         lambda: [("POST", path, body, {}) for _, body in corpus.JSON_BODIES
-                  for path in ("/api/cases/validate", "/api/cases", "/api/runs", "/api/evidence/documents",
-                               "/api/scenarios/validate")]),
+        (
+            "1 splitter: 2 MB texts to /api/evidence/documents",
+            lambda: [
+                post("/api/evidence/documents", {"doc": f"hostile-{i}", "text": text[:1_999_000]})
+                for i, (_, text) in enumerate(corpus.splitter_texts())
+                if text.strip()
+            ],
+        ),
+        (
+            "2-3,9-10 YAML: cases to /api/cases/validate",
+            lambda: [post("/api/cases/validate", {"text": text}) for _, text in yaml_inputs],
+        ),
+        (
+            "2-3,9-10 YAML: scenarios to /api/scenarios/validate",
+            lambda: [post("/api/scenarios/validate", {"text": text}) for _, text in yaml_inputs],
+        ),
+        (
+            "2-3,9-10 YAML: uploads to /api/cases",
+            lambda: [post("/api/cases", {"text": text}) for _, text in yaml_inputs],
+        ),
+        (
+            "4 DNS rebinding: foreign Host on 6 paths",
+            lambda: [
+                ("GET", path, b"", {"Host": host})
+                for host in ("evil.example", "rebind.attacker.net:8000")
+                for path in (
+                    "/api/cases",
+                    "/api/cases/nagorno-karabakh-2020/yaml",
+                    "/api/evidence/documents",
+                    "/api/runs",
+                    "/",
+                    "/docs",
+                )
+            ],
+        ),
+        (
+            "7 amplification: 7,500 actors, 2,000 interventions",
+            lambda: [
+                post("/api/cases/validate", {"text": corpus.big_case(7500)[:1_999_000]}),
+                post("/api/cases/validate", {"text": corpus.big_case(400)}),
+                post("/api/cases", {"text": corpus.big_case(400)}),
+                post("/api/scenarios/validate", {"text": corpus.big_scenario(2000)}),
+                post("/api/scenarios", {"text": corpus.big_scenario(2000)}),
+                post("/api/runs", {"case": "nagorno-karabakh-2020", "draws": 6000}),
+                *[("GET", "/api/scenarios", b"", {}) for _ in range(5)],
+            ],
+        ),
+        (
+            "8 JSON: NaN, Infinity, surrogates, nesting on 5 paths",
+            lambda: [
+                ("POST", path, body, {})
+                for _, body in corpus.JSON_BODIES
+                for path in (
+                    "/api/cases/validate",
+                    "/api/cases",
+                    "/api/runs",
+                    "/api/evidence/documents",
+                    "/api/scenarios/validate",
+                )
+            ],
+        ),
     ]
     tallies = [http_class(name, server, make(), health) for name, make in classes]
     tallies.append(concurrent_ingest(server, health))
@@ -182,8 +233,14 @@ def concurrent_ingest(server: tuple[str, int, str], health: Health) -> Tally:
 
     def one() -> None:
         barrier.wait()
-        results.append(httpx.post(url + "/api/evidence/documents", timeout=120, json={"doc": "race", "text": "One text. Twenty at once."},
-                                  headers={"Authorization": f"Bearer {token}"}))
+        results.append(
+            httpx.post(
+                url + "/api/evidence/documents",
+                timeout=120,
+                json={"doc": "race", "text": "One text. Twenty at once."},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        )
 
     threads = [threading.Thread(target=one) for _ in range(20)]
     for t in threads:
@@ -221,14 +278,21 @@ def run_cli_classes(folder: Path) -> list[Tally]:
     note.write_text("A note.", encoding="utf-8")
     return [
         cli_class("5 CLI: markup and escapes in case show", markup),
-        cli_class("10 CLI: FIFO, /dev/zero, hostile files validated",
-                  [["case", "validate", str(fifo)], ["case", "validate", str(zero)], *files]),
+        cli_class(
+            "10 CLI: FIFO, /dev/zero, hostile files validated",
+            [["case", "validate", str(fifo)], ["case", "validate", str(zero)], *files],
+        ),
         cli_class("6 CLI: scenario case: outside its folders", refs),
-        cli_class("CLI: corpus add --id/--date, odd file names",
-                  [["corpus", "add", str(note), "--db", db], ["corpus", "add", str(note), "--db", db, "--id", "x[/y]"],
-                   ["corpus", "add", str(note), "--db", db, "--id", "ok", "--date", "2020-13-01"],
-                   ["corpus", "add", str(note), "--db", db, "--id", "ok", "--title", "[/x] \x1b[2J"],
-                   ["corpus", "list", "--db", db]]),
+        cli_class(
+            "CLI: corpus add --id/--date, odd file names",
+            [
+                ["corpus", "add", str(note), "--db", db],
+                ["corpus", "add", str(note), "--db", db, "--id", "x[/y]"],
+                ["corpus", "add", str(note), "--db", db, "--id", "ok", "--date", "2020-13-01"],
+                ["corpus", "add", str(note), "--db", db, "--id", "ok", "--title", "[/x] \x1b[2J"],
+                ["corpus", "list", "--db", db],
+            ],
+        ),
     ]
 
 

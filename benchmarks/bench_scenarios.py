@@ -41,9 +41,16 @@ def draws_part(executor: str, draws: int, workers: int, out: Path) -> dict:
     result = run_draws(spec, draws, seed=2020, executor=executor, workers=workers)
     wall = time.perf_counter() - t0
     np.save(out, result.forecast)
-    return {"part": "draws", "executor": executor, "draws": draws, "workers": workers if executor != "local" else 1,
-            "chunks": result.timings["chunks"], "wall_s": wall, "engine_s": result.timings["engine_s"],
-            "peak_rss_mb": _peak_mb()}
+    return {
+        "part": "draws",
+        "executor": executor,
+        "draws": draws,
+        "workers": workers if executor != "local" else 1,
+        "chunks": result.timings["chunks"],
+        "wall_s": wall,
+        "engine_s": result.timings["engine_s"],
+        "peak_rss_mb": _peak_mb(),
+    }
 
 
 def sobol_part(samples: int) -> dict:
@@ -56,9 +63,17 @@ def sobol_part(samples: int) -> dict:
     result = run_sensitivity(spec, "sobol", samples, seed=1)
     wall = time.perf_counter() - t0
     top = {issue: rows[0]["input"] for issue, rows in result.ranking.items()}
-    return {"part": "sobol", "samples": samples, "inputs": len(result.inputs), "evaluations": result.evaluations,
-            "wall_s": wall, "model_s": result.timings["model_s"], "analysis_s": result.timings["analysis_s"],
-            "peak_rss_mb": _peak_mb(), "top_input": top}
+    return {
+        "part": "sobol",
+        "samples": samples,
+        "inputs": len(result.inputs),
+        "evaluations": result.evaluations,
+        "wall_s": wall,
+        "model_s": result.timings["model_s"],
+        "analysis_s": result.timings["analysis_s"],
+        "peak_rss_mb": _peak_mb(),
+        "top_input": top,
+    }
 
 
 def _child(args: list[str]) -> dict:
@@ -86,29 +101,51 @@ def main() -> None:
     import tempfile
 
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
-    print(f"Draws: nagorno-karabakh-2020, scenario baseline-mediation, EUM, 10 rounds, {args.draws} draws, seed 2020")
+    print(
+        f"Draws: nagorno-karabakh-2020, scenario baseline-mediation, EUM, 10 rounds, {args.draws} draws, seed 2020"
+    )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for executor in ("local", "processes", "dask"):
             out = Path(tmp) / f"{executor}.npy"
-            row = _child(["--draws", str(args.draws), "--workers", str(args.workers), "--child", "draws", executor, str(out)])
+            row = _child(
+                [
+                    "--draws",
+                    str(args.draws),
+                    "--workers",
+                    str(args.workers),
+                    "--child",
+                    "draws",
+                    executor,
+                    str(out),
+                ]
+            )
             row["forecast"] = np.load(out)
             rows.append(row)
         local = rows[0]
-        print(f"{'executor':<10} {'workers':>7} {'chunks':>6} {'wall s':>8} {'draws/s':>9} {'overhead':>9} {'peak MB':>8}  identical")
+        print(
+            f"{'executor':<10} {'workers':>7} {'chunks':>6} {'wall s':>8} {'draws/s':>9} {'overhead':>9} {'peak MB':>8}  identical"
+        )
         for row in rows:
             overhead = row["wall_s"] / local["wall_s"] - 1.0
             same = np.array_equal(row["forecast"], local["forecast"])
-            print(f"{row['executor']:<10} {row['workers']:>7} {row['chunks']:>6} {row['wall_s']:>8.1f} "
-                  f"{row['draws'] / row['wall_s']:>9.0f} {overhead:>+9.1%} {row['peak_rss_mb']:>8.0f}  {same}")
+            print(
+                f"{row['executor']:<10} {row['workers']:>7} {row['chunks']:>6} {row['wall_s']:>8.1f} "
+                f"{row['draws'] / row['wall_s']:>9.0f} {overhead:>+9.1%} {row['peak_rss_mb']:>8.0f}  {same}"
+            )
     print(f"load average {os.getloadavg()[0]:.1f} after the draws")
     if args.skip_sobol:
         return
     print(f"\nSobol: nagorno-karabakh-2020, EUM, 10 rounds, N={args.samples} base samples, local executor")
     s = _child(["--samples", str(args.samples), "--child", "sobol"])
-    print(f"{s['inputs']} inputs, {s['evaluations']} model runs: {s['wall_s']:.1f} s "
-          f"(model {s['model_s']:.1f} s, SALib analysis {s['analysis_s']:.1f} s), peak RSS {s['peak_rss_mb']:.0f} MB")
-    print("most influential input per issue (total index): " + ", ".join(f"{k}: {v}" for k, v in s["top_input"].items()))
+    print(
+        f"{s['inputs']} inputs, {s['evaluations']} model runs: {s['wall_s']:.1f} s "
+        f"(model {s['model_s']:.1f} s, SALib analysis {s['analysis_s']:.1f} s), peak RSS {s['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        "most influential input per issue (total index): "
+        + ", ".join(f"{k}: {v}" for k, v in s["top_input"].items())
+    )
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

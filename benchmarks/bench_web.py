@@ -39,7 +39,9 @@ def main() -> None:
 
     scratch = Path(tempfile.mkdtemp(prefix="accord-bench-web-"))
     db = args.db or str(scratch / "accord.db")
-    os.environ.setdefault("ACCORD_RUNS_DIR", str(scratch / "runs"))  # recorded runs' Parquet files (PostgreSQL)
+    os.environ.setdefault(
+        "ACCORD_RUNS_DIR", str(scratch / "runs")
+    )  # recorded runs' Parquet files (PostgreSQL)
     engine = connect(db)
     token = TokenStore(engine).create("bench")[0]
     engine.dispose()
@@ -58,11 +60,24 @@ def main() -> None:
     for sample in report.error_samples[:10]:
         print(f"  error: {sample}")
     if args.json:
-        print(json.dumps({"clients": report.clients, "seconds": report.seconds, "requests": report.requests,
-                          "rps": report.rps, "p50_ms": report.percentile(50), "p95_ms": report.percentile(95),
-                          "p99_ms": report.percentile(99), "errors": report.errors,
-                          "runs_started": report.runs_started, "runs_done": report.runs_done,
-                          "runs_failed": report.runs_failed, "runs_lost": report.runs_lost}))
+        print(
+            json.dumps(
+                {
+                    "clients": report.clients,
+                    "seconds": report.seconds,
+                    "requests": report.requests,
+                    "rps": report.rps,
+                    "p50_ms": report.percentile(50),
+                    "p95_ms": report.percentile(95),
+                    "p99_ms": report.percentile(99),
+                    "errors": report.errors,
+                    "runs_started": report.runs_started,
+                    "runs_done": report.runs_done,
+                    "runs_failed": report.runs_failed,
+                    "runs_lost": report.runs_lost,
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -84,7 +84,9 @@ def test_driver_stability_is_one_when_every_seed_agrees(monkeypatch: pytest.Monk
     import accord.answer as mod
 
     original = mod._actor_effects
-    monkeypatch.setattr(mod, "_actor_effects", lambda case_, model, samples, seed: original(case_, model, samples, 0))
+    monkeypatch.setattr(
+        mod, "_actor_effects", lambda case_, model, samples, seed: original(case_, model, samples, 0)
+    )
     d = drivers(case, samples=4, repeats=3)
     assert d["stability"]["top3_agreement"] == 1.0 and d["stability"]["leading_group_agreement"] == 1.0
     assert d["stability"]["spearman_mean"] == pytest.approx(1.0)
@@ -122,14 +124,19 @@ def test_whatif_moves_the_point_forecast_and_gives_a_valid_scenario() -> None:
     assert not check_scenario(scenario, case)
     again = run_scenario(scenario, case).point
     assert again is not None
-    assert float(again.trajectory.forecast[0, case.issue_ids.index("territory")]) == pytest.approx(t["point_run"], abs=0.01)
+    assert float(again.trajectory.forecast[0, case.issue_ids.index("territory")]) == pytest.approx(
+        t["point_run"], abs=0.01
+    )
     removed = whatif(case, [{"actor": "turkey", "attribute": "remove"}], draws=40)
     assert {"median", "low", "high"} <= set(removed["issues"]["territory"])
 
 
 def test_whatif_refuses_an_unknown_actor() -> None:
     with pytest.raises(ScenarioError, match="atlantis"):
-        whatif_scenario(accord.load_case(CASE), [{"actor": "atlantis", "attribute": "position", "issue": "territory", "value": 3}])
+        whatif_scenario(
+            accord.load_case(CASE),
+            [{"actor": "atlantis", "attribute": "position", "issue": "territory", "value": 3}],
+        )
 
 
 def test_grouped_morris_sigma_is_missing_not_zero() -> None:

@@ -43,7 +43,9 @@ def test_graphml_reads_back() -> None:
     case = accord.load_case(CASE)
     graph = nx.read_graphml(io.BytesIO(to_graphml(case)))
     assert graph.number_of_nodes() == len(case.actors) and graph.number_of_edges() == _ends(case)
-    assert {d["relation_type"] for _, _, d in graph.edges(data=True)} == {r.type.value for r in case.relations}
+    assert {d["relation_type"] for _, _, d in graph.edges(data=True)} == {
+        r.type.value for r in case.relations
+    }
 
 
 def test_kumu_workbook_connects_elements_by_label() -> None:
@@ -52,7 +54,12 @@ def test_kumu_workbook_connects_elements_by_label() -> None:
     assert book.sheetnames == ["Elements", "Connections"]
     elements = list(book["Elements"].values)
     connections = list(book["Connections"].values)
-    assert elements[0][:4] == ("Label", "Type", "Description", "Tags") and connections[0][:4] == ("From", "To", "Type", "Direction")
+    assert elements[0][:4] == ("Label", "Type", "Description", "Tags") and connections[0][:4] == (
+        "From",
+        "To",
+        "Type",
+        "Direction",
+    )
     labels = {row[0] for row in elements[1:]}
     assert labels == {a.name for a in case.actors}
     assert len(connections) - 1 == _ends(case)
@@ -65,7 +72,9 @@ def test_xlsx_holds_the_case_and_a_run() -> None:
     case = accord.load_case(CASE)
     run = views.execute_run(case, None, "smp", draws=20)
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(case, run)))
-    assert {"Case", "Sources", "Actors", "Issues", "Stances", "Relations", "Events", "Forecast"} <= set(book.sheetnames)
+    assert {"Case", "Sources", "Actors", "Issues", "Stances", "Relations", "Events", "Forecast"} <= set(
+        book.sheetnames
+    )
     issues = list(book["Issues"].values)
     assert issues[0][:4] == ("id", "question", "0 means", "100 means") and len(issues) == len(case.issues) + 1
     forecast = list(book["Forecast"].values)

@@ -10,7 +10,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_every_data_file_is_package_data():
-    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["accord"]
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"][
+        "accord"
+    ]
     package = REPO / "src" / "accord"
     data_files = [
         p.relative_to(package).as_posix()
@@ -20,7 +22,10 @@ def test_every_data_file_is_package_data():
     assert data_files, "expected some data files (built-in cases, templates)"
 
     def declared(path: str) -> bool:
-        return any(fnmatch.fnmatch(path, pattern.replace("**/", "")) or fnmatch.fnmatch(path, pattern) for pattern in patterns)
+        return any(
+            fnmatch.fnmatch(path, pattern.replace("**/", "")) or fnmatch.fnmatch(path, pattern)
+            for pattern in patterns
+        )
 
     missing = [f for f in data_files if not declared(f)]
     assert not missing, f"add these to [tool.setuptools.package-data] in pyproject.toml: {missing}"

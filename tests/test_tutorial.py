@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL = ROOT / "docs" / "tutorial.md"
 CORPUS = ROOT / "tests" / "fixtures" / "tutorial-corpus"
 # Output lines the tutorial shows that must appear as shown (summaries, not tables).
-_CHECKED = re.compile(r"^\s*(wrote |cited |perspectives: |\S+: runnable draft|\S+: valid draft|\S+ is a draft|To do \(|\d+\. \{doc)")
+_CHECKED = re.compile(
+    r"^\s*(wrote |cited |perspectives: |\S+: runnable draft|\S+: valid draft|\S+ is a draft|To do \(|\d+\. \{doc)"
+)
 _BLOCK = re.compile(r"(?:<!-- (replace|file): ([^>]+?) -->\n)?```(\w+)\n(.*?)```", re.DOTALL)
 
 
@@ -57,9 +59,16 @@ def replace_section(text: str, section: str, body: str) -> str:
 def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess:
     if argv[0] != "accord":  # a shell command of the tutorial (ls)
         return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=60)
-    env = {**os.environ, "ACCORD_DB": str(cwd / "accord.db"), "COLUMNS": "200", "PYTHONPATH": str(ROOT / "src")}
+    env = {
+        **os.environ,
+        "ACCORD_DB": str(cwd / "accord.db"),
+        "COLUMNS": "200",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
     code = "import sys; from accord.cli.main import main; sys.argv[0] = 'accord'; main()"
-    return subprocess.run([sys.executable, "-c", code, *argv[1:]], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-c", code, *argv[1:]], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_tutorial_parses_into_steps():
@@ -76,17 +85,23 @@ def test_tutorial_runs_as_written(tmp_path: Path):
         if kind == "replace":
             file, section, body = step  # type: ignore[misc]
             path = tmp_path / file
-            path.write_text(replace_section(path.read_text(encoding="utf-8"), section, body), encoding="utf-8")
+            path.write_text(
+                replace_section(path.read_text(encoding="utf-8"), section, body), encoding="utf-8"
+            )
         elif kind == "file":
             name, body = step  # type: ignore[misc]
             (tmp_path / name).write_text(body, encoding="utf-8")
         else:
             argv, code, expected = step  # type: ignore[misc]
             done = _run(argv, tmp_path)
-            assert done.returncode == code, f"{shlex.join(argv)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+            assert done.returncode == code, (
+                f"{shlex.join(argv)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+            )
             shown = " ".join((done.stdout + done.stderr).split())
             for line in expected:
-                assert " ".join(line.split()) in shown, f"{shlex.join(argv)}: the tutorial shows {line!r}; got:\n{shown}"
+                assert " ".join(line.split()) in shown, (
+                    f"{shlex.join(argv)}: the tutorial shows {line!r}; got:\n{shown}"
+                )
             assert "Traceback" not in done.stderr
             outputs[shlex.join(argv)] = done.stdout + done.stderr
     joined = "\n".join(outputs.values())

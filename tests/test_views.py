@@ -27,13 +27,25 @@ def _single_run(case, bar, issue):  # noqa: ANN001, ANN202 - the tornado's bar r
 
     p = case_to_problem(case)
     a, j = p.actors.index(bar["actor"]), p.issues.index(issue)
-    arrays = {"position": p.positions.copy(), "salience": p.salience.copy(), "capability": p.capability.copy()}
+    arrays = {
+        "position": p.positions.copy(),
+        "salience": p.salience.copy(),
+        "capability": p.capability.copy(),
+    }
     if bar["attribute"] == "capability" and arrays["capability"].ndim == 1:
         arrays["capability"][a] = bar["high_value"]
     else:
         arrays[bar["attribute"]][a, j] = bar["high_value"]
-    changed = Problem(arrays["position"], arrays["salience"], arrays["capability"], p.status_quo, p.actors, p.issues,
-                      p.scale, present=p.present)
+    changed = Problem(
+        arrays["position"],
+        arrays["salience"],
+        arrays["capability"],
+        p.status_quo,
+        p.actors,
+        p.issues,
+        p.scale,
+        present=p.present,
+    )
     changed = apply_consent(changed, case)  # as every run of the scenario layer does
     return float(run_problem(changed, "smp", None, 0, case_params("smp", None)).forecast[0, j])
 
@@ -56,8 +68,12 @@ def test_tornado_bar_reaches_from_the_base_when_both_ends_push_one_way():
             assert bar["swing"] == max(ends) - min(ends)
         swings = [bar["swing"] for bar in t["bars"]]
         assert swings == sorted(swings, reverse=True)
-    same_way = [b for t in views.tornados(case, "smp").values() for b in t["bars"]
-                if (b["at_low"] - t["base"]) * (b["at_high"] - t["base"]) > 0]
+    same_way = [
+        b
+        for t in views.tornados(case, "smp").values()
+        for b in t["bars"]
+        if (b["at_low"] - t["base"]) * (b["at_high"] - t["base"]) > 0
+    ]
     assert all(b["swing"] > abs(b["at_high"] - b["at_low"]) for b in same_way)
 
 
@@ -71,4 +87,6 @@ def test_evidence_names_sources_by_title_and_gives_the_value_used():
     rows = [r for r in views.evidence_table(case) if r["ref"] == "stance/russia/capability"]
     assert {r["used"] for r in rows} == {case.stance("russia").capability.point}
     assert {r["source"] for r in rows} <= set(titles.values())
-    assert len({r["value"] for r in rows}) > 1  # the sources disagree on Moscow's weight, and the table shows it
+    assert (
+        len({r["value"] for r in rows}) > 1
+    )  # the sources disagree on Moscow's weight, and the table shows it

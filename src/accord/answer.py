@@ -98,8 +98,12 @@ def forecast_distribution(
     out = {}
     for j, issue in enumerate(mc.issues):
         f = mc.forecast[:, j]
-        out[issue] = IssueForecast(float(np.median(f)), float(np.quantile(f, tail)), float(np.quantile(f, 1 - tail)),
-                                   float(point.trajectory.forecast[0, j]))
+        out[issue] = IssueForecast(
+            float(np.median(f)),
+            float(np.quantile(f, tail)),
+            float(np.quantile(f, 1 - tail)),
+            float(point.trajectory.forecast[0, j]),
+        )
     return out
 
 
@@ -183,15 +187,24 @@ def describe_step(step: Any) -> str:
     return kind
 
 
-def _scenario_row(case: Case, name: str, title: str, scenario: Any | None, forecast: dict[str, IssueForecast],
-                  baseline: dict[str, IssueForecast] | None) -> dict[str, Any]:
+def _scenario_row(
+    case: Case,
+    name: str,
+    title: str,
+    scenario: Any | None,
+    forecast: dict[str, IssueForecast],
+    baseline: dict[str, IssueForecast] | None,
+) -> dict[str, Any]:
     rows = {}
     for issue in case.issues:
         f = forecast[issue.id]
         shift = 0.0 if baseline is None else f.median - baseline[issue.id].median
         rows[issue.id] = {
-            "median": round(f.median, 2), "low": round(f.low, 2), "high": round(f.high, 2),
-            "shift": round(shift, 2), "point_run": round(f.point, 2),
+            "median": round(f.median, 2),
+            "low": round(f.low, 2),
+            "high": round(f.high, 2),
+            "shift": round(shift, 2),
+            "point_run": round(f.point, 2),
             "where": where_on_scale(f.median, issue.scale.min_label, issue.scale.max_label),
             "shift_words": shift_words(shift, issue.scale.min_label, issue.scale.max_label),
         }
@@ -201,23 +214,45 @@ def _scenario_row(case: Case, name: str, title: str, scenario: Any | None, forec
 def scenario_card(case: Case, scenario: Any | None) -> dict[str, Any]:
     """A scenario's question, narrative, cited passages (sources by title and date) and its changes."""
     if scenario is None:
-        return {"question": None, "description": "The case's numbers as its sources give them; nothing changed.",
-                "passages": [], "changes": []}
+        return {
+            "question": None,
+            "description": "The case's numbers as its sources give them; nothing changed.",
+            "passages": [],
+            "changes": [],
+        }
     sources = {s.id: s for s in case.case.sources}
-    pointers = list(scenario.evidence) + [p for step in scenario.interventions for p in getattr(step, "evidence", [])]
-    passages = [{"doc": p.doc, "start": p.start, "end": p.end, "note": p.note,
-                 "title": sources[p.doc].title if p.doc in sources else p.doc,
-                 "date": sources[p.doc].date if p.doc in sources else None} for p in pointers]
-    return {"question": scenario.question, "description": scenario.description, "passages": passages,
-            "changes": scenario_changes(scenario)}
+    pointers = list(scenario.evidence) + [
+        p for step in scenario.interventions for p in getattr(step, "evidence", [])
+    ]
+    passages = [
+        {
+            "doc": p.doc,
+            "start": p.start,
+            "end": p.end,
+            "note": p.note,
+            "title": sources[p.doc].title if p.doc in sources else p.doc,
+            "date": sources[p.doc].date if p.doc in sources else None,
+        }
+        for p in pointers
+    ]
+    return {
+        "question": scenario.question,
+        "description": scenario.description,
+        "passages": passages,
+        "changes": scenario_changes(scenario),
+    }
 
 
-def _leverage(case: Case, scenarios: list[tuple[str, Any]], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _leverage(
+    case: Case, scenarios: list[tuple[str, Any]], rows: list[dict[str, Any]]
+) -> dict[str, Any] | None:
     subjects = [s for s in (_subject(sc) for _, sc in scenarios) if s]
     if not subjects:
         return None
     actor = max(dict.fromkeys(subjects), key=subjects.count)
-    options = [rows[0]] + [row for (name, sc), row in zip(scenarios, rows[1:], strict=True) if _is_option(sc, actor)]
+    options = [rows[0]] + [
+        row for (name, sc), row in zip(scenarios, rows[1:], strict=True) if _is_option(sc, actor)
+    ]
     per_issue = {}
     for issue in case.issue_ids:
         medians = {row["name"]: row["forecast"][issue]["median"] for row in options}
@@ -229,7 +264,7 @@ def _leverage(case: Case, scenarios: list[tuple[str, Any]], rows: list[dict[str,
         "options": [row["name"] for row in options],
         "issues": per_issue,
         "method": "range of the forecast medians over the case as it stands and the scenarios in which the actor "
-                  "changes its positions or alignment",
+        "changes its positions or alignment",
     }
 
 
@@ -238,12 +273,16 @@ def _leverage(case: Case, scenarios: list[tuple[str, Any]], rows: list[dict[str,
 # ---------------------------------------------------------------------------------------------------
 
 
-def _actor_effects(case: Case, model: str, samples: int, seed: int) -> tuple[dict[str, float], dict[str, dict[str, float]], int]:
+def _actor_effects(
+    case: Case, model: str, samples: int, seed: int
+) -> tuple[dict[str, float], dict[str, dict[str, float]], int]:
     from accord.scenarios.runner import RunSpec
     from accord.scenarios.sensitivity import run_sensitivity
 
     result = run_sensitivity(RunSpec(case=case, model=model), "morris", samples, seed, "actor")
-    per_issue = {issue: {r["input"]: float(r["mu_star"]) for r in rows} for issue, rows in result.ranking.items()}
+    per_issue = {
+        issue: {r["input"]: float(r["mu_star"]) for r in rows} for issue, rows in result.ranking.items()
+    }
     actors = list(result.groups)
     mean = {a: float(np.mean([per_issue[i][a] for i in per_issue])) for a in actors}
     return mean, per_issue, result.evaluations
@@ -260,8 +299,13 @@ def _spearman(a: list[str], b: list[str]) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
-def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLES, repeats: int = DRIVER_REPEATS,
-            seed: int = 0) -> dict[str, Any]:
+def drivers(
+    case: Case,
+    model: str = DEFAULT_MODEL,
+    samples: int = DRIVER_SAMPLES,
+    repeats: int = DRIVER_REPEATS,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Actors ranked by how much the forecast depends on their numbers, and how stable that ranking is.
 
     Effect: Morris mu* of the actor's inputs taken together (its capability, positions and saliences over
@@ -289,15 +333,22 @@ def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLE
     for a in order:
         ranks = [ranking.index(a) + 1 for ranking in rankings]
         per_issue = {i: round(float(np.mean([run[1][i][a] for run in runs])), 2) for i in case.issue_ids}
-        rows.append({
-            "actor": a, "name": case.actor(a).name, "effect": round(pooled[a], 2),
-            "effect_sd": round(sd[a], 2), "effect_se": round(float(se[a]), 2), "leading_group": a in group,
-            "rank_range": [min(ranks), max(ranks)], "issues": per_issue,
-            "top3_share": round(float(np.mean([a in r[:TOP] for r in rankings])), 3),
-        })
+        rows.append(
+            {
+                "actor": a,
+                "name": case.actor(a).name,
+                "effect": round(pooled[a], 2),
+                "effect_sd": round(sd[a], 2),
+                "effect_se": round(float(se[a]), 2),
+                "leading_group": a in group,
+                "rank_range": [min(ranks), max(ranks)],
+                "issues": per_issue,
+                "top3_share": round(float(np.mean([a in r[:TOP] for r in rankings])), 3),
+            }
+        )
     return {
         "method": "Morris elementary effects (SALib), inputs grouped by actor; effect = mu* in scale points, "
-                  "mean over issues and seeds",
+        "mean over issues and seeds",
         "model": model,
         "samples": samples,
         "repeats": repeats,
@@ -306,7 +357,7 @@ def drivers(case: Case, model: str = DEFAULT_MODEL, samples: int = DRIVER_SAMPLE
             "top3_agreement": float(np.mean([set(r[:TOP]) == top for r in rankings])),
             "spearman_mean": round(float(np.mean([_spearman(order, r) for r in rankings])), 3),
             "leading_group": group,
-            "leading_group_agreement": float(np.mean([set(r[:len(group)]) == set(group) for r in rankings])),
+            "leading_group_agreement": float(np.mean([set(r[: len(group)]) == set(group) for r in rankings])),
         },
         "actors": rows,
     }
@@ -326,8 +377,22 @@ def _quantities(case: Case) -> list[tuple[str, str, Quantity, float]]:
         name = case.actor(stance.actor).name
         found.append((f"stance/{stance.actor}/capability", f"{name}: capability", stance.capability, 1.0))
         for issue_id, s in stance.issues.items():
-            found.append((f"stance/{stance.actor}/{issue_id}/position", f"{name}: position on {issue_id}", s.position, 100.0))
-            found.append((f"stance/{stance.actor}/{issue_id}/salience", f"{name}: salience of {issue_id}", s.salience, 1.0))
+            found.append(
+                (
+                    f"stance/{stance.actor}/{issue_id}/position",
+                    f"{name}: position on {issue_id}",
+                    s.position,
+                    100.0,
+                )
+            )
+            found.append(
+                (
+                    f"stance/{stance.actor}/{issue_id}/salience",
+                    f"{name}: salience of {issue_id}",
+                    s.salience,
+                    1.0,
+                )
+            )
     return found
 
 
@@ -340,16 +405,29 @@ def disagreements(case: Case, limit: int = 8) -> list[dict[str, Any]]:
         for est in q.all_estimates:
             for doc in est.sources:
                 src = sources.get(doc)
-                readings.append({"source": doc, "title": src.title if src else doc, "date": src.date if src else None,
-                                 "value": est.value})
+                readings.append(
+                    {
+                        "source": doc,
+                        "title": src.title if src else doc,
+                        "date": src.date if src else None,
+                        "value": est.value,
+                    }
+                )
         if len({r["source"] for r in readings}) < 2:
             continue
         values = [r["value"] for r in readings]
         spread = max(values) - min(values)
         if spread <= 0:
             continue
-        out.append({"ref": ref, "label": label, "spread": round(spread, 3), "share_of_scale": round(spread / width, 3),
-                    "readings": readings})
+        out.append(
+            {
+                "ref": ref,
+                "label": label,
+                "spread": round(spread, 3),
+                "share_of_scale": round(spread / width, 3),
+                "readings": readings,
+            }
+        )
     out.sort(key=lambda d: -d["share_of_scale"])
     return out[:limit]
 
@@ -368,9 +446,15 @@ def case_question(case: Case) -> str:
     return asked[0] if asked else case.case.description.split(". ")[0]
 
 
-def answer(case: Case | str | None = None, model: str = DEFAULT_MODEL, draws: int = DEFAULT_DRAWS, seed: int = 0,
-           driver_samples: int = DRIVER_SAMPLES, driver_repeats: int = DRIVER_REPEATS,
-           progress: Progress | None = None) -> dict[str, Any]:
+def answer(
+    case: Case | str | None = None,
+    model: str = DEFAULT_MODEL,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    driver_samples: int = DRIVER_SAMPLES,
+    driver_repeats: int = DRIVER_REPEATS,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """The whole answer of a case as one JSON-ready document (see the module docstring)."""
     from accord.case.io import load_case
     from accord.scenarios.service import list_scenarios
@@ -398,19 +482,36 @@ def answer(case: Case | str | None = None, model: str = DEFAULT_MODEL, draws: in
         "title": case.case.title,
         "as_of": case.case.as_of,
         "question": case_question(case),
-        "forecaster": {"name": FORECASTER, "model": model, "draws": draws, "seed": seed,
-                       "interval": f"{INTERVAL:.0%}",
-                       "description": f"median and central {INTERVAL:.0%} interval of {draws} draws of the {model} "
-                                      "model under the case's documented uncertainty; the point run (the point "
-                                      "estimates run once) is given beside it as point_run"},
-        "issues": [{"id": i.id, "question": i.question, "min_label": i.scale.min_label, "max_label": i.scale.max_label,
-                    "status_quo": round(i.status_quo.point, 2)} for i in case.issues],
+        "forecaster": {
+            "name": FORECASTER,
+            "model": model,
+            "draws": draws,
+            "seed": seed,
+            "interval": f"{INTERVAL:.0%}",
+            "description": f"median and central {INTERVAL:.0%} interval of {draws} draws of the {model} "
+            "model under the case's documented uncertainty; the point run (the point "
+            "estimates run once) is given beside it as point_run",
+        },
+        "issues": [
+            {
+                "id": i.id,
+                "question": i.question,
+                "min_label": i.scale.min_label,
+                "max_label": i.scale.max_label,
+                "status_quo": round(i.status_quo.point, 2),
+            }
+            for i in case.issues
+        ],
         "scenarios": rows,
         "leverage": _leverage(case, scenarios, rows),
         "drivers": driving["actors"],
         "drivers_method": {k: v for k, v in driving.items() if k != "actors"},
         "disagreements": disagreements(case),
-        "timings": {"scenarios_s": round(t1 - t0, 2), "drivers_s": round(t2 - t1, 2), "total_s": round(t2 - t0, 2)},
+        "timings": {
+            "scenarios_s": round(t1 - t0, 2),
+            "drivers_s": round(t2 - t1, 2),
+            "total_s": round(t2 - t0, 2),
+        },
     }
 
 
@@ -421,13 +522,42 @@ def answer_csv(doc: dict[str, Any]) -> str:
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["case", "scenario", "title", "issue", "median", "low", "high", "interval", "shift", "point_run",
-                     "status_quo", "min_label", "max_label"])
+    writer.writerow(
+        [
+            "case",
+            "scenario",
+            "title",
+            "issue",
+            "median",
+            "low",
+            "high",
+            "interval",
+            "shift",
+            "point_run",
+            "status_quo",
+            "min_label",
+            "max_label",
+        ]
+    )
     issues = {i["id"]: i for i in doc["issues"]}
     for row in doc["scenarios"]:
         for issue, f in row["forecast"].items():
             meta = issues[issue]
-            writer.writerow([doc["case"], row["name"], row["title"], issue, f["median"], f["low"], f["high"],
-                             doc["forecaster"]["interval"], f["shift"], f["point_run"], meta["status_quo"],
-                             meta["min_label"], meta["max_label"]])
+            writer.writerow(
+                [
+                    doc["case"],
+                    row["name"],
+                    row["title"],
+                    issue,
+                    f["median"],
+                    f["low"],
+                    f["high"],
+                    doc["forecaster"]["interval"],
+                    f["shift"],
+                    f["point_run"],
+                    meta["status_quo"],
+                    meta["min_label"],
+                    meta["max_label"],
+                ]
+            )
     return buf.getvalue()

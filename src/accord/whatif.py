@@ -16,6 +16,7 @@ from accord.engines.registry import DEFAULT_MODEL
 
 __all__ = ["whatif", "whatif_scenario"]
 
+
 def whatif_scenario(case: Case, changes: list[dict[str, Any]], title: str = "What-if") -> Any:
     """A scenario of ``set`` and ``remove_actor`` steps from the what-if form, checked against the case.
 
@@ -30,10 +31,25 @@ def whatif_scenario(case: Case, changes: list[dict[str, Any]], title: str = "Wha
         if c.get("attribute") == "remove":
             steps.append({"kind": "remove_actor", "actor": c["actor"]})
         else:
-            steps.append({"kind": "set", "actor": c["actor"], "attribute": c["attribute"],
-                          "issue": c.get("issue") or "all", "value": float(c["value"])})
-    scenario = Scenario.model_validate({"scenario": 1, "id": "what-if", "title": title, "case": case.id,
-                                        "question": "What if these numbers were different?", "interventions": steps})
+            steps.append(
+                {
+                    "kind": "set",
+                    "actor": c["actor"],
+                    "attribute": c["attribute"],
+                    "issue": c.get("issue") or "all",
+                    "value": float(c["value"]),
+                }
+            )
+    scenario = Scenario.model_validate(
+        {
+            "scenario": 1,
+            "id": "what-if",
+            "title": title,
+            "case": case.id,
+            "question": "What if these numbers were different?",
+            "interventions": steps,
+        }
+    )
     problems = check_scenario(scenario, case, "what-if")
     if problems:
         raise ScenarioError("what-if", problems)
@@ -43,8 +59,9 @@ def whatif_scenario(case: Case, changes: list[dict[str, Any]], title: str = "Wha
 _BASE_POINT: dict[tuple[str, str, int], Any] = {}
 
 
-def whatif(case: Case, changes: list[dict[str, Any]], draws: int = 0, model: str = DEFAULT_MODEL,
-           seed: int = 0) -> dict[str, Any]:
+def whatif(
+    case: Case, changes: list[dict[str, Any]], draws: int = 0, model: str = DEFAULT_MODEL, seed: int = 0
+) -> dict[str, Any]:
     """The point forecast under the changes next to the case's own; with ``draws``, median and interval too."""
     import yaml
 
@@ -61,10 +78,16 @@ def whatif(case: Case, changes: list[dict[str, Any]], draws: int = 0, model: str
     changed = run_scenario(scenario, case, model=model, seed=seed).point
     assert base is not None and changed is not None
     out: dict[str, Any] = {
-        "case": case.id, "model": model, "changes": scenario_changes(scenario),
-        "issues": {issue: {"point_run": round(float(changed.trajectory.forecast[0, j]), 2),
-                           "base_point_run": round(float(base.trajectory.forecast[0, j]), 2)}
-                   for j, issue in enumerate(changed.start.issues)},
+        "case": case.id,
+        "model": model,
+        "changes": scenario_changes(scenario),
+        "issues": {
+            issue: {
+                "point_run": round(float(changed.trajectory.forecast[0, j]), 2),
+                "base_point_run": round(float(base.trajectory.forecast[0, j]), 2),
+            }
+            for j, issue in enumerate(changed.start.issues)
+        },
     }
     if draws > 0:
         for issue, f in forecast_distribution(case, scenario, model, draws, seed).items():

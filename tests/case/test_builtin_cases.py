@@ -163,7 +163,11 @@ def test_every_reading_is_dated_and_older_ones_are_marked_carry_overs(name: str)
 
 def test_no_2020_number_rests_only_on_the_2013_text() -> None:
     c = case(CASE_2020)
-    only_old = [label for label, q in quantities(c) if all(e.sources == ("004_4eb90dd5622bd2fc",) for e in q.all_estimates)]
+    only_old = [
+        label
+        for label, q in quantities(c)
+        if all(e.sources == ("004_4eb90dd5622bd2fc",) for e in q.all_estimates)
+    ]
     assert not only_old
     carried = [label for label, q in quantities(c) if any(e.carry_over for e in q.all_estimates)]
     assert carried == ["russia.capability"]  # the one visible carry-over
@@ -188,7 +192,9 @@ def test_carry_over_switch_changes_russia_capability_only() -> None:
 def test_territory_status_quo_is_the_last_battlefield_reading() -> None:
     c = case(CASE_2020)
     sq = c.issue("territory").status_quo
-    assert [e.source[:3] for e in sq.all_estimates] == ["002"]  # 21 October, the last text with facts on the ground
+    assert [e.source[:3] for e in sq.all_estimates] == [
+        "002"
+    ]  # 21 October, the last text with facts on the ground
     assert "9/10 November" in c.case.description
     assert case(CASE_2013).issue("territory").status_quo.point >= 95
 
@@ -221,13 +227,20 @@ def test_stance_numbers_cite_spans_that_name_their_actor(name: str) -> None:
     c = case(name)
     texts = corpus().texts
     numbers = stance_numbers(c)
-    named = [label for actor, label, q in numbers
-             if any(_names(c, actor, texts[p.doc][p.start:p.end]) for p in q.pointers)]
+    named = [
+        label
+        for actor, label, q in numbers
+        if any(_names(c, actor, texts[p.doc][p.start : p.end]) for p in q.pointers)
+    ]
     missing = sorted({label for _, label, _ in numbers} - set(named))
     assert len(named) / len(numbers) >= 0.9, missing
     # every reading (not only every number) cites such a span
-    unnamed = [(label, e.source) for actor, label, q in numbers for e in q.all_estimates
-               if not any(_names(c, actor, texts[p.doc][p.start:p.end]) for p in e.evidence)]
+    unnamed = [
+        (label, e.source)
+        for actor, label, q in numbers
+        for e in q.all_estimates
+        if not any(_names(c, actor, texts[p.doc][p.start : p.end]) for p in e.evidence)
+    ]
     assert not unnamed
 
 
@@ -262,7 +275,9 @@ def test_every_issue_names_at_least_three_points_in_range(name: str) -> None:
         assert ats == sorted(set(ats)) and 0 <= ats[0] and ats[-1] <= 100, issue.id
         assert all(p.label.strip() for p in points)
         labels = [issue.scale.min_label, issue.scale.max_label, *(p.label for p in points)]
-        assert not [t for t in labels if "Turkey" in t and "outside" in t], issue.id  # Turkey is a Minsk Group member
+        assert not [t for t in labels if "Turkey" in t and "outside" in t], (
+            issue.id
+        )  # Turkey is a Minsk Group member
 
 
 def test_status_quo_values_sit_on_or_between_named_points() -> None:
@@ -293,7 +308,9 @@ def test_capability_differs_by_issue_where_the_texts_say_so() -> None:
 def test_no_russian_force_is_forecast_from_2013_inputs(model: str) -> None:
     c = case(CASE_2013)
     assert _forecast(c, model)["russian-force"] <= 30 + 1e-9  # at most Russians inside a wider mission
-    assert _forecast(c, model, consent=False)["russian-force"] > 30  # without the parties' consent it would be
+    assert (
+        _forecast(c, model, consent=False)["russian-force"] > 30
+    )  # without the parties' consent it would be
 
 
 @pytest.mark.parametrize("model", ["smp", "eum"])
@@ -336,7 +353,9 @@ def test_key_relations(name: str) -> None:
     assert rel["russia-gyumri-base"].until == "2044"
     assert rel["russia-armenia-arms"].share == pytest.approx(0.96)
     assert rel["russia-azerbaijan-arms"].share == pytest.approx(0.55)
-    assert rel["russia-armenia-arms"].period.start == "2007" and rel["russia-armenia-arms"].period.end == "2011"
+    assert (
+        rel["russia-armenia-arms"].period.start == "2007" and rel["russia-armenia-arms"].period.end == "2011"
+    )
     minsk = rel["minsk-group-mediation"]
     assert minsk.from_ == "osce-minsk-group" and minsk.since == "1992"
     assert set(minsk.parties or []) == {"armenia", "azerbaijan"}
@@ -368,7 +387,11 @@ def test_facts_2020() -> None:
 def test_levers_2013() -> None:
     rel = {r.id: r for r in case(CASE_2013).relations}
     levers = {r.id for r in rel.values() if r.type is RelationType.leverage}
-    assert {"russia-armenia-gas-lever", "russia-armenia-eurasian-union-pressure", "russia-azerbaijan-billionaire-club"} <= levers
+    assert {
+        "russia-armenia-gas-lever",
+        "russia-armenia-eurasian-union-pressure",
+        "russia-azerbaijan-billionaire-club",
+    } <= levers
 
 
 # ---- no copied text --------------------------------------------------------------------------------

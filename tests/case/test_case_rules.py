@@ -25,28 +25,66 @@ def tiny(**over: object) -> dict:
     data = {
         "format": 1,
         "case": {
-            "id": "tiny", "title": "Tiny", "as_of": "2020-06-01", "period_start": "2019-01-01", "description": "d",
+            "id": "tiny",
+            "title": "Tiny",
+            "as_of": "2020-06-01",
+            "period_start": "2019-01-01",
+            "description": "d",
             "sources": [
                 {"id": "old", "title": "Old", "date": "2010-01-01", "sha256": H},
                 {"id": "new", "title": "New", "date": "2020-01-01", "sha256": H},
             ],
         },
         "actors": [{"id": "a", "name": "A", "kind": "state"}, {"id": "b", "name": "B", "kind": "state"}],
-        "issues": [{
-            "id": "force", "question": "q?",
-            "scale": {"min_label": "none", "max_label": "all",
-                      "points": [{"at": 0, "label": "none"}, {"at": 50, "label": "half"}, {"at": 100, "label": "all"}]},
-            "status_quo": {"value": 0, "source": "new", "evidence": [Q]},
-            "consent": {"actors": ["b"], "note": "b's land", "evidence": [Q]},
-        }],
+        "issues": [
+            {
+                "id": "force",
+                "question": "q?",
+                "scale": {
+                    "min_label": "none",
+                    "max_label": "all",
+                    "points": [
+                        {"at": 0, "label": "none"},
+                        {"at": 50, "label": "half"},
+                        {"at": 100, "label": "all"},
+                    ],
+                },
+                "status_quo": {"value": 0, "source": "new", "evidence": [Q]},
+                "consent": {"actors": ["b"], "note": "b's land", "evidence": [Q]},
+            }
+        ],
         "stances": [
-            {"actor": "a", "capability": {"estimates": [
-                {"value": 0.5, "source": "new", "evidence": [Q]},
-                {"value": 0.9, "source": "old", "carry_over": True, "note": "kept: nothing newer", "evidence": [P]},
-            ]}, "issues": {"force": {"position": {"value": 100, "evidence": [Q]},
-                                     "salience": {"value": 0.5, "evidence": [Q]}}}},
-            {"actor": "b", "capability": {"value": 0.5, "evidence": [Q]},
-             "issues": {"force": {"position": {"value": 20, "evidence": [Q]}, "salience": {"value": 0.5, "evidence": [Q]}}}},
+            {
+                "actor": "a",
+                "capability": {
+                    "estimates": [
+                        {"value": 0.5, "source": "new", "evidence": [Q]},
+                        {
+                            "value": 0.9,
+                            "source": "old",
+                            "carry_over": True,
+                            "note": "kept: nothing newer",
+                            "evidence": [P],
+                        },
+                    ]
+                },
+                "issues": {
+                    "force": {
+                        "position": {"value": 100, "evidence": [Q]},
+                        "salience": {"value": 0.5, "evidence": [Q]},
+                    }
+                },
+            },
+            {
+                "actor": "b",
+                "capability": {"value": 0.5, "evidence": [Q]},
+                "issues": {
+                    "force": {
+                        "position": {"value": 20, "evidence": [Q]},
+                        "salience": {"value": 0.5, "evidence": [Q]},
+                    }
+                },
+            },
         ],
     }
     data.update(over)
@@ -103,10 +141,20 @@ def test_scale_points_in_range_and_order() -> None:
 def test_unknown_consent_actor_and_state() -> None:
     data = tiny()
     data["issues"][0]["consent"]["actors"] = ["zz"]
-    data["relations"] = [{"id": "r", "type": "alliance", "from": "a", "to": "b", "evidence": [Q],
-                          "applies_if": {"description": "d", "state": "war-at-home"}}]
+    data["relations"] = [
+        {
+            "id": "r",
+            "type": "alliance",
+            "from": "a",
+            "to": "b",
+            "evidence": [Q],
+            "applies_if": {"description": "d", "state": "war-at-home"},
+        }
+    ]
     found = messages(data)
-    assert any("unknown actor 'zz'" in m for m in found) and any("unknown state 'war-at-home'" in m for m in found)
+    assert any("unknown actor 'zz'" in m for m in found) and any(
+        "unknown state 'war-at-home'" in m for m in found
+    )
 
 
 def test_problems_have_positions() -> None:
@@ -135,8 +183,14 @@ def test_consent_keeps_positions_inside_what_the_veto_player_accepts() -> None:
 
 def test_consent_works_draw_by_draw() -> None:
     c = tiny_case()
-    batch = Problem(positions=np.array([[[100.0], [20.0]], [[100.0], [30.0]]]), salience=np.full((2, 2, 1), 0.5),
-                    capability=np.ones((2, 2)), status_quo=np.array([[0.0], [10.0]]), actors=("a", "b"), issues=("force",))
+    batch = Problem(
+        positions=np.array([[[100.0], [20.0]], [[100.0], [30.0]]]),
+        salience=np.full((2, 2, 1), 0.5),
+        capability=np.ones((2, 2)),
+        status_quo=np.array([[0.0], [10.0]]),
+        actors=("a", "b"),
+        issues=("force",),
+    )
     out = apply_consent(batch, c)
     assert out.positions[:, 0, 0].tolist() == [40.0, 50.0]  # b at 30 with status quo 10 accepts up to 50
 
@@ -182,7 +236,9 @@ def _fired(case: Case) -> np.ndarray:
 def test_intervention_clause_fires_only_where_the_state_holds() -> None:
     case = load_case("nagorno-karabakh-2020")
     assert _fired(case)[0, 0] == 0  # 9 November 2020: no fighting on Armenia's own territory
-    assert _fired(_with_state(case, True))[0, 0] == 1  # had the war reached Armenia, the clause applies at once
+    assert (
+        _fired(_with_state(case, True))[0, 0] == 1
+    )  # had the war reached Armenia, the clause applies at once
 
 
 def test_compiled_clause_describes_its_state() -> None:

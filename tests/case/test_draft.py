@@ -18,7 +18,9 @@ runner = CliRunner()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HARBOUR = (FIXTURES / "harbour.yaml").read_text(encoding="utf-8")
 CORPUS = FIXTURES / "corpus"
-LOWMERE_EVIDENCE = re.compile(r"(          value: 100\n          evidence:\n)            - \{doc: harbour-memo, start: 105[^\n]*\n")
+LOWMERE_EVIDENCE = re.compile(
+    r"(          value: 100\n          evidence:\n)            - \{doc: harbour-memo, start: 105[^\n]*\n"
+)
 
 
 def _write(tmp_path: Path, text: str, name: str = "draft.yaml") -> Path:
@@ -54,12 +56,16 @@ def test_an_open_salience_is_listed_and_the_actor_takes_no_part_on_that_issue(tm
 
 
 def test_a_number_without_evidence_blocks_running_with_one_clear_message(tmp_path):
-    text = LOWMERE_EVIDENCE.sub(r"\1", HARBOUR).replace("          value: 100\n          evidence:\n", "          value: 100\n          evidence: []\n")
+    text = LOWMERE_EVIDENCE.sub(r"\1", HARBOUR).replace(
+        "          value: 100\n          evidence:\n", "          value: 100\n          evidence: []\n"
+    )
     path = _write(tmp_path, text)
     report = draft_report(path)
     assert report.ok and not report.runnable
     [todo] = report.blocking
-    assert todo.path == "stances[0].issues.harbour.position.evidence" and todo.line == _line_of(text, "evidence: []")
+    assert todo.path == "stances[0].issues.harbour.position.evidence" and todo.line == _line_of(
+        text, "evidence: []"
+    )
     result = runner.invoke(app, ["run", str(path)])
     assert result.exit_code == 1
     assert "is a draft and cannot run yet: 1 to-do(s) block it" in result.output
@@ -71,13 +77,17 @@ def test_a_number_without_evidence_blocks_running_with_one_clear_message(tmp_pat
 
 
 def test_errors_stay_errors_beside_todos(tmp_path):
-    text = HARBOUR.replace("          value: 0.6\n", "          value: null\n").replace("          value: 100\n", "          value: 140\n")
+    text = HARBOUR.replace("          value: 0.6\n", "          value: null\n").replace(
+        "          value: 100\n", "          value: 140\n"
+    )
     text = text.replace("to: highmere", "to: nobody")
     path = _write(tmp_path, text)
     report = draft_report(path)
     assert not report.ok
     messages = [str(p) for p in report.problems]
-    assert any("position 140 is outside [0, 100]" in m and f":{_line_of(text, 'value: 140')}:" in m for m in messages)
+    assert any(
+        "position 140 is outside [0, 100]" in m and f":{_line_of(text, 'value: 140')}:" in m for m in messages
+    )
     assert any("unknown actor 'nobody'" in m for m in messages)
     assert len(report.todos) == 1  # the open salience is still listed
     result = runner.invoke(app, ["case", "validate", str(path), "--draft"])
@@ -85,7 +95,9 @@ def test_errors_stay_errors_beside_todos(tmp_path):
 
 
 def test_a_bad_pointer_is_an_error_in_a_draft(tmp_path):
-    text = HARBOUR.replace("          value: 0.6\n", "          value: null\n").replace("start: 105, end: 159", "start: 105, end: 158")
+    text = HARBOUR.replace("          value: 0.6\n", "          value: null\n").replace(
+        "start: 105, end: 159", "start: 105, end: 158"
+    )
     report = draft_report(_write(tmp_path, text), load_corpus_dir(CORPUS))
     assert not report.ok and any("hashes to" in p.message for p in report.problems)
 
@@ -93,7 +105,8 @@ def test_a_bad_pointer_is_an_error_in_a_draft(tmp_path):
 def _skeleton(tmp_path: Path) -> Path:
     """A hand-written start: sources (one without its sha256), actors, no issues, a stance with nothing in it."""
     text = HARBOUR.split("issues:\n", 1)[0].replace(
-        "      sha256: fbe4f9edde63b2629614e941342606991809b7e8d2698d7a541adad78f1da20b\n", "      sha256: null\n"
+        "      sha256: fbe4f9edde63b2629614e941342606991809b7e8d2698d7a541adad78f1da20b\n",
+        "      sha256: null\n",
     )
     text += "issues: []\nstances:\n  - actor: lowmere\n    capability: null\n    issues: {}\n"
     return _write(tmp_path, text, "skeleton.yaml")
@@ -108,15 +121,26 @@ def test_a_skeleton_without_issues_is_accepted_and_the_checklist_says_what_block
     assert {t.path for t in report.todos if not t.blocking} >= {"stances[0].capability", "stances[0].issues"}
     result = runner.invoke(app, ["case", "validate", str(path), "--draft", "--json"])
     data = json.loads(result.output)
-    assert result.exit_code == 0 and data["valid"] and not data["runnable"] and len(data["todos"]) == len(report.todos)
+    assert (
+        result.exit_code == 0
+        and data["valid"]
+        and not data["runnable"]
+        and len(data["todos"]) == len(report.todos)
+    )
 
 
 def test_extract_and_merge_work_on_a_draft(tmp_path):
     path = _skeleton(tmp_path)
-    path.write_text(path.read_text().replace("      sha256: null\n",
-                                             "      sha256: fbe4f9edde63b2629614e941342606991809b7e8d2698d7a541adad78f1da20b\n"))
+    path.write_text(
+        path.read_text().replace(
+            "      sha256: null\n",
+            "      sha256: fbe4f9edde63b2629614e941342606991809b7e8d2698d7a541adad78f1da20b\n",
+        )
+    )
     out = tmp_path / "extracted.yaml"
-    result = runner.invoke(app, ["extract", str(CORPUS / "harbour-memo.txt"), "--case", str(path), "-o", str(out)])
+    result = runner.invoke(
+        app, ["extract", str(CORPUS / "harbour-memo.txt"), "--case", str(path), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "issues: []" in out.read_text()
     merged = runner.invoke(app, ["extract", str(CORPUS / "harbour-memo.txt"), "--merge", str(path), "--yes"])

@@ -21,7 +21,9 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module", autouse=True)
 def _shared_present():
-    assert SHARED.is_dir(), f"reference data missing: {SHARED} (the shared/ folder must sit beside the checkout)"
+    assert SHARED.is_dir(), (
+        f"reference data missing: {SHARED} (the shared/ folder must sit beside the checkout)"
+    )
 
 
 def _numbers_ktab(text: str):
@@ -32,7 +34,9 @@ def _numbers_ktab(text: str):
 @pytest.mark.parametrize("name", KTAB)
 def test_ktab_round_trip_keeps_every_number(name):
     path = SHARED / "ktab" / name / f"{name}.csv"
-    report = validate_text(case_to_yaml(import_csv(path, "ktab")), "imported.yaml", load_corpus_dir(path.parent))
+    report = validate_text(
+        case_to_yaml(import_csv(path, "ktab")), "imported.yaml", load_corpus_dir(path.parent)
+    )
     assert report.ok, report.problems[:3]
     text, warnings = export_csv(report.case, "ktab")
     assert warnings == []
@@ -99,7 +103,9 @@ def test_cli_import_errors(tmp_path):
     assert result.exit_code == 2
     bad = tmp_path / "bad.csv"
     bad.write_text("garbage\n")
-    result = runner.invoke(app, ["case", "import", "--from", "ktab", str(bad), "-o", str(tmp_path / "o.yaml")])
+    result = runner.invoke(
+        app, ["case", "import", "--from", "ktab", str(bad), "-o", str(tmp_path / "o.yaml")]
+    )
     assert result.exit_code == 1 and "bad.csv:" in result.output
     assert not (tmp_path / "o.yaml").exists()
 
@@ -117,13 +123,19 @@ def _bdm_round_trip(tmp_path, text: str, name: str = "pub.csv"):
 
 def test_bdm_capability_above_one_keeps_its_scale(tmp_path):
     # a published example writes a capability of 1.05
-    case = _bdm_round_trip(tmp_path, "Actor,Capability,Position,Salience\nA,1.05,4,0.8\nB,0.5,10,0.4\nC,0,7,0.9\n")
+    case = _bdm_round_trip(
+        tmp_path, "Actor,Capability,Position,Salience\nA,1.05,4,0.8\nB,0.5,10,0.4\nC,0,7,0.9\n"
+    )
     assert case.case.units.capability_max == 1.05
-    assert case.stance("a").capability.value == 1.0 and case.stance("b").capability.value == pytest.approx(0.5 / 1.05)
+    assert case.stance("a").capability.value == 1.0 and case.stance("b").capability.value == pytest.approx(
+        0.5 / 1.05
+    )
 
 
 def test_bdm_capability_and_salience_in_percent(tmp_path):
-    case = _bdm_round_trip(tmp_path, "Actor,Capability,Position,Salience\nA,100,40,80\nB,35,100,45\nC,12.5,0,100\n")
+    case = _bdm_round_trip(
+        tmp_path, "Actor,Capability,Position,Salience\nA,100,40,80\nB,35,100,45\nC,12.5,0,100\n"
+    )
     units = case.case.units
     assert (units.capability_max, units.salience_max, units.position_max) == (100.0, 100.0, 100.0)
     assert case.stance("b").issues["position"].salience.value == 0.45

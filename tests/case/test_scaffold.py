@@ -62,8 +62,12 @@ def test_names_no_gazetteer_knows_with_their_adjectives():
 
 
 def test_gazetteer_states_by_customary_names_capitals_and_adjectives():
-    texts = {"x": ("Belgrade and Pristina met in Brussels. Serbian officials and Kosovar ones disagreed; "
-                   "the EU chaired. Serbia wants recognition withheld, Kosovo wants it. Nigerian observers came.")}
+    texts = {
+        "x": (
+            "Belgrade and Pristina met in Brussels. Serbian officials and Kosovar ones disagreed; "
+            "the EU chaired. Serbia wants recognition withheld, Kosovo wants it. Nigerian observers came."
+        )
+    }
     proposed = {p.id: p for p in propose_actors(texts)}
     assert {"serbia", "kosovo", "eu", "nigeria"} <= set(proposed)
     assert "niger" not in proposed  # "Nigerian" is Nigeria's
@@ -73,7 +77,10 @@ def test_gazetteer_states_by_customary_names_capitals_and_adjectives():
 
 def test_case_new_writes_a_valid_draft_with_sources_actors_events_and_slots(tmp_path):
     out = tmp_path / "kessa.yaml"
-    result = runner.invoke(app, ["case", "new", "kessa", "--corpus", str(TUTORIAL), "--issue", "water=summer flow", "-o", str(out)])
+    result = runner.invoke(
+        app,
+        ["case", "new", "kessa", "--corpus", str(TUTORIAL), "--issue", "water=summer flow", "-o", str(out)],
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
@@ -97,7 +104,11 @@ def test_case_new_candidate_pointers_verify(tmp_path):
     out = tmp_path / "k.yaml"
     assert runner.invoke(app, ["case", "new", "k", "--corpus", str(TUTORIAL), "-o", str(out)]).exit_code == 0
     corpus = load_corpus_dir(TUTORIAL)
-    pointers = [yaml.safe_load(line.split("#   - ", 1)[1].split("  #")[0]) for line in out.read_text().splitlines() if "#   - {doc" in line]
+    pointers = [
+        yaml.safe_load(line.split("#   - ", 1)[1].split("  #")[0])
+        for line in out.read_text().splitlines()
+        if "#   - {doc" in line
+    ]
     assert pointers
     for p in pointers:
         assert sha256_text(corpus.text(p["doc"])[p["start"] : p["end"]]) == p["sha256"]
@@ -108,8 +119,16 @@ def test_case_new_refuses_bad_input_with_clear_messages(tmp_path):
     cases = [
         (["case", "new", "Bad Id", "--corpus", str(TUTORIAL), "-o", str(out)], 2, "not a valid case id"),
         (["case", "new", "x", "--corpus", str(tmp_path / "nowhere"), "-o", str(out)], 2, "no such folder"),
-        (["case", "new", "x", "--corpus", str(TUTORIAL), "--as-of", "2023-13", "-o", str(out)], 2, "is not a day"),
-        (["case", "new", "x", "--corpus", str(TUTORIAL), "--issue", "Water Share", "-o", str(out)], 2, "not a valid id"),
+        (
+            ["case", "new", "x", "--corpus", str(TUTORIAL), "--as-of", "2023-13", "-o", str(out)],
+            2,
+            "is not a day",
+        ),
+        (
+            ["case", "new", "x", "--corpus", str(TUTORIAL), "--issue", "Water Share", "-o", str(out)],
+            2,
+            "not a valid id",
+        ),
     ]
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -125,17 +144,26 @@ def test_case_new_refuses_bad_input_with_clear_messages(tmp_path):
     out.write_text("keep me")
     result = runner.invoke(app, ["case", "new", "x", "--corpus", str(TUTORIAL), "-o", str(out)])
     assert result.exit_code == 1 and "not overwritten" in result.output and out.read_text() == "keep me"
-    assert runner.invoke(app, ["case", "new", "x", "--corpus", str(TUTORIAL), "-o", str(out), "--force"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["case", "new", "x", "--corpus", str(TUTORIAL), "-o", str(out), "--force"]
+        ).exit_code
+        == 0
+    )
 
 
 def test_case_new_from_a_corpus_store(tmp_path):
     db = str(tmp_path / "store.db")
-    added = runner.invoke(app, ["corpus", "add", *[str(p) for p in sorted(TUTORIAL.glob("*.txt"))], "--db", db])
+    added = runner.invoke(
+        app, ["corpus", "add", *[str(p) for p in sorted(TUTORIAL.glob("*.txt"))], "--db", db]
+    )
     assert added.exit_code == 0, added.output
     out = tmp_path / "k.yaml"
     result = runner.invoke(app, ["case", "new", "k", "--db", db, "-o", str(out)])
     assert result.exit_code == 0, result.output
-    report = validate_text(out.read_text(), str(out), load_corpus_dir(TUTORIAL), data_check=validate_draft_data)
+    report = validate_text(
+        out.read_text(), str(out), load_corpus_dir(TUTORIAL), data_check=validate_draft_data
+    )
     assert report.ok, [str(p) for p in report.problems]  # the store's texts hash like the folder's
     dates = {s.path for s in report.blocking if s.path.endswith(".date")}
     assert len(dates) == 2  # only the valley letter dates itself; the checklist asks for the others
@@ -150,31 +178,69 @@ HARBOUR_CORPUS = HARBOUR.parent / "corpus"
 
 
 def test_suggest_ranks_sentences_about_the_actor_as_verifiable_pointers():
-    result = runner.invoke(app, ["evidence", "suggest", str(HARBOUR), "lowmere.harbour.position", "--corpus", str(HARBOUR_CORPUS), "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "evidence",
+            "suggest",
+            str(HARBOUR),
+            "lowmere.harbour.position",
+            "--corpus",
+            str(HARBOUR_CORPUS),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     import json
 
     found = json.loads(result.output)
     corpus = load_corpus_dir(HARBOUR_CORPUS)
-    assert found and all(sha256_text(corpus.text(p["doc"])[p["start"] : p["end"]]) == p["sha256"] for p in found)
+    assert found and all(
+        sha256_text(corpus.text(p["doc"])[p["start"] : p["end"]]) == p["sha256"] for p in found
+    )
     assert "Lowmere" in found[0]["text"]  # sentences naming the actor come first
 
 
 def test_suggest_write_records_pointers_in_a_draft_and_keeps_it_valid(tmp_path):
     out = tmp_path / "k.yaml"
-    assert runner.invoke(app, ["case", "new", "k", "--corpus", str(TUTORIAL), "--issue", "water", "-o", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["case", "new", "k", "--corpus", str(TUTORIAL), "--issue", "water", "-o", str(out)]
+        ).exit_code
+        == 0
+    )
     before = out.read_text()
     for pick in ("1", "2"):
-        result = runner.invoke(app, ["evidence", "suggest", str(out), "varnia.water.position", "--corpus", str(TUTORIAL), "--write", "--pick", pick])
+        result = runner.invoke(
+            app,
+            [
+                "evidence",
+                "suggest",
+                str(out),
+                "varnia.water.position",
+                "--corpus",
+                str(TUTORIAL),
+                "--write",
+                "--pick",
+                pick,
+            ],
+        )
         assert result.exit_code == 0, result.output
     data = yaml.safe_load(out.read_text())
     varnia = next(s for s in data["stances"] if s["actor"] == "varnia")
     evidence = varnia["issues"]["water"]["position"]["evidence"]
     assert len(evidence) == 2 and all(e["note"].startswith("TODO") for e in evidence)
-    assert out.read_text().count("\n") == before.count("\n") + 2  # the rest of the file (comments included) is untouched
-    report = validate_text(out.read_text(), str(out), load_corpus_dir(TUTORIAL), data_check=validate_draft_data)
+    assert (
+        out.read_text().count("\n") == before.count("\n") + 2
+    )  # the rest of the file (comments included) is untouched
+    report = validate_text(
+        out.read_text(), str(out), load_corpus_dir(TUTORIAL), data_check=validate_draft_data
+    )
     assert report.ok
-    assert any(t.path == "stances[1].issues.water.position.value" or "varnia's position" in t.message for t in report.todos)
+    assert any(
+        t.path == "stances[1].issues.water.position.value" or "varnia's position" in t.message
+        for t in report.todos
+    )
 
 
 def test_suggest_refuses_bad_input(tmp_path):
@@ -202,7 +268,18 @@ def test_suggest_semantic_fuses_a_ranking_by_meaning():
         import pytest
 
         pytest.skip("the accord[semantic] extra is not installed")
-    args = ["evidence", "suggest", str(HARBOUR), "guild.harbour.salience", "--corpus", str(HARBOUR_CORPUS), "--semantic", "--limit", "2", "--json"]
+    args = [
+        "evidence",
+        "suggest",
+        str(HARBOUR),
+        "guild.harbour.salience",
+        "--corpus",
+        str(HARBOUR_CORPUS),
+        "--semantic",
+        "--limit",
+        "2",
+        "--json",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     import json

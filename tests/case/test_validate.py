@@ -63,7 +63,10 @@ def test_unknown_actor_in_stance():
 
 
 def test_unknown_issue_in_stance():
-    text = variant("      harbour:\n        position:\n          value: 50", "      harbor:\n        position:\n          value: 50")
+    text = variant(
+        "      harbour:\n        position:\n          value: 50",
+        "      harbor:\n        position:\n          value: 50",
+    )
     p = only_problem(text)
     assert p.path == "stances[1].issues.harbor" and "unknown issue 'harbor'" in p.message
     assert p.line == line_of(text, "harbor:")
@@ -88,7 +91,9 @@ def test_duplicate_ids():
 
 
 def test_duplicate_yaml_key():
-    text = variant("    title: Truce agreed at the bridge house\n", "    title: Truce agreed\n    title: Again\n")
+    text = variant(
+        "    title: Truce agreed at the bridge house\n", "    title: Truce agreed\n    title: Again\n"
+    )
     p = only_problem(text)
     assert "duplicate key 'title'" in p.message and p.line == line_of(text, "title: Again")
 
@@ -138,7 +143,9 @@ def test_date_contradicts_precision():
     text = variant("    date: 2019\n    precision: year", "    date: 2019-05\n    precision: year")
     p = only_problem(text)
     assert p.path == "events[0].date"
-    assert "has month precision but precision is 'year'" in p.message and p.line == line_of(text, "date: 2019-05")
+    assert "has month precision but precision is 'year'" in p.message and p.line == line_of(
+        text, "date: 2019-05"
+    )
 
 
 def test_event_after_as_of():
@@ -159,7 +166,8 @@ def test_number_without_evidence():
 
 def test_bare_number_is_refused():
     text = variant(
-        "    capability: {value: 0.5, evidence: [*claims], note: Equal weight with Lowmere.}", "    capability: 0.5"
+        "    capability: {value: 0.5, evidence: [*claims], note: Equal weight with Lowmere.}",
+        "    capability: 0.5",
     )
     p = only_problem(text)
     assert p.path == "stances[1].capability" and p.line == line_of(text, "capability: 0.5")
@@ -188,17 +196,24 @@ def test_span_out_of_range_with_corpus():
 def test_span_hash_mismatch_with_corpus():
     text = variant("start: 153, end: 196", "start: 152, end: 196")
     p = only_problem(text, CORPUS)
-    assert "span [152, 196) of 'guild-letter' hashes to" in p.message and p.line == line_of(text, "start: 152")
+    assert "span [152, 196) of 'guild-letter' hashes to" in p.message and p.line == line_of(
+        text, "start: 152"
+    )
 
 
 def test_source_text_changed_is_reported():
-    text = variant("sha256: fbe4f9edde63b2629614e941342606991809b7e8d2698d7a541adad78f1da20b", "sha256: " + "ab" * 32)
+    text = variant(
+        "sha256: fbe4f9edde63b2629614e941342606991809b7e8d2698d7a541adad78f1da20b", "sha256: " + "ab" * 32
+    )
     p = only_problem(text, CORPUS)
     assert p.path == "case.sources[1].sha256" and "does not hash" in p.message
 
 
 def test_yaml_syntax_error_has_line():
-    text = variant("  - {id: guild, name: River guild, kind: organisation, aliases: [the guild]}", "  - {id: guild, name: [River")
+    text = variant(
+        "  - {id: guild, name: River guild, kind: organisation, aliases: [the guild]}",
+        "  - {id: guild, name: [River",
+    )
     p = only_problem(text)
     assert p.message.startswith("YAML syntax error")
     assert p.line in (line_of(text, "name: [River"), line_of(text, "name: [River") + 1)
@@ -248,7 +263,9 @@ def test_alias_bomb_is_refused():
 
 
 def test_all_digit_hash_gets_quote_hint():
-    text = variant("sha256: fbe4f9edde63b2629614e941342606991809b7e8d2698d7a541adad78f1da20b", "sha256: " + "1" * 64)
+    text = variant(
+        "sha256: fbe4f9edde63b2629614e941342606991809b7e8d2698d7a541adad78f1da20b", "sha256: " + "1" * 64
+    )
     p = only_problem(text)
     assert p.path == "case.sources[1].sha256" and "quote it" in p.hint
 

@@ -92,7 +92,9 @@ def test_batched_equals_one_by_one():
     batch = Problem(pos, sal, cap, sq)
     for engine in (MEAN, MEDIAN, NASH):
         whole = engine.run(batch).forecast
-        single = np.concatenate([engine.run(Problem(pos[d], sal[d], cap[d], sq[d])).forecast for d in range(5)])
+        single = np.concatenate(
+            [engine.run(Problem(pos[d], sal[d], cap[d], sq[d])).forecast for d in range(5)]
+        )
         assert np.array_equal(whole, single)
 
 

@@ -14,7 +14,9 @@ from accord.engines.testing import random_problem
 def _trajectory(path: list[list[float]], turns: list[int] | None = None) -> Trajectory:
     out = np.array(path, dtype=float)  # [D, R+1] one issue
     diagnostics = {} if turns is None else {"turns": np.array(turns)}
-    return Trajectory(positions=np.zeros(out.shape + (1, 1)), outcome=out[:, :, None], diagnostics=diagnostics)
+    return Trajectory(
+        positions=np.zeros(out.shape + (1, 1)), outcome=out[:, :, None], diagnostics=diagnostics
+    )
 
 
 def test_held_exactly_when_the_forecast_ends_near_the_status_quo() -> None:

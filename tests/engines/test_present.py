@@ -28,7 +28,9 @@ def random_problem(seed: int, n_actors: int = 7, n_issues: int = 3, draws: int |
 
 
 def _run(model: str, problem: Problem, seed: int = 3):
-    return get_engine(model).run(problem, None, 6 if model in ("eum", "smp") else 1, np.random.default_rng(seed), None)
+    return get_engine(model).run(
+        problem, None, 6 if model in ("eum", "smp") else 1, np.random.default_rng(seed), None
+    )
 
 
 def test_mask_is_validated() -> None:
@@ -122,7 +124,9 @@ def test_smp_bargains_leave_an_issue_alone_where_either_side_is_absent() -> None
     present = np.ones(p.positions.shape, dtype=bool)
     present[0, 1] = False
     traj = _run("smp", dataclasses.replace(p, present=present))
-    np.testing.assert_array_equal(traj.positions[0, :, 0, 1], np.full(traj.positions.shape[1], p.positions[0, 1]))
+    np.testing.assert_array_equal(
+        traj.positions[0, :, 0, 1], np.full(traj.positions.shape[1], p.positions[0, 1])
+    )
     assert np.any(traj.positions[0, -1, 0, 0] != p.positions[0, 0])  # it still bargains on issue 0
 
 

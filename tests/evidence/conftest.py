@@ -14,7 +14,9 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 GOLD = HERE / "gold"
 FIXTURES = HERE.parent / "fixtures"
-NK_CORPUS = Path(os.environ.get("ACCORD_NK_CORPUS", HERE.parents[2] / "shared" / "corpus" / "nagorno-karabakh"))
+NK_CORPUS = Path(
+    os.environ.get("ACCORD_NK_CORPUS", HERE.parents[2] / "shared" / "corpus" / "nagorno-karabakh")
+)
 
 
 @pytest.fixture

@@ -37,7 +37,9 @@ def test_disagreement_uses_the_margin_as_a_share_of_the_scale():
     case = load_case(HARBOUR)
     texts = FolderTexts(load_corpus_dir(CORPUS))
     # guild.harbour.position: 50 (memo) and 45 (letter) -> 5 points of 100
-    assert [n.label for n in check_case(case, texts, margin=0.04).disagreements()] == ["guild.harbour.position"]
+    assert [n.label for n in check_case(case, texts, margin=0.04).disagreements()] == [
+        "guild.harbour.position"
+    ]
     assert check_case(case, texts, margin=0.05).disagreements() == []
 
 
@@ -55,7 +57,9 @@ def test_hash_mismatch_is_reported_with_the_span_and_position(tmp_path):
 def test_unsupported_numbers_are_listed(tmp_path):
     folder = _copy_corpus(tmp_path)
     write(folder / "guild-letter.txt", "Replaced entirely.\n")
-    report = check_case(load_case(HARBOUR), FolderTexts(load_corpus_dir(folder)), located=located_case(HARBOUR))
+    report = check_case(
+        load_case(HARBOUR), FolderTexts(load_corpus_dir(folder)), located=located_case(HARBOUR)
+    )
     assert [n.label for n in report.unsupported()] == ["guild.capability"]
     assert {p.label for p in report.failed} == {"guild.capability", "guild.harbour.position"}
     (source,) = report.source_problems
@@ -95,26 +99,38 @@ def test_cli_check_needs_a_corpus(tmp_path, monkeypatch):
 
 def test_show_prints_the_cited_passages_from_the_corpus(tmp_path):
     folder = _copy_corpus(tmp_path)
-    result = runner.invoke(app, ["evidence", "show", str(HARBOUR), "guild.harbour.position", "--corpus", str(folder)])
+    result = runner.invoke(
+        app, ["evidence", "show", str(HARBOUR), "guild.harbour.position", "--corpus", str(folder)]
+    )
     assert result.exit_code == 0, result.output
     assert "leans toward the Highmere board" in result.output and "prefers whatever ends" in result.output
     assert "= 45 (guild-letter)" in result.output
     # the context comes from the corpus text, so editing the corpus changes what is shown
     letter = folder / "guild-letter.txt"
     write(letter, letter.read_text(encoding="utf-8").replace("little say", "almost no say"))
-    again = runner.invoke(app, ["evidence", "show", str(HARBOUR), "guild.capability", "--corpus", str(folder)])
+    again = runner.invoke(
+        app, ["evidence", "show", str(HARBOUR), "guild.capability", "--corpus", str(folder)]
+    )
     assert "does not verify" in again.output
 
 
 def test_show_prefixes_and_relations(tmp_path):
-    result = runner.invoke(app, ["evidence", "show", str(HARBOUR), "relation sheriff-mediates", "--corpus", str(CORPUS)])
-    assert result.exit_code == 0 and "relation.sheriff-mediates" in result.output and "agreed to a truce" in result.output
+    result = runner.invoke(
+        app, ["evidence", "show", str(HARBOUR), "relation sheriff-mediates", "--corpus", str(CORPUS)]
+    )
+    assert (
+        result.exit_code == 0
+        and "relation.sheriff-mediates" in result.output
+        and "agreed to a truce" in result.output
+    )
     everything = runner.invoke(app, ["evidence", "show", str(HARBOUR), "highmere", "--corpus", str(CORPUS)])
     assert "highmere.capability" in everything.output and "highmere.harbour.position" in everything.output
 
 
 def test_show_unknown_label_exits_1_with_a_suggestion():
-    result = runner.invoke(app, ["evidence", "show", str(HARBOUR), "lowmere.harbour.positon", "--corpus", str(CORPUS)])
+    result = runner.invoke(
+        app, ["evidence", "show", str(HARBOUR), "lowmere.harbour.positon", "--corpus", str(CORPUS)]
+    )
     assert result.exit_code == 1 and "lowmere.harbour.position" in result.output
 
 
@@ -158,15 +174,26 @@ def test_check_reports_numbers_whose_spans_never_name_their_actor(tmp_path):
     assert result.exit_code == 0, result.output  # every pointer still verifies: support findings do not fail
     assert "Numbers whose cited spans never name their actor (2)" in result.output
     assert "lowmere.harbour.position" in result.output.split("never name their actor")[1]
-    data = json.loads(runner.invoke(app, ["evidence", "check", str(path), "--corpus", str(CORPUS), "--json"]).output)
+    data = json.loads(
+        runner.invoke(app, ["evidence", "check", str(path), "--corpus", str(CORPUS), "--json"]).output
+    )
     # "Its boats have been idle ...": a pronoun does not name the guild, so its salience is flagged too
     assert data["support"]["not_naming_actor"] == ["lowmere.harbour.position", "guild.harbour.salience"]
     assert data["support"]["naming_actor"] == data["support"]["stance_numbers"] - 2
-    fine = json.loads(runner.invoke(app, ["evidence", "check", str(HARBOUR), "--corpus", str(CORPUS), "--json"]).output)
+    fine = json.loads(
+        runner.invoke(app, ["evidence", "check", str(HARBOUR), "--corpus", str(CORPUS), "--json"]).output
+    )
     assert fine["support"]["not_naming_actor"] == ["guild.harbour.salience"]
-    strict = runner.invoke(app, ["evidence", "check", str(path), "--corpus", str(CORPUS), "--min-naming", "0.9"])
+    strict = runner.invoke(
+        app, ["evidence", "check", str(path), "--corpus", str(CORPUS), "--min-naming", "0.9"]
+    )
     assert strict.exit_code == 1 and "cite a span naming their actor" in strict.output
-    assert runner.invoke(app, ["evidence", "check", str(HARBOUR), "--corpus", str(CORPUS), "--min-naming", "0.8"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["evidence", "check", str(HARBOUR), "--corpus", str(CORPUS), "--min-naming", "0.8"]
+        ).exit_code
+        == 0
+    )
 
 
 def test_review_prints_every_number_beside_its_cited_sentences(tmp_path):
@@ -176,9 +203,13 @@ def test_review_prints_every_number_beside_its_cited_sentences(tmp_path):
     assert "Lowmere wants the whole harbour under its own council." in result.output
     assert "highmere.harbour.position = 50 (40-55)" in result.output and "[no subject]" in result.output
     assert result.output.count(" = ") == len(_support(HARBOUR))
-    only = runner.invoke(app, ["evidence", "review", str(_miscited(tmp_path)), "--corpus", str(CORPUS), "--unnamed", "--json"])
+    only = runner.invoke(
+        app, ["evidence", "review", str(_miscited(tmp_path)), "--corpus", str(CORPUS), "--unnamed", "--json"]
+    )
     flagged = {r["number"]: r for r in json.loads(only.output)}
     assert flagged["lowmere.harbour.position"]["names_actor"] is False
     assert all(r["names_actor"] is False or r["names_subject"] is False for r in flagged.values())
     missing = runner.invoke(app, ["evidence", "review", str(HARBOUR), "nobody", "--corpus", str(CORPUS)])
-    assert missing.exit_code == 1 and "names no number" in missing.output and "Traceback" not in missing.output
+    assert (
+        missing.exit_code == 1 and "names no number" in missing.output and "Traceback" not in missing.output
+    )

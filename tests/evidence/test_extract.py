@@ -24,7 +24,9 @@ META = "documents:\n  - {id: quay-report, title: Quay report, published: '2020-0
 
 def _extract(anchor: str):
     case = load_case(HARBOUR)
-    return extract(REPORT.read_text(encoding="utf-8"), "quay-report", ActorResolver.from_case(case), parse_anchor(anchor))
+    return extract(
+        REPORT.read_text(encoding="utf-8"), "quay-report", ActorResolver.from_case(case), parse_anchor(anchor)
+    )
 
 
 def test_relative_dates_resolve_against_the_document_date():
@@ -39,7 +41,10 @@ def test_events_and_relations_carry_spans_and_actors():
     found = _extract("2020-05-20")
     text = REPORT.read_text(encoding="utf-8")
     agreement = next(e for e in found.events if e.type == "agreement")
-    assert text[agreement.start : agreement.end].startswith("On 3 March") and set(agreement.actors) == {"lowmere", "highmere"}
+    assert text[agreement.start : agreement.end].startswith("On 3 March") and set(agreement.actors) == {
+        "lowmere",
+        "highmere",
+    }
     keys = {r.key for r in found.relations}
     assert ("mediation", "sheriff", None) in keys
     assert ("backing", "guild", "highmere") in keys
@@ -51,7 +56,10 @@ def test_events_and_relations_carry_spans_and_actors():
 
 def _events(text: str, anchor: str = "2021-06-16") -> set[tuple[str, str, str]]:
     case = load_case(HARBOUR)
-    return {(e.type, e.date, e.precision) for e in extract(text, "t", ActorResolver.from_case(case), parse_anchor(anchor)).events}
+    return {
+        (e.type, e.date, e.precision)
+        for e in extract(text, "t", ActorResolver.from_case(case), parse_anchor(anchor)).events
+    }
 
 
 def test_a_simultaneous_tie_gives_the_main_clause_the_same_date():
@@ -64,31 +72,44 @@ def test_a_simultaneous_tie_gives_the_main_clause_the_same_date():
 def test_before_and_after_ties_coarsen_the_date_one_step():
     found = _events("Following the clashes of 4 May 2019, Highmere accused Lowmere of bad faith.")
     assert ("statement", "2019-05", "month") in found and ("clashes", "2019-05-04", "day") in found
-    assert ("statement", "2019", "year") in _events("After the clashes in May 2019, the guild criticised both towns.")
+    assert ("statement", "2019", "year") in _events(
+        "After the clashes in May 2019, the guild criticised both towns."
+    )
 
 
 def test_a_definite_reference_points_back_to_the_latest_event_of_its_type():
     text = "The towns agreed a truce on 3 March 2020. A statement by the guild following the truce praised both councils."
     assert ("statement", "2020-03", "month") in _events(text)
-    assert not any(t == "statement" for t, _, _ in _events("A statement by the guild following the truce praised both councils."))
+    assert not any(
+        t == "statement"
+        for t, _, _ in _events("A statement by the guild following the truce praised both councils.")
+    )
 
 
 def test_consequences_durations_and_opening_adverbials():
     found = _events("The councils held talks on 2 and 3 March 2020, which led to a truce.")
     assert ("talks", "2020-03-02", "day") in found and ("ceasefire", "2020-03-03", "day") in found
     assert ("talks", "2008", "year") in _events("The quay was demarcated in 2014 after six years of talks.")
-    found = _events("In 2017, two things happened: Lowmere joined the river league; the guild signed a treaty with Highmere.")
+    found = _events(
+        "In 2017, two things happened: Lowmere joined the river league; the guild signed a treaty with Highmere."
+    )
     assert {("institution", "2017", "year"), ("agreement", "2017", "year")} <= found
 
 
 def test_a_dated_version_of_an_earlier_event_takes_its_type():
-    found = _events("The towns adopted a harbour plan in 2012 and, in its revised 2014 version, it still guides them.")
+    found = _events(
+        "The towns adopted a harbour plan in 2012 and, in its revised 2014 version, it still guides them."
+    )
     assert {("plan", "2012", "year"), ("plan", "2014", "year")} <= found
 
 
 def test_hypothetical_and_repeated_references_are_not_events():
-    assert _events("After the clashes of May 2019, Highmere could go to war.") == {("clashes", "2019-05", "month")}
-    found = _events("The towns agreed a truce in 2015. The worst clashes since the 2015 truce came in May 2019.")
+    assert _events("After the clashes of May 2019, Highmere could go to war.") == {
+        ("clashes", "2019-05", "month")
+    }
+    found = _events(
+        "The towns agreed a truce in 2015. The worst clashes since the 2015 truce came in May 2019."
+    )
     assert sorted(found) == [("ceasefire", "2015", "year"), ("clashes", "2019-05", "month")]
 
 
@@ -97,10 +118,18 @@ def test_relative_offsets_and_days_resolve():
 
     anchor = parse_anchor("2020-11-09")
     text = "It began in 1994. Twenty-six years later, on 9 October 2020, talks resumed; two years later they failed."
-    assert [(d.date, d.precision) for d in find_dates(text, anchor)] == [("1994", "year"), ("2020-10-09", "day"), ("2022", "year")]
-    assert [(d.date, d.precision) for d in find_dates("yesterday, and on Friday, and three months ago", anchor)] == [
-        ("2020-11-08", "day"), ("2020-11-06", "day"), ("2020-08", "month")]
-    assert [d.date for d in find_dates("In 2011 a plan; the following year a war.", anchor)] == ["2011", "2012"]
+    assert [(d.date, d.precision) for d in find_dates(text, anchor)] == [
+        ("1994", "year"),
+        ("2020-10-09", "day"),
+        ("2022", "year"),
+    ]
+    assert [
+        (d.date, d.precision) for d in find_dates("yesterday, and on Friday, and three months ago", anchor)
+    ] == [("2020-11-08", "day"), ("2020-11-06", "day"), ("2020-08", "month")]
+    assert [d.date for d in find_dates("In 2011 a plan; the following year a war.", anchor)] == [
+        "2011",
+        "2012",
+    ]
 
 
 def _meta(tmp_path: Path) -> Path:
@@ -111,7 +140,9 @@ def _meta(tmp_path: Path) -> Path:
 
 def test_draft_is_a_valid_case(tmp_path):
     out = tmp_path / "draft.yaml"
-    result = runner.invoke(app, ["extract", str(REPORT), "--case", str(HARBOUR), "--meta", str(_meta(tmp_path)), "-o", str(out)])
+    result = runner.invoke(
+        app, ["extract", str(REPORT), "--case", str(HARBOUR), "--meta", str(_meta(tmp_path)), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     report = validate_file(out)
     assert report.ok, [str(p) for p in report.problems]
@@ -121,7 +152,9 @@ def test_draft_is_a_valid_case(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURES / "corpus", corpus)
     shutil.copy(REPORT, corpus)
-    assert validate_file(out, corpus=__import__("accord.spans.pointers", fromlist=["x"]).load_corpus_dir(corpus)).ok
+    assert validate_file(
+        out, corpus=__import__("accord.spans.pointers", fromlist=["x"]).load_corpus_dir(corpus)
+    ).ok
 
 
 def test_merge_shows_a_diff_and_writes_only_with_yes(tmp_path):
@@ -135,7 +168,9 @@ def test_merge_shows_a_diff_and_writes_only_with_yes(tmp_path):
     assert merged.exit_code == 0, merged.output
     assert "+    - id: quay-report" in merged.output and "merged:" in merged.output
     after = case.read_text(encoding="utf-8")
-    assert after.startswith(before.split("relations:")[0].split("    - id: guild-letter")[0])  # comments and layout kept
+    assert after.startswith(
+        before.split("relations:")[0].split("    - id: guild-letter")[0]
+    )  # comments and layout kept
     assert "# A complete small case" in after
     report = validate_file(case)
     assert report.ok, [str(p) for p in report.problems]
@@ -170,7 +205,9 @@ def test_the_blind_second_gold_is_well_formed_and_its_split_covers_it(nk_corpus)
     gold2 = GOLD.parent / "gold2"
     docs = yaml.safe_load((gold2 / "events.yaml").read_text(encoding="utf-8"))["documents"]
     split = yaml.safe_load((gold2 / "split.yaml").read_text(encoding="utf-8"))
-    assert sorted(split["tune"] + split["held_out"]) == sorted(docs) and not set(split["tune"]) & set(split["held_out"])
+    assert sorted(split["tune"] + split["held_out"]) == sorted(docs) and not set(split["tune"]) & set(
+        split["held_out"]
+    )
     for doc, events in docs.items():
         text = (nk_corpus / f"{doc}.txt").read_text(encoding="utf-8")
         for item in events:
@@ -211,13 +248,27 @@ def _words(text: str) -> list[str]:
 
 
 MY_FILES = [
-    "src/accord/corpus/documents.py", "src/accord/corpus/search.py", "src/accord/extract/pipeline.py",
-    "src/accord/extract/dates.py", "src/accord/corpus/readers.py", "src/accord/spans/segment.py",
-    "src/accord/corpus/check.py", "src/accord/extract/draft.py", "src/accord/extract/evaluate.py",
-    "src/accord/corpus/semantic.py", "src/accord/cli/corpus_cmd.py", "src/accord/cli/extract_cmd.py",
-    "src/accord/cli/evidence_cmd.py", "benchmarks/bench_evidence.py", "docs/evidence.md",
-    "src/accord/extract/actors.py", "src/accord/extract/events.py", "src/accord/extract/relations.py",
-    "src/accord/extract/ties.py", "src/accord/corpus/support.py", "benchmarks/bench_extraction.py",
+    "src/accord/corpus/documents.py",
+    "src/accord/corpus/search.py",
+    "src/accord/extract/pipeline.py",
+    "src/accord/extract/dates.py",
+    "src/accord/corpus/readers.py",
+    "src/accord/spans/segment.py",
+    "src/accord/corpus/check.py",
+    "src/accord/extract/draft.py",
+    "src/accord/extract/evaluate.py",
+    "src/accord/corpus/semantic.py",
+    "src/accord/cli/corpus_cmd.py",
+    "src/accord/cli/extract_cmd.py",
+    "src/accord/cli/evidence_cmd.py",
+    "benchmarks/bench_evidence.py",
+    "docs/evidence.md",
+    "src/accord/extract/actors.py",
+    "src/accord/extract/events.py",
+    "src/accord/extract/relations.py",
+    "src/accord/extract/ties.py",
+    "src/accord/corpus/support.py",
+    "benchmarks/bench_extraction.py",
 ]
 
 
@@ -233,5 +284,7 @@ def test_no_sentence_of_the_corpus_is_copied_into_our_files(nk_corpus):
         if not path.is_file() or path.suffix in {".pyc", ".db"}:
             continue
         words = _words(path.read_text(encoding="utf-8"))
-        copied = [" ".join(words[i : i + 9]) for i in range(len(words) - 8) if tuple(words[i : i + 9]) in grams]
+        copied = [
+            " ".join(words[i : i + 9]) for i in range(len(words) - 8) if tuple(words[i : i + 9]) in grams
+        ]
         assert not copied, f"{path} repeats corpus text: {copied[0]!r}"

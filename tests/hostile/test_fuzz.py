@@ -21,20 +21,71 @@ from tests.hostile import corpus
 
 EXAMPLES = int(os.environ.get("ACCORD_FUZZ_EXAMPLES", "150"))
 CAMPAIGN = "ACCORD_FUZZ_EXAMPLES" in os.environ
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not CAMPAIGN, database=None,
-                suppress_health_check=list(HealthCheck))
-GENERIC = re.compile(r"\b(ValueError|TypeError|RecursionError|MemoryError|KeyError|IndexError|AttributeError|Traceback)\b")
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not CAMPAIGN,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+GENERIC = re.compile(
+    r"\b(ValueError|TypeError|RecursionError|MemoryError|KeyError|IndexError|AttributeError|Traceback)\b"
+)
 LINES = corpus.HARBOUR_TEXT.splitlines(keepends=True)
-SCENARIO = corpus.big_scenario(2).replace("case: harbour", "case: nagorno-karabakh-2020").replace(
-    "lowmere", "armenia").replace("issue: harbour", "issue: territory")
+SCENARIO = (
+    corpus.big_scenario(2)
+    .replace("case: harbour", "case: nagorno-karabakh-2020")
+    .replace("lowmere", "armenia")
+    .replace("issue: harbour", "issue: territory")
+)
 SCENARIO_LINES = SCENARIO.splitlines(keepends=True)
 TALLY: dict[str, list[float]] = {}
 
 # Fragments that reach the YAML reader's corners: anchors, tags, flow, numbers of YAML 1.1, escapes.
-FRAGMENTS = ["&a ", "*a", "!!str ", "!!int ", "!!python/name:os.system ", "<<: ", "[", "]", "{", "}", "? ", ": ",
-             "- ", "---\n", "...\n", "|\n", "> ", '"\\ud800"', '"\\x00"', "1:0:0:0", "0x1F", "0o17", "0b101",
-             "1e400", ".nan", ".inf", "yes", "~", "9" * 120, "\t", "\ufeff", "#", "'", '"', "\\", "%YAML 1.1\n",
-             "%TAG ! tag:x,2000:\n", "[" * 150, "{a: " * 120, "\u202e", "\x1b[31m", "[/OSCE]"]
+FRAGMENTS = [
+    "&a ",
+    "*a",
+    "!!str ",
+    "!!int ",
+    "!!python/name:os.system ",
+    "<<: ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "? ",
+    ": ",
+    "- ",
+    "---\n",
+    "...\n",
+    "|\n",
+    "> ",
+    '"\\ud800"',
+    '"\\x00"',
+    "1:0:0:0",
+    "0x1F",
+    "0o17",
+    "0b101",
+    "1e400",
+    ".nan",
+    ".inf",
+    "yes",
+    "~",
+    "9" * 120,
+    "\t",
+    "\ufeff",
+    "#",
+    "'",
+    '"',
+    "\\",
+    "%YAML 1.1\n",
+    "%TAG ! tag:x,2000:\n",
+    "[" * 150,
+    "{a: " * 120,
+    "\u202e",
+    "\x1b[31m",
+    "[/OSCE]",
+]
 junk = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=12), max_size=12).map("".join)
 
 
@@ -48,7 +99,7 @@ def _check(kind: str, report_problems: list, name: str, started: float) -> None:
 @FUZZ
 @given(st.integers(0, len(LINES) - 1), st.integers(0, 6), junk)
 def test_spliced_cases(start: int, length: int, inserted: str) -> None:
-    text = "".join(LINES[:start]) + inserted + "".join(LINES[start + length:])
+    text = "".join(LINES[:start]) + inserted + "".join(LINES[start + length :])
     started = time.process_time()
     report = validate_text(text, "fuzz.yaml")
     _check("spliced case", report.problems, "fuzz.yaml", started)
@@ -64,10 +115,18 @@ def test_arbitrary_case_text(text: str) -> None:
     assert not report.ok
 
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-                    st.text(max_size=16))
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                      max_leaves=16)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=16),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=16,
+)
 
 
 @FUZZ
@@ -83,7 +142,7 @@ def test_structured_garbage_in_one_section(section: str, value: object) -> None:
 @FUZZ
 @given(st.integers(0, len(SCENARIO_LINES) - 1), st.integers(0, 4), junk)
 def test_spliced_scenarios(start: int, length: int, inserted: str) -> None:
-    text = "".join(SCENARIO_LINES[:start]) + inserted + "".join(SCENARIO_LINES[start + length:])
+    text = "".join(SCENARIO_LINES[:start]) + inserted + "".join(SCENARIO_LINES[start + length :])
     started = time.process_time()
     report = validate_scenario_text(text, "fuzz.yaml")
     _check("spliced scenario", report.problems, "fuzz.yaml", started)
@@ -104,5 +163,7 @@ def test_structured_garbage_in_a_scenario(field: str, value: object) -> None:
 def test_zz_tally() -> None:
     """Prints the campaign's figures (inputs per property, slowest input); runs after the properties."""
     for kind, times in sorted(TALLY.items()):
-        print(f"\n{kind}: {len(times)} inputs, slowest {max(times) * 1000:.1f} ms CPU, total {sum(times):.1f} s")
+        print(
+            f"\n{kind}: {len(times)} inputs, slowest {max(times) * 1000:.1f} ms CPU, total {sum(times):.1f} s"
+        )
     assert sum(len(t) for t in TALLY.values()) >= 5 * min(EXAMPLES, 10) or not TALLY

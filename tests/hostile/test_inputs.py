@@ -31,7 +31,9 @@ def _assert_located(problems, name: str) -> None:
         assert p.message and not GENERIC.search(p.message), p
 
 
-@pytest.mark.parametrize(("label", "text"), corpus.yaml_texts(size=60_000), ids=lambda v: v if len(v) < 50 else None)
+@pytest.mark.parametrize(
+    ("label", "text"), corpus.yaml_texts(size=60_000), ids=lambda v: v if len(v) < 50 else None
+)
 def test_case_validation_reports_every_hostile_yaml(label: str, text: str) -> None:
     report = validate_text(text, "hostile.yaml")
     _assert_located(report.problems, "hostile.yaml")
@@ -39,7 +41,9 @@ def test_case_validation_reports_every_hostile_yaml(label: str, text: str) -> No
         assert not report.ok, label
 
 
-@pytest.mark.parametrize(("label", "text"), corpus.yaml_texts(size=60_000), ids=lambda v: v if len(v) < 50 else None)
+@pytest.mark.parametrize(
+    ("label", "text"), corpus.yaml_texts(size=60_000), ids=lambda v: v if len(v) < 50 else None
+)
 def test_scenario_validation_reports_every_hostile_yaml(label: str, text: str) -> None:
     report = validate_scenario_text(text, "hostile.yaml")
     assert not report.ok
@@ -93,12 +97,21 @@ def test_splitter_returns_spans_inside_the_text(label: str, text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("It came after the U.S. President spoke. Then Paris.", ["It came after the U.S. President spoke.", "Then Paris."]),
+        (
+            "It came after the U.S. President spoke. Then Paris.",
+            ["It came after the U.S. President spoke.", "Then Paris."],
+        ),
         ("Talks in the U.S.A. Congress failed. Next.", ["Talks in the U.S.A. Congress failed.", "Next."]),
         ("Some powers (e.g. Russia) act. Others wait.", ["Some powers (e.g. Russia) act.", "Others wait."]),
         ("Some, e.g. Russia, act. Others wait.", ["Some, e.g. Russia, act.", "Others wait."]),
-        ("As X wrote for My Country? Europe, Russia acts. Next.", ["As X wrote for My Country? Europe, Russia acts.", "Next."]),
-        ("Can Russia help? Maybe. In short, what is left? Little.", ["Can Russia help?", "Maybe.", "In short, what is left?", "Little."]),
+        (
+            "As X wrote for My Country? Europe, Russia acts. Next.",
+            ["As X wrote for My Country? Europe, Russia acts.", "Next."],
+        ),
+        (
+            "Can Russia help? Maybe. In short, what is left? Little.",
+            ["Can Russia help?", "Maybe.", "In short, what is left?", "Little."],
+        ),
         ("Dr. Melvin said so. J. Smith agreed.", ["Dr. Melvin said so.", "J. Smith agreed."]),
     ],
 )
@@ -108,13 +121,17 @@ def test_splitter_keeps_subjects_with_their_sentences(text: str, expected: list[
 
 def _run_with_timeout(code: str, timeout: float = 20) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 def test_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
     fifo = tmp_path / "case.yaml"
     os.mkfifo(fifo)
-    done = _run_with_timeout(f"from accord.case.validate import validate_file; print(validate_file({str(fifo)!r}).problems[0])")
+    done = _run_with_timeout(
+        f"from accord.case.validate import validate_file; print(validate_file({str(fifo)!r}).problems[0])"
+    )
     assert "not a regular file" in done.stdout, done.stderr
 
 

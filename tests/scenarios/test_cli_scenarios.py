@@ -31,7 +31,9 @@ def test_scenarios_list_shows_one_line_each():
     items = json.loads(result.output)
     assert len(items) == 8 and all(i["valid"] and i["question"] for i in items)
     table = invoke("scenarios", "list")
-    assert table.exit_code == 0 and "baseline-mediation" in table.output and "Built-in scenarios" in table.output
+    assert (
+        table.exit_code == 0 and "baseline-mediation" in table.output and "Built-in scenarios" in table.output
+    )
 
 
 def test_scenarios_show_and_validate():
@@ -43,7 +45,9 @@ def test_scenarios_show_and_validate():
 
 def test_bad_scenario_file_exit_1_with_file_and_line(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("scenario: 1\nid: bad\ntitle: Bad\ninterventions:\n  - {kind: set, actor: narnia, attribute: salience, value: 0.5}\n")
+    bad.write_text(
+        "scenario: 1\nid: bad\ntitle: Bad\ninterventions:\n  - {kind: set, actor: narnia, attribute: salience, value: 0.5}\n"
+    )
     for args in (("scenarios", "validate", str(bad)), ("run", "--scenario", str(bad), "--model", "median")):
         result = invoke(*args)
         assert result.exit_code == 1
@@ -52,25 +56,69 @@ def test_bad_scenario_file_exit_1_with_file_and_line(tmp_path):
 
 
 def test_run_scenario_point_estimates_keeps_the_run_document(runs_db):
-    result = invoke("run", "--scenario", "russia-sides-with-armenia", "--model", "median", "--json", "--no-store")
+    result = invoke(
+        "run", "--scenario", "russia-sides-with-armenia", "--model", "median", "--json", "--no-store"
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
-    assert doc["scenario"] == "russia-sides-with-armenia" and doc["rounds"] and set(doc["forecast"]) >= {"territory"}
+    assert (
+        doc["scenario"] == "russia-sides-with-armenia"
+        and doc["rounds"]
+        and set(doc["forecast"]) >= {"territory"}
+    )
     assert doc["run_id"] is None and not runs_db.exists()
 
 
 def test_run_draws_reports_intervals_thresholds_and_stores(runs_db):
-    result = invoke("run", "--scenario", "turkey-backing-grows", "--model", "mean", "--draws", "300", "--seed", "4",
-                    "-t", "territory>=50", "--json")
+    result = invoke(
+        "run",
+        "--scenario",
+        "turkey-backing-grows",
+        "--model",
+        "mean",
+        "--draws",
+        "300",
+        "--seed",
+        "4",
+        "-t",
+        "territory>=50",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     row = doc["summary"]["issues"]["territory"]
     assert doc["draws"] == 300 and row["p05"] <= row["median"] <= row["p95"] and "P(territory>=50)" in row
     assert 0 <= doc["summary"]["stable_all"] <= 1 and doc["run_id"]
-    again = json.loads(invoke("run", "--scenario", "turkey-backing-grows", "--model", "mean", "--draws", "300", "--seed", "4",
-                              "-t", "territory>=50", "--json", "--no-store").output)
+    again = json.loads(
+        invoke(
+            "run",
+            "--scenario",
+            "turkey-backing-grows",
+            "--model",
+            "mean",
+            "--draws",
+            "300",
+            "--seed",
+            "4",
+            "-t",
+            "territory>=50",
+            "--json",
+            "--no-store",
+        ).output
+    )
     assert again["summary"] == doc["summary"]  # same seed, same numbers
-    table = invoke("run", "--scenario", "turkey-backing-grows", "--model", "mean", "--draws", "300", "-t", "territory>=50", "-q")
+    table = invoke(
+        "run",
+        "--scenario",
+        "turkey-backing-grows",
+        "--model",
+        "mean",
+        "--draws",
+        "300",
+        "-t",
+        "territory>=50",
+        "-q",
+    )
     assert table.exit_code == 0 and "5-95%" in table.output and "stored as run" in table.output
     listed = json.loads(invoke("runs", "list", "--json").output)
     assert len(listed) == 2 and listed[1]["id"] == doc["run_id"]
@@ -98,11 +146,22 @@ def test_bad_options():
 
 
 def test_compare_scenarios_and_perspectives():
-    result = invoke("compare", "-s", "baseline-mediation", "-s", "russia-influence-overestimated", "--model", "mean", "--json")
+    result = invoke(
+        "compare",
+        "-s",
+        "baseline-mediation",
+        "-s",
+        "russia-influence-overestimated",
+        "--model",
+        "mean",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     cols = json.loads(result.output)["columns"]
     assert [c["label"] for c in cols] == ["baseline-mediation", "russia-influence-overestimated"]
-    persp = json.loads(invoke("compare", "--perspectives", "--model", "mean", "--draws", "100", "--json").output)
+    persp = json.loads(
+        invoke("compare", "--perspectives", "--model", "mean", "--draws", "100", "--json").output
+    )
     labels = [c["label"] for c in persp["columns"]]
     assert labels[0].startswith("pooled") and "004_4eb90dd5622bd2fc" in labels and len(labels) >= 3
     cases = invoke("compare", "nagorno-karabakh-2013", "nagorno-karabakh-2020", "--model", "median")

@@ -48,7 +48,11 @@ def test_set_one_issue_changes_only_that_cell(batch):
 
 def test_set_all_issues(batch):
     after = apply_intervention(batch, Set(kind="set", actor="c", attribute="salience", value=0.25))
-    assert changed_cells(batch, after) == {"position": set(), "salience": cells(2, [0, 1, 2]), "capability": set()}
+    assert changed_cells(batch, after) == {
+        "position": set(),
+        "salience": cells(2, [0, 1, 2]),
+        "capability": set(),
+    }
     assert np.all(after.salience[:, 2, :] == 0.25)
 
 
@@ -58,18 +62,30 @@ def test_shift_adds_and_clips(batch):
     assert np.allclose(after.positions[:, 0, 0], np.minimum(batch.positions[:, 0, 0] + 30, 100))
     big = apply_intervention(batch, Shift(kind="shift", actor="a", attribute="salience", by=1.0))
     assert np.all(big.salience[:, 0, :] == 1.0)
-    assert changed_cells(batch, big) == {"position": set(), "salience": cells(0, [0, 1, 2]), "capability": set()}
+    assert changed_cells(batch, big) == {
+        "position": set(),
+        "salience": cells(0, [0, 1, 2]),
+        "capability": set(),
+    }
 
 
 def test_scale_capability_and_position_about_status_quo(batch):
     after = apply_intervention(batch, Scale(kind="scale", actor="d", attribute="capability", factor=1.5))
-    assert changed_cells(batch, after) == {"position": set(), "salience": set(), "capability": cells(3, [0, 1, 2])}
+    assert changed_cells(batch, after) == {
+        "position": set(),
+        "salience": set(),
+        "capability": cells(3, [0, 1, 2]),
+    }
     assert np.allclose(after.capability[:, 3, :], batch.capability[:, 3, :] * 1.5)
-    pos = apply_intervention(batch, Scale(kind="scale", actor="b", attribute="position", issue="z", factor=0.5))
+    pos = apply_intervention(
+        batch, Scale(kind="scale", actor="b", attribute="position", issue="z", factor=0.5)
+    )
     expected = batch.status_quo[:, 2] + 0.5 * (batch.positions[:, 1, 2] - batch.status_quo[:, 2])
     assert np.allclose(pos.positions[:, 1, 2], expected)
     assert changed_cells(batch, pos)["position"] == cells(1, [2])
-    pivot = apply_intervention(batch, Scale(kind="scale", actor="b", attribute="position", issue="z", factor=0.0, about=50))
+    pivot = apply_intervention(
+        batch, Scale(kind="scale", actor="b", attribute="position", issue="z", factor=0.0, about=50)
+    )
     assert np.all(pivot.positions[:, 1, 2] == 50)
 
 
@@ -84,17 +100,23 @@ def test_align_moves_towards_the_other_actor_only(batch):
 
 def test_rows_mask_limits_a_change_to_some_draws(batch):
     rows = np.array([True, False, True, False, False])
-    after = apply_intervention(batch, Set(kind="set", actor="a", attribute="position", issue="x", value=0), rows=rows)
+    after = apply_intervention(
+        batch, Set(kind="set", actor="a", attribute="position", issue="x", value=0), rows=rows
+    )
     assert changed_cells(batch, after)["position"] == cells(0, [0], draws=[0, 2])
 
 
 def test_add_actor_appends_a_row_and_leaves_others(batch):
-    after = apply_intervention(batch, AddActor(kind="add_actor", actor="e", capability=0.3, position={"x": 10}, salience={"x": 0.7}))
+    after = apply_intervention(
+        batch, AddActor(kind="add_actor", actor="e", capability=0.3, position={"x": 10}, salience={"x": 0.7})
+    )
     assert after.actors == ACTORS + ("e",)
     for name in ("position", "salience", "capability"):
         assert np.array_equal(after.attribute(name)[:, :4], batch.attribute(name))
     assert np.all(after.positions[:, 4, 0] == 10)
-    assert np.array_equal(after.positions[:, 4, 1:], batch.status_quo[:, 1:])  # no stance: sits at the status quo
+    assert np.array_equal(
+        after.positions[:, 4, 1:], batch.status_quo[:, 1:]
+    )  # no stance: sits at the status quo
     assert np.all(after.salience[:, 4, 1:] == 0) and np.all(after.capability[:, 4] == 0.3)
 
 
@@ -139,7 +161,9 @@ def test_interventions_apply_in_order(batch):
 def test_compact_collapses_uniform_capability(batch):
     problem = batch.compact()
     assert problem.capability.shape == (5, 4)
-    per_issue = apply_intervention(batch, Set(kind="set", actor="a", attribute="capability", issue="x", value=0.1)).compact()
+    per_issue = apply_intervention(
+        batch, Set(kind="set", actor="a", attribute="capability", issue="x", value=0.1)
+    ).compact()
     assert per_issue.capability.shape == (5, 4, 3)
 
 
@@ -147,11 +171,21 @@ def test_table_changes_carry_who_is_present(batch):
     present = np.ones(batch.positions.shape, dtype=bool)
     present[:, 1, 2] = False  # b holds no position on z
     present[:, 2, 0] = False  # c holds none on x
-    masked = type(batch)(**{**{f: getattr(batch, f) for f in ("positions", "salience", "capability", "status_quo")},
-                            "actors": ACTORS, "issues": ISSUES, "present": present})
+    masked = type(batch)(
+        **{
+            **{f: getattr(batch, f) for f in ("positions", "salience", "capability", "status_quo")},
+            "actors": ACTORS,
+            "issues": ISSUES,
+            "present": present,
+        }
+    )
     removed = apply_intervention(masked, RemoveActor(kind="remove_actor", actor="a"))
     assert removed.present.shape == (5, 3, 3) and not removed.present[0, 0, 2]
-    added = apply_intervention(masked, AddActor(kind="add_actor", actor="e", capability=0.5, position={"x": 30}, salience={"x": 0.5}))
+    added = apply_intervention(
+        masked, AddActor(kind="add_actor", actor="e", capability=0.5, position={"x": 30}, salience={"x": 0.5})
+    )
     assert added.present[:, 4].tolist() == [[True, False, False]] * 5
-    merged = apply_intervention(masked, Coalition(kind="coalition", id="bc", members=["b", "c"], position="weighted"))
+    merged = apply_intervention(
+        masked, Coalition(kind="coalition", id="bc", members=["b", "c"], position="weighted")
+    )
     assert merged.present[:, 1].all()  # b or c holds each issue

@@ -22,12 +22,28 @@ def assert_same(a, b) -> None:  # noqa: ANN001
 def spec() -> RunSpec:
     from accord.case.io import load_case
 
-    scenario = Scenario.model_validate({
-        "id": "t", "title": "T", "interventions": [
-            {"kind": "align", "actor": "russia", "with": "armenia", "weight": 0.5, "issue": "territory"},
-            {"kind": "trigger", "when": {"issue": "territory", "op": "<=", "threshold": 20},
-             "then": [{"kind": "shift", "actor": "turkey", "attribute": "salience", "issue": "territory", "by": 0.2}]},
-        ]})
+    scenario = Scenario.model_validate(
+        {
+            "id": "t",
+            "title": "T",
+            "interventions": [
+                {"kind": "align", "actor": "russia", "with": "armenia", "weight": 0.5, "issue": "territory"},
+                {
+                    "kind": "trigger",
+                    "when": {"issue": "territory", "op": "<=", "threshold": 20},
+                    "then": [
+                        {
+                            "kind": "shift",
+                            "actor": "turkey",
+                            "attribute": "salience",
+                            "issue": "territory",
+                            "by": 0.2,
+                        }
+                    ],
+                },
+            ],
+        }
+    )
     return RunSpec(load_case("nagorno-karabakh-2020"), scenario, model="eum", rounds=6)
 
 
@@ -71,8 +87,15 @@ def test_dask_local_cluster_gives_identical_results(spec, reference):
 def test_chunking_rule():
     assert chunk_blocks(5, None, "local", 2) == [[0], [1], [2], [3], [4]]
     assert chunk_blocks(5, 600, "local", 2) == [[0, 1, 2], [3, 4]]
-    assert chunk_blocks(20, None, "processes", 2) == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [12, 13, 14],
-                                                       [15, 16, 17], [18, 19]]
+    assert chunk_blocks(20, None, "processes", 2) == [
+        [0, 1, 2],
+        [3, 4, 5],
+        [6, 7, 8],
+        [9, 10, 11],
+        [12, 13, 14],
+        [15, 16, 17],
+        [18, 19],
+    ]
 
 
 def test_summary_reports_intervals_thresholds_and_stability(spec, reference):
@@ -82,11 +105,19 @@ def test_summary_reports_intervals_thresholds_and_stability(spec, reference):
     f = reference.forecast[:, 0]
     assert row["median"] == pytest.approx(np.median(f)) and row["p05"] <= row["median"] <= row["p95"]
     assert row["P(territory>=50)"] == pytest.approx(np.mean(f >= 50)) == s["thresholds"]["territory>=50"]
-    assert 0 <= row["stable_share"] <= 1 and 0 <= s["stable_all"] <= min(r["stable_share"] for r in s["issues"].values())
+    assert 0 <= row["stable_share"] <= 1 and 0 <= s["stable_all"] <= min(
+        r["stable_share"] for r in s["issues"].values()
+    )
     trig = s["triggers"]["trigger-1"]
     assert trig["fired_share"] == pytest.approx(np.mean(reference.fired_round[:, 0] > 0))
     frame = reference.frame()
-    assert len(frame) == 600 * 5 and list(frame.columns[:5]) == ["draw", "issue", "forecast", "status_quo", "stable"]
+    assert len(frame) == 600 * 5 and list(frame.columns[:5]) == [
+        "draw",
+        "issue",
+        "forecast",
+        "status_quo",
+        "stable",
+    ]
 
 
 def test_run_scenario_point_and_draws_with_baselines(case):
@@ -127,7 +158,11 @@ def test_smp_draws_are_the_same_with_the_compiled_kernels() -> None:
 
     case = load_case("nagorno-karabakh-2020")
     runs = {
-        backend: run_draws(RunSpec(case=case, model="smp", params=SMPParams(normalize_salience=True, backend=backend)), 300, seed=8)
+        backend: run_draws(
+            RunSpec(case=case, model="smp", params=SMPParams(normalize_salience=True, backend=backend)),
+            300,
+            seed=8,
+        )
         for backend in ("numpy", "numba")
     }
     np.testing.assert_array_equal(runs["numpy"].forecast, runs["numba"].forecast)

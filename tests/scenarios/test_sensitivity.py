@@ -18,13 +18,25 @@ from .conftest import make_case, q
 @pytest.fixture
 def dominated():
     """a's position on land ranges over the whole scale and a holds most of the weight."""
-    return make_case(stances={
-        "a": {"capability": q(0.8, 0.75, 0.85), "issues": {"land": {"position": q(50, 0, 100), "salience": q(0.9, 0.85, 0.95)},
-                                                           "war": {"position": q(60, 55, 65), "salience": q(0.5)}}},
-        "b": {"capability": q(0.2, 0.15, 0.25), "issues": {"land": {"position": q(30, 25, 35), "salience": q(0.5, 0.45, 0.55)},
-                                                           "war": {"position": q(70, 65, 75), "salience": q(0.5)}}},
-        "c": {"capability": q(0.1), "issues": {"land": {"position": q(40, 38, 42), "salience": q(0.5)}}},
-    })
+    return make_case(
+        stances={
+            "a": {
+                "capability": q(0.8, 0.75, 0.85),
+                "issues": {
+                    "land": {"position": q(50, 0, 100), "salience": q(0.9, 0.85, 0.95)},
+                    "war": {"position": q(60, 55, 65), "salience": q(0.5)},
+                },
+            },
+            "b": {
+                "capability": q(0.2, 0.15, 0.25),
+                "issues": {
+                    "land": {"position": q(30, 25, 35), "salience": q(0.5, 0.45, 0.55)},
+                    "war": {"position": q(70, 65, 75), "salience": q(0.5)},
+                },
+            },
+            "c": {"capability": q(0.1), "issues": {"land": {"position": q(40, 38, 42), "salience": q(0.5)}}},
+        }
+    )
 
 
 def test_inputs_and_bounds(dominated):
@@ -48,8 +60,15 @@ def test_a_dominant_input_ranks_first(dominated, method):
 def test_grouped_by_actor_and_scenarios_apply(dominated):
     grouped = run_sensitivity(RunSpec(dominated, None, model="mean"), "sobol", 64, group_by="actor")
     assert grouped.ranking["land"][0]["input"] == "a" and grouped.groups == ["a", "b", "c"]
-    fixed = Scenario.model_validate({"id": "fix", "title": "Fix", "interventions": [
-        {"kind": "set", "actor": "a", "attribute": "position", "issue": "land", "value": 50}]})
+    fixed = Scenario.model_validate(
+        {
+            "id": "fix",
+            "title": "Fix",
+            "interventions": [
+                {"kind": "set", "actor": "a", "attribute": "position", "issue": "land", "value": 50}
+            ],
+        }
+    )
     pinned = run_sensitivity(RunSpec(dominated, fixed, model="mean"), "sobol", 64)
     top = {r["input"]: r["ST"] for r in pinned.ranking["land"]}
     assert top["a.position.land"] == pytest.approx(0.0, abs=1e-9)  # the scenario overrides the input
@@ -60,10 +79,18 @@ def test_sensitivity_cli_json(tmp_path):
     from pathlib import Path
 
     harbour.write_text((Path(__file__).resolve().parents[1] / "fixtures" / "harbour.yaml").read_text())
-    result = CliRunner().invoke(app, ["sensitivity", str(harbour), "--model", "mean", "--samples", "16", "--json"])
+    result = CliRunner().invoke(
+        app, ["sensitivity", str(harbour), "--model", "mean", "--samples", "16", "--json"]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
-    assert doc["method"] == "sobol" and doc["evaluations"] == 16 * (len(doc["inputs"]) + 2) and "harbour" in doc["issues"]
-    table = CliRunner().invoke(app, ["sensitivity", str(harbour), "--model", "mean", "--samples", "16", "--method", "morris", "-q"])
+    assert (
+        doc["method"] == "sobol"
+        and doc["evaluations"] == 16 * (len(doc["inputs"]) + 2)
+        and "harbour" in doc["issues"]
+    )
+    table = CliRunner().invoke(
+        app, ["sensitivity", str(harbour), "--model", "mean", "--samples", "16", "--method", "morris", "-q"]
+    )
     assert table.exit_code == 0 and "mu*" in table.output
     assert CliRunner().invoke(app, ["sensitivity", str(harbour), "--method", "fast"]).exit_code == 2

@@ -25,16 +25,34 @@ def scenario(*interventions: dict) -> Scenario:
 
 
 def one_actor_problem(start: float) -> Problem:
-    return Problem(np.array([[start, 50.0]]), np.array([[1.0, 1.0]]), np.array([1.0]), np.array([start, 50.0]),
-                   ("a",), ("land", "war"))
+    return Problem(
+        np.array([[start, 50.0]]),
+        np.array([[1.0, 1.0]]),
+        np.array([1.0]),
+        np.array([start, 50.0]),
+        ("a",),
+        ("land", "war"),
+    )
 
 
 def test_trigger_fires_at_the_first_round_the_condition_holds(toy, case):
     # In the toy engine every actor drifts 10 points towards 0 per round; the outcome on land starts at the
     # capability x salience weighted mean of a (100), b (10) and c (40).
-    spec = RunSpec(case, scenario({"kind": "trigger", "id": "low", "when": {"issue": "land", "op": "<=", "threshold": 30},
-                                   "then": [{"kind": "set", "actor": "a", "attribute": "position", "issue": "land", "value": 100}]}),
-                   model=toy, rounds=8)
+    spec = RunSpec(
+        case,
+        scenario(
+            {
+                "kind": "trigger",
+                "id": "low",
+                "when": {"issue": "land", "op": "<=", "threshold": 30},
+                "then": [
+                    {"kind": "set", "actor": "a", "attribute": "position", "issue": "land", "value": 100}
+                ],
+            }
+        ),
+        model=toy,
+        rounds=8,
+    )
     base_start, base, _ = run_prepared(RunSpec(case, None, model=toy, rounds=8), point_problem(case))
     start, traj, fired = run_prepared(spec, point_problem(case))
     land = base.outcome[0, :, 0]
@@ -45,21 +63,41 @@ def test_trigger_fires_at_the_first_round_the_condition_holds(toy, case):
     assert traj.positions[0, expected, 0, 0] == 100
     assert traj.positions[0, expected + 1, 0, 0] == 90
     # fires once: the outcome falls below the threshold again later, and nothing more happens
-    assert fired[0, 0] == expected and np.all(traj.positions[0, expected + 1 :, 0, 0] == 100 - 10 * np.arange(1, 8 - expected + 1))
+    assert fired[0, 0] == expected and np.all(
+        traj.positions[0, expected + 1 :, 0, 0] == 100 - 10 * np.arange(1, 8 - expected + 1)
+    )
 
 
 def test_relation_condition_and_multiple_conditions(toy, case):
-    both = scenario({"kind": "trigger", "relation": "pact",
-                     "then": [{"kind": "shift", "actor": "c", "attribute": "salience", "by": 0.1}]},
-                    {"kind": "trigger", "when": [{"issue": "land", "op": "<=", "threshold": 30}, {"issue": "war", "op": "<", "threshold": 0}],
-                     "then": [{"kind": "shift", "actor": "c", "attribute": "salience", "by": 0.1}]})
+    both = scenario(
+        {
+            "kind": "trigger",
+            "relation": "pact",
+            "then": [{"kind": "shift", "actor": "c", "attribute": "salience", "by": 0.1}],
+        },
+        {
+            "kind": "trigger",
+            "when": [
+                {"issue": "land", "op": "<=", "threshold": 30},
+                {"issue": "war", "op": "<", "threshold": 0},
+            ],
+            "then": [{"kind": "shift", "actor": "c", "attribute": "salience", "by": 0.1}],
+        },
+    )
     _, _, fired = run_prepared(RunSpec(case, both, model=toy, rounds=8), point_problem(case))
     assert fired[0, 0] > 0 and fired[0, 1] == 0  # war never drops below 0
 
 
 def test_fires_per_draw_and_changes_only_those_draws():
-    trig = CompiledTrigger("t", ((0, "<=", 55.0),), (scenario({"kind": "set", "actor": "a", "attribute": "salience",
-                                                                "issue": "war", "value": 0.5}).interventions[0],))
+    trig = CompiledTrigger(
+        "t",
+        ((0, "<=", 55.0),),
+        (
+            scenario(
+                {"kind": "set", "actor": "a", "attribute": "salience", "issue": "war", "value": 0.5}
+            ).interventions[0],
+        ),
+    )
     sq = np.array([[50.0, 50.0], [50.0, 50.0], [50.0, 50.0]])
     hook = TriggerHook([trig], ("a",), ("land", "war"), sq)
     from accord.engines.base import RoundState
@@ -94,9 +132,20 @@ def test_trigger_changes_the_eum_trajectory_from_its_round_on():
     if found is None:
         pytest.skip("no EUM forecast reaches a new extreme after round 1")
     j, issue, op, threshold, r = found
-    spec = RunSpec(case, scenario({"kind": "trigger", "when": {"issue": issue, "op": op, "threshold": threshold},
-                                   "then": [{"kind": "set", "actor": "russia", "attribute": "position", "issue": issue,
-                                             "value": 100}]}), model="eum", rounds=10)
+    spec = RunSpec(
+        case,
+        scenario(
+            {
+                "kind": "trigger",
+                "when": {"issue": issue, "op": op, "threshold": threshold},
+                "then": [
+                    {"kind": "set", "actor": "russia", "attribute": "position", "issue": issue, "value": 100}
+                ],
+            }
+        ),
+        model="eum",
+        rounds=10,
+    )
     start, traj, fired = run_prepared(spec, point_problem(case))
     k = int(fired[0, 0])
     assert k == r >= 2

@@ -24,7 +24,9 @@ def test_draws_stay_in_ranges_and_fixed_numbers_stay_fixed(case):
     assert np.all(p.positions[:, a, 0] == 100) and np.all(p.salience[:, a, 0] == 0.9)  # single values
     assert np.all((p.positions[:, a, 1] >= 80) & (p.positions[:, a, 1] <= 100))  # triangular(80, 90, 100)
     assert abs(p.positions[:, a, 1].mean() - 90) < 0.5
-    assert np.all((p.status_quo[:, 0] >= 40) & (p.status_quo[:, 0] <= 60)) and np.all(p.status_quo[:, 1] == 80)
+    assert np.all((p.status_quo[:, 0] >= 40) & (p.status_quo[:, 0] <= 60)) and np.all(
+        p.status_quo[:, 1] == 80
+    )
     # c has no stance on war: salience 0, position at the (drawn) status quo
     assert np.all(p.salience[:, c, 1] == 0) and np.array_equal(p.positions[:, c, 1], p.status_quo[:, 1])
 
@@ -71,7 +73,13 @@ def test_a_perspective_changes_only_the_numbers_it_touches(case):
 
 
 def test_clipping_keeps_draws_valid():
-    wide = make_case(stances={"a": {"capability": estimates((1.0, 0.9, 1.0, "memo")),
-                                    "issues": {"land": {"position": q(0, 0, 10), "salience": q(1.0, 0.9, 1.0)}}}})
+    wide = make_case(
+        stances={
+            "a": {
+                "capability": estimates((1.0, 0.9, 1.0, "memo")),
+                "issues": {"land": {"position": q(0, 0, 10), "salience": q(1.0, 0.9, 1.0)}},
+            }
+        }
+    )
     p = sample_problem(wide, 1000, np.random.default_rng(7))
     assert p.capability.max() <= 1 and p.salience.max() <= 1 and p.positions.min() >= 0

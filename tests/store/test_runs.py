@@ -47,8 +47,15 @@ def test_record_list_show_and_read_outcomes(tmp_path):
     listed = store.list()
     assert [r["id"] for r in listed] == [run_id]
     record = store.get(run_id[:12])
-    assert record["case_id"] == "harbour" and record["draws"] == 300 and record["seed"] == 5 and record["model"] == "mean"
-    assert record["summary"]["issues"]["harbour"]["median"] == pytest.approx(run.summary()["issues"]["harbour"]["median"])
+    assert (
+        record["case_id"] == "harbour"
+        and record["draws"] == 300
+        and record["seed"] == 5
+        and record["model"] == "mean"
+    )
+    assert record["summary"]["issues"]["harbour"]["median"] == pytest.approx(
+        run.summary()["issues"]["harbour"]["median"]
+    )
     assert record["thresholds"] == ["harbour>=50"] and record["versions"]["numpy"]
     assert len(record["case_hash"]) == 64 and record["params"]["block_draws"] == 256
     frame = store.outcomes(record)
@@ -79,13 +86,21 @@ def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 def test_a_run_killed_while_drawing_leaves_no_row(tmp_path):
     db = tmp_path / "runs.db"
-    first = subprocess.run([str(ACCORD), "run", str(HARBOUR), "--model", "mean", "--draws", "100", "--db", str(db), "--quiet"],
-                           capture_output=True, text=True, timeout=120)
+    first = subprocess.run(
+        [str(ACCORD), "run", str(HARBOUR), "--model", "mean", "--draws", "100", "--db", str(db), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert first.returncode == 0, first.stderr
     assert rows(db) == 1
     # a long run of the default case; killed once it is well into its draws
-    proc = subprocess.Popen([str(ACCORD), "run", "--draws", "2000000", "--db", str(db), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(ACCORD), "run", "--draws", "2000000", "--db", str(db), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(4)
     assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
     proc.send_signal(signal.SIGKILL)
@@ -116,7 +131,9 @@ def test_a_run_killed_inside_the_database_transaction_leaves_no_row(tmp_path):
 
         store_run(run_scenario(None, {str(HARBOUR)!r}, model="mean", draws=50), store=store)
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         _wait_for(marker, proc)
         os.kill(proc.pid, signal.SIGKILL)

@@ -21,7 +21,9 @@ def test_record_and_read_back_on_postgres(pg_url, tmp_path, monkeypatch):
     assert run_id in [r["id"] for r in store.list()]
     record = store.get(run_id)
     assert record["draws"] == 257 and record["seed"] == 11 and record["thresholds"] == ["harbour>=50"]
-    assert record["summary"]["issues"]["harbour"]["median"] == pytest.approx(run.summary()["issues"]["harbour"]["median"])
+    assert record["summary"]["issues"]["harbour"]["median"] == pytest.approx(
+        run.summary()["issues"]["harbour"]["median"]
+    )
     frame = store.outcomes(record)
     assert len(frame) == 257 and (frame["forecast"].to_numpy() == run.draws.forecast[:, 0]).all()
     assert list((tmp_path / "parquet").glob("*.parquet"))

@@ -63,8 +63,18 @@ def test_json_layout_has_numbers_only(tiny: Path):
     assert set(report) >= {"dataset", "issues", "forecaster", "models"}
     assert len(report["models"]) == len(MODELS)
     for entry in report["models"]:
-        for key in ("name", "mae", "rmse", "median_ae", "within10", "within20", "mae_ci95", "delta_vs_compromise",
-                    "delta_ci95", "not_scored"):
+        for key in (
+            "name",
+            "mae",
+            "rmse",
+            "median_ae",
+            "within10",
+            "within20",
+            "mae_ci95",
+            "delta_vs_compromise",
+            "delta_ci95",
+            "not_scored",
+        ):
             assert key in entry
         assert _numbers_only(entry), entry["name"]
     json.dumps(report)
@@ -87,7 +97,9 @@ def test_shipped_parameters_are_reproducible(dev_file: Path):
     assert refit["selected"] == shipped["selected"]
     assert refit["trained_on"]["sha256"] == shipped["trained_on"]["sha256"]
     for name, fitted in refit["candidates"].items():
-        assert np.allclose(fitted.get("coef", []), shipped["candidates"][name].get("coef", []), atol=1e-6), name
+        assert np.allclose(fitted.get("coef", []), shipped["candidates"][name].get("coef", []), atol=1e-6), (
+            name
+        )
         same = {k: v for k, v in fitted.items() if k != "coef"}
         assert same == {k: v for k, v in shipped["candidates"][name].items() if k != "coef"}, name
     for name, classes in refit["residuals"].items():

@@ -17,13 +17,19 @@ def test_deu_json(tiny: Path):
     result = runner.invoke(app, ["backtest", "deu", str(tiny), "--models", "compromise,median", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["dataset"] == "tiny.tsv" and [m["name"] for m in report["models"]] == ["compromise", "median"]
+    assert report["dataset"] == "tiny.tsv" and [m["name"] for m in report["models"]] == [
+        "compromise",
+        "median",
+    ]
     assert report["models"][0]["mae"] == 20.0
 
 
 def test_deu_table_fits_80_columns(tiny: Path):
-    result = runner.invoke(app, ["backtest", "deu", str(tiny), "--models", "compromise,reference_point,eum_ref_pair"],
-                           terminal_width=80)
+    result = runner.invoke(
+        app,
+        ["backtest", "deu", str(tiny), "--models", "compromise,reference_point,eum_ref_pair"],
+        terminal_width=80,
+    )
     assert result.exit_code == 0, result.output
     assert "reference_point" in result.stdout and "eum_ref_pair" in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
@@ -68,8 +74,10 @@ outcomes:
 
 
 def test_case_backtest(tmp_path: Path):
-    result = runner.invoke(app, ["backtest", "case", "nagorno-karabakh-2013", "--outcome", str(_outcome(tmp_path, GOOD)),
-                                 "--json"])
+    result = runner.invoke(
+        app,
+        ["backtest", "case", "nagorno-karabakh-2013", "--outcome", str(_outcome(tmp_path, GOOD)), "--json"],
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     row = report["issues"][0]
@@ -83,16 +91,28 @@ def test_case_backtest_errors(tmp_path: Path):
         GOOD.replace("observed: 2020-11-10", "observed: 2010-01-01"): "not after the case's as_of",
         GOOD.replace("territory:", "moon:"): "no issue 'moon'",
         GOOD.replace("value: 20", "value: 120"): "outside",
-        GOOD.replace("    evidence: a test value, not a record of events\n", ""): "needs a value and its evidence",
+        GOOD.replace(
+            "    evidence: a test value, not a record of events\n", ""
+        ): "needs a value and its evidence",
         GOOD.replace("nagorno-karabakh-2013", "other-case"): "scores case 'other-case'",
         "case: [unclosed\n": "not valid YAML",
     }
     for body, message in cases.items():
-        result = runner.invoke(app, ["backtest", "case", "nagorno-karabakh-2013", "--outcome", str(_outcome(tmp_path, body))])
+        result = runner.invoke(
+            app, ["backtest", "case", "nagorno-karabakh-2013", "--outcome", str(_outcome(tmp_path, body))]
+        )
         assert result.exit_code == 1, body
         assert message in result.output and "out.yaml" in result.output and "Traceback" not in result.output
-    line = runner.invoke(app, ["backtest", "case", "nagorno-karabakh-2013", "--outcome",
-                               str(_outcome(tmp_path, GOOD.replace("value: 20", "value: 120")))])
+    line = runner.invoke(
+        app,
+        [
+            "backtest",
+            "case",
+            "nagorno-karabakh-2013",
+            "--outcome",
+            str(_outcome(tmp_path, GOOD.replace("value: 20", "value: 120"))),
+        ],
+    )
     assert "out.yaml:4" in line.output
 
 

@@ -42,7 +42,9 @@ def test_forecaster_on_any_problem(shape: tuple[int, int]):
     rng = np.random.default_rng(sum(shape))
     a, i = shape
     problem = Problem(
-        positions=rng.uniform(0, 100, (a, i)), salience=rng.uniform(0, 1, (a, i)), capability=rng.uniform(0, 1, a),
+        positions=rng.uniform(0, 100, (a, i)),
+        salience=rng.uniform(0, 1, (a, i)),
+        capability=rng.uniform(0, 1, a),
         status_quo=rng.uniform(0, 100, i),
     )
     fc = forecast(problem)
@@ -63,15 +65,29 @@ def test_forecaster_keeps_the_problem_scale():
 def test_forecaster_falls_back_without_eu_actors():
     params = {
         "selected": "lad_eu",
-        "candidates": {"lad_eu": {"kind": "lad", "columns": ["const", "commission"], "coef": [0.0, 1.0]},
-                       "lad": {"kind": "lad", "columns": ["const", "compromise"], "coef": [1.0, 1.0]}},
-        "residuals": {n: {"dichotomous": [0.0] * 10, "continuous": [-5.0, 5.0] * 10} for n in ("lad", "lad_eu")},
+        "candidates": {
+            "lad_eu": {"kind": "lad", "columns": ["const", "commission"], "coef": [0.0, 1.0]},
+            "lad": {"kind": "lad", "columns": ["const", "compromise"], "coef": [1.0, 1.0]},
+        },
+        "residuals": {
+            n: {"dichotomous": [0.0] * 10, "continuous": [-5.0, 5.0] * 10} for n in ("lad", "lad_eu")
+        },
     }
-    p = Problem(positions=np.array([[20.0], [40.0], [60.0]]), salience=np.ones((3, 1)), capability=np.ones(3),
-                status_quo=np.array([0.0]), actors=("com", "ep", "de"))
+    p = Problem(
+        positions=np.array([[20.0], [40.0], [60.0]]),
+        salience=np.ones((3, 1)),
+        capability=np.ones(3),
+        status_quo=np.array([0.0]),
+        actors=("com", "ep", "de"),
+    )
     assert forecast(p, params).point[0] == pytest.approx(20.0) and forecast(p, params).model == ("lad_eu",)
-    q = Problem(positions=p.positions, salience=p.salience, capability=p.capability, status_quo=p.status_quo,
-                actors=("x", "y", "z"))
+    q = Problem(
+        positions=p.positions,
+        salience=p.salience,
+        capability=p.capability,
+        status_quo=p.status_quo,
+        actors=("x", "y", "z"),
+    )
     fc = forecast(q, params)
     assert fc.model == ("lad",) and fc.point[0] == pytest.approx(41.0)
 

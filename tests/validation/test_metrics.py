@@ -58,7 +58,9 @@ def test_bootstrap_is_seeded_and_resamples_groups():
     assert a != metrics.group_bootstrap_ci(err, groups, 500, seed=8)
     assert a[0] < err.mean() < a[1]
     # one group only: every replicate is the same sample, so the interval is a point
-    assert metrics.group_bootstrap_ci(err[:5], groups[:5], 100, seed=0) == pytest.approx((err[:5].mean(),) * 2)
+    assert metrics.group_bootstrap_ci(err[:5], groups[:5], 100, seed=0) == pytest.approx(
+        (err[:5].mean(),) * 2
+    )
 
 
 def test_paired_delta_identical_models_is_zero():
@@ -75,7 +77,10 @@ def test_crps_by_hand_and_point_limit():
 
 
 def test_interval_coverage_includes_ends():
-    assert metrics.interval_coverage(np.array([0, 10, 20]), np.array([10, 20, 30]), np.array([10, 20, 31])) == 2 / 3
+    assert (
+        metrics.interval_coverage(np.array([0, 10, 20]), np.array([10, 20, 30]), np.array([10, 20, 31]))
+        == 2 / 3
+    )
 
 
 def test_weighted_compromise_grid_recovers_a_planted_institution_weight():
@@ -88,8 +93,16 @@ def test_weighted_compromise_grid_recovers_a_planted_institution_weight():
         s = rng.uniform(0.2, 1.0, size=5)
         role = [1, 2, 0, 0, 0]
         w = s * np.array([4.0, 1.0, 1.0, 1.0, 1.0])  # the Commission counts four times under codecision
-        rows.append({"_x": x.tolist(), "_s": s.tolist(), "_c": [1.0] * 5, "_role": role, "procedure": 1.0,
-                     "compromise": float(np.average(x, weights=s))})
+        rows.append(
+            {
+                "_x": x.tolist(),
+                "_s": s.tolist(),
+                "_c": [1.0] * 5,
+                "_role": role,
+                "procedure": 1.0,
+                "compromise": float(np.average(x, weights=s)),
+            }
+        )
         y.append(float(np.average(x, weights=w)))
     fitted = fit_weighted(rows, np.array(y), power=False, institutions=True)
     assert fitted["factors"]["codecision"] == [4.0, 1.0] and fitted["gamma"] == 1.0

@@ -75,7 +75,9 @@ def _check_loopback(base_url: str) -> None:
         raise ValueError(f"load tests only target loopback addresses, not {host!r}")
 
 
-async def _one(client: httpx.AsyncClient, report: LoadReport, method: str, path: str, **kwargs) -> httpx.Response | None:
+async def _one(
+    client: httpx.AsyncClient, report: LoadReport, method: str, path: str, **kwargs
+) -> httpx.Response | None:
     t0 = time.perf_counter()
     try:
         response = await client.request(method, path, **kwargs)
@@ -94,8 +96,15 @@ async def _one(client: httpx.AsyncClient, report: LoadReport, method: str, path:
     return response
 
 
-async def _client_loop(client: httpx.AsyncClient, report: LoadReport, deadline: float, run_share: float,
-                       started: list[int], rng: random.Random, requests: int | None = None) -> None:
+async def _client_loop(
+    client: httpx.AsyncClient,
+    report: LoadReport,
+    deadline: float,
+    run_share: float,
+    started: list[int],
+    rng: random.Random,
+    requests: int | None = None,
+) -> None:
     """Until the deadline, or with ``requests`` exactly that many operations. A client picks what to do
     from its own random stream and reads back only runs it started itself, so with ``requests`` its
     sequence of operations does not depend on the timing of the others (a deterministic test)."""
@@ -104,8 +113,12 @@ async def _client_loop(client: httpx.AsyncClient, report: LoadReport, deadline: 
     while (done < requests) if requests is not None else (time.monotonic() < deadline):
         done += 1
         if rng.random() < run_share:
-            body = {"case": CASE, "model": rng.choice(["eum", "median", "mean"]), "draws": rng.choice([0, 5, 20]),
-                    "seed": rng.randrange(1000)}
+            body = {
+                "case": CASE,
+                "model": rng.choice(["eum", "median", "mean"]),
+                "draws": rng.choice([0, 5, 20]),
+                "seed": rng.randrange(1000),
+            }
             response = await _one(client, report, "POST", "/api/runs", json=body)
             if response is not None and response.status_code == 202:
                 started.append(response.json()["id"])
@@ -115,7 +128,9 @@ async def _client_loop(client: httpx.AsyncClient, report: LoadReport, deadline: 
             run_id = rng.choice(own)
             path = f"/api/runs/{run_id}" if rng.random() < 0.7 else f"/api/runs/{run_id}/result"
             response = await _one(client, report, "GET", path)
-            if response is not None and response.status_code == 409:  # not finished yet: expected, not an error
+            if (
+                response is not None and response.status_code == 409
+            ):  # not finished yet: expected, not an error
                 report.errors -= 1
                 report.error_samples.pop() if report.error_samples else None
         else:
@@ -141,8 +156,16 @@ async def _settle(client: httpx.AsyncClient, started: list[int], report: LoadRep
     report.settle_s = time.monotonic() - t0
 
 
-async def _run(base_url: str, token: str, clients: int, seconds: float, run_share: float, settle: float,
-               seed: int, requests: int | None = None) -> LoadReport:
+async def _run(
+    base_url: str,
+    token: str,
+    clients: int,
+    seconds: float,
+    run_share: float,
+    settle: float,
+    seed: int,
+    requests: int | None = None,
+) -> LoadReport:
     report = LoadReport(clients=clients, seconds=seconds)
     started: list[int] = []
     headers = {"Authorization": f"Bearer {token}"}
@@ -150,17 +173,27 @@ async def _run(base_url: str, token: str, clients: int, seconds: float, run_shar
     async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60, limits=limits) as client:
         deadline = time.monotonic() + seconds
         t0 = time.monotonic()
-        await asyncio.gather(*(
-            _client_loop(client, report, deadline, run_share, started, random.Random(seed + k), requests)
-            for k in range(clients)
-        ))
+        await asyncio.gather(
+            *(
+                _client_loop(client, report, deadline, run_share, started, random.Random(seed + k), requests)
+                for k in range(clients)
+            )
+        )
         report.seconds = time.monotonic() - t0
         await _settle(client, started, report, settle)
     return report
 
 
-def run_load(base_url: str, token: str, clients: int = 20, seconds: float = 60, run_share: float = 0.05,
-             settle: float = 120, seed: int = 0, requests_per_client: int | None = None) -> LoadReport:
+def run_load(
+    base_url: str,
+    token: str,
+    clients: int = 20,
+    seconds: float = 60,
+    run_share: float = 0.05,
+    settle: float = 120,
+    seed: int = 0,
+    requests_per_client: int | None = None,
+) -> LoadReport:
     """Drive ``base_url`` (loopback only) with ``clients`` concurrent clients for ``seconds``, or, with
     ``requests_per_client``, for exactly that many operations each (whatever the machine's speed)."""
     _check_loopback(base_url)

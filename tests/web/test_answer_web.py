@@ -27,7 +27,9 @@ def _numbers(doc: dict[str, Any]) -> Any:
     return [(r["name"], r["forecast"]) for r in doc["scenarios"]], doc["drivers"], doc["leverage"]
 
 
-def test_answer_is_served_without_a_token_and_matches_the_api(web: TestClient, nk_answer: dict[str, Any]) -> None:
+def test_answer_is_served_without_a_token_and_matches_the_api(
+    web: TestClient, nk_answer: dict[str, Any]
+) -> None:
     first = web.get(f"/api/cases/{CASE}/answer")  # no Authorization header
     assert first.status_code == 200
     doc = first.json()
@@ -46,7 +48,9 @@ def test_answer_as_csv(web: TestClient, nk_answer: dict[str, Any]) -> None:
     assert "attachment" in response.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == len(nk_answer["scenarios"]) * len(nk_answer["issues"])
-    azerbaijan = next(r for r in rows if r["scenario"] == "russia-sides-with-azerbaijan" and r["issue"] == "territory")
+    azerbaijan = next(
+        r for r in rows if r["scenario"] == "russia-sides-with-azerbaijan" and r["issue"] == "territory"
+    )
     row = next(r for r in nk_answer["scenarios"] if r["name"] == "russia-sides-with-azerbaijan")
     assert float(azerbaijan["median"]) == row["forecast"]["territory"]["median"]
 
@@ -54,7 +58,11 @@ def test_answer_as_csv(web: TestClient, nk_answer: dict[str, Any]) -> None:
 def test_unknown_case_answer_is_404(web: TestClient) -> None:
     assert web.get("/api/cases/atlantis/answer").status_code == 404
     page = web.get("/", params={"case": "atlantis"})
-    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html") and "atlantis" in page.text
+    assert (
+        page.status_code == 404
+        and page.headers["content-type"].startswith("text/html")
+        and "atlantis" in page.text
+    )
     run_page = web.get("/runs/987654")
     assert run_page.status_code == 404 and "<h1>" in run_page.text
 
@@ -68,9 +76,13 @@ def test_whatif_point_forecast_and_draws(web: TestClient) -> None:
     assert "kind: set" in quick.json()["scenario_yaml"]
     full = web.post(f"/api/cases/{CASE}/whatif", json={**body, "draws": 40}).json()["issues"]["territory"]
     assert full["low"] <= full["median"] <= full["high"] and full["point_run"] == t["point_run"]
-    bad = web.post(f"/api/cases/{CASE}/whatif", json={"changes": [{"actor": "atlantis", "attribute": "remove"}]})
+    bad = web.post(
+        f"/api/cases/{CASE}/whatif", json={"changes": [{"actor": "atlantis", "attribute": "remove"}]}
+    )
     assert bad.status_code == 422 and "atlantis" in str(bad.json()["detail"])
-    missing = web.post(f"/api/cases/{CASE}/whatif", json={"changes": [{"actor": "russia", "attribute": "salience"}]})
+    missing = web.post(
+        f"/api/cases/{CASE}/whatif", json={"changes": [{"actor": "russia", "attribute": "salience"}]}
+    )
     assert missing.status_code == 422
 
 

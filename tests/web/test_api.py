@@ -33,13 +33,20 @@ def test_case_views_match_the_case(client: TestClient) -> None:
     listed = {c["id"]: c for c in client.get("/api/cases").json()}
     assert {CASE, "nagorno-karabakh-2013"} <= set(listed) and listed[CASE]["default"]
     summary = client.get(f"/api/cases/{CASE}").json()
-    assert summary["counts"] | {} == {"actors": len(case.actors), "issues": 5, "stances": len(case.stances),
-                                      "relations": len(case.relations), "events": len(case.events),
-                                      "pointers": len(case.all_pointers())}
+    assert summary["counts"] | {} == {
+        "actors": len(case.actors),
+        "issues": 5,
+        "stances": len(case.stances),
+        "relations": len(case.relations),
+        "events": len(case.events),
+        "pointers": len(case.all_pointers()),
+    }
     network = client.get(f"/api/cases/{CASE}/network").json()
     assert sorted(n["id"] for n in network["nodes"]) == sorted(case.actor_ids)
     # one edge per relation end: a mediation naming its parties is drawn to each of them
-    assert len(network["edges"]) == sum(len(r.ends) - 1 for r in case.relations) and all(0 <= n["x"] <= 1 and 0 <= n["y"] <= 1 for n in network["nodes"])
+    assert len(network["edges"]) == sum(len(r.ends) - 1 for r in case.relations) and all(
+        0 <= n["x"] <= 1 and 0 <= n["y"] <= 1 for n in network["nodes"]
+    )
     timeline = client.get(f"/api/cases/{CASE}/timeline").json()
     dates = [e["date"] for e in timeline["events"]]
     assert len(dates) == len(case.events) and dates == sorted(dates)
@@ -51,17 +58,26 @@ def test_case_views_match_the_case(client: TestClient) -> None:
 
 def test_evidence_shows_the_cited_passage_with_context(client: TestClient, corpus_dir: Path) -> None:
     texts = load_corpus_dir(corpus_dir)
-    item = client.get(f"/api/cases/{CASE}/evidence", params={"ref": "stance/russia/territory/position"}).json()
+    item = client.get(
+        f"/api/cases/{CASE}/evidence", params={"ref": "stance/russia/territory/position"}
+    ).json()
     assert item["label"].startswith("Russia") and len(item["estimates"]) >= 2
     for est in item["estimates"]:
         for p in est["pointers"]:
             passage = p["passage"]
             assert passage["verified"] is True
-            assert passage["text"] == texts.text(p["doc"])[p["start"]:p["end"]]
+            assert passage["text"] == texts.text(p["doc"])[p["start"] : p["end"]]
             assert passage["before"] or passage["after"]
-    for ref in ("issue/territory/status_quo", "relation/" + accord.load_case(CASE).relations[0].id, "stance/russia/capability"):
+    for ref in (
+        "issue/territory/status_quo",
+        "relation/" + accord.load_case(CASE).relations[0].id,
+        "stance/russia/capability",
+    ):
         assert client.get(f"/api/cases/{CASE}/evidence", params={"ref": ref}).status_code == 200
-    assert client.get(f"/api/cases/{CASE}/evidence", params={"ref": "stance/nobody/capability"}).status_code == 404
+    assert (
+        client.get(f"/api/cases/{CASE}/evidence", params={"ref": "stance/nobody/capability"}).status_code
+        == 404
+    )
     table = client.get(f"/api/cases/{CASE}/evidence-table").json()
     assert len(table) == len(accord.load_case(CASE).all_pointers())
     doc, start, end = table[0]["doc"], table[0]["start"], table[0]["end"]
@@ -71,8 +87,15 @@ def test_evidence_shows_the_cited_passage_with_context(client: TestClient, corpu
 
 def test_no_endpoint_reads_a_path(client: TestClient) -> None:
     """Ids only: a path is refused by validation, or unknown; the server never opens it."""
-    assert client.get("/api/evidence/passage", params={"doc": "../../etc/passwd", "start": 0, "end": 5}).status_code == 422
-    assert client.get("/api/evidence/passage", params={"doc": "passwd", "start": 0, "end": 5}).status_code == 404
+    assert (
+        client.get(
+            "/api/evidence/passage", params={"doc": "../../etc/passwd", "start": 0, "end": 5}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.get("/api/evidence/passage", params={"doc": "passwd", "start": 0, "end": 5}).status_code == 404
+    )
     assert client.get("/api/cases/..%2F..%2Fetc%2Fpasswd").status_code in (404, 422)
     assert client.get("/api/cases/tests.fixtures.harbour").status_code == 404
     assert client.get("/", params={"case": "/etc/passwd"}).status_code == 422
@@ -82,7 +105,9 @@ def test_no_endpoint_reads_a_path(client: TestClient) -> None:
 def test_writing_needs_a_valid_token(app, client: TestClient, token: str, auth: dict[str, str]) -> None:
     body = {"case": CASE, "model": "median"}
     assert client.post("/api/runs", json=body).status_code == 401
-    assert client.post("/api/runs", json=body, headers={"Authorization": "Bearer acc_wrong"}).status_code == 401
+    assert (
+        client.post("/api/runs", json=body, headers={"Authorization": "Bearer acc_wrong"}).status_code == 401
+    )
     assert client.post("/api/cases", json={"text": HARBOUR.read_text()}).status_code == 401
     assert client.post("/api/evidence/documents", json={"doc": "x", "text": "y"}).status_code == 401
     assert client.post("/api/runs", json=body, headers=auth).status_code == 202
@@ -162,30 +187,51 @@ def test_runs_with_draws_and_scenarios(client: TestClient, auth: dict[str, str])
     assert client.post("/api/scenarios", json={"text": SCENARIO}, headers=auth).status_code == 201
     listed = {s["id"] for s in client.get("/api/scenarios", params={"case": CASE}).json()}
     assert "web-test-turkey-up" in listed
-    assert client.get("/api/scenarios/web-test-turkey-up").json()["scenario"]["interventions"][0]["actor"] == "turkey"
+    assert (
+        client.get("/api/scenarios/web-test-turkey-up").json()["scenario"]["interventions"][0]["actor"]
+        == "turkey"
+    )
 
     base = client.post("/api/runs", json={"case": CASE, "draws": 40, "seed": 3}, headers=auth)
     assert base.status_code == 202 and base.headers["location"] == f"/api/runs/{base.json()['id']}"
-    scen = client.post("/api/runs", json={"case": CASE, "draws": 40, "seed": 3, "scenario": "web-test-turkey-up"}, headers=auth)
-    wrong = client.post("/api/runs", json={"case": "nagorno-karabakh-2013", "scenario": "web-test-turkey-up"}, headers=auth)
+    scen = client.post(
+        "/api/runs",
+        json={"case": CASE, "draws": 40, "seed": 3, "scenario": "web-test-turkey-up"},
+        headers=auth,
+    )
+    wrong = client.post(
+        "/api/runs", json={"case": "nagorno-karabakh-2013", "scenario": "web-test-turkey-up"}, headers=auth
+    )
     assert wrong.status_code == 422
     results = []
     for run in (base.json(), scen.json()):
         assert wait_run(client, run["id"])["status"] == "done"
         results.append(client.get(f"/api/runs/{run['id']}/result").json()["result"])
     for result in results:
-        assert [r["issue"] for r in result["forecast"]] == ["territory", "status", "russian-force", "mediation-lead", "turkey-role"]
+        assert [r["issue"] for r in result["forecast"]] == [
+            "territory",
+            "status",
+            "russian-force",
+            "mediation-lead",
+            "turkey-role",
+        ]
         assert all(len(v) == 40 for v in result["finals"].values())
         assert all(r["p05"] <= r["median"] <= r["p95"] for r in result["forecast"])
         assert len(result["positions"]["russia"]["territory"]) == result["rounds"] + 1
     assert results[1]["scenario"] == "web-test-turkey-up" and results[0]["scenario"] is None
     assert results[0]["finals"] != results[1]["finals"]
-    assert {r["id"] for r in client.get("/api/runs", params={"case": CASE}).json()} >= {base.json()["id"], scen.json()["id"]}
+    assert {r["id"] for r in client.get("/api/runs", params={"case": CASE}).json()} >= {
+        base.json()["id"],
+        scen.json()["id"],
+    }
     # finished runs are recorded in the runs store too (accord runs list), with the same summary
     store_ids = [client.get(f"/api/runs/{r.json()['id']}").json()["store_id"] for r in (base, scen)]
     recorded = {r["id"]: r for r in client.get("/api/recorded-runs", params={"case": CASE}).json()}
     assert all(sid in recorded for sid in store_ids)
-    assert recorded[store_ids[1]]["scenario_id"] == "web-test-turkey-up" and recorded[store_ids[1]]["draws"] == 40
+    assert (
+        recorded[store_ids[1]]["scenario_id"] == "web-test-turkey-up"
+        and recorded[store_ids[1]]["draws"] == 40
+    )
     median = recorded[store_ids[0]]["summary"]["issues"]["territory"]["median"]
     assert median == pytest.approx(results[0]["forecast"][0]["median"])
 
@@ -198,13 +244,19 @@ def test_global_sensitivity_runs_in_the_background(client: TestClient, auth: dic
     assert wait_run(client, started.json()["id"])["status"] == "done"
     result = client.get(f"/api/runs/{started.json()['id']}/result").json()["result"]
     territory = result["issues"]["territory"]
-    assert result["method"] == "morris" and {r["input"] for r in territory} <= set(accord.load_case(CASE).actor_ids)
+    assert result["method"] == "morris" and {r["input"] for r in territory} <= set(
+        accord.load_case(CASE).actor_ids
+    )
     assert [r["mu_star"] for r in territory] == sorted((r["mu_star"] for r in territory), reverse=True)
-    assert started.json()["id"] not in {r["id"] for r in client.get("/api/runs", params={"kind": "run"}).json()}
+    assert started.json()["id"] not in {
+        r["id"] for r in client.get("/api/runs", params={"kind": "run"}).json()
+    }
 
 
 def test_a_failing_model_is_a_failed_run_not_an_error(client: TestClient, auth: dict[str, str]) -> None:
-    run = client.post("/api/runs", json={"case": CASE, "model": "eum", "rounds": 500, "draws": 0}, headers=auth).json()
+    run = client.post(
+        "/api/runs", json={"case": CASE, "model": "eum", "rounds": 500, "draws": 0}, headers=auth
+    ).json()
     assert wait_run(client, run["id"])["status"] in ("done", "failed")
     assert client.get("/api/runs/999999/result").status_code == 404
     assert client.post("/api/runs", json={"case": "nope", "model": "eum"}, headers=auth).status_code == 404
@@ -217,15 +269,28 @@ def test_results_persist_and_unfinished_runs_resume_after_a_restart(db_url: str,
     token = first.state.accord.tokens.create("t")[0]
     auth = {"Authorization": f"Bearer {token}"}
     with TestClient(first, client=LOCAL) as c:
-        done_id = c.post("/api/runs", json={"case": CASE, "model": "median", "draws": 10}, headers=auth).json()["id"]
+        done_id = c.post(
+            "/api/runs", json={"case": CASE, "model": "median", "draws": 10}, headers=auth
+        ).json()["id"]
         wait_run(c, done_id)
         before = c.get(f"/api/runs/{done_id}/result").json()["result"]
     # A server that stopped mid-run leaves rows queued or running; the next one must finish them.
     engine = sa.create_engine(first.state.accord.db_url)
     with engine.begin() as conn:
-        ids = [conn.execute(db.runs.insert().values(case_id=CASE, model="mean", draws=5, seed=1, status=status,
-                                                    progress=0.4, created_at=db.now())).inserted_primary_key[0]
-               for status in ("queued", "running")]
+        ids = [
+            conn.execute(
+                db.runs.insert().values(
+                    case_id=CASE,
+                    model="mean",
+                    draws=5,
+                    seed=1,
+                    status=status,
+                    progress=0.4,
+                    created_at=db.now(),
+                )
+            ).inserted_primary_key[0]
+            for status in ("queued", "running")
+        ]
     engine.dispose()
     second = create_app(db_url, corpus_dir)
     with TestClient(second, client=LOCAL) as c:
@@ -245,20 +310,27 @@ def test_sensitivity_tornado(client: TestClient) -> None:
 
 def test_corpus_additions_are_searchable_pointers(client: TestClient, auth: dict[str, str]) -> None:
     text = "The lighthouse keepers met in March. They agreed on a shared beacon schedule for the winter."
-    added = client.post("/api/evidence/documents", json={"doc": "web-test-note", "text": text, "title": "A note"},
-                        headers=auth)
+    added = client.post(
+        "/api/evidence/documents",
+        json={"doc": "web-test-note", "text": text, "title": "A note"},
+        headers=auth,
+    )
     assert added.status_code == 201 and added.json()["status"] in ("added", "unchanged")
     hits = client.get("/api/evidence/search", params={"q": "beacon schedule"}).json()
     hit = next(h for h in hits if h["doc"] == "web-test-note")
-    assert text[hit["start"]:hit["end"]] == hit["text"]
+    assert text[hit["start"] : hit["end"]] == hit["text"]
     assert "web-test-note" in {d["doc"] for d in client.get("/api/evidence/documents").json()}
     assert client.get("/api/evidence/search", params={"q": "!!!"}).status_code == 422
     folder_hits = client.get("/api/evidence/search", params={"q": '"Minsk Group"'}).json()
-    assert folder_hits and all("minsk group" in h["text"].lower() for h in folder_hits)  # the corpus folder's texts
+    assert folder_hits and all(
+        "minsk group" in h["text"].lower() for h in folder_hits
+    )  # the corpus folder's texts
 
 
 def test_validate_endpoint_gives_cli_lines(client: TestClient) -> None:
-    report = client.post("/api/cases/validate", json={"text": "format: 1\ncase: {id: X}\n", "filename": "x.yaml"}).json()
+    report = client.post(
+        "/api/cases/validate", json={"text": "format: 1\ncase: {id: X}\n", "filename": "x.yaml"}
+    ).json()
     assert not report["valid"] and all(p["text"].startswith("x.yaml:") for p in report["problems"])
 
 
@@ -268,13 +340,23 @@ def test_pages_and_vendor_script_are_served_locally(client: TestClient) -> None:
         assert page.status_code == 200, path
         assert 'src="/vendor/plotly.min.js"' in page.text and "https://" not in page.text.split("<body")[0]
     js = client.get("/vendor/plotly.min.js")
-    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript") and len(js.content) > 1e6
+    assert (
+        js.status_code == 200
+        and js.headers["content-type"].startswith("text/javascript")
+        and len(js.content) > 1e6
+    )
     assert client.get("/static/accord.js").status_code == 200
     docs = client.get("/docs")
     assert docs.status_code == 200 and "https://" not in docs.text  # no CDN, unlike FastAPI's own /docs
     assert client.get("/redoc").status_code == 404
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/cases", "/api/runs", "/api/scenarios", "/api/cases/{case_id}/sensitivity", "/api/evidence/search"} <= set(paths)
+    assert {
+        "/api/cases",
+        "/api/runs",
+        "/api/scenarios",
+        "/api/cases/{case_id}/sensitivity",
+        "/api/evidence/search",
+    } <= set(paths)
 
 
 @pytest.mark.parametrize("page", ["/runs/999999"])
@@ -288,7 +370,9 @@ def test_stopping_the_server_puts_a_running_run_back_in_the_queue(tmp_path: Path
     first = create_app(db_file, corpus_dir, run_workers=1)
     auth = {"Authorization": f"Bearer {first.state.accord.tokens.create('t')[0]}"}
     with TestClient(first, client=LOCAL) as c:
-        run_id = c.post("/api/runs", json={"case": CASE, "model": "eum", "draws": 3000}, headers=auth).json()["id"]
+        run_id = c.post("/api/runs", json={"case": CASE, "model": "eum", "draws": 3000}, headers=auth).json()[
+            "id"
+        ]
         deadline = time.monotonic() + 30
         while c.get(f"/api/runs/{run_id}").json()["progress"] < 0.1 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -305,11 +389,17 @@ def test_stopping_the_server_puts_a_running_run_back_in_the_queue(tmp_path: Path
         assert len(c.get(f"/api/runs/{run_id}/result").json()["result"]["finals"]["territory"]) == 2000
 
 
-def test_api_docs_without_swagger_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus_dir: Path) -> None:
+def test_api_docs_without_swagger_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus_dir: Path
+) -> None:
     """Without fastapi-offline, /docs is a page of our own listing every operation from the schema."""
     import accord.web.pages as pages
 
     monkeypatch.setattr(pages, "_swagger_assets", lambda: None)
     with TestClient(create_app(str(tmp_path / "d.db"), corpus_dir), client=LOCAL) as c:
         page = c.get("/docs").text
-        assert "POST /api/runs" in page and "GET /api/cases/{case_id}/evidence" in page and "https://" not in page
+        assert (
+            "POST /api/runs" in page
+            and "GET /api/cases/{case_id}/evidence" in page
+            and "https://" not in page
+        )

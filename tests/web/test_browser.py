@@ -21,8 +21,14 @@ from accord.web.server import ServerThread
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CASE = "nagorno-karabakh-2020"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -39,7 +45,9 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, nk_answer: dict) -> Iterator[tuple[str, str]]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, nk_answer: dict
+) -> Iterator[tuple[str, str]]:
     from accord.web.answers import remember_answer
 
     app = create_app(str(tmp_path_factory.mktemp("browser") / "accord.db"), corpus_dir)
@@ -81,17 +89,22 @@ def test_network_shows_every_actor(desk: Page, server: tuple[str, str], shots: P
     desk.goto(f"{url}/network?case={CASE}")
     names = [a.name for a in accord.load_case(CASE).actors]
     expect(desk.locator("#network .textpoint")).to_have_count(len(names), timeout=15_000)
-    drawn = desk.evaluate("[...document.querySelectorAll('#network .textpoint text')].map(t => t.textContent)")
+    drawn = desk.evaluate(
+        "[...document.querySelectorAll('#network .textpoint text')].map(t => t.textContent)"
+    )
     assert sorted(drawn) == sorted(names)
     # filtering by relation type hides that type's ties
     desk.uncheck("#network-filters input[data-type=alliance]")
-    hidden = desk.evaluate("document.getElementById('network').data.filter(t => t.meta === 'edges:alliance')[0].visible")
+    hidden = desk.evaluate(
+        "document.getElementById('network').data.filter(t => t.meta === 'edges:alliance')[0].visible"
+    )
     assert hidden is False
     desk.screenshot(path=str(shots / "network-1280x800.png"))
 
 
-def test_evidence_link_shows_the_cited_passage(desk: Page, server: tuple[str, str], corpus_dir: Path,
-                                               shots: Path) -> None:
+def test_evidence_link_shows_the_cited_passage(
+    desk: Page, server: tuple[str, str], corpus_dir: Path, shots: Path
+) -> None:
     url, _ = server
     desk.goto(f"{url}/positions?case={CASE}")
     ref = "stance/russia/territory/position"
@@ -99,8 +112,10 @@ def test_evidence_link_shows_the_cited_passage(desk: Page, server: tuple[str, st
     panel = desk.locator("#evidence-panel")
     expect(panel).to_be_visible()
     expect(panel.locator("mark").first).to_be_visible(timeout=10_000)
-    pointer = accord.load_case(CASE).stance("russia").issues["territory"].position.all_estimates[0].evidence[0]
-    cited = load_corpus_dir(corpus_dir).text(pointer.doc)[pointer.start:pointer.end]
+    pointer = (
+        accord.load_case(CASE).stance("russia").issues["territory"].position.all_estimates[0].evidence[0]
+    )
+    cited = load_corpus_dir(corpus_dir).text(pointer.doc)[pointer.start : pointer.end]
     assert panel.locator("mark").first.inner_text().strip() == cited.strip()
     expect(panel.locator(".badge").first).to_have_text("verified")
     desk.screenshot(path=str(shots / "evidence-1280x800.png"))
@@ -137,10 +152,16 @@ def test_run_started_from_the_page_shows_its_result(desk: Page, server: tuple[st
     expect(desk.locator("table.forecast tbody tr")).to_have_count(5, timeout=15_000)
 
 
-def test_phone_width_has_no_sideways_scrolling(browser: Browser, server: tuple[str, str], shots: Path) -> None:
+def test_phone_width_has_no_sideways_scrolling(
+    browser: Browser, server: tuple[str, str], shots: Path
+) -> None:
     url, _ = server
     page = _page(browser, PHONE, url)
-    for view, ready in (("network", "#network .textpoint"), ("positions", ".js-plotly-plot"), ("runs", "#recent-runs table")):
+    for view, ready in (
+        ("network", "#network .textpoint"),
+        ("positions", ".js-plotly-plot"),
+        ("runs", "#recent-runs table"),
+    ):
         page.goto(f"{url}/{view}?case={CASE}")
         page.wait_for_selector(ready, timeout=15_000)
         page.wait_for_timeout(300)
@@ -155,12 +176,19 @@ def test_phone_width_has_no_sideways_scrolling(browser: Browser, server: tuple[s
     page.context.close()
 
 
-def test_report_opens_offline(browser: Browser, tmp_path: Path, corpus_dir: Path, shots: Path, nk_answer: dict) -> None:
+def test_report_opens_offline(
+    browser: Browser, tmp_path: Path, corpus_dir: Path, shots: Path, nk_answer: dict
+) -> None:
     from accord.report import ReportVariant, build_report
 
     case = accord.load_case(CASE)
-    html = build_report(case, [ReportVariant("the case as it is")], draws=30, corpus=load_corpus_dir(corpus_dir),
-                        answer_doc=nk_answer)
+    html = build_report(
+        case,
+        [ReportVariant("the case as it is")],
+        draws=30,
+        corpus=load_corpus_dir(corpus_dir),
+        answer_doc=nk_answer,
+    )
     path = tmp_path / "report.html"
     path.write_text(html, encoding="utf-8")
     context = browser.new_context(viewport=DESKTOP, offline=True)
@@ -188,7 +216,9 @@ def _wait_answer(page: Page) -> None:
     page.wait_for_timeout(300)
 
 
-def test_answer_page_answers_at_a_glance(desk: Page, server: tuple[str, str], shots: Path, nk_answer: dict) -> None:
+def test_answer_page_answers_at_a_glance(
+    desk: Page, server: tuple[str, str], shots: Path, nk_answer: dict
+) -> None:
     url, _ = server
     desk.goto(f"{url}/?case={CASE}")
     _wait_answer(desk)
@@ -230,7 +260,9 @@ def test_answer_downloads_csv(desk: Page, server: tuple[str, str], nk_answer: di
     assert drivers[0].startswith("actor,effect") and len(drivers) == 1 + len(nk_answer["drivers"])
 
 
-def test_whatif_moves_the_forecast_and_saves_a_scenario(desk: Page, server: tuple[str, str], shots: Path) -> None:
+def test_whatif_moves_the_forecast_and_saves_a_scenario(
+    desk: Page, server: tuple[str, str], shots: Path
+) -> None:
     url, token = server
     desk.goto(f"{url}/?case={CASE}")
     desk.evaluate(f"localStorage.setItem('accord-token', {token!r})")
@@ -246,7 +278,9 @@ def test_whatif_moves_the_forecast_and_saves_a_scenario(desk: Page, server: tupl
     expect(row).to_be_visible(timeout=10_000)
     base, changed = (float(x) for x in row.locator("td").all_inner_texts()[:2])
     assert changed < base - 5
-    expect(row.locator("td").nth(3)).to_contain_text("(", timeout=30_000)  # the draws' median and interval follow
+    expect(row.locator("td").nth(3)).to_contain_text(
+        "(", timeout=30_000
+    )  # the draws' median and interval follow
     expect(desk.locator("#whatif-changes li")).to_have_count(1)
     desk.click("#whatif-save")
     expect(desk.locator("#whatif-saved")).to_contain_text("saved as scenario what-if-")
@@ -282,7 +316,9 @@ def test_answer_by_keyboard(browser: Browser, server: tuple[str, str]) -> None:
         page.keyboard.press("Tab")
         if page.evaluate("!!document.activeElement.closest('#answer-disagreements')"):
             break
-        assert not page.evaluate("!!document.activeElement.closest('.modebar')"), "a chart toolbar is in the Tab order"
+        assert not page.evaluate("!!document.activeElement.closest('.modebar')"), (
+            "a chart toolbar is in the Tab order"
+        )
     else:
         raise AssertionError("no disagreement reachable by Tab")
     opener = page.evaluate("document.activeElement.textContent")

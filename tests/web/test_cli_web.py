@@ -25,7 +25,9 @@ def cli() -> typer.Typer:
     return app
 
 
-def test_token_create_list_revoke(cli: typer.Typer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_token_create_list_revoke(
+    cli: typer.Typer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "t.db")
     runner = CliRunner()
     created = runner.invoke(cli, ["token", "create", "--name", "analyst", "--db", db])
@@ -64,7 +66,9 @@ def _accord(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 
 
 def test_report_reports_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, output = _accord(["report", "--scenario", "no-such-scenario", "-o", str(tmp_path / "r.html")], capsys)
+    code, output = _accord(
+        ["report", "--scenario", "no-such-scenario", "-o", str(tmp_path / "r.html")], capsys
+    )
     assert code == 1 and "scenario not found" in output
     code, output = _accord(["report", "--model", "oracle", "-o", str(tmp_path / "r.html")], capsys)
     assert code == 2 and "unknown model" in output

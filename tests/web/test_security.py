@@ -27,17 +27,35 @@ HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options
 
 
 # ---- DNS rebinding: the Host allow-list --------------------------------------------------------------
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil.example"])
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil.example"]
+)
 def test_a_foreign_host_reads_nothing(client: TestClient, host: str) -> None:
-    for path in ("/api/cases", "/api/cases/nagorno-karabakh-2020/yaml", "/api/evidence/documents", "/", "/docs"):
+    for path in (
+        "/api/cases",
+        "/api/cases/nagorno-karabakh-2020/yaml",
+        "/api/evidence/documents",
+        "/",
+        "/docs",
+    ):
         response = client.get(path, headers={"Host": host})
         assert response.status_code == 400, (path, host)
         assert "--allow-host" in response.json()["detail"]
         assert "actors" not in response.text
 
 
-@pytest.mark.parametrize("host", ["localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000", "app.localhost",
-                                  "192.168.1.20:8000", "testserver"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "localhost",
+        "localhost:8000",
+        "127.0.0.1:8000",
+        "[::1]:8000",
+        "app.localhost",
+        "192.168.1.20:8000",
+        "testserver",
+    ],
+)
 def test_loopback_names_ip_literals_and_the_bound_name_are_served(client: TestClient, host: str) -> None:
     assert client.get("/api/health", headers={"Host": host}).status_code == 200
 
@@ -45,8 +63,13 @@ def test_loopback_names_ip_literals_and_the_bound_name_are_served(client: TestCl
 def test_allow_host_names_a_proxy_domain(db_url: str, corpus_dir: Path) -> None:
     app = create_app(db_url, corpus_dir, allowed_hosts=[".example.org", "accord.lab"])
     with TestClient(app, client=LOCAL) as c:
-        for host, status in (("example.org", 200), ("team.example.org", 200), ("accord.lab:443", 200),
-                             ("evil.org", 400), ("example.org.evil.org", 400)):
+        for host, status in (
+            ("example.org", 200),
+            ("team.example.org", 200),
+            ("accord.lab:443", 200),
+            ("evil.org", 400),
+            ("example.org.evil.org", 400),
+        ):
             assert c.get("/api/health", headers={"Host": host}).status_code == status, host
 
 
@@ -66,7 +89,9 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
     assert client.get("/").headers["x-frame-options"] == "DENY"
     assert client.get("/").headers["x-content-type-options"] == "nosniff"
     policy = client.get("/").headers["content-security-policy"]
-    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-eval" not in policy
+    assert (
+        "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-eval" not in policy
+    )
 
 
 def test_inline_scripts_of_the_templates_are_the_hashed_ones() -> None:
@@ -88,17 +113,29 @@ def test_inline_scripts_of_the_templates_are_the_hashed_ones() -> None:
 @pytest.mark.parametrize(("label", "body"), corpus.JSON_BODIES)
 def test_hostile_json_gets_4xx_never_500(client: TestClient, token: str, label: str, body: bytes) -> None:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    for path in ("/api/cases/validate", "/api/cases", "/api/runs", "/api/evidence/documents", "/api/scenarios/validate"):
+    for path in (
+        "/api/cases/validate",
+        "/api/cases",
+        "/api/runs",
+        "/api/evidence/documents",
+        "/api/scenarios/validate",
+    ):
         response = client.post(path, content=body, headers=headers)
         assert 400 <= response.status_code < 500, (label, path, response.status_code, response.text[:200])
 
 
 def test_nan_and_surrogates_are_named_in_the_422(client: TestClient) -> None:
-    response = client.post("/api/cases/validate", content=b'{"text": "a: 1", "filename": "\\ud800.yaml"}',
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/cases/validate",
+        content=b'{"text": "a: 1", "filename": "\\ud800.yaml"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 422 and "lone surrogate" in response.json()["detail"][0]["msg"]
-    response = client.post("/api/cases/validate", content=b'{"text": "a: 1", "replace": NaN}',
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/cases/validate",
+        content=b'{"text": "a: 1", "replace": NaN}',
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 422 and "NaN is not a JSON number" in response.json()["detail"][0]["msg"]
 
 
@@ -107,9 +144,19 @@ def test_caps_on_actors_give_a_clear_422(client: TestClient, token: str, db_url:
     text = corpus.big_case(201)
     report = client.post("/api/cases/validate", json={"text": text, "filename": "big.yaml"}).json()
     assert not report["valid"]
-    (problem,) = [p for p in report["problems"] if p["path"] == "actors"]  # the rest: harbour's texts are not here
-    assert problem["path"] == "actors" and "201 actors" in problem["message"] and "--limit actors=" in problem["hint"]
-    upload = client.post("/api/cases", json={"text": text, "filename": "big.yaml"}, headers={"Authorization": f"Bearer {token}"})
+    (problem,) = [
+        p for p in report["problems"] if p["path"] == "actors"
+    ]  # the rest: harbour's texts are not here
+    assert (
+        problem["path"] == "actors"
+        and "201 actors" in problem["message"]
+        and "--limit actors=" in problem["hint"]
+    )
+    upload = client.post(
+        "/api/cases",
+        json={"text": text, "filename": "big.yaml"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert upload.status_code == 422
 
 
@@ -124,7 +171,12 @@ def test_caps_are_configurable(db_url: str) -> None:
         assert not scenario["valid"] and scenario["problems"][0]["path"] == "interventions"
         run = c.post("/api/runs", json={"case": "harbour", "draws": 101, "model": "mean"}, headers=auth)
         assert run.status_code == 422 and "at most 100" in run.json()["detail"][0]["msg"]
-        assert c.post("/api/runs", json={"case": "harbour", "draws": 100, "model": "mean"}, headers=auth).status_code == 202
+        assert (
+            c.post(
+                "/api/runs", json={"case": "harbour", "draws": 100, "model": "mean"}, headers=auth
+            ).status_code
+            == 202
+        )
     with pytest.raises(ValueError, match="NAME=N"):
         Limits.parse(["nonsense=3"])
     with pytest.raises(ValueError, match="at least 1"):
@@ -144,7 +196,9 @@ def test_uploaded_scenarios_are_validated_once(db_url: str, monkeypatch: pytest.
 
     with TestClient(app, client=LOCAL) as c:
         assert c.post("/api/cases", json={"text": corpus.HARBOUR_TEXT}, headers=auth).status_code == 201
-        assert c.post("/api/scenarios", json={"text": corpus.big_scenario(3)}, headers=auth).status_code == 201
+        assert (
+            c.post("/api/scenarios", json={"text": corpus.big_scenario(3)}, headers=auth).status_code == 201
+        )
         monkeypatch.setattr(language, "validate_scenario_text", counting)
         for _ in range(5):
             assert any(s["id"] == "big" for s in c.get("/api/scenarios").json())
@@ -161,11 +215,17 @@ def test_twenty_clients_adding_one_new_document(db_url: str, corpus_dir: Path) -
 
         def post(_: int) -> httpx.Response:
             barrier.wait()
-            return httpx.post(f"{url}/api/evidence/documents", json=body, timeout=60,
-                              headers={"Authorization": f"Bearer {token}"})
+            return httpx.post(
+                f"{url}/api/evidence/documents",
+                json=body,
+                timeout=60,
+                headers={"Authorization": f"Bearer {token}"},
+            )
 
         responses = list(pool.map(post, range(20)))
-    assert [r.status_code for r in responses] == [201] * 20, [r.text[:200] for r in responses if r.status_code != 201]
+    assert [r.status_code for r in responses] == [201] * 20, [
+        r.text[:200] for r in responses if r.status_code != 201
+    ]
     assert sorted(r.json()["status"] for r in responses) == ["added"] + ["unchanged"] * 19
 
 
@@ -186,7 +246,10 @@ def test_spec_documents_400_401_404_413(tmp_path: Path) -> None:
 
 # ---- a 2 MB hostile body never stalls the health check ------------------------------------------------------
 ATTACKS = {
-    "2 MB of dots as a document": ("/api/evidence/documents", lambda: {"doc": "dots", "text": "." * 1_999_000}),
+    "2 MB of dots as a document": (
+        "/api/evidence/documents",
+        lambda: {"doc": "dots", "text": "." * 1_999_000},
+    ),
     "2 MB of '? ' as a document": ("/api/evidence/documents", lambda: {"doc": "qs", "text": "A? " * 666_000}),
     "sexagesimal case, 1.9 MB": ("/api/cases/validate", lambda: {"text": "format: 1" + ":0" * 950_000}),
     "alias bomb": ("/api/cases/validate", lambda: {"text": corpus._bomb()}),
@@ -223,8 +286,12 @@ def test_a_hostile_body_never_blocks_health_for_a_second(child_server: tuple[str
 
     def attack_once() -> int:
         try:
-            return httpx.post(url + path, content=body, timeout=120, headers={
-                "Authorization": f"Bearer {token}", "Content-Type": "application/json"}).status_code
+            return httpx.post(
+                url + path,
+                content=body,
+                timeout=120,
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            ).status_code
         finally:
             done.set()
 
@@ -257,12 +324,18 @@ def _conformance_test():  # built lazily so the module imports without schemathe
 
     from tests.web.conftest import CORPUS
 
-    app = create_app(str(Path(tempfile.mkdtemp(prefix="accord-spec-")) / "spec.db"), CORPUS, run_workers=1,
-                     open_read="all")
+    app = create_app(
+        str(Path(tempfile.mkdtemp(prefix="accord-spec-")) / "spec.db"), CORPUS, run_workers=1, open_read="all"
+    )
     token = app.state.accord.tokens.create("spec")[0]
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance, allow_header_conformance,
-              unsupported_method]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        allow_header_conformance,
+        unsupported_method,
+    ]
 
     @schema.parametrize()
     @settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))

@@ -31,7 +31,14 @@ from accord.case.validate import PathT, ValidationReport, dotted, validate_data,
 from accord.case.yamlio import Located
 from accord.spans.pointers import Corpus
 
-__all__ = ["DraftReport", "Todo", "draft_report", "is_unfilled", "validate_draft_data", "validate_text_or_draft"]
+__all__ = [
+    "DraftReport",
+    "Todo",
+    "draft_report",
+    "is_unfilled",
+    "validate_draft_data",
+    "validate_text_or_draft",
+]
 
 _NO_SHA = "0" * 64
 _PH_ISSUE = "todo-issue"
@@ -91,16 +98,20 @@ class DraftReport(ValidationReport):
         if self.runnable:
             assert self.case is not None
             taking = len(self.case.bargaining_actor_ids)
-            return (f"{self.file}: runnable draft: {taking} actor(s) take part on {len(self.case.issues)} issue(s); "
-                    f"{open_} open slot(s) left")
+            return (
+                f"{self.file}: runnable draft: {taking} actor(s) take part on {len(self.case.issues)} issue(s); "
+                f"{open_} open slot(s) left"
+            )
         return f"{self.file}: valid draft, not runnable yet: {len(self.blocking)} to-do(s) block running, {open_} open slot(s)"
 
     def refusal(self, first: int = 3) -> str:
         """One message for a command that needs a runnable case."""
         shown = "\n".join(f"  {t}" for t in self.blocking[:first])
         more = f"\n  ... and {len(self.blocking) - first} more" if len(self.blocking) > first else ""
-        return (f"{self.file} is a draft and cannot run yet: {len(self.blocking)} to-do(s) block it; the first:\n"
-                f"{shown}{more}\nsee the checklist: accord case validate {self.file} --draft")
+        return (
+            f"{self.file} is a draft and cannot run yet: {len(self.blocking)} to-do(s) block it; the first:\n"
+            f"{shown}{more}\nsee the checklist: accord case validate {self.file} --draft"
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = super().to_json()
@@ -119,7 +130,9 @@ class _Filler:
     open_entries: set[tuple[int, str | None]] = field(default_factory=set)  # (stance index, issue id or None)
     doc: str = "todo"
 
-    def todo(self, path: PathT, message: str, hint: str = "", blocking: bool = False, placeholder: bool = True) -> None:
+    def todo(
+        self, path: PathT, message: str, hint: str = "", blocking: bool = False, placeholder: bool = True
+    ) -> None:
         self.todos.append((path, message, hint, blocking))
         if placeholder:
             self.placeholders.append(path)
@@ -127,13 +140,19 @@ class _Filler:
     def pointer(self) -> dict[str, Any]:
         return {"doc": self.doc, "start": 0, "end": 1, "sha256": _NO_SHA}
 
-    def quantity(self, holder: dict, key: str, path: PathT, mid: float, what: str, blocking_if_empty: bool) -> str:
+    def quantity(
+        self, holder: dict, key: str, path: PathT, mid: float, what: str, blocking_if_empty: bool
+    ) -> str:
         """Fill one number: 'ok', 'empty' (no value) or 'uncited' (a value without evidence)."""
         q = holder.get(key)
         if not isinstance(q, dict) or ("estimates" not in q and is_unfilled(q.get("value"))):
             if q is not None and not isinstance(q, dict):
                 return "ok"  # not a mapping: let the schema say so
-            hint = "a number and the passages behind it" if blocking_if_empty else "until then it takes no part on this"
+            hint = (
+                "a number and the passages behind it"
+                if blocking_if_empty
+                else "until then it takes no part on this"
+            )
             self.todo(path + (key,), f"{what} not given yet", hint, blocking_if_empty)
             holder[key] = {"value": mid, "evidence": [self.pointer()]}
             return "empty"
@@ -147,13 +166,19 @@ class _Filler:
                 self.todo(base + ("value",), f"{what} not given yet", "", blocking_if_empty)
                 item["value"], state = mid, "empty"
             if is_unfilled(item.get("evidence")):
-                self.todo(base + ("evidence",), f"{what} cites no evidence yet",
-                          "paste a pointer: `accord evidence suggest` or `accord evidence locate`", True)
+                self.todo(
+                    base + ("evidence",),
+                    f"{what} cites no evidence yet",
+                    "paste a pointer: `accord evidence suggest` or `accord evidence locate`",
+                    True,
+                )
                 item["evidence"] = [self.pointer()]
                 state = "empty" if state == "empty" else "uncited"
         return state
 
-    def text(self, holder: dict, key: str, path: PathT, what: str, hint: str, blocking: bool, value: str) -> None:
+    def text(
+        self, holder: dict, key: str, path: PathT, what: str, hint: str, blocking: bool, value: str
+    ) -> None:
         if isinstance(holder, dict) and is_unfilled(holder.get(key)):
             self.todo(path + (key,), f"{what} not written yet", hint, blocking)
             holder[key] = value
@@ -163,7 +188,15 @@ def _fill_meta(f: _Filler, data: dict) -> None:
     meta = data.get("case")
     if not isinstance(meta, dict):
         return
-    f.text(meta, "description", ("case",), "description", "a sentence or two on the conflict", False, "(to be written)")
+    f.text(
+        meta,
+        "description",
+        ("case",),
+        "description",
+        "a sentence or two on the conflict",
+        False,
+        "(to be written)",
+    )
     sources = meta.get("sources") if isinstance(meta.get("sources"), list) else []
     if sources and isinstance(sources[0], dict) and isinstance(sources[0].get("id"), str):
         f.doc = sources[0]["id"]
@@ -173,15 +206,29 @@ def _fill_meta(f: _Filler, data: dict) -> None:
         base: PathT = ("case", "sources", i)
         f.text(s, "title", base, "title", "the document's title", False, str(s.get("id", "untitled")))
         f.text(s, "date", base, "date", "when it was written: YYYY-MM-DD, YYYY-MM or YYYY", True, "2000")
-        f.text(s, "sha256", base, "sha256", "`accord case new` writes it; it is the sha256 of the text", True, _NO_SHA)
+        f.text(
+            s,
+            "sha256",
+            base,
+            "sha256",
+            "`accord case new` writes it; it is the sha256 of the text",
+            True,
+            _NO_SHA,
+        )
 
 
 def _fill_issues(f: _Filler, data: dict) -> list[str]:
     issues = data.get("issues")
     if is_unfilled(issues):
         f.todo(("issues",), "no issues yet", "add one: id, question, scale and status quo", True)
-        data["issues"] = [{"id": _PH_ISSUE, "question": "?", "scale": {"min_label": "?", "max_label": "?"},
-                           "status_quo": {"value": 50, "evidence": [f.pointer()]}}]
+        data["issues"] = [
+            {
+                "id": _PH_ISSUE,
+                "question": "?",
+                "scale": {"min_label": "?", "max_label": "?"},
+                "status_quo": {"value": 50, "evidence": [f.pointer()]},
+            }
+        ]
         return [_PH_ISSUE]
     ids = []
     for i, issue in enumerate(issues if isinstance(issues, list) else []):
@@ -191,10 +238,17 @@ def _fill_issues(f: _Filler, data: dict) -> list[str]:
         ids.append(str(issue.get("id")))
         f.text(issue, "question", base, "question", "the question the issue asks", True, "?")
         if not isinstance(issue.get("scale"), dict):
-            f.todo(base + ("scale",), "scale not written yet", "min_label and max_label: what 0 and 100 mean", True)
+            f.todo(
+                base + ("scale",),
+                "scale not written yet",
+                "min_label and max_label: what 0 and 100 mean",
+                True,
+            )
             issue["scale"] = {"min_label": "?", "max_label": "?"}
         for label in ("min_label", "max_label"):
-            f.text(issue["scale"], label, base + ("scale",), label, "what this end of the scale means", True, "?")
+            f.text(
+                issue["scale"], label, base + ("scale",), label, "what this end of the scale means", True, "?"
+            )
         f.quantity(issue, "status_quo", base, 50, f"status quo of {issue.get('id')}", True)
     return ids
 
@@ -226,10 +280,14 @@ def _fill_stances(f: _Filler, data: dict, issue_ids: list[str]) -> None:
                 entry = entries[issue_id] = {}
             if not isinstance(entry, dict):
                 continue
-            states = [f.quantity(entry, key, path, mid, f"{who}'s {key} on {issue_id}", False)
-                      for key, mid in (("position", 50), ("salience", 0.5))]
+            states = [
+                f.quantity(entry, key, path, mid, f"{who}'s {key} on {issue_id}", False)
+                for key, mid in (("position", 50), ("salience", 0.5))
+            ]
             if "capability" in entry and entry["capability"] is not None:
-                states.append(f.quantity(entry, "capability", path, 0.5, f"{who}'s capability on {issue_id}", False))
+                states.append(
+                    f.quantity(entry, "capability", path, 0.5, f"{who}'s capability on {issue_id}", False)
+                )
             if "empty" in states:
                 f.open_entries.add((i, issue_id))
 
@@ -238,8 +296,12 @@ def _fill_evidence_lists(f: _Filler, data: dict) -> None:
     for key in ("relations", "events"):
         for i, item in enumerate(data.get(key) or []):
             if isinstance(item, dict) and is_unfilled(item.get("evidence")):
-                f.todo((key, i, "evidence"), f"{key[:-1]} {item.get('id')!r} cites no evidence yet",
-                       "paste a pointer, or delete the item", True)
+                f.todo(
+                    (key, i, "evidence"),
+                    f"{key[:-1]} {item.get('id')!r} cites no evidence yet",
+                    "paste a pointer, or delete the item",
+                    True,
+                )
                 item["evidence"] = [f.pointer()]
 
 
@@ -277,8 +339,11 @@ def validate_draft_data(located: Located, name: str = "<data>", corpus: Corpus |
     strict = validate_data(Located(data, located.marks), name, corpus)
     report.corpus_checked = strict.corpus_checked
     # no stances yet is a to-do of a draft (see _find_runnable), not a problem
-    report.problems = [p for p in strict.problems
-                       if not _placeholder(p.path, holes) and not (p.path == "stances" and not data.get("stances"))]
+    report.problems = [
+        p
+        for p in strict.problems
+        if not _placeholder(p.path, holes) and not (p.path == "stances" and not data.get("stances"))
+    ]
     report.todos = [Todo(name, *located.mark(p), dotted(p), m, h, b) for p, m, h, b in f.todos]
     if report.problems:
         return report
@@ -286,13 +351,24 @@ def validate_draft_data(located: Located, name: str = "<data>", corpus: Corpus |
     return report
 
 
-def _find_runnable(report: DraftReport, data: dict, f: _Filler, located: Located, name: str, corpus: Corpus | None) -> None:
+def _find_runnable(
+    report: DraftReport, data: dict, f: _Filler, located: Located, name: str, corpus: Corpus | None
+) -> None:
     pruned = _runnable_data(data, f)
     taking = {s.get("actor") for s in pruned["stances"]}
     if not any(t.blocking for t in report.todos) and len(taking) < 2:
         line, col = located.mark(("stances",))
-        report.todos.append(Todo(name, line, col, "stances", f"{len(taking)} actor(s) hold a complete stance",
-                                 "a bargain needs at least two: give capability, position and salience", True))
+        report.todos.append(
+            Todo(
+                name,
+                line,
+                col,
+                "stances",
+                f"{len(taking)} actor(s) hold a complete stance",
+                "a bargain needs at least two: give capability, position and salience",
+                True,
+            )
+        )
     report.draft_case = _extraction_case(pruned, f, name)
     if not any(t.blocking for t in report.todos):
         strict = validate_data(Located(pruned, located.marks), name, corpus)
@@ -305,7 +381,11 @@ def _extraction_case(pruned: dict, f: _Filler, name: str) -> Case | None:
     incomplete = {p[1] for p, *_ in f.todos if len(p) > 1 and p[0] == "issues"}
     probe = copy.deepcopy(pruned)
     probe["stances"] = []
-    complete = [issue for i, issue in enumerate(probe["issues"]) if i not in incomplete and issue.get("id") != _PH_ISSUE]
+    complete = [
+        issue
+        for i, issue in enumerate(probe["issues"])
+        if i not in incomplete and issue.get("id") != _PH_ISSUE
+    ]
     probe["issues"] = complete or probe["issues"][:1]
     report = validate_data(Located(probe, {}), name, None)
     case = report.case

@@ -115,7 +115,9 @@ def _office_holders(texts: Mapping[str, str], table: dict[str, Entry]) -> dict[s
     return found
 
 
-def _count_known(texts: Mapping[str, str], table: dict[str, Entry]) -> tuple[dict[str, ProposedActor], dict[str, str]]:
+def _count_known(
+    texts: Mapping[str, str], table: dict[str, Entry]
+) -> tuple[dict[str, ProposedActor], dict[str, str]]:
     """Mentions per gazetteer entry; also each text with the matched spans blanked out."""
     pattern = _boundary(_alternation(list(table)))
     found: dict[str, ProposedActor] = {}
@@ -126,7 +128,9 @@ def _count_known(texts: Mapping[str, str], table: dict[str, Entry]) -> tuple[dic
         chars = list(text)
         for m in pattern.finditer(text):
             entry = table[m.group(1)]
-            actor = found.setdefault(entry.id, ProposedActor(entry.id, entry.name, entry.kind, _origin(entry)))
+            actor = found.setdefault(
+                entry.id, ProposedActor(entry.id, entry.name, entry.kind, _origin(entry))
+            )
             actor.mentions += 1
             actor.docs.add(doc)
             used[entry.id][m.group(1)] += 1
@@ -176,7 +180,8 @@ def _other_names(masked: Mapping[str, str], min_other: int, known: set[str]) -> 
             docs[phrase].add(doc)
     need_docs = min(2, len(masked))
     kept = [
-        p for p, n in counts.items()
+        p
+        for p, n in counts.items()
         if n >= min_other and inner[p] and len(docs[p]) >= need_docs and not _not_an_actor(p, known)
     ]
     kept.sort(key=lambda p: (-counts[p], p))
@@ -188,9 +193,22 @@ def _other_names(masked: Mapping[str, str], min_other: int, known: set[str]) -> 
             parent.mentions += counts[phrase]
             parent.docs |= docs[phrase]
             continue
-        kind = "organisation" if _ORG_WORDS.search(phrase) else "leader" if _looks_like_person(phrase) else "de_facto_state"
+        kind = (
+            "organisation"
+            if _ORG_WORDS.search(phrase)
+            else "leader"
+            if _looks_like_person(phrase)
+            else "de_facto_state"
+        )
         found[phrase] = ProposedActor(
-            slug(phrase), phrase, kind, "name found in the texts (kind guessed)", [], counts[phrase], set(docs[phrase]), True
+            slug(phrase),
+            phrase,
+            kind,
+            "name found in the texts (kind guessed)",
+            [],
+            counts[phrase],
+            set(docs[phrase]),
+            True,
         )
     _merge_adjectives(found, counts, docs)
     return found
@@ -199,7 +217,11 @@ def _other_names(masked: Mapping[str, str], min_other: int, known: set[str]) -> 
 def _not_an_actor(phrase: str, known: set[str]) -> bool:
     """A region ("South Caucasus"), or a compound of names already known ("Armenian-Azerbaijani")."""
     parts = [p for p in re.split(r"[\s-]+", phrase) if p]
-    return phrase in REGIONS or bool(_THING_WORDS.search(phrase)) or all(p in known or p in REGIONS for p in parts)
+    return (
+        phrase in REGIONS
+        or bool(_THING_WORDS.search(phrase))
+        or all(p in known or p in REGIONS for p in parts)
+    )
 
 
 def _part_of(short: str, long: str) -> bool:
@@ -209,8 +231,25 @@ def _part_of(short: str, long: str) -> bool:
 
 def _looks_like_person(phrase: str) -> bool:
     words = phrase.split()
-    places = {"North", "South", "East", "West", "New", "Upper", "Lower", "Greater", "Little", "Saint", "San", "Santa"}
-    return 2 <= len(words) <= 3 and words[0] not in places and all(w[:1].isupper() and w[1:].islower() for w in words)
+    places = {
+        "North",
+        "South",
+        "East",
+        "West",
+        "New",
+        "Upper",
+        "Lower",
+        "Greater",
+        "Little",
+        "Saint",
+        "San",
+        "Santa",
+    }
+    return (
+        2 <= len(words) <= 3
+        and words[0] not in places
+        and all(w[:1].isupper() and w[1:].islower() for w in words)
+    )
 
 
 def _merge_adjectives(found: dict[str, ProposedActor], counts: Counter, docs: dict[str, set[str]]) -> None:
@@ -226,7 +265,9 @@ def _merge_adjectives(found: dict[str, ProposedActor], counts: Counter, docs: di
                 found.pop(form, None)
 
 
-def propose_actors(texts: Mapping[str, str], min_mentions: int = 1, min_other: int = 3) -> list[ProposedActor]:
+def propose_actors(
+    texts: Mapping[str, str], min_mentions: int = 1, min_other: int = 3
+) -> list[ProposedActor]:
     """Actors named in ``texts`` (doc id -> text), most named first; see the module docstring."""
     table = _form_table(texts)
     table.update(_office_holders(texts, table))

@@ -30,7 +30,9 @@ ATTRIBUTE_CUES = {
     "capability": "military army forces power strength economy arms weapons troops influence leverage resources",
     "status_quo": "controls holds currently now remains since occupied status situation today",
 }
-_STOP = set("the a an of and or to in on at by for with from as is are was were be been that this it its their".split())
+_STOP = set(
+    "the a an of and or to in on at by for with from as is are was were be been that this it its their".split()
+)
 _K1, _B = 1.5, 0.75
 
 
@@ -128,7 +130,10 @@ def rank_passages(
         names = pattern is None or pattern.search(s.text) is not None
         scored.append((not names, -score, s.doc, s.start, s))
     scored.sort(key=lambda item: item[:4])
-    return [Passage(s.doc, s.start, s.end, sha256_text(s.text), -neg, s.text) for _, neg, _, _, s in scored[:limit]]
+    return [
+        Passage(s.doc, s.start, s.end, sha256_text(s.text), -neg, s.text)
+        for _, neg, _, _, s in scored[:limit]
+    ]
 
 
 def slot_terms(data: dict[str, Any], what: str) -> tuple[tuple[str | int, ...], list[str], str, str]:
@@ -141,7 +146,9 @@ def slot_terms(data: dict[str, Any], what: str) -> tuple[tuple[str | int, ...], 
     examples = "e.g. ACTOR.ISSUE.position, ACTOR.ISSUE.salience, ACTOR.capability, ISSUE.status_quo"
     if len(parts) == 2 and parts[1] == "status_quo":
         if parts[0] not in issues:
-            raise InputError(f"unknown issue {parts[0]!r}", f"the case's issues: {', '.join(map(str, issues))}")
+            raise InputError(
+                f"unknown issue {parts[0]!r}", f"the case's issues: {', '.join(map(str, issues))}"
+            )
         j, issue = issues[parts[0]]
         return ("issues", j, "status_quo"), [], _issue_words(issue), "status_quo"
     if len(parts) not in (2, 3) or parts[-1] not in ("position", "salience", "capability"):
@@ -151,26 +158,45 @@ def slot_terms(data: dict[str, Any], what: str) -> tuple[tuple[str | int, ...], 
     actor = actors[parts[0]]
     forms = [str(actor.get("name") or parts[0]), *[str(x) for x in actor.get("aliases") or []]]
     stances = data.get("stances") or []
-    index = next((k for k, s in enumerate(stances) if isinstance(s, dict) and s.get("actor") == parts[0]), None)
+    index = next(
+        (k for k, s in enumerate(stances) if isinstance(s, dict) and s.get("actor") == parts[0]), None
+    )
     if index is None:
-        raise InputError(f"{parts[0]} has no stance block", "add `- actor: ...` under stances (the scaffold writes one per actor)")
+        raise InputError(
+            f"{parts[0]} has no stance block",
+            "add `- actor: ...` under stances (the scaffold writes one per actor)",
+        )
     if len(parts) == 2:
         if parts[1] != "capability":
             raise UsageError(f"{what!r} does not name a number", examples)
         return ("stances", index, "capability"), forms, "", "capability"
     if parts[1] not in issues:
         raise InputError(f"unknown issue {parts[1]!r}", f"the case's issues: {', '.join(map(str, issues))}")
-    return ("stances", index, "issues", parts[1], parts[2]), forms, _issue_words(issues[parts[1]][1]), parts[2]
+    return (
+        ("stances", index, "issues", parts[1], parts[2]),
+        forms,
+        _issue_words(issues[parts[1]][1]),
+        parts[2],
+    )
 
 
 def _issue_words(issue: dict[str, Any]) -> str:
     scale = issue.get("scale") if isinstance(issue.get("scale"), dict) else {}
-    bits = [str(issue.get("id", "")).replace("-", " "), issue.get("question"), scale.get("min_label"), scale.get("max_label")]
+    bits = [
+        str(issue.get("id", "")).replace("-", " "),
+        issue.get("question"),
+        scale.get("min_label"),
+        scale.get("max_label"),
+    ]
     return " ".join(str(b) for b in bits if b)
 
 
-def suggest_passages(data: dict[str, Any], what: str, texts: Mapping[str, str], limit: int = 5) -> list[Passage]:
+def suggest_passages(
+    data: dict[str, Any], what: str, texts: Mapping[str, str], limit: int = 5
+) -> list[Passage]:
     """Candidate sentences to cite for one number (see :func:`slot_terms`), best first, by BM25; those
     naming the actor first. Shared by ``accord evidence suggest`` and the web's evidence panel."""
     _, forms, issue_words, attribute = slot_terms(data, what)
-    return rank_passages(index_sentences(texts), slot_query(forms, issue_words, attribute), require=forms, limit=limit)
+    return rank_passages(
+        index_sentences(texts), slot_query(forms, issue_words, attribute), require=forms, limit=limit
+    )

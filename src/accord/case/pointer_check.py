@@ -17,10 +17,9 @@ __all__ = ["corpus_problems", "iter_pointer_paths"]
 PathT = tuple[str | int, ...]
 
 
-
-
 def iter_pointer_paths(case: Case) -> Iterator[tuple[PathT, Pointer]]:
     """Every evidence pointer of a case with its path in the file (for positions in messages)."""
+
     def from_quantity(path: PathT, q: Quantity) -> Iterator[tuple[PathT, Pointer]]:
         if q.estimates is not None:
             for i, e in enumerate(q.estimates):
@@ -58,7 +57,11 @@ def corpus_problems(case: Case, located: Located, name: str, corpus: Corpus) -> 
 
     for i, source in enumerate(case.case.sources):
         if source.id not in corpus:
-            yield problem(("case", "sources", i, "id"), f"source {source.id!r} is not in the corpus", "check --corpus points at the right folder")
+            yield problem(
+                ("case", "sources", i, "id"),
+                f"source {source.id!r} is not in the corpus",
+                "check --corpus points at the right folder",
+            )
         elif sha256_text(corpus.text(source.id)) != source.sha256:
             yield problem(
                 ("case", "sources", i, "sha256"),

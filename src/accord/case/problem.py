@@ -36,8 +36,10 @@ __all__ = [
 def quantity_grid(case: Case) -> dict[str, list[list[Quantity | None]]]:
     """The quantities behind each array cell: ``position``/``salience``/``capability`` -> [actor][issue]."""
     if not case.bargaining_actor_ids:  # a valid case (an extraction draft, say) that no model can run yet
-        raise ProblemError(f"case {case.id!r} has no stances, so no model can run on it: add a stance (actor, "
-                         "capability, issues) for each actor that bargains")
+        raise ProblemError(
+            f"case {case.id!r} has no stances, so no model can run on it: add a stance (actor, "
+            "capability, issues) for each actor that bargains"
+        )
     grid: dict[str, list[list[Quantity | None]]] = {"position": [], "salience": [], "capability": []}
     for actor in case.bargaining_actor_ids:
         stance = case.stance(actor)
@@ -109,7 +111,9 @@ def apply_consent(problem: Problem, case: Case) -> Problem:
     return replace(problem, positions=positions)
 
 
-def _consenting_position(b: Problem, present: np.ndarray, case: Case, actor: str, j: int) -> np.ndarray | None:
+def _consenting_position(
+    b: Problem, present: np.ndarray, case: Case, actor: str, j: int
+) -> np.ndarray | None:
     """``[D]`` position of a consenting actor on issue ``j``, or None where it states no view."""
     if actor in b.actors:
         a = b.actors.index(actor)
@@ -167,7 +171,8 @@ def case_to_problem(case: Case, consent: bool = True, carry_overs: bool = True) 
     status_quo = np.array([issue.status_quo.point for issue in case.issues])
     grid = quantity_grid(case)
     positions = np.array(
-        [[q.point if q else status_quo[j] for j, q in enumerate(row)] for row in grid["position"]], dtype=float
+        [[q.point if q else status_quo[j] for j, q in enumerate(row)] for row in grid["position"]],
+        dtype=float,
     )
     salience = np.array([[q.point if q else 0.0 for q in row] for row in grid["salience"]], dtype=float)
     capability = np.array([[q.point for q in row] for row in grid["capability"]], dtype=float)
@@ -178,7 +183,11 @@ def case_to_problem(case: Case, consent: bool = True, carry_overs: bool = True) 
 
 
 def _make(
-    positions: np.ndarray, salience: np.ndarray, capability: np.ndarray, status_quo: np.ndarray, case: Case,
+    positions: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    status_quo: np.ndarray,
+    case: Case,
     present: np.ndarray,
 ) -> Problem:
     return Problem(

@@ -73,35 +73,56 @@ def _sources_before_as_of(case: Case, problem: Problem) -> Iterator[object]:
     for i, source in enumerate(case.case.sources):
         date = _date(source.date)
         if as_of and date and date > as_of:
-            yield problem(("case", "sources", i, "date"), f"source {source.id!r} is dated {source.date}, after as_of "
-                          f"{case.case.as_of}", "a case cites nothing written after its as_of; drop the source or move as_of")
+            yield problem(
+                ("case", "sources", i, "date"),
+                f"source {source.id!r} is dated {source.date}, after as_of {case.case.as_of}",
+                "a case cites nothing written after its as_of; drop the source or move as_of",
+            )
 
 
 def _moments(case: Case, problem: Problem) -> Iterator[object]:
     dates = {s.id: s.date for s in case.case.sources}
     start = _date(case.case.period_start)
     if case.case.period_start is not None and start is None:
-        yield problem(("case", "period_start"), f"{case.case.period_start!r} is not a date", "write YYYY-MM-DD")
+        yield problem(
+            ("case", "period_start"), f"{case.case.period_start!r} is not a date", "write YYYY-MM-DD"
+        )
     for path, q in _quantities(case):
         for rpath, e in _readings(path, q):
             if e.date is not None:
                 own = [dates[d] for d in e.sources if d in dates]
                 if _date(e.date) is None:
-                    yield problem(rpath + ("date",), f"{e.date!r} is not a date", "write YYYY-MM-DD, YYYY-MM or YYYY")
+                    yield problem(
+                        rpath + ("date",), f"{e.date!r} is not a date", "write YYYY-MM-DD, YYYY-MM or YYYY"
+                    )
                 elif own and e.date not in own:
-                    yield problem(rpath + ("date",), f"reading dated {e.date} but its source is dated {' / '.join(own)}",
-                                  "a reading carries its source's date")
+                    yield problem(
+                        rpath + ("date",),
+                        f"reading dated {e.date} but its source is dated {' / '.join(own)}",
+                        "a reading carries its source's date",
+                    )
             when = case.reading_date(e)
             if e.carry_over and not e.note:
-                yield problem(rpath + ("carry_over",), "a carry-over without a note", "say why the older reading still holds")
+                yield problem(
+                    rpath + ("carry_over",),
+                    "a carry-over without a note",
+                    "say why the older reading still holds",
+                )
             if start is None or when is None:
                 continue
             if when < start and not e.carry_over:
-                yield problem(rpath, f"reading from a source dated {when} is older than the case's period "
-                              f"(from {case.case.period_start})", "mark it carry_over: true and say why in its note, or drop it")
+                yield problem(
+                    rpath,
+                    f"reading from a source dated {when} is older than the case's period "
+                    f"(from {case.case.period_start})",
+                    "mark it carry_over: true and say why in its note, or drop it",
+                )
             elif when >= start and e.carry_over:
-                yield problem(rpath + ("carry_over",), f"marked carry_over but its source ({when}) is within the period",
-                              "remove carry_over")
+                yield problem(
+                    rpath + ("carry_over",),
+                    f"marked carry_over but its source ({when}) is within the period",
+                    "remove carry_over",
+                )
 
 
 def _scales(case: Case, problem: Problem) -> Iterator[object]:
@@ -110,16 +131,25 @@ def _scales(case: Case, problem: Problem) -> Iterator[object]:
         for j, point in enumerate(points):
             path: PathT = ("issues", i, "scale", "points", j, "at")
             if not 0 <= point.at <= 100:
-                yield problem(path, f"scale point at {point.at:g} is outside [0, 100]", "issues use a 0-100 scale")
+                yield problem(
+                    path, f"scale point at {point.at:g} is outside [0, 100]", "issues use a 0-100 scale"
+                )
             elif j and point.at <= points[j - 1].at:
-                yield problem(path, f"scale point at {point.at:g} does not follow {points[j - 1].at:g}",
-                              "list the points in increasing order, each once")
+                yield problem(
+                    path,
+                    f"scale point at {point.at:g} does not follow {points[j - 1].at:g}",
+                    "list the points in increasing order, each once",
+                )
 
 
 def _unknown(problem: Problem, path: PathT, value: str, known: set[str], what: str) -> Iterator[object]:
     if value not in known:
         close = difflib.get_close_matches(value, sorted(known), n=1)
-        yield problem(path, f"unknown {what} {value!r}", f"did you mean {close[0]!r}?" if close else f"declare the {what} first")
+        yield problem(
+            path,
+            f"unknown {what} {value!r}",
+            f"did you mean {close[0]!r}?" if close else f"declare the {what} first",
+        )
 
 
 def _references(case: Case, problem: Problem) -> Iterator[object]:
@@ -132,7 +162,9 @@ def _references(case: Case, problem: Problem) -> Iterator[object]:
             yield from _docs(problem, ("issues", i, "consent", "evidence"), issue.consent.evidence, sources)
     for i, rel in enumerate(case.relations):
         if rel.applies_if is not None and rel.applies_if.state is not None:
-            yield from _unknown(problem, ("relations", i, "applies_if", "state"), rel.applies_if.state, states, "state")
+            yield from _unknown(
+                problem, ("relations", i, "applies_if", "state"), rel.applies_if.state, states, "state"
+            )
     seen: set[str] = set()
     for i, state in enumerate(case.states):
         if state.id in seen:
@@ -144,15 +176,21 @@ def _references(case: Case, problem: Problem) -> Iterator[object]:
     consenting = {a for issue in case.issues if issue.consent for a in issue.consent.actors}
     for i, stance in enumerate(case.stances):
         if stance.takes_part == "veto" and stance.actor not in consenting:
-            yield problem(("stances", i, "takes_part"), f"{stance.actor!r} takes part as a veto player but no issue "
-                          "asks its consent", "list it under an issue's consent.actors, or drop takes_part")
+            yield problem(
+                ("stances", i, "takes_part"),
+                f"{stance.actor!r} takes part as a veto player but no issue asks its consent",
+                "list it under an issue's consent.actors, or drop takes_part",
+            )
 
 
 def _docs(problem: Problem, path: PathT, pointers: list[Pointer], sources: set[str]) -> Iterator[object]:
     for j, pointer in enumerate(pointers):
         if pointer.doc not in sources:
-            yield problem(path + (j, "doc"), f"evidence cites document {pointer.doc!r}, which is not in case.sources",
-                          "add it to case.sources")
+            yield problem(
+                path + (j, "doc"),
+                f"evidence cites document {pointer.doc!r}, which is not in case.sources",
+                "add it to case.sources",
+            )
 
 
 def extra_pointer_paths(case: Case) -> Iterator[tuple[PathT, Pointer]]:

@@ -104,7 +104,9 @@ class _Writer:
         found = rank_passages(self.index, query, require=require, limit=n)
         pad = " " * indent
         if not found:
-            self.add(f"{pad}# (no passage found: `accord evidence locate DOC \"words\" --corpus DIR` makes a pointer)")
+            self.add(
+                f'{pad}# (no passage found: `accord evidence locate DOC "words" --corpus DIR` makes a pointer)'
+            )
         for p in found:
             self.add(f"{pad}#   - {_pointer_line(p)}  # {p.preview()}")
 
@@ -154,7 +156,9 @@ def _case_block(w: _Writer) -> None:
             w.add(f"      date: {_q(d.date)}")
             w.add(f"      date_precision: {d.date_precision or 'day'}")
         else:
-            w.add("      date: null  # TODO when it was written (YYYY-MM-DD, YYYY-MM or YYYY); none found in the text")
+            w.add(
+                "      date: null  # TODO when it was written (YYYY-MM-DD, YYYY-MM or YYYY); none found in the text"
+            )
             w.add("      date_precision: estimated")
         for key in ("publisher", "author"):
             if getattr(d, key):
@@ -168,7 +172,11 @@ def _actors_block(w: _Writer) -> None:
         w.add("  []  # TODO no names found in the texts: add the actors by hand")
     for a in w.spec.actors:
         docs = f"{len(a.docs)} text(s)"
-        guessed = "; kind guessed: check it (state, de_facto_state, organisation, alliance, leader)" if a.kind_guessed else ""
+        guessed = (
+            "; kind guessed: check it (state, de_facto_state, organisation, alliance, leader)"
+            if a.kind_guessed
+            else ""
+        )
         w.add(f"  # named {a.mentions} time(s) in {docs}; from the {a.origin}{guessed}")
         w.add(f"  - id: {a.id}")
         w.add(f"    name: {_q(a.name)}")
@@ -189,29 +197,53 @@ def _issues_block(w: _Writer) -> None:
         w.add("    scale:")
         w.add("      min_label: null  # TODO what 0 means, concretely")
         w.add("      max_label: null  # TODO what 100 means, concretely")
-        w.quantity(4, "status_quo", "where things stand today, 0-100 on the scale", f"{words} {ATTRIBUTE_CUES['status_quo']}", [])
+        w.quantity(
+            4,
+            "status_quo",
+            "where things stand today, 0-100 on the scale",
+            f"{words} {ATTRIBUTE_CUES['status_quo']}",
+            [],
+        )
 
 
 def _stances_block(w: _Writer) -> None:
     w.add("stances:")
-    w.add("  # One block per actor. Slots left null are to-dos; an actor whose slots are all null takes no part.")
+    w.add(
+        "  # One block per actor. Slots left null are to-dos; an actor whose slots are all null takes no part."
+    )
     for a in w.spec.actors:
         forms = _forms(a)
         w.add(f"  - actor: {a.id}")
-        w.quantity(4, "capability", "0-1: its share of the power to sway the outcome", slot_query(forms, "", "capability"), forms)
+        w.quantity(
+            4,
+            "capability",
+            "0-1: its share of the power to sway the outcome",
+            slot_query(forms, "", "capability"),
+            forms,
+        )
         w.add("    issues:")
         for issue in w.spec.issues:
             words = f"{issue.id.replace('-', ' ')} {issue.words}".strip()
             w.add(f"      {issue.id}:")
-            w.quantity(8, "position", "0-100 on the issue's scale", slot_query(forms, words, "position"), forms)
-            w.quantity(8, "salience", "0-1: how much the issue matters to it", slot_query(forms, words, "salience"), forms)
+            w.quantity(
+                8, "position", "0-100 on the issue's scale", slot_query(forms, words, "position"), forms
+            )
+            w.quantity(
+                8,
+                "salience",
+                "0-1: how much the issue matters to it",
+                slot_query(forms, words, "salience"),
+                forms,
+            )
 
 
 def _items_block(w: _Writer, key: str, items: list[dict], what: str) -> None:
     if not items:
         w.add(f"{key}: []  # none proposed; `accord extract` can add {what} later")
         return
-    w.add(f"{key}:  # proposed by `accord extract`, each citing its sentence: review and delete what is wrong")
+    w.add(
+        f"{key}:  # proposed by `accord extract`, each citing its sentence: review and delete what is wrong"
+    )
     body = yaml.safe_dump(items, sort_keys=False, allow_unicode=True, width=120)
     w.lines += ["  " + line if line.strip() else line for line in body.splitlines()]
 

@@ -104,7 +104,10 @@ class CaseError(ValueError):
 
 
 def validate_file(
-    path: str | Path, corpus: Corpus | None = None, display_name: str | None = None, data_check: DataCheck | None = None
+    path: str | Path,
+    corpus: Corpus | None = None,
+    display_name: str | None = None,
+    data_check: DataCheck | None = None,
 ) -> ValidationReport:
     """Validate a case file on disk (``data_check``: the last stages, e.g. draft mode's; default strict)."""
     path = Path(path)
@@ -113,7 +116,9 @@ def validate_file(
     try:
         raw = read_bounded(path)
     except YamlProblem as problem:
-        hint = "check the path, or `accord case list`" if problem.message == "file not found" else problem.hint
+        hint = (
+            "check the path, or `accord case list`" if problem.message == "file not found" else problem.hint
+        )
         report.problems.append(CaseProblem(name, 1, 1, "", problem.message, hint))
         return report
     return validate_bytes(raw, name, corpus, data_check)
@@ -125,16 +130,22 @@ def decode_file_bytes(raw: bytes, name: str, what: str = "case") -> str | CasePr
     Shared by case and scenario files so both report the same way, with the position of a bad byte.
     """
     if len(raw) > MAX_BYTES:
-        return CaseProblem(name, 1, 1, "", "over the 10 MB limit", f"a {what} file is small; keep texts in the corpus")
+        return CaseProblem(
+            name, 1, 1, "", "over the 10 MB limit", f"a {what} file is small; keep texts in the corpus"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return CaseProblem(name, line, column, "", f"not UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8")
+        return CaseProblem(
+            name, line, column, "", f"not UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8"
+        )
 
 
-def validate_bytes(raw: bytes, name: str, corpus: Corpus | None = None, data_check: DataCheck | None = None) -> ValidationReport:
+def validate_bytes(
+    raw: bytes, name: str, corpus: Corpus | None = None, data_check: DataCheck | None = None
+) -> ValidationReport:
     report = ValidationReport(file=name)
     decoded = decode_file_bytes(raw, name)
     if isinstance(decoded, CaseProblem):
@@ -167,7 +178,9 @@ def parse_yaml_text(text: str, name: str, guide: str) -> Located | CaseProblem:
     try:
         return load_located(text.lstrip("\ufeff"))
     except YamlProblem as problem:
-        return CaseProblem(name, problem.line, problem.column, dotted(problem.path), problem.message, problem.hint)
+        return CaseProblem(
+            name, problem.line, problem.column, dotted(problem.path), problem.message, problem.hint
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -224,7 +237,9 @@ def _schema_problem(name: str, located: Located, error: dict[str, Any]) -> CaseP
         key = str(loc[-1])
         message = f"unknown field {key!r}"
         close = difflib.get_close_matches(key, _FIELD_NAMES, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "remove it; see `accord case schema` for the fields"
+        hint = (
+            f"did you mean {close[0]!r}?" if close else "remove it; see `accord case schema` for the fields"
+        )
     elif kind == "string_pattern_mismatch" and "a-z0-9" in str(error.get("ctx", {}).get("pattern", "")):
         message = f"{error.get('input')!r} is not a valid id"
         hint = "ids use lower-case letters, digits, '-', '_' and '.', e.g. nagorno-karabakh"
@@ -243,7 +258,14 @@ def validate_data(located: Located, name: str = "<data>", corpus: Corpus | None 
     if not isinstance(located.data, dict):
         line, col = located.mark(())
         report.problems.append(
-            CaseProblem(name, line, col, "", "a case file is a mapping with case, actors, issues, ...", "see docs/case-format.md")
+            CaseProblem(
+                name,
+                line,
+                col,
+                "",
+                "a case file is a mapping with case, actors, issues, ...",
+                "see docs/case-format.md",
+            )
         )
         return report
     try:
@@ -252,12 +274,21 @@ def validate_data(located: Located, name: str = "<data>", corpus: Corpus | None 
         errors = exc.errors(include_url=False)
         report.problems += [_schema_problem(name, located, e) for e in errors[:MAX_SCHEMA_PROBLEMS]]
         if len(errors) > MAX_SCHEMA_PROBLEMS:  # 50,000 unknown keys must not cost 50,000 suggestions
-            report.problems.append(CaseProblem(name, *located.mark(()), "", f"and {len(errors) - MAX_SCHEMA_PROBLEMS:,} "
-                                               "more schema problems", "fix the ones above first"))
+            report.problems.append(
+                CaseProblem(
+                    name,
+                    *located.mark(()),
+                    "",
+                    f"and {len(errors) - MAX_SCHEMA_PROBLEMS:,} more schema problems",
+                    "fix the ones above first",
+                )
+            )
         report.problems.sort(key=lambda p: (p.line, p.column))
         return report
-    report.problems += [CaseProblem(name, line, col, dotted(path), message, hint)
-                        for path, line, col, message, hint in bools_as_numbers(located, Case)]
+    report.problems += [
+        CaseProblem(name, line, col, dotted(path), message, hint)
+        for path, line, col, message, hint in bools_as_numbers(located, Case)
+    ]
     report.problems += list(_CaseChecks(case, located, name).run())
     report.problems += list(case_rules(case, located, name, CaseProblem))  # type: ignore[arg-type]
     if corpus is not None:
@@ -304,7 +335,11 @@ class _CaseChecks:
         seen: dict[str, int] = {}
         for index, item in enumerate(ids):
             if item in seen:
-                yield self.problem(base + (index, "id"), f"duplicate id {item!r} in {what}", f"first used at {what}[{seen[item]}]")
+                yield self.problem(
+                    base + (index, "id"),
+                    f"duplicate id {item!r} in {what}",
+                    f"first used at {what}[{seen[item]}]",
+                )
             else:
                 seen[item] = index
 
@@ -335,9 +370,14 @@ class _CaseChecks:
         for i, source in enumerate(self.case.case.sources):
             yield from self._date(("case", "sources", i, "date"), source.date)
 
-    def _quantity(self, path: PathT, quantity: Quantity, low: float, high: float, what: str) -> Iterator[CaseProblem]:
+    def _quantity(
+        self, path: PathT, quantity: Quantity, low: float, high: float, what: str
+    ) -> Iterator[CaseProblem]:
         if quantity.estimates is not None:
-            items = [(path + ("estimates", i), e.value, e.low, e.high, e.evidence, e.source) for i, e in enumerate(quantity.estimates)]
+            items = [
+                (path + ("estimates", i), e.value, e.low, e.high, e.evidence, e.source)
+                for i, e in enumerate(quantity.estimates)
+            ]
         else:
             assert quantity.value is not None
             items = [(path, quantity.value, quantity.low, quantity.high, quantity.evidence or [], None)]
@@ -351,13 +391,19 @@ class _CaseChecks:
                     yield self.problem(base + (key,), f"{what} is {number}", "write a finite number")
                 elif not low <= number <= high:
                     out_of_range = True
-                    yield self.problem(base + (key,), f"{what} {number:g} is outside [{low:g}, {high:g}]", _range_hint(what))
+                    yield self.problem(
+                        base + (key,), f"{what} {number:g} is outside [{low:g}, {high:g}]", _range_hint(what)
+                    )
             if out_of_range:
                 pass
             elif lo is not None and hi is not None and lo > hi:
                 yield self.problem(base + ("low",), f"low ({lo:g}) is above high ({hi:g})", "swap them")
             elif lo is not None and value < lo or hi is not None and value > hi:
-                yield self.problem(base + ("value",), f"value {value:g} lies outside its own range [{lo}, {hi}]", "the value should lie between low and high")
+                yield self.problem(
+                    base + ("value",),
+                    f"value {value:g} lies outside its own range [{lo}, {hi}]",
+                    "the value should lie between low and high",
+                )
             if source is not None:
                 yield from self._unknown(base + ("source",), source, self.source_ids, "sources")
             yield from self._pointers(base + ("evidence",), evidence)
@@ -366,7 +412,9 @@ class _CaseChecks:
         for i, pointer in enumerate(pointers):
             if pointer.doc not in self.source_ids:
                 yield self.problem(
-                    path + (i, "doc"), f"evidence cites document {pointer.doc!r}, which is not in case.sources", "add it to case.sources"
+                    path + (i, "doc"),
+                    f"evidence cites document {pointer.doc!r}, which is not in case.sources",
+                    "add it to case.sources",
                 )
 
     def _issues(self) -> Iterator[CaseProblem]:
@@ -379,7 +427,11 @@ class _CaseChecks:
             base: PathT = ("stances", i)
             yield from self._unknown(base + ("actor",), stance.actor, self.actor_ids, "actors")
             if stance.actor in seen:
-                yield self.problem(base + ("actor",), f"a second stance block for {stance.actor!r}", f"merge it with stances[{seen[stance.actor]}]")
+                yield self.problem(
+                    base + ("actor",),
+                    f"a second stance block for {stance.actor!r}",
+                    f"merge it with stances[{seen[stance.actor]}]",
+                )
             seen.setdefault(stance.actor, i)
             yield from self._quantity(base + ("capability",), stance.capability, 0, 1, "capability")
             for issue_id, s in stance.issues.items():
@@ -398,12 +450,20 @@ class _CaseChecks:
             if rel.to is not None:
                 yield from self._unknown(base + ("to",), rel.to, self.actor_ids, "actors")
             if rel.from_ == rel.to:
-                yield self.problem(base + ("to",), f"relation from {rel.from_!r} to itself", "a relation joins two different actors")
+                yield self.problem(
+                    base + ("to",),
+                    f"relation from {rel.from_!r} to itself",
+                    "a relation joins two different actors",
+                )
             for key in ("co_chairs", "parties"):
                 for j, actor in enumerate(getattr(rel, key) or []):
                     yield from self._unknown(base + (key, j), actor, self.actor_ids, "actors")
             if rel.share is not None and (math.isnan(rel.share) or not 0 <= rel.share <= 1):
-                yield self.problem(base + ("share",), f"share {rel.share} is outside [0, 1]", "a share of 55% is written 0.55")
+                yield self.problem(
+                    base + ("share",),
+                    f"share {rel.share} is outside [0, 1]",
+                    "a share of 55% is written 0.55",
+                )
             for key in ("since", "until"):
                 if getattr(rel, key) is not None:
                     yield from self._date(base + (key,), getattr(rel, key))
@@ -416,7 +476,11 @@ class _CaseChecks:
                 yield from self._unknown(base + ("applies_if", "issue"), cond.issue, self.issue_ids, "issues")
                 assert cond.threshold is not None
                 if math.isnan(cond.threshold) or not 0 <= cond.threshold <= 100:
-                    yield self.problem(base + ("applies_if", "threshold"), f"threshold {cond.threshold} is outside [0, 100]", "issues use a 0-100 scale")
+                    yield self.problem(
+                        base + ("applies_if", "threshold"),
+                        f"threshold {cond.threshold} is outside [0, 100]",
+                        "issues use a 0-100 scale",
+                    )
             yield from self._pointers(base + ("evidence",), rel.evidence)
 
     def _events(self) -> Iterator[CaseProblem]:
@@ -432,10 +496,16 @@ class _CaseChecks:
                 yield from self._date(base + ("end_date",), event.end_date)
                 end = _safe_date(event.end_date)
                 if start and end and end < start:
-                    yield self.problem(base + ("end_date",), f"end_date {event.end_date} is before date {event.date}", "swap them")
+                    yield self.problem(
+                        base + ("end_date",),
+                        f"end_date {event.end_date} is before date {event.date}",
+                        "swap them",
+                    )
             if not problems and as_of and start and start > as_of:
                 yield self.problem(
-                    base + ("date",), f"event on {event.date} is after the case's as_of date {self.case.case.as_of}", "a case uses nothing later than as_of"
+                    base + ("date",),
+                    f"event on {event.date} is after the case's as_of date {self.case.case.as_of}",
+                    "a case uses nothing later than as_of",
                 )
             yield from self._pointers(base + ("evidence",), event.evidence)
 

@@ -120,8 +120,11 @@ class _Loader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise YamlProblem(f"nesting is deeper than {MAX_DEPTH} levels", *_where(self.peek_event().start_mark),
-                                  "a case or scenario file needs a few levels; flatten the structure")
+                raise YamlProblem(
+                    f"nesting is deeper than {MAX_DEPTH} levels",
+                    *_where(self.peek_event().start_mark),
+                    "a case or scenario file needs a few levels; flatten the structure",
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -145,8 +148,11 @@ class _ScalarConstructor(yaml.constructor.SafeConstructor):
 
 def _check_number(node: yaml.ScalarNode) -> None:
     if len(node.value) > MAX_NUMBER_CHARS:
-        raise YamlProblem(f"a number of {len(node.value)} characters", *_where(node.start_mark),
-                          f"numbers have at most {MAX_NUMBER_CHARS} characters; quote it if it is text")
+        raise YamlProblem(
+            f"a number of {len(node.value)} characters",
+            *_where(node.start_mark),
+            f"numbers have at most {MAX_NUMBER_CHARS} characters; quote it if it is text",
+        )
 
 
 _ScalarConstructor.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
@@ -154,8 +160,14 @@ _ScalarConstructor.add_constructor(_INT_TAG, _ScalarConstructor.construct_yaml_i
 _ScalarConstructor.add_constructor(_FLOAT_TAG, _ScalarConstructor.construct_yaml_float)
 
 
-def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _ScalarConstructor, depth: int = 0,
-             via_alias: bool = False) -> Any:
+def _convert(
+    node: yaml.Node,
+    path: Path_,
+    located: Located,
+    constructor: _ScalarConstructor,
+    depth: int = 0,
+    via_alias: bool = False,
+) -> Any:
     located.nodes += 1
     via_alias = via_alias or id(node) in located._seen
     located._seen.add(id(node))
@@ -216,12 +228,17 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: _Scala
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(item, path + (i,), located, constructor, depth + 1, via_alias) for i, item in enumerate(node.value)
+            _convert(item, path + (i,), located, constructor, depth + 1, via_alias)
+            for i, item in enumerate(node.value)
         ]
     value = _build(constructor, node, path)
     if isinstance(value, str) and _SURROGATE.search(value):
-        raise YamlProblem("a lone surrogate escape (\\ud800-\\udfff) is not a character", *_where(node.start_mark),
-                          "write the character itself, or a pair of escapes for characters beyond U+FFFF", path)
+        raise YamlProblem(
+            "a lone surrogate escape (\\ud800-\\udfff) is not a character",
+            *_where(node.start_mark),
+            "write the character itself, or a pair of escapes for characters beyond U+FFFF",
+            path,
+        )
     return value
 
 
@@ -233,8 +250,12 @@ def _build(constructor: _ScalarConstructor, node: yaml.Node, path: Path_) -> Any
         raise
     except Exception:  # noqa: BLE001 - PyYAML's constructors raise IndexError, ValueError, TypeError ...
         tag = node.tag.rsplit(":", 1)[-1]
-        raise YamlProblem(f"{node.value[:40]!r} cannot be read as {tag}", *_where(node.start_mark),
-                          "give a value of that kind, or drop the explicit tag", path) from None
+        raise YamlProblem(
+            f"{node.value[:40]!r} cannot be read as {tag}",
+            *_where(node.start_mark),
+            "give a value of that kind, or drop the explicit tag",
+            path,
+        ) from None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -253,22 +274,33 @@ def load_located(text: str) -> Located:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        raise YamlProblem(f"character U+{code:04X} is not allowed in YAML", line, column,
-                          "remove it, or write it as an escape inside double quotes") from None
+        raise YamlProblem(
+            f"character U+{code:04X} is not allowed in YAML",
+            line,
+            column,
+            "remove it, or write it as an escape inside double quotes",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or str(exc)
         if exc.context:
             message = f"{exc.context}, {message}"
-        raise YamlProblem(f"YAML syntax error: {message}", *_where(mark), "check indentation and quoting near here") from None
+        raise YamlProblem(
+            f"YAML syntax error: {message}", *_where(mark), "check indentation and quoting near here"
+        ) from None
     except yaml.YAMLError as exc:  # e.g. several documents in one stream
         raise YamlProblem(f"YAML error: {exc}", 1, 1, "a case file holds exactly one YAML document") from None
     except RecursionError:
-        raise YamlProblem("the document nests too deeply or refers to itself", *_reader_where(loader)) from None
+        raise YamlProblem(
+            "the document nests too deeply or refers to itself", *_reader_where(loader)
+        ) from None
     except Exception:  # noqa: BLE001 - the one place: whatever else PyYAML raises (``!!int ""``) is located too
-        raise YamlProblem("a value that cannot be built as its tag or its form says", *_reader_where(loader),
-                          "check the value here: an explicit tag such as !!int needs a matching value; "
-                          "quote text that looks like a number") from None
+        raise YamlProblem(
+            "a value that cannot be built as its tag or its form says",
+            *_reader_where(loader),
+            "check the value here: an explicit tag such as !!int needs a matching value; "
+            "quote text that looks like a number",
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -314,13 +346,18 @@ def _reader_where(loader: _Loader | None) -> tuple[int, int]:
 def _compose_and_convert(loader: _Loader) -> Located:
     node = loader.get_single_node()
     if node is None:
-        raise YamlProblem("the file holds no YAML document", 1, 1, "start from `accord case schema` or docs/case-format.md")
+        raise YamlProblem(
+            "the file holds no YAML document", 1, 1, "start from `accord case schema` or docs/case-format.md"
+        )
     located = Located(data=None)
     try:
         located.data = _convert(node, (), located, _ScalarConstructor())
     except yaml.constructor.ConstructorError as exc:
-        raise YamlProblem(f"unsupported YAML value: {exc.problem}", *_where(exc.problem_mark),
-                          "plain scalars, lists and mappings only") from None
+        raise YamlProblem(
+            f"unsupported YAML value: {exc.problem}",
+            *_where(exc.problem_mark),
+            "plain scalars, lists and mappings only",
+        ) from None
     return located
 
 
@@ -343,17 +380,23 @@ def read_bounded(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
     except IsADirectoryError:
         raise YamlProblem("is a folder, not a file", hint="give a .yaml file") from None
     except OSError as exc:
-        raise YamlProblem(f"cannot open the file: {exc.strerror}", hint="check the path and its permissions") from None
+        raise YamlProblem(
+            f"cannot open the file: {exc.strerror}", hint="check the path and its permissions"
+        ) from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise YamlProblem("is a folder, not a file", hint="give a .yaml file")
-        raise YamlProblem("is not a regular file (a device, pipe or socket)", hint="give a file saved on disk")
+        raise YamlProblem(
+            "is not a regular file (a device, pipe or socket)", hint="give a file saved on disk"
+        )
     with os.fdopen(fd, "rb") as handle:
         limit = f"over the {max_bytes / 2**20:g} MB limit"
         if info.st_size > max_bytes:
-            raise YamlProblem(f"file is {info.st_size / 2**20:.1f} MB, {limit}", hint="keep texts in the corpus, not here")
+            raise YamlProblem(
+                f"file is {info.st_size / 2**20:.1f} MB, {limit}", hint="keep texts in the corpus, not here"
+            )
         raw = handle.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise YamlProblem(f"file grew while read, {limit}", hint="keep texts in the corpus, not here")

@@ -13,8 +13,10 @@ from accord.case.io import DEFAULT_CASE
 
 def scenario_table(doc: dict[str, Any], issue: dict[str, Any]) -> Table:
     """One issue: every scenario's median, interval and shift from the case as it stands."""
-    title = (f"{issue['id']}: {issue['question']}\n0 = {issue['min_label']}; 100 = {issue['max_label']}; "
-             f"status quo {issue['status_quo']:.1f}")
+    title = (
+        f"{issue['id']}: {issue['question']}\n0 = {issue['min_label']}; 100 = {issue['max_label']}; "
+        f"status quo {issue['status_quo']:.1f}"
+    )
     table = Table(title=title, title_justify="left")
     table.add_column("scenario", overflow="fold")
     table.add_column("median", justify="right")
@@ -24,17 +26,27 @@ def scenario_table(doc: dict[str, Any], issue: dict[str, Any]) -> Table:
     for row in doc["scenarios"]:
         f = row["forecast"][issue["id"]]
         shift = "" if row["name"] == "as-it-stands" else f"{f['shift']:+.1f}"
-        table.add_row(row["name"], f"{f['median']:.1f}", f"{f['low']:.0f}-{f['high']:.0f}", shift, f"{f['point_run']:.1f}")
+        table.add_row(
+            row["name"],
+            f"{f['median']:.1f}",
+            f"{f['low']:.0f}-{f['high']:.0f}",
+            shift,
+            f"{f['point_run']:.1f}",
+        )
     return table
 
 
 def drivers_table(doc: dict[str, Any], limit: int = 6) -> Table:
     method = doc["drivers_method"]
     stab = method["stability"]
-    table = Table(title=(f"Who the outcome depends on most (Morris mu*, grouped by actor; {method['samples']} "
-                         f"trajectories x {method['repeats']} seeds; top-3 agreement across seeds "
-                         f"{stab['top3_agreement']:.0%}, rank correlation {stab['spearman_mean']:.2f})"),
-                  title_justify="left")
+    table = Table(
+        title=(
+            f"Who the outcome depends on most (Morris mu*, grouped by actor; {method['samples']} "
+            f"trajectories x {method['repeats']} seeds; top-3 agreement across seeds "
+            f"{stab['top3_agreement']:.0%}, rank correlation {stab['spearman_mean']:.2f})"
+        ),
+        title_justify="left",
+    )
     table.add_column("actor", overflow="fold")
     table.add_column("effect (points)", justify="right")
     table.add_column("+- across seeds", justify="right")
@@ -43,15 +55,27 @@ def drivers_table(doc: dict[str, Any], limit: int = 6) -> Table:
     table.add_column("", overflow="fold")
     for row in doc["drivers"][:limit]:
         lo, hi = row["rank_range"]
-        table.add_row(row["name"], f"{row['effect']:.1f}", f"{row['effect_sd']:.1f}", f"{lo}" if lo == hi else f"{lo}-{hi}",
-                      f"{row['top3_share']:.0%}", "leading group" if row["leading_group"] else "")
+        table.add_row(
+            row["name"],
+            f"{row['effect']:.1f}",
+            f"{row['effect_sd']:.1f}",
+            f"{lo}" if lo == hi else f"{lo}-{hi}",
+            f"{row['top3_share']:.0%}",
+            "leading group" if row["leading_group"] else "",
+        )
     return table
 
 
 def answer(
-    case: Annotated[str | None, typer.Argument(help=f"A case file or built-in name (default {DEFAULT_CASE}).")] = None,
-    draws: Annotated[int, typer.Option(help="Draws per scenario for the forecast distribution.", min=50)] = DEFAULT_DRAWS,
-    seed: Annotated[int, typer.Option(help="Random seed (the answer is reproducible for a seed).", min=0)] = 0,
+    case: Annotated[
+        str | None, typer.Argument(help=f"A case file or built-in name (default {DEFAULT_CASE}).")
+    ] = None,
+    draws: Annotated[
+        int, typer.Option(help="Draws per scenario for the forecast distribution.", min=50)
+    ] = DEFAULT_DRAWS,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (the answer is reproducible for a seed).", min=0)
+    ] = 0,
     json_out: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
@@ -86,11 +110,15 @@ def _print(doc: dict[str, Any], console: Any) -> None:
         console.print(scenario_table(doc, issue))
     lev = doc["leverage"]
     if lev:
-        console.print(f"\n[bold]{lev['name']}'s leverage[/bold] (range of the medians over: {', '.join(lev['options'])})",
-                      highlight=False)
+        console.print(
+            f"\n[bold]{lev['name']}'s leverage[/bold] (range of the medians over: {', '.join(lev['options'])})",
+            highlight=False,
+        )
         for issue, row in lev["issues"].items():
-            console.print(f"  {issue}: {row['range']:.1f} points ({row['lowest']} lowest, {row['highest']} highest)",
-                          highlight=False)
+            console.print(
+                f"  {issue}: {row['range']:.1f} points ({row['lowest']} lowest, {row['highest']} highest)",
+                highlight=False,
+            )
     console.print(drivers_table(doc))
     if doc["disagreements"]:
         console.print("\n[bold]What the sources disagree on[/bold] (widest first)", highlight=False)

@@ -27,8 +27,14 @@ err = Console(stderr=True)
 
 
 def _progress(total: int) -> tuple[Progress, Any]:
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                   TimeElapsedColumn(), console=err, transient=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
     task = bar.add_task("backtest", total=total)
 
     def step(name: str) -> None:
@@ -49,24 +55,44 @@ def _ci(pair: list[float]) -> str:
 
 def _table(title: str, columns: tuple[str, ...]) -> Table:
     """A compact table (fits 80 columns): the first column left-aligned and never wrapped."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
+    )
     for k, col in enumerate(columns):
         table.add_column(col, justify="left" if k == 0 else "right", no_wrap=k == 0)
     return table
 
 
 def _tables(report: dict[str, Any]) -> tuple[Table, Table]:
-    acc = _table(f"{report['dataset']}: {report['issues']} issues, {report['proposals']} proposals, errors on "
-                 "0-100", ("model", "n", "MAE", "95% CI", "vs comp", "95% CI", "RMSE", "MdAE"))
-    detail = _table("Within 10/20 points; MAE on yes/no and continuous issues; intervals",
-                    ("model", "<=10", "<=20", "MAE y/n", "MAE cont", "cov50", "cov80", "cov90", "CRPS"))
+    acc = _table(
+        f"{report['dataset']}: {report['issues']} issues, {report['proposals']} proposals, errors on 0-100",
+        ("model", "n", "MAE", "95% CI", "vs comp", "95% CI", "RMSE", "MdAE"),
+    )
+    detail = _table(
+        "Within 10/20 points; MAE on yes/no and continuous issues; intervals",
+        ("model", "<=10", "<=20", "MAE y/n", "MAE cont", "cov50", "cov80", "cov90", "CRPS"),
+    )
     for m in report["models"]:
-        acc.add_row(m["name"], str(m["issues"]), f"{m['mae']:.1f}", _ci(m["mae_ci95"]), f"{m['delta_vs_compromise']:+.1f}",
-                    _ci(m["delta_ci95"]), f"{m['rmse']:.1f}", f"{m['median_ae']:.1f}")
+        acc.add_row(
+            m["name"],
+            str(m["issues"]),
+            f"{m['mae']:.1f}",
+            _ci(m["mae_ci95"]),
+            f"{m['delta_vs_compromise']:+.1f}",
+            _ci(m["delta_ci95"]),
+            f"{m['rmse']:.1f}",
+            f"{m['median_ae']:.1f}",
+        )
         cov = m.get("coverage")
-        detail.add_row(m["name"], f"{m['within10']:.0%}", f"{m['within20']:.0%}", f"{m['dichotomous']['mae']:.1f}",
-                       f"{m['continuous']['mae']:.1f}", *(f"{cov[k]:.0%}" if cov else "-" for k in ("50", "80", "90")),
-                       f"{m['crps']:.1f}" if "crps" in m else "-")
+        detail.add_row(
+            m["name"],
+            f"{m['within10']:.0%}",
+            f"{m['within20']:.0%}",
+            f"{m['dichotomous']['mae']:.1f}",
+            f"{m['continuous']['mae']:.1f}",
+            *(f"{cov[k]:.0%}" if cov else "-" for k in ("50", "80", "90")),
+            f"{m['crps']:.1f}" if "crps" in m else "-",
+        )
     return acc, detail
 
 
@@ -77,8 +103,12 @@ def _print_json(data: object) -> None:
 @app.command("deu")
 def deu(
     file: Annotated[Path, typer.Argument(help="A DEU-format file (tab- or comma-separated).")],
-    train: Annotated[Path | None, typer.Option(help="Fit every model with parameters on this file only.")] = None,
-    models: Annotated[str | None, typer.Option(help="Comma-separated models (default: all; see docs).")] = None,
+    train: Annotated[
+        Path | None, typer.Option(help="Fit every model with parameters on this file only.")
+    ] = None,
+    models: Annotated[
+        str | None, typer.Option(help="Comma-separated models (default: all; see docs).")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and of the folds.", min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
@@ -91,7 +121,12 @@ def deu(
         specs, with_forecaster = select(names)
     except ValueError as exc:
         _fail(str(exc), "run `accord backtest deu --help`")
-    steps = len(specs) + with_forecaster + (2 if train and with_forecaster else 0) + ("smp" not in {s.name for s in specs})
+    steps = (
+        len(specs)
+        + with_forecaster
+        + (2 if train and with_forecaster else 0)
+        + ("smp" not in {s.name for s in specs})
+    )
     bar, step = _progress(steps)
     try:
         with bar:
@@ -107,15 +142,24 @@ def deu(
     console.print(acc)
     console.print(detail)
     unscored = sorted({m["not_scored"] for m in report["models"] if m["not_scored"]})
-    console.print(f"forecaster: {report['forecaster']}, {report['forecaster_mode']}. vs comp: MAE minus the "
-                  "compromise model's on the same issues (paired bootstrap over proposals)."
-                  + (f" n < {report['issues']}: models that need a reference point skip the "
-                     f"{', '.join(map(str, unscored))} issues without one." if unscored else ""), highlight=False)
+    console.print(
+        f"forecaster: {report['forecaster']}, {report['forecaster_mode']}. vs comp: MAE minus the "
+        "compromise model's on the same issues (paired bootstrap over proposals)."
+        + (
+            f" n < {report['issues']}: models that need a reference point skip the "
+            f"{', '.join(map(str, unscored))} issues without one."
+            if unscored
+            else ""
+        ),
+        highlight=False,
+    )
 
 
 @app.command("fit")
 def fit(
-    file: Annotated[Path, typer.Argument(help="The DEU file to fit on (the shipped fit uses deu3-1996-2004.tsv).")],
+    file: Annotated[
+        Path, typer.Argument(help="The DEU file to fit on (the shipped fit uses deu3-1996-2004.tsv).")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the parameters (JSON).")],
     seed: Annotated[int, typer.Option(help="Seed of the folds and of the bootstrap.", min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
@@ -142,11 +186,19 @@ def fit(
     if as_json:
         _print_json(comparison)
         return
-    table = _table(f"Candidates, 10-fold CV by proposal on {file.name}",
-                   ("candidate", "MAE", "vs comp", "95% CI", "cov50", "cov80", "cov90", "CRPS"))
+    table = _table(
+        f"Candidates, 10-fold CV by proposal on {file.name}",
+        ("candidate", "MAE", "vs comp", "95% CI", "cov50", "cov80", "cov90", "CRPS"),
+    )
     for row in comparison["cv10"]:
-        table.add_row(row["name"], f"{row['mae']:.1f}", f"{row['delta']:+.1f}", _ci(row["delta_ci95"]),
-                      *(f"{row[k]:.0%}" for k in ("cover50", "cover80", "cover90")), f"{row['crps']:.1f}")
+        table.add_row(
+            row["name"],
+            f"{row['mae']:.1f}",
+            f"{row['delta']:+.1f}",
+            _ci(row["delta_ci95"]),
+            *(f"{row[k]:.0%}" for k in ("cover50", "cover80", "cover90")),
+            f"{row['crps']:.1f}",
+        )
     console.print(table)
     lopo = ", ".join(f"{k} {v:.2f}" for k, v in comparison["lopo_mae"].items())
     console.print(f"leave-one-proposal-out MAE: {lopo}", highlight=False)
@@ -156,7 +208,9 @@ def fit(
 @app.command("case")
 def case(
     case_ref: Annotated[str, typer.Argument(metavar="CASE", help="A case file or built-in name.")],
-    outcome: Annotated[Path, typer.Option(help="YAML outcome file (docs/validation.md, 'Backtesting a case').")],
+    outcome: Annotated[
+        Path, typer.Option(help="YAML outcome file (docs/validation.md, 'Backtesting a case').")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Score the default forecaster's forecast of CASE against recorded outcomes."""
@@ -169,11 +223,22 @@ def case(
     if as_json:
         _print_json(report)
         return
-    table = _table(f"{report['case']}: forecast (as of {report['as_of']}) vs outcome (observed "
-                   f"{report['observed']})", ("issue", "forecast", "80% interval", "observed", "error", "inside"))
+    table = _table(
+        f"{report['case']}: forecast (as of {report['as_of']}) vs outcome (observed {report['observed']})",
+        ("issue", "forecast", "80% interval", "observed", "error", "inside"),
+    )
     for r in report["issues"]:
-        table.add_row(r["issue"], f"{r['median']:.1f}", f"[{r['low']:.1f}, {r['high']:.1f}]", f"{r['observed']:.1f}",
-                      f"{r['error']:.1f}", "yes" if r["inside80"] else "no")
+        table.add_row(
+            r["issue"],
+            f"{r['median']:.1f}",
+            f"[{r['low']:.1f}, {r['high']:.1f}]",
+            f"{r['observed']:.1f}",
+            f"{r['error']:.1f}",
+            "yes" if r["inside80"] else "no",
+        )
     console.print(table)
-    console.print(f"MAE {report['mae']:.1f} on {len(report['issues'])} issues; {report['inside80']:.0%} inside the "
-                  f"80% intervals. Scale: {report['scale']}.", highlight=False)
+    console.print(
+        f"MAE {report['mae']:.1f} on {len(report['issues'])} issues; {report['inside80']:.0%} inside the "
+        f"80% intervals. Scale: {report['scale']}.",
+        highlight=False,
+    )

@@ -33,7 +33,9 @@ def validate_cmd(
     case: CaseArg,
     corpus: CorpusOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    draft: Annotated[bool, typer.Option("--draft", help="Accept to-dos (open slots); list them as a checklist.")] = False,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Accept to-dos (open slots); list them as a checklist.")
+    ] = False,
 ) -> None:
     """Check a case file; print every problem as FILE:LINE:COL: field.path: message (hint)."""
     from accord.cli.main import console, err, print_json
@@ -108,14 +110,32 @@ def show_cmd(
 @rendering_errors
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="The CSV file to import.")],
-    from_: Annotated[str, typer.Option("--from", help="Format: ktab, bdm, or survey (an expert survey .csv/.xlsx, with --into).")],
+    from_: Annotated[
+        str,
+        typer.Option(
+            "--from", help="Format: ktab, bdm, or survey (an expert survey .csv/.xlsx, with --into)."
+        ),
+    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the case YAML.")],
     position_max: Annotated[
         float | None, typer.Option(help="Upper end of the file's position scale (default: inferred).")
     ] = None,
-    into: Annotated[str | None, typer.Option("--into", help="survey: the case whose actors and issues the rows use.")] = None,
-    corpus: Annotated[Path | None, typer.Option("--corpus", help="survey: folder for the experts' answer sheets (default: the survey's folder).")] = None,
-    survey_date: Annotated[str | None, typer.Option("--date", help="survey: when the experts answered, YYYY-MM-DD (default: the file's date); not after the case's as_of.")] = None,
+    into: Annotated[
+        str | None, typer.Option("--into", help="survey: the case whose actors and issues the rows use.")
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus", help="survey: folder for the experts' answer sheets (default: the survey's folder)."
+        ),
+    ] = None,
+    survey_date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="survey: when the experts answered, YYYY-MM-DD (default: the file's date); not after the case's as_of.",
+        ),
+    ] = None,
 ) -> None:
     """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV), or an expert survey into a case."""
     from accord.case.validate import validate_text
@@ -135,7 +155,9 @@ def import_cmd(
         data = import_csv(file, from_, position_max)
     except FormatError as exc:
         where = f"{file}:{exc.line}: " if exc.line else f"{file}: "
-        err.print(printable(f"{where}{exc}" + (f" ({exc.hint})" if exc.hint else "")), markup=False, highlight=False)
+        err.print(
+            printable(f"{where}{exc}" + (f" ({exc.hint})" if exc.hint else "")), markup=False, highlight=False
+        )
         raise typer.Exit(1) from None
     text = case_to_yaml(data)
     report = validate_text(text, str(output))
@@ -151,7 +173,12 @@ def import_cmd(
 @rendering_errors
 def export_cmd(
     case: CaseArg,
-    to: Annotated[str, typer.Option("--to", help="Format: ktab or bdm (CSV), gexf or graphml (network), kumu or xlsx (Excel).")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", help="Format: ktab or bdm (CSV), gexf or graphml (network), kumu or xlsx (Excel)."
+        ),
+    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the file.")],
     issue: Annotated[str | None, typer.Option(help="BDM holds one issue: which one.")] = None,
 ) -> None:
@@ -162,12 +189,19 @@ def export_cmd(
     if to in ("gexf", "graphml", "kumu", "xlsx"):  # accord.formats: other tools' files
         from accord.formats import gexf, kumu, xlsx
 
-        write = {"gexf": gexf.to_gexf, "graphml": gexf.to_graphml, "kumu": kumu.to_kumu, "xlsx": xlsx.to_xlsx}[to]
+        write = {
+            "gexf": gexf.to_gexf,
+            "graphml": gexf.to_graphml,
+            "kumu": kumu.to_kumu,
+            "xlsx": xlsx.to_xlsx,
+        }[to]
         output.write_bytes(write(load_or_exit(case)))
         console.print(f"wrote {output}", highlight=False)
         return
     if to not in FORMATS:
-        raise UsageError(f"unknown format --to {to}", f"choose one of: {', '.join(FORMATS)}, gexf, graphml, kumu, xlsx")
+        raise UsageError(
+            f"unknown format --to {to}", f"choose one of: {', '.join(FORMATS)}, gexf, graphml, kumu, xlsx"
+        )
     loaded = load_or_exit(case)
     if issue is not None and issue not in loaded.issue_ids:
         raise InputError(f"unknown issue {issue!r}", f"the case has: {', '.join(loaded.issue_ids)}")

@@ -48,13 +48,20 @@ def load_corpus_or_exit(corpus: Path) -> Any:
     from accord.spans.pointers import load_corpus_dir
 
     if not corpus.is_dir():
-        raise UsageError(f"--corpus {corpus}: no such folder", "give the folder that holds the texts (.txt, .md)")
+        raise UsageError(
+            f"--corpus {corpus}: no such folder", "give the folder that holds the texts (.txt, .md)"
+        )
     try:
         loaded = load_corpus_dir(corpus)
     except UnicodeDecodeError as exc:
-        raise InputError(f"--corpus {corpus}: a file is not UTF-8 ({exc.reason})", "save the texts as UTF-8") from None
+        raise InputError(
+            f"--corpus {corpus}: a file is not UTF-8 ({exc.reason})", "save the texts as UTF-8"
+        ) from None
     if not loaded.texts:
-        raise InputError(f"--corpus {corpus}: no texts (.txt, .md) in the folder", "put the texts the case is built from there")
+        raise InputError(
+            f"--corpus {corpus}: no texts (.txt, .md) in the folder",
+            "put the texts the case is built from there",
+        )
     return loaded
 
 
@@ -107,8 +114,12 @@ def draft_or_none(case: str | None, corpus, allow_draft: bool):  # noqa: ANN001,
     if report.runnable:
         assert report.case is not None
         left_out = [a for a in report.case.actor_ids if a not in report.case.bargaining_actor_ids]
-        err.print(f"note: {escape(report.summary())}" + (f"; taking no part yet: {', '.join(left_out)}" if left_out else ""),
-                  highlight=False, soft_wrap=True)
+        err.print(
+            f"note: {escape(report.summary())}"
+            + (f"; taking no part yet: {', '.join(left_out)}" if left_out else ""),
+            highlight=False,
+            soft_wrap=True,
+        )
         return report.case
     err.print(escape(report.refusal()), highlight=False, soft_wrap=True)
     raise typer.Exit(1)

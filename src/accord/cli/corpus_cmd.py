@@ -68,7 +68,10 @@ def _read_all(files: list[Path], doc_id: str | None) -> list[SourceText]:
         except UnreadableDocument as exc:
             problems.append(exc)
     for exc in problems:
-        err.print(f"[red]error:[/red] {safe(str(exc))}" + (f" ({safe(exc.hint)})" if exc.hint else ""), soft_wrap=True)
+        err.print(
+            f"[red]error:[/red] {safe(str(exc))}" + (f" ({safe(exc.hint)})" if exc.hint else ""),
+            soft_wrap=True,
+        )
     if problems:
         err.print(f"{len(problems)} file(s) refused; nothing was added")
         raise typer.Exit(1)
@@ -80,8 +83,9 @@ def _meta_for(source: SourceText, table: dict[str, DocumentMeta], given: Documen
     return given.merged_over(from_file)
 
 
-def _given_meta(doc_id: str | None, title: str | None, date: str | None, publisher: str | None,
-                author: str | None) -> DocumentMeta:
+def _given_meta(
+    doc_id: str | None, title: str | None, date: str | None, publisher: str | None, author: str | None
+) -> DocumentMeta:
     """The metadata given as options, after checking ``--id`` and ``--date`` (exit 2 with a hint if wrong)."""
     from accord.cli.main import err
 
@@ -95,8 +99,13 @@ def _given_meta(doc_id: str | None, title: str | None, date: str | None, publish
     if why:
         err.print(f"[red]error:[/red] {safe(why)}", soft_wrap=True)
         raise typer.Exit(2)
-    return DocumentMeta(title=title, date=date.strip() if date else None, date_precision=precision,
-                        publisher=publisher, author=author)
+    return DocumentMeta(
+        title=title,
+        date=date.strip() if date else None,
+        date_precision=precision,
+        publisher=publisher,
+        author=author,
+    )
 
 
 def _refuse(message: str, hint: str, stored: int) -> None:
@@ -112,18 +121,31 @@ def _refuse(message: str, hint: str, stored: int) -> None:
 
 @app.command("add")
 def add_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Text (.txt), Markdown (.md) or HTML (.html) files, or folders of them.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Text (.txt), Markdown (.md) or HTML (.html) files, or folders of them."),
+    ],
     db: DbOpt = None,
     meta: Annotated[
-        Path | None, typer.Option("--meta", help="A sources.yaml giving id/file, title, published, date_precision, publisher, author.")
+        Path | None,
+        typer.Option(
+            "--meta",
+            help="A sources.yaml giving id/file, title, published, date_precision, publisher, author.",
+        ),
     ] = None,
-    doc_id: Annotated[str | None, typer.Option("--id", help="Document id (only with one file; default: file name without extension).")] = None,
+    doc_id: Annotated[
+        str | None,
+        typer.Option("--id", help="Document id (only with one file; default: file name without extension)."),
+    ] = None,
     title: Annotated[str | None, typer.Option(help="Title (only with one file).")] = None,
-    date: Annotated[str | None, typer.Option(help="Publication date YYYY[-MM[-DD]] (only with one file).")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Publication date YYYY[-MM[-DD]] (only with one file).")
+    ] = None,
     publisher: Annotated[str | None, typer.Option(help="Publisher (only with one file).")] = None,
     author: Annotated[str | None, typer.Option(help="Author (only with one file).")] = None,
     replace: Annotated[
-        bool, typer.Option("--replace", help="Let a file replace a same-named document added from another file.")
+        bool,
+        typer.Option("--replace", help="Let a file replace a same-named document added from another file."),
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -141,7 +163,9 @@ def add_cmd(
     single = {"--id": doc_id, "--title": title, "--date": date, "--publisher": publisher, "--author": author}
     used = [k for k, v in single.items() if v]
     if used and len(files) > 1:
-        err.print(f"[red]error:[/red] {', '.join(used)} describe one document, but {len(files)} files were given")
+        err.print(
+            f"[red]error:[/red] {', '.join(used)} describe one document, but {len(files)} files were given"
+        )
         raise typer.Exit(2)
     table: dict[str, DocumentMeta] = {}
     if meta is not None:
@@ -174,7 +198,9 @@ def add_cmd(
 @app.command("list")
 def list_cmd(
     db: DbOpt = None,
-    all_versions: Annotated[bool, typer.Option("--all-versions", help="Show superseded versions too.")] = False,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Show superseded versions too.")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """List the documents in the store with their versions, dates and titles."""
@@ -185,8 +211,16 @@ def list_cmd(
     if json_out:
         print_json(
             [
-                {"doc": d.doc, "version": d.version, "current": d.current, "sha256": d.sha256, "chars": d.n_chars,
-                 "media_type": d.media_type, **d.meta.as_dict(), "source_path": d.source_path}
+                {
+                    "doc": d.doc,
+                    "version": d.version,
+                    "current": d.current,
+                    "sha256": d.sha256,
+                    "chars": d.n_chars,
+                    "media_type": d.media_type,
+                    **d.meta.as_dict(),
+                    "source_path": d.source_path,
+                }
                 for d in docs
             ]
         )
@@ -196,8 +230,14 @@ def list_cmd(
         out.add_column(col)
     for d in docs:
         version = str(d.version) + ("" if d.current else " (old)")
-        out.add_row(safe(d.doc), version, safe(d.meta.date or ""), str(d.n_chars), safe(d.meta.title or ""),
-                    safe(d.meta.publisher or ""))
+        out.add_row(
+            safe(d.doc),
+            version,
+            safe(d.meta.date or ""),
+            str(d.n_chars),
+            safe(d.meta.title or ""),
+            safe(d.meta.publisher or ""),
+        )
     console.print(out)
 
 
@@ -205,7 +245,9 @@ def list_cmd(
 def search_cmd(
     query: Annotated[str, typer.Argument(help='Words to look for; "quoted phrases" match as phrases.')],
     db: DbOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="How many passages to show.")] = 10,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=1000, help="How many passages to show.")
+    ] = 10,
     doc: Annotated[str | None, typer.Option("--doc", help="Search one document only.")] = None,
     semantic: Annotated[
         bool,
@@ -239,9 +281,16 @@ def search_cmd(
         print_json([h.to_json() for h in hits])
         return
     if not hits:
-        err.print(f"no passage matches {safe(repr(query))}" + (" (the store is empty: `accord corpus add`)" if empty else ""))
+        err.print(
+            f"no passage matches {safe(repr(query))}"
+            + (" (the store is empty: `accord corpus add`)" if empty else "")
+        )
         return
-    out = Table(title=f"{len(hits)} passage(s) for {safe(repr(query))}" + (" (BM25 + semantic, fused)" if semantic else ""), show_lines=True)
+    out = Table(
+        title=f"{len(hits)} passage(s) for {safe(repr(query))}"
+        + (" (BM25 + semantic, fused)" if semantic else ""),
+        show_lines=True,
+    )
     columns = [("score", "right"), ("document", "left"), ("span", "left")]
     if semantic:
         columns.append(("ranks", "left"))
@@ -269,10 +318,14 @@ def _embedding_progress(err):  # type: ignore[no-untyped-def]
         nonlocal started, step
         if done == 0:
             started = time.perf_counter()
-            err.print(f"embedding {total} passage text(s) for semantic search (once: the vectors are kept in the store)",
-                      soft_wrap=True)
+            err.print(
+                f"embedding {total} passage text(s) for semantic search (once: the vectors are kept in the store)",
+                soft_wrap=True,
+            )
         elif done == total:
-            err.print(f"embedded {total} passage text(s) in {time.perf_counter() - started:.1f} s", soft_wrap=True)
+            err.print(
+                f"embedded {total} passage text(s) in {time.perf_counter() - started:.1f} s", soft_wrap=True
+            )
         elif done * 10 // total > step:
             step = done * 10 // total
             err.print(f"  {done}/{total}")

@@ -18,8 +18,12 @@ def locate_cmd(
     doc: Annotated[str, typer.Argument(help="Document id (file name without extension).")],
     words: Annotated[str, typer.Argument(help="A few words of the sentence to point at.")],
     corpus: Annotated[Path, typer.Option("--corpus", help="Folder of the corpus texts.")],
-    occurrence: Annotated[int | None, typer.Option(help="Which match, if the words occur several times.")] = None,
-    exact: Annotated[bool, typer.Option("--exact", help="Point at the words only, not the whole sentence.")] = False,
+    occurrence: Annotated[
+        int | None, typer.Option(help="Which match, if the words occur several times.")
+    ] = None,
+    exact: Annotated[
+        bool, typer.Option("--exact", help="Point at the words only, not the whole sentence.")
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the pointer as JSON.")] = False,
 ) -> None:
     """Print the evidence pointer {doc, start, end, sha256} of the sentence containing WORDS."""
@@ -46,7 +50,10 @@ def locate_cmd(
 CaseArg = Annotated[str, typer.Argument(help="A case YAML file or a built-in case name.")]
 CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Folder of the corpus texts.")]
 DbOpt = Annotated[
-    str | None, typer.Option("--db", help="Corpus store (SQLite file or SQLAlchemy URL) instead of a folder; checks every version.")
+    str | None,
+    typer.Option(
+        "--db", help="Corpus store (SQLite file or SQLAlchemy URL) instead of a folder; checks every version."
+    ),
 ]
 
 
@@ -65,7 +72,9 @@ def _texts(corpus: Path | None, db: str | None):  # -> TextSource
             raise typer.Exit(2)
         return FolderTexts(load_corpus_dir(corpus))
     if not Workspace.resolve(db).database_exists():  # reading never creates a database
-        err.print("[red]error:[/red] no corpus: give --corpus DIR or --db URL (or run `accord corpus add` here first)")
+        err.print(
+            "[red]error:[/red] no corpus: give --corpus DIR or --db URL (or run `accord corpus add` here first)"
+        )
         raise typer.Exit(2)
     from accord.cli.corpus_cmd import open_store
 
@@ -87,12 +96,23 @@ def check_cmd(
     corpus: CorpusOpt = None,
     db: DbOpt = None,
     margin: Annotated[
-        float, typer.Option("--margin", min=0.0, max=1.0, help="Report sources disagreeing by more than this share of the scale.")
+        float,
+        typer.Option(
+            "--margin",
+            min=0.0,
+            max=1.0,
+            help="Report sources disagreeing by more than this share of the scale.",
+        ),
     ] = 0.1,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     min_naming: Annotated[
-        float | None, typer.Option("--min-naming", min=0.0, max=1.0,
-                                   help="Also exit 1 when fewer than this share of stance numbers cite a span naming their actor.")
+        float | None,
+        typer.Option(
+            "--min-naming",
+            min=0.0,
+            max=1.0,
+            help="Also exit 1 when fewer than this share of stance numbers cite a span naming their actor.",
+        ),
     ] = None,
 ) -> None:
     """Verify every evidence pointer (span in range, hash matches) and report the coverage of the numbers.
@@ -112,20 +132,32 @@ def check_cmd(
     failed = report.source_problems + report.failed
     if json_out:
         data = report.to_json()
-        data["sources"] = [{"source": p.pointer.doc, "line": p.line, "message": p.message} for p in report.source_problems]
+        data["sources"] = [
+            {"source": p.pointer.doc, "line": p.line, "message": p.message} for p in report.source_problems
+        ]
         data["support"] = _support_json(loaded, texts, report)
         print_json(data)
         raise typer.Exit(1 if failed or _too_few_naming(data["support"], min_naming) else 0)
     for p in failed:
-        err.print(f"{file}:{p.line}:{p.column}: {p.label}: {p.message} ({p.hint})", markup=False, highlight=False, soft_wrap=True)
+        err.print(
+            f"{file}:{p.line}:{p.column}: {p.label}: {p.message} ({p.hint})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     for p in report.old_version:
         console.print(
             f"note: {p.label}: [{p.pointer.start}, {p.pointer.end}) of {p.pointer.doc} verifies against version {p.version}, "
             "not the current text",
-            markup=False, highlight=False, soft_wrap=True,
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
     verified = sum(p.verified for p in report.pointers)
-    console.print(f"{file}: {verified} of {len(report.pointers)} pointers verify; {len(report.numbers)} numbers", highlight=False)
+    console.print(
+        f"{file}: {verified} of {len(report.pointers)} pointers verify; {len(report.numbers)} numbers",
+        highlight=False,
+    )
     for title, rows in (
         ("Numbers with no verified evidence", report.unsupported()),
         ("Numbers resting on a single source", report.single_source()),
@@ -145,8 +177,10 @@ def check_cmd(
     if failed:
         err.print(f"{len(failed)} pointer(s) or source(s) do not verify")
     if _too_few_naming(summary, min_naming):
-        err.print(f"only {summary['share_naming_actor']:.0%} of stance numbers cite a span naming their actor "
-                  f"(--min-naming {min_naming:.0%})")
+        err.print(
+            f"only {summary['share_naming_actor']:.0%} of stance numbers cite a span naming their actor "
+            f"(--min-naming {min_naming:.0%})"
+        )
     raise typer.Exit(1 if failed or _too_few_naming(summary, min_naming) else 0)
 
 
@@ -175,13 +209,22 @@ def _print_support(case, texts, report) -> dict[str, object]:  # noqa: ANN001 - 
     summary = support_summary(rows)
     for kind, total, named, missing in (
         ("actor", summary["stance_numbers"], summary["naming_actor"], summary["not_naming_actor"]),
-        ("issue's subject", summary["issue_numbers"], summary["naming_subject"], summary["not_naming_subject"]),
+        (
+            "issue's subject",
+            summary["issue_numbers"],
+            summary["naming_subject"],
+            summary["not_naming_subject"],
+        ),
     ):
         share = f" ({named / total:.0%})" if total else ""
-        console.print(f"Numbers whose cited spans name their {kind}: {named} of {total}{share}", highlight=False)
+        console.print(
+            f"Numbers whose cited spans name their {kind}: {named} of {total}{share}", highlight=False
+        )
         if not missing:
             continue
-        table = Table(title=f"Numbers whose cited spans never name their {kind} ({len(missing)})", title_justify="left")
+        table = Table(
+            title=f"Numbers whose cited spans never name their {kind} ({len(missing)})", title_justify="left"
+        )
         for col in ("number", "values", "cited spans"):
             table.add_column(col)
         by_label = {r.label: r for r in rows}
@@ -196,11 +239,18 @@ def _print_support(case, texts, report) -> dict[str, object]:  # noqa: ANN001 - 
 @app.command("review")
 def review_cmd(
     case: CaseArg,
-    what: Annotated[str | None, typer.Argument(help="Only numbers whose label starts with this (an actor id, russia.territory ...).")] = None,
+    what: Annotated[
+        str | None,
+        typer.Argument(help="Only numbers whose label starts with this (an actor id, russia.territory ...)."),
+    ] = None,
     corpus: CorpusOpt = None,
     db: DbOpt = None,
-    unnamed: Annotated[bool, typer.Option("--unnamed", help="Only numbers whose spans never name their actor or subject.")] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print numbers and cited sentences as JSON.")] = False,
+    unnamed: Annotated[
+        bool, typer.Option("--unnamed", help="Only numbers whose spans never name their actor or subject.")
+    ] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print numbers and cited sentences as JSON.")
+    ] = False,
 ) -> None:
     """Print every number beside the sentences it cites, for a reader to confirm that they support it.
 
@@ -216,27 +266,58 @@ def review_cmd(
     texts = _texts(corpus, db)
     loaded, located, file = _case_and_positions(case)
     report = check_case(loaded, texts, located=located, file=file)
-    rows = [r for r in number_support(loaded, texts, report) if what is None or r.label == what or r.label.startswith(what + ".")]
+    rows = [
+        r
+        for r in number_support(loaded, texts, report)
+        if what is None or r.label == what or r.label.startswith(what + ".")
+    ]
     if unnamed:
         rows = [r for r in rows if r.names_actor is False or r.names_subject is False]
     if what is not None and not rows and not unnamed:
         err.print(f"[red]error:[/red] {escape(what)} names no number in {escape(file)}")
-        err.print("hint: give an actor id, an issue id's status quo (territory.status_quo) or a label such as russia.territory.position")
+        err.print(
+            "hint: give an actor id, an issue id's status quo (territory.status_quo) or a label such as russia.territory.position"
+        )
         raise typer.Exit(1)
     if json_out:
-        print_json([{"number": r.label, "values": r.values, "names_actor": r.names_actor, "names_subject": r.names_subject,
-                     "spans": [{"doc": s.doc, "start": s.start, "end": s.end, "source": s.source, "text": s.text,
-                                "names_actor": s.names_actor, "names_subject": s.names_subject} for s in r.spans]}
-                    for r in rows])
+        print_json(
+            [
+                {
+                    "number": r.label,
+                    "values": r.values,
+                    "names_actor": r.names_actor,
+                    "names_subject": r.names_subject,
+                    "spans": [
+                        {
+                            "doc": s.doc,
+                            "start": s.start,
+                            "end": s.end,
+                            "source": s.source,
+                            "text": s.text,
+                            "names_actor": s.names_actor,
+                            "names_subject": s.names_subject,
+                        }
+                        for s in r.spans
+                    ],
+                }
+                for r in rows
+            ]
+        )
         return
     for r in rows:
         console.print(f"[bold]{escape(r.label)}[/bold] = {escape(r.values)}", highlight=False, soft_wrap=True)
         if not r.spans:
             err.print("  [red]no verified span[/red]")
         for sp in r.spans:
-            marks = [m for m, flag in (("actor", sp.names_actor), ("subject", sp.names_subject)) if flag is not None]
+            marks = [
+                m
+                for m, flag in (("actor", sp.names_actor), ("subject", sp.names_subject))
+                if flag is not None
+            ]
             tags = " ".join(f"[{m}]" if getattr(sp, f"names_{m}") else f"[no {m}]" for m in marks)
-            console.print(f"  {escape(sp.doc)} [{sp.start}, {sp.end}) {escape(tags)}", highlight=False, soft_wrap=True)
+            console.print(
+                f"  {escape(sp.doc)} [{sp.start}, {sp.end}) {escape(tags)}", highlight=False, soft_wrap=True
+            )
             console.print(f"    {escape(' '.join(sp.text.split()))}", highlight=False, soft_wrap=True)
         console.print()
     console.print(f"{len(rows)} number(s)", highlight=False)
@@ -246,7 +327,7 @@ def _normalise_label(what: str) -> str:
     for kind in ("relation", "event"):
         for sep in (" ", ":", "s."):
             if what.startswith(kind + sep):
-                return f"{kind}.{what[len(kind) + len(sep):]}"
+                return f"{kind}.{what[len(kind) + len(sep) :]}"
     return what
 
 
@@ -254,12 +335,18 @@ def _normalise_label(what: str) -> str:
 def show_cmd(
     case: CaseArg,
     what: Annotated[
-        str, typer.Argument(help="What to show: actor.issue.attribute (russia.territory.position), actor.capability, "
-                            "issue.status_quo, relation.ID, event.ID, or a prefix such as an actor id.")
+        str,
+        typer.Argument(
+            help="What to show: actor.issue.attribute (russia.territory.position), actor.capability, "
+            "issue.status_quo, relation.ID, event.ID, or a prefix such as an actor id."
+        ),
     ],
     corpus: CorpusOpt = None,
     db: DbOpt = None,
-    context: Annotated[int, typer.Option("--context", min=0, help="Characters of context on each side, within the paragraph.")] = 300,
+    context: Annotated[
+        int,
+        typer.Option("--context", min=0, help="Characters of context on each side, within the paragraph."),
+    ] = 300,
 ) -> None:
     """Print the passages a number (or relation, event) cites, with their context, read from the corpus."""
     import difflib
@@ -279,13 +366,21 @@ def show_cmd(
         labels = sorted({p.label for p in report.pointers})
         close = difflib.get_close_matches(wanted, labels, n=3)
         err.print(f"[red]error:[/red] {escape(what)!s} names no evidence in {escape(file)}")
-        err.print("hint: " + (f"did you mean {', '.join(close)}?" if close else "e.g. " + ", ".join(labels[:4])))
+        err.print(
+            "hint: " + (f"did you mean {', '.join(close)}?" if close else "e.g. " + ", ".join(labels[:4]))
+        )
         raise typer.Exit(1)
     values = _estimate_notes(loaded)
     for p in chosen:
         ptr = p.pointer
-        head = f"[bold]{escape(p.label)}[/bold]{escape(values.get(p.path[: p.path.index('evidence')], ''))}  " if "evidence" in p.path else ""
-        where = f"{ptr.doc} [{ptr.start}, {ptr.end})" + (f" version {p.version}" if p.version is not None else "")
+        head = (
+            f"[bold]{escape(p.label)}[/bold]{escape(values.get(p.path[: p.path.index('evidence')], ''))}  "
+            if "evidence" in p.path
+            else ""
+        )
+        where = f"{ptr.doc} [{ptr.start}, {ptr.end})" + (
+            f" version {p.version}" if p.version is not None else ""
+        )
         console.print(f"{head}{escape(where)}", highlight=False, soft_wrap=True)
         if ptr.note:
             console.print(f"  note: {escape(ptr.note)}", highlight=False, soft_wrap=True)

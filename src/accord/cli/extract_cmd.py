@@ -50,25 +50,48 @@ def _load_docs(docs: list[str], db: str | None, meta: Path | None, case):  # noq
             stored = next(d for d, _ in store.versions(doc) if d.current)
             doc_id, found = doc, stored.meta
         from_case = sources.get(doc_id)
-        case_meta = DocumentMeta(
-            title=from_case.title, date=from_case.date, date_precision=from_case.date_precision,
-            publisher=from_case.publisher, author=from_case.author,
-        ) if from_case else DocumentMeta()
+        case_meta = (
+            DocumentMeta(
+                title=from_case.title,
+                date=from_case.date,
+                date_precision=from_case.date_precision,
+                publisher=from_case.publisher,
+                author=from_case.author,
+            )
+            if from_case
+            else DocumentMeta()
+        )
         given = table.get(doc_id) or table.get(path.name) or DocumentMeta()
         loaded.append((doc_id, text, given.merged_over(found.merged_over(case_meta))))
     return loaded
 
 
 def extract(
-    docs: Annotated[list[str], typer.Argument(help="Files (.txt, .md, .html) or document ids in the corpus store.")],
+    docs: Annotated[
+        list[str], typer.Argument(help="Files (.txt, .md, .html) or document ids in the corpus store.")
+    ],
     case: Annotated[
-        str | None, typer.Option("--case", help="Case whose actors (and aliases) resolve mentions; its sources give document dates.")
+        str | None,
+        typer.Option(
+            "--case",
+            help="Case whose actors (and aliases) resolve mentions; its sources give document dates.",
+        ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the draft case here (default: stdout).")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Corpus store for document ids and dates (default $ACCORD_DB / ./accord.db).")] = None,
-    meta: Annotated[Path | None, typer.Option("--meta", help="A sources.yaml giving document dates and titles.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the draft case here (default: stdout).")
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Corpus store for document ids and dates (default $ACCORD_DB / ./accord.db)."
+        ),
+    ] = None,
+    meta: Annotated[
+        Path | None, typer.Option("--meta", help="A sources.yaml giving document dates and titles.")
+    ] = None,
     merge: Annotated[
-        Path | None, typer.Option("--merge", help="Add what the case file lacks to it, after showing the diff.")
+        Path | None,
+        typer.Option("--merge", help="Add what the case file lacks to it, after showing the diff."),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="With --merge: write without asking.")] = False,
 ) -> None:
@@ -99,13 +122,21 @@ def extract(
     for doc_id, text, info in loaded:
         anchor = parse_anchor(info.date, info.date_precision)
         if anchor is None:
-            err.print(f"note: {doc_id}: no document date known; relative dates are skipped (give --meta or --db)")
+            err.print(
+                f"note: {doc_id}: no document date known; relative dates are skipped (give --meta or --db)"
+            )
         found = run_extraction(text, doc_id, resolver, anchor)
-        inputs.append(DocInput(doc_id, text, found, info.title, info.date, info.date_precision, info.publisher, info.author))
+        inputs.append(
+            DocInput(
+                doc_id, text, found, info.title, info.date, info.date_precision, info.publisher, info.author
+            )
+        )
     draft = build_draft(the_case, inputs)
     for note in draft.skipped:
         err.print(f"note: {escape(note)}", soft_wrap=True)
-    err.print(f"{len(draft.events)} event(s), {len(draft.relations)} relation(s) from {len(inputs)} document(s)")
+    err.print(
+        f"{len(draft.events)} event(s), {len(draft.relations)} relation(s) from {len(inputs)} document(s)"
+    )
     text = draft.to_yaml()
     report = validate_text(text, "<draft>")
     if not report.ok:  # a bug if it happens: say so rather than write an invalid draft
@@ -133,15 +164,21 @@ def _merge(the_case, path: Path, draft, new_items, merge_text, validate_text, ye
     try:
         after = merge_text(before, events, relations, sources)
     except ValueError as exc:
-        raise _err(f"cannot merge into {path} automatically ({exc}); write a draft with -o and merge by hand") from None
+        raise _err(
+            f"cannot merge into {path} automatically ({exc}); write a draft with -o and merge by hand"
+        ) from None
     report = validate_text(after, str(path))
     if not report.ok:
         for problem in report.problems[:10]:
             err.print(str(problem), markup=False)
         raise _err(f"the merged case would not validate; {path} is unchanged")
-    diff = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), str(path), f"{path} (merged)")
+    diff = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), str(path), f"{path} (merged)"
+    )
     sys.stdout.write("".join(diff))
-    summary = f"{len(events)} event(s), {len(relations)} relation(s), {len(sources)} source(s) to add to {path}"
+    summary = (
+        f"{len(events)} event(s), {len(relations)} relation(s), {len(sources)} source(s) to add to {path}"
+    )
     if not yes:
         if not sys.stdin.isatty() and not os.environ.get("ACCORD_FORCE_PROMPT"):
             raise _err(f"{summary}; not a terminal, so nothing was written: re-run with --yes to accept")

@@ -64,11 +64,17 @@ def _store_docs(db: str, table: dict) -> tuple:  # -> (Corpus, list[ScaffoldDoc]
         texts = store.corpus()
         stored = {d.doc: d.meta for d in store.documents()}
     if not texts.texts:
-        raise _fail(f"the store {db} holds no documents", "add the texts first: accord corpus add FILES --db ...")
+        raise _fail(
+            f"the store {db} holds no documents", "add the texts first: accord corpus add FILES --db ..."
+        )
     docs = []
     for doc, text in sorted(texts.texts.items()):
         m = (table.get(doc) or DocumentMeta()).merged_over(stored.get(doc) or DocumentMeta())
-        docs.append(ScaffoldDoc(doc, text, m.title or _first_line_title(text), m.date, m.date_precision, m.publisher, m.author))
+        docs.append(
+            ScaffoldDoc(
+                doc, text, m.title or _first_line_title(text), m.date, m.date_precision, m.publisher, m.author
+            )
+        )
     return texts, docs
 
 
@@ -88,12 +94,18 @@ def _issue_slots(issues: list[str]) -> list:  # -> list[IssueSlot]
         issue_id, _, words = item.partition("=")
         issue_id = issue_id.strip()
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", issue_id):
-            raise _fail(f"--issue {item!r}: {issue_id!r} is not a valid id", "ids use a-z, 0-9, '-', e.g. --issue 'status=recognition status'", 2)
+            raise _fail(
+                f"--issue {item!r}: {issue_id!r} is not a valid id",
+                "ids use a-z, 0-9, '-', e.g. --issue 'status=recognition status'",
+                2,
+            )
         slots.append(IssueSlot(issue_id, words.strip()))
     return slots
 
 
-def _extracted(docs: list, actors: list, case_id: str, as_of: str) -> tuple[list[dict], list[dict], list[str]]:
+def _extracted(
+    docs: list, actors: list, case_id: str, as_of: str
+) -> tuple[list[dict], list[dict], list[str]]:
     """Events and relations from `accord extract`'s functions, for the proposed actors."""
     from accord.case.model import Actor, Case, CaseMeta
     from accord.extract.dates import parse_anchor
@@ -104,11 +116,20 @@ def _extracted(docs: list, actors: list, case_id: str, as_of: str) -> tuple[list
     inputs = []
     for d in docs:
         found = extract(d.text, d.doc, resolver, parse_anchor(d.date, d.date_precision))
-        inputs.append(DocInput(d.doc, d.text, found, d.title, d.date, d.date_precision, d.publisher, d.author))
+        inputs.append(
+            DocInput(d.doc, d.text, found, d.title, d.date, d.date_precision, d.publisher, d.author)
+        )
     # Extraction needs the case's actors and as_of only; the scaffold has no issues yet.
-    meta = CaseMeta.model_construct(id=case_id, title=case_id, version="1", as_of=as_of, description="-", sources=[], units=None)
+    meta = CaseMeta.model_construct(
+        id=case_id, title=case_id, version="1", as_of=as_of, description="-", sources=[], units=None
+    )
     shell = Case.model_construct(
-        format=1, case=meta, issues=[], stances=[], relations=[], events=[],
+        format=1,
+        case=meta,
+        issues=[],
+        stances=[],
+        relations=[],
+        events=[],
         actors=[Actor(id=a.id, name=a.name, kind=a.kind, aliases=a.aliases) for a in actors],
     )
     draft = build_draft(shell, inputs)
@@ -116,15 +137,39 @@ def _extracted(docs: list, actors: list, case_id: str, as_of: str) -> tuple[list
 
 
 def new_cmd(
-    case_id: Annotated[str, typer.Argument(metavar="ID", help="The new case's id (a-z, 0-9, '-'), e.g. serbia-kosovo-2023.")],
+    case_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The new case's id (a-z, 0-9, '-'), e.g. serbia-kosovo-2023.")
+    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the scaffold YAML.")],
-    corpus: Annotated[Path | None, typer.Option("--corpus", help="Folder of the texts (.txt, .md) the case is built from.")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Or: a corpus store (`accord corpus add`), every current document.")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="The case's title (default: from the id).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="The day the case describes, YYYY-MM-DD (default: the latest source date).")] = None,
-    meta: Annotated[Path | None, typer.Option("--meta", help="A sources.yaml with titles and dates (default: DIR/sources.yaml if there).")] = None,
-    issue: Annotated[list[str] | None, typer.Option("--issue", help="An issue slot, ID or ID=words to search for; repeat for several.")] = None,
-    candidates: Annotated[int, typer.Option("--candidates", min=0, max=10, help="Candidate passages per slot.")] = 2,
+    corpus: Annotated[
+        Path | None, typer.Option("--corpus", help="Folder of the texts (.txt, .md) the case is built from.")
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Or: a corpus store (`accord corpus add`), every current document."),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="The case's title (default: from the id).")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="The day the case describes, YYYY-MM-DD (default: the latest source date)."
+        ),
+    ] = None,
+    meta: Annotated[
+        Path | None,
+        typer.Option(
+            "--meta", help="A sources.yaml with titles and dates (default: DIR/sources.yaml if there)."
+        ),
+    ] = None,
+    issue: Annotated[
+        list[str] | None,
+        typer.Option("--issue", help="An issue slot, ID or ID=words to search for; repeat for several."),
+    ] = None,
+    candidates: Annotated[
+        int, typer.Option("--candidates", min=0, max=10, help="Candidate passages per slot.")
+    ] = 2,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
 ) -> None:
     """Write a commented draft case from a folder of texts: sources, actors, extracted events, to-do slots."""
@@ -137,7 +182,11 @@ def new_cmd(
     from accord.corpus.readers import load_meta_file
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", case_id):
-        raise _fail(f"{case_id!r} is not a valid case id", "use lower-case letters, digits and '-', e.g. serbia-kosovo-2023", 2)
+        raise _fail(
+            f"{case_id!r} is not a valid case id",
+            "use lower-case letters, digits and '-', e.g. serbia-kosovo-2023",
+            2,
+        )
     if output.exists() and not force:
         raise _fail(f"{output} exists; not overwritten", "give another -o, or --force", 1)
     if as_of is not None:
@@ -160,8 +209,15 @@ def new_cmd(
     when = as_of or default_as_of(docs)
     events, relations, skipped = _extracted(docs, actors, case_id, when) if actors else ([], [], [])
     spec = ScaffoldInput(
-        id=case_id, title=title or case_id.replace("-", " ").capitalize(), as_of=when, docs=docs, actors=actors,
-        issues=_issue_slots(issue or []), events=events, relations=relations, candidates=candidates,
+        id=case_id,
+        title=title or case_id.replace("-", " ").capitalize(),
+        as_of=when,
+        docs=docs,
+        actors=actors,
+        issues=_issue_slots(issue or []),
+        events=events,
+        relations=relations,
+        candidates=candidates,
     )
     text = render_scaffold(spec)
     report = validate_text(text, str(output), texts, data_check=validate_draft_data)
@@ -174,7 +230,8 @@ def new_cmd(
         err.print(f"note: {escape(note)}", soft_wrap=True, highlight=False)
     console.print(
         f"wrote {output}: {len(docs)} source(s), {len(actors)} actor(s), {len(events)} event(s), "
-        f"{len(relations)} relation(s); {len(report.todos)} to-do(s)", highlight=False,
+        f"{len(relations)} relation(s); {len(report.todos)} to-do(s)",
+        highlight=False,
     )
     where = f"--corpus {corpus}" if corpus is not None else "--corpus DIR"
     console.print(f"next: accord case validate {output} --draft {where}", highlight=False, markup=False)
@@ -197,7 +254,10 @@ def print_draft_report(case: str, corpus, json_out: bool) -> None:  # noqa: ANN0
     for problem in report.problems:
         err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
     if report.todos:
-        console.print(f"To do ({len(report.blocking)} blocking, {len(report.todos) - len(report.blocking)} open):", highlight=False)
+        console.print(
+            f"To do ({len(report.blocking)} blocking, {len(report.todos) - len(report.blocking)} open):",
+            highlight=False,
+        )
     for todo in sorted(report.todos, key=lambda t: (not t.blocking, t.line, t.column)):
         console.print(str(todo), highlight=False, markup=False, soft_wrap=True)
     if report.ok:
@@ -225,7 +285,9 @@ def register_evidence(app: typer.Typer) -> None:
     app.command("suggest")(suggest_cmd)
 
 
-def survey_import(file: Path, into: str | None, output: Path, corpus: Path | None, date: str | None = None) -> None:
+def survey_import(
+    file: Path, into: str | None, output: Path, corpus: Path | None, date: str | None = None
+) -> None:
     from accord.cli.survey_cmd import import_survey
 
     import_survey(file, into, output, corpus, date)

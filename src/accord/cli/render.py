@@ -53,13 +53,21 @@ def issues_table(case: Case) -> Table:
         points = "; ".join(f"{p.at:g}: {p.label}" for p in i.scale.points or [])
         if i.consent:
             points += ("\n" if points else "") + "consent needed: " + ", ".join(i.consent.actors)
-        table.add_row(safe(i.id), safe(i.question), safe(i.scale.min_label), safe(i.scale.max_label), safe(points or "-"),
-                      _fmt(i.status_quo.point))
+        table.add_row(
+            safe(i.id),
+            safe(i.question),
+            safe(i.scale.min_label),
+            safe(i.scale.max_label),
+            safe(points or "-"),
+            _fmt(i.status_quo.point),
+        )
     return table
 
 
 def stances_table(case: Case) -> Table:
-    table = Table(title="Stances: position (salience); capability; - no stated view; * includes a carry-over reading")
+    table = Table(
+        title="Stances: position (salience); capability; - no stated view; * includes a carry-over reading"
+    )
     table.add_column("actor")
     table.add_column("capability", justify="right")
     for issue in case.issues:
@@ -75,9 +83,13 @@ def stances_table(case: Case) -> Table:
             lo, hi = s.position.bounds
             if hi > lo:
                 spread = f" [{lo:.0f}-{hi:.0f}]"
-            carried = "*" if any(e.carry_over for q in (s.position, s.salience) for e in q.all_estimates) else ""
+            carried = (
+                "*" if any(e.carry_over for q in (s.position, s.salience) for e in q.all_estimates) else ""
+            )
             cells.append(f"{s.position.point:.0f}{spread} ({s.salience.point:.2f}){carried}")
-        cap = f"{stance.capability.point:.2f}" + ("*" if any(e.carry_over for e in stance.capability.all_estimates) else "")
+        cap = f"{stance.capability.point:.2f}" + (
+            "*" if any(e.carry_over for e in stance.capability.all_estimates) else ""
+        )
         name = stance.actor + (" (veto only)" if stance.takes_part == "veto" else "")
         table.add_row(safe(name), cap, *cells)
     return table
@@ -97,7 +109,9 @@ def relations_table(case: Case) -> Table:
             details.append(f"if: {r.applies_if.description}")
             if r.applies_if.state is not None:
                 holds = next((st.holds for st in case.states if st.id == r.applies_if.state), None)
-                details.append(f"state {r.applies_if.state}: {'holds' if holds else 'does not hold'} as of {case.case.as_of}")
+                details.append(
+                    f"state {r.applies_if.state}: {'holds' if holds else 'does not hold'} as of {case.case.as_of}"
+                )
         if r.co_chairs:
             details.append("co-chairs: " + ", ".join(r.co_chairs))
         arrow = "->" if r.is_directed else "<->"
@@ -144,8 +158,10 @@ def summary_lines(case: Case) -> list[str]:
     ]
     carried = sum(1 for _, q in _stance_quantities(case) for e in q.all_estimates if e.carry_over)
     if case.case.period_start or carried:
-        lines.append(f"period from {case.case.period_start or '?'}; {carried} carry-over reading(s) from before it "
-                     "(marked *; `accord run --no-carry-over` drops them)")
+        lines.append(
+            f"period from {case.case.period_start or '?'}; {carried} carry-over reading(s) from before it "
+            "(marked *; `accord run --no-carry-over` drops them)"
+        )
     return lines
 
 
@@ -154,8 +170,11 @@ def _stance_quantities(case: Case) -> list[tuple[str, Quantity]]:
     for s in case.stances:
         found.append((f"{s.actor}.capability", s.capability))
         for issue_id, x in s.issues.items():
-            found += [(f"{s.actor}.{issue_id}.{k}", getattr(x, k)) for k in ("position", "salience", "capability")
-                      if getattr(x, k) is not None]
+            found += [
+                (f"{s.actor}.{issue_id}.{k}", getattr(x, k))
+                for k in ("position", "salience", "capability")
+                if getattr(x, k) is not None
+            ]
     return found
 
 

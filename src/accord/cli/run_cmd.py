@@ -97,7 +97,8 @@ def run(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     no_carry_over: Annotated[
-        bool, typer.Option("--no-carry-over", help="Drop readings carried over from before the case's period.")
+        bool,
+        typer.Option("--no-carry-over", help="Drop readings carried over from before the case's period."),
     ] = False,
 ) -> None:
     """Forecast a case: the distribution over its uncertainty (median, 5-95%), then the point run.
@@ -198,7 +199,8 @@ def print_run(result: Run, console: Console) -> None:
     console.print(
         "SQ stable: share of draws whose forecast ended within 2% of the scale of the status quo; "
         f"on every issue at once: {pct(summary['stable_all'])}",
-        highlight=False, soft_wrap=True,
+        highlight=False,
+        soft_wrap=True,
     )
     if summary.get("converged_share", 1.0) < 1.0:
         console.print(

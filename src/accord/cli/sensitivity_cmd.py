@@ -137,6 +137,10 @@ def _tornado(issue: str, rows: list[dict[str, Any]], result: Any) -> Table:
         if key == "ST":
             cells = [f"{r['ST']:.3f}", f"{r['ST_conf']:.3f}", f"{r['S1']:.3f}"]
         else:
-            cells = [f"{r['mu_star']:.2f}", f"{r['mu_star_conf']:.2f}", "n/a" if r["sigma"] is None else f"{r['sigma']:.2f}"]
+            cells = [
+                f"{r['mu_star']:.2f}",
+                f"{r['mu_star_conf']:.2f}",
+                "n/a" if r["sigma"] is None else f"{r['sigma']:.2f}",
+            ]
         table.add_row(str(n), str(r["input"]), *cells, f"[cyan]{bar}[/cyan]")
     return table

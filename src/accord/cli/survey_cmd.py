@@ -24,7 +24,9 @@ def _case_data(case: str):  # noqa: ANN202 - (path, data)
     if not report.ok:
         for problem in report.problems:
             err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-        err.print(f"{len(report.problems)} problem(s) in {report.file}; fix them first (`accord case validate --draft`)")
+        err.print(
+            f"{len(report.problems)} problem(s) in {report.file}; fix them first (`accord case validate --draft`)"
+        )
         raise typer.Exit(1)
     path = resolve_case_path(case)
     parsed = parse_yaml_text(path.read_text(encoding="utf-8"), str(path), "docs/case-format.md")
@@ -43,7 +45,9 @@ def _print_problems(problems) -> None:  # noqa: ANN001
     err.print(f"{len(problems)} problem(s) in the survey; nothing was written", highlight=False)
 
 
-def import_survey(file: Path, into: str | None, output: Path, corpus: Path | None, date: str | None = None) -> None:
+def import_survey(
+    file: Path, into: str | None, output: Path, corpus: Path | None, date: str | None = None
+) -> None:
     """Read a survey, check every row against the case, write the experts' sheets and the case."""
     from accord.case.draft import validate_draft_data
     from accord.case.validate import validate_text
@@ -52,7 +56,9 @@ def import_survey(file: Path, into: str | None, output: Path, corpus: Path | Non
     from accord.formats.survey_case import expert_sheets, merge_survey
 
     if into is None:
-        err.print("[red]error:[/red] --from survey needs --into CASE: the case whose actor and issue ids the rows use")
+        err.print(
+            "[red]error:[/red] --from survey needs --into CASE: the case whose actor and issue ids the rows use"
+        )
         raise typer.Exit(2)
     _, data = _case_data(into)
     try:
@@ -80,15 +86,37 @@ def import_survey(file: Path, into: str | None, output: Path, corpus: Path | Non
         (folder / f"{sheet.source}.csv").write_text(sheet.text, encoding="utf-8")
     output.write_text(text, encoding="utf-8")
     state = "runnable" if report.runnable else "a draft (`accord case validate --draft` lists what remains)"
-    console.print(f"wrote {output}: {len(rows)} answer(s) of {len(sheets)} expert(s); the case is {state}", highlight=False, soft_wrap=True)
-    console.print(f"wrote the experts' answer sheets to {folder}: {', '.join(s.source + '.csv' for s in sheets.values())}",
-                  highlight=False, soft_wrap=True, markup=False)
-    console.print(f"perspectives: --perspective {' | '.join(s.source for s in sheets.values())}", highlight=False, markup=False)
+    console.print(
+        f"wrote {output}: {len(rows)} answer(s) of {len(sheets)} expert(s); the case is {state}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(
+        f"wrote the experts' answer sheets to {folder}: {', '.join(s.source + '.csv' for s in sheets.values())}",
+        highlight=False,
+        soft_wrap=True,
+        markup=False,
+    )
+    console.print(
+        f"perspectives: --perspective {' | '.join(s.source for s in sheets.values())}",
+        highlight=False,
+        markup=False,
+    )
 
 
 def template_cmd(
-    case: Annotated[str, typer.Argument(help="The case (file or built-in name) whose actors and issues the survey asks about.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the template: .xlsx (with help and checks) or .csv.")],
+    case: Annotated[
+        str,
+        typer.Argument(
+            help="The case (file or built-in name) whose actors and issues the survey asks about."
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="Where to write the template: .xlsx (with help and checks) or .csv."
+        ),
+    ],
 ) -> None:
     """Write a survey sheet for experts: one row per actor and issue, the columns explained, cells checked."""
     from accord.cli.main import console, err
@@ -98,7 +126,9 @@ def template_cmd(
     _, data = _case_data(case)
     actors, issues = _ids(data, "actors"), _ids(data, "issues")
     if not actors or not issues:
-        err.print(f"[red]error:[/red] {escape(case)} has no {'actors' if not actors else 'issues'} yet; a survey asks about both")
+        err.print(
+            f"[red]error:[/red] {escape(case)} has no {'actors' if not actors else 'issues'} yet; a survey asks about both"
+        )
         raise typer.Exit(1)
     labels = {a["id"]: str(a.get("name") or "") for a in data["actors"] if isinstance(a, dict)}
     labels |= {i["id"]: str(i.get("question") or "") for i in data["issues"] if isinstance(i, dict)}
@@ -107,8 +137,11 @@ def template_cmd(
     except SurveyError as exc:
         _print_problems(exc.problems)
         raise typer.Exit(1) from None
-    console.print(f"wrote {output}: {len(actors) * len(issues)} row(s) ({len(actors)} actors x {len(issues)} issues) to copy per expert",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"wrote {output}: {len(actors) * len(issues)} row(s) ({len(actors)} actors x {len(issues)} issues) to copy per expert",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _survey_date(file: Path, date: str | None, as_of: str) -> str:

@@ -76,13 +76,19 @@ def serve(
     ] = False,
     allow_host: Annotated[
         list[str] | None,
-        typer.Option("--allow-host", help="A Host name clients reach the server by (behind a proxy), '.example.org' "
-                     "for a domain and its subdomains; repeat for several. Loopback names and IP addresses always pass."),
+        typer.Option(
+            "--allow-host",
+            help="A Host name clients reach the server by (behind a proxy), '.example.org' "
+            "for a domain and its subdomains; repeat for several. Loopback names and IP addresses always pass.",
+        ),
     ] = None,
     limit: Annotated[
         list[str] | None,
-        typer.Option("--limit", help="A per-request cap NAME=N (actors=200, issues=50, interventions=200, "
-                     "draws=5000 by default); repeat for several."),
+        typer.Option(
+            "--limit",
+            help="A per-request cap NAME=N (actors=200, issues=50, interventions=200, "
+            "draws=5000 by default); repeat for several.",
+        ),
     ] = None,
 ) -> None:
     """Start the web dashboard and REST API (OpenAPI documentation at /docs); see docs/security.md."""
@@ -98,8 +104,14 @@ def serve(
     except ValueError as exc:
         raise UsageError(f"--limit {exc}", "e.g. --limit actors=500 --limit draws=20000") from None
     _engine(db).dispose()  # fail early, with a message, on a bad --db
-    app = create_app(db, corpus, run_workers=workers, open_read="all" if public_read else "loopback",
-                     allowed_hosts=tuple(allow_host or ()), limits=limits)
+    app = create_app(
+        db,
+        corpus,
+        run_workers=workers,
+        open_read="all" if public_read else "loopback",
+        allowed_hosts=tuple(allow_host or ()),
+        limits=limits,
+    )
     st = app.state.accord
     console.print(
         f"Accord on http://{host}:{port}/  (API docs /docs; database {st.engine.url.render_as_string()}; "

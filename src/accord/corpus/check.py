@@ -169,12 +169,22 @@ class CoverageReport:
             "pointers": len(self.pointers),
             "verified": sum(p.verified for p in self.pointers),
             "failed": [
-                {"label": p.label, "path": dotted(p.path), "line": p.line, "column": p.column, "doc": p.pointer.doc,
-                 "start": p.pointer.start, "end": p.pointer.end, "message": p.message, "hint": p.hint}
+                {
+                    "label": p.label,
+                    "path": dotted(p.path),
+                    "line": p.line,
+                    "column": p.column,
+                    "doc": p.pointer.doc,
+                    "start": p.pointer.start,
+                    "end": p.pointer.end,
+                    "message": p.message,
+                    "hint": p.hint,
+                }
                 for p in self.failed
             ],
             "old_version": [
-                {"label": p.label, "path": dotted(p.path), "doc": p.pointer.doc, "version": p.version} for p in self.old_version
+                {"label": p.label, "path": dotted(p.path), "doc": p.pointer.doc, "version": p.version}
+                for p in self.old_version
             ],
             "margin": self.margin,
             "unsupported": [number(n) for n in self.unsupported()],
@@ -222,7 +232,9 @@ def verify(texts: TextSource, pointer: Pointer) -> tuple[str, str, str, int | No
         return "failed", f"document {pointer.doc!r} is not in the corpus", f"known documents: {known}", None
     first_problem = None
     for index, (version, text) in enumerate(versions):
-        result = check_pointer(Corpus({pointer.doc: text}), pointer.doc, pointer.start, pointer.end, pointer.sha256)
+        result = check_pointer(
+            Corpus({pointer.doc: text}), pointer.doc, pointer.start, pointer.end, pointer.sha256
+        )
         if result.ok:
             return ("ok" if index == 0 else "old version"), "", "", version
         first_problem = first_problem or result
@@ -230,18 +242,31 @@ def verify(texts: TextSource, pointer: Pointer) -> tuple[str, str, str, int | No
     return "failed", first_problem.message, first_problem.hint, versions[0][0]
 
 
-def check_case(case: Case, texts: TextSource, *, located: Located | None = None, file: str = "<case>", margin: float = 0.1) -> CoverageReport:
+def check_case(
+    case: Case,
+    texts: TextSource,
+    *,
+    located: Located | None = None,
+    file: str = "<case>",
+    margin: float = 0.1,
+) -> CoverageReport:
     """Verify every pointer of ``case`` against ``texts`` and measure the coverage of its numbers."""
     results: dict[PathT, PointerResult] = {}
     for path, pointer in iter_pointer_paths(case):
         status, message, hint, version = verify(texts, pointer)
         line, column = located.mark(path) if located is not None else (1, 1)
-        results[path] = PointerResult(label_for(case, path), path, pointer, status, message, hint, version, line, column)
+        results[path] = PointerResult(
+            label_for(case, path), path, pointer, status, message, hint, version, line, column
+        )
     coverage = [_coverage(label, path, q, scale, results) for label, path, q, scale in numbers(case)]
-    return CoverageReport(file, list(results.values()), coverage, margin, _source_problems(case, texts, located))
+    return CoverageReport(
+        file, list(results.values()), coverage, margin, _source_problems(case, texts, located)
+    )
 
 
-def _coverage(label: str, path: PathT, quantity: Quantity, scale: float, results: dict[PathT, PointerResult]) -> NumberCoverage:
+def _coverage(
+    label: str, path: PathT, quantity: Quantity, scale: float, results: dict[PathT, PointerResult]
+) -> NumberCoverage:
     mine = [r for p, r in results.items() if p[: len(path)] == path]
     values = tuple((e.value, e.sources) for e in quantity.all_estimates)
     return NumberCoverage(label, path, scale, values, len(mine), sum(r.verified for r in mine))
@@ -259,11 +284,22 @@ def _source_problems(case: Case, texts: TextSource, located: Located | None) -> 
             continue
         path: PathT = ("case", "sources", i, "sha256")
         line, column = located.mark(path) if located is not None else (1, 1)
-        message = "is not in the corpus" if not versions else "has changed: no stored version hashes to this sha256"
+        message = (
+            "is not in the corpus" if not versions else "has changed: no stored version hashes to this sha256"
+        )
         pointer = Pointer(doc=source.id, start=0, end=1, sha256=source.sha256)
         problems.append(
-            PointerResult(f"source.{source.id}", path, pointer, "failed", f"source {source.id!r} {message}",
-                          "re-check the spans that cite it", None, line, column)
+            PointerResult(
+                f"source.{source.id}",
+                path,
+                pointer,
+                "failed",
+                f"source {source.id!r} {message}",
+                "re-check the spans that cite it",
+                None,
+                line,
+                column,
+            )
         )
     return problems
 

@@ -81,7 +81,9 @@ passages = sa.Table(
     "corpus_passages",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("document_id", sa.Integer, sa.ForeignKey("corpus_documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "document_id", sa.Integer, sa.ForeignKey("corpus_documents.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("ordinal", sa.Integer, nullable=False),
     sa.Column("span_start", sa.Integer, nullable=False),
     sa.Column("span_end", sa.Integer, nullable=False),
@@ -92,7 +94,9 @@ passages = sa.Table(
 passage_hashes = sa.Table(
     "corpus_passage_hashes",
     metadata,
-    sa.Column("passage_id", sa.Integer, sa.ForeignKey("corpus_passages.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "passage_id", sa.Integer, sa.ForeignKey("corpus_passages.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Index("corpus_passage_hashes_sha256", "sha256"),
 )
@@ -114,8 +118,6 @@ info = sa.Table(
 )
 
 _META_FIELDS = ("title", "date", "date_precision", "publisher", "author")
-
-
 
 
 class DocumentConflict(StorageError):
@@ -210,7 +212,9 @@ class Store:
                         "use a new --db, or re-add the texts with this version",
                     )
         except sa.exc.DatabaseError as exc:
-            raise StorageError(f"cannot open the corpus store at {self.url}: {exc.orig}", "check --db / $ACCORD_DB") from None
+            raise StorageError(
+                f"cannot open the corpus store at {self.url}: {exc.orig}", "check --db / $ACCORD_DB"
+            ) from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -222,7 +226,9 @@ class Store:
         self.close()
 
     # ---- ingest -------------------------------------------------------------------------------------
-    def add(self, source: SourceText, given: DocumentMeta | None = None, *, replace: bool = False) -> IngestResult:
+    def add(
+        self, source: SourceText, given: DocumentMeta | None = None, *, replace: bool = False
+    ) -> IngestResult:
         """Store one text: a no-op if unchanged, else a new document or a new version of it.
 
         ``given`` metadata (from ``--meta`` or options) wins over what was found in the file. A changed
@@ -239,21 +245,31 @@ class Store:
                 return self._add_once(source, meta, digest, replace)
             except (sa.exc.IntegrityError, sa.exc.OperationalError) as exc:
                 if attempt == _ATTEMPTS - 1 or not _retryable(exc):
-                    raise StorageError(f"cannot store {source.doc!r}: {_first_line(exc.orig)}",
-                                     "another writer holds the store; try again") from None
+                    raise StorageError(
+                        f"cannot store {source.doc!r}: {_first_line(exc.orig)}",
+                        "another writer holds the store; try again",
+                    ) from None
                 time.sleep(0.02 * (attempt + 1))
         raise AssertionError("unreachable")
 
     def _add_once(self, source: SourceText, meta: DocumentMeta, digest: str, replace: bool) -> IngestResult:
         with self.engine.begin() as conn:
             current = conn.execute(
-                sa.select(documents.c.id, documents.c.version, documents.c.sha256, documents.c.source_path,
-                          *[documents.c[f] for f in _META_FIELDS])
-                .where(documents.c.doc == source.doc, documents.c.current == sa.true())
+                sa.select(
+                    documents.c.id,
+                    documents.c.version,
+                    documents.c.sha256,
+                    documents.c.source_path,
+                    *[documents.c[f] for f in _META_FIELDS],
+                ).where(documents.c.doc == source.doc, documents.c.current == sa.true())
             ).first()
             if current is not None and current.sha256 == digest:
                 return self._refresh_meta(conn, current, meta, source)
-            if current is not None and not replace and not _same_file(current.source_path, _source_path(source)):
+            if (
+                current is not None
+                and not replace
+                and not _same_file(current.source_path, _source_path(source))
+            ):
                 raise DocumentConflict(
                     f"document {source.doc!r} was added from {current.source_path}; {source.path} has the same name "
                     "but another text",
@@ -266,15 +282,25 @@ class Store:
             n = self._insert_passages(conn, row_id, source.text)
         return IngestResult(source.doc, version, "added" if version == 1 else "new version", digest, n)
 
-    def _refresh_meta(self, conn: Connection, current: sa.Row, meta: DocumentMeta, source: SourceText) -> IngestResult:
-        changes = {f: getattr(meta, f) for f in _META_FIELDS if getattr(meta, f) and getattr(meta, f) != getattr(current, f)}
+    def _refresh_meta(
+        self, conn: Connection, current: sa.Row, meta: DocumentMeta, source: SourceText
+    ) -> IngestResult:
+        changes = {
+            f: getattr(meta, f)
+            for f in _META_FIELDS
+            if getattr(meta, f) and getattr(meta, f) != getattr(current, f)
+        }
         if changes:
             conn.execute(documents.update().where(documents.c.id == current.id).values(**changes))
         status = "metadata updated" if changes else "unchanged"
-        count = conn.execute(sa.select(sa.func.count()).where(passages.c.document_id == current.id)).scalar_one()
+        count = conn.execute(
+            sa.select(sa.func.count()).where(passages.c.document_id == current.id)
+        ).scalar_one()
         return IngestResult(source.doc, current.version, status, current.sha256, count)
 
-    def _insert_version(self, conn: Connection, source: SourceText, meta: DocumentMeta, digest: str, version: int) -> int:
+    def _insert_version(
+        self, conn: Connection, source: SourceText, meta: DocumentMeta, digest: str, version: int
+    ) -> int:
         values = {
             "doc": source.doc,
             "version": version,
@@ -307,7 +333,9 @@ class Store:
     # ---- reading ------------------------------------------------------------------------------------
     def documents(self, *, all_versions: bool = False) -> list[StoredDocument]:
         """Documents in id order; the current version of each, or every version with ``all_versions``."""
-        query = sa.select(*[c for c in documents.c if c.name != "text"]).order_by(documents.c.doc, documents.c.version)
+        query = sa.select(*[c for c in documents.c if c.name != "text"]).order_by(
+            documents.c.doc, documents.c.version
+        )
         if not all_versions:
             query = query.where(documents.c.current == sa.true())
         with self.engine.connect() as conn:
@@ -322,7 +350,11 @@ class Store:
     def text(self, doc: str, version: int | None = None) -> str | None:
         """The text of a version of ``doc`` (the current one by default), or ``None``."""
         query = sa.select(documents.c.text).where(documents.c.doc == doc)
-        query = query.where(documents.c.current == sa.true()) if version is None else query.where(documents.c.version == version)
+        query = (
+            query.where(documents.c.current == sa.true())
+            if version is None
+            else query.where(documents.c.version == version)
+        )
         with self.engine.connect() as conn:
             return conn.execute(query).scalar()
 
@@ -334,14 +366,20 @@ class Store:
 
     def iter_texts(self) -> Iterator[tuple[str, str]]:
         """``(doc, text)`` of every current version, for batch work such as extraction."""
-        query = sa.select(documents.c.doc, documents.c.text).where(documents.c.current == sa.true()).order_by(documents.c.doc)
+        query = (
+            sa.select(documents.c.doc, documents.c.text)
+            .where(documents.c.current == sa.true())
+            .order_by(documents.c.doc)
+        )
         with self.engine.connect() as conn:
             yield from ((row.doc, row.text) for row in conn.execute(query))
 
     def counts(self) -> dict[str, int]:
         """Numbers of documents, versions and passages, for summaries."""
         with self.engine.connect() as conn:
-            docs = conn.execute(sa.select(sa.func.count()).where(documents.c.current == sa.true())).scalar_one()
+            docs = conn.execute(
+                sa.select(sa.func.count()).where(documents.c.current == sa.true())
+            ).scalar_one()
             versions = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one()
             n_passages = conn.execute(sa.select(sa.func.count()).select_from(passages)).scalar_one()
         return {"documents": docs, "versions": versions, "passages": n_passages}
@@ -365,15 +403,20 @@ def _make_engine(url: str) -> Engine:
     try:
         engine = sa.create_engine(url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
-        raise StorageError(f"not a usable database URL {url!r}: {exc}", "e.g. --db accord.db or --db postgresql://host/db") from None
+        raise StorageError(
+            f"not a usable database URL {url!r}: {exc}", "e.g. --db accord.db or --db postgresql://host/db"
+        ) from None
     except ImportError as exc:
         raise StorageError(
-            f"no database driver for {url.split('://')[0]}: {exc}", "for PostgreSQL: pip install 'accord[postgres]'"
+            f"no database driver for {url.split('://')[0]}: {exc}",
+            "for PostgreSQL: pip install 'accord[postgres]'",
         ) from None
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     elif engine.dialect.name != "postgresql":
-        raise StorageError(f"unsupported database {engine.dialect.name!r}", "use SQLite (a file path) or PostgreSQL")
+        raise StorageError(
+            f"unsupported database {engine.dialect.name!r}", "use SQLite (a file path) or PostgreSQL"
+        )
     return engine
 
 

@@ -44,8 +44,18 @@ class Hit:
         return {"doc": self.doc, "start": self.start, "end": self.end, "sha256": self.sha256}
 
     def to_json(self) -> dict[str, object]:
-        out = {**self.pointer(), "version": self.version, "score": round(self.score, 6), "title": self.title, "text": self.text}
+        out = {
+            **self.pointer(),
+            "version": self.version,
+            "score": round(self.score, 6),
+            "title": self.title,
+            "text": self.text,
+        }
         if self.fusion is not None:
             cosine = None if self.fusion.cosine is None else round(self.fusion.cosine, 6)
-            out |= {"lexical_rank": self.fusion.lexical_rank, "semantic_rank": self.fusion.semantic_rank, "cosine": cosine}
+            out |= {
+                "lexical_rank": self.fusion.lexical_rank,
+                "semantic_rank": self.fusion.semantic_rank,
+                "cosine": cosine,
+            }
         return out

@@ -32,7 +32,14 @@ __all__ = [
     "read_source",
 ]
 
-TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+TEXT_SUFFIXES = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 MAX_BYTES = 50 * 1024 * 1024
 MAX_META_BYTES = 1024 * 1024
 # The ids a case can cite (accord.case.model.DocId): a document stored under another id could never be cited.
@@ -44,8 +51,10 @@ def check_doc_id(doc: str) -> str | None:
     """Why ``doc`` cannot be a document id, or ``None`` if it can."""
     if DOC_ID.fullmatch(doc):
         return None
-    return (f"{doc[:60]!r} is not a document id: ids are up to 120 letters, digits, '_', '.' and '-', "
-            "starting with a letter or digit")
+    return (
+        f"{doc[:60]!r} is not a document id: ids are up to 120 letters, digits, '_', '.' and '-', "
+        "starting with a letter or digit"
+    )
 
 
 def check_date(value: str) -> str:
@@ -101,7 +110,9 @@ class UnreadableDocument(ValueError):
 
 def _decode(path: Path, raw: bytes) -> str:
     if b"\x00" in raw:
-        raise UnreadableDocument(path, "looks like a binary file (it holds NUL bytes)", "give a text, Markdown or HTML file")
+        raise UnreadableDocument(
+            path, "looks like a binary file (it holds NUL bytes)", "give a text, Markdown or HTML file"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -118,11 +129,15 @@ def read_source(path: str | Path, doc: str | None = None) -> SourceText:
     media_type = TEXT_SUFFIXES.get(path.suffix.lower())
     if media_type is None:
         kinds = ", ".join(sorted(TEXT_SUFFIXES))
-        raise UnreadableDocument(path, f"unsupported file type {path.suffix or '(none)'!r}", f"give one of {kinds}")
+        raise UnreadableDocument(
+            path, f"unsupported file type {path.suffix or '(none)'!r}", f"give one of {kinds}"
+        )
     try:
         raw = read_bounded(path, MAX_BYTES)
     except YamlProblem as problem:
-        raise UnreadableDocument(path, problem.message, problem.hint or "split it into several documents") from None
+        raise UnreadableDocument(
+            path, problem.message, problem.hint or "split it into several documents"
+        ) from None
     text = _decode(path, raw)
     doc = doc or path.stem
     why = check_doc_id(doc)
@@ -139,9 +154,13 @@ def read_source(path: str | Path, doc: str | None = None) -> SourceText:
 def _read_html(path: Path, doc: str, html: str) -> SourceText:
     import trafilatura
 
-    text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=True, favor_recall=True)
+    text = trafilatura.extract(
+        html, output_format="txt", include_comments=False, include_tables=True, favor_recall=True
+    )
     if not text or not text.strip():
-        raise UnreadableDocument(path, "no article text found in the HTML", "save the page as text, or check it is an article")
+        raise UnreadableDocument(
+            path, "no article text found in the HTML", "save the page as text, or check it is an article"
+        )
     found = trafilatura.extract_metadata(html)
     meta = DocumentMeta()
     if found is not None:
@@ -212,7 +231,9 @@ def load_meta_file(path: str | Path) -> dict[str, DocumentMeta]:
     try:
         data = load_plain(read_bounded(path, MAX_META_BYTES).decode("utf-8"))
     except YamlProblem as problem:
-        raise ValueError(f"{path}:{problem.line}:{problem.column}: cannot read metadata: {problem.message}") from None
+        raise ValueError(
+            f"{path}:{problem.line}:{problem.column}: cannot read metadata: {problem.message}"
+        ) from None
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: cannot read metadata: not UTF-8 (byte offset {exc.start})") from None
     entries = data.get("documents") if isinstance(data, dict) else data

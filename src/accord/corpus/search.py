@@ -52,7 +52,9 @@ def _tsquery(terms: list[list[str]]) -> str:
     return " | ".join("(" + " <-> ".join(words) + ")" for words in terms)
 
 
-def search(store: Store, query: str, limit: int = 10, *, doc: str | None = None, semantic: bool = False) -> list[Hit]:
+def search(
+    store: Store, query: str, limit: int = 10, *, doc: str | None = None, semantic: bool = False
+) -> list[Hit]:
     """The ``limit`` best passages for ``query`` (optionally within one document), best first."""
     if limit < 1:
         raise QueryError("limit must be at least 1")
@@ -60,7 +62,9 @@ def search(store: Store, query: str, limit: int = 10, *, doc: str | None = None,
     if semantic:
         from accord.corpus.semantic import hybrid_search
 
-        return hybrid_search(store, query, lexical=lambda n: _lexical(store, terms, n, doc), limit=limit, doc=doc)
+        return hybrid_search(
+            store, query, lexical=lambda n: _lexical(store, terms, n, doc), limit=limit, doc=doc
+        )
     return _lexical(store, terms, limit, doc)
 
 
@@ -90,8 +94,14 @@ def _sqlite_rows(store: Store, terms: list[list[str]], limit: int, doc: str | No
     rank = sa.func.bm25(sa.literal_column("corpus_fts"))
     query = (
         sa.select(*_columns(), (-rank).label("score"))
-        .select_from(fts.join(passages, passages.c.id == fts.c.rowid).join(documents, documents.c.id == passages.c.document_id))
-        .where(sa.literal_column("corpus_fts").op("MATCH")(_fts5_query(terms)), documents.c.current == sa.true())
+        .select_from(
+            fts.join(passages, passages.c.id == fts.c.rowid).join(
+                documents, documents.c.id == passages.c.document_id
+            )
+        )
+        .where(
+            sa.literal_column("corpus_fts").op("MATCH")(_fts5_query(terms)), documents.c.current == sa.true()
+        )
         .order_by(rank, passages.c.id)
         .limit(limit)
     )

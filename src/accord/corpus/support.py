@@ -84,7 +84,12 @@ def _stems(text: str) -> set[str]:
 
 def subject_terms(case: Case, issue: Issue) -> set[str]:
     """Word stems that name what an issue is about (see the module docstring)."""
-    parts = [issue.id.replace("_", " ").replace("-", " "), issue.question, issue.scale.min_label, issue.scale.max_label]
+    parts = [
+        issue.id.replace("_", " ").replace("-", " "),
+        issue.question,
+        issue.scale.min_label,
+        issue.scale.max_label,
+    ]
     parts += [str(getattr(p, "label", "")) for p in getattr(issue.scale, "points", None) or []]
     actor_words = _stems(" ".join(n for a in case.actors for n in (a.name, *a.aliases)))
     return {s for s in _stems(" ".join(parts)) if s not in actor_words and s not in {w[:STEM] for w in _STOP}}
@@ -125,9 +130,18 @@ def number_support(case: Case, texts: TextSource, report: CoverageReport) -> lis
             text = dict(texts.versions(ptr.doc)).get(result.version, "")[ptr.start : ptr.end]
             names_actor = None if actor is None else any(m.actor == actor for m in resolver.find(text))
             names_subject = None if issue is None else bool(_stems(text) & terms[issue])
-            source = _estimate_source(quantity, ppath[len(path):])
+            source = _estimate_source(quantity, ppath[len(path) :])
             spans.append(CitedSpan(ptr.doc, ptr.start, ptr.end, text, source, names_actor, names_subject))
-        out.append(NumberSupport(label, path, actor, issues[issue].id if issue else None, _format_values(quantity), tuple(spans)))
+        out.append(
+            NumberSupport(
+                label,
+                path,
+                actor,
+                issues[issue].id if issue else None,
+                _format_values(quantity),
+                tuple(spans),
+            )
+        )
     return out
 
 

@@ -63,14 +63,22 @@ class Problem:
                 raise ProblemError(f"{name} holds NaN or infinite values")
             object.__setattr__(self, name, value)
         if self.positions.ndim not in (2, 3):
-            raise ProblemError(f"positions must be [actors, issues] or [draws, actors, issues], got {self.positions.shape}")
+            raise ProblemError(
+                f"positions must be [actors, issues] or [draws, actors, issues], got {self.positions.shape}"
+            )
         if self.salience.shape != self.positions.shape:
-            raise ProblemError(f"salience shape {self.salience.shape} != positions shape {self.positions.shape}")
+            raise ProblemError(
+                f"salience shape {self.salience.shape} != positions shape {self.positions.shape}"
+            )
         lead = self.positions.shape[:-1]  # [D?, A]
         if self.capability.shape not in (lead, self.positions.shape):
-            raise ProblemError(f"capability shape {self.capability.shape} must be {lead} or {self.positions.shape}")
+            raise ProblemError(
+                f"capability shape {self.capability.shape} must be {lead} or {self.positions.shape}"
+            )
         if self.status_quo.shape != self.positions.shape[:-2] + self.positions.shape[-1:]:
-            raise ProblemError(f"status_quo shape {self.status_quo.shape} does not match positions {self.positions.shape}")
+            raise ProblemError(
+                f"status_quo shape {self.status_quo.shape} does not match positions {self.positions.shape}"
+            )
         if np.any(self.salience < 0) or np.any(self.capability < 0):
             raise ProblemError("salience and capability must be non-negative")
         n_actors, n_issues = self.positions.shape[-2:]

@@ -138,13 +138,22 @@ class BaselineEngine:
         pos_hist, out_hist = [], []
         for k in range(rounds + 1):
             current = Problem(
-                positions, salience, capability, b.status_quo, problem.actors, problem.issues, problem.scale, b.present
+                positions,
+                salience,
+                capability,
+                b.status_quo,
+                problem.actors,
+                problem.issues,
+                problem.scale,
+                b.present,
             )
             outcome = self._rule(current, params)
             pos_hist.append(positions)
             out_hist.append(outcome)
             if on_round is not None and k < rounds:
-                state = on_round(RoundState(k + 1, positions.copy(), salience.copy(), capability.copy(), outcome.copy()))
+                state = on_round(
+                    RoundState(k + 1, positions.copy(), salience.copy(), capability.copy(), outcome.copy())
+                )
                 if state is not None:
                     positions, salience, capability = state.positions, state.salience, state.capability
         return Trajectory(

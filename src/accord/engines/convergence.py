@@ -36,7 +36,10 @@ def _width(scale: tuple[float, float]) -> float:
 
 
 def status_quo_held(
-    forecast: np.ndarray, status_quo: np.ndarray, scale: tuple[float, float] = (0.0, 100.0), tol: float = DEFAULT_TOL
+    forecast: np.ndarray,
+    status_quo: np.ndarray,
+    scale: tuple[float, float] = (0.0, 100.0),
+    tol: float = DEFAULT_TOL,
 ) -> np.ndarray:
     """``[D, I]`` booleans: the forecast ends within ``tol`` (share of the scale) of the status quo."""
     if not 0.0 <= tol < 1.0:

@@ -13,7 +13,15 @@ import numpy as np
 
 from accord.engines.base import Engine, Problem, RoundHook, Trajectory
 
-__all__ = ["DEFAULT_MODEL", "DEFAULT_ROUNDS", "ENGINES", "UnknownModelError", "case_params", "get_engine", "run_problem"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "DEFAULT_ROUNDS",
+    "ENGINES",
+    "UnknownModelError",
+    "case_params",
+    "get_engine",
+    "run_problem",
+]
 
 # name -> (module, attribute holding an object with ``run``); imported on first use
 ENGINES: dict[str, tuple[str, str]] = {

@@ -94,9 +94,15 @@ def check_actor_permutation(engine: Engine) -> None:
     perm = np.random.default_rng(4).permutation(7)
     q = Problem(p.positions[perm], p.salience[perm], p.capability[perm], p.status_quo)
     a, b = _run(engine, p), _run(engine, q)
-    np.testing.assert_allclose(b.outcome, a.outcome, rtol=0, atol=1e-9, err_msg="permuted actors: outcome moved")
     np.testing.assert_allclose(
-        b.positions, a.positions[:, :, perm], rtol=0, atol=1e-9, err_msg="permuted actors: positions not permuted"
+        b.outcome, a.outcome, rtol=0, atol=1e-9, err_msg="permuted actors: outcome moved"
+    )
+    np.testing.assert_allclose(
+        b.positions,
+        a.positions[:, :, perm],
+        rtol=0,
+        atol=1e-9,
+        err_msg="permuted actors: positions not permuted",
     )
 
 
@@ -119,8 +125,14 @@ def check_missing_positions(engine: Engine) -> None:
     assert p.present is not None
     t = _run(engine, p)
     absent = np.broadcast_to(~p.present[:, None], t.positions.shape)
-    _equal(t.positions[absent], np.broadcast_to(p.positions[:, None], t.positions.shape)[absent], "absent cells moved")
-    _equal(t.outcome[:, :, -1], np.broadcast_to(p.status_quo[:, None, -1], t.outcome.shape[:2]), "empty issue")
+    _equal(
+        t.positions[absent],
+        np.broadcast_to(p.positions[:, None], t.positions.shape)[absent],
+        "absent cells moved",
+    )
+    _equal(
+        t.outcome[:, :, -1], np.broadcast_to(p.status_quo[:, None, -1], t.outcome.shape[:2]), "empty issue"
+    )
     other = dataclasses.replace(p, positions=np.where(p.present, p.positions, 100.0 - p.positions))
     _equal(_run(engine, other).outcome, t.outcome, "the number in an absent cell was read")
 
@@ -167,8 +179,8 @@ def check_hooks(engine: Engine) -> None:
         return dataclasses.replace(state, positions=positions, salience=salience)
 
     t = _run(engine, p, on_round=mute)
-    _equal(t.outcome[:, : k], plain.outcome[:, : k], "a hook after round 2 changed an earlier outcome")
-    _equal(t.positions[:, : k], plain.positions[:, : k], "a hook after round 2 changed earlier positions")
+    _equal(t.outcome[:, :k], plain.outcome[:, :k], "a hook after round 2 changed an earlier outcome")
+    _equal(t.positions[:, :k], plain.positions[:, :k], "a hook after round 2 changed earlier positions")
 
 
 CHECKS: dict[str, Callable[[Engine], None]] = {

@@ -29,7 +29,11 @@ _TOPIC_AFTER = re.compile(
 def _form_pattern(form: str) -> str:
     """A name as a pattern: exact, except that a capital or small first letter both match ("The guild")."""
     first = form[0]
-    head = f"[{re.escape(first.upper())}{re.escape(first.lower())}]" if first.upper() != first.lower() else re.escape(first)
+    head = (
+        f"[{re.escape(first.upper())}{re.escape(first.lower())}]"
+        if first.upper() != first.lower()
+        else re.escape(first)
+    )
     return head + re.escape(form[1:])
 
 
@@ -51,11 +55,15 @@ class ActorResolver:
     def _actor(self, surface: str) -> str:
         if surface in self.forms:
             return self.forms[surface]
-        return next(a for f, a in self.forms.items() if f[1:] == surface[1:] and f[:1].lower() == surface[:1].lower())
+        return next(
+            a for f, a in self.forms.items() if f[1:] == surface[1:] and f[:1].lower() == surface[:1].lower()
+        )
 
     @classmethod
     def from_case(cls, case) -> ActorResolver:  # noqa: ANN001 - accord.case.model.Case
-        return cls(((a.id, [a.name, *a.aliases]) for a in case.actors), {a.id: a.kind.value for a in case.actors})
+        return cls(
+            ((a.id, [a.name, *a.aliases]) for a in case.actors), {a.id: a.kind.value for a in case.actors}
+        )
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[ActorMention]:
         end = len(text) if end is None else end

@@ -27,7 +27,15 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["NUMBER", "Anchor", "DateMention", "find_dates", "find_standalone_date", "number_value", "parse_anchor"]
+__all__ = [
+    "NUMBER",
+    "Anchor",
+    "DateMention",
+    "find_dates",
+    "find_standalone_date",
+    "number_value",
+    "parse_anchor",
+]
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
@@ -247,12 +255,28 @@ def _same_day(m: re.Match[str], anchor: Anchor | None, state: _State):
     return state.last_day, "day", None, True
 
 
-_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen".split())}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-NUMBER = r"(?:\d{1,3}|a|an|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|" \
-    + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
+_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+        "eighteen nineteen".split()
+    )
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+NUMBER = (
+    r"(?:\d{1,3}|a|an|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
+    + "|".join(sorted(_NUMBERS, key=len, reverse=True))
+    + ")"
+)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -299,7 +323,13 @@ def _offset(m: re.Match[str], anchor: Anchor | None, state: _State):
         n = -n if m["dir"].lower() == "earlier" else n
     precision = _coarsest(_UNIT_PRECISION[unit.rstrip("s")], base_precision)
     when = _shift(base, unit, n)
-    return (*_fmt(when.year, when.month if precision != "year" else None, when.day if precision == "day" else None), None, True)
+    return (
+        *_fmt(
+            when.year, when.month if precision != "year" else None, when.day if precision == "day" else None
+        ),
+        None,
+        True,
+    )
 
 
 def parse_partial(date: str, precision: str) -> tuple[dt.date, str]:
@@ -333,7 +363,9 @@ def _week(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'this week', 'last week': the month when the whole week lies in one, else the year."""
     if anchor is None or anchor.precision != "day":
         return None
-    monday = anchor.date - dt.timedelta(days=anchor.date.weekday() + (7 if m["which"].lower() == "last" else 0))
+    monday = anchor.date - dt.timedelta(
+        days=anchor.date.weekday() + (7 if m["which"].lower() == "last" else 0)
+    )
     sunday = monday + dt.timedelta(days=6)
     if monday.month == sunday.month:
         return (*_fmt(monday.year, monday.month), None, True)
@@ -349,10 +381,15 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _day_month,
     ),
     (
-        re.compile(rf"\b(?P<month>{MONTH})\s+(?P<d1>{DAY})(?:{DASH}(?P<d2>{DAY}))?(?:,?\s+(?P<year>{YEAR}))?\b"),
+        re.compile(
+            rf"\b(?P<month>{MONTH})\s+(?P<d1>{DAY})(?:{DASH}(?P<d2>{DAY}))?(?:,?\s+(?P<year>{YEAR}))?\b"
+        ),
         _day_month,
     ),
-    (re.compile(rf"\b(?:(?i:early|late|mid)[-\s]+)?(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})\b"), _month_year),
+    (
+        re.compile(rf"\b(?:(?i:early|late|mid)[-\s]+)?(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})\b"),
+        _month_year,
+    ),
     (
         re.compile(
             rf"\b(?:(?:the\s+)?(?:early|late|mid)[-\s]+(?:(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?)?|(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?)(?P<year>{YEAR})\b",
@@ -361,12 +398,17 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _season_year,
     ),
     (re.compile(rf"\b(?P<y1>{YEAR})\s*[-–—]\s*(?P<y2>\d{{4}}|\d{{2}})(?![\d%])"), _year_range),
-    (re.compile(rf"\b(?i:from)\s+(?P<y1>{YEAR})\s+(?:to|until|till|through)\s+(?P<y2>\d{{4}})(?![\d%])"), _year_range),
+    (
+        re.compile(rf"\b(?i:from)\s+(?P<y1>{YEAR})\s+(?:to|until|till|through)\s+(?P<y2>\d{{4}})(?![\d%])"),
+        _year_range,
+    ),
     (re.compile(rf"\b(?i:between)\s+(?P<y1>{YEAR})\s+and\s+(?P<y2>\d{{4}})(?![\d%])"), _year_range),
     (re.compile(r"\b(?i:this\s+past|last)\s+(?P<month>" + FULL_MONTH + r")\b"), _past_month),
     (
         re.compile(
-            r"(?:\b(?:in|since|until|till|by|from|during|of|early|late|mid|before|after)[-\s]+)(?P<month>" + FULL_MONTH + r")\b(?!\s+\d)"
+            r"(?:\b(?:in|since|until|till|by|from|during|of|early|late|mid|before|after)[-\s]+)(?P<month>"
+            + FULL_MONTH
+            + r")\b(?!\s+\d)"
         ),
         _bare_month,
     ),
@@ -374,14 +416,28 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\b(?:over\s+the|this\s+past|last|at\s+the)\s+weekend\b", re.IGNORECASE), _weekend),
     (re.compile(r"\b(?:that|the\s+same)\s+year\b", re.IGNORECASE), _that_year),
     (re.compile(r"\bthe\s+same\s+day\b", re.IGNORECASE), _same_day),
-    (re.compile(rf"\b(?P<n>{NUMBER})\s+(?P<unit>years?|months?|weeks?|days?)\s+(?P<dir>later|earlier|ago)\b", re.IGNORECASE), _offset),
+    (
+        re.compile(
+            rf"\b(?P<n>{NUMBER})\s+(?P<unit>years?|months?|weeks?|days?)\s+(?P<dir>later|earlier|ago)\b",
+            re.IGNORECASE,
+        ),
+        _offset,
+    ),
     (re.compile(r"\bthe\s+(?P<which>following|next|previous)\s+year\b", re.IGNORECASE), _next_year),
-    (re.compile(r"\b(?:on\s+)?(?P<word>yesterday|today|(?<=on\s)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"), _day_word),
+    (
+        re.compile(
+            r"\b(?:on\s+)?(?P<word>yesterday|today|(?<=on\s)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+        ),
+        _day_word,
+    ),
     (re.compile(r"\b(?P<which>[Tt]his|[Ll]ast)\s+week\b"), _week),
     (re.compile(rf"(?<![\d,.$€£-])\b(?P<year>{YEAR})\b(?!-\d)"), _year),
 ]
 
-_NOT_A_YEAR_AFTER = re.compile(r"\s*(?:%|per\s?cent|percent|people|troops|soldiers|km|kilometres|miles|tons|tonnes|dollars|euros|men|units)\b", re.IGNORECASE)
+_NOT_A_YEAR_AFTER = re.compile(
+    r"\s*(?:%|per\s?cent|percent|people|troops|soldiers|km|kilometres|miles|tons|tonnes|dollars|euros|men|units)\b",
+    re.IGNORECASE,
+)
 
 
 def _candidates(text: str, start: int, end: int) -> Iterator[tuple[int, int, Resolver, re.Match[str]]]:
@@ -400,7 +456,9 @@ def _candidates(text: str, start: int, end: int) -> Iterator[tuple[int, int, Res
 _APPOSITION = re.compile(r"\s*,?\s*(?:(?:on|in|at)\s+)?(?:the\s+)?")
 
 
-def find_dates(text: str, anchor: Anchor | None = None, start: int = 0, end: int | None = None) -> list[DateMention]:
+def find_dates(
+    text: str, anchor: Anchor | None = None, start: int = 0, end: int | None = None
+) -> list[DateMention]:
     """Every date expression in ``text[start:end]``, in text order, resolved against ``anchor``."""
     end = len(text) if end is None else end
     found = sorted(_candidates(text, start, end), key=lambda c: c[0])
@@ -412,7 +470,11 @@ def find_dates(text: str, anchor: Anchor | None = None, start: int = 0, end: int
             continue
         date, precision, end_date, relative = resolved
         s, e = _trim(text, s, e)
-        if mentions and mentions[-1].relative != relative and _APPOSITION.fullmatch(text, mentions[-1].end, s):
+        if (
+            mentions
+            and mentions[-1].relative != relative
+            and _APPOSITION.fullmatch(text, mentions[-1].end, s)
+        ):
             if relative:
                 continue  # "on 9 October 2020, two days later": the explicit date already says it
             mentions.pop()  # "twenty-six years later, on 9 October 2020": likewise
@@ -438,6 +500,11 @@ def find_standalone_date(line: str) -> tuple[str, str] | None:
     if not stripped or len(stripped) > 40:
         return None
     mentions = [m for m in find_dates(stripped) if not m.relative]
-    if len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end == len(stripped) and mentions[0].precision != "year":
+    if (
+        len(mentions) == 1
+        and mentions[0].start == 0
+        and mentions[0].end == len(stripped)
+        and mentions[0].precision != "year"
+    ):
         return mentions[0].date, mentions[0].precision
     return None

@@ -59,7 +59,13 @@ def _slug(text: str) -> str:
 
 
 def _pointer(doc: DocInput, start: int, end: int, note: str) -> dict:
-    return {"doc": doc.doc, "start": start, "end": end, "sha256": sha256_text(doc.text[start:end]), "note": note}
+    return {
+        "doc": doc.doc,
+        "start": start,
+        "end": end,
+        "sha256": sha256_text(doc.text[start:end]),
+        "note": note,
+    }
 
 
 def _source(doc: DocInput) -> dict:
@@ -88,9 +94,15 @@ def _event_item(doc: DocInput, event: ExtractedEvent, ids: Counter) -> dict:
         item["end_date"] = event.end_date
     item["type"] = event.type
     who = ", ".join(event.actors[:4])
-    item["title"] = f"{event.type.replace('_', ' ').capitalize()} ({event.date})" + (f": {who}" if who else "")
+    item["title"] = f"{event.type.replace('_', ' ').capitalize()} ({event.date})" + (
+        f": {who}" if who else ""
+    )
     item["actors"] = list(event.actors)
-    tie = f"; no date of its own, dated by its tie to a dated event ({_TIES.get(event.tie, event.tie)})" if event.tie else ""
+    tie = (
+        f"; no date of its own, dated by its tie to a dated event ({_TIES.get(event.tie, event.tie)})"
+        if event.tie
+        else ""
+    )
     item["evidence"] = [_pointer(doc, event.start, event.end, f"extracted; cue '{cue}'{tie}")]
     return item
 
@@ -137,7 +149,9 @@ def _relation_items(docs: list[DocInput]) -> tuple[list[dict], list[str]]:
             if (doc.doc, rel.start) in seen:
                 continue
             seen.add((doc.doc, rel.start))
-            evidence.append(_pointer(doc, rel.start, rel.end, f"extracted; cue '{doc.text[rel.cue[0] : rel.cue[1]]}'"))
+            evidence.append(
+                _pointer(doc, rel.start, rel.end, f"extracted; cue '{doc.text[rel.cue[0] : rel.cue[1]]}'")
+            )
         item["evidence"] = evidence[:MAX_EVIDENCE]
         items.append(item)
     return items, skipped
@@ -164,7 +178,9 @@ def build_draft(case: Case, docs: list[DocInput]) -> Draft:
     for doc in docs:
         for event in doc.extraction.events:
             if parse_partial_date(event.date)[0] > as_of:
-                skipped.append(f"{doc.doc}: event {event.date} ({event.type}) is after the case's as_of {case.case.as_of}")
+                skipped.append(
+                    f"{doc.doc}: event {event.date} ({event.type}) is after the case's as_of {case.case.as_of}"
+                )
                 continue
             events.append(_event_item(doc, event, ids))
     relations, rel_skipped = _relation_items(docs)
@@ -190,7 +206,11 @@ def new_items(case: Case, draft: Draft) -> tuple[list[dict], list[dict], list[di
     have_relations = {(r.type.value, r.from_, r.to) for r in case.relations}
     have_relations |= {(t, b, a) for t, a, b in have_relations}
     have_ids = {e.id for e in case.events} | {r.id for r in case.relations}
-    events = [e for e in draft.events if (e["evidence"][0]["doc"], e["date"], e["precision"], e["type"]) not in have_events]
+    events = [
+        e
+        for e in draft.events
+        if (e["evidence"][0]["doc"], e["date"], e["precision"], e["type"]) not in have_events
+    ]
     relations = [r for r in draft.relations if (r["type"], r["from"], r.get("to")) not in have_relations]
     for item in events + relations:
         while item["id"] in have_ids:

@@ -72,15 +72,30 @@ class Evaluation:
         for name, score in sorted(self.by_relation_type.items()):
             rows.append(_row(f"  {name}", score))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in rows]
+        lines = [
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+            for r in rows
+        ]
         jac = sum(self.actor_jaccard) / len(self.actor_jaccard) if self.actor_jaccard else 0.0
         lines.append(f"event actors (matched events): mean Jaccard {jac:.2f} over {len(self.actor_jaccard)}")
-        lines.append(f"arms supply share right: {sum(self.shares)}/{len(self.shares)}; period right: {sum(self.periods)}/{len(self.periods)}")
+        lines.append(
+            f"arms supply share right: {sum(self.shares)}/{len(self.shares)}; period right: {sum(self.periods)}/{len(self.periods)}"
+        )
         return "\n".join(lines)
 
 
 def _row(name: str, s: Score) -> tuple[str, ...]:
-    return (name, str(s.extracted), str(s.gold), str(s.tp), f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}")
+    return (
+        name,
+        str(s.extracted),
+        str(s.gold),
+        str(s.tp),
+        f"{s.precision:.2f}",
+        f"{s.recall:.2f}",
+        f"{s.f1:.2f}",
+    )
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -106,12 +121,19 @@ def score_events(doc: str, extracted: list[ExtractedEvent], gold: list[dict], re
         result.by_event_type[e.type].extracted += 1
     for g in gold:
         match = next(
-            (i for i, e in enumerate(extracted) if i not in used and _overlap((e.start, e.end), (g["start"], g["end"]))
-             and (e.date, e.precision, e.type) == (str(g["date"]), g["precision"], g["type"])),
+            (
+                i
+                for i, e in enumerate(extracted)
+                if i not in used
+                and _overlap((e.start, e.end), (g["start"], g["end"]))
+                and (e.date, e.precision, e.type) == (str(g["date"]), g["precision"], g["type"])
+            ),
             None,
         )
         if match is None:
-            result.misses.append(f"{doc} event {g['date']} {g['type']} [{g['start']}, {g['end']}) ({g.get('note', '')})")
+            result.misses.append(
+                f"{doc} event {g['date']} {g['type']} [{g['start']}, {g['end']}) ({g.get('note', '')})"
+            )
             continue
         used.add(match)
         result.events.tp += 1
@@ -124,7 +146,9 @@ def score_events(doc: str, extracted: list[ExtractedEvent], gold: list[dict], re
             result.false_alarms.append(f"{doc} event {e.date} {e.precision} {e.type} [{e.start}, {e.end})")
 
 
-def score_relations(doc: str, extracted: list[ExtractedRelation], gold: list[dict], result: Evaluation) -> None:
+def score_relations(
+    doc: str, extracted: list[ExtractedRelation], gold: list[dict], result: Evaluation
+) -> None:
     groups: dict[tuple, list[ExtractedRelation]] = defaultdict(list)
     for r in extracted:
         groups[r.key].append(r)
@@ -136,7 +160,9 @@ def score_relations(doc: str, extracted: list[ExtractedRelation], gold: list[dic
     for key, rels in groups.items():
         result.by_relation_type[key[0]].extracted += 1
         g = wanted.get(key)
-        hit = g is not None and any(_overlap((r.start, r.end), tuple(span)) for r in rels for span in g["spans"])
+        hit = g is not None and any(
+            _overlap((r.start, r.end), tuple(span)) for r in rels for span in g["spans"]
+        )
         if not hit:
             result.false_alarms.append(f"{doc} relation {key} [{rels[0].start}, {rels[0].end})")
             continue
@@ -188,15 +214,22 @@ class DatedScores:
     false_alarms: list[str] = field(default_factory=list)
 
 
-def _match_dated(extracted: list[ExtractedEvent], gold: list[dict], with_type: bool) -> tuple[int, set[int], list[dict]]:
+def _match_dated(
+    extracted: list[ExtractedEvent], gold: list[dict], with_type: bool
+) -> tuple[int, set[int], list[dict]]:
     """One-to-one matching in gold order: spans overlap, date and precision equal (and the type, if asked)."""
     used: set[int] = set()
     missed = []
     for g in gold:
         want = (str(g["date"]), g["precision"]) + ((g["type"],) if with_type else ())
         match = next(
-            (i for i, e in enumerate(extracted) if i not in used and _overlap((e.start, e.end), (g["start"], g["end"]))
-             and (e.date, e.precision) + ((e.type,) if with_type else ()) == want),
+            (
+                i
+                for i, e in enumerate(extracted)
+                if i not in used
+                and _overlap((e.start, e.end), (g["start"], g["end"]))
+                and (e.date, e.precision) + ((e.type,) if with_type else ()) == want
+            ),
             None,
         )
         if match is None:
@@ -209,10 +242,21 @@ def _match_dated(extracted: list[ExtractedEvent], gold: list[dict], with_type: b
 def score_dated(doc: str, extracted: list[ExtractedEvent], gold: list[dict], result: DatedScores) -> None:
     for score, with_type in ((result.date, False), (result.typed, True)):
         tp, used, missed = _match_dated(extracted, gold, with_type)
-        score.tp, score.extracted, score.gold = score.tp + tp, score.extracted + len(extracted), score.gold + len(gold)
+        score.tp, score.extracted, score.gold = (
+            score.tp + tp,
+            score.extracted + len(extracted),
+            score.gold + len(gold),
+        )
         if with_type:
-            result.misses += [f"{doc} {g['date']} {g['type']} [{g['start']}, {g['end']}) {g.get('title', '')}" for g in missed]
-            result.false_alarms += [f"{doc} {e.date} {e.type} [{e.start}, {e.end})" for i, e in enumerate(extracted) if i not in used]
+            result.misses += [
+                f"{doc} {g['date']} {g['type']} [{g['start']}, {g['end']}) {g.get('title', '')}"
+                for g in missed
+            ]
+            result.false_alarms += [
+                f"{doc} {e.date} {e.type} [{e.start}, {e.end})"
+                for i, e in enumerate(extracted)
+                if i not in used
+            ]
 
 
 def _documents(gold_dir: Path) -> dict[str, tuple[str, list[dict]]]:
@@ -230,16 +274,22 @@ def _documents(gold_dir: Path) -> dict[str, tuple[str, list[dict]]]:
     return {doc: ("", events or []) for doc, events in docs.items()}
 
 
-def evaluate_dated(gold_dir: str | Path = DEFAULT_GOLD2, corpus_dir: str | Path = DEFAULT_CORPUS,
-                   docs: Iterable[str] | None = None, own_dates_only: bool = False) -> DatedScores:
+def evaluate_dated(
+    gold_dir: str | Path = DEFAULT_GOLD2,
+    corpus_dir: str | Path = DEFAULT_CORPUS,
+    docs: Iterable[str] | None = None,
+    own_dates_only: bool = False,
+) -> DatedScores:
     """Score extracted dated events against a gold folder (optionally only some documents; optionally
     only the events dated by an expression of their own, as the first gold annotates them)."""
     from accord.case.io import load_case
 
     gold_dir, corpus_dir = Path(gold_dir), Path(corpus_dir)
     resolver = ActorResolver.from_case(load_case(DEFAULT_GOLD / "case.yaml"))
-    published = {d["id"]: (str(d["published"]), d.get("date_precision"))
-                 for d in yaml.safe_load((corpus_dir / "sources.yaml").read_text(encoding="utf-8"))["documents"]}
+    published = {
+        d["id"]: (str(d["published"]), d.get("date_precision"))
+        for d in yaml.safe_load((corpus_dir / "sources.yaml").read_text(encoding="utf-8"))["documents"]
+    }
     wanted = set(docs) if docs is not None else None
     result = DatedScores()
     for doc, (date, gold) in _documents(gold_dir).items():
@@ -247,13 +297,17 @@ def evaluate_dated(gold_dir: str | Path = DEFAULT_GOLD2, corpus_dir: str | Path 
             continue
         anchor = parse_anchor(date) if date else parse_anchor(*published[doc])
         text = (corpus_dir / f"{doc}.txt").read_bytes().decode("utf-8")
-        events = [e for e in extract(text, doc, resolver, anchor).events if not own_dates_only or e.tie is None]
+        events = [
+            e for e in extract(text, doc, resolver, anchor).events if not own_dates_only or e.tie is None
+        ]
         score_dated(doc, events, gold, result)
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Precision and recall of accord's extraction against the gold annotation.")
+    parser = argparse.ArgumentParser(
+        description="Precision and recall of accord's extraction against the gold annotation."
+    )
     parser.add_argument("gold", nargs="?", default=str(DEFAULT_GOLD), help="gold folder (with case.yaml)")
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="folder of the annotated texts")
     parser.add_argument("--errors", action="store_true", help="also list misses and false alarms")

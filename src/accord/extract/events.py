@@ -26,7 +26,9 @@ class ExtractedEvent:
     cue: tuple[int, int]
     date_span: tuple[int, int]
     end_date: str | None = None
-    tie: str | None = None  # how a date without its own expression was found: same, shift, consequence, duration
+    tie: str | None = (
+        None  # how a date without its own expression was found: same, shift, consequence, duration
+    )
 
 
 def _cues(*patterns: str) -> re.Pattern[str]:
@@ -36,67 +38,227 @@ def _cues(*patterns: str) -> re.Pattern[str]:
 # General English event vocabulary per type (nouns and verbs), not phrases of any one text. Order
 # matters only for ties between cues of equal length: the longer cue wins an overlap.
 EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("ceasefire_breach", _cues(
-        r"cease-?\s?fires?\s+(?:was|were|had\s+been|has\s+been)?\s*(?:broken|violated|breached|collapsed|broke\s+down|faltered)",
-        r"cease-?\s?fire\s+violations?", r"violations?\s+of\s+the\s+cease-?\s?fire", r"(?:broke|breaking)\s+down",
-        r"(?:broke|violated|breached)\s+the\s+(?:[\w-]+\s+)?(?:cease-?\s?fire|truce)",
-    )),
-    ("ceasefire", _cues(
-        r"cease-?\s?fires?(?:\s+agreements?)?", r"truces?", r"armistice", r"cessation\s+of\s+(?:hostilities|fighting|combat)",
-        r"put\s+an\s+end\s+to\s+the\s+(?:[\w-]+\s+){0,2}war", r"halt\s+to\s+the\s+fighting",
-    )),
-    ("war", _cues(
-        r"(?<!cold\s)(?<!post-cold\s)wars?(?!\s+(?:rhetoric|games|crimes))", r"large-scale\s+military\s+action",
-        r"invasion", r"invaded", r"military\s+intervention", r"outbreak\s+of\s+(?:the\s+)?hostilities",
-    )),
-    ("clashes", _cues(
-        r"clash(?:es|ed)?", r"fighting", r"fought", r"hostilities", r"skirmish(?:es)?", r"flare-ups?", r"escalations?",
-        r"violence", r"(?<!diplomatic\s)(?<!charm\s)offensive", r"military\s+(?:operation|action)", r"shelling",
-        r"(?:armed|border|military)\s+incidents?", r"incidents", r"attacks?", r"air\s?strikes?", r"battles?",
-    )),
-    ("arms_deal", _cues(
-        r"arms\s+(?:sales?|deals?|supplies|supplied|deliveries|transfers?|imports|exports|purchases?)",
-        r"(?:weapons|military\s+equipment)\s+(?:sales?|deliveries|supplies)",
-        r"(?:sold|supplied|delivered|purchased|bought)\s+(?:[\w-]+\s+){0,2}(?:arms|weapons|missiles|drones|systems)",
-    )),
-    ("agreement", _cues(
-        r"agreements?", r"treaty", r"treaties", r"protocol", r"accords?", r"demarcat(?:ed|ion)", r"deals?(?!\s+with)",
-        r"signed", r"memorandum",
-    )),
+    (
+        "ceasefire_breach",
+        _cues(
+            r"cease-?\s?fires?\s+(?:was|were|had\s+been|has\s+been)?\s*(?:broken|violated|breached|collapsed|broke\s+down|faltered)",
+            r"cease-?\s?fire\s+violations?",
+            r"violations?\s+of\s+the\s+cease-?\s?fire",
+            r"(?:broke|breaking)\s+down",
+            r"(?:broke|violated|breached)\s+the\s+(?:[\w-]+\s+)?(?:cease-?\s?fire|truce)",
+        ),
+    ),
+    (
+        "ceasefire",
+        _cues(
+            r"cease-?\s?fires?(?:\s+agreements?)?",
+            r"truces?",
+            r"armistice",
+            r"cessation\s+of\s+(?:hostilities|fighting|combat)",
+            r"put\s+an\s+end\s+to\s+the\s+(?:[\w-]+\s+){0,2}war",
+            r"halt\s+to\s+the\s+fighting",
+        ),
+    ),
+    (
+        "war",
+        _cues(
+            r"(?<!cold\s)(?<!post-cold\s)wars?(?!\s+(?:rhetoric|games|crimes))",
+            r"large-scale\s+military\s+action",
+            r"invasion",
+            r"invaded",
+            r"military\s+intervention",
+            r"outbreak\s+of\s+(?:the\s+)?hostilities",
+        ),
+    ),
+    (
+        "clashes",
+        _cues(
+            r"clash(?:es|ed)?",
+            r"fighting",
+            r"fought",
+            r"hostilities",
+            r"skirmish(?:es)?",
+            r"flare-ups?",
+            r"escalations?",
+            r"violence",
+            r"(?<!diplomatic\s)(?<!charm\s)offensive",
+            r"military\s+(?:operation|action)",
+            r"shelling",
+            r"(?:armed|border|military)\s+incidents?",
+            r"incidents",
+            r"attacks?",
+            r"air\s?strikes?",
+            r"battles?",
+        ),
+    ),
+    (
+        "arms_deal",
+        _cues(
+            r"arms\s+(?:sales?|deals?|supplies|supplied|deliveries|transfers?|imports|exports|purchases?)",
+            r"(?:weapons|military\s+equipment)\s+(?:sales?|deliveries|supplies)",
+            r"(?:sold|supplied|delivered|purchased|bought)\s+(?:[\w-]+\s+){0,2}(?:arms|weapons|missiles|drones|systems)",
+        ),
+    ),
+    (
+        "agreement",
+        _cues(
+            r"agreements?",
+            r"treaty",
+            r"treaties",
+            r"protocol",
+            r"accords?",
+            r"demarcat(?:ed|ion)",
+            r"deals?(?!\s+with)",
+            r"signed",
+            r"memorandum",
+        ),
+    ),
     ("summit", _cues(r"summits?", r"(?:presidents|leaders)\s+met")),
-    ("talks", _cues(
-        r"talks", r"negotiations?", r"negotiating", r"negotiated", r"discussions", r"consultations?", r"consulted", r"consulting",
-        r"meetings?", r"met\s+with", r"convened", r"mediation", r"mediated", r"visit(?:ed|s)?", r"phone\s+calls?",
-        r"(?:peace|negotiation)\s+process",
-    )),
-    ("plan", _cues(r"plan", r"Principles", r"road\s?map", r"(?:peace\s+)?proposals?", r"initiatives?", r"put\s+forward")),
-    ("statement", _cues(
-        r"statements?", r"interviews?", r"speech", r"speaking", r"remarks?", r"called\s+(?:on|for)", r"criticised", r"criticized",
-        r"condemned", r"declared(?!\s+(?:its|their)\s+(?:exit|independence|secession))", r"announced", r"said", r"stated",
-        r"claimed", r"accused", r"warned", r"urged", r"demanded", r"insisted", r"pledged", r"denied", r"expressed",
-        r"indicated", r"reiterated", r"stressed", r"threatened", r"appealed", r"(?<!military\s)reactions?", r"responded",
-    )),
-    ("decision", _cues(
-        r"decisions?", r"decided", r"extradition", r"extradited", r"pardon(?:ing|ed)?",
-        r"declared\s+(?:its|their)\s+(?:exit|independence|secession)", r"imposed", r"recogni[sz](?:ed|ing)", r"recognition",
-        r"annex(?:ed|ation)", r"ratified", r"closed\s+(?:its|the)\s+border", r"kept\s+its\s+border\s+closed", r"granted", r"grant",
-    )),
-    ("movement", _cues(r"protests?", r"demonstrations", r"rall(?:y|ies)", r"uprising", r"movement", r"mobilisation", r"mobilization")),
-    ("military_drill", _cues(r"(?:military\s+)?drills", r"(?:military|joint)\s+exercises", r"war\s+games", r"manoeuvres", r"maneuvers")),
-    ("institution", _cues(
-        r"founded", r"founding\s+member", r"newly-created", r"became\s+(?:a\s+)?co-chair", r"was\s+(?:set\s+up|established|created)",
-        r"(?:a\s+)?member\s+of", r"membership", r"joined", r"accession", r"withdrew\s+from",
-    )),
-    ("other", _cues(
-        r"(?:expanded|deepened|strengthened)\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:ties|cooperation|relations)",
-        r"killed", r"murdered", r"assassinated", r"axed",
-    )),
+    (
+        "talks",
+        _cues(
+            r"talks",
+            r"negotiations?",
+            r"negotiating",
+            r"negotiated",
+            r"discussions",
+            r"consultations?",
+            r"consulted",
+            r"consulting",
+            r"meetings?",
+            r"met\s+with",
+            r"convened",
+            r"mediation",
+            r"mediated",
+            r"visit(?:ed|s)?",
+            r"phone\s+calls?",
+            r"(?:peace|negotiation)\s+process",
+        ),
+    ),
+    (
+        "plan",
+        _cues(
+            r"plan",
+            r"Principles",
+            r"road\s?map",
+            r"(?:peace\s+)?proposals?",
+            r"initiatives?",
+            r"put\s+forward",
+        ),
+    ),
+    (
+        "statement",
+        _cues(
+            r"statements?",
+            r"interviews?",
+            r"speech",
+            r"speaking",
+            r"remarks?",
+            r"called\s+(?:on|for)",
+            r"criticised",
+            r"criticized",
+            r"condemned",
+            r"declared(?!\s+(?:its|their)\s+(?:exit|independence|secession))",
+            r"announced",
+            r"said",
+            r"stated",
+            r"claimed",
+            r"accused",
+            r"warned",
+            r"urged",
+            r"demanded",
+            r"insisted",
+            r"pledged",
+            r"denied",
+            r"expressed",
+            r"indicated",
+            r"reiterated",
+            r"stressed",
+            r"threatened",
+            r"appealed",
+            r"(?<!military\s)reactions?",
+            r"responded",
+        ),
+    ),
+    (
+        "decision",
+        _cues(
+            r"decisions?",
+            r"decided",
+            r"extradition",
+            r"extradited",
+            r"pardon(?:ing|ed)?",
+            r"declared\s+(?:its|their)\s+(?:exit|independence|secession)",
+            r"imposed",
+            r"recogni[sz](?:ed|ing)",
+            r"recognition",
+            r"annex(?:ed|ation)",
+            r"ratified",
+            r"closed\s+(?:its|the)\s+border",
+            r"kept\s+its\s+border\s+closed",
+            r"granted",
+            r"grant",
+        ),
+    ),
+    (
+        "movement",
+        _cues(
+            r"protests?",
+            r"demonstrations",
+            r"rall(?:y|ies)",
+            r"uprising",
+            r"movement",
+            r"mobilisation",
+            r"mobilization",
+        ),
+    ),
+    (
+        "military_drill",
+        _cues(
+            r"(?:military\s+)?drills",
+            r"(?:military|joint)\s+exercises",
+            r"war\s+games",
+            r"manoeuvres",
+            r"maneuvers",
+        ),
+    ),
+    (
+        "institution",
+        _cues(
+            r"founded",
+            r"founding\s+member",
+            r"newly-created",
+            r"became\s+(?:a\s+)?co-chair",
+            r"was\s+(?:set\s+up|established|created)",
+            r"(?:a\s+)?member\s+of",
+            r"membership",
+            r"joined",
+            r"accession",
+            r"withdrew\s+from",
+        ),
+    ),
+    (
+        "other",
+        _cues(
+            r"(?:expanded|deepened|strengthened)\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:ties|cooperation|relations)",
+            r"killed",
+            r"murdered",
+            r"assassinated",
+            r"axed",
+        ),
+    ),
 ]
 
-_VERB_AFTER_NOUN = re.compile(r"(?i)negotiated|signed|mediated|brokered|clashed|agreed|put\s+forward|announced|imposed|granted")
+_VERB_AFTER_NOUN = re.compile(
+    r"(?i)negotiated|signed|mediated|brokered|clashed|agreed|put\s+forward|announced|imposed|granted"
+)
 _ANNOUNCING = re.compile(r"(?i)announced|declared|unveiled|expressed|indicated")
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]|\s-\s|\b(?:which|who|whose|when|while|whereas|although|though|but)\b", re.IGNORECASE)
-_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]–—]|\s-\s|\b(?:which|who|whose|when|while|whereas|although|though|but)\b", re.IGNORECASE
+)
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:[a-z]+\s+)?$", re.IGNORECASE
+)
 _LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or)?\s*(?:in|on|of)?\s*(?:the\s+)?$")
 FUTURE_DAYS = 62
 
@@ -126,9 +288,15 @@ def _event_cues(text: str, start: int, end: int) -> list[Cue]:
         if merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
             merged[-1].end = cue.end  # "extradition and pardoning": one happening, one cue
         elif merged and re.fullmatch(r"\s+", gap) and _VERB_AFTER_NOUN.fullmatch(text, cue.start, cue.end):
-            merged[-1].end = cue.end  # "the ceasefire negotiated": the verb tells how the noun's event came about
-        elif merged and merged[-1].type == "statement" and _ANNOUNCING.fullmatch(text, merged[-1].start, merged[-1].end) \
-                and re.fullmatch(r"\s+(?:(?:an?|the|its|their|new)\s+)?(?:[\w-]+\s+){0,2}", gap):
+            merged[
+                -1
+            ].end = cue.end  # "the ceasefire negotiated": the verb tells how the noun's event came about
+        elif (
+            merged
+            and merged[-1].type == "statement"
+            and _ANNOUNCING.fullmatch(text, merged[-1].start, merged[-1].end)
+            and re.fullmatch(r"\s+(?:(?:an?|the|its|their|new)\s+)?(?:[\w-]+\s+){0,2}", gap)
+        ):
             merged[-1] = cue  # "announced a cooperation agreement": the event is what was announced
         else:
             merged.append(cue)
@@ -173,13 +341,17 @@ def _modifier_cue(text: str, group: list[DateMention], cues: list[Cue]) -> Cue |
     if re.match(r"(?i)(?:the\s+same|that)\s", written):
         return None  # "on the same day as X's interview": the date is not a modifier
     starts_with_determiner = re.match(r"(?i)(?:the|an?)\s", written)
-    if not starts_with_determiner and not _DETERMINER_BEFORE.search(text[max(0, first.start - 30) : first.start]):
+    if not starts_with_determiner and not _DETERMINER_BEFORE.search(
+        text[max(0, first.start - 30) : first.start]
+    ):
         return None
     for cue in cues:
         if cue.claimed or cue.start < last.end:
             continue
         between = text[last.end : cue.start]
-        if re.fullmatch(r"\s+(?:[\w’'-]+\s+){0,3}", between) and not re.search(r"[,;:.]|\b(?:as|of|with|in|on|at|by|for|to|from)\b", between):
+        if re.fullmatch(r"\s+(?:[\w’'-]+\s+){0,3}", between) and not re.search(
+            r"[,;:.]|\b(?:as|of|with|in|on|at|by|for|to|from)\b", between
+        ):
             return cue
         break
     return None
@@ -197,7 +369,10 @@ def _nearest(cues: list[Cue], lo: int, hi: int, pos: int, before: bool) -> Cue |
     return chosen
 
 
-_MAY_POINT_BACK = re.compile(r"\b(?:when|during|amid|after|following|ahead|before|prior|aftermath|wake|response|reaction|faced)\b", re.IGNORECASE)
+_MAY_POINT_BACK = re.compile(
+    r"\b(?:when|during|amid|after|following|ahead|before|prior|aftermath|wake|response|reaction|faced)\b",
+    re.IGNORECASE,
+)
 _VERSION = re.compile(r"\s+(?:version|edition|revision|update|draft|round|text)\b", re.IGNORECASE)
 
 
@@ -212,7 +387,9 @@ def _version_of(text: str, group: list[DateMention], cues: list[Cue]) -> Cue | N
     return Cue(before[-1].type, head.start() + 1, head.end()) if before else None
 
 
-def _attach(text: str, groups: list[list[DateMention]], cues: list[Cue], clauses: list[tuple[int, int]]) -> dict[int, Cue]:
+def _attach(
+    text: str, groups: list[list[DateMention]], cues: list[Cue], clauses: list[tuple[int, int]]
+) -> dict[int, Cue]:
     """Give each date group at most one cue, in three passes of decreasing certainty."""
     chosen: dict[int, Cue] = {}
 
@@ -228,7 +405,11 @@ def _attach(text: str, groups: list[list[DateMention]], cues: list[Cue], clauses
             continue
         a, _ = clauses[_clause_index(clauses, group[0].start)]
         _, b = clauses[_clause_index(clauses, group[-1].end - 1)]
-        claim(i, _nearest(cues, a, group[0].start, group[0].start, True) or _nearest(cues, group[-1].end, b, group[-1].end, False))
+        claim(
+            i,
+            _nearest(cues, a, group[0].start, group[0].start, True)
+            or _nearest(cues, group[-1].end, b, group[-1].end, False),
+        )
     for i, group in enumerate(groups):
         if i in chosen:
             continue
@@ -248,25 +429,42 @@ def _attach(text: str, groups: list[list[DateMention]], cues: list[Cue], clauses
 def too_late(date: DateMention, anchor: Anchor | None) -> bool:
     if anchor is None:
         return False
-    start = dt.date(int(date.date[:4]), int(date.date[5:7] or 1) if len(date.date) > 4 else 1, int(date.date[8:10]) if len(date.date) > 7 else 1)
+    start = dt.date(
+        int(date.date[:4]),
+        int(date.date[5:7] or 1) if len(date.date) > 4 else 1,
+        int(date.date[8:10]) if len(date.date) > 7 else 1,
+    )
     return (start - anchor.date).days > FUTURE_DAYS
 
 
 def events_in_sentence(
-    doc: str, text: str, span: tuple[int, int], dates: list[DateMention], mentions: list[ActorMention], anchor: Anchor | None
+    doc: str,
+    text: str,
+    span: tuple[int, int],
+    dates: list[DateMention],
+    mentions: list[ActorMention],
+    anchor: Anchor | None,
 ) -> list[ExtractedEvent]:
     """The events whose cue a date expression of the sentence attaches to (see :func:`sentence_events`)."""
     return sentence_events(doc, text, span, dates, mentions, anchor)[0]
 
 
 def sentence_events(
-    doc: str, text: str, span: tuple[int, int], dates: list[DateMention], mentions: list[ActorMention], anchor: Anchor | None
+    doc: str,
+    text: str,
+    span: tuple[int, int],
+    dates: list[DateMention],
+    mentions: list[ActorMention],
+    anchor: Anchor | None,
 ) -> tuple[list[ExtractedEvent], list[Cue]]:
     """The dated events of one sentence and all its event cues (claimed ones serve a date), so that
     :mod:`accord.extract.ties` can date the unclaimed cues tied to a dated event."""
     s, e = span
     if not dates and not _MAY_POINT_BACK.search(text, s, e):
-        return [], []  # no date and nothing to tie to an earlier one ("following the ceasefire"): no cues needed
+        return (
+            [],
+            [],
+        )  # no date and nothing to tie to an earlier one ("following the ceasefire"): no cues needed
     cues = _event_cues(text, s, e)
     if not cues or not dates:
         return [], cues
@@ -279,7 +477,17 @@ def sentence_events(
             if too_late(date, anchor):
                 continue
             events.append(
-                ExtractedEvent(doc, s, e, date.date, date.precision, cue.type, actors, (cue.start, cue.end),
-                               (date.start, date.end), date.end_date)
+                ExtractedEvent(
+                    doc,
+                    s,
+                    e,
+                    date.date,
+                    date.precision,
+                    cue.type,
+                    actors,
+                    (cue.start, cue.end),
+                    (date.start, date.end),
+                    date.end_date,
+                )
             )
     return events, cues

@@ -43,45 +43,106 @@ class ExtractedRelation:
 
 
 RELATION_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("no_diplomatic_relations", _cues(
-        r"(?:no|not\s+have|lacks?|without|absence\s+of|never\s+established)\s+(?:any\s+)?diplomatic\s+(?:relations|ties)",
-        r"diplomatic\s+(?:relations|ties)\s+(?:were|have\s+been|was)?\s*(?:severed|broken\s+off|cut)",
-    )),
-    ("closed_border", _cues(r"closed\s+(?:its\s+|the\s+)?border", r"border\s+(?:with\s+[\w-]+\s+)?(?:closed|shut)", r"(?:kept|keeps)\s+its\s+border")),
-    ("arms_supply", _cues(
-        r"arms\s+(?:sales?|deals?|supplies|supplied|deliveries|transfers?|imports|exports|supplier)",
-        r"(?:supplier|supplies)(?:\s+of\s+(?:arms|weapons|military\s+equipment))?(?=\s+to\b)",
-        r"(?:weapons|military\s+equipment)\s+(?:sales?|deliveries|supplies)",
-        r"provision\s+of\s+weapons", r"supplier\s+of\s+military\s+equipment",
-    )),
-    ("military_presence", _cues(
-        r"military\s+bases?", r"military\s+presence", r"troops\s+(?:deployed|stationed)", r"(?:deployed|stationed)\s+troops",
-    )),
-    ("membership", _cues(
-        r"(?:is|are|was|were|became)\s+(?:a\s+)?(?:founding\s+)?(?:part|members?|co-chairs?)\s+of", r"founding\s+member", r"co-chairs?",
-        r"member\s+of", r"joined", r"co-chair\s+countries",
-    )),
-    ("mediation", _cues(r"mediat(?:or|ors|ion|ed|es|e|ing)", r"(?:honest|peace|chief|acceptable|unbiased)\s+broker", r"broker(?:ed|ing|s)?", r"brokering")),
+    (
+        "no_diplomatic_relations",
+        _cues(
+            r"(?:no|not\s+have|lacks?|without|absence\s+of|never\s+established)\s+(?:any\s+)?diplomatic\s+(?:relations|ties)",
+            r"diplomatic\s+(?:relations|ties)\s+(?:were|have\s+been|was)?\s*(?:severed|broken\s+off|cut)",
+        ),
+    ),
+    (
+        "closed_border",
+        _cues(
+            r"closed\s+(?:its\s+|the\s+)?border",
+            r"border\s+(?:with\s+[\w-]+\s+)?(?:closed|shut)",
+            r"(?:kept|keeps)\s+its\s+border",
+        ),
+    ),
+    (
+        "arms_supply",
+        _cues(
+            r"arms\s+(?:sales?|deals?|supplies|supplied|deliveries|transfers?|imports|exports|supplier)",
+            r"(?:supplier|supplies)(?:\s+of\s+(?:arms|weapons|military\s+equipment))?(?=\s+to\b)",
+            r"(?:weapons|military\s+equipment)\s+(?:sales?|deliveries|supplies)",
+            r"provision\s+of\s+weapons",
+            r"supplier\s+of\s+military\s+equipment",
+        ),
+    ),
+    (
+        "military_presence",
+        _cues(
+            r"military\s+bases?",
+            r"military\s+presence",
+            r"troops\s+(?:deployed|stationed)",
+            r"(?:deployed|stationed)\s+troops",
+        ),
+    ),
+    (
+        "membership",
+        _cues(
+            r"(?:is|are|was|were|became)\s+(?:a\s+)?(?:founding\s+)?(?:part|members?|co-chairs?)\s+of",
+            r"founding\s+member",
+            r"co-chairs?",
+            r"member\s+of",
+            r"joined",
+            r"co-chair\s+countries",
+        ),
+    ),
+    (
+        "mediation",
+        _cues(
+            r"mediat(?:or|ors|ion|ed|es|e|ing)",
+            r"(?:honest|peace|chief|acceptable|unbiased)\s+broker",
+            r"broker(?:ed|ing|s)?",
+            r"brokering",
+        ),
+    ),
     ("alliance", _cues(r"allian(?:ce|ces)", r"all(?:y|ies)", r"allied", r"union\s+with")),
     ("partnership", _cues(r"partner(?:s|ship)?", r"cooperat(?:e|es|ion|ing)", r"collaborat(?:e|es|ing|ion)")),
-    ("backing", _cues(
-        r"support(?:s|ed|ing)?", r"backing", r"backed\s+by", r"backs", r"backed(?!\s+by)", r"patron(?:\s+and\s+protector)?", r"client", r"military\s+assistance",
-        r"sided\s+with",
-    )),
-    ("hostility", _cues(
-        r"hostile", r"hostility", r"enmity", r"enem(?:y|ies)", r"rivalry", r"strained\s+relations", r"deteriorat(?:ing|ion\s+of)\s+relations",
-    )),
+    (
+        "backing",
+        _cues(
+            r"support(?:s|ed|ing)?",
+            r"backing",
+            r"backed\s+by",
+            r"backs",
+            r"backed(?!\s+by)",
+            r"patron(?:\s+and\s+protector)?",
+            r"client",
+            r"military\s+assistance",
+            r"sided\s+with",
+        ),
+    ),
+    (
+        "hostility",
+        _cues(
+            r"hostile",
+            r"hostility",
+            r"enmity",
+            r"enem(?:y|ies)",
+            r"rivalry",
+            r"strained\s+relations",
+            r"deteriorat(?:ing|ion\s+of)\s+relations",
+        ),
+    ),
 ]
 
 _NEGATION = re.compile(
     r"\b(?:not|no|never|neither|nor|without|refrain(?:s|ed)?|refusing|refuse[sd]?|wants?\s+to|would|could|might|n[’']t)\b[^.]{0,40}$",
     re.IGNORECASE,
 )
-_SHARE = re.compile(r"(?:(?:over|about|around|nearly|almost|some|roughly)\s+)?(\d{1,3}(?:\.\d+)?)\s?%\s+of\s+(?:all\s+)?(?:([\w’'-]+?)[’']s\b)?", re.IGNORECASE)
+_SHARE = re.compile(
+    r"(?:(?:over|about|around|nearly|almost|some|roughly)\s+)?(\d{1,3}(?:\.\d+)?)\s?%\s+of\s+(?:all\s+)?(?:([\w’'-]+?)[’']s\b)?",
+    re.IGNORECASE,
+)
 _ORGANISATION_KINDS = {"organisation", "alliance"}
 _PRONOUN_BEFORE = re.compile(r"\b(?:its|their|his|her)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
-_OWNER_GAP = re.compile(r"^(?:[’']s(?:\s+[\w-]+){0,3}\s+as\s+|[’']s\s+(?:[\w-]+\s+){0,2}|\s+as\s+(?:an?|the)\s+|\s+(?:[\w-]+\s+)?|-)$")
-_UNRESOLVED = re.compile(r"^\s+(?:of|to|with|between|for)\s+(?:the\s+two|both|either|one\s+of\s+the)\b", re.IGNORECASE)
+_OWNER_GAP = re.compile(
+    r"^(?:[’']s(?:\s+[\w-]+){0,3}\s+as\s+|[’']s\s+(?:[\w-]+\s+){0,2}|\s+as\s+(?:an?|the)\s+|\s+(?:[\w-]+\s+)?|-)$"
+)
+_UNRESOLVED = re.compile(
+    r"^\s+(?:of|to|with|between|for)\s+(?:the\s+two|both|either|one\s+of\s+the)\b", re.IGNORECASE
+)
 _DEMONSTRATIVE_BEFORE = re.compile(r"\b(?:this|that|such|these|those)\s+$", re.IGNORECASE)
 _STATE_ONLY = {"alliance", "closed_border", "no_diplomatic_relations"}
 
@@ -91,14 +152,18 @@ def _negated(text: str, sentence_start: int, cue_start: int) -> bool:
     return bool(_NEGATION.search(window))
 
 
-def _after(mentions: list[ActorMention], pos: int, limit: int, exclude: Iterable[str] = ()) -> ActorMention | None:
+def _after(
+    mentions: list[ActorMention], pos: int, limit: int, exclude: Iterable[str] = ()
+) -> ActorMention | None:
     for m in mentions:
         if pos <= m.start <= pos + limit and m.actor not in exclude:
             return m
     return None
 
 
-def _before(mentions: list[ActorMention], pos: int, limit: int, exclude: Iterable[str] = ()) -> ActorMention | None:
+def _before(
+    mentions: list[ActorMention], pos: int, limit: int, exclude: Iterable[str] = ()
+) -> ActorMention | None:
     found = None
     for m in mentions:
         if pos - limit <= m.start and m.end <= pos and m.actor not in exclude:
@@ -106,7 +171,9 @@ def _before(mentions: list[ActorMention], pos: int, limit: int, exclude: Iterabl
     return found
 
 
-def _prep_after(text: str, mentions: list[ActorMention], pos: int, preps: str, limit: int = 60, gap: int = 3) -> ActorMention | None:
+def _prep_after(
+    text: str, mentions: list[ActorMention], pos: int, preps: str, limit: int = 60, gap: int = 3
+) -> ActorMention | None:
     """The actor named in 'PREP [the] X' shortly after ``pos`` (e.g. 'to Azerbaijan', 'by the US')."""
     pattern = re.compile(rf"\b(?:{preps})\s+(?:the\s+|its\s+|their\s+)?", re.IGNORECASE)
     for m in pattern.finditer(text, pos, pos + limit):
@@ -149,7 +216,9 @@ class _Context:
         perspective") only when nothing else is there."""
         exclude = set(exclude)
         for lo in (self.clause[0], self.sentence[0]):
-            candidates = [m for m in self.mentions if lo <= m.start and m.end <= self.cue[0] and m.actor not in exclude]
+            candidates = [
+                m for m in self.mentions if lo <= m.start and m.end <= self.cue[0] and m.actor not in exclude
+            ]
             plain = [m for m in candidates if not re.match(r"[’']s\b", self.text[m.end : m.end + 2])]
             if plain or candidates:
                 return (plain or candidates)[0]
@@ -197,10 +266,16 @@ def _membership(ctx: _Context, kinds: dict[str, str]) -> list[tuple[str, str | N
     word = ctx.text[s:e].lower()
     if word.startswith("co-chair"):
         org = _before(orgs, s, 80) or _after(orgs, e, 30)
-        listed = [m for m in members if e <= m.start <= e + 60 and not re.search(r"[.;]|\band\s+called\b", ctx.text[e : m.start])]
+        listed = [
+            m
+            for m in members
+            if e <= m.start <= e + 60 and not re.search(r"[.;]|\band\s+called\b", ctx.text[e : m.start])
+        ]
         return [(m.actor, org.actor, None) for m in listed] if org else []
     targets = list(dict.fromkeys(m.actor for m in orgs if e <= m.start <= e + 100))
-    member = _before(members, s, 60) or _Context(ctx.text, ctx.cue, ctx.clause, ctx.sentence, members).subject()
+    member = (
+        _before(members, s, 60) or _Context(ctx.text, ctx.cue, ctx.clause, ctx.sentence, members).subject()
+    )
     return [(member.actor, org, None) for org in targets if org != member.actor] if member else []
 
 
@@ -235,7 +310,11 @@ def _backing(ctx: _Context) -> tuple[str, str] | None:
     if word.startswith("backed by"):
         backer = _after(mentions, e, 10)
         backed = ctx.subject({backer.actor}) if backer else None
-        backed = _after(mentions, e + 10, 150, {backer.actor}) if backer and (backed is None or backed.start < e) else backed
+        backed = (
+            _after(mentions, e + 10, 150, {backer.actor})
+            if backer and (backed is None or backed.start < e)
+            else backed
+        )
         return (backer.actor, backed.actor) if backer and backed else None
     if word == "client":
         owner = ctx.owner()
@@ -274,8 +353,14 @@ def _period(text: str, span: tuple[int, int], dates: list[DateMention]) -> tuple
     return None
 
 
-def relations_in_sentence(doc: str, text: str, span: tuple[int, int], dates: list[DateMention],
-                           mentions: list[ActorMention], kinds: dict[str, str]) -> list[ExtractedRelation]:
+def relations_in_sentence(
+    doc: str,
+    text: str,
+    span: tuple[int, int],
+    dates: list[DateMention],
+    mentions: list[ActorMention],
+    kinds: dict[str, str],
+) -> list[ExtractedRelation]:
     s, e = span
     participants = [m for m in mentions if not m.topic]
     if not participants:
@@ -289,15 +374,25 @@ def relations_in_sentence(doc: str, text: str, span: tuple[int, int], dates: lis
             cue = m.span()
             if any(cue[0] < te and ts < cue[1] for ts, te in taken) or _negated(text, s, cue[0]):
                 continue
-            if _UNRESOLVED.match(text, cue[1]) or _DEMONSTRATIVE_BEFORE.search(text, max(s, cue[0] - 8), cue[0]):
+            if _UNRESOLVED.match(text, cue[1]) or _DEMONSTRATIVE_BEFORE.search(
+                text, max(s, cue[0] - 8), cue[0]
+            ):
                 continue  # "allies of the two sides", "this support": the other party is not named here
-            usable = [m for m in participants if rel_type not in _STATE_ONLY or kinds.get(m.actor) not in _ORGANISATION_KINDS]
+            usable = [
+                m
+                for m in participants
+                if rel_type not in _STATE_ONLY or kinds.get(m.actor) not in _ORGANISATION_KINDS
+            ]
             ctx = _Context(text, cue, clauses[_clause_index(clauses, cue[0])], span, usable)
             triples = _roles(rel_type, ctx, kinds)
             if triples:
                 taken.append(cue)
             for from_, to, share in triples:
                 period = _period(text, span, dates) if rel_type == "arms_supply" else None
-                since = since_match.group(1) if since_match and rel_type in ("membership", "closed_border", "alliance") else None
+                since = (
+                    since_match.group(1)
+                    if since_match and rel_type in ("membership", "closed_border", "alliance")
+                    else None
+                )
                 found.append(ExtractedRelation(doc, s, e, rel_type, from_, to, cue, share, period, since))
     return found

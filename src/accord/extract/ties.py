@@ -38,17 +38,29 @@ _SHIFT = (
     r"(?<=reaction\s)to|(?<=response\s)to|(?<=reactions\s)to|faced\s+(?:by|with)"
 )
 _REFERENCE = r"since|than|until|till"
-_CONNECTIVE = re.compile(rf"\b(?:(?P<same>{_SAME})|(?P<shift>{_SHIFT})|(?P<ref>{_REFERENCE}))\b[^,;:.]*$", re.IGNORECASE)
-_CONSEQUENCE = re.compile(r"\b(?:led\s+to|leading\s+to|resulted\s+in|resulting\s+in|culminated\s+in|ended\s+(?:up\s+)?(?:in|with))\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_CONNECTIVE = re.compile(
+    rf"\b(?:(?P<same>{_SAME})|(?P<shift>{_SHIFT})|(?P<ref>{_REFERENCE}))\b[^,;:.]*$", re.IGNORECASE
+)
+_CONSEQUENCE = re.compile(
+    r"\b(?:led\s+to|leading\s+to|resulted\s+in|resulting\s+in|culminated\s+in|ended\s+(?:up\s+)?(?:in|with))\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _SUBORDINATE_START = re.compile(
     rf"[\s,;:()\[\]–—-]*(?:(?:and|but|or)\s+)?(?:{_SAME}|{_SHIFT}|{_REFERENCE}|as|while|if|unless|although|though|because|which|who|whose|that|whereas|where)\b",
     re.IGNORECASE,
 )
 _PIECE_BREAK = re.compile(r"[;:()\[\]–—]|,\s|\s-\s|\s(?:and|but)\s+(?=[A-Z])")
 _NEW_SUBJECT = re.compile(r"[;]|\s(?:and|but)\s+(?=[A-Z])")
-_HYPOTHETICAL = re.compile(r"\b(?:not|no|never|neither|nor|without|would|could|might|may|will|should|if|unless|n[’']t)\b[^.,;]{0,40}$", re.IGNORECASE)
-_ADVERBIAL = re.compile(r"[\s\"“(]*(?:(?:in|on|at|by|during|from|since|until|around)\s+)?(?:the\s+)?$", re.IGNORECASE)
-_DURATION = re.compile(rf"\b(?:after|following)\s+(?P<n>{NUMBER})\s+(?P<unit>years?)\s+of\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:not|no|never|neither|nor|without|would|could|might|may|will|should|if|unless|n[’']t)\b[^.,;]{0,40}$",
+    re.IGNORECASE,
+)
+_ADVERBIAL = re.compile(
+    r"[\s\"“(]*(?:(?:in|on|at|by|during|from|since|until|around)\s+)?(?:the\s+)?$", re.IGNORECASE
+)
+_DURATION = re.compile(
+    rf"\b(?:after|following)\s+(?P<n>{NUMBER})\s+(?P<unit>years?)\s+of\s+(?:[\w-]+\s+)?$", re.IGNORECASE
+)
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -59,7 +71,10 @@ class DocumentHistory:
     events: list[ExtractedEvent] = field(default_factory=list)
 
     def repeats(self, event: ExtractedEvent) -> bool:
-        return any(e.type == event.type and (e.date.startswith(event.date) or event.date.startswith(e.date)) for e in self.events)
+        return any(
+            e.type == event.type and (e.date.startswith(event.date) or event.date.startswith(e.date))
+            for e in self.events
+        )
 
     def latest(self, kind: str) -> ExtractedEvent | None:
         return next((e for e in reversed(self.events) if e.type == kind), None)
@@ -100,8 +115,9 @@ def _connective(text: str, lo: int, pos: int) -> re.Match[str] | None:
     return found
 
 
-def _anchors(text: str, span: tuple[int, int], primary: list[ExtractedEvent], cues: list[Cue],
-             history: DocumentHistory) -> list[_Anchor]:
+def _anchors(
+    text: str, span: tuple[int, int], primary: list[ExtractedEvent], cues: list[Cue], history: DocumentHistory
+) -> list[_Anchor]:
     s, _ = span
     found = []
     for event in primary:
@@ -113,8 +129,13 @@ def _anchors(text: str, span: tuple[int, int], primary: list[ExtractedEvent], cu
                 break
     first = _pieces(text, *span)[0]
     for event in primary:  # "In 1997, A; B": a time adverbial opening the sentence dates all of it
-        if first[0] <= event.date_span[0] and event.date_span[1] <= first[1] and not (first[0] <= event.cue[0] < first[1]) \
-                and _ADVERBIAL.fullmatch(text, first[0], event.date_span[0]) and not any(x.event is event for x in found):
+        if (
+            first[0] <= event.date_span[0]
+            and event.date_span[1] <= first[1]
+            and not (first[0] <= event.cue[0] < first[1])
+            and _ADVERBIAL.fullmatch(text, first[0], event.date_span[0])
+            and not any(x.event is event for x in found)
+        ):
             found.append(_Anchor(event, "same", event.date_span[0]))
     if primary:
         return found
@@ -131,7 +152,9 @@ def _anchors(text: str, span: tuple[int, int], primary: list[ExtractedEvent], cu
     return found
 
 
-def _main_parts(text: str, span: tuple[int, int], anchors: list[_Anchor], primary: list[ExtractedEvent]) -> list[tuple[int, int]]:
+def _main_parts(
+    text: str, span: tuple[int, int], anchors: list[_Anchor], primary: list[ExtractedEvent]
+) -> list[tuple[int, int]]:
     """Stretches of main clauses: pieces holding no dated event, and what precedes a subordinate clause."""
     parts = []
     subordinate = had_dated = False
@@ -159,20 +182,42 @@ def _date_for(anchor: _Anchor) -> tuple[str, str, str | None]:
     return (*_coarsen(event.date, event.precision), None)
 
 
-def tie_events(doc: str, text: str, span: tuple[int, int], primary: list[ExtractedEvent], cues: list[Cue],
-               actors: tuple[str, ...], history: DocumentHistory) -> list[ExtractedEvent]:
+def tie_events(
+    doc: str,
+    text: str,
+    span: tuple[int, int],
+    primary: list[ExtractedEvent],
+    cues: list[Cue],
+    actors: tuple[str, ...],
+    history: DocumentHistory,
+) -> list[ExtractedEvent]:
     """The sentence's events after this pass: the dated ones (minus repeated references) and the tied ones."""
     s, e = span
     anchors = _anchors(text, span, primary, cues, history)
-    repeated = {id(x.event) for x in anchors if not x.virtual and x.kind == "ref" and history.repeats(x.event)}
+    repeated = {
+        id(x.event) for x in anchors if not x.virtual and x.kind == "ref" and history.repeats(x.event)
+    }
     kept = [ev for ev in primary if id(ev) not in repeated]
     tying = [x for x in anchors if x.kind != "ref"]
     tied: list[ExtractedEvent] = []
 
     def add(cue: Cue, date: tuple[str, str, str | None], tie: str) -> None:
         cue.claimed = True
-        tied.append(ExtractedEvent(doc, s, e, date[0], date[1], cue.type, actors, (cue.start, cue.end), (cue.start, cue.end),
-                                   date[2], tie))
+        tied.append(
+            ExtractedEvent(
+                doc,
+                s,
+                e,
+                date[0],
+                date[1],
+                cue.type,
+                actors,
+                (cue.start, cue.end),
+                (cue.start, cue.end),
+                date[2],
+                tie,
+            )
+        )
 
     for cue in cues:
         if cue.claimed:
@@ -191,7 +236,9 @@ def tie_events(doc: str, text: str, span: tuple[int, int], primary: list[Extract
     return sorted(kept + _merge(text, tied), key=lambda ev: ev.cue[0])
 
 
-def _consequence(text: str, s: int, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
+def _consequence(
+    text: str, s: int, cue: Cue, primary: list[ExtractedEvent]
+) -> tuple[str, str, str | None] | None:
     """'..., which led to the ceasefire agreement': the end of the dated event before it."""
     if not _CONSEQUENCE.search(text, max(s, cue.start - 40), cue.start):
         return None
@@ -202,7 +249,9 @@ def _consequence(text: str, s: int, cue: Cue, primary: list[ExtractedEvent]) -> 
     return (event.end_date or event.date, event.precision, None)
 
 
-def _duration(text: str, s: int, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
+def _duration(
+    text: str, s: int, cue: Cue, primary: list[ExtractedEvent]
+) -> tuple[str, str, str | None] | None:
     """'demarcated in 2010 after 14 years of talks': the talks ran from 1996 to 2010."""
     m = _DURATION.search(text, max(s, cue.start - 40), cue.start)
     dated = [ev for ev in primary if abs(ev.cue[0] - cue.start) < 80]
@@ -217,8 +266,12 @@ def _merge(text: str, tied: list[ExtractedEvent]) -> list[ExtractedEvent]:
     new subject starts between them ("X called on ... and Y claimed")."""
     out: list[ExtractedEvent] = []
     for event in tied:
-        if out and out[-1].type == event.type and (out[-1].date, out[-1].precision) == (event.date, event.precision) \
-                and not _NEW_SUBJECT.search(text, out[-1].cue[1], event.cue[0]):
+        if (
+            out
+            and out[-1].type == event.type
+            and (out[-1].date, out[-1].precision) == (event.date, event.precision)
+            and not _NEW_SUBJECT.search(text, out[-1].cue[1], event.cue[0])
+        ):
             continue
         out.append(event)
     return out

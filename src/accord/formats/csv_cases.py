@@ -113,12 +113,16 @@ def _parse_bdm(text: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray
         try:
             values = [float(c) for c in row[1:4]]
         except ValueError:
-            raise FormatError(f"not a number in {row[1:4]}", line_no, "capability, position and salience are numbers") from None
+            raise FormatError(
+                f"not a number in {row[1:4]}", line_no, "capability, position and salience are numbers"
+            ) from None
         if not all(np.isfinite(values)):
             raise FormatError("NaN or infinite value", line_no, "write finite numbers")
         for column, value in zip(BDM_COLUMNS[1:], values, strict=True):
             if value < 0:
-                raise FormatError(f"{column} {value:g} is negative", line_no, f"{column.lower()} must be 0 or more")
+                raise FormatError(
+                    f"{column} {value:g} is negative", line_no, f"{column.lower()} must be 0 or more"
+                )
         names.append(row[0].strip())
         numbers.append(values)
     if not names:
@@ -193,17 +197,25 @@ def import_csv(path: str | Path, fmt: str, position_max: float | None = None) ->
         names, capability, positions, saliences = _parse_bdm(text)
         dims = ["Position"]
         pmax = position_max or _infer_position_max(positions)
-        units = {"format": "bdm", "position_max": pmax, "salience_max": _bdm_salience_max(saliences),
-                 "capability_max": _bdm_capability_max(capability)}
+        units = {
+            "format": "bdm",
+            "position_max": pmax,
+            "salience_max": _bdm_salience_max(saliences),
+            "capability_max": _bdm_capability_max(capability),
+        }
         first_row, title = 1, doc
         rows_used = [i for i, (s, e) in enumerate(spans[1:], start=1) if text[s:e].strip()]
         spans = spans[:1] + [spans[i] for i in rows_used]
     if position_max is not None:
         units["position_max"] = float(position_max)
-    return _build_case(text, doc, title, fmt, names, capability, positions, saliences, dims, units, spans, first_row)
+    return _build_case(
+        text, doc, title, fmt, names, capability, positions, saliences, dims, units, spans, first_row
+    )
 
 
-def _build_case(text, doc, title, fmt, names, capability, positions, saliences, dims, units, spans, first_row):
+def _build_case(
+    text, doc, title, fmt, names, capability, positions, saliences, dims, units, spans, first_row
+):
     header_span = spans[0]
     actor_ids = unique_slugs(names, "actor")
     issue_ids = unique_slugs([re.sub(r"(?i)\s*position$", "", d) or d for d in dims], "issue")
@@ -211,7 +223,9 @@ def _build_case(text, doc, title, fmt, names, capability, positions, saliences, 
     sal = saliences / units["salience_max"]
     cap = capability / units["capability_max"]
     if np.any(pos < 0) or np.any(pos > 100):
-        raise FormatError("positions fall outside the scale", None, "pass --position-max with the scale's upper end")
+        raise FormatError(
+            "positions fall outside the scale", None, "pass --position-max with the scale's upper end"
+        )
     header_ptr = _pointer(text, header_span, doc, f"the {fmt} file's header")
     weights = cap[:, None] * sal
     status_quo = weighted_median(pos[None], weights[None], np.full((1, len(dims)), 50.0))[0]
@@ -255,7 +269,12 @@ def _build_case(text, doc, title, fmt, names, capability, positions, saliences, 
             "description": f"Imported from the {fmt} CSV file {doc}.",
             "units": units,
             "sources": [
-                {"id": doc, "title": f"{doc} ({fmt} CSV)", "date": dt.date.today().isoformat(), "sha256": sha256_text(text)}
+                {
+                    "id": doc,
+                    "title": f"{doc} ({fmt} CSV)",
+                    "date": dt.date.today().isoformat(),
+                    "sha256": sha256_text(text),
+                }
             ],
         },
         "actors": actors,
@@ -295,7 +314,9 @@ def export_csv(case: Case, fmt: str, issue: str | None = None) -> tuple[str, lis
     if fmt == "bdm":
         if issue is None and len(case.issues) > 1:
             raise FormatError(
-                f"the BDM format holds one issue and this case has {len(case.issues)}", None, "pass --issue ID"
+                f"the BDM format holds one issue and this case has {len(case.issues)}",
+                None,
+                "pass --issue ID",
             )
         k = case.issue_ids.index(issue) if issue else 0
         buf = io.StringIO()
@@ -303,12 +324,21 @@ def export_csv(case: Case, fmt: str, issue: str | None = None) -> tuple[str, lis
         writer.writerow(BDM_COLUMNS)
         smax = units.salience_max if same_format else 1.0
         for a, name in enumerate(names):
-            writer.writerow([name, repr(clean(capability[a] * cmax)), repr(clean(positions[a, k] * pmax / 100)), repr(clean(salience[a, k] * smax))])
+            writer.writerow(
+                [
+                    name,
+                    repr(clean(capability[a] * cmax)),
+                    repr(clean(positions[a, k] * pmax / 100)),
+                    repr(clean(salience[a, k] * smax)),
+                ]
+            )
         return _tidy_numbers(buf.getvalue()), warnings
     sal = salience.copy()
     totals = sal.sum(axis=1)
     if np.any(totals > 1 + 1e-9):
-        warnings.append("KTAB saliences sum to at most 100 per actor: rescaled each actor's saliences to sum to 100")
+        warnings.append(
+            "KTAB saliences sum to at most 100 per actor: rescaled each actor's saliences to sum to 100"
+        )
         sal = np.where(totals[:, None] > 1, sal / np.where(totals > 0, totals, 1)[:, None], sal)
     smax = units.salience_max if same_format else 100.0
     descriptions = units.actor_descriptions if same_format and units.actor_descriptions else []
@@ -316,11 +346,15 @@ def export_csv(case: Case, fmt: str, issue: str | None = None) -> tuple[str, lis
         name=(units.name if same_format and units.name else case.case.title),
         description=(units.description if same_format and units.description else case.case.description),
         actor_names=names,
-        actor_descriptions=descriptions if len(descriptions) == len(names) else [case.actor(a).kind.value for a in case.bargaining_actor_ids],
+        actor_descriptions=descriptions
+        if len(descriptions) == len(names)
+        else [case.actor(a).kind.value for a in case.bargaining_actor_ids],
         capability=np.array([clean(c * cmax) for c in capability]),
         positions=np.vectorize(clean)(positions * pmax / 100),
         saliences=np.vectorize(clean)(sal * smax),
-        dimension_names=(units.dimension_names if same_format and units.dimension_names else [i.id for i in case.issues]),
+        dimension_names=(
+            units.dimension_names if same_format and units.dimension_names else [i.id for i in case.issues]
+        ),
         salience_names=(units.salience_names if same_format and units.salience_names else []),
     )
     return format_ktab_csv(scenario), warnings

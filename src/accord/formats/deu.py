@@ -31,7 +31,9 @@ META = ("prname", "type", "council", "proc", "counvte", "proccde", "issues", "in
 class DeuFormatError(ValueError):
     """A DEU file that cannot be read; ``str()`` names file, line and column, then a hint."""
 
-    def __init__(self, path: str, message: str, line: int | None = None, column: str | None = None, hint: str = ""):
+    def __init__(
+        self, path: str, message: str, line: int | None = None, column: str | None = None, hint: str = ""
+    ):
         self.path, self.line, self.column, self.hint = path, line, column, hint
         where = path + (f":{line}" if line is not None else "") + (f": column {column!r}" if column else "")
         super().__init__(f"{where}: {message}" + (f" (hint: {hint})" if hint else ""))
@@ -88,7 +90,9 @@ def _number(path: str, text: str, line: int, column: str, lo: float | None, hi: 
     if not math.isfinite(value):
         raise DeuFormatError(path, f"{text!r} is not a finite number", line, column, "leave the cell empty")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise DeuFormatError(path, f"{value:g} is outside {lo:g}-{hi:g}", line, column, "DEU scales run 0-100")
+        raise DeuFormatError(
+            path, f"{value:g} is outside {lo:g}-{hi:g}", line, column, "DEU scales run 0-100"
+        )
     return value
 
 
@@ -97,12 +101,22 @@ def _actors(path: str, header: list[str]) -> tuple[str, ...]:
     actors = tuple(c[1:] for c in header if c.startswith("p") and len(c) > 1 and "s" + c[1:] in names)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise DeuFormatError(path, f"no column {missing[0]!r}", 1, None, "row 1 must name the DEU columns: prnr, isnr, out, ...")
+        raise DeuFormatError(
+            path,
+            f"no column {missing[0]!r}",
+            1,
+            None,
+            "row 1 must name the DEU columns: prnr, isnr, out, ...",
+        )
     if len(actors) < 2:
-        raise DeuFormatError(path, "fewer than two actors (pairs of columns pXX and sXX)", 1, None, "e.g. pcom/scom, pde/sde")
+        raise DeuFormatError(
+            path, "fewer than two actors (pairs of columns pXX and sXX)", 1, None, "e.g. pcom/scom, pde/sde"
+        )
     duplicates = sorted({c for c in header if header.count(c) > 1})
     if duplicates:
-        raise DeuFormatError(path, f"column {duplicates[0]!r} appears twice", 1, duplicates[0], "rename or delete one")
+        raise DeuFormatError(
+            path, f"column {duplicates[0]!r} appears twice", 1, duplicates[0], "rename or delete one"
+        )
     return actors
 
 
@@ -126,7 +140,13 @@ def parse_deu(text: str, path: str = "<text>") -> DeuData:
         if not any(c.strip() for c in row):
             continue
         if len(row) > len(header):
-            raise DeuFormatError(path, f"{len(row)} cells but {len(header)} column names", line, None, "a cell holds a stray separator")
+            raise DeuFormatError(
+                path,
+                f"{len(row)} cells but {len(header)} column names",
+                line,
+                None,
+                "a cell holds a stray separator",
+            )
         row = row + [""] * (len(header) - len(row))
 
         def cell(name: str, row: list[str] = row) -> str:
@@ -137,7 +157,9 @@ def parse_deu(text: str, path: str = "<text>") -> DeuData:
             weights = np.where(np.isnan(weights), 0.0, weights)
             continue
         if not cell("prnr"):
-            raise DeuFormatError(path, "empty proposal id", line, "prnr", "every issue row names its proposal")
+            raise DeuFormatError(
+                path, "empty proposal id", line, "prnr", "every issue row names its proposal"
+            )
         positions = np.array([_number(path, cell("p" + a), line, "p" + a, *SCALE) for a in actors])
         salience = np.array([_number(path, cell("s" + a), line, "s" + a, *SCALE) for a in actors])
         rp = _number(path, cell("rp"), line, "rp", *SCALE) if "rp" in col else math.nan
@@ -155,11 +177,15 @@ def parse_deu(text: str, path: str = "<text>") -> DeuData:
             )
         )
     if not issues:
-        raise DeuFormatError(path, "no issue rows", len(rows) + 1, None, "rows after the header hold one issue each")
+        raise DeuFormatError(
+            path, "no issue rows", len(rows) + 1, None, "rows after the header hold one issue each"
+        )
     ids = [i.issue for i in issues]
     dup = next((i for i in issues if ids.count(i.issue) > 1), None)
     if dup is not None:
-        raise DeuFormatError(path, f"issue id {dup.issue!r} appears twice", dup.line, "isnr", "issue ids must be unique")
+        raise DeuFormatError(
+            path, f"issue id {dup.issue!r} appears twice", dup.line, "isnr", "issue ids must be unique"
+        )
     return DeuData(path=path, actors=actors, weights=weights, issues=tuple(issues))
 
 
@@ -169,9 +195,13 @@ def read_deu(path: str | Path) -> DeuData:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DeuFormatError(str(path), f"cannot read the file: {exc.strerror}", None, None, "check the path") from None
+        raise DeuFormatError(
+            str(path), f"cannot read the file: {exc.strerror}", None, None, "check the path"
+        ) from None
     if b"\x00" in raw[:4096]:
-        raise DeuFormatError(str(path), "this is a binary file, not a DEU table", None, None, "export the sheet as TSV or CSV")
+        raise DeuFormatError(
+            str(path), "this is a binary file, not a DEU table", None, None, "export the sheet as TSV or CSV"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

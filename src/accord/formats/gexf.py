@@ -48,8 +48,12 @@ def case_graph(case: Case, dynamic: bool = False) -> Any:
     for r in case.relations:
         since, until = _day(r.since, False), _day(r.until, True)
         for target in r.ends[1:]:
-            attrs = {"id": f"{r.id}:{target}" if r.to is None else r.id, "relation": r.id,
-                     "relation_type": r.type.value, "directed": r.is_directed}
+            attrs = {
+                "id": f"{r.id}:{target}" if r.to is None else r.id,
+                "relation": r.id,
+                "relation_type": r.type.value,
+                "directed": r.is_directed,
+            }
             if r.share is not None:
                 attrs["share"] = float(r.share)
             if r.note:

@@ -16,7 +16,17 @@ from accord.case.model import Case
 __all__ = ["kumu_sheets", "to_kumu"]
 
 ELEMENT_COLUMNS = ["Label", "Type", "Description", "Tags", "Capability", "Accord id"]
-CONNECTION_COLUMNS = ["From", "To", "Type", "Direction", "Description", "Since", "Until", "Share", "Accord id"]
+CONNECTION_COLUMNS = [
+    "From",
+    "To",
+    "Type",
+    "Direction",
+    "Description",
+    "Since",
+    "Until",
+    "Share",
+    "Accord id",
+]
 
 
 def kumu_sheets(case: Case) -> dict[str, list[list[Any]]]:
@@ -24,14 +34,25 @@ def kumu_sheets(case: Case) -> dict[str, list[list[Any]]]:
     names = {a.id: a.name for a in case.actors}
     capability = {s.actor: s.capability.point for s in case.stances}
     elements = [ELEMENT_COLUMNS] + [
-        [a.name, a.kind.value.replace("_", " "), "", "|".join(a.aliases), capability.get(a.id), a.id] for a in case.actors
+        [a.name, a.kind.value.replace("_", " "), "", "|".join(a.aliases), capability.get(a.id), a.id]
+        for a in case.actors
     ]
     connections = [CONNECTION_COLUMNS]
     for r in case.relations:
         for target in r.ends[1:]:
-            connections.append([names[r.from_], names[target], r.type.value.replace("_", " "),
-                                "directed" if r.is_directed else "undirected", r.note or "", r.since or "",
-                                r.until or "", r.share, r.id])
+            connections.append(
+                [
+                    names[r.from_],
+                    names[target],
+                    r.type.value.replace("_", " "),
+                    "directed" if r.is_directed else "undirected",
+                    r.note or "",
+                    r.since or "",
+                    r.until or "",
+                    r.share,
+                    r.id,
+                ]
+            )
     return {"Elements": elements, "Connections": connections}
 
 

@@ -44,7 +44,13 @@ __all__ = [
 REQUIRED = ("expert", "actor", "issue", "position")
 OPTIONAL = ("salience", "capability", "low", "high", "note")
 COLUMNS = REQUIRED + OPTIONAL
-_RANGES = {"position": (0.0, 100.0), "low": (0.0, 100.0), "high": (0.0, 100.0), "salience": (0.0, 1.0), "capability": (0.0, 1.0)}
+_RANGES = {
+    "position": (0.0, 100.0),
+    "low": (0.0, 100.0),
+    "high": (0.0, 100.0),
+    "salience": (0.0, 1.0),
+    "capability": (0.0, 1.0),
+}
 _HINTS = {
     "position": "positions use the issue's 0-100 scale",
     "low": "the range uses the issue's 0-100 scale",
@@ -126,14 +132,24 @@ def read_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise SurveyError([SurveyProblem(name, 1, "", "not UTF-8", "save the sheet as CSV UTF-8")]) from None
+            raise SurveyError(
+                [SurveyProblem(name, 1, "", "not UTF-8", "save the sheet as CSV UTF-8")]
+            ) from None
         rows = list(csv.reader(io.StringIO(text)))
     else:
-        raise SurveyError([SurveyProblem(name, 0, "", f"unsupported file type {suffix or '(none)'!r}", "give a .csv or .xlsx file")])
+        raise SurveyError(
+            [
+                SurveyProblem(
+                    name, 0, "", f"unsupported file type {suffix or '(none)'!r}", "give a .csv or .xlsx file"
+                )
+            ]
+        )
     numbered = [(i, [_cell(c) for c in r]) for i, r in enumerate(rows, start=1)]
     numbered = [(i, r) for i, r in numbered if any(r)]
     if not numbered:
-        raise SurveyError([SurveyProblem(name, 1, "", "the sheet is empty", "start from `accord case survey-template`")])
+        raise SurveyError(
+            [SurveyProblem(name, 1, "", "the sheet is empty", "start from `accord case survey-template`")]
+        )
     return numbered[0][1], numbered[1:]
 
 
@@ -141,13 +157,31 @@ def _xlsx_rows(path: Path) -> list[list[object]]:
     try:
         import openpyxl
     except ImportError:
-        raise SurveyError([SurveyProblem(str(path), 0, "", "reading .xlsx needs openpyxl",
-                                         "pip install 'accord[xlsx]', or save the sheet as CSV")]) from None
+        raise SurveyError(
+            [
+                SurveyProblem(
+                    str(path),
+                    0,
+                    "",
+                    "reading .xlsx needs openpyxl",
+                    "pip install 'accord[xlsx]', or save the sheet as CSV",
+                )
+            ]
+        ) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise SurveyError([SurveyProblem(str(path), 0, "", f"cannot read the workbook ({type(exc).__name__})",
-                                         "is it an .xlsx saved by a spreadsheet program?")]) from None
+        raise SurveyError(
+            [
+                SurveyProblem(
+                    str(path),
+                    0,
+                    "",
+                    f"cannot read the workbook ({type(exc).__name__})",
+                    "is it an .xlsx saved by a spreadsheet program?",
+                )
+            ]
+        ) from None
     sheet = book["survey"] if "survey" in book.sheetnames else book.worksheets[0]
     return [list(r) for r in sheet.iter_rows(values_only=True)]
 
@@ -162,12 +196,16 @@ def _number(name: str, row: int, column: str, text: str, problems: list[SurveyPr
         return None
     lo, hi = _RANGES[column]
     if math.isnan(value) or not lo <= value <= hi:
-        problems.append(SurveyProblem(name, row, column, f"{column} {text} is outside [{lo:g}, {hi:g}]", _HINTS[column]))
+        problems.append(
+            SurveyProblem(name, row, column, f"{column} {text} is outside [{lo:g}, {hi:g}]", _HINTS[column])
+        )
         return None
     return value
 
 
-def _known(name: str, row: int, column: str, value: str, known: Sequence[str], problems: list[SurveyProblem]) -> None:
+def _known(
+    name: str, row: int, column: str, value: str, known: Sequence[str], problems: list[SurveyProblem]
+) -> None:
     if value not in known:
         close = difflib.get_close_matches(value, list(known), n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"the case's {column}s: {', '.join(known[:12])}"
@@ -182,40 +220,91 @@ def read_survey(path: str | Path, actors: Sequence[str], issues: Sequence[str]) 
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         found = ", ".join(h for h in header if h) or "none"
-        raise SurveyError([SurveyProblem(name, 1, c, f"missing column {c!r} (the header has: {found})",
-                                         "the header row needs expert, actor, issue and position; see `accord case survey-template`")
-                           for c in missing])
+        raise SurveyError(
+            [
+                SurveyProblem(
+                    name,
+                    1,
+                    c,
+                    f"missing column {c!r} (the header has: {found})",
+                    "the header row needs expert, actor, issue and position; see `accord case survey-template`",
+                )
+                for c in missing
+            ]
+        )
     problems: list[SurveyProblem] = []
     out: list[SurveyRow] = []
     seen: dict[tuple[str, str, str], int] = {}
     for number, cells in rows:
-        values = {c: (cells[index[c]] if index.get(c) is not None and index[c] < len(cells) else "") for c in COLUMNS}
+        values = {
+            c: (cells[index[c]] if index.get(c) is not None and index[c] < len(cells) else "")
+            for c in COLUMNS
+        }
         if not values["expert"] and not any(values[c] for c in ("position", *OPTIONAL)):
             continue  # a template row nobody filled in
         before = len(problems)
         for column in ("expert", "actor", "issue", "position"):
             if not values[column]:
-                problems.append(SurveyProblem(name, number, column, f"{column} is empty", "every row needs expert, actor, issue and position"))
+                problems.append(
+                    SurveyProblem(
+                        name,
+                        number,
+                        column,
+                        f"{column} is empty",
+                        "every row needs expert, actor, issue and position",
+                    )
+                )
         if values["actor"]:
             _known(name, number, "actor", values["actor"], actors, problems)
         if values["issue"]:
             _known(name, number, "issue", values["issue"], issues, problems)
         numbers = {c: _number(name, number, c, values[c], problems) for c in _RANGES}
         low, high, position = numbers["low"], numbers["high"], numbers["position"]
-        if position is not None and ((low is not None and position < low) or (high is not None and position > high)):
-            problems.append(SurveyProblem(name, number, "position", f"position {position:g} lies outside its own range [{values['low']}, {values['high']}]",
-                                          "low <= position <= high"))
+        if position is not None and (
+            (low is not None and position < low) or (high is not None and position > high)
+        ):
+            problems.append(
+                SurveyProblem(
+                    name,
+                    number,
+                    "position",
+                    f"position {position:g} lies outside its own range [{values['low']}, {values['high']}]",
+                    "low <= position <= high",
+                )
+            )
         key = (values["expert"], values["actor"], values["issue"])
         if all(key) and key in seen:
-            problems.append(SurveyProblem(name, number, "expert", f"a second answer of {key[0]!r} for {key[1]} on {key[2]}", f"first on row {seen[key]}"))
+            problems.append(
+                SurveyProblem(
+                    name,
+                    number,
+                    "expert",
+                    f"a second answer of {key[0]!r} for {key[1]} on {key[2]}",
+                    f"first on row {seen[key]}",
+                )
+            )
         seen.setdefault(key, number)
         if len(problems) == before and position is not None:
-            out.append(SurveyRow(number, values["expert"], values["actor"], values["issue"], position, numbers["salience"],
-                                 numbers["capability"], low, high, values["note"] or None))
+            out.append(
+                SurveyRow(
+                    number,
+                    values["expert"],
+                    values["actor"],
+                    values["issue"],
+                    position,
+                    numbers["salience"],
+                    numbers["capability"],
+                    low,
+                    high,
+                    values["note"] or None,
+                )
+            )
     if problems:
         raise SurveyError(problems)
     if not out:
-        raise SurveyError([SurveyProblem(name, 2, "", "no answers below the header", "one row per expert, actor and issue")])
+        raise SurveyError(
+            [SurveyProblem(name, 2, "", "no answers below the header", "one row per expert, actor and issue")]
+        )
     return out
 
 

@@ -61,8 +61,19 @@ def expert_sheets(rows: Sequence[SurveyRow], taken: set[str]) -> dict[str, Exper
             taken.add(source)
             sheets[row.expert] = ExpertSheet(row.expert, source, _line(COLUMNS) + "\n")
         sheet = sheets[row.expert]
-        line = _line([row.expert, row.actor, row.issue, _fmt(row.position), _fmt(row.salience), _fmt(row.capability),
-                      _fmt(row.low), _fmt(row.high), row.note or ""])
+        line = _line(
+            [
+                row.expert,
+                row.actor,
+                row.issue,
+                _fmt(row.position),
+                _fmt(row.salience),
+                _fmt(row.capability),
+                _fmt(row.low),
+                _fmt(row.high),
+                row.note or "",
+            ]
+        )
         sheet.spans[row.row] = (len(sheet.text), len(sheet.text) + len(line))
         sheet.text += line + "\n"
     return sheets
@@ -70,8 +81,13 @@ def expert_sheets(rows: Sequence[SurveyRow], taken: set[str]) -> dict[str, Exper
 
 def _pointer(sheet: ExpertSheet, row: int, survey: str) -> dict:
     start, end = sheet.spans[row]
-    return {"doc": sheet.source, "start": start, "end": end, "sha256": sha256_text(sheet.text[start:end]),
-            "note": f"row {row} of {survey}"}
+    return {
+        "doc": sheet.source,
+        "start": start,
+        "end": end,
+        "sha256": sha256_text(sheet.text[start:end]),
+        "note": f"row {row} of {survey}",
+    }
 
 
 def _add(holder: dict, key: str, estimate: dict) -> None:
@@ -112,13 +128,22 @@ def _stance(data: dict, actor: str) -> dict:
     return stance
 
 
-def merge_survey(data: dict, rows: Sequence[SurveyRow], sheets: dict[str, ExpertSheet], survey: str, date: str) -> dict:
+def merge_survey(
+    data: dict, rows: Sequence[SurveyRow], sheets: dict[str, ExpertSheet], survey: str, date: str
+) -> dict:
     """The case data with the experts as sources and their answers as estimates."""
     out = copy.deepcopy(data)
     sources = out["case"].setdefault("sources", [])
     for sheet in sheets.values():
-        sources.append({"id": sheet.source, "title": f"Answers of expert {sheet.expert} to the survey {survey}",
-                        "date": date, "date_precision": "estimated", "sha256": sha256_text(sheet.text)})
+        sources.append(
+            {
+                "id": sheet.source,
+                "title": f"Answers of expert {sheet.expert} to the survey {survey}",
+                "date": date,
+                "date_precision": "estimated",
+                "sha256": sha256_text(sheet.text),
+            }
+        )
     capability: dict[tuple[str, str], list[SurveyRow]] = defaultdict(list)
     for row in rows:
         sheet = sheets[row.expert]

@@ -43,25 +43,49 @@ def _cell(value: Any) -> Any:
 
 def case_sheets(case: Case) -> dict[str, list[list[Any]]]:
     meta = case.case
-    stances = [["actor", "issue", "position", "position low", "position high", "salience", "capability", "estimates"]]
+    stances = [
+        ["actor", "issue", "position", "position low", "position high", "salience", "capability", "estimates"]
+    ]
     for s in case.stances:
         for issue, st in s.issues.items():
             low, high = st.position.bounds
-            stances.append([s.actor, issue, st.position.point, low, high, st.salience.point,
-                            (st.capability or s.capability).point, len(st.position.all_estimates)])
+            stances.append(
+                [
+                    s.actor,
+                    issue,
+                    st.position.point,
+                    low,
+                    high,
+                    st.salience.point,
+                    (st.capability or s.capability).point,
+                    len(st.position.all_estimates),
+                ]
+            )
     return {
-        "Case": [["field", "value"], ["id", case.id], ["title", meta.title], ["as of", meta.as_of],
-                 ["description", meta.description]],
-        "Sources": [["id", "title", "date", "publisher"]] + [[s.id, s.title, s.date, s.publisher] for s in meta.sources],
-        "Actors": [["id", "name", "kind", "aliases"]] + [[a.id, a.name, a.kind.value, ", ".join(a.aliases)] for a in case.actors],
+        "Case": [
+            ["field", "value"],
+            ["id", case.id],
+            ["title", meta.title],
+            ["as of", meta.as_of],
+            ["description", meta.description],
+        ],
+        "Sources": [["id", "title", "date", "publisher"]]
+        + [[s.id, s.title, s.date, s.publisher] for s in meta.sources],
+        "Actors": [["id", "name", "kind", "aliases"]]
+        + [[a.id, a.name, a.kind.value, ", ".join(a.aliases)] for a in case.actors],
         "Issues": [["id", "question", "0 means", "100 means", "status quo"]]
-                  + [[i.id, i.question, i.scale.min_label, i.scale.max_label, i.status_quo.point] for i in case.issues],
+        + [[i.id, i.question, i.scale.min_label, i.scale.max_label, i.status_quo.point] for i in case.issues],
         "Stances": stances,
         "Relations": [["id", "type", "from", "to", "since", "until", "share", "note"]]
-                     + [[r.id, r.type.value, r.from_, ", ".join(r.ends[1:]), r.since, r.until, r.share, r.note]
-                        for r in case.relations],
+        + [
+            [r.id, r.type.value, r.from_, ", ".join(r.ends[1:]), r.since, r.until, r.share, r.note]
+            for r in case.relations
+        ],
         "Events": [["id", "date", "end date", "type", "title", "actors", "outcome"]]
-                  + [[e.id, e.date, e.end_date, e.type.value, e.title, ", ".join(e.actors), e.outcome] for e in case.events],
+        + [
+            [e.id, e.date, e.end_date, e.type.value, e.title, ", ".join(e.actors), e.outcome]
+            for e in case.events
+        ],
     }
 
 
@@ -71,7 +95,18 @@ def to_xlsx(case: Case, run: dict[str, Any] | None = None) -> bytes:
     if run is not None:
         rows = [["issue", "status quo", "point run", "median", "p05", "p95", "model", "draws", "seed"]]
         for f in run["forecast"]:
-            rows.append([f["issue"], f["status_quo"], f["point"], f["median"], f["p05"], f["p95"], run["model"],
-                         run.get("draws", 0), run.get("seed")])
+            rows.append(
+                [
+                    f["issue"],
+                    f["status_quo"],
+                    f["point"],
+                    f["median"],
+                    f["p05"],
+                    f["p95"],
+                    run["model"],
+                    run.get("draws", 0),
+                    run.get("seed"),
+                ]
+            )
         sheets["Forecast"] = rows
     return workbook_bytes(sheets)

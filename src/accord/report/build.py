@@ -29,7 +29,9 @@ from accord.spans.pointers import Corpus
 
 __all__ = ["ReportVariant", "build_report", "write_report"]
 
-_env = Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html"]))
+_env = Environment(
+    loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html"])
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,12 @@ def _script(text: str) -> str:
 
 def _json(data: Any) -> str:
     """JSON that cannot break out of its <script> element, whatever strings the case holds."""
-    return json.dumps(data, allow_nan=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (
+        json.dumps(data, allow_nan=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
 def report_data(
@@ -68,12 +75,16 @@ def report_data(
     runs = []
     for v in variants:
         say(f"running {v.label} ({model}, {draws} draws)")
-        runs.append({"label": v.label, "result": views.execute_run(case, v.scenario, model, draws, None, seed)})
+        runs.append(
+            {"label": v.label, "result": views.execute_run(case, v.scenario, model, draws, None, seed)}
+        )
     say("sensitivity, one input at a time (every issue in one batch)")
     try:
         sensitivity = list(views.tornados(case, model).values())
     except ValueError as exc:  # a model that refuses the point inputs: say so in the report
-        sensitivity = [{"issue": i, "model": model, "base": None, "bars": [], "error": str(exc)} for i in case.issue_ids]
+        sensitivity = [
+            {"issue": i, "model": model, "base": None, "bars": [], "error": str(exc)} for i in case.issue_ids
+        ]
     say("collecting evidence")
     evidence = {ref: views.evidence_for(case, ref, source) for ref in views.all_refs(case)}
     say("the answer: every built-in scenario, the drivers")
@@ -82,7 +93,9 @@ def report_data(
     if source is not None:
         for row in the_answer["scenarios"]:
             for p in row["passages"]:
-                passages[f"{p['doc']}:{p['start']}:{p['end']}"] = views.passage(source, p["doc"], p["start"], p["end"])
+                passages[f"{p['doc']}:{p['start']}:{p['end']}"] = views.passage(
+                    source, p["doc"], p["start"], p["end"]
+                )
     return {
         "answer": the_answer,
         "passages": passages,
@@ -101,9 +114,16 @@ def report_data(
     }
 
 
-def build_report(case: Case, variants: Sequence[ReportVariant] = (), model: str = DEFAULT_MODEL, draws: int = 200,
-                 seed: int = 0, corpus: Corpus | None = None, progress: Callable[[str], None] | None = None,
-                 answer_doc: dict[str, Any] | None = None) -> str:
+def build_report(
+    case: Case,
+    variants: Sequence[ReportVariant] = (),
+    model: str = DEFAULT_MODEL,
+    draws: int = 200,
+    seed: int = 0,
+    corpus: Corpus | None = None,
+    progress: Callable[[str], None] | None = None,
+    answer_doc: dict[str, Any] | None = None,
+) -> str:
     """The report as one HTML document (several MB: plotly.js is inlined)."""
     data = report_data(case, variants, model, draws, seed, corpus, progress, answer_doc)
     titles = {s["id"]: {"title": s["title"], "date": s["date"]} for s in data["case"]["sources"]}
@@ -113,8 +133,10 @@ def build_report(case: Case, variants: Sequence[ReportVariant] = (), model: str 
         data_json=_json(data),
         evidence_rows=rows,
         css=(STATIC_DIR / "accord.css").read_text(encoding="utf-8"),
-        accord_js=_script((STATIC_DIR / "accord.js").read_text(encoding="utf-8")
-                          + (STATIC_DIR / "answer.js").read_text(encoding="utf-8")),
+        accord_js=_script(
+            (STATIC_DIR / "accord.js").read_text(encoding="utf-8")
+            + (STATIC_DIR / "answer.js").read_text(encoding="utf-8")
+        ),
         plotly_js=_script(plotly_js_path().read_text(encoding="utf-8")),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=__version__,
@@ -126,9 +148,16 @@ def _evidence_rows(item: dict[str, Any], titles: dict[str, Any]) -> list[dict[st
     rows = []
     for est in item["estimates"]:
         docs = list(dict.fromkeys(est["sources"] or [p["doc"] for p in est["pointers"]]))
-        rows.append({"ref": item["ref"], "label": item["label"], "value": est["value"], "used": item["point"],
-                     "sources": [titles.get(d, {"title": d, "date": None}) for d in docs],
-                     "pointers": len(est["pointers"])})
+        rows.append(
+            {
+                "ref": item["ref"],
+                "label": item["label"],
+                "value": est["value"],
+                "used": item["point"],
+                "sources": [titles.get(d, {"title": d, "date": None}) for d in docs],
+                "pointers": len(est["pointers"]),
+            }
+        )
     return rows
 
 

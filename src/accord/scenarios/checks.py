@@ -49,11 +49,17 @@ class _Checker:
         if actor in self.actors:
             return
         if actor in self.gone:
-            yield self.problem(path, f"actor {actor!r} is no longer at the table: {self.gone[actor]}",
-                               "reorder the interventions or drop this one")
+            yield self.problem(
+                path,
+                f"actor {actor!r} is no longer at the table: {self.gone[actor]}",
+                "reorder the interventions or drop this one",
+            )
         elif actor in self.case.actor_ids:
-            yield self.problem(path, f"actor {actor!r} holds no stance in case {self.case.id!r}",
-                               "bring it in first with kind: add_actor")
+            yield self.problem(
+                path,
+                f"actor {actor!r} holds no stance in case {self.case.id!r}",
+                "bring it in first with kind: add_actor",
+            )
         else:
             close = difflib.get_close_matches(actor, sorted(self.actors), n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"actors: {', '.join(sorted(self.actors))}"
@@ -63,11 +69,16 @@ class _Checker:
         if (allow_all and issue == ALL) or issue in self.case.issue_ids:
             return
         close = difflib.get_close_matches(issue, list(self.case.issue_ids), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"issues: {', '.join(self.case.issue_ids)}" + (
-            " or all" if allow_all else "")
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else f"issues: {', '.join(self.case.issue_ids)}" + (" or all" if allow_all else "")
+        )
         yield self.problem(path, f"unknown issue {issue!r}", hint)
 
-    def number(self, path: PathT, value: float, low: float, high: float, what: str, hint: str = "") -> Iterator[CaseProblem]:
+    def number(
+        self, path: PathT, value: float, low: float, high: float, what: str, hint: str = ""
+    ) -> Iterator[CaseProblem]:
         if not math.isfinite(value):
             yield self.problem(path, f"{what} is {value}", "write a finite number")
         elif not low <= value <= high:
@@ -102,15 +113,19 @@ class _Checker:
             if not before:
                 if iv.actor in self.changed:
                     j = self.changed[iv.actor]
-                    yield self.problem(path + ("actor",),
-                                       f"contradictory: interventions[{j}] changes {iv.actor!r}, which this removes",
-                                       "drop one of the two")
+                    yield self.problem(
+                        path + ("actor",),
+                        f"contradictory: interventions[{j}] changes {iv.actor!r}, which this removes",
+                        "drop one of the two",
+                    )
                 del self.actors[iv.actor]
                 self.gone[iv.actor] = f"removed by interventions[{index}]"
         elif kind == "coalition":
             yield from self.coalition(path, index, iv)
 
-    def effect(self, path: PathT, index: int, iv: Any, sets: dict, aligns: dict, where: str) -> Iterator[CaseProblem]:
+    def effect(
+        self, path: PathT, index: int, iv: Any, sets: dict, aligns: dict, where: str
+    ) -> Iterator[CaseProblem]:
         refs = list(self.actor(path + ("actor",), iv.actor))
         yield from refs
         yield from self.issue(path + ("issue",), iv.issue)
@@ -126,45 +141,83 @@ class _Checker:
                 key = (iv.actor, iv.attribute, issue)
                 if key in sets and sets[key][0] != iv.value:
                     value, j = sets[key]
-                    yield self.problem(path + ("value",),
-                                       f"contradictory: {where} sets {iv.actor}.{issue}.{iv.attribute} to {iv.value:g} "
-                                       f"but an earlier set gives it {value:g} (interventions[{j}])",
-                                       "keep one value, or use shift to change it relative to the first")
+                    yield self.problem(
+                        path + ("value",),
+                        f"contradictory: {where} sets {iv.actor}.{issue}.{iv.attribute} to {iv.value:g} "
+                        f"but an earlier set gives it {value:g} (interventions[{j}])",
+                        "keep one value, or use shift to change it relative to the first",
+                    )
                     break
                 sets[key] = (iv.value, index)
 
     def amount(self, path: PathT, iv: Any) -> Iterator[CaseProblem]:
         low, high = _RANGES[iv.attribute]
         if iv.kind == "set":
-            hint = "positions use the issue's 0-100 scale" if iv.attribute == "position" else f"{iv.attribute} is a share in [0, 1]"
+            hint = (
+                "positions use the issue's 0-100 scale"
+                if iv.attribute == "position"
+                else f"{iv.attribute} is a share in [0, 1]"
+            )
             yield from self.number(path + ("value",), iv.value, low, high, f"{iv.attribute} value", hint)
         elif iv.kind == "shift":
             width = high - low
-            yield from self.number(path + ("by",), iv.by, -width, width, "shift",
-                                   f"a shift of {iv.attribute} lies within [-{width:g}, {width:g}]")
+            yield from self.number(
+                path + ("by",),
+                iv.by,
+                -width,
+                width,
+                "shift",
+                f"a shift of {iv.attribute} lies within [-{width:g}, {width:g}]",
+            )
         elif iv.kind == "scale":
-            yield from self.number(path + ("factor",), iv.factor, 0.0, MAX_FACTOR, "factor",
-                                   "scale by a non-negative factor, at most 10")
+            yield from self.number(
+                path + ("factor",),
+                iv.factor,
+                0.0,
+                MAX_FACTOR,
+                "factor",
+                "scale by a non-negative factor, at most 10",
+            )
             if iv.about is not None and iv.attribute != "position":
-                yield self.problem(path + ("about",), "about applies to positions only",
-                                   "salience and capability scale about 0; remove about")
+                yield self.problem(
+                    path + ("about",),
+                    "about applies to positions only",
+                    "salience and capability scale about 0; remove about",
+                )
             elif isinstance(iv.about, float | int):
-                yield from self.number(path + ("about",), float(iv.about), low, high, "pivot",
-                                       "the pivot is a point on the issue's 0-100 scale")
+                yield from self.number(
+                    path + ("about",),
+                    float(iv.about),
+                    low,
+                    high,
+                    "pivot",
+                    "the pivot is a point on the issue's 0-100 scale",
+                )
 
     def align(self, path: PathT, iv: Align, aligns: dict, where: str) -> Iterator[CaseProblem]:
         yield from self.actor(path + ("with",), iv.with_)
-        yield from self.number(path + ("weight",), iv.weight, 0.0, 1.0, "weight",
-                               "0 keeps the actor's position, 1 takes the other's")
+        yield from self.number(
+            path + ("weight",),
+            iv.weight,
+            0.0,
+            1.0,
+            "weight",
+            "0 keeps the actor's position, 1 takes the other's",
+        )
         if iv.with_ == iv.actor:
-            yield self.problem(path + ("with",), f"{iv.actor!r} cannot align with itself", "name another actor")
+            yield self.problem(
+                path + ("with",), f"{iv.actor!r} cannot align with itself", "name another actor"
+            )
             return
         issues = self.issues_of(iv.issue)
         cycle = self._path_back(iv.with_, iv.actor, issues, aligns)
         if cycle is not None:
             chain = " -> ".join([iv.actor, *cycle])
-            yield self.problem(path + ("with",), f"cyclic alignment: {chain} ({where} closes the loop)",
-                               "each actor can follow one other; drop one of the aligns")
+            yield self.problem(
+                path + ("with",),
+                f"cyclic alignment: {chain} ({where} closes the loop)",
+                "each actor can follow one other; drop one of the aligns",
+            )
             return
         aligns.setdefault(iv.actor, []).append((iv.with_, issues))
 
@@ -187,11 +240,15 @@ class _Checker:
 
     def add_actor(self, path: PathT, index: int, iv: AddActor) -> Iterator[CaseProblem]:
         if iv.actor in self.actors:
-            yield self.problem(path + ("actor",), f"actor {iv.actor!r} is already at the table",
-                               "use set or shift to change it, or pick a new id")
+            yield self.problem(
+                path + ("actor",),
+                f"actor {iv.actor!r} is already at the table",
+                "use set or shift to change it, or pick a new id",
+            )
             return
-        yield from self.number(path + ("capability",), iv.capability, 0.0, 1.0, "capability",
-                               "capability is a share in [0, 1]")
+        yield from self.number(
+            path + ("capability",), iv.capability, 0.0, 1.0, "capability", "capability is a share in [0, 1]"
+        )
         for attribute, values in (("position", iv.position), ("salience", iv.salience)):
             low, high = _RANGES[attribute]
             for issue, value in values.items():
@@ -199,8 +256,11 @@ class _Checker:
                 yield from self.number(path + (attribute, issue), value, low, high, attribute)
         missing = sorted(set(iv.salience) - set(iv.position))
         if missing:
-            yield self.problem(path + ("salience",), f"salience on {', '.join(missing)} without a position there",
-                               "give a position for every issue with a salience")
+            yield self.problem(
+                path + ("salience",),
+                f"salience on {', '.join(missing)} without a position there",
+                "give a position for every issue with a salience",
+            )
         self.actors[iv.actor] = f"added by interventions[{index}]"
         self.gone.pop(iv.actor, None)
 
@@ -210,16 +270,26 @@ class _Checker:
         for j, member in enumerate(iv.members):
             refs = list(self.actor(path + ("members", j), member))
             if member in seen:
-                refs.append(self.problem(path + ("members", j), f"{member!r} is listed twice", "list each member once"))
+                refs.append(
+                    self.problem(
+                        path + ("members", j), f"{member!r} is listed twice", "list each member once"
+                    )
+                )
             seen.add(member)
             bad |= bool(refs)
             yield from refs
         if iv.position != "weighted" and iv.position not in iv.members:
-            yield self.problem(path + ("position",), f"position {iv.position!r} is neither 'weighted' nor a member",
-                               f"use weighted or one of: {', '.join(iv.members)}")
+            yield self.problem(
+                path + ("position",),
+                f"position {iv.position!r} is neither 'weighted' nor a member",
+                f"use weighted or one of: {', '.join(iv.members)}",
+            )
         if iv.id in self.actors and iv.id not in iv.members:
-            yield self.problem(path + ("id",), f"coalition id {iv.id!r} is already an actor at the table",
-                               "give the coalition a new id")
+            yield self.problem(
+                path + ("id",),
+                f"coalition id {iv.id!r} is already an actor at the table",
+                "give the coalition a new id",
+            )
             return
         if bad:
             return
@@ -231,8 +301,11 @@ class _Checker:
 
     def trigger(self, path: PathT, index: int, trig: Trigger) -> Iterator[CaseProblem]:
         if trig.relation is None and trig.when is None:
-            yield self.problem(path, "a trigger needs a condition: relation, when, or both",
-                               "name a case relation whose applies_if has a threshold, or write when: {issue, op, threshold}")
+            yield self.problem(
+                path,
+                "a trigger needs a condition: relation, when, or both",
+                "name a case relation whose applies_if has a threshold, or write when: {issue, op, threshold}",
+            )
         if trig.relation is not None:
             relations = {r.id: r for r in self.case.relations}
             rel = relations.get(trig.relation)
@@ -240,31 +313,43 @@ class _Checker:
                 close = difflib.get_close_matches(trig.relation, sorted(relations), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "see `accord case show` for the relations"
                 yield self.problem(path + ("relation",), f"unknown relation {trig.relation!r}", hint)
-            elif trig.when is None and (rel.applies_if is None or (rel.applies_if.issue is None and rel.applies_if.state is None)):
-                yield self.problem(path + ("relation",), f"relation {trig.relation!r} states no threshold or state (applies_if)",
-                                   "give the condition yourself with when: {issue, op, threshold}")
+            elif trig.when is None and (
+                rel.applies_if is None or (rel.applies_if.issue is None and rel.applies_if.state is None)
+            ):
+                yield self.problem(
+                    path + ("relation",),
+                    f"relation {trig.relation!r} states no threshold or state (applies_if)",
+                    "give the condition yourself with when: {issue, op, threshold}",
+                )
         conditions = trig.conditions
         multi = isinstance(trig.when, list)
         for j, cond in enumerate(conditions):
             cpath = path + ("when", j) if multi else path + ("when",)
             yield from self.issue(cpath + ("issue",), cond.issue, allow_all=False)
-            yield from self.number(cpath + ("threshold",), cond.threshold, 0.0, 100.0, "threshold",
-                                   "issues use a 0-100 scale")
+            yield from self.number(
+                cpath + ("threshold",), cond.threshold, 0.0, 100.0, "threshold", "issues use a 0-100 scale"
+            )
         # Within one trigger the same rules hold as before the run; against the static steps they do not
         # (the trigger acts later, on the state those steps produced).
         sets: dict = {}
         aligns: dict = {}
         for j, effect in enumerate(trig.then):
-            yield from self.effect(path + ("then", j), index, effect, sets, aligns, where=f"interventions[{index}].then[{j}]")
+            yield from self.effect(
+                path + ("then", j), index, effect, sets, aligns, where=f"interventions[{index}].then[{j}]"
+            )
 
 
-def check_scenario(scenario: Scenario, case: Case, name: str = "<scenario>", located: Located | None = None) -> list[CaseProblem]:
+def check_scenario(
+    scenario: Scenario, case: Case, name: str = "<scenario>", located: Located | None = None
+) -> list[CaseProblem]:
     """Every problem of ``scenario`` against ``case``, in file order."""
     problems = list(_Checker(scenario, case, name, located).run())
     return sorted(problems, key=lambda p: (p.line, p.column))
 
 
-def check_evidence(scenario: Scenario, corpus: Corpus, name: str, located: Located | None) -> list[CaseProblem]:
+def check_evidence(
+    scenario: Scenario, corpus: Corpus, name: str, located: Located | None
+) -> list[CaseProblem]:
     """Evidence pointers of the scenario and its interventions, checked against corpus texts."""
     found: list[CaseProblem] = []
     items: list[tuple[PathT, Pointer]] = [(("evidence", j), p) for j, p in enumerate(scenario.evidence)]
@@ -276,5 +361,3 @@ def check_evidence(scenario: Scenario, corpus: Corpus, name: str, located: Locat
             line, col = located.mark(path) if located else (1, 1)
             found.append(CaseProblem(name, line, col, dotted(path), result.message, result.hint))
     return found
-
-

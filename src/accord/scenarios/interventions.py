@@ -62,7 +62,11 @@ def _scale(batch: Batch, iv: Any, rows: np.ndarray | None) -> Batch:
     factor = float(iv.factor)
     if iv.attribute != "position":
         return _update_cell(batch, iv, rows, lambda old: old * factor)
-    pivot = batch.status_quo if iv.about in (None, "status_quo") else np.full_like(batch.status_quo, float(iv.about))
+    pivot = (
+        batch.status_quo
+        if iv.about in (None, "status_quo")
+        else np.full_like(batch.status_quo, float(iv.about))
+    )
     return _update_cell(batch, iv, rows, lambda old: pivot + factor * (old - pivot))
 
 

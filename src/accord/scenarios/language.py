@@ -191,7 +191,16 @@ class Trigger(_Step):
 Intervention = Annotated[
     Set | Shift | Scale | Align | AddActor | RemoveActor | Coalition | Trigger, Field(discriminator="kind")
 ]
-KINDS: tuple[str, ...] = ("set", "shift", "scale", "align", "add_actor", "remove_actor", "coalition", "trigger")
+KINDS: tuple[str, ...] = (
+    "set",
+    "shift",
+    "scale",
+    "align",
+    "add_actor",
+    "remove_actor",
+    "coalition",
+    "trigger",
+)
 EFFECT_KINDS: tuple[str, ...] = ("set", "shift", "scale", "align")
 
 
@@ -201,7 +210,9 @@ class Scenario(_Frozen):
     scenario: Literal[1] = Field(FORMAT_VERSION, description="Version of the scenario format.")
     id: Id
     title: Text
-    case: str | None = Field(default=None, description="Built-in case name or path; default: the default case.")
+    case: str | None = Field(
+        default=None, description="Built-in case name or path; default: the default case."
+    )
     question: Text | None = None
     description: Text | None = None
     evidence: list[Pointer] = Field(default_factory=list)
@@ -220,7 +231,6 @@ class Scenario(_Frozen):
 # ---------------------------------------------------------------------------------------------------
 # Problems with positions
 # ---------------------------------------------------------------------------------------------------
-
 
 
 @dataclass
@@ -267,12 +277,20 @@ def _model_fields(models: tuple[type[BaseModel], ...]) -> list[str]:
     return sorted(names)
 
 
-_FIELDS = _model_fields((Scenario, Set, Shift, Scale, Align, AddActor, RemoveActor, Coalition, Trigger, Condition))
+_FIELDS = _model_fields(
+    (Scenario, Set, Shift, Scale, Align, AddActor, RemoveActor, Coalition, Trigger, Condition)
+)
 
 
 _KIND_MODELS: dict[str, type[BaseModel]] = {
-    "set": Set, "shift": Shift, "scale": Scale, "align": Align, "add_actor": AddActor,
-    "remove_actor": RemoveActor, "coalition": Coalition, "trigger": Trigger,
+    "set": Set,
+    "shift": Shift,
+    "scale": Scale,
+    "align": Align,
+    "add_actor": AddActor,
+    "remove_actor": RemoveActor,
+    "coalition": Coalition,
+    "trigger": Trigger,
 }
 
 
@@ -332,7 +350,9 @@ def _schema_problem(name: str, located: Located, error: dict[str, Any]) -> CaseP
             allowed = EFFECT_KINDS if "then" in path else KINDS
             message = f"unknown intervention kind {tag!r}"
             if "then" in path and tag in KINDS:
-                message = f"a trigger cannot {tag.replace('_', ' ')} (the actors are fixed while the engine runs)"
+                message = (
+                    f"a trigger cannot {tag.replace('_', ' ')} (the actors are fixed while the engine runs)"
+                )
             close = difflib.get_close_matches(str(tag), allowed, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(allowed)}"
         path = path + ("kind",)
@@ -370,14 +390,24 @@ def validate_scenario_text(text: str, name: str = "<scenario>") -> ScenarioRepor
         return report
     report.located = located
     if not isinstance(located.data, dict):
-        report.problems.append(CaseProblem(name, 1, 1, "", "a scenario is a mapping (scenario:, id:, title:, ...)",
-                                           "start from docs/scenarios.md"))
+        report.problems.append(
+            CaseProblem(
+                name,
+                1,
+                1,
+                "",
+                "a scenario is a mapping (scenario:, id:, title:, ...)",
+                "start from docs/scenarios.md",
+            )
+        )
         return report
     try:
         report.scenario = Scenario.model_validate(located.data)
     except ValidationError as exc:
-        report.problems += sorted((_schema_problem(name, located, e) for e in exc.errors()[:MAX_SCHEMA_PROBLEMS]),
-                                  key=lambda p: (p.line, p.column))
+        report.problems += sorted(
+            (_schema_problem(name, located, e) for e in exc.errors()[:MAX_SCHEMA_PROBLEMS]),
+            key=lambda p: (p.line, p.column),
+        )
     return report
 
 
@@ -387,7 +417,9 @@ def validate_scenario_file(path: str | Path, display_name: str | None = None) ->
     report = ScenarioReport(file=name)
     if not path.is_file():
         hint = "check the path, or `accord scenarios list` for the built-in names"
-        report.problems.append(CaseProblem(name, 1, 1, "", "scenario not found" if not path.exists() else "not a file", hint))
+        report.problems.append(
+            CaseProblem(name, 1, 1, "", "scenario not found" if not path.exists() else "not a file", hint)
+        )
         return report
     decoded = decode_file_bytes(path.read_bytes(), name, "scenario")
     if isinstance(decoded, CaseProblem):

@@ -109,11 +109,17 @@ def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | Non
     """Apply the scenario's static interventions to ``problem`` and build its trigger hook."""
     batch = apply_interventions(problem.per_issue(), spec.interventions)
     triggers = spec.triggers()
-    hook = TriggerHook(triggers, batch.actors, batch.issues, batch.status_quo, batch.scale) if triggers else None
-    return apply_consent(batch.compact(), spec.case), hook  # no outcome a consenting party would veto, after the scenario
+    hook = (
+        TriggerHook(triggers, batch.actors, batch.issues, batch.status_quo, batch.scale) if triggers else None
+    )
+    return apply_consent(
+        batch.compact(), spec.case
+    ), hook  # no outcome a consenting party would veto, after the scenario
 
 
-def run_prepared(spec: RunSpec, problem: Problem, rng: np.random.Generator | None = None) -> tuple[Problem, Trajectory, np.ndarray]:
+def run_prepared(
+    spec: RunSpec, problem: Problem, rng: np.random.Generator | None = None
+) -> tuple[Problem, Trajectory, np.ndarray]:
     """Scenario + engine on one batch: the starting problem, the trajectory and trigger rounds ``[D, T]``."""
     start, hook = prepare(spec, problem)
     engine = get_engine(spec.model)
@@ -234,7 +240,9 @@ def _execute_processes(fn, shared, items, workers, on_done) -> list[Any]:  # noq
 
     context = multiprocessing.get_context("spawn")
     results: list[Any] = [None] * len(items)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(shared,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(shared,)
+    ) as pool:
         futures = {pool.submit(_call_with_shared, fn, item): i for i, item in enumerate(items)}
         for future in as_completed(futures):
             i = futures[future]
@@ -257,7 +265,10 @@ def _execute_dask(fn, shared, items, workers, scheduler, on_done, processes) -> 
         # fast. Our own cluster's workers keep the default allocator.
         with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
             cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None,
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=processes,
+                dashboard_address=None,
                 silence_logs=logging.ERROR,
             )
     client = Client(cluster if cluster is not None else scheduler, set_as_default=False)
@@ -313,7 +324,9 @@ def run_draws(
         if progress:
             progress(sum(sizes[b] for b in chunks[i]))
 
-    parts = execute(_draw_chunk, (spec, seed, sizes), chunks, executor, workers, scheduler, done, dask_processes)
+    parts = execute(
+        _draw_chunk, (spec, seed, sizes), chunks, executor, workers, scheduler, done, dask_processes
+    )
     blocks = [block for part in parts for block in part]
     t1 = time.perf_counter()
     issues = spec.case.issue_ids
@@ -371,6 +384,10 @@ class PointRun:
 
 def run_point(spec: RunSpec, seed: int = 0) -> PointRun:
     """The scenario on the case's point estimates (or a perspective's), one deterministic run."""
-    start, trajectory, fired = run_prepared(spec, point_problem(spec.case, spec.perspective), np.random.default_rng(seed))
+    start, trajectory, fired = run_prepared(
+        spec, point_problem(spec.case, spec.perspective), np.random.default_rng(seed)
+    )
     labels = tuple(t.label for t in spec.triggers())
-    return PointRun(start, trajectory, fired, labels, stability(start, trajectory), convergence(trajectory, start.scale))
+    return PointRun(
+        start, trajectory, fired, labels, stability(start, trajectory), convergence(trajectory, start.scale)
+    )

@@ -37,7 +37,14 @@ from accord.scenarios.runner import (
 )
 from accord.scenarios.uncertainty import fill_problem, laws
 
-__all__ = ["DEFAULT_SPREAD", "METHODS", "SensitivityInput", "SensitivityResult", "inputs_of", "run_sensitivity"]
+__all__ = [
+    "DEFAULT_SPREAD",
+    "METHODS",
+    "SensitivityInput",
+    "SensitivityResult",
+    "inputs_of",
+    "run_sensitivity",
+]
 
 DEFAULT_SPREAD = {"position": 10.0, "salience": 0.1, "capability": 0.1}
 _RANGE = {"position": (0.0, 100.0), "salience": (0.0, 1.0), "capability": (0.0, 1.0)}
@@ -69,7 +76,11 @@ def inputs_of(case: Case, perspective: str | None = None) -> tuple[list[Sensitiv
     found: list[SensitivityInput] = []
     seen: set[int] = set()
     for a, actor in enumerate(actors):
-        for attribute, cells in (("capability", layout.capability), ("position", layout.position), ("salience", layout.salience)):
+        for attribute, cells in (
+            ("capability", layout.capability),
+            ("position", layout.position),
+            ("salience", layout.salience),
+        ):
             row = cells[a]
             uniform = attribute == "capability" and np.all(row == row[0])
             for j, slot in enumerate(row):
@@ -81,8 +92,15 @@ def inputs_of(case: Case, perspective: str | None = None) -> tuple[list[Sensitiv
                 default = high <= low
                 if default:
                     lo_r, hi_r = _RANGE[attribute]
-                    low, high = max(lo_r, low - DEFAULT_SPREAD[attribute]), min(hi_r, high + DEFAULT_SPREAD[attribute])
-                found.append(SensitivityInput(int(slot), actor, attribute, "all" if uniform else issues[j], low, high, default))
+                    low, high = (
+                        max(lo_r, low - DEFAULT_SPREAD[attribute]),
+                        min(hi_r, high + DEFAULT_SPREAD[attribute]),
+                    )
+                found.append(
+                    SensitivityInput(
+                        int(slot), actor, attribute, "all" if uniform else issues[j], low, high, default
+                    )
+                )
     return found, layout
 
 
@@ -112,8 +130,15 @@ class SensitivityResult:
             "group_by": self.group_by,
             "rank_by": self.key,
             "inputs": [
-                {"name": i.name, "actor": i.actor, "attribute": i.attribute, "issue": i.issue, "low": i.low,
-                 "high": i.high, "default_spread": i.spread_default}
+                {
+                    "name": i.name,
+                    "actor": i.actor,
+                    "attribute": i.attribute,
+                    "issue": i.issue,
+                    "low": i.low,
+                    "high": i.high,
+                    "default_spread": i.spread_default,
+                }
                 for i in self.inputs
             ],
             "issues": self.ranking,
@@ -214,19 +239,39 @@ def run_sensitivity(
                 rows = [{"input": g, **_zero(method)} for g in groups]
             elif method == "sobol":
                 res = sobol_analyze.analyze(problem, yj, calc_second_order=False, seed=seed)
-                rows = [{"input": g, "S1": _f(res["S1"][k]), "S1_conf": _f(res["S1_conf"][k]), "ST": _f(res["ST"][k]),
-                         "ST_conf": _f(res["ST_conf"][k])} for k, g in enumerate(groups)]
+                rows = [
+                    {
+                        "input": g,
+                        "S1": _f(res["S1"][k]),
+                        "S1_conf": _f(res["S1_conf"][k]),
+                        "ST": _f(res["ST"][k]),
+                        "ST_conf": _f(res["ST_conf"][k]),
+                    }
+                    for k, g in enumerate(groups)
+                ]
             else:
                 res = morris_analyze.analyze(problem, x, yj, num_levels=4, seed=seed)
                 names = list(res["names"])
                 # SALib gives no sigma for grouped inputs (NaN): None ("not computed"), never a false 0.00
-                rows = [{"input": g, "mu_star": _f(res["mu_star"][names.index(g)]), "mu_star_conf": _f(res["mu_star_conf"][names.index(g)]),
-                         "sigma": _or_none(res["sigma"][names.index(g)])} for g in groups]
+                rows = [
+                    {
+                        "input": g,
+                        "mu_star": _f(res["mu_star"][names.index(g)]),
+                        "mu_star_conf": _f(res["mu_star_conf"][names.index(g)]),
+                        "sigma": _or_none(res["sigma"][names.index(g)]),
+                    }
+                    for g in groups
+                ]
         key = "ST" if method == "sobol" else "mu_star"
         ranking[issue] = sorted(rows, key=lambda r: -float(r[key]))
     t3 = time.perf_counter()
     return SensitivityResult(
-        method=method, samples=samples, evaluations=len(x), inputs=inputs, groups=groups, ranking=ranking,
+        method=method,
+        samples=samples,
+        evaluations=len(x),
+        inputs=inputs,
+        groups=groups,
+        ranking=ranking,
         group_by=group_by,
         timings={"sampling_s": t1 - t0, "model_s": t2 - t1, "analysis_s": t3 - t2, "total_s": t3 - t0},
     )

@@ -44,8 +44,9 @@ __all__ = [
 ]
 
 
-def resolve_case_ref(ref: str, scenario_file: Path | None, name: str = "<scenario>",
-                     located: Located | None = None) -> str | Path:
+def resolve_case_ref(
+    ref: str, scenario_file: Path | None, name: str = "<scenario>", located: Located | None = None
+) -> str | Path:
     """What a scenario's ``case:`` names: a built-in case, or a case file inside an allowed folder.
 
     The allowed folders are the scenario file's own folder (and below) and the current working folder:
@@ -55,18 +56,32 @@ def resolve_case_ref(ref: str, scenario_file: Path | None, name: str = "<scenari
     """
     if builtin_path(ref) is not None:
         return ref
-    folders = [f.resolve() for f in ([scenario_file.parent] if scenario_file is not None else []) + [Path.cwd()]]
+    folders = [
+        f.resolve() for f in ([scenario_file.parent] if scenario_file is not None else []) + [Path.cwd()]
+    ]
     for base in folders:
         real = (base / ref).resolve()
         if any(real.is_relative_to(folder) for folder in folders) and real.is_file():
             return real
     line, column = located.mark(("case",)) if located else (1, 1)
-    raise ScenarioError(name, [CaseProblem(
-        name, line, column, "case", f"{ref[:80]!r} is neither a built-in case nor a case file beside the scenario",
-        "give a built-in name (`accord case list`) or a path inside the scenario's folder or the working folder")])
+    raise ScenarioError(
+        name,
+        [
+            CaseProblem(
+                name,
+                line,
+                column,
+                "case",
+                f"{ref[:80]!r} is neither a built-in case nor a case file beside the scenario",
+                "give a built-in name (`accord case list`) or a path inside the scenario's folder or the working folder",
+            )
+        ],
+    )
 
 
-def _scenario_case(scenario: Scenario, file: Path | None, name: str = "<scenario>", located: Any = None) -> Case:
+def _scenario_case(
+    scenario: Scenario, file: Path | None, name: str = "<scenario>", located: Any = None
+) -> Case:
     """The scenario's own case: a built-in name, or a case file inside the allowed folders."""
     if scenario.case is None:
         return load_case(None)

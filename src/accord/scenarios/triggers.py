@@ -100,7 +100,9 @@ class TriggerHook:
         batch = Problem(
             positions=np.asarray(state.positions, dtype=float),
             salience=np.asarray(state.salience, dtype=float),
-            capability=np.repeat(capability[:, :, None], len(self.issues), axis=2) if per_actor else capability,
+            capability=np.repeat(capability[:, :, None], len(self.issues), axis=2)
+            if per_actor
+            else capability,
             status_quo=self.status_quo,
             actors=self.actors,
             issues=self.issues,

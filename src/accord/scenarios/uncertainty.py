@@ -32,7 +32,12 @@ __all__ = [
     "sample_quantities",
 ]
 
-_RANGES = {"status_quo": (0.0, 100.0), "position": (0.0, 100.0), "salience": (0.0, 1.0), "capability": (0.0, 1.0)}
+_RANGES = {
+    "status_quo": (0.0, 100.0),
+    "position": (0.0, 100.0),
+    "salience": (0.0, 1.0),
+    "capability": (0.0, 1.0),
+}
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,10 @@ class _Layout:
 def laws(case: Case, perspective: str | None = None) -> _Layout:
     """The distinct quantities of ``case`` (in a fixed order) and where each one goes in the arrays."""
     if perspective is not None and perspective not in {s.id for s in case.case.sources}:
-        raise ValueError(f"unknown source {perspective!r}; the case's sources are: "
-                         + ", ".join(s.id for s in case.case.sources))
+        raise ValueError(
+            f"unknown source {perspective!r}; the case's sources are: "
+            + ", ".join(s.id for s in case.case.sources)
+        )
     found: list[QuantityLaw] = []
     index: dict[int, int] = {}
 
@@ -160,7 +167,13 @@ def fill_problem(layout: _Layout, values: np.ndarray, case: Case) -> Problem:
     held = layout.position >= 0  # an actor without a stance on an issue is absent from it
     present = None if bool(np.all(held)) else np.broadcast_to(held, positions.shape)
     return Problem(
-        positions, salience, capability, status_quo, case.bargaining_actor_ids, case.issue_ids, present=present
+        positions,
+        salience,
+        capability,
+        status_quo,
+        case.bargaining_actor_ids,
+        case.issue_ids,
+        present=present,
     )
 
 

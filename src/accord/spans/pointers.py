@@ -108,7 +108,9 @@ def locate(text: str, words: str, *, occurrence: int | None = None, sentence: bo
         raise LocateError(f"{words!r} does not occur in the document")
     if occurrence is None:
         if len(matches) > 1:
-            raise LocateError(f"{words!r} occurs {len(matches)} times; add words or pass an occurrence number")
+            raise LocateError(
+                f"{words!r} occurs {len(matches)} times; add words or pass an occurrence number"
+            )
         match = matches[0]
     else:
         if not 1 <= occurrence <= len(matches):
@@ -150,7 +152,9 @@ def check_pointer(corpus: Corpus, doc: str, start: int, end: int, sha256: str) -
     return PointerCheck(True)
 
 
-def pointer_for(corpus: Corpus, doc: str, words: str, *, occurrence: int | None = None, sentence: bool = True) -> dict[str, object]:
+def pointer_for(
+    corpus: Corpus, doc: str, words: str, *, occurrence: int | None = None, sentence: bool = True
+) -> dict[str, object]:
     """An evidence pointer ``{doc, start, end, sha256}`` for the sentence of ``doc`` containing ``words``."""
     if doc not in corpus:
         raise LocateError(f"document {doc!r} is not in the corpus (known: {', '.join(sorted(corpus.texts))})")

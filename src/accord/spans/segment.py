@@ -29,15 +29,56 @@ __all__ = ["paragraph_bounds", "paragraphs", "sentences"]
 _END = re.compile(r"(?<![.!?…])[.!?…]{1,20}+[\"'’”)\]]{0,8}+(?=\s)")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s++[\"'‘“(\[]*+[A-Z0-9À-Ý]")
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "pres",
-    "jr", "sr", "no", "vs", "etc", "cf", "fig", "vol", "ed", "eds", "approx", "inc", "ltd",
-    "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "gov",
+    "sen",
+    "rep",
+    "pres",
+    "jr",
+    "sr",
+    "no",
+    "vs",
+    "etc",
+    "cf",
+    "fig",
+    "vol",
+    "ed",
+    "eds",
+    "approx",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 }
 _WORD_BEFORE = re.compile(r"[\w.]{1,20}$")
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # U.S, U.S.A, e.g, i.e, a.m: letters joined by dots
 _WH = r"what|why|how|who|whom|whose|which|where|when|whether"
-_AUX = (r"is|are|was|were|am|do|does|did|can|could|will|would|shall|should|may|might|must|has|have|had|"
-        r"isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|shouldn't|hasn't|haven't")
+_AUX = (
+    r"is|are|was|were|am|do|does|did|can|could|will|would|shall|should|may|might|must|has|have|had|"
+    r"isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|shouldn't|hasn't|haven't"
+)
 # Question cues inside a line: a wh-word anywhere, or an auxiliary opening a clause after , ; : or a dash.
 _CUE = re.compile(rf"\b(?:{_WH})\b|[,;:—–]\s{{0,8}}+(?:{_AUX})\b", re.IGNORECASE)
 _WINDOW, _OVERLAP = 1 << 15, 64  # a match is shorter than the overlap, so no window cuts one
@@ -56,6 +97,8 @@ def _scan(pattern: re.Pattern[str], text: str, start: int, end: int) -> Iterator
             yield match
             last = match.end()
         pos = max(limit, last)
+
+
 # A sentence opening with an auxiliary ("Can Russia ...?", "And is it ...?").
 _AUX_START = re.compile(rf"[\"'‘“(\[]*+(?:(?:and|but|or|so)\s++)?(?:{_AUX}|{_WH})\b", re.IGNORECASE)
 

@@ -100,9 +100,6 @@ runs_issues = sa.Table(
 )
 
 
-
-
-
 def outcomes_dir(url: str) -> Path:
     """Where a database's Parquet files live: beside a SQLite file, else ``$ACCORD_RUNS_DIR`` or ``./accord-runs``."""
     from accord.workspace import Workspace
@@ -172,7 +169,9 @@ class RunStore:
         try:
             parsed = make_url(self.url)
         except Exception as exc:  # noqa: BLE001 - any parse failure is a bad --db
-            raise StorageError(f"not a usable database URL {db!r}: {exc}", "e.g. --db accord.db or --db postgresql://host/db") from None
+            raise StorageError(
+                f"not a usable database URL {db!r}: {exc}", "e.g. --db accord.db or --db postgresql://host/db"
+            ) from None
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.runs_dir = Path(runs_dir) if runs_dir is not None else outcomes_dir(self.url)
@@ -200,10 +199,14 @@ class RunStore:
             self._clean_debris(engine)
             return engine
         except ModuleNotFoundError as exc:
-            raise StorageError(f"no database driver for {self.url.split('://')[0]}: {exc}",
-                             "for PostgreSQL: pip install 'accord[postgres]'") from None
+            raise StorageError(
+                f"no database driver for {self.url.split('://')[0]}: {exc}",
+                "for PostgreSQL: pip install 'accord[postgres]'",
+            ) from None
         except sa.exc.SQLAlchemyError as exc:
-            raise StorageError(f"cannot open the runs store at {self.url}: {exc}", "check --db / $ACCORD_DB") from None
+            raise StorageError(
+                f"cannot open the runs store at {self.url}: {exc}", "check --db / $ACCORD_DB"
+            ) from None
 
     def close(self) -> None:
         if self._engine is not None:
@@ -234,7 +237,9 @@ class RunStore:
             os.replace(tmp, final)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise StorageError(f"cannot write the outcomes to {self.runs_dir}: {exc}", "check the folder is writable") from None
+            raise StorageError(
+                f"cannot write the outcomes to {self.runs_dir}: {exc}", "check the folder is writable"
+            ) from None
         row = {
             "id": run_id,
             "created_at": dt.datetime.now(dt.UTC),
@@ -259,7 +264,11 @@ class RunStore:
             "request_key": request_key,
         }
         issue_rows = [
-            {"run_id": run_id, "issue": issue, **{k: v.get(k) for k in ("status_quo", "median", "p05", "p95", "mean", "stable_share")}}
+            {
+                "run_id": run_id,
+                "issue": issue,
+                **{k: v.get(k) for k in ("status_quo", "median", "p05", "p95", "mean", "stable_share")},
+            }
             for issue, v in record.summary.get("issues", {}).items()
         ]
         try:
@@ -275,7 +284,9 @@ class RunStore:
             return existing  # a concurrent writer recorded the same request first
         except sa.exc.SQLAlchemyError as exc:
             final.unlink(missing_ok=True)
-            raise StorageError(f"cannot record the run in {self.url}: {exc}", "check --db / $ACCORD_DB") from None
+            raise StorageError(
+                f"cannot record the run in {self.url}: {exc}", "check --db / $ACCORD_DB"
+            ) from None
         return run_id
 
     def _by_key(self, request_key: str) -> str | None:
@@ -302,7 +313,9 @@ class RunStore:
         return removed
 
     # -- reading ----------------------------------------------------------------------------------
-    def list(self, limit: int = 50, case_id: str | None = None, scenario_id: str | None = None) -> list[dict[str, Any]]:
+    def list(
+        self, limit: int = 50, case_id: str | None = None, scenario_id: str | None = None
+    ) -> list[dict[str, Any]]:
         """The most recent runs first."""
         query = sa.select(runs).order_by(runs.c.created_at.desc(), runs.c.id.desc()).limit(limit)
         if case_id:
@@ -315,7 +328,12 @@ class RunStore:
     def get(self, run_id: str) -> dict[str, Any]:
         """One run by id or unique id prefix."""
         with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(sa.select(runs).where(runs.c.id.like(f"{_escape(run_id)}%", escape="\\")).limit(2))]
+            rows = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    sa.select(runs).where(runs.c.id.like(f"{_escape(run_id)}%", escape="\\")).limit(2)
+                )
+            ]
         if not rows:
             raise StorageError(f"no run {run_id!r} in {self.url}", "see `accord runs list`")
         if len(rows) > 1 and rows[0]["id"] != run_id:
@@ -329,9 +347,15 @@ class RunStore:
         """The per-draw table of a run (checked against the sha256 recorded with it)."""
         path = self.outcomes_path(run)
         if not path.exists():
-            raise StorageError(f"the outcomes file {path} of run {run['id']} is missing", "was the folder moved? set $ACCORD_RUNS_DIR")
+            raise StorageError(
+                f"the outcomes file {path} of run {run['id']} is missing",
+                "was the folder moved? set $ACCORD_RUNS_DIR",
+            )
         if _file_sha256(path) != run["outcomes_sha256"]:
-            raise StorageError(f"the outcomes file {path} does not match the hash recorded for run {run['id']}", "the file was changed")
+            raise StorageError(
+                f"the outcomes file {path} does not match the hash recorded for run {run['id']}",
+                "the file was changed",
+            )
         return pd.read_parquet(path)
 
 

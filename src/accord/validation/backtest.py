@@ -55,7 +55,9 @@ def prepare(data: DeuData, specs: list[ModelSpec], progress: Progress | None = N
     """Run ``specs`` (and the SMP the features need) on every scored issue of ``data``."""
     scored = data.scored()
     if not scored:
-        raise DeuFormatError(data.path, "no issue has an outcome", None, "out", "a backtest scores issues with an outcome")
+        raise DeuFormatError(
+            data.path, "no issue has an outcome", None, "out", "a backtest scores issues with an outcome"
+        )
     problems = {cap: [issue_problem(data, i, cap) for i in scored] for cap in ("equal", "weights")}
     forecasts: dict[str, np.ndarray] = {}
     needed = {m.name: m for m in specs}
@@ -68,8 +70,10 @@ def prepare(data: DeuData, specs: list[ModelSpec], progress: Progress | None = N
         if progress:
             progress(spec.name)
     eq = problems["equal"]
-    rows = [issue_features(p.problem, p.has_status_quo, smp=s, procedure=p.issue.meta.get("proc"))
-            for p, s in zip(eq, forecasts["smp"], strict=True)]
+    rows = [
+        issue_features(p.problem, p.has_status_quo, smp=s, procedure=p.issue.meta.get("proc"))
+        for p, s in zip(eq, forecasts["smp"], strict=True)
+    ]
     traded = forecasts["exchange"] if "exchange" in forecasts else exchange_by_proposal(data, scored)
     for row, value in zip(rows, traded, strict=True):
         row["exchange"] = float(value)
@@ -112,8 +116,10 @@ def fit_params(prep: Prepared, seed: int = 0) -> dict[str, Any]:
     """The forecaster's parameters fitted on a prepared file (what ``accord backtest fit`` writes)."""
     n_prop = len(set(prep.groups.tolist()))
     if n_prop < MIN_PROPOSALS:
-        raise TooFewProposals(f"{prep.data.path}: {n_prop} proposals with an outcome; fitting the forecaster "
-                              f"needs at least {MIN_PROPOSALS} (its intervals come from cross-validation)")
+        raise TooFewProposals(
+            f"{prep.data.path}: {n_prop} proposals with an outcome; fitting the forecaster "
+            f"needs at least {MIN_PROPOSALS} (its intervals come from cross-validation)"
+        )
     params = cv.fit_all(prep.rows, prep.outcome, prep.groups, seed)
     params["trained_on"] = {
         "file": Path(prep.data.path).name,
@@ -132,18 +138,32 @@ def _forecaster_scores(prep: Prepared, params: dict[str, Any]) -> tuple[np.ndarr
     return point, distribution(point, residual_classes(prep.rows), params["residuals"][name])
 
 
-def _model_entry(name: str, point: np.ndarray, prep: Prepared, mask: np.ndarray, base_err: np.ndarray,
-                 seed: int, samples: np.ndarray | None = None) -> dict[str, Any]:
+def _model_entry(
+    name: str,
+    point: np.ndarray,
+    prep: Prepared,
+    mask: np.ndarray,
+    base_err: np.ndarray,
+    seed: int,
+    samples: np.ndarray | None = None,
+) -> dict[str, Any]:
     y, g = prep.outcome[mask], prep.groups[mask]
     err = np.abs(point[mask] - y)
     s = metrics.point_scores(point[mask], y)
     delta, lo, hi = metrics.paired_delta_ci(err, base_err[mask], g, N_BOOT, seed)
     dich = np.array([r["dichotomous"] > 0.5 for r in prep.rows])[mask]
     entry: dict[str, Any] = {
-        "name": name, "issues": s.n, "not_scored": int((~mask).sum()),
-        "mae": s.mae, "rmse": s.rmse, "median_ae": s.median_ae, "within10": s.within10, "within20": s.within20,
+        "name": name,
+        "issues": s.n,
+        "not_scored": int((~mask).sum()),
+        "mae": s.mae,
+        "rmse": s.rmse,
+        "median_ae": s.median_ae,
+        "within10": s.within10,
+        "within20": s.within20,
         "mae_ci95": list(metrics.group_bootstrap_ci(err, g, N_BOOT, seed)),
-        "delta_vs_compromise": delta, "delta_ci95": [lo, hi],
+        "delta_vs_compromise": delta,
+        "delta_ci95": [lo, hi],
     }
     for label, part in (("dichotomous", dich), ("continuous", ~dich)):
         entry[label] = {"issues": int(part.sum()), "mae": float(err[part].mean()) if part.any() else 0.0}
@@ -159,8 +179,12 @@ def _model_entry(name: str, point: np.ndarray, prep: Prepared, mask: np.ndarray,
     return entry
 
 
-def score_models(prep: Prepared, specs: list[ModelSpec], extra: dict[str, tuple[np.ndarray, np.ndarray | None]],
-                 seed: int = 0) -> list[dict[str, Any]]:
+def score_models(
+    prep: Prepared,
+    specs: list[ModelSpec],
+    extra: dict[str, tuple[np.ndarray, np.ndarray | None]],
+    seed: int = 0,
+) -> list[dict[str, Any]]:
     """Table entries for every model; ``extra``: name -> (points, samples) of fitted models."""
     base_err = np.abs(prep.forecasts["compromise"] - prep.outcome)
     entries = []
@@ -168,12 +192,20 @@ def score_models(prep: Prepared, specs: list[ModelSpec], extra: dict[str, tuple[
         mask = prep.has_sq if spec.needs_status_quo else np.ones(len(prep.issues), bool)
         entries.append(_model_entry(spec.name, prep.forecasts[spec.name], prep, mask, base_err, seed))
     for name, (point, samples) in extra.items():
-        entries.append(_model_entry(name, point, prep, np.ones(len(prep.issues), bool), base_err, seed, samples))
+        entries.append(
+            _model_entry(name, point, prep, np.ones(len(prep.issues), bool), base_err, seed, samples)
+        )
     return entries
 
 
-def run_deu(path: str | Path, train: str | Path | None = None, models: list[str] | None = None, seed: int = 0,
-            params: dict[str, Any] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+def run_deu(
+    path: str | Path,
+    train: str | Path | None = None,
+    models: list[str] | None = None,
+    seed: int = 0,
+    params: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """Backtest every selected model on the DEU file ``path`` (see the module docstring)."""
     specs, with_forecaster = select(models)
     extra: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
@@ -196,8 +228,10 @@ def run_deu(path: str | Path, train: str | Path | None = None, models: list[str]
                 mode = "nested cross-validation (the shipped fit saw these issues)"
         if mode.startswith("nested"):
             if len(set(prep.groups.tolist())) < MIN_PROPOSALS:
-                raise TooFewProposals(f"{path}: too few proposals to cross-validate the forecaster on; "
-                                      "leave it out (--models) or pass --train")
+                raise TooFewProposals(
+                    f"{path}: too few proposals to cross-validate the forecaster on; "
+                    "leave it out (--models) or pass --train"
+                )
             res = cv.nested_select(prep.rows, prep.outcome, prep.groups, seed)
             extra[name + " (cv)"] = (res.point, res.samples)
             name += " (cv)"

@@ -18,8 +18,15 @@ from accord.validation.forecaster import CANDIDATES
 __all__ = ["compare_candidates"]
 
 
-def _summary(name: str, point: np.ndarray, samples: np.ndarray | None, y: np.ndarray, groups: np.ndarray,
-             base: np.ndarray, seed: int) -> dict[str, Any]:
+def _summary(
+    name: str,
+    point: np.ndarray,
+    samples: np.ndarray | None,
+    y: np.ndarray,
+    groups: np.ndarray,
+    base: np.ndarray,
+    seed: int,
+) -> dict[str, Any]:
     err = np.abs(point - y)
     delta, lo, hi = metrics.paired_delta_ci(err, np.abs(base - y), groups, 2000, seed)
     out: dict[str, Any] = {"name": name, "mae": float(err.mean()), "delta": delta, "delta_ci95": [lo, hi]}
@@ -27,13 +34,19 @@ def _summary(name: str, point: np.ndarray, samples: np.ndarray | None, y: np.nda
         for level in metrics.LEVELS:
             t = (1 - level) / 2
             out[f"cover{round(level * 100)}"] = metrics.interval_coverage(
-                np.quantile(samples, t, axis=1), np.quantile(samples, 1 - t, axis=1), y)
+                np.quantile(samples, t, axis=1), np.quantile(samples, 1 - t, axis=1), y
+            )
         out["crps"] = float(metrics.crps_sample(samples, y).mean())
     return out
 
 
-def compare_candidates(rows: cv.Rows, y: np.ndarray, groups: np.ndarray, seed: int = 0,
-                       progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+def compare_candidates(
+    rows: cv.Rows,
+    y: np.ndarray,
+    groups: np.ndarray,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
     """Out-of-sample figures of every candidate, with conditioned and unconditioned intervals."""
     base = np.array([r["compromise"] for r in rows])
     table, lopo = [], {}

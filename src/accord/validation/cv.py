@@ -21,7 +21,16 @@ from accord.validation.forecaster import (
     residual_classes,
 )
 
-__all__ = ["Rows", "fold_ids", "cv_points", "CvResult", "cross_validate", "nested_select", "residuals_by_class", "fit_all"]
+__all__ = [
+    "Rows",
+    "fold_ids",
+    "cv_points",
+    "CvResult",
+    "cross_validate",
+    "nested_select",
+    "residuals_by_class",
+    "fit_all",
+]
 
 Rows = list[dict[str, float]]
 OUTER_FOLDS, INNER_FOLDS = 10, 5
@@ -63,8 +72,9 @@ class CvResult:
     chosen: tuple[str, ...] = ()
 
 
-def _interval_residuals(name: str, rows: Rows, y: np.ndarray, groups: np.ndarray, seed: int,
-                        conditioned: bool) -> dict[str, list[float]]:
+def _interval_residuals(
+    name: str, rows: Rows, y: np.ndarray, groups: np.ndarray, seed: int, conditioned: bool
+) -> dict[str, list[float]]:
     inner = fold_ids(groups, INNER_FOLDS, seed)
     res = y - cv_points(name, rows, y, inner)
     if conditioned:
@@ -72,8 +82,15 @@ def _interval_residuals(name: str, rows: Rows, y: np.ndarray, groups: np.ndarray
     return {"dichotomous": [float(v) for v in res], "continuous": [float(v) for v in res]}
 
 
-def cross_validate(name: str, rows: Rows, y: np.ndarray, groups: np.ndarray, seed: int = 0,
-                   conditioned: bool = True, k: int = OUTER_FOLDS) -> CvResult:
+def cross_validate(
+    name: str,
+    rows: Rows,
+    y: np.ndarray,
+    groups: np.ndarray,
+    seed: int = 0,
+    conditioned: bool = True,
+    k: int = OUTER_FOLDS,
+) -> CvResult:
     """Outer ``k``-fold CV of one candidate, intervals from an inner CV of each training part."""
     folds = fold_ids(groups, k, seed)
     point, samples = np.empty(len(rows)), None
@@ -100,8 +117,9 @@ def choose(rows: Rows, y: np.ndarray, groups: np.ndarray, seed: int = 0) -> str:
     return min(scores, key=lambda n: (scores[n], list(CANDIDATES).index(n)))
 
 
-def nested_select(rows: Rows, y: np.ndarray, groups: np.ndarray, seed: int = 0,
-                  progress: Callable[[], None] | None = None) -> CvResult:
+def nested_select(
+    rows: Rows, y: np.ndarray, groups: np.ndarray, seed: int = 0, progress: Callable[[], None] | None = None
+) -> CvResult:
     """The whole procedure (choose a candidate, fit it, calibrate its intervals) cross-validated."""
     folds = fold_ids(groups, OUTER_FOLDS, seed)
     point, samples, chosen = np.empty(len(rows)), None, [""] * len(rows)

@@ -61,17 +61,28 @@ def _eu(one: Problem, fallback: float) -> dict[str, float]:
     x, s = one.positions[:, 0], one.salience[:, 0]
     states = [k for k, a in enumerate(actors) if a not in INSTITUTIONS]
     council = float(np.average(x[states], weights=s[states])) if states and s[states].sum() > 0 else fallback
-    return {"commission": float(x[actors.index("com")]), "parliament": float(x[actors.index("ep")]), "council": council}
+    return {
+        "commission": float(x[actors.index("com")]),
+        "parliament": float(x[actors.index("ep")]),
+        "council": council,
+    }
 
 
 def _actor_arrays(one: Problem) -> dict[str, Any]:
-    roles = [1 if a == "com" else 2 if a == "ep" else 0 for a in one.actors] if one.actors else [0] * one.n_actors
-    return {"_x": one.positions[:, 0].tolist(), "_s": one.salience[:, 0].tolist(),
-            "_c": np.broadcast_to(one.capability, (one.n_actors,)).tolist(), "_role": roles}
+    roles = (
+        [1 if a == "com" else 2 if a == "ep" else 0 for a in one.actors] if one.actors else [0] * one.n_actors
+    )
+    return {
+        "_x": one.positions[:, 0].tolist(),
+        "_s": one.salience[:, 0].tolist(),
+        "_c": np.broadcast_to(one.capability, (one.n_actors,)).tolist(),
+        "_role": roles,
+    }
 
 
-def issue_features(one: Problem, has_status_quo: bool = True, smp: float | None = None,
-                   procedure: str | None = None) -> dict[str, Any]:
+def issue_features(
+    one: Problem, has_status_quo: bool = True, smp: float | None = None, procedure: str | None = None
+) -> dict[str, Any]:
     """The features of a one-issue problem (see :data:`GENERIC` and :data:`EU`).
 
     ``smp`` passes an SMP forecast already computed for this problem (the backtest runs the SMP anyway;

@@ -106,7 +106,9 @@ def predict_candidate(name: str, fitted: dict[str, Any], rows: list[dict[str, fl
     elif name == "exchange":
         pred = _column(rows, "exchange")
     elif name == "switch":
-        pred = np.where(_column(rows, "dichotomous") > 0.5, _column(rows, "median"), _column(rows, "compromise"))
+        pred = np.where(
+            _column(rows, "dichotomous") > 0.5, _column(rows, "median"), _column(rows, "compromise")
+        )
     elif fitted["kind"] == "weighted":
         pred = predict_weighted(fitted, rows)
     else:
@@ -148,10 +150,18 @@ class Forecast:
 
     def as_dict(self) -> list[dict[str, Any]]:
         return [
-            {"issue": i, "median": float(m), "low": float(lo), "high": float(hi), "point": float(p), "model": mo,
-             "level": self.level}
-            for i, m, lo, hi, p, mo in zip(self.issues, self.median, self.low, self.high, self.point, self.model,
-                                           strict=True)
+            {
+                "issue": i,
+                "median": float(m),
+                "low": float(lo),
+                "high": float(hi),
+                "point": float(p),
+                "model": mo,
+                "level": self.level,
+            }
+            for i, m, lo, hi, p, mo in zip(
+                self.issues, self.median, self.low, self.high, self.point, self.model, strict=True
+            )
         ]
 
 
@@ -166,8 +176,13 @@ def _to_percent(problem: Problem) -> Problem:
     lo, hi = problem.scale
     f = 100.0 / (hi - lo)
     return Problem(
-        positions=(problem.positions - lo) * f, salience=problem.salience, capability=problem.capability,
-        status_quo=(problem.status_quo - lo) * f, actors=problem.actors, issues=problem.issues, scale=(0.0, 100.0),
+        positions=(problem.positions - lo) * f,
+        salience=problem.salience,
+        capability=problem.capability,
+        status_quo=(problem.status_quo - lo) * f,
+        actors=problem.actors,
+        issues=problem.issues,
+        scale=(0.0, 100.0),
     )
 
 
@@ -200,17 +215,24 @@ def forecast(problem: Problem, params: dict[str, Any] | None = None, level: floa
     pct = _to_percent(problem)
     chain = {params["selected"], *FALLBACK.get(params["selected"], "").split()}
     uses_smp = any("smp" in params["candidates"].get(n, {}).get("columns", ()) for n in chain)
-    rows = [issue_features(issue_column(pct, j), smp=None if uses_smp else math.nan) for j in range(pct.n_issues)]
+    rows = [
+        issue_features(issue_column(pct, j), smp=None if uses_smp else math.nan) for j in range(pct.n_issues)
+    ]
     if "exchange" in chain:
         traded = _exchange(pct)
         for row, value in zip(rows, traded, strict=True):
             row["exchange"] = float(value)
     names = tuple(_answering_model(params["selected"], r, params) for r in rows)
-    point = np.array([predict_candidate(n, params["candidates"][n], [r])[0] for n, r in zip(names, rows, strict=True)])
+    point = np.array(
+        [predict_candidate(n, params["candidates"][n], [r])[0] for n, r in zip(names, rows, strict=True)]
+    )
     classes = residual_classes(rows)
-    samples = np.vstack([
-        distribution(point[k : k + 1], classes[k : k + 1], params["residuals"][names[k]]) for k in range(len(rows))
-    ])
+    samples = np.vstack(
+        [
+            distribution(point[k : k + 1], classes[k : k + 1], params["residuals"][names[k]])
+            for k in range(len(rows))
+        ]
+    )
     tail = (1.0 - level) / 2.0
     back = (hi - lo) / 100.0
     return Forecast(

@@ -82,7 +82,11 @@ def group_bootstrap_ci(
 
 
 def paired_delta_ci(
-    errors: np.ndarray, baseline_errors: np.ndarray, groups: np.ndarray, n_boot: int = 2000, seed: int = 0,
+    errors: np.ndarray,
+    baseline_errors: np.ndarray,
+    groups: np.ndarray,
+    n_boot: int = 2000,
+    seed: int = 0,
     level: float = 0.95,
 ) -> tuple[float, float, float]:
     """Mean of ``|e| - |e_base|`` and its paired group-bootstrap interval: ``(delta, lo, hi)``.

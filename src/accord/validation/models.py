@@ -82,20 +82,30 @@ def predict_many(spec: ModelSpec, problems: list[Problem]) -> np.ndarray:
 
 
 MODELS: tuple[ModelSpec, ...] = (
-    ModelSpec("compromise", "equal", False, _first(baselines.compromise), "salience-weighted mean (Achen 2006)"),
-    ModelSpec("compromise_w", "weights", False, _first(baselines.compromise), "compromise, capability = weight row"),
+    ModelSpec(
+        "compromise", "equal", False, _first(baselines.compromise), "salience-weighted mean (Achen 2006)"
+    ),
+    ModelSpec(
+        "compromise_w", "weights", False, _first(baselines.compromise), "compromise, capability = weight row"
+    ),
     ModelSpec("median", "equal", False, _engine("median"), "salience-weighted median (median voter)"),
     ModelSpec("smp", "equal", False, _engine("smp"), "KTAB spatial model of politics"),
     ModelSpec("smp_w", "weights", False, _engine("smp"), "SMP, capability = weight row"),
     ModelSpec("eum", "equal", False, _eum("paper", "global"), "EUM, paper variant, global normalisation"),
     ModelSpec("eum_pair", "equal", False, _eum("paper", "pairwise"), "EUM, paper variant, pairwise"),
     ModelSpec("eum_ref", "equal", False, _eum("reference", "global"), "EUM, reference replication, global"),
-    ModelSpec("eum_ref_pair", "equal", False, _eum("reference", "pairwise"), "EUM, reference replication, pairwise"),
+    ModelSpec(
+        "eum_ref_pair", "equal", False, _eum("reference", "pairwise"), "EUM, reference replication, pairwise"
+    ),
     ModelSpec("nash", "weights", True, _engine("nash"), "Nash bargaining, exponents capability x salience"),
-    ModelSpec("salience_nash", "equal", True, _first(baselines.salience_nash), "salience-weighted Nash (SFB 2010)"),
+    ModelSpec(
+        "salience_nash", "equal", True, _first(baselines.salience_nash), "salience-weighted Nash (SFB 2010)"
+    ),
     ModelSpec("reference_point", "equal", True, _first(baselines.reference_point), "nothing changes"),
     ModelSpec("midpoint", "equal", False, _first(baselines.midpoint), "middle of the positions' range"),
-    ModelSpec("exchange", "equal", False, None, "vote exchange within a proposal (Stokman & Van Oosten)", True),
+    ModelSpec(
+        "exchange", "equal", False, None, "vote exchange within a proposal (Stokman & Van Oosten)", True
+    ),
 )
 
 

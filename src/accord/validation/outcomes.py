@@ -32,7 +32,9 @@ __all__ = ["OutcomeError", "read_outcomes", "backtest_case"]
 
 
 class OutcomeError(ValueError):
-    def __init__(self, path: str, message: str, line: int | None = None, field: str | None = None, hint: str = ""):
+    def __init__(
+        self, path: str, message: str, line: int | None = None, field: str | None = None, hint: str = ""
+    ):
         self.hint = hint or "see docs/validation.md, 'Backtesting a case'"
         where = path + (f":{line}" if line else "") + (f": {field}" if field else "")
         super().__init__(f"{where}: {message}")
@@ -70,7 +72,9 @@ def read_outcomes(path: str | Path) -> dict[str, Any]:
         raise OutcomeError(p, "not UTF-8 text", hint="save the file as UTF-8") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise OutcomeError(p, f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None) from None
+        raise OutcomeError(
+            p, f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None
+        ) from None
     if not isinstance(data, dict):
         raise OutcomeError(p, "the file must be a mapping with case, observed and outcomes", 1)
     lines = _node_lines(root)
@@ -78,12 +82,20 @@ def read_outcomes(path: str | Path) -> dict[str, Any]:
         if key not in data:
             raise OutcomeError(p, f"missing {key!r}", 1, key)
     if not isinstance(data["outcomes"], dict) or not data["outcomes"]:
-        raise OutcomeError(p, "outcomes must map issue ids to {value, evidence}", lines.get("outcomes"), "outcomes")
+        raise OutcomeError(
+            p, "outcomes must map issue ids to {value, evidence}", lines.get("outcomes"), "outcomes"
+        )
     outcomes = {}
     for issue, entry in data["outcomes"].items():
         line, field = lines.get(f"outcomes.{issue}"), f"outcomes.{issue}"
-        if not isinstance(entry, dict) or "value" not in entry or not str(entry.get("evidence") or "").strip():
-            raise OutcomeError(p, "needs a value and its evidence", line, field, "value: 30, evidence: what happened")
+        if (
+            not isinstance(entry, dict)
+            or "value" not in entry
+            or not str(entry.get("evidence") or "").strip()
+        ):
+            raise OutcomeError(
+                p, "needs a value and its evidence", line, field, "value: 30, evidence: what happened"
+            )
         value = entry["value"]
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise OutcomeError(p, f"value {value!r} is not a number", line, field + ".value")
@@ -101,17 +113,31 @@ def backtest_case(case_ref: str | Path, outcome_path: str | Path, level: float =
     try:
         case = load_case(case_ref)
     except (CaseError, FileNotFoundError, ValueError) as exc:
-        raise OutcomeError(str(case_ref), f"cannot load the case: {exc}", hint="`accord case list` names the built-ins") from None
+        raise OutcomeError(
+            str(case_ref), f"cannot load the case: {exc}", hint="`accord case list` names the built-ins"
+        ) from None
     if rec["case"] != case.id:
-        raise OutcomeError(p, f"scores case {rec['case']!r}, not {case.id!r}", rec["lines"].get("case"), "case")
+        raise OutcomeError(
+            p, f"scores case {rec['case']!r}, not {case.id!r}", rec["lines"].get("case"), "case"
+        )
     as_of = dt.date.fromisoformat(str(case.case.as_of))
     if rec["observed"] <= as_of:
-        raise OutcomeError(p, f"observed {rec['observed']} is not after the case's as_of {as_of}",
-                           rec["lines"].get("observed"), "observed", "a backtest scores what happened later")
+        raise OutcomeError(
+            p,
+            f"observed {rec['observed']} is not after the case's as_of {as_of}",
+            rec["lines"].get("observed"),
+            "observed",
+            "a backtest scores what happened later",
+        )
     unknown = [i for i in rec["outcomes"] if i not in case.issue_ids]
     if unknown:
-        raise OutcomeError(p, f"no issue {unknown[0]!r} in the case", rec["lines"].get(f"outcomes.{unknown[0]}"),
-                           f"outcomes.{unknown[0]}", f"the case's issues: {', '.join(case.issue_ids)}")
+        raise OutcomeError(
+            p,
+            f"no issue {unknown[0]!r} in the case",
+            rec["lines"].get(f"outcomes.{unknown[0]}"),
+            f"outcomes.{unknown[0]}",
+            f"the case's issues: {', '.join(case.issue_ids)}",
+        )
     fc = forecast(case_to_problem(case), level=level)
     rows = []
     for k, issue in enumerate(fc.issues):
@@ -119,13 +145,27 @@ def backtest_case(case_ref: str | Path, outcome_path: str | Path, level: float =
             continue
         value, evidence = rec["outcomes"][issue]
         inside = bool(fc.low[k] <= value <= fc.high[k])
-        rows.append({"issue": issue, "median": float(fc.median[k]), "low": float(fc.low[k]), "high": float(fc.high[k]),
-                     "model": fc.model[k], "observed": value, "error": abs(float(fc.median[k]) - value),
-                     "inside80": inside, "evidence": evidence})
+        rows.append(
+            {
+                "issue": issue,
+                "median": float(fc.median[k]),
+                "low": float(fc.low[k]),
+                "high": float(fc.high[k]),
+                "model": fc.model[k],
+                "observed": value,
+                "error": abs(float(fc.median[k]) - value),
+                "inside80": inside,
+                "evidence": evidence,
+            }
+        )
     scale = "; ".join(f"{i.id}: 0 = {i.scale.min_label}, 100 = {i.scale.max_label}" for i in case.issues)
     return {
-        "case": case.id, "as_of": str(as_of), "observed": str(rec["observed"]), "issues": rows,
+        "case": case.id,
+        "as_of": str(as_of),
+        "observed": str(rec["observed"]),
+        "issues": rows,
         "not_scored": [i for i in case.issue_ids if i not in rec["outcomes"]],
-        "mae": float(np.mean([r["error"] for r in rows])), "inside80": float(np.mean([r["inside80"] for r in rows])),
+        "mae": float(np.mean([r["error"] for r in rows])),
+        "inside80": float(np.mean([r["inside80"] for r in rows])),
         "scale": scale,
     }

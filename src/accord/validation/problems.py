@@ -79,7 +79,9 @@ def issue_problem(data: DeuData, issue: DeuIssue, capability: Capability = "weig
     else:
         weights = salience[:, 0] * cap
         total = weights.sum()
-        status_quo = np.array([float(positions[:, 0] @ weights / total) if total > 0 else float(positions.mean())])
+        status_quo = np.array(
+            [float(positions[:, 0] @ weights / total) if total > 0 else float(positions.mean())]
+        )
     problem = Problem(
         positions=positions,
         salience=salience,

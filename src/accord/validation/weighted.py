@@ -31,7 +31,9 @@ def _row_sums(r: dict[str, Any], gammas: tuple[float, ...]) -> np.ndarray:
     if gammas not in cache:
         x, s, c, role = (np.asarray(r[k], float) for k in ("_x", "_s", "_c", "_role"))
         g = np.asarray(gammas)[:, None]
-        w = c * np.where(g > 0, np.where(s > 0, s, 0.0) ** np.maximum(g, 1e-300), (s > 0).astype(float))  # [G, A]
+        w = c * np.where(
+            g > 0, np.where(s > 0, s, 0.0) ** np.maximum(g, 1e-300), (s > 0).astype(float)
+        )  # [G, A]
         onehot = (role[None, :] == np.arange(3)[:, None]).astype(float)  # [3, A]
         cache[gammas] = np.stack([(w * x) @ onehot.T, w @ onehot.T], axis=-1)
     return cache[gammas]
@@ -49,7 +51,9 @@ def _predict(sums: np.ndarray, fallback: np.ndarray, fc: np.ndarray, fe: np.ndar
     return np.where(den > 0, num / np.where(den > 0, den, 1.0), fallback)
 
 
-def fit_weighted(rows: list[dict[str, Any]], y: np.ndarray, power: bool, institutions: bool) -> dict[str, Any]:
+def fit_weighted(
+    rows: list[dict[str, Any]], y: np.ndarray, power: bool, institutions: bool
+) -> dict[str, Any]:
     """Grid-search the exponent and/or the institution factors that minimise the training MAE."""
     gammas = GAMMAS if power else (1.0,)
     factors = np.array(FACTORS if institutions else (1.0,))
@@ -65,12 +69,18 @@ def fit_weighted(rows: list[dict[str, Any]], y: np.ndarray, power: bool, institu
         for label, mask in (("codecision", proc == 1), ("other", proc == 0)):
             if mask.any():
                 per = err[mask].sum(axis=0)
-                i, j = np.unravel_index(np.argmin(per + 1e-9 * (np.abs(np.log(fc + 1e-3)) + np.abs(np.log(fe + 1e-3)))), per.shape)
+                i, j = np.unravel_index(
+                    np.argmin(per + 1e-9 * (np.abs(np.log(fc + 1e-3)) + np.abs(np.log(fe + 1e-3)))), per.shape
+                )
                 chosen[label] = [float(factors[i]), float(factors[j])]
                 total += float(per[i, j])
             else:
                 chosen[label] = [1.0, 1.0]
-        total += float(err[proc == -1][:, factors.tolist().index(1.0), factors.tolist().index(1.0)].sum()) if (proc == -1).any() else 0.0
+        total += (
+            float(err[proc == -1][:, factors.tolist().index(1.0), factors.tolist().index(1.0)].sum())
+            if (proc == -1).any()
+            else 0.0
+        )
         if best is None or total < best[0] - 1e-9:
             best = (total, gamma, chosen)
     assert best is not None

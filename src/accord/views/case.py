@@ -24,11 +24,18 @@ def case_summary(case: Case) -> dict[str, Any]:
             "events": len(case.events),
             "pointers": len(case.all_pointers()),
         },
-        "sources": [{"id": s.id, "title": s.title, "date": s.date, "publisher": s.publisher} for s in meta.sources],
+        "sources": [
+            {"id": s.id, "title": s.title, "date": s.date, "publisher": s.publisher} for s in meta.sources
+        ],
         "actors": [{"id": a.id, "name": a.name, "kind": a.kind.value} for a in case.actors],
         "issues": [
-            {"id": i.id, "question": i.question, "min_label": i.scale.min_label, "max_label": i.scale.max_label,
-             "status_quo": i.status_quo.point}
+            {
+                "id": i.id,
+                "question": i.question,
+                "min_label": i.scale.min_label,
+                "max_label": i.scale.max_label,
+                "status_quo": i.status_quo.point,
+            }
             for i in case.issues
         ],
     }
@@ -108,20 +115,30 @@ def network_view(case: Case) -> dict[str, Any]:
     nodes = []
     for i, actor in enumerate(case.actors):
         stance = stance_actors.get(actor.id)
-        nodes.append({
-            "id": actor.id,
-            "name": actor.name,
-            "kind": actor.kind.value,
-            "capability": stance.capability.point if stance else None,
-            "ref": f"stance/{actor.id}/capability" if stance else None,
-            "x": float(xy[i, 0]),
-            "y": float(xy[i, 1]),
-        })
+        nodes.append(
+            {
+                "id": actor.id,
+                "name": actor.name,
+                "kind": actor.kind.value,
+                "capability": stance.capability.point if stance else None,
+                "ref": f"stance/{actor.id}/capability" if stance else None,
+                "x": float(xy[i, 0]),
+                "y": float(xy[i, 1]),
+            }
+        )
     # A mediation between parties (no single `to`) is drawn as one edge to each party.
     relations = [
-        {"id": r.id if r.to is not None else f"{r.id}:{target}", "type": r.type.value, "from": r.from_, "to": target,
-         "directed": r.is_directed, "since": r.since, "share": r.share,
-         "applies_if": r.applies_if.description if r.applies_if else None, "ref": f"relation/{r.id}"}
+        {
+            "id": r.id if r.to is not None else f"{r.id}:{target}",
+            "type": r.type.value,
+            "from": r.from_,
+            "to": target,
+            "directed": r.is_directed,
+            "since": r.since,
+            "share": r.share,
+            "applies_if": r.applies_if.description if r.applies_if else None,
+            "ref": f"relation/{r.id}",
+        }
         for r in case.relations
         for target in r.ends[1:]
     ]
@@ -130,9 +147,18 @@ def network_view(case: Case) -> dict[str, Any]:
 
 def timeline_view(case: Case) -> dict[str, Any]:
     events = [
-        {"id": e.id, "date": e.start.isoformat(), "label": e.date, "precision": e.precision.value,
-         "end_date": e.end_date, "type": e.type.value, "title": e.title, "actors": list(e.actors),
-         "outcome": e.outcome, "ref": f"event/{e.id}"}
+        {
+            "id": e.id,
+            "date": e.start.isoformat(),
+            "label": e.date,
+            "precision": e.precision.value,
+            "end_date": e.end_date,
+            "type": e.type.value,
+            "title": e.title,
+            "actors": list(e.actors),
+            "outcome": e.outcome,
+            "ref": f"event/{e.id}",
+        }
         for e in sorted(case.events, key=lambda e: e.start)
     ]
     return {"events": events, "types": sorted({e["type"] for e in events})}
@@ -149,33 +175,40 @@ def positions_view(case: Case) -> dict[str, Any]:
                 continue
             cap = s.capability or stance.capability
             low, high = s.position.bounds
-            rows.append({
-                "actor": stance.actor,
-                "name": case.actor(stance.actor).name,
-                "position": s.position.point,
-                "low": low,
-                "high": high,
-                "salience": s.salience.point,
-                "capability": cap.point,
-                "estimates": len(s.position.all_estimates),
-                "carry_over": any(e.carry_over for e in s.position.all_estimates),
-                "refs": {
-                    "position": f"stance/{stance.actor}/{issue.id}/position",
-                    "salience": f"stance/{stance.actor}/{issue.id}/salience",
-                    "capability": (f"stance/{stance.actor}/{issue.id}/capability" if s.capability
-                                   else f"stance/{stance.actor}/capability"),
-                },
-            })
-        issues.append({
-            "id": issue.id,
-            "question": issue.question,
-            "min_label": issue.scale.min_label,
-            "max_label": issue.scale.max_label,
-            "points": [{"at": p.at, "label": p.label} for p in issue.scale.points or []],
-            "consent": list(issue.consent.actors) if issue.consent else [],
-            "status_quo": issue.status_quo.point,
-            "status_quo_ref": f"issue/{issue.id}/status_quo",
-            "actors": rows,
-        })
+            rows.append(
+                {
+                    "actor": stance.actor,
+                    "name": case.actor(stance.actor).name,
+                    "position": s.position.point,
+                    "low": low,
+                    "high": high,
+                    "salience": s.salience.point,
+                    "capability": cap.point,
+                    "estimates": len(s.position.all_estimates),
+                    "carry_over": any(e.carry_over for e in s.position.all_estimates),
+                    "refs": {
+                        "position": f"stance/{stance.actor}/{issue.id}/position",
+                        "salience": f"stance/{stance.actor}/{issue.id}/salience",
+                        "capability": (
+                            f"stance/{stance.actor}/{issue.id}/capability"
+                            if s.capability
+                            else f"stance/{stance.actor}/capability"
+                        ),
+                    },
+                }
+            )
+        issues.append(
+            {
+                "id": issue.id,
+                "question": issue.question,
+                "min_label": issue.scale.min_label,
+                "max_label": issue.scale.max_label,
+                "points": [{"at": p.at, "label": p.label} for p in issue.scale.points or []],
+                "consent": list(issue.consent.actors) if issue.consent else [],
+                "status_quo": issue.status_quo.point,
+                "status_quo_ref": f"issue/{issue.id}/status_quo",
+                "actors": rows,
+            }
+        )
     pooling = case.case.pooling or "several readings of one number are averaged with equal weights"
     return {"issues": issues, "pooling": pooling}

@@ -20,7 +20,6 @@ from accord.spans.pointers import Corpus, sentence_bounds, sha256_text
 CONTEXT_CHARS = 420  # at most this much text either side of a cited span
 
 
-
 class EvidenceNotFound(LookupError):
     """The ref names nothing in the case (unknown actor, issue, relation ...)."""
 
@@ -73,16 +72,28 @@ def _trim_right(text: str, limit: int) -> str:
     return (cut[:space] if space > limit - 40 else cut) + "…"
 
 
-def passage(source: PassageSource, doc: str, start: int, end: int, sha256: str | None = None) -> dict[str, Any]:
+def passage(
+    source: PassageSource, doc: str, start: int, end: int, sha256: str | None = None
+) -> dict[str, Any]:
     """The cited span with a sentence of context either side, and whether it still hashes to ``sha256``."""
-    out: dict[str, Any] = {"doc": doc, "start": start, "end": end, "title": source.titles.get(doc), "found": False}
+    out: dict[str, Any] = {
+        "doc": doc,
+        "start": start,
+        "end": end,
+        "title": source.titles.get(doc),
+        "found": False,
+    }
     text = source.text(doc)
     if text is None or not 0 <= start < end <= len(text):
         out["problem"] = "document not in the corpus" if text is None else "span out of range"
         return out
     cited = text[start:end]
     before_start = sentence_bounds(text, max(0, start - 2), max(0, start - 1))[0] if start > 1 else 0
-    after_end = sentence_bounds(text, min(len(text), end + 1), min(len(text), end + 2))[1] if end < len(text) - 1 else len(text)
+    after_end = (
+        sentence_bounds(text, min(len(text), end + 1), min(len(text), end + 2))[1]
+        if end < len(text) - 1
+        else len(text)
+    )
     out.update(
         found=True,
         text=cited,
@@ -143,7 +154,9 @@ def _stance_quantity(case: Case, parts: list[str]) -> tuple[str, Quantity]:
     if parts[1:] == ["capability"]:
         return f"{actor}: capability", stance.capability
     if len(parts) != 3 or parts[2] not in ("position", "salience", "capability"):
-        raise EvidenceNotFound("a stance ref is stance/ACTOR/capability or stance/ACTOR/ISSUE/position|salience|capability")
+        raise EvidenceNotFound(
+            "a stance ref is stance/ACTOR/capability or stance/ACTOR/ISSUE/position|salience|capability"
+        )
     issue_stance = stance.issues.get(parts[1])
     if issue_stance is None:
         raise EvidenceNotFound(f"actor {parts[0]!r} holds no stance on issue {parts[1]!r}")
@@ -160,7 +173,9 @@ def evidence_for(case: Case, ref: str, source: PassageSource | None = None) -> d
     item = _evidence_item(case, ref, source)
     named = {s.id: s for s in case.case.sources}
     for est in item["estimates"]:
-        est["source_names"] = [f"{named[d].title} ({named[d].date})" if d in named else d for d in est["sources"]]
+        est["source_names"] = [
+            f"{named[d].title} ({named[d].date})" if d in named else d for d in est["sources"]
+        ]
         for p in est["pointers"]:
             doc = named.get(p["doc"])
             p["title"], p["date"] = (doc.title, doc.date) if doc else (None, None)
@@ -172,7 +187,12 @@ def _evidence_item(case: Case, ref: str, source: PassageSource | None) -> dict[s
     parts = rest.split("/") if rest else []
     if kind == "issue" and len(parts) == 2 and parts[1] == "status_quo":
         issue = _find(case.issues, "id", parts[0], "issue")
-        return {"ref": ref, "kind": kind, "label": f"Status quo of {issue.id}: {issue.question}", **_quantity(issue.status_quo, source, case)}
+        return {
+            "ref": ref,
+            "kind": kind,
+            "label": f"Status quo of {issue.id}: {issue.question}",
+            **_quantity(issue.status_quo, source, case),
+        }
     if kind == "stance" and len(parts) in (2, 3):
         label, q = _stance_quantity(case, parts)
         return {"ref": ref, "kind": kind, "label": label, **_quantity(q, source, case)}
@@ -180,10 +200,23 @@ def _evidence_item(case: Case, ref: str, source: PassageSource | None) -> dict[s
         issue = _find(case.issues, "id", parts[0], "issue")
         if issue.consent is None:
             raise EvidenceNotFound(f"issue {parts[0]!r} needs no one's consent")
-        estimate = {"value": None, "low": None, "high": None, "sources": [], "note": issue.consent.note,
-                    "pointers": [_pointer(p, source) for p in issue.consent.evidence]}
+        estimate = {
+            "value": None,
+            "low": None,
+            "high": None,
+            "sources": [],
+            "note": issue.consent.note,
+            "pointers": [_pointer(p, source) for p in issue.consent.evidence],
+        }
         label = f"Consent on {issue.id}: " + ", ".join(issue.consent.actors)
-        return {"ref": ref, "kind": kind, "label": label, "point": None, "bounds": None, "estimates": [estimate]}
+        return {
+            "ref": ref,
+            "kind": kind,
+            "label": label,
+            "point": None,
+            "bounds": None,
+            "estimates": [estimate],
+        }
     if kind in ("relation", "event", "state") and len(parts) == 1:
         items = {"relation": case.relations, "event": case.events, "state": case.states}[kind]
         item = _find(items, "id", parts[0], kind)
@@ -194,10 +227,25 @@ def _evidence_item(case: Case, ref: str, source: PassageSource | None) -> dict[s
         else:
             label = f"{item.date} {item.title}"
         note = item.outcome if kind == "event" else item.note
-        estimate = {"value": None, "low": None, "high": None, "sources": [], "note": note,
-                    "pointers": [_pointer(p, source) for p in item.evidence]}
-        return {"ref": ref, "kind": kind, "label": label, "point": None, "bounds": None, "estimates": [estimate]}
-    raise EvidenceNotFound(f"not an evidence ref: {ref!r} (e.g. stance/russia/territory/position, relation/ID, event/ID)")
+        estimate = {
+            "value": None,
+            "low": None,
+            "high": None,
+            "sources": [],
+            "note": note,
+            "pointers": [_pointer(p, source) for p in item.evidence],
+        }
+        return {
+            "ref": ref,
+            "kind": kind,
+            "label": label,
+            "point": None,
+            "bounds": None,
+            "estimates": [estimate],
+        }
+    raise EvidenceNotFound(
+        f"not an evidence ref: {ref!r} (e.g. stance/russia/territory/position, relation/ID, event/ID)"
+    )
 
 
 def all_refs(case: Case) -> list[str]:
@@ -224,7 +272,19 @@ def evidence_table(case: Case, source: PassageSource | None = None) -> list[dict
         item = evidence_for(case, ref, source)
         for est in item["estimates"]:
             for p in est["pointers"]:
-                named = "; ".join(est["source_names"]) or (f"{p['title']} ({p['date']})" if p["title"] else p["doc"])
-                rows.append({"ref": ref, "label": item["label"], "value": est["value"], "low": est["low"],
-                             "high": est["high"], "used": item["point"], "source": named, **p})
+                named = "; ".join(est["source_names"]) or (
+                    f"{p['title']} ({p['date']})" if p["title"] else p["doc"]
+                )
+                rows.append(
+                    {
+                        "ref": ref,
+                        "label": item["label"],
+                        "value": est["value"],
+                        "low": est["low"],
+                        "high": est["high"],
+                        "used": item["point"],
+                        "source": named,
+                        **p,
+                    }
+                )
     return rows

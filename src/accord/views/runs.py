@@ -41,8 +41,12 @@ def execute_run(
 
     point = run_scenario(scenario, case, model=model, draws=0, seed=seed, rounds=rounds)
     summary = _point_summary(point.run_result(), point.summary())
-    summary.update(case=case.id, scenario=getattr(scenario, "id", None), draws=draws,
-                   scales={i.id: {"min_label": i.scale.min_label, "max_label": i.scale.max_label} for i in case.issues})
+    summary.update(
+        case=case.id,
+        scenario=getattr(scenario, "id", None),
+        draws=draws,
+        scales={i.id: {"min_label": i.scale.min_label, "max_label": i.scale.max_label} for i in case.issues},
+    )
     if progress is not None:
         progress(0.05 if draws else 1.0)
     if draws > 0:
@@ -87,8 +91,15 @@ def execute_sensitivity(
     def on_total(n: int) -> None:
         total[0] = n
 
-    result = run_sensitivity(RunSpec(case=case, scenario=scenario, model=model, rounds=rounds), method, samples, seed,
-                             group_by, progress=step, on_total=on_total)
+    result = run_sensitivity(
+        RunSpec(case=case, scenario=scenario, model=model, rounds=rounds),
+        method,
+        samples,
+        seed,
+        group_by,
+        progress=step,
+        on_total=on_total,
+    )
     return {"case": case.id, "scenario": getattr(scenario, "id", None), "model": model, **result.to_json()}
 
 
@@ -101,9 +112,16 @@ def _point_summary(result: RunResult, point: dict[str, Any]) -> dict[str, Any]:
         "actors": list(result.actors),
         "issues": list(result.issues),
         "forecast": [
-            {"issue": issue, "status_quo": float(result.status_quo[j]), "point": float(traj.forecast[0, j]),
-             "median": float(traj.forecast[0, j]), "p05": None, "p95": None, "mean": None,
-             "stable_share": point["issues"][issue]["stable_share"]}
+            {
+                "issue": issue,
+                "status_quo": float(result.status_quo[j]),
+                "point": float(traj.forecast[0, j]),
+                "median": float(traj.forecast[0, j]),
+                "p05": None,
+                "p95": None,
+                "mean": None,
+                "stable_share": point["issues"][issue]["stable_share"],
+            }
             for j, issue in enumerate(result.issues)
         ],
         "outcome": {issue: _r(traj.outcome[0, :, j]) for j, issue in enumerate(result.issues)},
@@ -121,7 +139,9 @@ def _point_summary(result: RunResult, point: dict[str, Any]) -> dict[str, Any]:
 def _add_draws(summary: dict[str, Any], draws: Any, mc: dict[str, Any]) -> None:
     """Overlay the Monte Carlo numbers: median and 5-95% interval per issue, mean path, final outcomes."""
     for row in summary["forecast"]:
-        row.update({k: mc["issues"][row["issue"]][k] for k in ("median", "p05", "p95", "mean", "stable_share")})
+        row.update(
+            {k: mc["issues"][row["issue"]][k] for k in ("median", "p05", "p95", "mean", "stable_share")}
+        )
     finals = draws.forecast
     if finals.shape[0] > MAX_FINALS:
         finals = finals[np.linspace(0, finals.shape[0] - 1, MAX_FINALS).astype(int)]

@@ -47,19 +47,28 @@ def tornados(case: Case, model: str, rounds: int | None = None, limit: int = 15)
             if inp.issue == "all" and case.stance(inp.actor).issues.get(issue) is None:
                 continue
             lo, hi, b = float(forecast[1 + 2 * k, j]), float(forecast[2 + 2 * k, j]), float(forecast[0, j])
-            bars.append({
-                "actor": inp.actor, "attribute": inp.attribute, "low_value": inp.low, "high_value": inp.high,
-                "documented_range": not inp.spread_default, "at_low": lo, "at_high": hi,
-                # the bar's reach from the base, whichever way each end pushes (both ends may push the same way)
-                "swing": max(lo, hi, b) - min(lo, hi, b),
-                "ref": _ref(inp.actor, inp.attribute, inp.issue),
-            })
+            bars.append(
+                {
+                    "actor": inp.actor,
+                    "attribute": inp.attribute,
+                    "low_value": inp.low,
+                    "high_value": inp.high,
+                    "documented_range": not inp.spread_default,
+                    "at_low": lo,
+                    "at_high": hi,
+                    # the bar's reach from the base, whichever way each end pushes (both ends may push the same way)
+                    "swing": max(lo, hi, b) - min(lo, hi, b),
+                    "ref": _ref(inp.actor, inp.attribute, inp.issue),
+                }
+            )
         bars.sort(key=lambda bar: bar["swing"], reverse=True)
         out[issue] = {"issue": issue, "model": model, "base": float(forecast[0, j]), "bars": bars[:limit]}
     return out
 
 
-def tornado(case: Case, issue: str, model: str, rounds: int | None = None, seed: int = 0, limit: int = 15) -> dict[str, Any]:
+def tornado(
+    case: Case, issue: str, model: str, rounds: int | None = None, seed: int = 0, limit: int = 15
+) -> dict[str, Any]:
     """The tornado of one issue (see :func:`tornados`); ``seed`` is kept for callers, the runs are deterministic."""
     if issue not in case.issue_ids:
         raise EvidenceNotFound(f"no issue {issue!r} in this case")

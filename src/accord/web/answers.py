@@ -39,7 +39,9 @@ class WhatIfChange(_Body):
 
 class WhatIf(_Body):
     changes: list[WhatIfChange] = Field(max_length=40)
-    draws: int = Field(0, ge=0, le=500, description="0: the point forecast only (fast); else draws for an interval.")
+    draws: int = Field(
+        0, ge=0, le=500, description="0: the point forecast only (fast); else draws for an interval."
+    )
 
 
 _answer_locks: dict[tuple[str, str], threading.Lock] = {}
@@ -72,11 +74,18 @@ def case_answer(st: AppState, case: Case) -> dict[str, Any]:
     return st.caches[key]
 
 
-@router.get("/cases/{case_id}/answer", tags=["cases"], dependencies=[Read],
-            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+@router.get(
+    "/cases/{case_id}/answer",
+    tags=["cases"],
+    dependencies=[Read],
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
 def get_case_answer(
-    request: Request, case_id: CaseId,
-    format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv (the scenario table)")] = "json",
+    request: Request,
+    case_id: CaseId,
+    format: Annotated[
+        Literal["json", "csv"], Query(description="json (default) or csv (the scenario table)")
+    ] = "json",
 ) -> Response:
     """The case's question answered: every built-in scenario's forecast per issue (median, interval, shift from
     the case as it stands), the leverage of the actor the scenarios are about, the drivers (Morris, with their
@@ -87,8 +96,11 @@ def get_case_answer(
     st = state(request)
     doc = case_answer(st, _case(st, case_id))
     if format == "csv":
-        return Response(answer_csv(doc), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{case_id}-answer.csv"'})
+        return Response(
+            answer_csv(doc),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{case_id}-answer.csv"'},
+        )
     return JSONResponse(doc)
 
 
@@ -104,7 +116,9 @@ def case_whatif(request: Request, case_id: CaseId, body: WhatIf) -> dict[str, An
     changes = [c.model_dump() for c in body.changes]
     for k, c in enumerate(changes):
         if c["attribute"] != "remove" and c["value"] is None:
-            raise HTTPException(422, [{"loc": ["body", "changes", k, "value"], "msg": "give a value", "type": "missing"}])
+            raise HTTPException(
+                422, [{"loc": ["body", "changes", k, "value"], "msg": "give a value", "type": "missing"}]
+            )
     try:
         return whatif(case, changes, draws=body.draws)
     except ScenarioError as exc:

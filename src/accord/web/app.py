@@ -146,7 +146,9 @@ class BodyLimit:
                 raise
 
     async def _refuse(self, send: Send) -> None:
-        response = JSONResponse({"detail": f"request body over the {self.max_bytes}-byte limit"}, status_code=413)
+        response = JSONResponse(
+            {"detail": f"request body over the {self.max_bytes}-byte limit"}, status_code=413
+        )
         await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
         await send({"type": "http.response.body", "body": response.body})
 
@@ -234,15 +236,20 @@ def create_app(
     app.add_middleware(HostGuard, allowed=tuple(allowed_hosts))  # outermost: a foreign Host gets nothing
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug if reached
+    async def _unexpected(
+        _request: Request, exc: Exception
+    ) -> JSONResponse:  # pragma: no cover - a bug if reached
         log.exception("unexpected error")
         return JSONResponse({"detail": f"internal error: {type(exc).__name__}"}, status_code=500)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 405:  # Allow lists every method of the path, not only the first route's
-            return JSONResponse({"detail": "Method Not Allowed"}, status_code=405,
-                                headers={"Allow": ", ".join(_allowed_methods(request.app, request.scope))})
+            return JSONResponse(
+                {"detail": "Method Not Allowed"},
+                status_code=405,
+                headers={"Allow": ", ".join(_allowed_methods(request.app, request.scope))},
+            )
         return await http_exception_handler(request, exc)
 
     from accord.web import answers, pages, rest, suggest
@@ -263,13 +270,20 @@ def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
     documented = app.openapi().get("paths", {}).get(scope.get("path", ""))
     if documented:
         return sorted(m.upper() for m in documented)
-    return [method for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-            if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in app.router.routes)]
+    return [
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in app.router.routes)
+    ]
 
 
 _COMMON_RESPONSES = {
-    "400": {"description": "Host not served here (see `accord serve --allow-host`), or a body that cannot be read"},
-    "401": {"description": "a token is needed: every write, and reads from other machines without --public-read"},
+    "400": {
+        "description": "Host not served here (see `accord serve --allow-host`), or a body that cannot be read"
+    },
+    "401": {
+        "description": "a token is needed: every write, and reads from other machines without --public-read"
+    },
 }
 
 
@@ -286,7 +300,9 @@ def _documented(app: FastAPI, generate: Any) -> dict[str, Any]:
             for code, response in _COMMON_RESPONSES.items():
                 responses.setdefault(code, response)
             if operation.get("parameters") or operation.get("requestBody"):
-                responses.setdefault("404", {"description": "no case, scenario, run, document or issue by that id"})
+                responses.setdefault(
+                    "404", {"description": "no case, scenario, run, document or issue by that id"}
+                )
             if operation.get("requestBody"):
                 responses.setdefault("413", {"description": "request body over the server's limit"})
     app.openapi_schema = schema

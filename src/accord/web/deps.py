@@ -60,8 +60,17 @@ def allow_read(request: Request) -> None:
 def problems_json(problems: list[Any]) -> list[dict[str, Any]]:
     """The CLI's problems, in FastAPI's error shape (``loc``, ``msg``, ``type``) plus the CLI's own fields."""
     return [
-        {"loc": ["body", "text", *([p.path] if p.path else [])], "msg": p.message, "type": "invalid_file",
-         "file": p.file, "line": p.line, "column": p.column, "path": p.path, "message": p.message, "hint": p.hint,
-         "text": str(p)}
+        {
+            "loc": ["body", "text", *([p.path] if p.path else [])],
+            "msg": p.message,
+            "type": "invalid_file",
+            "file": p.file,
+            "line": p.line,
+            "column": p.column,
+            "path": p.path,
+            "message": p.message,
+            "hint": p.hint,
+            "text": str(p),
+        }
         for p in problems
     ]

@@ -34,7 +34,9 @@ INLINE_SCRIPTS = ("Accord.boot();", "this.form.submit()", "Accord.openEvidence(t
 
 
 def _hash(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+    return (
+        "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+    )
 
 
 def content_security_policy() -> str:
@@ -87,16 +89,31 @@ def host_allowed(header: str | None, allowed: Iterable[str], bound: str | None =
         return True
     for entry in allowed:
         entry = entry.strip().lower()
-        if entry == "*" or name == entry or (entry.startswith(".") and (name.endswith(entry) or name == entry[1:])):
+        if (
+            entry == "*"
+            or name == entry
+            or (entry.startswith(".") and (name.endswith(entry) or name == entry[1:]))
+        ):
             return True
     return False
 
 
-async def _send_json(send: Send, status: int, body: Any, headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
+async def _send_json(
+    send: Send, status: int, body: Any, headers: tuple[tuple[bytes, bytes], ...] = ()
+) -> None:
     payload = json.dumps(body).encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                            *SECURITY_HEADERS, *headers]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                *SECURITY_HEADERS,
+                *headers,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})
 
 
@@ -117,8 +134,14 @@ class HostGuard:
         if host_allowed(header, self.allowed, server[0] if server else None):
             await self.app(scope, receive, send)
             return
-        await _send_json(send, 400, {"detail": f"Host {(header or '')[:100]!r} is not served here; a server behind "
-                                               "a proxy names its public host with `accord serve --allow-host NAME`"})
+        await _send_json(
+            send,
+            400,
+            {
+                "detail": f"Host {(header or '')[:100]!r} is not served here; a server behind "
+                "a proxy names its public host with `accord serve --allow-host NAME`"
+            },
+        )
 
 
 class SecurityHeaders:
@@ -135,8 +158,10 @@ class SecurityHeaders:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []),
-                                      *[(k, v) for k, v in SECURITY_HEADERS if k not in present]]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *[(k, v) for k, v in SECURITY_HEADERS if k not in present],
+                ]
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -209,9 +234,13 @@ class JsonGuard:
         body = b"".join(chunks)
         problem = json_problem(body) if body else None
         if problem is not None:
-            await _send_json(send, 422, {"detail": [{"type": "json_invalid", "loc": ["body"], "msg": problem}]})
+            await _send_json(
+                send, 422, {"detail": [{"type": "json_invalid", "loc": ["body"], "msg": problem}]}
+            )
             return
-        await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
+        await self.app(
+            scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send
+        )
 
 
 def _replay(messages: list[Message], then: Receive | None = None) -> Receive:

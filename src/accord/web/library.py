@@ -70,12 +70,23 @@ class Library:
         """Every case id with its title and where it comes from (built-in cases first)."""
         out = [{"id": name, "source": "builtin", "default": name == DEFAULT_CASE} for name in builtin_cases()]
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(db.cases.c.case_id, db.cases.c.title, db.cases.c.uploaded_at)
-                                .order_by(db.cases.c.case_id)).all()
+            rows = conn.execute(
+                sa.select(db.cases.c.case_id, db.cases.c.title, db.cases.c.uploaded_at).order_by(
+                    db.cases.c.case_id
+                )
+            ).all()
         for entry in out:
             entry["title"] = self.case(entry["id"]).case.title
-        out += [{"id": r.case_id, "title": r.title, "source": "uploaded", "default": False,
-                 "uploaded_at": r.uploaded_at.isoformat()} for r in rows]
+        out += [
+            {
+                "id": r.case_id,
+                "title": r.title,
+                "source": "uploaded",
+                "default": False,
+                "uploaded_at": r.uploaded_at.isoformat(),
+            }
+            for r in rows
+        ]
         return out
 
     def case_text(self, case_id: str) -> tuple[str, str]:
@@ -89,7 +100,9 @@ class Library:
                 self._builtin_texts[case_id] = text
             return text, case_id
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(db.cases.c.text, db.cases.c.filename).where(db.cases.c.case_id == case_id)).first()
+            row = conn.execute(
+                sa.select(db.cases.c.text, db.cases.c.filename).where(db.cases.c.case_id == case_id)
+            ).first()
         if row is None:
             raise NotFound(f"no case {case_id!r}; GET /api/cases lists them")
         return row.text, row.filename
@@ -127,8 +140,14 @@ class Library:
         assert case is not None
         if case.id in builtin_cases():
             raise Conflict(f"{case.id!r} is a built-in case; give your case another id")
-        values = {"title": case.case.title, "filename": name[:200], "sha256": sha256_text(text), "text": text,
-                  "uploaded_at": db.now(), "token_id": token_id}
+        values = {
+            "title": case.case.title,
+            "filename": name[:200],
+            "sha256": sha256_text(text),
+            "text": text,
+            "uploaded_at": db.now(),
+            "token_id": token_id,
+        }
         with self.engine.begin() as conn:
             exists = conn.execute(sa.select(db.cases.c.case_id).where(db.cases.c.case_id == case.id)).first()
             if exists and not replace:
@@ -199,27 +218,51 @@ class Library:
             case = self.case(case_id)
         except NotFound:
             line, column = report.located.mark(("case",)) if report.located else (1, 1)
-            return scenario, None, [CaseProblem(name, line, column, "case", f"no case {case_id!r} on this server",
-                                                "give a built-in case name or the id of an uploaded case")]
+            return (
+                scenario,
+                None,
+                [
+                    CaseProblem(
+                        name,
+                        line,
+                        column,
+                        "case",
+                        f"no case {case_id!r} on this server",
+                        "give a built-in case name or the id of an uploaded case",
+                    )
+                ],
+            )
         problems = check_scenario(scenario, case, name, report.located)
         if self.corpus is not None:
             problems += check_evidence(scenario, self.corpus, name, report.located)
         return scenario, case, problems
 
-    def add_scenario(self, text: str, name: str, *, replace: bool = False, token_id: int | None = None) -> ScenarioEntry:
+    def add_scenario(
+        self, text: str, name: str, *, replace: bool = False, token_id: int | None = None
+    ) -> ScenarioEntry:
         scenario, case, problems = self.validate_scenario(text, name)
         if problems:
             raise Invalid(problems)
         assert scenario is not None and case is not None
         if any(e.id == scenario.id for e in self._builtin_scenarios()):
             raise Conflict(f"{scenario.id!r} is a built-in scenario; give yours another id")
-        values = {"case_id": case.id, "title": scenario.title, "sha256": sha256_text(text), "text": text,
-                  "uploaded_at": db.now(), "token_id": token_id}
+        values = {
+            "case_id": case.id,
+            "title": scenario.title,
+            "sha256": sha256_text(text),
+            "text": text,
+            "uploaded_at": db.now(),
+            "token_id": token_id,
+        }
         with self.engine.begin() as conn:
             table = db.scenarios
-            exists = conn.execute(sa.select(table.c.scenario_id).where(table.c.scenario_id == scenario.id)).first()
+            exists = conn.execute(
+                sa.select(table.c.scenario_id).where(table.c.scenario_id == scenario.id)
+            ).first()
             if exists and not replace:
-                raise Conflict(f"a scenario {scenario.id!r} was uploaded before; pass replace=true to replace it")
+                raise Conflict(
+                    f"a scenario {scenario.id!r} was uploaded before; pass replace=true to replace it"
+                )
             if exists:
                 conn.execute(table.update().where(table.c.scenario_id == scenario.id).values(**values))
             else:

@@ -54,9 +54,15 @@ class Limits:
         limit = getattr(self, name)
         if count <= limit:
             return None
-        return CaseProblem(file, 1, 1, name, f"the {what} has {count:,} {name}; this server takes at most {limit:,}",
-                           f"split it, run it with the command line (no caps), or raise the cap: "
-                           f"accord serve --limit {name}=N")
+        return CaseProblem(
+            file,
+            1,
+            1,
+            name,
+            f"the {what} has {count:,} {name}; this server takes at most {limit:,}",
+            f"split it, run it with the command line (no caps), or raise the cap: "
+            f"accord serve --limit {name}=N",
+        )
 
     def case_problems(self, located: Located, file: str) -> list[CaseProblem]:
         """Problems for a case file over the actor or issue caps, from its parsed YAML (before the costly

@@ -47,17 +47,17 @@ TABS = [
 # One paragraph per model for the model pickers (the engines' own docstrings hold the maths).
 MODEL_NOTES = {
     "smp": "KTAB's Spatial Model of Politics (the default): in each turn every actor weighs, for each rival position, "
-           "how the others would line up for and against it (capability times salience, with risk attitudes), and moves "
-           "toward positions that would win such contests; it stops when positions stop moving.",
+    "how the others would line up for and against it (capability times salience, with risk attitudes), and moves "
+    "toward positions that would win such contests; it stops when positions stop moving.",
     "eum": "Bueno de Mesquita's expected utility model: each actor asks whether challenging another is worth the risk, "
-           "given both sides' capability, salience and the support each could rally; challenges end in compromise, "
-           "capitulation or conflict, and positions move round by round (10 rounds by default).",
+    "given both sides' capability, salience and the support each could rally; challenges end in compromise, "
+    "capitulation or conflict, and positions move round by round (10 rounds by default).",
     "mean": "The compromise model: the mean of the positions weighted by capability times salience, computed once. "
-            "Simple, and in the published tests on EU legislation hard to beat.",
+    "Simple, and in the published tests on EU legislation hard to beat.",
     "median": "The weighted median: the position that half the weight (capability times salience) lies on either side "
-              "of, the median voter of the issue.",
+    "of, the median voter of the issue.",
     "nash": "The Nash bargaining solution: the outcome that maximises the product of the actors' gains over the status "
-            "quo (the disagreement point), weighted by capability times salience.",
+    "quo (the disagreement point), weighted by capability times salience.",
 }
 CaseQuery = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 
@@ -89,16 +89,22 @@ def mount_docs(app: FastAPI) -> None:
 
         @app.get("/docs", include_in_schema=False, dependencies=read)
         def swagger_docs() -> HTMLResponse:
-            return get_swagger_ui_html(openapi_url="/openapi.json", title="Accord API",
-                                       swagger_js_url="/vendor/swagger/swagger-ui-bundle.js",
-                                       swagger_css_url="/vendor/swagger/swagger-ui.css",
-                                       swagger_favicon_url="/vendor/swagger/favicon.png",
-                                       swagger_ui_parameters={"validatorUrl": None})
+            return get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title="Accord API",
+                swagger_js_url="/vendor/swagger/swagger-ui-bundle.js",
+                swagger_css_url="/vendor/swagger/swagger-ui.css",
+                swagger_favicon_url="/vendor/swagger/favicon.png",
+                swagger_ui_parameters={"validatorUrl": None},
+            )
+
         return
 
     @app.get("/docs", include_in_schema=False, dependencies=read)
     def plain_docs(request: Request) -> HTMLResponse:
-        return templates.TemplateResponse(request, "api_docs.html", {"operations": _operations(app.openapi())})
+        return templates.TemplateResponse(
+            request, "api_docs.html", {"operations": _operations(app.openapi())}
+        )
 
 
 def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -107,20 +113,43 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for path, methods in schema.get("paths", {}).items():
         for method, op in methods.items():
-            body_ref = (op.get("requestBody", {}).get("content", {}).get("application/json", {})
-                        .get("schema", {}).get("$ref", ""))
+            body_ref = (
+                op.get("requestBody", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+                .get("$ref", "")
+            )
             body = components.get(body_ref.rsplit("/", 1)[-1], {}) if body_ref else {}
-            out.append({
-                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                "description": op.get("description", ""), "tag": (op.get("tags") or ["other"])[0],
-                "parameters": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
-                                "type": _type(p.get("schema", {})), "description": p.get("description", "")}
-                               for p in op.get("parameters", [])],
-                "body": [{"name": name, "type": _type(prop), "required": name in body.get("required", []),
-                          "description": prop.get("description", "")}
-                         for name, prop in body.get("properties", {}).items()],
-                "responses": sorted(op.get("responses", {})),
-            })
+            out.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "tag": (op.get("tags") or ["other"])[0],
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "in": p["in"],
+                            "required": p.get("required", False),
+                            "type": _type(p.get("schema", {})),
+                            "description": p.get("description", ""),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
+                    "body": [
+                        {
+                            "name": name,
+                            "type": _type(prop),
+                            "required": name in body.get("required", []),
+                            "description": prop.get("description", ""),
+                        }
+                        for name, prop in body.get("properties", {}).items()
+                    ],
+                    "responses": sorted(op.get("responses", {})),
+                }
+            )
     return out
 
 
@@ -155,7 +184,9 @@ def mount_static(app: FastAPI) -> None:
     Compression is applied here, to the files only: as a middleware over the whole app it slowed the API
     under concurrent load (tests/web/test_load.py) for responses that gain little from it.
     """
-    app.mount("/static", GZipMiddleware(CachedStatic(directory=str(STATIC_DIR)), minimum_size=1024), name="static")
+    app.mount(
+        "/static", GZipMiddleware(CachedStatic(directory=str(STATIC_DIR)), minimum_size=1024), name="static"
+    )
     mount_docs(app)
 
     @app.get("/favicon.ico", include_in_schema=False)
@@ -166,7 +197,9 @@ def mount_static(app: FastAPI) -> None:
     def plotly_js(request: Request) -> Response:
         headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
         if "gzip" in request.headers.get("accept-encoding", ""):
-            return Response(_plotly_gzip(), media_type="text/javascript", headers={**headers, "Content-Encoding": "gzip"})
+            return Response(
+                _plotly_gzip(), media_type="text/javascript", headers={**headers, "Content-Encoding": "gzip"}
+            )
         return FileResponse(plotly_js_path(), media_type="text/javascript", headers=headers)
 
 

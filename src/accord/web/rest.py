@@ -60,10 +60,16 @@ class Check(_Body):
 
 class StartRun(_Body):
     case: str = Field("nagorno-karabakh-2020", pattern=ID, max_length=80)
-    scenario: str | None = Field(None, pattern=ID, max_length=80, description="A scenario id; none runs the case as it is.")
+    scenario: str | None = Field(
+        None, pattern=ID, max_length=80, description="A scenario id; none runs the case as it is."
+    )
     model: Model = DEFAULT_MODEL
-    draws: int = Field(0, ge=0, le=MAX_DRAWS, description="Monte Carlo draws; 0 runs the point estimates once.")
-    rounds: int | None = Field(None, ge=0, le=MAX_ROUNDS, description="Default per model (EUM 10, SMP up to 100).")
+    draws: int = Field(
+        0, ge=0, le=MAX_DRAWS, description="Monte Carlo draws; 0 runs the point estimates once."
+    )
+    rounds: int | None = Field(
+        None, ge=0, le=MAX_ROUNDS, description="Default per model (EUM 10, SMP up to 100)."
+    )
     seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
@@ -72,14 +78,18 @@ class StartSensitivity(_Body):
     scenario: str | None = Field(None, pattern=ID, max_length=80)
     model: Model = DEFAULT_MODEL
     method: Literal["sobol", "morris"] = "sobol"
-    samples: int = Field(64, ge=2, le=512, description="SALib's N: base samples (Sobol) or trajectories (Morris).")
+    samples: int = Field(
+        64, ge=2, le=512, description="SALib's N: base samples (Sobol) or trajectories (Morris)."
+    )
     group_by: Literal["input", "actor", "attribute"] = "input"
     rounds: int | None = Field(None, ge=0, le=MAX_ROUNDS)
     seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
 class AddDocument(_Body):
-    doc: str = Field(pattern=DOC_ID, max_length=120, description="Document id (as a file name without extension).")
+    doc: str = Field(
+        pattern=DOC_ID, max_length=120, description="Document id (as a file name without extension)."
+    )
     text: str = Field(min_length=1, max_length=2_000_000)
     media_type: Literal["text", "markdown"] = "text"
     title: str | None = Field(None, max_length=500)
@@ -125,8 +135,12 @@ Write = Depends(require_token)
 def health(request: Request) -> dict[str, Any]:
     """Liveness and what the server holds: database kind, runs by status, corpus documents."""
     st = state(request)
-    return {"status": "ok", "database": st.engine.dialect.name, "runs": st.runs.counts(),
-            "corpus_documents": len(st.corpus.texts) if st.corpus else 0}
+    return {
+        "status": "ok",
+        "database": st.engine.dialect.name,
+        "runs": st.runs.counts(),
+        "corpus_documents": len(st.corpus.texts) if st.corpus else 0,
+    }
 
 
 @router.get("/models", tags=["server"], dependencies=[Read])
@@ -152,8 +166,13 @@ def get_case(request: Request, case_id: CaseId) -> dict[str, Any]:
     return views.case_summary(_case(state(request), case_id))
 
 
-@router.get("/cases/{case_id}/yaml", tags=["cases"], dependencies=[Read], response_class=Response,
-            responses={200: {"content": {"application/yaml": {}}}})
+@router.get(
+    "/cases/{case_id}/yaml",
+    tags=["cases"],
+    dependencies=[Read],
+    response_class=Response,
+    responses={200: {"content": {"application/yaml": {}}}},
+)
 def get_case_yaml(request: Request, case_id: CaseId) -> Response:
     """The case file itself."""
     try:
@@ -187,9 +206,15 @@ def case_positions(request: Request, case_id: CaseId) -> dict[str, Any]:
 def case_evidence(
     request: Request,
     case_id: CaseId,
-    ref: Annotated[str, Query(max_length=300, pattern=r"^[a-z_]+(/[a-z0-9_.-]+){1,3}$",
-                              description="e.g. stance/russia/territory/position, issue/territory/status_quo, "
-                                          "relation/ID, event/ID")],
+    ref: Annotated[
+        str,
+        Query(
+            max_length=300,
+            pattern=r"^[a-z_]+(/[a-z0-9_.-]+){1,3}$",
+            description="e.g. stance/russia/territory/position, issue/territory/status_quo, "
+            "relation/ID, event/ID",
+        ),
+    ],
 ) -> dict[str, Any]:
     """The estimates behind one number and the passages they cite, with context."""
     st = state(request)
@@ -217,8 +242,11 @@ def case_sensitivity(
     st = state(request)
     case = _case(st, case_id)
     try:
-        return _cached(st, ("tornado", case_id, id(case), issue, model, rounds),
-                       lambda: views.tornado(case, issue, model, rounds))
+        return _cached(
+            st,
+            ("tornado", case_id, id(case), issue, model, rounds),
+            lambda: views.tornado(case, issue, model, rounds),
+        )
     except views.EvidenceNotFound as exc:
         raise HTTPException(404, str(exc)) from None
     except ValueError as exc:  # the model refused the inputs (e.g. SMP salience sums)
@@ -232,9 +260,16 @@ def validate_case(request: Request, body: Check) -> dict[str, Any]:
     return {**report.to_json(), "problems": problems_json(report.problems)}
 
 
-@router.post("/cases", tags=["cases"], status_code=201,
-             responses={401: {"description": "no token"}, 409: {"description": "id taken"},
-                        422: {"description": "the file's problems, as the CLI reports them"}})
+@router.post(
+    "/cases",
+    tags=["cases"],
+    status_code=201,
+    responses={
+        401: {"description": "no token"},
+        409: {"description": "id taken"},
+        422: {"description": "the file's problems, as the CLI reports them"},
+    },
+)
 def upload_case(request: Request, body: Upload, token_id: int = Write) -> dict[str, Any]:
     """Store a case (needs a token). Invalid files get 422 with each problem's line, column and field path."""
     st = state(request)
@@ -253,8 +288,14 @@ def upload_case(request: Request, body: Upload, token_id: int = Write) -> dict[s
 
 
 def _scenario_json(entry: Any, full: bool = False) -> dict[str, Any]:
-    data = {"id": entry.id, "title": entry.title, "case": entry.case, "source": entry.source,
-            "question": entry.question, "interventions": len(entry.scenario.interventions)}
+    data = {
+        "id": entry.id,
+        "title": entry.title,
+        "case": entry.case,
+        "source": entry.source,
+        "question": entry.question,
+        "interventions": len(entry.scenario.interventions),
+    }
     if full:
         data["scenario"] = entry.scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     return data
@@ -283,15 +324,22 @@ def get_scenario(
 def validate_scenario(request: Request, body: Check) -> dict[str, Any]:
     """Validate a scenario file against its case without storing it."""
     scenario, case, problems = state(request).library.validate_scenario(body.text, body.filename)
-    return {"file": body.filename, "valid": not problems, "scenario": scenario.id if scenario else None,
-            "case": case.id if case else None, "problems": problems_json(problems)}
+    return {
+        "file": body.filename,
+        "valid": not problems,
+        "scenario": scenario.id if scenario else None,
+        "case": case.id if case else None,
+        "problems": problems_json(problems),
+    }
 
 
 @router.post("/scenarios", tags=["scenarios"], status_code=201)
 def upload_scenario(request: Request, body: Upload, token_id: int = Write) -> dict[str, Any]:
     """Store a scenario (needs a token); invalid files get 422 with the CLI's problems."""
     try:
-        entry = state(request).library.add_scenario(body.text, body.filename, replace=body.replace, token_id=token_id)
+        entry = state(request).library.add_scenario(
+            body.text, body.filename, replace=body.replace, token_id=token_id
+        )
     except Invalid as exc:
         raise _invalid(exc.problems) from None
     except Conflict as exc:
@@ -304,8 +352,12 @@ def upload_scenario(request: Request, body: Upload, token_id: int = Write) -> di
 # ---------------------------------------------------------------------------------------------------
 
 
-@router.post("/runs", tags=["runs"], status_code=202,
-             responses={401: {"description": "no token"}, 503: {"description": "run queue full"}})
+@router.post(
+    "/runs",
+    tags=["runs"],
+    status_code=202,
+    responses={401: {"description": "no token"}, 503: {"description": "run queue full"}},
+)
 def start_run(request: Request, body: StartRun, response: Response, token_id: int = Write) -> dict[str, Any]:
     """Start a run in the background (needs a token); poll ``GET /api/runs/{id}`` for its progress."""
     st = state(request)
@@ -313,8 +365,12 @@ def start_run(request: Request, body: StartRun, response: Response, token_id: in
     if capped is not None:
         raise _invalid([capped])
     _check_target(st, body.case, body.scenario)
-    return _submit(st, RunRequest(body.case, body.model, body.draws, body.rounds, body.seed, body.scenario), token_id,
-                   response)
+    return _submit(
+        st,
+        RunRequest(body.case, body.model, body.draws, body.rounds, body.seed, body.scenario),
+        token_id,
+        response,
+    )
 
 
 def _check_target(st: AppState, case_id: str, scenario_id: str | None) -> None:
@@ -327,8 +383,17 @@ def _check_target(st: AppState, case_id: str, scenario_id: str | None) -> None:
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     if entry.case != case_id:
-        raise HTTPException(422, [{"loc": ["body", "scenario"], "type": "value_error", "path": "scenario",
-                                   "msg": f"scenario {scenario_id!r} is about case {entry.case!r}, not {case_id!r}"}])
+        raise HTTPException(
+            422,
+            [
+                {
+                    "loc": ["body", "scenario"],
+                    "type": "value_error",
+                    "path": "scenario",
+                    "msg": f"scenario {scenario_id!r} is about case {entry.case!r}, not {case_id!r}",
+                }
+            ],
+        )
 
 
 def _submit(st: AppState, run: RunRequest, token_id: int, response: Response) -> dict[str, Any]:
@@ -340,9 +405,15 @@ def _submit(st: AppState, run: RunRequest, token_id: int, response: Response) ->
     return record
 
 
-@router.post("/sensitivity", tags=["sensitivity"], status_code=202,
-             responses={401: {"description": "no token"}, 503: {"description": "run queue full"}})
-def start_sensitivity(request: Request, body: StartSensitivity, response: Response, token_id: int = Write) -> dict[str, Any]:
+@router.post(
+    "/sensitivity",
+    tags=["sensitivity"],
+    status_code=202,
+    responses={401: {"description": "no token"}, 503: {"description": "run queue full"}},
+)
+def start_sensitivity(
+    request: Request, body: StartSensitivity, response: Response, token_id: int = Write
+) -> dict[str, Any]:
     """Start a global sensitivity analysis (Sobol or Morris, SALib) in the background (needs a token).
 
     It is a run of kind ``sensitivity``: poll ``GET /api/runs/{id}``; the result ranks the inputs per issue.
@@ -350,7 +421,9 @@ def start_sensitivity(request: Request, body: StartSensitivity, response: Respon
     st = state(request)
     _check_target(st, body.case, body.scenario)
     params = {"method": body.method, "samples": body.samples, "group_by": body.group_by}
-    run = RunRequest(body.case, body.model, 0, body.rounds, body.seed, body.scenario, kind="sensitivity", params=params)
+    run = RunRequest(
+        body.case, body.model, 0, body.rounds, body.seed, body.scenario, kind="sensitivity", params=params
+    )
     return _submit(st, run, token_id, response)
 
 
@@ -365,8 +438,22 @@ def recorded_runs(
     if st.runs.run_store is None:
         return []
     rows = st.runs.run_store.list(limit=limit, case_id=case)
-    keep = ("id", "created_at", "case_id", "scenario_id", "model", "rounds", "draws", "seed", "perspective", "summary")
-    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k in keep} for row in rows]
+    keep = (
+        "id",
+        "created_at",
+        "case_id",
+        "scenario_id",
+        "model",
+        "rounds",
+        "draws",
+        "seed",
+        "perspective",
+        "summary",
+    )
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k in keep}
+        for row in rows
+    ]
 
 
 @router.get("/runs", tags=["runs"], dependencies=[Read])
@@ -393,8 +480,12 @@ def get_run(request: Request, run_id: RunId) -> dict[str, Any]:
     return run
 
 
-@router.get("/runs/{run_id}/result", tags=["runs"], dependencies=[Read],
-            responses={409: {"description": "the run has not finished (or failed)"}})
+@router.get(
+    "/runs/{run_id}/result",
+    tags=["runs"],
+    dependencies=[Read],
+    responses={409: {"description": "the run has not finished (or failed)"}},
+)
 def get_run_result(request: Request, run_id: RunId) -> dict[str, Any]:
     """Forecast with interval, trajectories per round and the final outcome of each draw."""
     st = state(request)
@@ -416,10 +507,21 @@ def get_run_result(request: Request, run_id: RunId) -> dict[str, Any]:
 def evidence_documents(request: Request) -> list[dict[str, Any]]:
     """Documents the server can quote: the corpus folder's and the corpus store's."""
     st = state(request)
-    docs = {doc: {"doc": doc, "chars": len(text), "origin": "folder"} for doc, text in (st.corpus.texts.items() if st.corpus else [])}
+    docs = {
+        doc: {"doc": doc, "chars": len(text), "origin": "folder"}
+        for doc, text in (st.corpus.texts.items() if st.corpus else [])
+    }
     for stored in st.evidence_store().documents():
-        docs.setdefault(stored.doc, {"doc": stored.doc, "chars": stored.n_chars, "origin": "store",
-                                     "title": stored.meta.title, "version": stored.version})
+        docs.setdefault(
+            stored.doc,
+            {
+                "doc": stored.doc,
+                "chars": stored.n_chars,
+                "origin": "store",
+                "title": stored.meta.title,
+                "version": stored.version,
+            },
+        )
     return sorted(docs.values(), key=lambda d: d["doc"])
 
 
@@ -433,7 +535,9 @@ def evidence_passage(
     """A span of a document with a sentence of context either side."""
     st = state(request)
     if end <= start:
-        raise HTTPException(422, [{"loc": ["query", "end"], "msg": "end must be greater than start", "type": "value_error"}])
+        raise HTTPException(
+            422, [{"loc": ["query", "end"], "msg": "end must be greater than start", "type": "value_error"}]
+        )
     found = views.passage(st.passages, doc, start, end)
     if not found["found"]:
         raise HTTPException(404, f"{doc}[{start}:{end}]: {found.get('problem')}")
@@ -454,21 +558,41 @@ def evidence_search(
         hits = search(state(request).evidence_store(), q, limit, doc=doc)
     except QueryError as exc:
         raise HTTPException(422, [{"loc": ["query", "q"], "msg": str(exc), "type": "value_error"}]) from None
-    return [{k: (v if not isinstance(v, float) or math.isfinite(v) else None) for k, v in h.to_json().items()} for h in hits]
+    return [
+        {k: (v if not isinstance(v, float) or math.isfinite(v) else None) for k, v in h.to_json().items()}
+        for h in hits
+    ]
 
 
-@router.post("/evidence/documents", tags=["evidence"], status_code=201,
-             responses={401: {"description": "no token"}, 409: {"description": "the id belongs to a document added "
-                        "from a file of the server's corpus"}, 503: {"description": "the store is busy"}})
+@router.post(
+    "/evidence/documents",
+    tags=["evidence"],
+    status_code=201,
+    responses={
+        401: {"description": "no token"},
+        409: {"description": "the id belongs to a document added from a file of the server's corpus"},
+        503: {"description": "the store is busy"},
+    },
+)
 def add_document(request: Request, body: AddDocument, _token_id: int = Write) -> dict[str, Any]:
     """Add a text to the corpus store (needs a token); a changed text becomes a new version."""
     from accord.corpus.readers import DocumentMeta, SourceText
 
     precision = {4: "year", 7: "month", 10: "day"}.get(len(body.date)) if body.date else None
-    meta = DocumentMeta(title=body.title, date=body.date, date_precision=precision, publisher=body.publisher,
-                        author=body.author)
-    source = SourceText(doc=body.doc, text=body.text, media_type=body.media_type, meta=meta,
-                        path=FilePath(f"web-upload/{body.doc}"))
+    meta = DocumentMeta(
+        title=body.title,
+        date=body.date,
+        date_precision=precision,
+        publisher=body.publisher,
+        author=body.author,
+    )
+    source = SourceText(
+        doc=body.doc,
+        text=body.text,
+        media_type=body.media_type,
+        meta=meta,
+        path=FilePath(f"web-upload/{body.doc}"),
+    )
     from accord.corpus.documents import DocumentConflict, StorageError
 
     try:
@@ -478,4 +602,3 @@ def add_document(request: Request, body: AddDocument, _token_id: int = Write) ->
     except StorageError as exc:
         raise HTTPException(503, str(exc), headers={"Retry-After": "1"}) from None
     return dict(result.__dict__)
-

@@ -71,7 +71,9 @@ def _row_json(row: sa.Row, progress: float | None = None) -> dict[str, Any]:
         "rounds": row.rounds,
         "seed": row.seed,
         "status": row.status,
-        "progress": progress if progress is not None and row.status in ("queued", "running") else row.progress,
+        "progress": progress
+        if progress is not None and row.status in ("queued", "running")
+        else row.progress,
         "error": row.error,
         "created_at": iso(row.created_at),
         "started_at": iso(row.started_at),
@@ -85,8 +87,14 @@ _COLUMNS = [c for c in db.runs.c if c.name != "result"]
 class RunManager:
     """Starts runs in the background and answers questions about them from the database."""
 
-    def __init__(self, engine: Engine, library: Library, workers: int = 2, max_waiting: int = 500,
-                 run_store: Any | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        library: Library,
+        workers: int = 2,
+        max_waiting: int = 500,
+        run_store: Any | None = None,
+    ):
         self.engine = engine
         self.library = library
         self.run_store = run_store  # accord.store.runs.RunStore: finished runs are recorded there too
@@ -103,10 +111,18 @@ class RunManager:
         if self.waiting() >= self.max_waiting:
             raise QueueFull(f"{self.max_waiting} runs are waiting; try again shortly")
         values = {
-            "kind": request.kind, "params": json.dumps(request.params) if request.params else None,
-            "case_id": request.case, "scenario": request.scenario, "model": request.model, "draws": request.draws,
-            "rounds": request.rounds, "seed": request.seed, "status": "queued", "progress": 0.0,
-            "created_at": db.now(), "token_id": token_id,
+            "kind": request.kind,
+            "params": json.dumps(request.params) if request.params else None,
+            "case_id": request.case,
+            "scenario": request.scenario,
+            "model": request.model,
+            "draws": request.draws,
+            "rounds": request.rounds,
+            "seed": request.seed,
+            "status": "queued",
+            "progress": 0.0,
+            "created_at": db.now(),
+            "token_id": token_id,
         }
         with self.engine.begin() as conn:
             run_id = conn.execute(db.runs.insert().values(**values)).inserted_primary_key[0]
@@ -126,11 +142,19 @@ class RunManager:
     def resume(self) -> int:
         """Queue again every run left queued or running by a previous server; returns how many."""
         with self.engine.begin() as conn:
-            ids = conn.execute(
-                sa.select(db.runs.c.id).where(db.runs.c.status.in_(("queued", "running"))).order_by(db.runs.c.id)
-            ).scalars().all()
+            ids = (
+                conn.execute(
+                    sa.select(db.runs.c.id)
+                    .where(db.runs.c.status.in_(("queued", "running")))
+                    .order_by(db.runs.c.id)
+                )
+                .scalars()
+                .all()
+            )
             if ids:
-                conn.execute(db.runs.update().where(db.runs.c.id.in_(ids)).values(status="queued", progress=0.0))
+                conn.execute(
+                    db.runs.update().where(db.runs.c.id.in_(ids)).values(status="queued", progress=0.0)
+                )
         for run_id in ids:
             self._enqueue(run_id)
         return len(ids)
@@ -157,8 +181,11 @@ class RunManager:
             return
         try:
             with self.engine.begin() as conn:
-                conn.execute(db.runs.update().where(db.runs.c.id.in_(run_ids), db.runs.c.status == "running")
-                             .values(status="queued", progress=0.0, started_at=None))
+                conn.execute(
+                    db.runs.update()
+                    .where(db.runs.c.id.in_(run_ids), db.runs.c.status == "running")
+                    .values(status="queued", progress=0.0, started_at=None)
+                )
         except Exception:  # noqa: BLE001 - the database went away: resume() requeues running rows anyway
             log.exception("cannot requeue runs %s", run_ids)
 
@@ -177,8 +204,9 @@ class RunManager:
             text = conn.execute(sa.select(db.runs.c.result).where(db.runs.c.id == run_id)).scalar()
         return json.loads(text) if text else None
 
-    def list(self, limit: int = 50, case: str | None = None, status: str | None = None,
-             kind: str | None = None) -> list[dict[str, Any]]:
+    def list(
+        self, limit: int = 50, case: str | None = None, status: str | None = None, kind: str | None = None
+    ) -> list[dict[str, Any]]:
         query = sa.select(*_COLUMNS).order_by(db.runs.c.id.desc()).limit(limit)
         if kind:
             query = query.where(db.runs.c.kind == kind)
@@ -210,8 +238,15 @@ class RunManager:
                 return
             self._update(run_id, status="running", started_at=db.now(), progress=0.0)
             summary = self._execute(row, stop)
-            self._update(run_id, status="done", progress=1.0, finished_at=db.now(), error=None,
-                         result=json.dumps(summary, allow_nan=False), store_id=summary.get("store_id"))
+            self._update(
+                run_id,
+                status="done",
+                progress=1.0,
+                finished_at=db.now(),
+                error=None,
+                result=json.dumps(summary, allow_nan=False),
+                store_id=summary.get("store_id"),
+            )
         except _Stopped:
             self._update(run_id, status="queued", progress=0.0, started_at=None)
         except Exception as exc:  # noqa: BLE001 - a failed run is recorded, never lost
@@ -241,9 +276,19 @@ class RunManager:
 
         if row.kind == "sensitivity":
             params = json.loads(row.params or "{}")
-            return execute_sensitivity(case, scenario, row.model, row.rounds, row.seed, progress=progress, **params)
-        return execute_run(case, scenario, row.model, row.draws, row.rounds, row.seed, progress,
-                           lambda scenario_run: self._record(scenario_run, f"{row.id}@{row.created_at.isoformat()}"))
+            return execute_sensitivity(
+                case, scenario, row.model, row.rounds, row.seed, progress=progress, **params
+            )
+        return execute_run(
+            case,
+            scenario,
+            row.model,
+            row.draws,
+            row.rounds,
+            row.seed,
+            progress,
+            lambda scenario_run: self._record(scenario_run, f"{row.id}@{row.created_at.isoformat()}"),
+        )
 
     def _record(self, scenario_run: Any, run_id: str) -> str | None:
         """Record a finished run in the runs store (``accord runs list`` shows it); its id, or None.
@@ -255,4 +300,6 @@ class RunManager:
             return None
         from accord.api import store_run
 
-        return store_run(scenario_run, store=self.run_store, key=f"web-run:{self.engine.url.render_as_string()}:{run_id}")
+        return store_run(
+            scenario_run, store=self.run_store, key=f"web-run:{self.engine.url.render_as_string()}:{run_id}"
+        )

@@ -26,11 +26,14 @@ def free_port(host: str = "127.0.0.1") -> int:
 class ServerThread:
     """``with ServerThread(app) as base_url: ...``: uvicorn on 127.0.0.1 in a daemon thread."""
 
-    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int | None = None, log_level: str = "warning"):
+    def __init__(
+        self, app: FastAPI, host: str = "127.0.0.1", port: int | None = None, log_level: str = "warning"
+    ):
         self.host = host
         self.port = port or free_port(host)
-        config = uvicorn.Config(app, host=host, port=self.port, log_level=log_level, lifespan="on",
-                                timeout_graceful_shutdown=2)
+        config = uvicorn.Config(
+            app, host=host, port=self.port, log_level=log_level, lifespan="on", timeout_graceful_shutdown=2
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="accord-uvicorn", daemon=True)
 
@@ -54,5 +57,7 @@ class ServerThread:
     def __enter__(self) -> str:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

@@ -27,13 +27,20 @@ def number_of(ref: str) -> str:
     return ".".join(ref.split("/")[1:])
 
 
-@router.get("/cases/{case_id}/suggest", dependencies=[Depends(allow_read)],
-            responses={404: {"description": "Unknown case, or no corpus on this server"},
-                       422: {"description": "The ref names no number of the case"}})
+@router.get(
+    "/cases/{case_id}/suggest",
+    dependencies=[Depends(allow_read)],
+    responses={
+        404: {"description": "Unknown case, or no corpus on this server"},
+        422: {"description": "The ref names no number of the case"},
+    },
+)
 def suggest(
     request: Request,
     case_id: Annotated[str, Path(pattern=ID, max_length=80)],
-    ref: Annotated[str, Query(pattern=REF, max_length=200, description="The number, as in the evidence panel.")],
+    ref: Annotated[
+        str, Query(pattern=REF, max_length=200, description="The number, as in the evidence panel.")
+    ],
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> list[dict[str, Any]]:
     """The ``limit`` best sentences of the corpus to cite for ``ref``, each as ``{doc, start, end, sha256,

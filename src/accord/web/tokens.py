@@ -39,8 +39,14 @@ class TokenInfo:
         return self.revoked_at is None
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "prefix": self.prefix, "created_at": self.created_at.isoformat(),
-                "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None, "active": self.active}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "prefix": self.prefix,
+            "created_at": self.created_at.isoformat(),
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+            "active": self.active,
+        }
 
 
 class TokenStore:
@@ -66,7 +72,9 @@ class TokenStore:
         """Revoke a token by id; ``False`` if there is no such active token."""
         with self.engine.begin() as conn:
             result = conn.execute(
-                tokens.update().where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None)).values(revoked_at=now())
+                tokens.update()
+                .where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None))
+                .values(revoked_at=now())
             )
         return result.rowcount == 1
 

@@ -99,7 +99,8 @@ class Estimate(Frozen):
     low: float | None = None
     high: float | None = None
     source: DocId | None = Field(
-        default=None, description="The document whose reading this is; defaults to the documents of the evidence."
+        default=None,
+        description="The document whose reading this is; defaults to the documents of the evidence.",
     )
     evidence: Evidence
     note: Text | None = None
@@ -140,7 +141,9 @@ class Quantity(Frozen):
         if self.estimates is not None:
             single = (self.value, self.low, self.high, self.evidence, self.source, self.date)
             if any(x is not None for x in single) or self.carry_over:
-                raise ValueError("give either value/low/high/evidence (source, date, carry_over) or a list of estimates, not both")
+                raise ValueError(
+                    "give either value/low/high/evidence (source, date, carry_over) or a list of estimates, not both"
+                )
             if not self.estimates:
                 raise ValueError("estimates must not be empty")
         else:
@@ -157,8 +160,14 @@ class Quantity(Frozen):
             return tuple(self.estimates)
         assert self.value is not None and self.evidence is not None
         single = Estimate(
-            value=self.value, low=self.low, high=self.high, evidence=self.evidence, note=self.note,
-            source=self.source, date=self.date, carry_over=self.carry_over,
+            value=self.value,
+            low=self.low,
+            high=self.high,
+            evidence=self.evidence,
+            note=self.note,
+            source=self.source,
+            date=self.date,
+            carry_over=self.carry_over,
         )
         return (single,)
 
@@ -178,5 +187,3 @@ class Quantity(Frozen):
     @property
     def pointers(self) -> tuple[Pointer, ...]:
         return tuple(p for e in self.all_estimates for p in e.evidence)
-
-

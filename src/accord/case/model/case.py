@@ -90,7 +90,8 @@ class Case(Frozen):
         import pandas as pd
 
         rows = [
-            {"actor": a.id, "name": a.name, "kind": a.kind.value, "aliases": ", ".join(a.aliases)} for a in self.actors
+            {"actor": a.id, "name": a.name, "kind": a.kind.value, "aliases": ", ".join(a.aliases)}
+            for a in self.actors
         ]
         return pd.DataFrame(rows).set_index("actor")
 
@@ -148,7 +149,9 @@ class Case(Frozen):
             }
             for r in self.relations
         ]
-        return pd.DataFrame(rows, columns=["id", "type", "from", "to", "directed", "share", "applies_if", "since"]).set_index("id")
+        return pd.DataFrame(
+            rows, columns=["id", "type", "from", "to", "directed", "share", "applies_if", "since"]
+        ).set_index("id")
 
     def events_frame(self) -> pd.DataFrame:
         import pandas as pd
@@ -167,4 +170,3 @@ class Case(Frozen):
         ]
         frame = pd.DataFrame(rows, columns=["id", "date", "start", "precision", "type", "title", "actors"])
         return frame.sort_values("start", kind="stable").set_index("id")
-

@@ -83,13 +83,16 @@ class CaseMeta(Frozen):
     as_of: str = Field(description="The day the case describes (YYYY-MM-DD); no event may be later.")
     description: Text
     sources: list[Source] = Field(min_length=1)
-    units: Units | None = Field(default=None, description="Set by `accord case import`: the CSV format's scales.")
+    units: Units | None = Field(
+        default=None, description="Set by `accord case import`: the CSV format's scales."
+    )
     period_start: str | None = Field(
         default=None,
         description="First day of the case's own moment; a reading from a source dated earlier must be a carry_over.",
     )
     pooling: Text | None = Field(
-        default=None, description="How several readings of one number are pooled, in words (default: equal weights)."
+        default=None,
+        description="How several readings of one number are pooled, in words (default: equal weights).",
     )
 
     _text_date = field_validator("as_of", "period_start", mode="before")(as_text)
@@ -248,11 +251,15 @@ class Relation(Frozen):
     type: RelationType
     from_: Id = Field(alias="from")
     to: Id | None = Field(default=None, description="Required except for a mediation between `parties`.")
-    directed: bool | None = Field(default=None, description="Defaults by type: alliances, borders ... are undirected.")
+    directed: bool | None = Field(
+        default=None, description="Defaults by type: alliances, borders ... are undirected."
+    )
     since: str | None = None
     until: str | None = None
     applies_if: AppliesIf | None = None
-    share: float | None = Field(default=None, description="arms_supply: share of the recipient's imports, 0-1.")
+    share: float | None = Field(
+        default=None, description="arms_supply: share of the recipient's imports, 0-1."
+    )
     period: Period | None = None
     mandate: Text | None = None
     co_chairs: list[Id] | None = None
@@ -264,7 +271,9 @@ class Relation(Frozen):
 
     @model_validator(mode="after")
     def _target(self) -> Relation:
-        if self.to is None and not (self.type == RelationType.mediation and self.parties and len(self.parties) >= 2):
+        if self.to is None and not (
+            self.type == RelationType.mediation and self.parties and len(self.parties) >= 2
+        ):
             raise ValueError("'to' is required (only a mediation may name its two or more parties instead)")
         return self
 
@@ -314,5 +323,3 @@ class Event(Frozen):
     @property
     def start(self) -> dt.date:
         return parse_partial_date(self.date)[0]
-
-

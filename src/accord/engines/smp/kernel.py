@@ -37,11 +37,13 @@ def _vote(rule: int, w: float, du: float) -> float:
         return (2.0 * w * du) / 3.0
     return 0.0
 
+
 @numba.njit(cache=True, nogil=True, inline="always")
 def _util(d: float, r: float) -> float:
     if d <= 1.0:
         return (1.0 - d) * (1.0 + d * r)
     return (1.0 - d) * (1.0 + r)
+
 
 @numba.njit(cache=True, nogil=True)
 def _kernel(dist, r_hi, w_chal, base_ij, base_ji, rule, tp):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202

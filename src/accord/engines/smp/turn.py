@@ -100,7 +100,9 @@ def _third_parties(
     if params.backend == "numba":
         from accord.engines.smp import kernel as smp_kernel
 
-        return smp_kernel.third_parties(dist, r_hi, w_chal, base_ij, base_ji, params.voting_rule, params.third_party)
+        return smp_kernel.third_parties(
+            dist, r_hi, w_chal, base_ij, base_ji, params.voting_rule, params.third_party
+        )
     ch_ij, ch_ji = base_ij.copy(), base_ji.copy()
     guard = bool(np.any(dist > 1.0))  # the clamp of _util is needed for no block when no distance is > 1
     util = _util if guard else _util_unclamped
