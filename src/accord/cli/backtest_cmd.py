@@ -15,10 +15,10 @@ from typing import Annotated, Any
 import typer
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from accord.cli.output import fail
 from accord.formats.deu import DeuFormatError
 
 app = typer.Typer(help="Backtests: how far forecasts land from recorded outcomes.", no_args_is_help=True)
@@ -44,9 +44,7 @@ def _progress(total: int) -> tuple[Progress, Any]:
 
 
 def _fail(message: str, hint: str) -> None:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    err.print(f"hint: {escape(hint)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
+    raise fail(message, hint)
 
 
 def _ci(pair: list[float]) -> str:

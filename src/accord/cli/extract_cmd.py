@@ -11,14 +11,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from accord.cli.output import fail
 from accord.workspace import Workspace
-
-
-def _err(message: str, code: int = 1) -> typer.Exit:
-    from accord.cli.main import err
-
-    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
-    return typer.Exit(code)
 
 
 def _load_docs(docs: list[str], db: str | None, meta: Path | None, case):  # noqa: ANN001, ANN202
@@ -35,18 +29,18 @@ def _load_docs(docs: list[str], db: str | None, meta: Path | None, case):  # noq
             try:
                 source = read_source(path)
             except UnreadableDocument as exc:
-                raise _err(str(exc)) from None
+                raise fail(str(exc)) from None
             doc_id, text, found = source.doc, source.text, source.meta
         else:
             if store is None:
                 if not Workspace.resolve(db).database_exists():  # reading never creates a database
-                    raise _err(f"{doc}: no such file, and no corpus store to look it up in (--db)")
+                    raise fail(f"{doc}: no such file, and no corpus store to look it up in (--db)")
                 from accord.cli.corpus_cmd import open_store
 
                 store = open_store(db)
             text = store.text(doc)
             if text is None:
-                raise _err(f"{doc}: no such file, and no document of that id in {store.url}")
+                raise fail(f"{doc}: no such file, and no document of that id in {store.url}")
             stored = next(d for d, _ in store.versions(doc) if d.current)
             doc_id, found = doc, stored.meta
         from_case = sources.get(doc_id)
@@ -109,15 +103,15 @@ def extract(
     from accord.extract.pipeline import extract as run_extraction
 
     if case is None and merge is None:
-        raise _err("give --case CASE (its actors resolve the mentions) or --merge CASE", 2)
+        raise fail("give --case CASE (its actors resolve the mentions) or --merge CASE", code=2)
     if merge is not None and not merge.is_file():
-        raise _err(f"--merge {merge}: no such case file", 2)
+        raise fail(f"--merge {merge}: no such case file", code=2)
     the_case = load_or_exit(case or str(merge), allow_draft=True)  # a draft case works too
     resolver = ActorResolver.from_case(the_case)
     try:
         loaded = _load_docs(docs, db, meta, the_case)
     except ValueError as exc:
-        raise _err(str(exc)) from None
+        raise fail(str(exc)) from None
     inputs = []
     for doc_id, text, info in loaded:
         anchor = parse_anchor(info.date, info.date_precision)
@@ -142,7 +136,7 @@ def extract(
     if not report.ok:  # a bug if it happens: say so rather than write an invalid draft
         for problem in report.problems[:10]:
             err.print(str(problem), markup=False)
-        raise _err("the draft does not validate; please report this with the documents used")
+        raise fail("the draft does not validate; please report this with the documents used")
     if merge is None:
         if output is None:
             sys.stdout.write(text)
@@ -164,14 +158,14 @@ def _merge(the_case, path: Path, draft, new_items, merge_text, validate_text, ye
     try:
         after = merge_text(before, events, relations, sources)
     except ValueError as exc:
-        raise _err(
+        raise fail(
             f"cannot merge into {path} automatically ({exc}); write a draft with -o and merge by hand"
         ) from None
     report = validate_text(after, str(path))
     if not report.ok:
         for problem in report.problems[:10]:
             err.print(str(problem), markup=False)
-        raise _err(f"the merged case would not validate; {path} is unchanged")
+        raise fail(f"the merged case would not validate; {path} is unchanged")
     diff = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), str(path), f"{path} (merged)"
     )
@@ -181,7 +175,7 @@ def _merge(the_case, path: Path, draft, new_items, merge_text, validate_text, ye
     )
     if not yes:
         if not sys.stdin.isatty() and not os.environ.get("ACCORD_FORCE_PROMPT"):
-            raise _err(f"{summary}; not a terminal, so nothing was written: re-run with --yes to accept")
+            raise fail(f"{summary}; not a terminal, so nothing was written: re-run with --yes to accept")
         if not typer.confirm(f"{summary}. Write?", default=False):
             console.print("nothing written")
             return

@@ -15,17 +15,9 @@ import typer
 from rich.markup import escape
 
 from accord.cli.common import load_corpus_or_exit
+from accord.cli.output import fail as _fail
 
 __all__ = ["register_case", "register_evidence", "survey_import"]
-
-
-def _fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
-    from accord.cli.main import err
-
-    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True, highlight=False)
-    if hint:
-        err.print(f"hint: {escape(hint)}", soft_wrap=True, highlight=False)
-    return typer.Exit(code)
 
 
 # ---------------------------------------------------------------------------------------------------

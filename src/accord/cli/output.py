@@ -93,3 +93,14 @@ def existing_dir(path: Any, option: str) -> Any:
 
         raise UsageError(f"{option} {path}: no such folder", "give an existing folder")
     return path
+
+
+def fail(message: str, hint: str = "", code: int = 1) -> Any:
+    """Render ``message`` (and ``hint``) as the one error printer does and return the ``typer.Exit`` to
+    raise: exit 2 is a usage error, 1 anything else. For commands that stop in the middle of their work."""
+    import typer
+
+    from accord.errors import InputError, UsageError
+
+    kind = UsageError if code == 2 else InputError
+    return typer.Exit(render_error(kind(message, hint)))

@@ -16,18 +16,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from accord.cli.output import fail as _fail
+
 __all__ = ["suggest_cmd", "write_pointer"]
 
 NOTE_PLACEHOLDER = "TODO in your own words: what this passage says about the number"
-
-
-def _fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
-    from accord.cli.main import err
-
-    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True, highlight=False)
-    if hint:
-        err.print(f"hint: {escape(hint)}", soft_wrap=True, highlight=False)
-    return typer.Exit(code)
 
 
 def _semantic(passages: list, query: str, limit: int) -> list:
