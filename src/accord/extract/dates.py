@@ -27,6 +27,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from accord.extract.numbers import NUMBER, WEEKDAYS, number_value, shift_date
+
 __all__ = [
     "NUMBER",
     "Anchor",
@@ -255,51 +257,6 @@ def _same_day(m: re.Match[str], anchor: Anchor | None, state: _State):
     return state.last_day, "day", None, True
 
 
-_NUMBERS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-        "eighteen nineteen".split()
-    )
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-NUMBER = (
-    r"(?:\d{1,3}|a|an|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
-    + "|".join(sorted(_NUMBERS, key=len, reverse=True))
-    + ")"
-)
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-def number_value(word: str) -> int:
-    """'26', 'twenty-six', 'a' as a number."""
-    word = word.lower()
-    if word.isdigit():
-        return int(word)
-    if word in ("a", "an"):
-        return 1
-    tens, _, unit = word.partition("-")
-    return _TENS.get(tens, 0) + _NUMBERS.get(unit or tens, 0) if tens in _TENS else _NUMBERS[word]
-
-
-def _shift(date: dt.date, unit: str, n: int) -> dt.date:
-    if unit.startswith("year"):
-        return date.replace(year=date.year + n, day=min(date.day, 28) if date.month == 2 else date.day)
-    if unit.startswith("month"):
-        index = date.year * 12 + date.month - 1 + n
-        return dt.date(index // 12, index % 12 + 1, min(date.day, 28))
-    return date + dt.timedelta(days=n * (7 if unit.startswith("week") else 1))
-
-
 _UNIT_PRECISION = {"year": "year", "month": "month", "week": "month", "day": "day"}  # a week is seldom exact
 
 
@@ -322,7 +279,7 @@ def _offset(m: re.Match[str], anchor: Anchor | None, state: _State):
         base, base_precision = parse_partial(*state.last)
         n = -n if m["dir"].lower() == "earlier" else n
     precision = _coarsest(_UNIT_PRECISION[unit.rstrip("s")], base_precision)
-    when = _shift(base, unit, n)
+    when = shift_date(base, unit, n)
     return (
         *_fmt(
             when.year, when.month if precision != "year" else None, when.day if precision == "day" else None
@@ -355,7 +312,7 @@ def _day_word(m: re.Match[str], anchor: Anchor | None, state: _State):
     elif word == "yesterday":
         when = anchor.date - dt.timedelta(days=1)
     else:
-        when = anchor.date - dt.timedelta(days=(anchor.date.weekday() - _WEEKDAYS.index(word)) % 7 or 7)
+        when = anchor.date - dt.timedelta(days=(anchor.date.weekday() - WEEKDAYS.index(word)) % 7 or 7)
     return (*_fmt(when.year, when.month, when.day), None, True)
 
 

@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from accord.extract.dates import NUMBER, number_value
 from accord.extract.events import Cue, ExtractedEvent
+from accord.extract.numbers import NUMBER, number_value
 
 __all__ = ["DocumentHistory", "tie_events"]
 
