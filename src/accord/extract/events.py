@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from accord.extract.actors import ActorMention
 from accord.extract.dates import Anchor, DateMention
+from accord.extract.lexicon import BREAKDOWN, EVENT_CUES, WEAK, cue_pattern
 
 __all__ = ["EVENT_CUES", "Cue", "ExtractedEvent", "events_in_sentence", "sentence_events", "too_late"]
 
@@ -31,227 +33,12 @@ class ExtractedEvent:
     )
 
 
-def _cues(*patterns: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
-
-
-# General English event vocabulary per type (nouns and verbs), not phrases of any one text. Order
-# matters only for ties between cues of equal length: the longer cue wins an overlap.
-EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "ceasefire_breach",
-        _cues(
-            r"cease-?\s?fires?\s+(?:was|were|had\s+been|has\s+been)?\s*(?:broken|violated|breached|collapsed|broke\s+down|faltered)",
-            r"cease-?\s?fire\s+violations?",
-            r"violations?\s+of\s+the\s+cease-?\s?fire",
-            r"(?:broke|breaking)\s+down",
-            r"(?:broke|violated|breached)\s+the\s+(?:[\w-]+\s+)?(?:cease-?\s?fire|truce)",
-        ),
-    ),
-    (
-        "ceasefire",
-        _cues(
-            r"cease-?\s?fires?(?:\s+agreements?)?",
-            r"truces?",
-            r"armistice",
-            r"cessation\s+of\s+(?:hostilities|fighting|combat)",
-            r"put\s+an\s+end\s+to\s+the\s+(?:[\w-]+\s+){0,2}war",
-            r"halt\s+to\s+the\s+fighting",
-        ),
-    ),
-    (
-        "war",
-        _cues(
-            r"(?<!cold\s)(?<!post-cold\s)wars?(?!\s+(?:rhetoric|games|crimes))",
-            r"large-scale\s+military\s+action",
-            r"invasion",
-            r"invaded",
-            r"military\s+intervention",
-            r"outbreak\s+of\s+(?:the\s+)?hostilities",
-        ),
-    ),
-    (
-        "clashes",
-        _cues(
-            r"clash(?:es|ed)?",
-            r"fighting",
-            r"fought",
-            r"hostilities",
-            r"skirmish(?:es)?",
-            r"flare-ups?",
-            r"escalations?",
-            r"violence",
-            r"(?<!diplomatic\s)(?<!charm\s)offensive",
-            r"military\s+(?:operation|action)",
-            r"shelling",
-            r"(?:armed|border|military)\s+incidents?",
-            r"incidents",
-            r"attacks?",
-            r"air\s?strikes?",
-            r"battles?",
-        ),
-    ),
-    (
-        "arms_deal",
-        _cues(
-            r"arms\s+(?:sales?|deals?|supplies|supplied|deliveries|transfers?|imports|exports|purchases?)",
-            r"(?:weapons|military\s+equipment)\s+(?:sales?|deliveries|supplies)",
-            r"(?:sold|supplied|delivered|purchased|bought)\s+(?:[\w-]+\s+){0,2}(?:arms|weapons|missiles|drones|systems)",
-        ),
-    ),
-    (
-        "agreement",
-        _cues(
-            r"agreements?",
-            r"treaty",
-            r"treaties",
-            r"protocol",
-            r"accords?",
-            r"demarcat(?:ed|ion)",
-            r"deals?(?!\s+with)",
-            r"signed",
-            r"memorandum",
-        ),
-    ),
-    ("summit", _cues(r"summits?", r"(?:presidents|leaders)\s+met")),
-    (
-        "talks",
-        _cues(
-            r"talks",
-            r"negotiations?",
-            r"negotiating",
-            r"negotiated",
-            r"discussions",
-            r"consultations?",
-            r"consulted",
-            r"consulting",
-            r"meetings?",
-            r"met\s+with",
-            r"convened",
-            r"mediation",
-            r"mediated",
-            r"visit(?:ed|s)?",
-            r"phone\s+calls?",
-            r"(?:peace|negotiation)\s+process",
-        ),
-    ),
-    (
-        "plan",
-        _cues(
-            r"plan",
-            r"Principles",
-            r"road\s?map",
-            r"(?:peace\s+)?proposals?",
-            r"initiatives?",
-            r"put\s+forward",
-        ),
-    ),
-    (
-        "statement",
-        _cues(
-            r"statements?",
-            r"interviews?",
-            r"speech",
-            r"speaking",
-            r"remarks?",
-            r"called\s+(?:on|for)",
-            r"criticised",
-            r"criticized",
-            r"condemned",
-            r"declared(?!\s+(?:its|their)\s+(?:exit|independence|secession))",
-            r"announced",
-            r"said",
-            r"stated",
-            r"claimed",
-            r"accused",
-            r"warned",
-            r"urged",
-            r"demanded",
-            r"insisted",
-            r"pledged",
-            r"denied",
-            r"expressed",
-            r"indicated",
-            r"reiterated",
-            r"stressed",
-            r"threatened",
-            r"appealed",
-            r"(?<!military\s)reactions?",
-            r"responded",
-        ),
-    ),
-    (
-        "decision",
-        _cues(
-            r"decisions?",
-            r"decided",
-            r"extradition",
-            r"extradited",
-            r"pardon(?:ing|ed)?",
-            r"declared\s+(?:its|their)\s+(?:exit|independence|secession)",
-            r"imposed",
-            r"recogni[sz](?:ed|ing)",
-            r"recognition",
-            r"annex(?:ed|ation)",
-            r"ratified",
-            r"closed\s+(?:its|the)\s+border",
-            r"kept\s+its\s+border\s+closed",
-            r"granted",
-            r"grant",
-        ),
-    ),
-    (
-        "movement",
-        _cues(
-            r"protests?",
-            r"demonstrations",
-            r"rall(?:y|ies)",
-            r"uprising",
-            r"movement",
-            r"mobilisation",
-            r"mobilization",
-        ),
-    ),
-    (
-        "military_drill",
-        _cues(
-            r"(?:military\s+)?drills",
-            r"(?:military|joint)\s+exercises",
-            r"war\s+games",
-            r"manoeuvres",
-            r"maneuvers",
-        ),
-    ),
-    (
-        "institution",
-        _cues(
-            r"founded",
-            r"founding\s+member",
-            r"newly-created",
-            r"became\s+(?:a\s+)?co-chair",
-            r"was\s+(?:set\s+up|established|created)",
-            r"(?:a\s+)?member\s+of",
-            r"membership",
-            r"joined",
-            r"accession",
-            r"withdrew\s+from",
-        ),
-    ),
-    (
-        "other",
-        _cues(
-            r"(?:expanded|deepened|strengthened)\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:ties|cooperation|relations)",
-            r"killed",
-            r"murdered",
-            r"assassinated",
-            r"axed",
-        ),
-    ),
-]
+_cues = cue_pattern  # kept for accord.extract.relations
 
 _VERB_AFTER_NOUN = re.compile(
-    r"(?i)negotiated|signed|mediated|brokered|clashed|agreed|put\s+forward|announced|imposed|granted"
+    r"(?i)negotiated|signed|mediated|brokered|clashed|agreed(?:\s+(?:to|on|upon))?|put\s+forward|announced|imposed|granted"
 )
+_SHORT_GAP = re.compile(r"\s+(?:[\w’'-]+\s+){0,3}")
 _ANNOUNCING = re.compile(r"(?i)announced|declared|unveiled|expressed|indicated")
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\[\]–—]|\s-\s|\b(?:which|who|whose|when|while|whereas|although|though|but)\b", re.IGNORECASE
@@ -271,26 +58,45 @@ class Cue:
     claimed: bool = False
 
 
-def _event_cues(text: str, start: int, end: int) -> list[Cue]:
+def _event_cues(text: str, start: int, end: int, dates: Sequence[DateMention] = ()) -> list[Cue]:
+    """The sentence's event cues, longest first on overlaps, then merged where several words name one
+    happening ("signed a framework agreement", "the truce ... collapsed")."""
     found: list[Cue] = []
     for kind, pattern in EVENT_CUES:
         for m in pattern.finditer(text, start, end):
             found.append(Cue(kind, m.start(), m.end()))
-    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Cue] = []
     for cue in sorted(found, key=lambda c: -(c.end - c.start)):  # longest first wins overlaps
         if not any(cue.start < k.end and k.start < cue.end for k in kept):
             kept.append(cue)
     kept.sort(key=lambda c: c.start)
+    kept = _breakdowns(text, start, end, _merge_cues(text, kept, dates), dates)
+    if any(c.type == "ceasefire" for c in kept):
+        for cue in kept:
+            if cue.type == "agreement" and text[cue.start : cue.end].lower().startswith("agreement"):
+                cue.type = "ceasefire"  # "the agreement of 17 October" in a sentence about a ceasefire
+    return kept
+
+
+def _dated_between(dates: Sequence[DateMention], a: int, b: int) -> bool:
+    return any(a <= d.start and d.end <= b for d in dates)
+
+
+def _merge_cues(text: str, kept: list[Cue], dates: Sequence[DateMention]) -> list[Cue]:
     merged: list[Cue] = []
     for cue in kept:
         gap = text[merged[-1].end : cue.start] if merged else ""
         if merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
             merged[-1].end = cue.end  # "extradition and pardoning": one happening, one cue
+        elif (
+            merged
+            and merged[-1].type == cue.type
+            and _SHORT_GAP.fullmatch(gap)
+            and not _dated_between(dates, merged[-1].end, cue.start)
+        ):
+            merged[-1].end = cue.end  # "signed a framework agreement", "put forward a peace plan"
         elif merged and re.fullmatch(r"\s+", gap) and _VERB_AFTER_NOUN.fullmatch(text, cue.start, cue.end):
-            merged[
-                -1
-            ].end = cue.end  # "the ceasefire negotiated": the verb tells how the noun's event came about
+            merged[-1].end = cue.end  # "the ceasefire negotiated": how the noun's event came about
         elif (
             merged
             and merged[-1].type == "statement"
@@ -300,12 +106,29 @@ def _event_cues(text: str, start: int, end: int) -> list[Cue]:
             merged[-1] = cue  # "announced a cooperation agreement": the event is what was announced
         else:
             merged.append(cue)
-    kept = merged
-    if any(c.type == "ceasefire" for c in kept):
-        for cue in kept:
-            if cue.type == "agreement" and text[cue.start : cue.end].lower().startswith("agreement"):
-                cue.type = "ceasefire"  # "the agreement of 17 October" in a sentence about a ceasefire
-    return kept
+    return merged
+
+
+def _breakdowns(text: str, start: int, end: int, cues: list[Cue], dates: Sequence[DateMention]) -> list[Cue]:
+    """'The truce between A and B collapsed on Tuesday': the breakdown verb joins the noun before it (a
+    ceasefire that collapsed is a breach). When a date stands between them ("the ceasefire agreed on
+    Sunday broke down"), the ceasefire keeps its date and the breakdown is a breach cue of its own."""
+    for m in BREAKDOWN.finditer(text, start, end):
+        if any(m.start() < c.end and c.start < m.end() for c in cues):
+            continue
+        before = [c for c in cues if c.end <= m.start()]
+        if not before:
+            continue
+        noun, gap = before[-1], text[before[-1].end : m.start()]
+        if _dated_between(dates, noun.end, m.start()):
+            if noun.type == "ceasefire":
+                cues.append(Cue("ceasefire_breach", m.start(), m.end()))
+        elif len(gap.split()) <= 8 and not _CLAUSE_BREAK.search(gap):
+            noun.end = m.end()
+            if noun.type == "ceasefire":
+                noun.type = "ceasefire_breach"
+    cues.sort(key=lambda c: c.start)
+    return cues
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -357,16 +180,16 @@ def _modifier_cue(text: str, group: list[DateMention], cues: list[Cue]) -> Cue |
     return None
 
 
-def _nearest(cues: list[Cue], lo: int, hi: int, pos: int, before: bool) -> Cue | None:
-    chosen = None
-    for cue in cues:
-        if cue.claimed or not (lo <= cue.start and cue.end <= hi):
-            continue
-        if before and cue.end <= pos:
-            chosen = cue  # keeps the last one before pos
-        elif not before and cue.start >= pos:
-            return cue
-    return chosen
+def _nearest(cues: list[Cue], lo: int, hi: int, pos: int, before: bool, text: str = "") -> Cue | None:
+    """The unclaimed cue in ``[lo, hi)`` nearest to ``pos`` on one side, a named happening before a weak
+    word ("skirmishes killed eleven soldiers on 2 August": the skirmishes)."""
+    free = [c for c in cues if not c.claimed and lo <= c.start and c.end <= hi]
+    side = [c for c in free if c.end <= pos] if before else [c for c in free if c.start >= pos]
+    strong = [c for c in side if not (text and WEAK.fullmatch(text, c.start, c.end))]
+    pool = strong or side
+    if not pool:
+        return None
+    return pool[-1] if before else pool[0]
 
 
 _MAY_POINT_BACK = re.compile(
@@ -407,8 +230,8 @@ def _attach(
         _, b = clauses[_clause_index(clauses, group[-1].end - 1)]
         claim(
             i,
-            _nearest(cues, a, group[0].start, group[0].start, True)
-            or _nearest(cues, group[-1].end, b, group[-1].end, False),
+            _nearest(cues, a, group[0].start, group[0].start, True, text)
+            or _nearest(cues, group[-1].end, b, group[-1].end, False, text),
         )
     for i, group in enumerate(groups):
         if i in chosen:
@@ -418,7 +241,7 @@ def _attach(
             for j in (here - step, here + step):
                 if 0 <= j < len(clauses):
                     a, b = clauses[j]
-                    claim(i, _nearest(cues, a, b, b if j < here else a, j < here))
+                    claim(i, _nearest(cues, a, b, b if j < here else a, j < here, text))
                 if i in chosen:
                     break
             if i in chosen:
@@ -465,7 +288,7 @@ def sentence_events(
             [],
             [],
         )  # no date and nothing to tie to an earlier one ("following the ceasefire"): no cues needed
-    cues = _event_cues(text, s, e)
+    cues = _event_cues(text, s, e, dates)
     if not cues or not dates:
         return [], cues
     groups = _group_dates(text, dates)
