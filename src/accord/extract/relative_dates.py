@@ -1,0 +1,288 @@
+"""Date expressions that count from another date: the document's (its *anchor*: "last week", "this
+month", "two years ago", "yesterday", "on Monday", "this past July", "in the last year") or the latest date
+mentioned before ("that year", "the next day", "three days earlier", "the following month"), and months or
+seasons written without a year ("in December", "in May and June", "in the summer"), which take the year
+the narrative is in (:func:`~accord.extract.partial_dates.context_year`) or else the nearest to the anchor.
+
+Without an anchor, expressions that need one are skipped (never guessed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from accord.extract.numbers import NUMBER, WEEKDAYS, number_value, shift_date
+from accord.extract.partial_dates import (
+    FULL_MONTH,
+    Anchor,
+    Resolver,
+    _coarsest,
+    _fmt,
+    _month,
+    _nearest_year,
+    _State,
+    context_year,
+    parse_partial,
+)
+
+__all__ = ["OFFSETS", "RELATIVE_PATTERNS"]
+
+
+def _past_month(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'this past July', 'last July': the latest such month strictly before the anchor's month."""
+    if anchor is None or anchor.precision == "year":
+        return None
+    month = _month(m["month"])
+    year = anchor.date.year if month < anchor.date.month else anchor.date.year - 1
+    return (*_fmt(year, month), None, True)
+
+
+def _bare_month(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'in July', 'since March', 'the August incidents': the year the narrative is in, else the nearest
+    such month to the anchor."""
+    if anchor is None or anchor.precision == "year":
+        return None
+    month = _month(m["month"])
+    year = context_year(m, state, month) or _nearest_year(anchor.date, month, None)
+    return (*_fmt(year, month), None, True)
+
+
+def _this_period(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'this month', 'last month', 'this year', 'last year'."""
+    if anchor is None:
+        return None
+    unit, last = m["unit"].lower(), m["which"].lower() == "last"
+    date = anchor.date
+    if unit == "year":
+        return (*_fmt(date.year - last), None, True)
+    if anchor.precision == "year":
+        return None
+    month_index = date.year * 12 + date.month - 1 - last
+    return (*_fmt(month_index // 12, month_index % 12 + 1), None, True)
+
+
+def _weekend(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'over the weekend', 'last weekend': the Saturday and Sunday before the anchor day."""
+    if anchor is None or anchor.precision != "day":
+        return None
+    sunday = anchor.date - dt.timedelta(days=(anchor.date.weekday() + 1) % 7 or 7)
+    saturday = sunday - dt.timedelta(days=1)
+    if saturday.month == sunday.month:
+        return (*_fmt(saturday.year, saturday.month), None, True)
+    return (*_fmt(saturday.year), None, True)
+
+
+def _that_year(m: re.Match[str], anchor: Anchor | None, state: _State):
+    if state.last_year is None:
+        return None
+    return (*_fmt(state.last_year), None, True)
+
+
+def _same_day(m: re.Match[str], anchor: Anchor | None, state: _State):
+    if state.last_day is None:
+        return None
+    return state.last_day, "day", None, True
+
+
+_UNIT_PRECISION = {"year": "year", "month": "month", "week": "month", "day": "day"}  # a week is seldom exact
+
+
+def _offset(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'two years ago' (from the document date), 'twenty-six years later', 'three days earlier' (from the
+    latest date mentioned before): shifted, at the unit's precision and no finer than its base."""
+    unit, n = m["unit"].lower(), number_value(m["n"])
+    if m["dir"].lower() == "ago":
+        if anchor is None:
+            return None
+        base, base_precision, n = anchor.date, anchor.precision, -n
+    else:
+        if state.last is None:
+            return None
+        base, base_precision = parse_partial(*state.last)
+        n = -n if m["dir"].lower() == "earlier" else n
+    precision = _coarsest(_UNIT_PRECISION[unit.rstrip("s")], base_precision)
+    when = shift_date(base, unit, n)
+    return (
+        *_fmt(
+            when.year, when.month if precision != "year" else None, when.day if precision == "day" else None
+        ),
+        None,
+        True,
+    )
+
+
+def _next_year(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'the following year', 'the next year', 'the previous year': one year from the latest year mentioned."""
+    if state.last_year is None:
+        return None
+    step = -1 if m["which"].lower() == "previous" else 1
+    return (*_fmt(state.last_year + step), None, True)
+
+
+def _day_word(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'yesterday', 'today', 'on Monday' (the latest such day before the document's day)."""
+    if anchor is None or anchor.precision != "day":
+        return None
+    word = m["word"].lower()
+    if word == "today":
+        when = anchor.date
+    elif word == "yesterday":
+        when = anchor.date - dt.timedelta(days=1)
+    else:
+        when = anchor.date - dt.timedelta(days=(anchor.date.weekday() - WEEKDAYS.index(word)) % 7 or 7)
+    return (*_fmt(when.year, when.month, when.day), None, True)
+
+
+def _week(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'this week', 'last week': the month when the whole week lies in one, else the year."""
+    if anchor is None or anchor.precision != "day":
+        return None
+    monday = anchor.date - dt.timedelta(
+        days=anchor.date.weekday() + (7 if m["which"].lower() == "last" else 0)
+    )
+    sunday = monday + dt.timedelta(days=6)
+    if monday.month == sunday.month:
+        return (*_fmt(monday.year, monday.month), None, True)
+    return (*_fmt(monday.year), None, True) if monday.year == sunday.year else None
+
+
+def _next_day(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'the next day', 'the following day', 'the day before': one day from the latest day mentioned."""
+    if state.last is None or state.last[1] != "day":
+        return None
+    step = -1 if (m["which"] or m["which2"]).lower() in ("previous", "before") else 1
+    when = parse_partial(*state.last)[0] + dt.timedelta(days=step)
+    return (*_fmt(when.year, when.month, when.day), None, True)
+
+
+def _same_month(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'that month', 'the same month', 'the following month': from the latest month mentioned."""
+    if state.last is None or state.last[1] == "year":
+        return None
+    which = (m["which"] or "same").lower()
+    step = {"following": 1, "next": 1, "previous": -1}.get(which, 0)
+    index = int(state.last[0][:4]) * 12 + int(state.last[0][5:7]) - 1 + step
+    return (*_fmt(index // 12, index % 12 + 1), None, True)
+
+
+def _past_year(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'in the last year', 'over the past twelve months': the document's year (the finest a year can say)."""
+    if anchor is None:
+        return None
+    return (*_fmt(anchor.date.year), None, True)
+
+
+_SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
+
+
+def _bare_season(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'in the summer' (the year the narrative is in, else the latest summer begun by the document
+    date), 'this spring', 'last autumn': a season is its year. Winter spans two years: only in context."""
+    season, which = m["season"].lower(), m["which"].lower()
+    if which not in ("this", "last"):
+        year = context_year(m, state, 1)
+        if year is not None:
+            return (*_fmt(year), None, True)
+    if anchor is None or season not in _SEASON_MONTHS:
+        return None
+    first, last = _SEASON_MONTHS[season]
+    year = anchor.date.year
+    if which == "last":
+        year -= 0 if anchor.date.month > last else 1
+    elif which != "this" and anchor.date.month < first:
+        year -= 1
+    return (*_fmt(year), None, True)
+
+
+def _month_range(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'in May and June', 'from March to May' without a year: one span of months."""
+    if anchor is None or anchor.precision == "year":
+        return None
+    first, last = _month(m["m1"]), _month(m["m2"])
+    if last <= first:
+        return None
+    year = context_year(m, state, first) or _nearest_year(anchor.date, first, None)
+    return (*_fmt(year, first), _fmt(year, last)[0], True)
+
+
+RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
+    (re.compile(r"\b(?i:this\s+past|last)\s+(?P<month>" + FULL_MONTH + r")\b"), _past_month),
+    (
+        re.compile(
+            rf"\b(?i:in|from|between|during)\s+(?P<m1>{FULL_MONTH})\s*(?:-|–|to|until|till|through|and|or)\s*(?P<m2>{FULL_MONTH})\b(?!\s+\d)"
+        ),
+        _month_range,
+    ),
+    (
+        re.compile(
+            r"(?:\b(?:in|since|until|till|by|from|during|of|early|late|mid|before|after)[-\s]+)(?P<month>"
+            + FULL_MONTH
+            + r")\b(?!\s+\d)"
+        ),
+        _bare_month,
+    ),
+    (re.compile(rf"\b(?i:the)\s+(?P<month>{FULL_MONTH})\s+(?=[a-z])"), _bare_month),
+    (
+        re.compile(
+            r"\b(?:in|over|during)\s+the\s+(?:last|past)\s+(?:year|twelve\s+months|12\s+months)\b",
+            re.IGNORECASE,
+        ),
+        _past_year,
+    ),
+    (re.compile(r"(?<!the )\b(?P<which>[Tt]his|[Ll]ast)\s+(?P<unit>month|year)\b"), _this_period),
+    (re.compile(r"\b(?:over\s+the|this\s+past|last|at\s+the)\s+weekend\b", re.IGNORECASE), _weekend),
+    (re.compile(r"\b(?:that|the\s+same)\s+year\b", re.IGNORECASE), _that_year),
+    (re.compile(r"\bthe\s+same\s+day\b", re.IGNORECASE), _same_day),
+    (
+        re.compile(
+            r"\bthe\s+(?:(?P<which>next|following|previous)\s+day|day\s+(?P<which2>before|after))\b",
+            re.IGNORECASE,
+        ),
+        _next_day,
+    ),
+    (
+        re.compile(
+            r"\b(?:that|the\s+same|the\s+(?P<which>following|next|previous))\s+month\b", re.IGNORECASE
+        ),
+        _same_month,
+    ),
+    (
+        re.compile(
+            rf"\b(?P<n>{NUMBER})\s+(?P<unit>years?|months?|weeks?|days?)\s+(?P<dir>later|earlier|ago)\b",
+            re.IGNORECASE,
+        ),
+        _offset,
+    ),
+    (re.compile(r"\bthe\s+(?P<which>following|next|previous)\s+year\b", re.IGNORECASE), _next_year),
+    (
+        re.compile(
+            r"\b(?:on\s+)?(?P<word>yesterday|today|(?<=on\s)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+        ),
+        _day_word,
+    ),
+    (re.compile(r"\b(?P<which>[Tt]his|[Ll]ast)\s+week\b"), _week),
+    (
+        re.compile(
+            r"\b(?P<which>in|during|over|by|this|last)\s+(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+(?:of\s+)?\d)",
+            re.IGNORECASE,
+        ),
+        _bare_season,
+    ),
+]
+
+# Expressions counted from another date; beside a calendar date for the same moment they give way to it
+# ("three weeks earlier, on 21 February": the calendar date).
+OFFSETS = {
+    _this_period,
+    _weekend,
+    _that_year,
+    _same_day,
+    _offset,
+    _next_year,
+    _day_word,
+    _week,
+    _next_day,
+    _same_month,
+    _past_year,
+}
