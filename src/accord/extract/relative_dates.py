@@ -225,7 +225,7 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(rf"\b(?i:the)\s+(?P<month>{FULL_MONTH})\s+(?=[a-z])"), _bare_month),
     (
         re.compile(
-            r"\b(?:in|over|during)\s+the\s+(?:last|past)\s+(?:year|twelve\s+months|12\s+months)\b",
+            r"\b(?:in|over|during)\s+the\s+(?:last|past)\s+(?:year|twelve\s+months|12\s+months)\b(?!\s+or\b)",
             re.IGNORECASE,
         ),
         _past_year,

@@ -224,6 +224,10 @@ def tie_events(
             continue
         if (date := _consequence(text, s, cue, primary)) is not None:
             add(cue, date, "consequence")
+        elif (date := _clause_after_date(text, cue, primary)) is not None:
+            add(cue, date, "same")
+        elif (date := _coordinated(text, cue, primary)) is not None:
+            add(cue, date, "same")
         elif (date := _duration(text, s, cue, primary)) is not None:
             add(cue, date, "duration")
     for a, b in _main_parts(text, span, anchors, primary):
@@ -247,6 +251,36 @@ def _consequence(
         return None
     event = before[-1]
     return (event.end_date or event.date, event.precision, None)
+
+
+_AFTER_DATE = re.compile(r"\s*,?\s*(?:when|while)\s+(?:[\w’'-]+\s+){0,8}", re.IGNORECASE)
+_AND_THEN = re.compile(r"[^;:.()\[\]]*?\s(?:and|then)\s+(?:(?:then|later|also|thus|so)\s+)?", re.IGNORECASE)
+_PAST_VERB = re.compile(r"[a-z]+ed\b|(?:met|held|sold|bought|fought|told|said|put|made|took|began|broke)\b")
+
+
+def _clause_after_date(
+    text: str, cue: Cue, primary: list[ExtractedEvent]
+) -> tuple[str, str, str | None] | None:
+    """'since 2012, when the two governments signed a treaty', 'collapsed on Tuesday, when units
+    exchanged fire': a when- or while-clause right after a date happens at that date."""
+    for event in reversed(primary):
+        if event.date_span[1] <= cue.start and _AFTER_DATE.fullmatch(text, event.date_span[1], cue.start):
+            return event.date, event.precision, event.end_date
+    return None
+
+
+def _coordinated(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
+    """'met at a summit on 3-4 June 2019 ... and agreed to reopen a hotline': a second verb of the same
+    subject, right after "and", shares the dated clause's time (no new subject, no date of its own)."""
+    if not _PAST_VERB.match(text, cue.start):
+        return None
+    before = [ev for ev in primary if max(ev.cue[1], ev.date_span[1]) <= cue.start]
+    if not before:
+        return None
+    event = max(before, key=lambda ev: max(ev.cue[1], ev.date_span[1]))
+    if not _AND_THEN.fullmatch(text, max(event.cue[1], event.date_span[1]), cue.start):
+        return None
+    return event.date, event.precision, event.end_date
 
 
 def _duration(
