@@ -195,14 +195,14 @@ def find_dates(
         resolved = resolver(m, anchor, state)
         if resolved is None:
             continue
-        date, precision, end_date, relative = resolved
+        date, precision, end_date, relative, *window = resolved
         offset = resolver in OFFSETS
         s, e = _trim(text, s, e)
         if mentions and last_offset != offset and _APPOSITION.fullmatch(text, mentions[-1].end, s):
             if offset:
                 continue  # "on 9 October 2020, two days later": the calendar date already says it
             mentions.pop()  # "three weeks earlier, on 21 February": likewise
-        mentions.append(DateMention(s, e, date, precision, end_date, relative))
+        mentions.append(DateMention(s, e, date, precision, end_date, relative, window[0] if window else None))
         last_offset = offset
         state.last, state.last_end = (date, precision), e
         state.last_year = int(date[:4])

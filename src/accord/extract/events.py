@@ -31,6 +31,7 @@ class ExtractedEvent:
     tie: str | None = (
         None  # how a date without its own expression was found: same, shift, consequence, duration
     )
+    window: tuple[str, str] | None = None  # days it lies within, when finer than its precision
 
 
 _cues = cue_pattern  # kept for accord.extract.relations
@@ -311,6 +312,7 @@ def sentence_events(
                     (cue.start, cue.end),
                     (date.start, date.end),
                     date.end_date,
+                    window=date.window,
                 )
             )
     return events, cues

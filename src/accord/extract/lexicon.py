@@ -311,7 +311,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 # Words that accompany a happening rather than name it: a date takes a named happening of its clause first.
-WEAK = re.compile(r"(?i)killed|responded|reactions?|released|freed")
+WEAK = re.compile(r"(?i)killed|responded|reactions?|released|freed|convened")
 
 # What became of the noun before: merged into that noun's cue (a ceasefire that collapsed is a breach).
 BREAKDOWN = cue_pattern(

@@ -46,6 +46,7 @@ class DateMention:
     precision: str
     end_date: str | None = None
     relative: bool = False
+    window: tuple[str, str] | None = None  # the days a coarse expression spans ("over the weekend")
 
     @property
     def year(self) -> int:
@@ -115,7 +116,7 @@ def _nearest_year(anchor: dt.date, month: int, day: int | None) -> int:
     return anchor.year
 
 
-Resolver = Callable[[re.Match[str], Anchor | None, "_State"], tuple[str, str, str | None, bool] | None]
+Resolver = Callable[[re.Match[str], Anchor | None, "_State"], tuple | None]
 
 
 @dataclass

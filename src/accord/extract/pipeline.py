@@ -18,6 +18,8 @@ How it works, sentence by sentence (sentences from :mod:`accord.spans.segment`):
   event they are tied to ("when", "after", "following the ceasefire", "led to", "In 1997, ..."), and a
   repeated dated event used only as a comparison ("since the 1994 ceasefire") is dropped; the document's
   earlier events are kept in a :class:`~accord.extract.ties.DocumentHistory` for that.
+* **Refinement**: an event dated coarsely within a window of days ("over the weekend", a breach soon
+  after a dated ceasefire) takes the one day the document gives the same kind of event inside it.
 * **Relations**: cue patterns per type (:data:`RELATION_CUES`) with role rules: "X as a mediator",
   "brokered by X", "arms sales to X", "X's support for Y", "alliance with X", "member of X"; when a
   rule finds no actor the nearest mention in the clause is used. A negation just before the cue
@@ -33,7 +35,7 @@ from accord.extract.actors import ActorMention, ActorResolver
 from accord.extract.dates import Anchor, find_dates
 from accord.extract.events import EVENT_CUES, ExtractedEvent, sentence_events
 from accord.extract.relations import RELATION_CUES, UNDIRECTED, ExtractedRelation, relations_in_sentence
-from accord.extract.ties import DocumentHistory, tie_events
+from accord.extract.ties import DocumentHistory, refine_by_window, tie_events
 from accord.spans.segment import sentences
 
 __all__ = [
@@ -74,4 +76,5 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
         history.events += events
         result.events += events
         result.relations += relations_in_sentence(doc, text, span, dates, here, resolver.kinds)
+    result.events = refine_by_window(result.events)
     return result

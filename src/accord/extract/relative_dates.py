@@ -63,14 +63,16 @@ def _this_period(m: re.Match[str], anchor: Anchor | None, state: _State):
 
 
 def _weekend(m: re.Match[str], anchor: Anchor | None, state: _State):
-    """'over the weekend', 'last weekend': the Saturday and Sunday before the anchor day."""
+    """'over the weekend', 'last weekend': the Saturday and Sunday before the anchor day, at the precision
+    that holds both, with the two days as a window (an event the text dates inside it is that day)."""
     if anchor is None or anchor.precision != "day":
         return None
     sunday = anchor.date - dt.timedelta(days=(anchor.date.weekday() + 1) % 7 or 7)
     saturday = sunday - dt.timedelta(days=1)
+    window = (saturday.isoformat(), sunday.isoformat())
     if saturday.month == sunday.month:
-        return (*_fmt(saturday.year, saturday.month), None, True)
-    return (*_fmt(saturday.year), None, True)
+        return (*_fmt(saturday.year, saturday.month), None, True, window)
+    return (*_fmt(saturday.year), None, True, window)
 
 
 def _that_year(m: re.Match[str], anchor: Anchor | None, state: _State):
@@ -142,9 +144,10 @@ def _week(m: re.Match[str], anchor: Anchor | None, state: _State):
         days=anchor.date.weekday() + (7 if m["which"].lower() == "last" else 0)
     )
     sunday = monday + dt.timedelta(days=6)
+    window = (monday.isoformat(), sunday.isoformat())
     if monday.month == sunday.month:
-        return (*_fmt(monday.year, monday.month), None, True)
-    return (*_fmt(monday.year), None, True) if monday.year == sunday.year else None
+        return (*_fmt(monday.year, monday.month), None, True, window)
+    return (*_fmt(monday.year), None, True, window) if monday.year == sunday.year else None
 
 
 def _next_day(m: re.Match[str], anchor: Anchor | None, state: _State):

@@ -24,13 +24,15 @@ one ("could intervene").
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
 from accord.extract.events import Cue, ExtractedEvent
 from accord.extract.numbers import NUMBER, number_value
+from accord.extract.partial_dates import parse_partial
 
-__all__ = ["DocumentHistory", "tie_events"]
+__all__ = ["DocumentHistory", "refine_by_window", "tie_events"]
 
 _SAME = r"when|during|amid|amidst|in\s+the\s+course\s+of|at\s+the\s+time\s+of|on\s+the\s+same\s+day\s+as"
 _SHIFT = (
@@ -201,7 +203,9 @@ def tie_events(
     tying = [x for x in anchors if x.kind != "ref"]
     tied: list[ExtractedEvent] = []
 
-    def add(cue: Cue, date: tuple[str, str, str | None], tie: str) -> None:
+    def add(
+        cue: Cue, date: tuple[str, str, str | None], tie: str, window: tuple[str, str] | None = None
+    ) -> None:
         cue.claimed = True
         tied.append(
             ExtractedEvent(
@@ -216,6 +220,7 @@ def tie_events(
                 (cue.start, cue.end),
                 date[2],
                 tie,
+                window,
             )
         )
 
@@ -228,6 +233,8 @@ def tie_events(
             add(cue, date, "same")
         elif (date := _coordinated(text, cue, primary)) is not None:
             add(cue, date, "same")
+        elif (broken := _breakdown_of(cue, primary)) is not None:
+            add(cue, *broken)
         elif (date := _duration(text, s, cue, primary)) is not None:
             add(cue, date, "duration")
     for a, b in _main_parts(text, span, anchors, primary):
@@ -281,6 +288,42 @@ def _coordinated(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[st
     if not _AND_THEN.fullmatch(text, max(event.cue[1], event.date_span[1]), cue.start):
         return None
     return event.date, event.precision, event.end_date
+
+
+def _breakdown_of(
+    cue: Cue, primary: list[ExtractedEvent]
+) -> tuple[tuple[str, str, str | None], str, tuple[str, str]] | None:
+    """'the ceasefire agreed over the weekend quickly broke down': the breach follows the dated ceasefire
+    (its date coarsened one step), within a month of it; a breach the text dates inside that month is it."""
+    if cue.type != "ceasefire_breach":
+        return None
+    before = [ev for ev in primary if ev.type == "ceasefire" and ev.cue[1] <= cue.start]
+    if not before:
+        return None
+    event = before[-1]
+    first = event.window[0] if event.window else parse_partial(event.date, event.precision)[0].isoformat()
+    last = (dt.date.fromisoformat(first) + dt.timedelta(days=31)).isoformat()
+    return (*_coarsen(event.date, event.precision), None), "shift", (first, last)
+
+
+def refine_by_window(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """An event dated coarsely within a window of days ("over the weekend") that the document dates to
+    one day elsewhere (the same type, a day inside the window) takes that day: the finest honest date."""
+    out = []
+    for event in events:
+        if event.window and event.precision != "day":
+            days = {
+                e.date
+                for e in events
+                if e is not event
+                and e.type == event.type
+                and e.precision == "day"
+                and event.window[0] <= e.date <= event.window[1]
+            }
+            if len(days) == 1:
+                event = replace(event, date=days.pop(), precision="day", end_date=None)
+        out.append(event)
+    return out
 
 
 def _duration(
