@@ -255,7 +255,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"mobilisation",
             r"mobilization",
             r"riots?",
-            r"dispute\s+(?:[\w-]+\s+){0,3}?(?:dates?\s+back|started|began|erupted|arose|revived|flared)",
+            r"(?:dispute|quarrel|feud|rivalry)\s+(?:[\w-]+\s+){0,3}?(?:dates?\s+back|started|began|erupted|arose|revived|flared)",
         ),
     ),
     (

@@ -184,7 +184,7 @@ def _bare_season(m: re.Match[str], anchor: Anchor | None, state: _State):
     date), 'this spring', 'last autumn': a season is its year. Winter spans two years: only in context."""
     season, which = m["season"].lower(), m["which"].lower()
     if which not in ("this", "last"):
-        year = context_year(m, state, 1)
+        year = context_year(m, state, _SEASON_MONTHS.get(season, (12, 2))[0])
         if year is not None:
             return (*_fmt(year), None, True)
     if anchor is None or season not in _SEASON_MONTHS:
