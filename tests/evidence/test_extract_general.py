@@ -120,3 +120,13 @@ def test_figures_on_our_own_texts_stay_above_a_floor():
     result = evaluate_dated(OWN, OWN)
     assert result.typed.gold >= 50
     assert result.typed.precision >= 0.85 and result.typed.recall >= 0.8
+
+
+def test_a_subsequent_event_follows_the_latest_dated_one_and_leaders_meet_at_summits():
+    found = _events(
+        "In late July 2014 the towns clashed; the following initiative of the guild failed.", "2020-01-01"
+    )
+    assert ("plan", "2014", "year") in found
+    assert ("summit", "2019-06", "month") in _events(
+        "A meeting of the two presidents in June 2019 settled nothing.", "2020-01-01"
+    )

@@ -39,6 +39,9 @@ _cues = cue_pattern  # kept for accord.extract.relations
 _VERB_AFTER_NOUN = re.compile(
     r"(?i)negotiated|signed|mediated|brokered|clashed|agreed(?:\s+(?:to|on|upon))?|put\s+forward|announced|imposed|granted"
 )
+_LEADERS = re.compile(
+    r"\b(?:presidents|prime\s+ministers|heads\s+of\s+(?:state|government)|leaders)\b", re.IGNORECASE
+)
 _SHORT_GAP = re.compile(r"\s+(?:[\w’'-]+\s+){0,3}")
 _ANNOUNCING = re.compile(r"(?i)announced|declared|unveiled|expressed|indicated")
 _CLAUSE_BREAK = re.compile(
@@ -72,6 +75,10 @@ def _event_cues(text: str, start: int, end: int, dates: Sequence[DateMention] = 
             kept.append(cue)
     kept.sort(key=lambda c: c.start)
     kept = _breakdowns(text, start, end, _merge_cues(text, kept, dates), dates)
+    if _LEADERS.search(text, start, end):
+        for cue in kept:
+            if cue.type == "talks" and text[cue.start : cue.end].lower().startswith("meeting"):
+                cue.type = "summit"  # a meeting of presidents is a summit
     if any(c.type == "ceasefire" for c in kept):
         for cue in kept:
             if cue.type == "agreement" and text[cue.start : cue.end].lower().startswith("agreement"):

@@ -243,6 +243,9 @@ def tie_events(
             continue
         nearest = min(tying, key=lambda x: abs(x.start - cue.start))
         add(cue, _date_for(nearest), nearest.kind)
+    for cue in cues:
+        if not cue.claimed and (date := _subsequent(text, s, cue, kept + tied, history)) is not None:
+            add(cue, date, "shift")
     tied.sort(key=lambda ev: ev.cue[0])
     return sorted(kept + _merge(text, tied), key=lambda ev: ev.cue[0])
 
@@ -288,6 +291,25 @@ def _coordinated(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[st
     if not _AND_THEN.fullmatch(text, max(event.cue[1], event.date_span[1]), cue.start):
         return None
     return event.date, event.precision, event.end_date
+
+
+_SUBSEQUENT = re.compile(
+    r"\b(?:the|a)\s+(?:following|subsequent|next|later)\s+(?:[\w-]+\s+)?$", re.IGNORECASE
+)
+
+
+def _subsequent(
+    text: str, s: int, cue: Cue, primary: list[ExtractedEvent], history: DocumentHistory
+) -> tuple[str, str, str | None] | None:
+    """'the following initiative', 'a subsequent agreement': after the latest dated event (its date
+    coarsened one step)."""
+    if not _SUBSEQUENT.search(text, max(s, cue.start - 30), cue.start):
+        return None
+    earlier = sorted((ev for ev in primary if ev.cue[1] <= cue.start), key=lambda ev: ev.cue[1])
+    earlier = earlier or history.events
+    if not earlier:
+        return None
+    return (*_coarsen(earlier[-1].date, earlier[-1].precision), None)
 
 
 def _breakdown_of(
