@@ -77,7 +77,7 @@ def _event_cues(text: str, start: int, end: int, dates: Sequence[DateMention] = 
     kept = _breakdowns(text, start, end, _merge_cues(text, kept, dates), dates)
     if _LEADERS.search(text, start, end):
         for cue in kept:
-            if cue.type == "talks" and text[cue.start : cue.end].lower().startswith("meeting"):
+            if cue.type == "talks" and re.match(r"(?i)meet|met\b", text[cue.start : cue.end]):
                 cue.type = "summit"  # a meeting of presidents is a summit
     if any(c.type == "ceasefire" for c in kept):
         for cue in kept:
@@ -147,15 +147,26 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
-def _group_dates(text: str, dates: list[DateMention]) -> list[list[DateMention]]:
-    """Consecutive dates joined only by commas, 'and', 'or', 'in' form one list sharing a cue."""
+def _group_dates(text: str, dates: list[DateMention], cues: Sequence[Cue] = ()) -> list[list[DateMention]]:
+    """Consecutive dates joined only by commas, 'and', 'or', 'in' form one list sharing a cue, unless the
+    later date has a predicate of its own ("in early March, and on 21 March two ships collided")."""
     groups: list[list[DateMention]] = []
     for date in dates:
-        if groups and _LIST_GAP.match(text[groups[-1][-1].end : date.start]):
+        if (
+            groups
+            and _LIST_GAP.match(text[groups[-1][-1].end : date.start])
+            and not _own_cue_after(text, date, cues)
+        ):
             groups[-1].append(date)
         else:
             groups.append([date])
     return groups
+
+
+def _own_cue_after(text: str, date: DateMention, cues: Sequence[Cue]) -> bool:
+    brk = _CLAUSE_BREAK.search(text, date.end)
+    stop = brk.start() if brk else len(text)
+    return any(date.end <= c.start and c.end <= stop for c in cues)
 
 
 def _clause_index(clauses: list[tuple[int, int]], pos: int) -> int:
@@ -299,7 +310,7 @@ def sentence_events(
     cues = _event_cues(text, s, e, dates)
     if not cues or not dates:
         return [], cues
-    groups = _group_dates(text, dates)
+    groups = _group_dates(text, dates, cues)
     chosen = _attach(text, groups, cues, _clauses(text, s, e))
     actors = tuple(dict.fromkeys(m.actor for m in mentions if not m.topic))
     events = []

@@ -150,6 +150,24 @@ def _week(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(monday.year), None, True, window) if monday.year == sunday.year else None
 
 
+def _next_week(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'the following week', 'the previous week': the week after (before) the latest day mentioned, as
+    a month when it lies in one, else its year; its days are the window."""
+    if state.last is None or state.last[1] != "day":
+        return None
+    day = parse_partial(*state.last)[0]
+    monday = (
+        day
+        - dt.timedelta(days=day.weekday())
+        + dt.timedelta(days=-7 if m["which"].lower() == "previous" else 7)
+    )
+    sunday = monday + dt.timedelta(days=6)
+    window = (monday.isoformat(), sunday.isoformat())
+    if monday.month == sunday.month:
+        return (*_fmt(monday.year, monday.month), None, True, window)
+    return (*_fmt(monday.year), None, True, window) if monday.year == sunday.year else None
+
+
 def _next_day(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'the next day', 'the following day', 'the day before': one day from the latest day mentioned."""
     if state.last is None or state.last[1] != "day":
@@ -219,7 +237,7 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(
-            r"(?:\b(?:in|since|until|till|by|from|during|of|early|late|mid|before|after)[-\s]+)(?P<month>"
+            r"(?:\b(?i:in|since|until|till|by|from|during|of|early|late|mid|before|after)[-\s]+)(?P<month>"
             + FULL_MONTH
             + r")\b(?!\s+\d)"
         ),
@@ -236,7 +254,17 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"(?<!the )\b(?P<which>[Tt]his|[Ll]ast)\s+(?P<unit>month|year)\b"), _this_period),
     (re.compile(r"\b(?:over\s+the|this\s+past|last|at\s+the)\s+weekend\b", re.IGNORECASE), _weekend),
     (re.compile(r"\b(?:that|the\s+same)\s+year\b", re.IGNORECASE), _that_year),
-    (re.compile(r"\bthe\s+same\s+day\b", re.IGNORECASE), _same_day),
+    (
+        re.compile(r"\b(?:the\s+same|that)\s+(?:day|evening|morning|afternoon|night)\b", re.IGNORECASE),
+        _same_day,
+    ),
+    (re.compile(r"\bthe\s+(?P<which>following|next|previous)\s+week\b", re.IGNORECASE), _next_week),
+    (
+        re.compile(
+            r"\b(?P<pre>[Oo]n|[Ll]ast|[Tt]his\s+past)\s+(?P<word>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+        ),
+        _day_word,
+    ),
     (
         re.compile(
             r"\bthe\s+(?:(?P<which>next|following|previous)\s+day|day\s+(?P<which2>before|after))\b",
@@ -277,6 +305,7 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
 # Expressions counted from another date; beside a calendar date for the same moment they give way to it
 # ("three weeks earlier, on 21 February": the calendar date).
 OFFSETS = {
+    _next_week,
     _this_period,
     _weekend,
     _that_year,
