@@ -129,8 +129,10 @@ def _breakdowns(text: str, start: int, end: int, cues: list[Cue], dates: Sequenc
             continue
         noun, gap = before[-1], text[before[-1].end : m.start()]
         if _dated_between(dates, noun.end, m.start()):
-            if noun.type == "ceasefire":
-                cues.append(Cue("ceasefire_breach", m.start(), m.end()))
+            # "talks opened in 1996 but broke off in 2009": the end of the talks is a talks event
+            cues.append(
+                Cue("ceasefire_breach" if noun.type == "ceasefire" else noun.type, m.start(), m.end())
+            )
         elif len(gap.split()) <= 8 and not _CLAUSE_BREAK.search(gap):
             noun.end = m.end()
             if noun.type == "ceasefire":
@@ -180,8 +182,10 @@ def _modifier_cue(text: str, group: list[DateMention], cues: list[Cue]) -> Cue |
     """'the 2011 Kazan summit', 'an August 2010 agreement': a cue within three words after the date."""
     first, last = group[0], group[-1]
     written = text[first.start : first.end]
-    if re.match(r"(?i)(?:the\s+same|that)\s", written):
-        return None  # "on the same day as X's interview": the date is not a modifier
+    if re.match(
+        r"(?i)(?:the\s+same|that)\s|(?:in|on|at|by|since|during|from|until|till|before|after)\b", written
+    ):
+        return None  # "on the same day as X's interview", "in October": the date is not a modifier
     starts_with_determiner = re.match(r"(?i)(?:the|an?)\s", written)
     if not starts_with_determiner and not _DETERMINER_BEFORE.search(
         text[max(0, first.start - 30) : first.start]
@@ -192,7 +196,7 @@ def _modifier_cue(text: str, group: list[DateMention], cues: list[Cue]) -> Cue |
             continue
         between = text[last.end : cue.start]
         if re.fullmatch(r"\s+(?:[\w’'-]+\s+){0,3}", between) and not re.search(
-            r"[,;:.]|\b(?:as|of|with|in|on|at|by|for|to|from)\b", between
+            r"[,;:.]|\b(?:as|of|with|in|on|at|by|for|to|from|and|or|but)\b", between
         ):
             return cue
         break

@@ -229,14 +229,17 @@ def tie_events(
             continue
         if (date := _consequence(text, s, cue, primary)) is not None:
             add(cue, date, "consequence")
-        elif (date := _clause_after_date(text, cue, primary)) is not None:
-            add(cue, date, "same")
-        elif (date := _coordinated(text, cue, primary)) is not None:
-            add(cue, date, "same")
+
         elif (broken := _breakdown_of(cue, primary)) is not None:
             add(cue, *broken)
         elif (date := _duration(text, s, cue, primary)) is not None:
             add(cue, date, "duration")
+        elif (after := _clause_after_date(text, cue, primary)) is not None:
+            add(cue, *after)
+        elif (date := _followed(text, cue, primary)) is not None:
+            add(cue, date, "shift")
+        elif (date := _coordinated(text, cue, primary)) is not None:
+            add(cue, date, "same")
     for a, b in _main_parts(text, span, anchors, primary):
         cue = next((c for c in cues if not c.claimed and a <= c.start and c.end <= b), None)
         if cue is None or not tying or _HYPOTHETICAL.search(text, max(a, cue.start - 45), cue.start):
@@ -263,20 +266,38 @@ def _consequence(
     return (event.end_date or event.date, event.precision, None)
 
 
-_AFTER_DATE = re.compile(r"\s*,?\s*(?:when|while)\s+(?:[\w’'-]+\s+){0,8}", re.IGNORECASE)
+_AFTER_DATE = re.compile(
+    r"\s*,?\s*(?:(?P<same>when|while)|(?P<shift>after|following|before))\s+(?:[\w’'-]+\s+){0,8}",
+    re.IGNORECASE,
+)
+_FOLLOWED = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:followed|ensued)\b", re.IGNORECASE)
 _AND_THEN = re.compile(r"[^;:.()\[\]]*?\s(?:and|then)\s+(?:(?:then|later|also|thus|so)\s+)?", re.IGNORECASE)
 _PAST_VERB = re.compile(r"[a-z]+ed\b|(?:met|held|sold|bought|fought|told|said|put|made|took|began|broke)\b")
 
 
 def _clause_after_date(
     text: str, cue: Cue, primary: list[ExtractedEvent]
-) -> tuple[str, str, str | None] | None:
-    """'since 2012, when the two governments signed a treaty', 'collapsed on Tuesday, when units
-    exchanged fire': a when- or while-clause right after a date happens at that date."""
+) -> tuple[tuple[str, str, str | None], str] | None:
+    """'since 2012, when the two governments signed a treaty' (the same date), 'broke off in 2009 after
+    Sorvia withdrew its delegation' (the date coarsened one step): a clause right after a date."""
     for event in reversed(primary):
-        if event.date_span[1] <= cue.start and _AFTER_DATE.fullmatch(text, event.date_span[1], cue.start):
-            return event.date, event.precision, event.end_date
+        if event.date_span[1] > cue.start:
+            continue
+        m = _AFTER_DATE.fullmatch(text, event.date_span[1], cue.start)
+        if m is None:
+            continue
+        if m.group("same"):
+            return (event.date, event.precision, event.end_date), "same"
+        return (*_coarsen(event.date, event.precision), None), "shift"
     return None
+
+
+def _followed(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
+    """'proclaimed autonomy in March 1992, and a year of war followed': after the dated event before it."""
+    if not _FOLLOWED.match(text, cue.end):
+        return None
+    before = [ev for ev in primary if ev.cue[1] <= cue.start]
+    return (*_coarsen(before[-1].date, before[-1].precision), None) if before else None
 
 
 def _coordinated(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
@@ -288,8 +309,10 @@ def _coordinated(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[st
     if not before:
         return None
     event = max(before, key=lambda ev: max(ev.cue[1], ev.date_span[1]))
-    if not _AND_THEN.fullmatch(text, max(event.cue[1], event.date_span[1]), cue.start):
-        return None
+    if event.type == cue.type or not _AND_THEN.fullmatch(
+        text, max(event.cue[1], event.date_span[1]), cue.start
+    ):
+        return None  # "denied the charge yesterday and accused ...": one statement
     return event.date, event.precision, event.end_date
 
 
