@@ -33,6 +33,11 @@ def _row(name: str, r: DatedScores) -> str:
     )
 
 
+# The third gold: annotated blind by someone who saw neither the extractor nor the other golds, with a
+# guideline of their own, and scored once on the frozen extractor (tests/evidence/gold3/README.md).
+GOLD3 = Path(DEFAULT_GOLD2).parent / "gold3"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
@@ -46,6 +51,7 @@ def main() -> None:
     print(f"{'gold / split':<30} {'gold':>4} {'found':>5}   {'date P':>5} {'R':>5}   {'+type P':>5} {'R':>5}")
     own = yaml.safe_load((OWN / "split.yaml").read_text(encoding="utf-8"))
     runs = {
+        "gold3 blind (OOS)": evaluate_dated(GOLD3, args.corpus),
         "gold2 all (in-sample)": evaluate_dated(DEFAULT_GOLD2, args.corpus),
         "gold2 tune split (in-sample)": evaluate_dated(DEFAULT_GOLD2, args.corpus, split["tune"]),
         "gold2 held-out split (read)": evaluate_dated(DEFAULT_GOLD2, args.corpus, split["held_out"]),
