@@ -68,7 +68,7 @@ runs = sa.Table(
     sa.Column("progress", sa.Float, nullable=False),
     sa.Column("error", sa.Text),
     sa.Column("params", sa.Text),  # JSON: a sensitivity analysis's method, samples, grouping
-    sa.Column("result", sa.Text),  # JSON of views.execute_run or views.execute_sensitivity
+    sa.Column("result", sa.Text),  # JSON {"result": Run.to_json(), "charts"} or {"result": sensitivity}
     sa.Column("store_id", sa.String(40)),  # the run's id in the runs store (accord runs list)
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("started_at", sa.DateTime(timezone=True)),
