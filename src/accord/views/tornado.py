@@ -4,7 +4,10 @@ All the variants of a case (each input of each actor at either end of its range,
 point values) run as one batch through the scenario runner, so the tornados of every issue cost one
 batched model run instead of one run per bar. The inputs and their ranges are those of the global
 sensitivity analysis (:func:`accord.scenarios.sensitivity.inputs_of`): the sources' documented range,
-or a default spread (marked) where a number has a single value.
+or, where a number has a single value, the one default spread of the scenario layer
+(:data:`accord.scenarios.sensitivity.DEFAULT_SPREAD`: +-10 points for a position, +-0.1 for a salience
+or a capability, absolute and clipped to the scale), marked ``documented_range: false``. The tornado and
+the Sobol/Morris analysis therefore vary every number over the same interval.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def _ref(actor: str, attribute: str, issue: str) -> str:
 def tornados(case: Case, model: str, rounds: int | None = None, limit: int = 15) -> dict[str, dict[str, Any]]:
     """Per issue: the base forecast and the bars (largest reach first), from one batched run."""
     from accord.scenarios.runner import RunSpec, run_prepared
-    from accord.scenarios.sensitivity import inputs_of
+    from accord.scenarios.sensitivity import DEFAULT_SPREAD, inputs_of
     from accord.scenarios.uncertainty import fill_problem
 
     inputs, layout = inputs_of(case)
@@ -62,7 +65,13 @@ def tornados(case: Case, model: str, rounds: int | None = None, limit: int = 15)
                 }
             )
         bars.sort(key=lambda bar: bar["swing"], reverse=True)
-        out[issue] = {"issue": issue, "model": model, "base": float(forecast[0, j]), "bars": bars[:limit]}
+        out[issue] = {
+            "issue": issue,
+            "model": model,
+            "base": float(forecast[0, j]),
+            "bars": bars[:limit],
+            "default_spread": dict(DEFAULT_SPREAD),  # the range of a bar without a documented one
+        }
     return out
 
 
