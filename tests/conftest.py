@@ -34,7 +34,8 @@ def pg_url() -> str:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    """Debian's Chromium, which `make test` (scripts/with-services.sh) installs; same skip/fail rule as pg_url."""
+    """Debian's Chromium, which `make test` (scripts/with-services.sh) installs; same skip/fail rule as
+    pg_url."""
     path = os.environ.get("ACCORD_TEST_CHROMIUM")
     if not path or not Path(path).exists():
         if os.environ.get("CI"):

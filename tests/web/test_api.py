@@ -1,4 +1,5 @@
-"""REST API tests, each on SQLite and on PostgreSQL: reading, evidence, access rules, uploads, runs, restarts."""
+"""REST API tests, each on SQLite and on PostgreSQL: reading, evidence, access rules, uploads, runs,
+restarts."""
 
 from __future__ import annotations
 
@@ -370,7 +371,8 @@ def test_unknown_run_page_is_404(client: TestClient, page: str) -> None:
 
 
 def test_stopping_the_server_puts_a_running_run_back_in_the_queue(tmp_path: Path, corpus_dir: Path) -> None:
-    """A server that stops (lifespan end) interrupts its runs at the next progress report; the next resumes them."""
+    """A server that stops (lifespan end) interrupts its runs at the next progress report; the next resumes
+    them."""
     db_file = str(tmp_path / "stop.db")
     first = create_app(db_file, corpus_dir, run_workers=1)
     auth = {"Authorization": f"Bearer {first.state.accord.tokens.create('t')[0]}"}

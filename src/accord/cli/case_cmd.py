@@ -133,11 +133,13 @@ def import_cmd(
         str | None,
         typer.Option(
             "--date",
-            help="survey: when the experts answered, YYYY-MM-DD (default: the file's date); not after the case's as_of.",
+            help="survey: when the experts answered, YYYY-MM-DD (default: the file's date); not after the "
+            "case's as_of.",
         ),
     ] = None,
 ) -> None:
-    """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV), or an expert survey into a case."""
+    """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV), or an expert survey into a
+    case."""
     from accord.case.validate import validate_text
     from accord.cli.main import console
     from accord.formats.csv_cases import FORMATS, FormatError, case_to_yaml, import_csv

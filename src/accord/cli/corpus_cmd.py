@@ -28,7 +28,8 @@ DbOpt = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="Corpus store: a SQLite file or a SQLAlchemy URL (postgresql://...). Default: $ACCORD_DB, else ./accord.db.",
+        help="Corpus store: a SQLite file or a SQLAlchemy URL (postgresql://...). Default: $ACCORD_DB, "
+        "else ./accord.db.",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -242,13 +243,16 @@ def search_cmd(
         bool,
         typer.Option(
             "--semantic",
-            help="Also rank by meaning (embeddings; needs the accord\\[semantic] extra) and fuse with BM25 by "
-            "reciprocal rank fusion. The first such search embeds the store's passages and caches the vectors.",
+            help="Also rank by meaning (embeddings; needs the accord\\[semantic] extra) and fuse with "
+            "BM25 by "
+            "reciprocal rank fusion. The first such search embeds the store's passages and caches the "
+            "vectors.",
         ),
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Find passages; each result is a pointer (doc, span, sha256) with its BM25 score (fused score with --semantic)."""
+    """Find passages; each result is a pointer (doc, span, sha256) with its BM25 score (fused score with
+    --semantic)."""
     from accord.cli.main import console, err, print_json
     from accord.corpus.search import QueryError, search
     from accord.corpus.semantic import SemanticUnavailable, ensure_embeddings
@@ -307,7 +311,8 @@ def _embedding_progress(err):  # type: ignore[no-untyped-def]
         if done == 0:
             started = time.perf_counter()
             err.print(
-                f"embedding {total} passage text(s) for semantic search (once: the vectors are kept in the store)",
+                f"embedding {total} passage text(s) for semantic search (once: the vectors are kept in "
+                "the store)",
                 soft_wrap=True,
             )
         elif done == total:

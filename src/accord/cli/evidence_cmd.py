@@ -43,7 +43,8 @@ def locate_cmd(
         print_json(pointer)
     else:
         typer.echo(
-            f"{{doc: {pointer['doc']}, start: {pointer['start']}, end: {pointer['end']}, sha256: {pointer['sha256']}}}"
+            f"{{doc: {pointer['doc']}, start: {pointer['start']}, end: {pointer['end']}, sha256: "
+            f"{pointer['sha256']}}}"
         )
 
 
@@ -143,7 +144,8 @@ def check_cmd(
         )
     for p in report.old_version:
         console.print(
-            f"note: {p.label}: [{p.pointer.start}, {p.pointer.end}) of {p.pointer.doc} verifies against version {p.version}, "
+            f"note: {p.label}: [{p.pointer.start}, {p.pointer.end}) of {p.pointer.doc} verifies against "
+            f"version {p.version}, "
             "not the current text",
             markup=False,
             highlight=False,

@@ -71,7 +71,10 @@ def import_survey(
     sheets = expert_sheets(rows, taken)
     when = _survey_date(file, date, str((data.get("case") or {}).get("as_of") or ""))
     merged = merge_survey(data, rows, sheets, file.name, when)
-    header = f"# {into} with the answers of {len(sheets)} expert(s) from {file.name} (`accord case import --from survey`).\n"
+    header = (
+        f"# {into} with the answers of {len(sheets)} expert(s) from {file.name} (`accord case import "
+        "--from survey`).\n"
+    )
     text = header + yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, width=120)
     report = validate_text(text, str(output), None, data_check=validate_draft_data)
     if not report.ok:
@@ -91,7 +94,8 @@ def import_survey(
         soft_wrap=True,
     )
     console.print(
-        f"wrote the experts' answer sheets to {folder}: {', '.join(s.source + '.csv' for s in sheets.values())}",
+        f"wrote the experts' answer sheets to {folder}: "
+        f"{', '.join(s.source + '.csv' for s in sheets.values())}",
         highlight=False,
         soft_wrap=True,
         markup=False,
@@ -137,7 +141,8 @@ def template_cmd(
     except SurveyError as exc:
         raise _survey_error(exc) from None
     console.print(
-        f"wrote {output}: {len(actors) * len(issues)} row(s) ({len(actors)} actors x {len(issues)} issues) to copy per expert",
+        f"wrote {output}: {len(actors) * len(issues)} row(s) ({len(actors)} actors x {len(issues)} "
+        "issues) to copy per expert",
         highlight=False,
         soft_wrap=True,
     )
@@ -155,7 +160,9 @@ def _survey_date(file: Path, date: str | None, as_of: str) -> str:
         when = dt.date.fromtimestamp(file.stat().st_mtime).isoformat()
     if as_of and when > as_of[:10]:
         raise InputError(
-            f"the survey is dated {when} ({'--date' if date else 'the file date'}), after the case's as_of {as_of}",
-            "a case holds no reading from after its moment: give --date (when the experts answered) or move as_of",
+            f"the survey is dated {when} ({'--date' if date else 'the file date'}), after the case's "
+            f"as_of {as_of}",
+            "a case holds no reading from after its moment: give --date (when the experts answered) or "
+            "move as_of",
         )
     return when

@@ -79,7 +79,8 @@ def serve(
         typer.Option(
             "--allow-host",
             help="A Host name clients reach the server by (behind a proxy), '.example.org' "
-            "for a domain and its subdomains; repeat for several. Loopback names and IP addresses always pass.",
+            "for a domain and its subdomains; repeat for several. Loopback names and IP addresses always "
+            "pass.",
         ),
     ] = None,
     limit: Annotated[

@@ -59,7 +59,8 @@ def tornados(case: Case, model: str, rounds: int | None = None, limit: int = 15)
                     "documented_range": not inp.spread_default,
                     "at_low": lo,
                     "at_high": hi,
-                    # the bar's reach from the base, whichever way each end pushes (both ends may push the same way)
+                    # the bar's reach from the base, whichever way each end pushes (both ends may push
+                    # the same way)
                     "swing": max(lo, hi, b) - min(lo, hi, b),
                     "ref": _ref(inp.actor, inp.attribute, inp.issue),
                 }
@@ -78,7 +79,8 @@ def tornados(case: Case, model: str, rounds: int | None = None, limit: int = 15)
 def tornado(
     case: Case, issue: str, model: str, rounds: int | None = None, seed: int = 0, limit: int = 15
 ) -> dict[str, Any]:
-    """The tornado of one issue (see :func:`tornados`); ``seed`` is kept for callers, the runs are deterministic."""
+    """The tornado of one issue (see :func:`tornados`); ``seed`` is kept for callers, the runs are
+    deterministic."""
     if issue not in case.issue_ids:
         raise EvidenceNotFound(f"no issue {issue!r} in this case")
     return tornados(case, model, rounds, limit)[issue]

@@ -218,7 +218,8 @@ def create_app(
     app = FastAPI(
         title="Accord",
         version=__version__,
-        summary="Evidence-linked bargaining models of conflicts: cases, runs, scenarios, sensitivity and evidence.",
+        summary="Evidence-linked bargaining models of conflicts: cases, runs, scenarios, sensitivity and "
+        "evidence.",
         lifespan=lifespan,
         docs_url=None,  # FastAPI's own pages load their scripts from a CDN; pages.mount_docs serves /docs
         redoc_url=None,

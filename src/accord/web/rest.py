@@ -1,4 +1,5 @@
-"""The REST API: cases, scenarios, runs and sensitivity, under ``/api`` (the corpus in :mod:`accord.web.corpus_routes`).
+"""The REST API: cases, scenarios, runs and sensitivity, under ``/api`` (the corpus in
+:mod:`accord.web.corpus_routes`).
 
 Handlers are thin: they check access, turn ids into objects through the library, call the service and
 map the library's errors onto HTTP (404 unknown id, 409 conflict, 422 invalid input with the CLI's

@@ -1,4 +1,5 @@
-"""Runs started from the web: queued in the database, executed by a small thread pool, resumed after a restart.
+"""Runs started from the web: queued in the database, executed by a small thread pool, resumed after a
+restart.
 
 The database row is the truth about a run (``queued`` -> ``running`` -> ``done`` | ``failed``), so a run
 survives the server stopping: on start-up :meth:`RunManager.resume` puts every run that was queued or
