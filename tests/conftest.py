@@ -75,7 +75,9 @@ SLOW: dict[str, str] = {
     "tests/scenarios/test_runner.py::test_processes_give_identical_results": "a process pool",
     "tests/scenarios/test_runner.py::test_dask_local_cluster_gives_identical_results": "a Dask cluster",
     "tests/store/test_runs.py::test_a_run_killed_while_drawing_leaves_no_row": "kills a child",
-    "tests/store/test_runs.py::test_a_run_killed_inside_the_database_transaction_leaves_no_row": "kills a child",
+    "tests/store/test_runs.py::test_a_run_killed_inside_the_database_transaction_leaves_no_row": (
+        "kills a child"
+    ),
 }
 SERVICES = ("pg_url", "pg_web_url", "chromium_path")  # fixtures of the services `make test` starts
 
