@@ -13,7 +13,7 @@ CHECKED := src tests $(wildcard benchmarks)
 # The fast tier leaves out what needs services, a browser, the semantic model or long runs.
 FAST := tests --ignore=tests/web --ignore=tests/store/test_runs_postgres.py \
 	--ignore=tests/evidence/test_semantic.py --ignore=tests/test_services.py \
-	-m "not slow" -k "not dask_local_cluster and not processes_give and not killed"
+	-m "not slow and not services" -p no:schemathesis
 
 .PHONY: run test test-fast lint typecheck format bench fuzz clean
 

@@ -58,7 +58,9 @@ def base_texts() -> list[str]:
     if texts:
         return texts
     rng = random.Random(1)
-    words = "the council met on 3 March 2020 and agreed a truce while the guild backs Highmere talks clashes".split()
+    words = (
+        "the council met on 3 March 2020 and agreed a truce while the guild backs Highmere talks clashes"
+    ).split()
     return [" ".join(rng.choice(words) for _ in range(2000)) + "." for _ in range(5)]
 
 
@@ -90,7 +92,8 @@ def main() -> None:
             store.add(doc)
         took = time.perf_counter() - start
         print(
-            f"ingest (SQLite, FTS5): {len(docs) / took:.0f} documents/s ({took:.1f} s; {store.counts()['passages']} passages)"
+            f"ingest (SQLite, FTS5): {len(docs) / took:.0f} documents/s ({took:.1f} s; "
+            f"{store.counts()['passages']} passages)"
         )
         start = time.perf_counter()
         for doc in docs[:200]:
@@ -104,7 +107,8 @@ def main() -> None:
                 latencies.append((time.perf_counter() - t) * 1000)
         latencies.sort()
         print(
-            f"search, top 10 of {store.counts()['passages']} passages: median {statistics.median(latencies):.1f} ms, "
+            f"search, top 10 of {store.counts()['passages']} passages: median "
+            f"{statistics.median(latencies):.1f} ms, "
             f"p95 {latencies[int(0.95 * len(latencies)) - 1]:.1f} ms over {len(latencies)} queries"
         )
         if not args.no_semantic:
@@ -119,7 +123,8 @@ def main() -> None:
         relations += len(found.relations)
     took = time.perf_counter() - start
     print(
-        f"extraction: {len(docs) / took:.0f} documents/s ({took:.1f} s; {events} events, {relations} relations)"
+        f"extraction: {len(docs) / took:.0f} documents/s ({took:.1f} s; {events} events, {relations} "
+        "relations)"
     )
 
 
@@ -152,13 +157,15 @@ def bench_semantic(store: Store, n_docs: int) -> None:
     start = time.perf_counter()
     embedder = semantic.get_embedder()
     print(
-        f"semantic: model load {time.perf_counter() - start:.1f} s ({embedder.name}, {embedder.dim} dimensions)"
+        f"semantic: model load {time.perf_counter() - start:.1f} s ({embedder.name}, {embedder.dim} "
+        "dimensions)"
     )
     start = time.perf_counter()
     embedded = semantic.ensure_embeddings(store, embedder)
     took = time.perf_counter() - start
     print(
-        f"semantic: first search's embedding step {took:.1f} s: {store.counts()['passages']} passages hashed, "
+        f"semantic: first search's embedding step {took:.1f} s: {store.counts()['passages']} passages "
+        "hashed, "
         f"{embedded} distinct texts embedded ({embedded / took:.0f} texts/s including the hashing)"
     )
     texts = [t for _, t in store.iter_texts()][:5]
@@ -170,11 +177,13 @@ def bench_semantic(store: Store, n_docs: int) -> None:
         f"({len(sample)} distinct sentences of the corpus, CPU)"
     )
     print(
-        f"semantic search, top 10, first in a process (vectors read from the store): {_first_search_ms(store):.0f} ms"
+        "semantic search, top 10, first in a process (vectors read from the store): "
+        f"{_first_search_ms(store):.0f} ms"
     )
     median, p95, n = _latencies(store)
     print(
-        f"semantic search (BM25 + cosine, fused), top 10, later searches: median {median:.0f} ms, p95 {p95:.0f} ms "
+        f"semantic search (BM25 + cosine, fused), top 10, later searches: median {median:.0f} ms, p95 "
+        f"{p95:.0f} ms "
         f"over {n} queries"
     )
     bench_semantic_distinct(n_docs, embedder)
@@ -212,7 +221,8 @@ def bench_semantic_distinct(n_docs: int, embedder) -> None:  # type: ignore[no-u
         )
         median, p95, n = _latencies(store)
         print(
-            f"semantic, {len(shas)} distinct passages, later searches: median {median:.0f} ms, p95 {p95:.0f} ms "
+            f"semantic, {len(shas)} distinct passages, later searches: median {median:.0f} ms, p95 "
+            f"{p95:.0f} ms "
             f"over {n} queries"
         )
 

@@ -145,11 +145,13 @@ def main() -> None:
         process.terminate()
         process.wait(timeout=30)
     print(
-        f"{'class':46} {'inputs':>6} {'tracebacks':>10} {'generic':>7} {'500s':>5} {'worst CPU s':>11} {'health stall s':>14}"
+        f"{'class':46} {'inputs':>6} {'tracebacks':>10} {'generic':>7} {'500s':>5} {'worst CPU s':>11} "
+        f"{'health stall s':>14}"
     )
     for t in tallies:
         print(
-            f"{t.name:46} {t.inputs:6d} {t.tracebacks:10d} {t.generic:7d} {t.e500:5d} {t.cpu:11.2f} {t.stall:14.2f}"
+            f"{t.name:46} {t.inputs:6d} {t.tracebacks:10d} {t.generic:7d} {t.e500:5d} {t.cpu:11.2f} "
+            f"{t.stall:14.2f}"
         )  # type: ignore[attr-defined]
 
 

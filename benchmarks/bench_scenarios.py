@@ -102,7 +102,8 @@ def main() -> None:
 
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
     print(
-        f"Draws: nagorno-karabakh-2020, scenario baseline-mediation, EUM, 10 rounds, {args.draws} draws, seed 2020"
+        f"Draws: nagorno-karabakh-2020, scenario baseline-mediation, EUM, 10 rounds, {args.draws} draws, "
+        "seed 2020"
     )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,7 +125,8 @@ def main() -> None:
             rows.append(row)
         local = rows[0]
         print(
-            f"{'executor':<10} {'workers':>7} {'chunks':>6} {'wall s':>8} {'draws/s':>9} {'overhead':>9} {'peak MB':>8}  identical"
+            f"{'executor':<10} {'workers':>7} {'chunks':>6} {'wall s':>8} {'draws/s':>9} {'overhead':>9} "
+            f"{'peak MB':>8}  identical"
         )
         for row in rows:
             overhead = row["wall_s"] / local["wall_s"] - 1.0
@@ -140,7 +142,8 @@ def main() -> None:
     s = _child(["--samples", str(args.samples), "--child", "sobol"])
     print(
         f"{s['inputs']} inputs, {s['evaluations']} model runs: {s['wall_s']:.1f} s "
-        f"(model {s['model_s']:.1f} s, SALib analysis {s['analysis_s']:.1f} s), peak RSS {s['peak_rss_mb']:.0f} MB"
+        f"(model {s['model_s']:.1f} s, SALib analysis {s['analysis_s']:.1f} s), peak RSS "
+        f"{s['peak_rss_mb']:.0f} MB"
     )
     print(
         "most influential input per issue (total index): "

@@ -20,6 +20,7 @@ BENCHMARKS = {
     "backtest": ["backtest.py"],
     "evidence": ["bench_evidence.py", "--docs", "1000"],
     "scenarios": ["bench_scenarios.py"],
+    "tornado": ["bench_tornado.py"],
     "goals": ["bench_goals.py"],
     "web": ["bench_web.py", "--clients", "20", "--seconds", "60"],
 }

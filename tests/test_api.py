@@ -130,6 +130,26 @@ def test_workspace_reads_its_settings_once(tmp_path, monkeypatch):
     assert ws.database_exists()
 
 
+def test_the_web_database_opens_through_the_workspace(tmp_path, monkeypatch):
+    """``web.db.connect`` is the workspace's ``connect()`` (WAL on SQLite) plus the web tables."""
+    import sqlalchemy as sa
+
+    from accord.web import db as web_db
+
+    opened = []
+    real = accord.Workspace.connect
+    monkeypatch.setattr(
+        accord.Workspace, "connect", lambda self, **kw: opened.append(self) or real(self, **kw)
+    )
+    workspace = accord.Workspace.resolve(db=str(tmp_path / "web.db"), environ={})
+    engine = web_db.connect(workspace)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert {"web_runs", "web_tokens"} <= set(sa.inspect(engine).get_table_names())
+    assert opened == [workspace] and str(engine.url) == workspace.url
+    engine.dispose()
+
+
 def test_the_readme_block_runs_as_written():
     """The README's Python block, executed as a notebook would (the README promises this test runs it)."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

@@ -307,3 +307,40 @@ def test_the_core_never_imports_an_extra_at_module_level():
             )
             found += [f"{path.relative_to(PACKAGE)}: {n}" for n in names if n.split(".")[0] in EXTRAS_ONLY]
     assert not found, found
+
+
+# ---- one workspace: settings are read in one module ---------------------------------------------
+
+# Modules that touch the environment for another reason than Accord's settings, and why.
+ENVIRON_ALLOWED = {
+    "accord.corpus.semantic": "sets Hugging Face's offline switches before the model loads (a write)",
+}
+
+
+def environ_uses(source: str) -> list[int]:
+    """Lines that read or write the process environment (``os.environ``, ``os.getenv``, ``environ``)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb", "putenv"):
+            found.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            found += [node.lineno for a in node.names if a.name in ("environ", "getenv", "environb")]
+    return sorted(found)
+
+
+def test_environ_finder_finds_reads_and_writes():
+    sample = "import os\nos.environ.get('X')\nos.getenv('Y')\nfrom os import environ\nos.path.join('a')\n"
+    assert environ_uses(sample) == [2, 3, 4]
+
+
+def test_settings_are_read_only_in_the_workspace():
+    """Environment variables are read in :mod:`accord.workspace` alone (the one workspace), so an
+    edge builds its settings once and nothing below it reads them behind its back."""
+    found = {
+        module_name(path): lines
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (lines := environ_uses(path.read_text(encoding="utf-8")))
+    }
+    allowed = {"accord.workspace", *ENVIRON_ALLOWED}
+    assert {m: lines for m, lines in found.items() if m not in allowed} == {}
+    assert "accord.workspace" in found  # the finder does see the one module that reads them

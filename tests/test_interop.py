@@ -67,10 +67,8 @@ def test_kumu_workbook_connects_elements_by_label() -> None:
 
 
 def test_xlsx_holds_the_case_and_a_run() -> None:
-    from accord import views
-
     case = accord.load_case(CASE)
-    run = views.execute_run(case, None, "smp", draws=20)
+    run = accord.run(case, "smp", draws=20).to_json()
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(case, run)))
     assert {"Case", "Sources", "Actors", "Issues", "Stances", "Relations", "Events", "Forecast"} <= set(
         book.sheetnames

@@ -21,13 +21,15 @@ TUTORIAL = ROOT / "docs" / "tutorial.md"
 CORPUS = ROOT / "tests" / "fixtures" / "tutorial-corpus"
 # Output lines the tutorial shows that must appear as shown (summaries, not tables).
 _CHECKED = re.compile(
-    r"^\s*(wrote |cited |perspectives: |\S+: runnable draft|\S+: valid draft|\S+ is a draft|To do \(|\d+\. \{doc)"
+    r"^\s*(wrote |cited |perspectives: |\S+: runnable draft|\S+: valid draft|\S+ is a draft|To do \(|\d+\. "
+    r"\{doc)"
 )
 _BLOCK = re.compile(r"(?:<!-- (replace|file): ([^>]+?) -->\n)?```(\w+)\n(.*?)```", re.DOTALL)
 
 
 def steps(text: str) -> list[tuple[str, object]]:
-    """The tutorial's steps in order: ('run', (argv, exit code)), ('replace', (file, section, body)), ('file', ...)."""
+    """The tutorial's steps in order: ('run', (argv, exit code)), ('replace', (file, section, body)),
+    ('file', ...)."""
     out: list[tuple[str, object]] = []
     for kind, target, lang, body in _BLOCK.findall(text):
         if kind == "replace":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import accord
 from accord import views
 
@@ -90,3 +92,28 @@ def test_evidence_names_sources_by_title_and_gives_the_value_used():
     assert (
         len({r["value"] for r in rows}) > 1
     )  # the sources disagree on Moscow's weight, and the table shows it
+
+
+def test_tornado_varies_each_number_over_the_scenario_layers_range():
+    """One definition of the swing: each bar's low and high are the global analysis's bounds, and a
+    number with a single value swings by the scenario layer's DEFAULT_SPREAD (absolute, clipped)."""
+    from accord.scenarios.sensitivity import DEFAULT_SPREAD, inputs_of
+
+    case = accord.load_case("nagorno-karabakh-2020")
+    inputs, layout = inputs_of(case)
+    bounds = {(i.actor, i.attribute, i.issue): (i.low, i.high) for i in inputs}
+    points = {(i.actor, i.attribute, i.issue): layout.laws[i.slot].point for i in inputs}
+    defaults = 0
+    for issue, t in views.tornados(case, "smp", limit=1000).items():
+        assert t["default_spread"] == DEFAULT_SPREAD
+        for bar in t["bars"]:
+            key = (bar["actor"], bar["attribute"], issue if bar["attribute"] != "capability" else "all")
+            key = key if key in bounds else (bar["actor"], bar["attribute"], issue)
+            assert (bar["low_value"], bar["high_value"]) == bounds[key]
+            if not bar["documented_range"]:
+                defaults += 1
+                spread, point = DEFAULT_SPREAD[bar["attribute"]], float(points[key])
+                top = 100.0 if bar["attribute"] == "position" else 1.0
+                assert bar["high_value"] == pytest.approx(min(top, point + spread))
+                assert bar["low_value"] == pytest.approx(max(0.0, point - spread))
+    assert defaults > 0  # the case has single-valued numbers, so the default spread is exercised

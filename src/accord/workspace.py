@@ -34,9 +34,11 @@ __all__ = [
     "DEFAULT_DB",
     "ENV_CORPUS",
     "ENV_DB",
+    "ENV_FORCE_PROMPT",
     "ENV_RUNS_DIR",
     "ENV_SHARED",
     "Workspace",
+    "force_prompt",
     "resolve_db_url",
     "shared_dir",
 ]
@@ -46,6 +48,7 @@ ENV_DB = "ACCORD_DB"
 ENV_CORPUS = "ACCORD_CORPUS"
 ENV_RUNS_DIR = "ACCORD_RUNS_DIR"
 ENV_SHARED = "ACCORD_SHARED"
+ENV_FORCE_PROMPT = "ACCORD_FORCE_PROMPT"  # ask even when stdin is not a terminal (scripted sessions)
 DEFAULT_CORPUS_NAME = "nagorno-karabakh"
 
 
@@ -78,6 +81,13 @@ def shared_dir(environ: Mapping[str, str] | None = None, start: Path | None = No
         if (candidate / "corpus").is_dir():
             return candidate
     return None
+
+
+def force_prompt(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether a command asks before writing even when stdin is not a terminal (``$ACCORD_FORCE_PROMPT``):
+    without it, a command with nobody to answer refuses rather than guesses."""
+    env = os.environ if environ is None else environ
+    return bool(env.get(ENV_FORCE_PROMPT))
 
 
 def _sqlite_file(url: str) -> Path | None:

@@ -103,7 +103,8 @@ def test_a_bad_pointer_is_an_error_in_a_draft(tmp_path):
 
 
 def _skeleton(tmp_path: Path) -> Path:
-    """A hand-written start: sources (one without its sha256), actors, no issues, a stance with nothing in it."""
+    """A hand-written start: sources (one without its sha256), actors, no issues, a stance with nothing in
+    it."""
     text = HARBOUR.split("issues:\n", 1)[0].replace(
         "      sha256: fbe4f9edde63b2629614e941342606991809b7e8d2698d7a541adad78f1da20b\n",
         "      sha256: null\n",

@@ -50,8 +50,10 @@ def test_nagorno_karabakh_scaffold_recalls_every_builtin_actor_within_twice_as_m
 
 def test_names_no_gazetteer_knows_with_their_adjectives():
     texts = {
-        "a": "Varnia built the dam. The Varnian army guards it. Ostrel protests; the Kessa Valley Council too.",
-        "b": "Talks between Varnia and Ostrel stalled. Ostreli farmers and the Kessa Valley Council asked for water.",
+        "a": "Varnia built the dam. The Varnian army guards it. Ostrel protests; the Kessa Valley Council "
+        "too.",
+        "b": "Talks between Varnia and Ostrel stalled. Ostreli farmers and the Kessa Valley Council asked "
+        "for water.",
         "c": "Ostrel and Varnia met again. The Kessa Valley Council keeps up the pressure on Ostrel.",
     }
     proposed = {p.id: p for p in propose_actors(texts)}

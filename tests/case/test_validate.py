@@ -257,7 +257,10 @@ def test_alias_bomb_is_refused():
     for i in range(8):
         prev = chr(ord("a") + i)
         cur = chr(ord("a") + i + 1)
-        bomb += f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        bomb += (
+            f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, "
+            f"*{prev}, *{prev}]\n"
+        )
     p = only_problem(bomb)
     assert "expands to more than" in p.message
 

@@ -1,4 +1,5 @@
-"""`accord evidence check` and `show`: pointer verification (folder and store, across versions) and coverage."""
+"""`accord evidence check` and `show`: pointer verification (folder and store, across versions) and
+coverage."""
 
 from __future__ import annotations
 
@@ -136,8 +137,14 @@ def test_show_unknown_label_exits_1_with_a_suggestion():
 
 # ---- support: do the cited spans name the number's actor and its issue's subject? ---------------------
 
-HIGHMERE_SPAN = "{doc: harbour-memo, start: 160, end: 214, sha256: 1cb9ce34cba7926d6f388bef637683dd976bf18f8921f1f03aa6f4ae88b0046c"
-LOWMERE_SPAN = "{doc: harbour-memo, start: 105, end: 159, sha256: fddf6b4439c669ed5f38a3561e4fb22a464522297efaa6e39b8d9c14504462f9"
+HIGHMERE_SPAN = (
+    "{doc: harbour-memo, start: 160, end: 214, sha256: "
+    "1cb9ce34cba7926d6f388bef637683dd976bf18f8921f1f03aa6f4ae88b0046c"
+)
+LOWMERE_SPAN = (
+    "{doc: harbour-memo, start: 105, end: 159, sha256: "
+    "fddf6b4439c669ed5f38a3561e4fb22a464522297efaa6e39b8d9c14504462f9"
+)
 
 
 def _support(case_path):
@@ -149,7 +156,8 @@ def _support(case_path):
 
 
 def _miscited(tmp_path):
-    """The harbour case with Lowmere's position citing the sentence about Highmere (a valid, verifying pointer)."""
+    """The harbour case with Lowmere's position citing the sentence about Highmere (a valid, verifying
+    pointer)."""
     text = HARBOUR.read_text(encoding="utf-8").replace(LOWMERE_SPAN, HIGHMERE_SPAN, 1)
     path = tmp_path / "harbour.yaml"
     write(path, text)

@@ -34,8 +34,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 # Written for these tests. No passage shares a word (or a Porter stem) with QUERY.
 TEXTS = {
-    "ridge-report": "The ceasefire collapsed within hours. Shelling resumed along the northern ridge at dawn.\n",
-    "river-trade": "Barges carried grain along the river to the southern mills. The harvest was larger than in any year before.\n",
+    "ridge-report": "The ceasefire collapsed within hours. Shelling resumed along the northern ridge at "
+    "dawn.\n",
+    "river-trade": "Barges carried grain along the river to the southern mills. The harvest was larger "
+    "than in any year before.\n",
     "envoys": "Envoys from both capitals will meet in Geneva next month. "
     "The Halvorsen protocol sets out the order of troop withdrawals.\n",
     "budget": "The ministry raised fuel taxes to pay for new hospitals.\n",
@@ -70,7 +72,8 @@ def embedder() -> semantic.Embedder:
         reason = "the accord[semantic] extra is not installed (pip install 'accord[semantic]')"
         if semantic_required():
             pytest.fail(
-                f"{reason}, and it is required here (ACCORD_REQUIRE_SEMANTIC=1, or CI with it in the test extra)"
+                f"{reason}, and it is required here (ACCORD_REQUIRE_SEMANTIC=1, or CI with it in the test "
+                "extra)"
             )
         pytest.skip(f"{reason}; set ACCORD_REQUIRE_SEMANTIC=1 to fail instead of skipping")
     return semantic.get_embedder()
@@ -197,9 +200,10 @@ def test_cli_semantic_search_runs_without_network(tmp_path, embedder):
         fill(store, tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
     code = "import sys; from accord.cli.main import main; sys.argv = ['accord'] + sys.argv[1:]; main()"
-    result = subprocess.run(["unshare", "-rn", sys.executable, "-c", code, "corpus", "search", QUERY, "--semantic",
-                             "--json", "--db", db], capture_output=True, text=True, env=env, cwd=REPO,
-                            timeout=300)  # fmt: skip
+    argv = ["unshare", "-rn", sys.executable, "-c", code, "corpus", "search", QUERY, "--semantic", "--json"]
+    result = subprocess.run(
+        [*argv, "--db", db], capture_output=True, text=True, env=env, cwd=REPO, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["text"] == CEASEFIRE
 
@@ -215,15 +219,18 @@ def test_cli_without_the_extra_exits_1_with_the_install_hint(tmp_path):
     )
     run = [sys.executable, "-c", code]
     env = {**os.environ, "COLUMNS": "200"}
-    added = subprocess.run([*run, "corpus", "add", str(tmp_path / "memo.txt"), "--db", db], capture_output=True, text=True,
-                           env=env, cwd=REPO, timeout=120)  # fmt: skip
+
+    def accord(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*run, *args, "--db", db], capture_output=True, text=True, env=env, cwd=REPO, timeout=120
+        )
+
+    added = accord("corpus", "add", str(tmp_path / "memo.txt"))
     assert added.returncode == 0, added.stderr  # ingest never needs the extra
-    result = subprocess.run([*run, "corpus", "search", "truce", "--semantic", "--db", db], capture_output=True, text=True,
-                            env=env, cwd=REPO, timeout=120)  # fmt: skip
+    result = accord("corpus", "search", "truce", "--semantic")
     assert result.returncode == 1, result.stderr
     assert "pip install 'accord[semantic]'" in result.stderr and "Traceback" not in result.stderr
-    lexical = subprocess.run([*run, "corpus", "search", "ceasefire", "--json", "--db", db], capture_output=True, text=True,
-                             env=env, cwd=REPO, timeout=120)  # fmt: skip
+    lexical = accord("corpus", "search", "ceasefire", "--json")
     assert lexical.returncode == 0 and json.loads(lexical.stdout)[0]["text"] == CEASEFIRE
 
 

@@ -63,7 +63,8 @@ def test_huge_integer_is_a_located_problem() -> None:
 
 
 def test_no_stances_validates_but_no_model_crashes_on_it(tmp_path) -> None:
-    """A draft without stances is a valid case (timeline, network); every model refuses it with a clear error."""
+    """A draft without stances is a valid case (timeline, network); every model refuses it with a clear
+    error."""
     from accord.engines.base import ProblemError
 
     text = dict(corpus.yaml_texts(size=10))["no stances"]

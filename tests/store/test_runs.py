@@ -121,7 +121,8 @@ def test_a_run_killed_inside_the_database_transaction_leaves_no_row(tmp_path):
         from accord.store.runs import RunStore, runs
 
         store = RunStore({str(db)!r})
-        store_run(run_scenario(None, {str(HARBOUR)!r}, model="mean", draws=50), store=store)  # one complete run
+        # one complete run
+        store_run(run_scenario(None, {str(HARBOUR)!r}, model="mean", draws=50), store=store)
 
         @sa.event.listens_for(store.engine, "after_execute")
         def pause(conn, clauseelement, *args):

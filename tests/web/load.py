@@ -63,9 +63,11 @@ class LoadReport:
     def summary(self) -> str:
         return (
             f"{self.clients} clients, {self.seconds:.1f} s: {self.requests} requests, {self.rps:.1f} req/s, "
-            f"p50 {self.percentile(50):.1f} ms, p95 {self.percentile(95):.1f} ms, p99 {self.percentile(99):.1f} ms, "
+            f"p50 {self.percentile(50):.1f} ms, p95 {self.percentile(95):.1f} ms, p99 "
+            f"{self.percentile(99):.1f} ms, "
             f"errors {self.errors}; runs started {self.runs_started}, done {self.runs_done}, "
-            f"failed {self.runs_failed}, lost {self.runs_lost} (all finished {self.settle_s:.1f} s after the load)"
+            f"failed {self.runs_failed}, lost {self.runs_lost} (all finished {self.settle_s:.1f} s after "
+            "the load)"
         )
 
 

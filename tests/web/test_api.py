@@ -1,4 +1,5 @@
-"""REST API tests, each on SQLite and on PostgreSQL: reading, evidence, access rules, uploads, runs, restarts."""
+"""REST API tests, each on SQLite and on PostgreSQL: reading, evidence, access rules, uploads, runs,
+restarts."""
 
 from __future__ import annotations
 
@@ -206,20 +207,25 @@ def test_runs_with_draws_and_scenarios(client: TestClient, auth: dict[str, str])
     results = []
     for run in (base.json(), scen.json()):
         assert wait_run(client, run["id"])["status"] == "done"
-        results.append(client.get(f"/api/runs/{run['id']}/result").json()["result"])
-    for result in results:
-        assert [r["issue"] for r in result["forecast"]] == [
+        results.append(client.get(f"/api/runs/{run['id']}/result").json())
+    for body in results:
+        result = body["result"]
+        assert list(result["forecast"]) == [
             "territory",
             "status",
             "russian-force",
             "mediation-lead",
             "turkey-role",
         ]
-        assert all(len(v) == 40 for v in result["finals"].values())
-        assert all(r["p05"] <= r["median"] <= r["p95"] for r in result["forecast"])
-        assert len(result["positions"]["russia"]["territory"]) == result["rounds"] + 1
-    assert results[1]["scenario"] == "web-test-turkey-up" and results[0]["scenario"] is None
-    assert results[0]["finals"] != results[1]["finals"]
+        assert all(len(v) == 40 for v in body["charts"]["finals"].values())
+        interval = result["interval"]
+        assert all(interval[i]["low"] <= f <= interval[i]["high"] for i, f in result["forecast"].items())
+        assert len(result["rounds"]) == result["rounds_run"] + 1
+        assert set(result["rounds"][0]["positions"]["russia"]) == set(result["forecast"])
+    assert (
+        results[1]["result"]["scenario"] == "web-test-turkey-up" and results[0]["result"]["scenario"] is None
+    )
+    assert results[0]["charts"]["finals"] != results[1]["charts"]["finals"]
     assert {r["id"] for r in client.get("/api/runs", params={"case": CASE}).json()} >= {
         base.json()["id"],
         scen.json()["id"],
@@ -233,7 +239,7 @@ def test_runs_with_draws_and_scenarios(client: TestClient, auth: dict[str, str])
         and recorded[store_ids[1]]["draws"] == 40
     )
     median = recorded[store_ids[0]]["summary"]["issues"]["territory"]["median"]
-    assert median == pytest.approx(results[0]["forecast"][0]["median"])
+    assert median == pytest.approx(results[0]["result"]["forecast"]["territory"])
 
 
 def test_global_sensitivity_runs_in_the_background(client: TestClient, auth: dict[str, str]) -> None:
@@ -365,7 +371,8 @@ def test_unknown_run_page_is_404(client: TestClient, page: str) -> None:
 
 
 def test_stopping_the_server_puts_a_running_run_back_in_the_queue(tmp_path: Path, corpus_dir: Path) -> None:
-    """A server that stops (lifespan end) interrupts its runs at the next progress report; the next resumes them."""
+    """A server that stops (lifespan end) interrupts its runs at the next progress report; the next resumes
+    them."""
     db_file = str(tmp_path / "stop.db")
     first = create_app(db_file, corpus_dir, run_workers=1)
     auth = {"Authorization": f"Bearer {first.state.accord.tokens.create('t')[0]}"}
@@ -386,7 +393,7 @@ def test_stopping_the_server_puts_a_running_run_back_in_the_queue(tmp_path: Path
     assert status == "queued"
     with TestClient(create_app(db_file, corpus_dir), client=LOCAL) as c:
         assert wait_run(c, run_id)["status"] == "done"
-        assert len(c.get(f"/api/runs/{run_id}/result").json()["result"]["finals"]["territory"]) == 2000
+        assert len(c.get(f"/api/runs/{run_id}/result").json()["charts"]["finals"]["territory"]) == 2000
 
 
 def test_api_docs_without_swagger_package(

@@ -311,7 +311,8 @@ def test_answer_by_keyboard(browser: Browser, server: tuple[str, str]) -> None:
     assert page.evaluate("document.activeElement.className") == "skip"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    # tab to the first source disagreement and open it: focus goes into the evidence panel, Escape brings it back
+    # tab to the first source disagreement and open it: focus goes into the evidence panel, Escape brings
+    # it back
     for _ in range(200):
         page.keyboard.press("Tab")
         if page.evaluate("!!document.activeElement.closest('#answer-disagreements')"):

@@ -244,7 +244,7 @@ def test_spec_documents_400_401_404_413(tmp_path: Path) -> None:
     assert {"400", "401", "413", "422"} <= set(upload)
 
 
-# ---- a 2 MB hostile body never stalls the health check ------------------------------------------------------
+# ---- a 2 MB hostile body never stalls the health check -----------------------------------------------------
 ATTACKS = {
     "2 MB of dots as a document": (
         "/api/evidence/documents",
@@ -308,7 +308,7 @@ def test_a_hostile_body_never_blocks_health_for_a_second(child_server: tuple[str
     assert max(stalls) < 1.0
 
 
-# ---- schemathesis: every status code the server gives is in the spec, 405s name their methods ----------------
+# ---- schemathesis: every status code the server gives is in the spec, 405s name their methods --------------
 def _conformance_test():  # built lazily so the module imports without schemathesis' schema loading cost
     import tempfile
 

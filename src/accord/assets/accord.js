@@ -443,6 +443,31 @@
     plot(el, traces, { showlegend: false, yaxis: { range: [-2, 102], title: { text: `final outcome (${result.draws} draws)` } } });
   };
 
+  // The run document (Run.to_json(), the shape of `accord run --json`) and its charts (final outcome of
+  // each draw, mean path, bands per round) read into the arrays the run charts draw.
+  const runView = (A.runView = function (body) {
+    const doc = body.result;
+    if (Array.isArray(doc.forecast)) return doc;  // a result stored before the one shape: already the view
+    const charts = body.charts || {};
+    const issues = Object.keys(doc.issues);
+    const actors = Object.keys(doc.rounds[0].positions);
+    const rows = doc.summary.issues;
+    const series = (get) => doc.rounds.map(get);
+    return {
+      case: doc.case, scenario: doc.scenario, model: doc.model, seed: doc.seed, draws: doc.draws,
+      rounds: doc.rounds_run, issues, actors, triggers: doc.triggers, stable_all: doc.summary.stable_all,
+      forecast: issues.map((i) => ({
+        issue: i, status_quo: doc.status_quo[i], point: doc.point_forecast[i], median: doc.forecast[i],
+        p05: doc.interval[i] ? doc.interval[i].low : null, p95: doc.interval[i] ? doc.interval[i].high : null,
+        mean: doc.draws ? rows[i].mean : null, stable_share: rows[i].stable_share,
+      })),
+      scales: Object.fromEntries(issues.map((i) => [i, { min_label: doc.issues[i].scale["0"], max_label: doc.issues[i].scale["100"] }])),
+      outcome: Object.fromEntries(issues.map((i) => [i, series((r) => r.outcome[i])])),
+      positions: Object.fromEntries(actors.map((a) => [a, Object.fromEntries(issues.map((i) => [i, series((r) => r.positions[a][i])]))])),
+      finals: charts.finals || null, mean_path: charts.mean_path || null, path_bands: charts.path_bands || null,
+    };
+  });
+
   draw.run = function (container, result) {
     clear(container);
     const table = h("div", {});
@@ -547,8 +572,7 @@
       if (r.error) statusEl.appendChild(h("p", { class: "error" }, r.error));
     });
     if (run.status === "done") {
-      const data = await A.api(`/runs/${runId}/result`);
-      draw.run(resultEl, data.result);
+      draw.run(resultEl, runView(await A.api(`/runs/${runId}/result`)));
     }
     return run;
   }
@@ -634,7 +658,7 @@
         const run = await poll(it.id, () => {
           clear(status).appendChild(h("span", {}, `${items.filter((x) => x.result).length}/${items.length} runs finished…`));
         });
-        if (run.status === "done") it.result = (await A.api(`/runs/${it.id}/result`)).result;
+        if (run.status === "done") it.result = runView(await A.api(`/runs/${it.id}/result`));
         else it.label += " (failed: " + run.error + ")";
       }));
       clear(status).appendChild(h("span", { id: "compare-done" }, `${items.filter((x) => x.result).length} of ${items.length} variants`));
@@ -830,6 +854,7 @@
     draw.network($("network"), data.network, $("network-filters"));
     draw.timeline($("timeline"), data.timeline, null);
     draw.positions($("positions"), data.positions, $("positions-table"));
+    data.runs = data.runs.map((run) => ({ label: run.label, result: runView(run.result) }));
     data.runs.forEach((run, k) => draw.run($("run-" + k), run.result));
     if (data.runs.length > 1) {
       const sel = $("compare-issue");

@@ -99,10 +99,14 @@ class DraftReport(ValidationReport):
             assert self.case is not None
             taking = len(self.case.bargaining_actor_ids)
             return (
-                f"{self.file}: runnable draft: {taking} actor(s) take part on {len(self.case.issues)} issue(s); "
+                f"{self.file}: runnable draft: {taking} actor(s) take part on {len(self.case.issues)} "
+                "issue(s); "
                 f"{open_} open slot(s) left"
             )
-        return f"{self.file}: valid draft, not runnable yet: {len(self.blocking)} to-do(s) block running, {open_} open slot(s)"
+        return (
+            f"{self.file}: valid draft, not runnable yet: {len(self.blocking)} to-do(s) block running, "
+            f"{open_} open slot(s)"
+        )
 
     def refusal(self, first: int = 3) -> str:
         """One message for a command that needs a runnable case."""

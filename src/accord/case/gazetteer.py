@@ -245,7 +245,8 @@ def entries() -> tuple[Entry, ...]:
 
 
 def ambiguous(form: str) -> bool:
-    """Whether a form is too ambiguous to propose an actor by itself (it still counts once the actor is in)."""
+    """Whether a form is too ambiguous to propose an actor by itself (it still counts once the actor is
+    in)."""
     return form in _AMBIGUOUS
 
 

@@ -28,20 +28,21 @@ __all__ = ["ProposedActor", "propose_actors"]
 
 _TITLES = (
     r"President|Prime Minister|Foreign Minister|Defen[cs]e Minister|Interior Minister|Minister|Premier|"
-    r"Chancellor|King|Queen|Emir|Crown Prince|leader|Vice President|Ambassador|envoy|Speaker|General|Chief of Staff"
+    r"Chancellor|King|Queen|Emir|Crown Prince|leader|Vice President|Ambassador|envoy|Speaker|General|"
+    r"Chief of Staff"
 )
 _NAME = r"[A-Z][\w’'.-]*[a-z][\w’'-]*(?:\s+[A-Z][\w’'-]*[a-z][\w’'-]*){0,3}"
 _STOP = set(
-    """a an and as at but by for from he her his how if in into is it its no nor not of on or our she so that the
-    their them then there these they this those to was we were what when where which while who why will with yet
-    however although after before during since until also both each either neither such than many most more some
-    any all one two three first second last new old other another according despite following given including
-    mr mrs ms dr sir president minister prime foreign defence defense secretary general chief head deputy
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december spring summer autumn winter read more image photo source sources share
-    over under between against about among through towards toward within without across beyond
-    northern southern eastern western central today yesterday tomorrow week month year
-    update note editor comment comments subscribe advertisement related copyright""".split()
+    """a an and as at but by for from he her his how if in into is it its no nor not of on or our she so that
+    the their them then there these they this those to was we were what when where which while who why will
+    with yet however although after before during since until also both each either neither such than many
+    most more some any all one two three first second last new old other another according despite following
+    given including mr mrs ms dr sir president minister prime foreign defence defense secretary general
+    chief head deputy monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december spring summer autumn winter read more image
+    photo source sources share over under between against about among through towards toward within without
+    across beyond northern southern eastern western central today yesterday tomorrow week month year update
+    note editor comment comments subscribe advertisement related copyright""".split()
 )
 _ORG_WORDS = re.compile(
     r"\b(?:Union|Council|Group|Organi[sz]ation|Front|Army|Forces|Movement|Committee|Party|Assembly|Parliament|"

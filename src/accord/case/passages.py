@@ -25,13 +25,16 @@ from accord.spans.segment import sentences
 __all__ = ["ATTRIBUTE_CUES", "Passage", "index_sentences", "rank_passages", "slot_query", "words"]
 
 ATTRIBUTE_CUES = {
-    "position": "wants demands insists proposes rejects accepts refuses supports opposes seeks calls position stance",
+    "position": "wants demands insists proposes rejects accepts refuses supports opposes seeks calls "
+    "position stance",
     "salience": "priority vital important matters core key existential concern focus interest stake",
-    "capability": "military army forces power strength economy arms weapons troops influence leverage resources",
+    "capability": "military army forces power strength economy arms weapons troops influence leverage "
+    "resources",
     "status_quo": "controls holds currently now remains since occupied status situation today",
 }
 _STOP = set(
-    "the a an of and or to in on at by for with from as is are was were be been that this it its their".split()
+    "the a an of and or to in on at by for with from as is are was were be been that this it its "
+    "their".split()
 )
 _K1, _B = 1.5, 0.75
 

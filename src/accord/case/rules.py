@@ -1,4 +1,5 @@
-"""Case rules beyond the schema: each reading belongs to its moment, scales name their points, clauses resolve.
+"""Case rules beyond the schema: each reading belongs to its moment, scales name their points, clauses
+resolve.
 
 Kept apart from :mod:`accord.case.validate` (which calls :func:`case_rules`) so the file-level stages and
 these modelling rules can change independently:

@@ -105,7 +105,8 @@ class _Writer:
         pad = " " * indent
         if not found:
             self.add(
-                f'{pad}# (no passage found: `accord evidence locate DOC "words" --corpus DIR` makes a pointer)'
+                f'{pad}# (no passage found: `accord evidence locate DOC "words" --corpus DIR` makes a '
+                "pointer)"
             )
         for p in found:
             self.add(f"{pad}#   - {_pointer_line(p)}  # {p.preview()}")
@@ -123,13 +124,17 @@ def _header(spec: ScaffoldInput) -> list[str]:
         f"# Scaffold of case {spec.id!r} from {len(spec.docs)} text(s), written by `accord case new`.",
         "# It is a draft: `accord case validate FILE --draft --corpus DIR` lists what remains to fill in.",
         "# How to fill it in:",
-        "#  1. Check the actors: delete those that take no part, merge duplicates, fix kinds marked 'guessed'.",
-        "#  2. For each issue: write the question, what 0 and 100 mean, and the status quo (0-100) with evidence.",
+        "#  1. Check the actors: delete those that take no part, merge duplicates, fix kinds marked "
+        "'guessed'.",
+        "#  2. For each issue: write the question, what 0 and 100 mean, and the status quo (0-100) with "
+        "evidence.",
         "#     Rename issue ids as you like (then rename them under stances too); add issues by copying one.",
         "#  3. For each actor and issue: position (0-100 on the issue's scale) and salience (0-1); and the",
         "#     actor's capability (0-1). Leave an actor's slots null and it simply takes no part yet.",
-        "#  4. Every number cites evidence: paste a pointer from the candidates in the comments, or find one with",
-        "#     `accord evidence suggest FILE actor.issue.position --corpus DIR --write` or `accord evidence locate`.",
+        "#  4. Every number cites evidence: paste a pointer from the candidates in the comments, or find "
+        "one with",
+        "#     `accord evidence suggest FILE actor.issue.position --corpus DIR --write` or `accord "
+        "evidence locate`.",
         "#     A pointer is {doc, start, end, sha256} of a span of a text; add a note in your own words.",
         "#  5. Review the proposed relations and events (from `accord extract`); delete what is wrong.",
         "# The case runs (`accord run FILE`) once every issue is complete and every number cites evidence.",
@@ -157,7 +162,8 @@ def _case_block(w: _Writer) -> None:
             w.add(f"      date_precision: {d.date_precision or 'day'}")
         else:
             w.add(
-                "      date: null  # TODO when it was written (YYYY-MM-DD, YYYY-MM or YYYY); none found in the text"
+                "      date: null  # TODO when it was written (YYYY-MM-DD, YYYY-MM or YYYY); none found "
+                "in the text"
             )
             w.add("      date_precision: estimated")
         for key in ("publisher", "author"):
@@ -209,7 +215,8 @@ def _issues_block(w: _Writer) -> None:
 def _stances_block(w: _Writer) -> None:
     w.add("stances:")
     w.add(
-        "  # One block per actor. Slots left null are to-dos; an actor whose slots are all null takes no part."
+        "  # One block per actor. Slots left null are to-dos; an actor whose slots are all null takes no "
+        "part."
     )
     for a in w.spec.actors:
         forms = _forms(a)

@@ -1,4 +1,5 @@
-"""Safe YAML reading that remembers where every value came from: the one place a parse failure becomes a problem.
+"""Safe YAML reading that remembers where every value came from: the one place a parse failure becomes a
+problem.
 
 PyYAML's ``compose`` builds a node graph without constructing any Python objects beyond plain scalars,
 so it has ``safe_load``-level safety. We turn that graph into dicts, lists and scalars ourselves and record
@@ -174,8 +175,8 @@ def _convert(
     located.aliased += via_alias
     if located.nodes > MAX_NODES or located.aliased > MAX_ALIASED:
         raise YamlProblem(
-            f"the document expands to more than {MAX_NODES if located.nodes > MAX_NODES else MAX_ALIASED} values"
-            + ("" if located.nodes > MAX_NODES else " through aliases"),
+            f"the document expands to more than {MAX_NODES if located.nodes > MAX_NODES else MAX_ALIASED} "
+            "values" + ("" if located.nodes > MAX_NODES else " through aliases"),
             node.start_mark.line + 1,
             node.start_mark.column + 1,
             "anchors and aliases that multiply each other are refused",
@@ -243,7 +244,8 @@ def _convert(
 
 
 def _build(constructor: _ScalarConstructor, node: yaml.Node, path: Path_) -> Any:
-    """A scalar's value; what PyYAML cannot build (``!!int ""``, ``!!float x``) is a problem at its position."""
+    """A scalar's value; what PyYAML cannot build (``!!int ""``, ``!!float x``) is a problem at its
+    position."""
     try:
         return constructor.construct_object(node)
     except (YamlProblem, yaml.constructor.ConstructorError):

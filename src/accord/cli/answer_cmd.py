@@ -111,7 +111,8 @@ def _print(doc: dict[str, Any], console: Any) -> None:
     lev = doc["leverage"]
     if lev:
         console.print(
-            f"\n[bold]{lev['name']}'s leverage[/bold] (range of the medians over: {', '.join(lev['options'])})",
+            f"\n[bold]{lev['name']}'s leverage[/bold] (range of the medians over: "
+            f"{', '.join(lev['options'])})",
             highlight=False,
         )
         for issue, row in lev["issues"].items():

@@ -13,7 +13,7 @@ from accord.case.io import DEFAULT_CASE, builtin_cases, load_report
 from accord.case.model import Case
 from accord.cli.common import corpus_or_none as _corpus
 from accord.cli.common import load_or_exit
-from accord.cli.output import rendering_errors
+from accord.cli.output import problems_error, rendering_errors
 from accord.cli.render import printable
 from accord.errors import InputError, NotFoundError, UsageError
 
@@ -133,13 +133,15 @@ def import_cmd(
         str | None,
         typer.Option(
             "--date",
-            help="survey: when the experts answered, YYYY-MM-DD (default: the file's date); not after the case's as_of.",
+            help="survey: when the experts answered, YYYY-MM-DD (default: the file's date); not after the "
+            "case's as_of.",
         ),
     ] = None,
 ) -> None:
-    """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV), or an expert survey into a case."""
+    """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV), or an expert survey into a
+    case."""
     from accord.case.validate import validate_text
-    from accord.cli.main import console, err
+    from accord.cli.main import console
     from accord.formats.csv_cases import FORMATS, FormatError, case_to_yaml, import_csv
 
     if from_ == "survey":
@@ -155,16 +157,17 @@ def import_cmd(
         data = import_csv(file, from_, position_max)
     except FormatError as exc:
         where = f"{file}:{exc.line}: " if exc.line else f"{file}: "
-        err.print(
-            printable(f"{where}{exc}" + (f" ({exc.hint})" if exc.hint else "")), markup=False, highlight=False
-        )
-        raise typer.Exit(1) from None
+        raise InputError(
+            f"{where}{exc}", exc.hint or f"check the file against the {from_} columns (docs/case-format.md)"
+        ) from None
     text = case_to_yaml(data)
     report = validate_text(text, str(output))
     if not report.ok:  # a bug if it happens: refuse to write a case that does not validate
-        for problem in report.problems:
-            err.print(printable(problem), markup=False)
-        raise typer.Exit(1)
+        raise problems_error(
+            [printable(p) for p in report.problems],
+            f"the imported case would not validate ({output}, problems above); nothing was written",
+            "report this as a bug with the file you imported",
+        )
     output.write_text(text, encoding="utf-8")
     console.print(f"wrote {output}: {report.summary().split(': ', 1)[1]}", highlight=False)
 

@@ -35,12 +35,14 @@ DbOpt = Annotated[
 ]
 
 
-def print_problems(problems: list[Any], what: str) -> None:
-    """Each located problem on its own line (FILE:LINE:COL: field: message), then a count."""
-    _, err = consoles()
-    for problem in problems:
-        err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
-    err.print(f"{len(problems)} problem(s) in the {what}; fix them and try again", highlight=False)
+def problems_in(problems: list[Any], what: str, hint: str) -> InputError:
+    """Each located problem on its own line (FILE:LINE:COL: field: message), then the error to raise
+    (its count and hint rendered by :func:`accord.cli.output.render_error`)."""
+    from accord.cli.output import problems_error
+
+    return problems_error(
+        [printable(p) for p in problems], f"{len(problems)} problem(s) in the {what} (above)", hint
+    )
 
 
 def load_corpus_or_exit(corpus: Path) -> Any:
@@ -81,17 +83,15 @@ def load_or_exit(case: str | None, corpus: Path | None = None, allow_draft: bool
     valid draft is returned (its actors, sources and complete issues), for extraction.
     """
     from accord.case.io import load_report
-    from accord.cli.main import err
 
     report = load_report(case, corpus_or_none(corpus))
     if not report.ok:
         drafted = draft_or_none(case, corpus_or_none(corpus), allow_draft)
         if drafted is not None:
             return drafted
-        for problem in report.problems:
-            err.print(printable(problem), highlight=False, markup=False, soft_wrap=True)
-        err.print(f"{len(report.problems)} problem(s); fix them and try again (`accord case validate`)")
-        raise typer.Exit(1)
+        raise problems_in(
+            report.problems, "case", "fix them and try again (`accord case validate` lists them)"
+        )
     assert report.case is not None
     return report.case
 
@@ -121,8 +121,7 @@ def draft_or_none(case: str | None, corpus, allow_draft: bool):  # noqa: ANN001,
             soft_wrap=True,
         )
         return report.case
-    err.print(escape(report.refusal()), highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
+    raise InputError(report.refusal(), "a draft runs once nothing blocks it (the checklist above)")
 
 
 def load_case_or_exit(case: str | Path | None, corpus: Path | None = None) -> Case:
@@ -138,11 +137,11 @@ def load_scenario_or_exit(name: str, case: Any = None, corpus: Any = None) -> tu
     try:
         return load_scenario(name, case, corpus)
     except ScenarioError as exc:
-        print_problems(exc.problems, "scenario")
-        raise typer.Exit(1) from None
+        raise problems_in(exc.problems, "scenario", "fix them and try again (docs/scenarios.md)") from None
     except CaseError as exc:
-        print_problems(exc.report.problems, "scenario's case")
-        raise typer.Exit(1) from None
+        raise problems_in(
+            exc.report.problems, "scenario's case", "fix them and try again (`accord case validate`)"
+        ) from None
 
 
 def load_target(case: str | None, scenario: str | None) -> tuple[Scenario | None, Case]:

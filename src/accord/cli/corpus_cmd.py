@@ -20,6 +20,7 @@ from accord.corpus.readers import (
     load_meta_file,
     read_source,
 )
+from accord.errors import InputError, UsageError
 
 app = typer.Typer(help="Add texts to the corpus store and search them.", no_args_is_help=True)
 
@@ -27,23 +28,16 @@ DbOpt = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="Corpus store: a SQLite file or a SQLAlchemy URL (postgresql://...). Default: $ACCORD_DB, else ./accord.db.",
+        help="Corpus store: a SQLite file or a SQLAlchemy URL (postgresql://...). Default: $ACCORD_DB, "
+        "else ./accord.db.",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 def open_store(db: str | None) -> Store:
-    """Open the store for a command, or print why not and exit 1."""
-    from accord.cli.main import err
-
-    try:
-        return Store(db)
-    except StorageError as exc:
-        err.print(f"[red]error:[/red] {safe(str(exc))}")
-        if exc.hint:
-            err.print(f"hint: {safe(exc.hint)}")
-        raise typer.Exit(1) from None
+    """Open the store for a command (a :class:`StorageError`, rendered by the CLI, says why not)."""
+    return Store(db)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -67,14 +61,15 @@ def _read_all(files: list[Path], doc_id: str | None) -> list[SourceText]:
             sources.append(read_source(file, doc_id))
         except UnreadableDocument as exc:
             problems.append(exc)
-    for exc in problems:
-        err.print(
-            f"[red]error:[/red] {safe(str(exc))}" + (f" ({safe(exc.hint)})" if exc.hint else ""),
-            soft_wrap=True,
-        )
+    if len(problems) == 1:
+        raise InputError(f"{problems[0]}; nothing was added", problems[0].hint)
     if problems:
-        err.print(f"{len(problems)} file(s) refused; nothing was added")
-        raise typer.Exit(1)
+        for exc in problems:  # the details; the error itself goes through the one renderer
+            err.print(f"  {safe(str(exc))}" + (f" ({safe(exc.hint)})" if exc.hint else ""), soft_wrap=True)
+        raise InputError(
+            f"{len(problems)} file(s) refused (above); nothing was added",
+            "fix or leave out those files: nothing is stored until every file given reads",
+        )
     return sources
 
 
@@ -87,18 +82,15 @@ def _given_meta(
     doc_id: str | None, title: str | None, date: str | None, publisher: str | None, author: str | None
 ) -> DocumentMeta:
     """The metadata given as options, after checking ``--id`` and ``--date`` (exit 2 with a hint if wrong)."""
-    from accord.cli.main import err
-
     why = check_doc_id(doc_id) if doc_id is not None else None
+    if why:
+        raise UsageError(f"--id: {why}", "e.g. --id crisis-group-2020")
     precision = None
-    if date is not None and not why:
+    if date is not None:
         try:
             precision = check_date(date)
         except ValueError as exc:
-            why = f"--date: {exc}"
-    if why:
-        err.print(f"[red]error:[/red] {safe(why)}", soft_wrap=True)
-        raise typer.Exit(2)
+            raise UsageError(f"--date {date!r}: {exc}", "give YYYY, YYYY-MM or YYYY-MM-DD") from None
     return DocumentMeta(
         title=title,
         date=date.strip() if date else None,
@@ -108,15 +100,10 @@ def _given_meta(
     )
 
 
-def _refuse(message: str, hint: str, stored: int) -> None:
-    from accord.cli.main import err
-
-    err.print(f"[red]error:[/red] {safe(message)}", soft_wrap=True)
-    if hint:
-        err.print(f"hint: {safe(hint)}", soft_wrap=True)
-    if stored:
-        err.print(f"({stored} file(s) before it were stored)")
-    raise typer.Exit(1)
+def _refuse(exc: StorageError, stored: int) -> StorageError:
+    """The store's refusal of one file, saying how many files before it were stored."""
+    before = f" ({stored} file(s) before it were stored)" if stored else ""
+    return StorageError(f"{exc.message}{before}", exc.hint)
 
 
 @app.command("add")
@@ -154,26 +141,29 @@ def add_cmd(
     A changed text from another file than the one a document was added from (a same-named file in another
     folder) is refused unless ``--replace``: give it its own ``--id`` instead.
     """
-    from accord.cli.main import console, err, print_json
+    from accord.cli.main import console, print_json
 
     files = _expand(paths)
     if not files:
-        err.print("[red]error:[/red] no .txt, .md or .html files found in the paths given")
-        raise typer.Exit(1)
+        raise InputError(
+            f"no .txt, .md or .html files found in {', '.join(str(p) for p in paths)}",
+            "give text (.txt), Markdown (.md) or HTML (.html) files, or folders holding them",
+        )
     single = {"--id": doc_id, "--title": title, "--date": date, "--publisher": publisher, "--author": author}
     used = [k for k, v in single.items() if v]
     if used and len(files) > 1:
-        err.print(
-            f"[red]error:[/red] {', '.join(used)} describe one document, but {len(files)} files were given"
+        raise UsageError(
+            f"{', '.join(used)} describe one document, but {len(files)} files were given",
+            "add the files one at a time, or describe them in a --meta sources.yaml",
         )
-        raise typer.Exit(2)
     table: dict[str, DocumentMeta] = {}
     if meta is not None:
         try:
             table = load_meta_file(meta)
         except ValueError as exc:
-            err.print(f"[red]error:[/red] {safe(str(exc))}")
-            raise typer.Exit(1) from None
+            raise InputError(
+                f"--meta {exc}", "a sources.yaml lists documents: [{id, file, title, published, ...}]"
+            ) from None
     given = _given_meta(doc_id, title, date, publisher, author)
     sources = _read_all(files, doc_id)
     with open_store(db) as store:
@@ -182,7 +172,7 @@ def add_cmd(
             try:
                 results.append(store.add(source, _meta_for(source, table, given), replace=replace))
             except StorageError as exc:
-                _refuse(str(exc), exc.hint, len(results))
+                raise _refuse(exc, len(results)) from None
         url = store.url
     if json_out:
         print_json([r.__dict__ for r in results])
@@ -253,13 +243,16 @@ def search_cmd(
         bool,
         typer.Option(
             "--semantic",
-            help="Also rank by meaning (embeddings; needs the accord\\[semantic] extra) and fuse with BM25 by "
-            "reciprocal rank fusion. The first such search embeds the store's passages and caches the vectors.",
+            help="Also rank by meaning (embeddings; needs the accord\\[semantic] extra) and fuse with "
+            "BM25 by "
+            "reciprocal rank fusion. The first such search embeds the store's passages and caches the "
+            "vectors.",
         ),
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Find passages; each result is a pointer (doc, span, sha256) with its BM25 score (fused score with --semantic)."""
+    """Find passages; each result is a pointer (doc, span, sha256) with its BM25 score (fused score with
+    --semantic)."""
     from accord.cli.main import console, err, print_json
     from accord.corpus.search import QueryError, search
     from accord.corpus.semantic import SemanticUnavailable, ensure_embeddings
@@ -270,12 +263,11 @@ def search_cmd(
                 ensure_embeddings(store, doc=doc, progress=_embedding_progress(err))
             hits = search(store, query, limit, doc=doc, semantic=semantic)
         except QueryError as exc:
-            err.print(f"[red]error:[/red] {safe(str(exc))}")
-            raise typer.Exit(1) from None
+            raise UsageError(
+                str(exc), 'give a few words or a "quoted phrase", and --limit 1 or more'
+            ) from None
         except SemanticUnavailable as exc:
-            err.print(f"[red]error:[/red] {safe(str(exc))}")
-            err.print(f"hint: {safe(exc.hint)}")
-            raise typer.Exit(1) from None
+            raise InputError(f"--semantic: {exc}", exc.hint) from None
         empty = not hits and not store.counts()["documents"]
     if json_out:
         print_json([h.to_json() for h in hits])
@@ -319,7 +311,8 @@ def _embedding_progress(err):  # type: ignore[no-untyped-def]
         if done == 0:
             started = time.perf_counter()
             err.print(
-                f"embedding {total} passage text(s) for semantic search (once: the vectors are kept in the store)",
+                f"embedding {total} passage text(s) for semantic search (once: the vectors are kept in "
+                "the store)",
                 soft_wrap=True,
             )
         elif done == total:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from accord.cli.output import existing_dir
+from accord.errors import NotFoundError, UsageError
 from accord.spans.pointers import LocateError, load_corpus_dir, pointer_for
 from accord.workspace import Workspace
 
@@ -27,21 +29,22 @@ def locate_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="Print the pointer as JSON.")] = False,
 ) -> None:
     """Print the evidence pointer {doc, start, end, sha256} of the sentence containing WORDS."""
-    from accord.cli.main import err, print_json
+    from accord.cli.main import print_json
 
-    if not corpus.is_dir():
-        err.print(f"[red]error:[/red] --corpus {corpus}: no such folder")
-        raise typer.Exit(2)
+    existing_dir(corpus, "--corpus")
     try:
         pointer = pointer_for(load_corpus_dir(corpus), doc, words, occurrence=occurrence, sentence=not exact)
     except LocateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
+        raise NotFoundError(
+            f"{doc}: {exc}",
+            "give a few words exactly as the text has them; --occurrence N picks one of several",
+        ) from None
     if json_out:
         print_json(pointer)
     else:
         typer.echo(
-            f"{{doc: {pointer['doc']}, start: {pointer['start']}, end: {pointer['end']}, sha256: {pointer['sha256']}}}"
+            f"{{doc: {pointer['doc']}, start: {pointer['start']}, end: {pointer['end']}, sha256: "
+            f"{pointer['sha256']}}}"
         )
 
 
@@ -59,23 +62,17 @@ DbOpt = Annotated[
 
 def _texts(corpus: Path | None, db: str | None):  # -> TextSource
     """The texts to check against: a corpus folder, or the store (``--db``, else $ACCORD_DB / ./accord.db)."""
-
-    from accord.cli.main import err
     from accord.corpus.check import FolderTexts, StoreTexts
 
     if corpus is not None and db is not None:
-        err.print("[red]error:[/red] give --corpus or --db, not both")
-        raise typer.Exit(2)
+        raise UsageError("give --corpus or --db, not both", "--corpus reads a folder, --db the corpus store")
     if corpus is not None:
-        if not corpus.is_dir():
-            err.print(f"[red]error:[/red] --corpus {corpus}: no such folder")
-            raise typer.Exit(2)
-        return FolderTexts(load_corpus_dir(corpus))
+        return FolderTexts(load_corpus_dir(existing_dir(corpus, "--corpus")))
     if not Workspace.resolve(db).database_exists():  # reading never creates a database
-        err.print(
-            "[red]error:[/red] no corpus: give --corpus DIR or --db URL (or run `accord corpus add` here first)"
+        raise UsageError(
+            "no corpus: no folder given and no corpus store here",
+            "give --corpus DIR or --db URL (or run `accord corpus add` here first)",
         )
-        raise typer.Exit(2)
     from accord.cli.corpus_cmd import open_store
 
     return StoreTexts(open_store(db))
@@ -147,7 +144,8 @@ def check_cmd(
         )
     for p in report.old_version:
         console.print(
-            f"note: {p.label}: [{p.pointer.start}, {p.pointer.end}) of {p.pointer.doc} verifies against version {p.version}, "
+            f"note: {p.label}: [{p.pointer.start}, {p.pointer.end}) of {p.pointer.doc} verifies against "
+            f"version {p.version}, "
             "not the current text",
             markup=False,
             highlight=False,
@@ -274,11 +272,11 @@ def review_cmd(
     if unnamed:
         rows = [r for r in rows if r.names_actor is False or r.names_subject is False]
     if what is not None and not rows and not unnamed:
-        err.print(f"[red]error:[/red] {escape(what)} names no number in {escape(file)}")
-        err.print(
-            "hint: give an actor id, an issue id's status quo (territory.status_quo) or a label such as russia.territory.position"
+        raise NotFoundError(
+            f"{what} names no number in {file}",
+            "give an actor id, an issue's status quo (territory.status_quo) or a label such as "
+            "russia.territory.position",
         )
-        raise typer.Exit(1)
     if json_out:
         print_json(
             [
@@ -365,11 +363,10 @@ def show_cmd(
     if not chosen:
         labels = sorted({p.label for p in report.pointers})
         close = difflib.get_close_matches(wanted, labels, n=3)
-        err.print(f"[red]error:[/red] {escape(what)!s} names no evidence in {escape(file)}")
-        err.print(
-            "hint: " + (f"did you mean {', '.join(close)}?" if close else "e.g. " + ", ".join(labels[:4]))
+        raise NotFoundError(
+            f"{what} names no evidence in {file}",
+            f"did you mean {', '.join(close)}?" if close else "e.g. " + ", ".join(labels[:4]),
         )
-        raise typer.Exit(1)
     values = _estimate_notes(loaded)
     for p in chosen:
         ptr = p.pointer

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from accord.cli.output import fail
-from accord.workspace import Workspace
+from accord.workspace import Workspace, force_prompt
 
 
 def _load_docs(docs: list[str], db: str | None, meta: Path | None, case):  # noqa: ANN001, ANN202
@@ -174,7 +173,7 @@ def _merge(the_case, path: Path, draft, new_items, merge_text, validate_text, ye
         f"{len(events)} event(s), {len(relations)} relation(s), {len(sources)} source(s) to add to {path}"
     )
     if not yes:
-        if not sys.stdin.isatty() and not os.environ.get("ACCORD_FORCE_PROMPT"):
+        if not sys.stdin.isatty() and not force_prompt():
             raise fail(f"{summary}; not a terminal, so nothing was written: re-run with --yes to accept")
         if not typer.confirm(f"{summary}. Write?", default=False):
             console.print("nothing written")

@@ -9,9 +9,20 @@ here: Rich loads when a console is first used.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["consoles", "existing_dir", "print_json", "render_error", "rendering_errors"]
+if TYPE_CHECKING:
+    from accord.errors import InputError
+
+__all__ = [
+    "consoles",
+    "existing_dir",
+    "fail",
+    "print_json",
+    "problems_error",
+    "render_error",
+    "rendering_errors",
+]
 
 
 class _Consoles:
@@ -104,3 +115,21 @@ def fail(message: str, hint: str = "", code: int = 1) -> Any:
 
     kind = UsageError if code == 2 else InputError
     return typer.Exit(render_error(kind(message, hint)))
+
+
+def problems_error(problems: Any, message: str, hint: str, limit: int | None = None) -> InputError:
+    """Print each problem (each names its file, line and field) on stderr, then return the
+    :class:`~accord.errors.InputError` to raise: the summary and the hint go through :func:`render_error`.
+
+    For commands that find several problems at once (a survey, a batch of files, a case that would not
+    validate) and list them all before refusing.
+    """
+    from accord.errors import InputError
+
+    err = _consoles.err
+    shown = list(problems)[:limit] if limit is not None else list(problems)
+    for problem in shown:
+        err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    if len(shown) < len(problems):
+        err.print(f"... and {len(problems) - len(shown)} more", highlight=False)
+    return InputError(message, hint)

@@ -110,7 +110,8 @@ def relations_table(case: Case) -> Table:
             if r.applies_if.state is not None:
                 holds = next((st.holds for st in case.states if st.id == r.applies_if.state), None)
                 details.append(
-                    f"state {r.applies_if.state}: {'holds' if holds else 'does not hold'} as of {case.case.as_of}"
+                    f"state {r.applies_if.state}: {'holds' if holds else 'does not hold'} as of "
+                    f"{case.case.as_of}"
                 )
         if r.co_chairs:
             details.append("co-chairs: " + ", ".join(r.co_chairs))

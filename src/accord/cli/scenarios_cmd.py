@@ -1,4 +1,5 @@
-"""``accord scenarios list|show|validate``: built-in and user scenarios (over :mod:`accord.scenarios.service`)."""
+"""``accord scenarios list|show|validate``: built-in and user scenarios (over
+:mod:`accord.scenarios.service`)."""
 
 from __future__ import annotations
 

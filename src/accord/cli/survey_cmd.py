@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 import yaml
-from rich.markup import escape
+
+from accord.cli.output import existing_dir, problems_error
+from accord.errors import InputError, UsageError
 
 __all__ = ["import_survey", "template_cmd"]
 
@@ -18,16 +20,14 @@ def _case_data(case: str):  # noqa: ANN202 - (path, data)
     from accord.case.draft import draft_report
     from accord.case.io import resolve_case_path
     from accord.case.validate import parse_yaml_text
-    from accord.cli.main import err
 
     report = draft_report(case)
     if not report.ok:
-        for problem in report.problems:
-            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-        err.print(
-            f"{len(report.problems)} problem(s) in {report.file}; fix them first (`accord case validate --draft`)"
+        raise problems_error(
+            report.problems,
+            f"{len(report.problems)} problem(s) in {report.file} (above)",
+            "fix them first: `accord case validate --draft` lists them with their lines",
         )
-        raise typer.Exit(1)
     path = resolve_case_path(case)
     parsed = parse_yaml_text(path.read_text(encoding="utf-8"), str(path), "docs/case-format.md")
     return path, parsed.data  # type: ignore[union-attr]
@@ -37,12 +37,13 @@ def _ids(data: dict, key: str) -> list[str]:
     return [str(item["id"]) for item in data.get(key) or [] if isinstance(item, dict) and item.get("id")]
 
 
-def _print_problems(problems) -> None:  # noqa: ANN001
-    from accord.cli.main import err
-
-    for problem in problems:
-        err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-    err.print(f"{len(problems)} problem(s) in the survey; nothing was written", highlight=False)
+def _survey_error(exc) -> InputError:  # noqa: ANN001 - SurveyError
+    """The survey's problems (file, row, column each) listed, then one error to raise."""
+    return problems_error(
+        exc.problems,
+        f"{len(exc.problems)} problem(s) in the survey (above); nothing was written",
+        "fix the rows named above (`accord case survey-template` writes a sheet with the expected columns)",
+    )
 
 
 def import_survey(
@@ -51,37 +52,38 @@ def import_survey(
     """Read a survey, check every row against the case, write the experts' sheets and the case."""
     from accord.case.draft import validate_draft_data
     from accord.case.validate import validate_text
-    from accord.cli.main import console, err
+    from accord.cli.main import console
     from accord.formats.survey import SurveyError, read_survey
     from accord.formats.survey_case import expert_sheets, merge_survey
 
     if into is None:
-        err.print(
-            "[red]error:[/red] --from survey needs --into CASE: the case whose actor and issue ids the rows use"
+        raise UsageError(
+            "--from survey needs --into CASE: the case whose actor and issue ids the rows use",
+            f"e.g. accord case import --from survey {file} --into nagorno-karabakh-2020 -o case.yaml",
         )
-        raise typer.Exit(2)
     _, data = _case_data(into)
     try:
         rows = read_survey(file, _ids(data, "actors"), _ids(data, "issues"))
     except SurveyError as exc:
-        _print_problems(exc.problems)
-        raise typer.Exit(1) from None
-    folder = corpus if corpus is not None else file.parent
-    if not folder.is_dir():
-        err.print(f"[red]error:[/red] --corpus {escape(str(folder))}: no such folder")
-        raise typer.Exit(2)
+        raise _survey_error(exc) from None
+    folder = existing_dir(corpus if corpus is not None else file.parent, "--corpus")
     taken = {str(s.get("id")) for s in (data.get("case") or {}).get("sources") or [] if isinstance(s, dict)}
     sheets = expert_sheets(rows, taken)
     when = _survey_date(file, date, str((data.get("case") or {}).get("as_of") or ""))
     merged = merge_survey(data, rows, sheets, file.name, when)
-    header = f"# {into} with the answers of {len(sheets)} expert(s) from {file.name} (`accord case import --from survey`).\n"
+    header = (
+        f"# {into} with the answers of {len(sheets)} expert(s) from {file.name} (`accord case import "
+        "--from survey`).\n"
+    )
     text = header + yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, width=120)
     report = validate_text(text, str(output), None, data_check=validate_draft_data)
     if not report.ok:
-        for problem in report.problems[:10]:
-            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-        err.print("[red]error:[/red] the case with the survey would not validate; nothing was written")
-        raise typer.Exit(1)
+        raise problems_error(
+            report.problems,
+            f"the case with the survey would not validate ({output}, problems above); nothing was written",
+            "the rows name the case's ids; check the case itself with `accord case validate --draft`",
+            limit=10,
+        )
     for sheet in sheets.values():
         (folder / f"{sheet.source}.csv").write_text(sheet.text, encoding="utf-8")
     output.write_text(text, encoding="utf-8")
@@ -92,7 +94,8 @@ def import_survey(
         soft_wrap=True,
     )
     console.print(
-        f"wrote the experts' answer sheets to {folder}: {', '.join(s.source + '.csv' for s in sheets.values())}",
+        f"wrote the experts' answer sheets to {folder}: "
+        f"{', '.join(s.source + '.csv' for s in sheets.values())}",
         highlight=False,
         soft_wrap=True,
         markup=False,
@@ -119,26 +122,27 @@ def template_cmd(
     ],
 ) -> None:
     """Write a survey sheet for experts: one row per actor and issue, the columns explained, cells checked."""
-    from accord.cli.main import console, err
+    from accord.cli.main import console
     from accord.formats.survey import SurveyError
     from accord.formats.survey_xlsx import write_template
 
     _, data = _case_data(case)
     actors, issues = _ids(data, "actors"), _ids(data, "issues")
     if not actors or not issues:
-        err.print(
-            f"[red]error:[/red] {escape(case)} has no {'actors' if not actors else 'issues'} yet; a survey asks about both"
+        missing = "actors" if not actors else "issues"
+        raise InputError(
+            f"{case}: field {missing}: none yet; a survey asks about actors and issues",
+            f"add the case's {missing} first (docs/case-format.md), then write the template",
         )
-        raise typer.Exit(1)
     labels = {a["id"]: str(a.get("name") or "") for a in data["actors"] if isinstance(a, dict)}
     labels |= {i["id"]: str(i.get("question") or "") for i in data["issues"] if isinstance(i, dict)}
     try:
         write_template(output, actors, issues, labels)
     except SurveyError as exc:
-        _print_problems(exc.problems)
-        raise typer.Exit(1) from None
+        raise _survey_error(exc) from None
     console.print(
-        f"wrote {output}: {len(actors) * len(issues)} row(s) ({len(actors)} actors x {len(issues)} issues) to copy per expert",
+        f"wrote {output}: {len(actors) * len(issues)} row(s) ({len(actors)} actors x {len(issues)} "
+        "issues) to copy per expert",
         highlight=False,
         soft_wrap=True,
     )
@@ -147,8 +151,6 @@ def template_cmd(
 def _survey_date(file: Path, date: str | None, as_of: str) -> str:
     """When the experts answered (``--date``, else the file's date); never after the case's ``as_of``,
     since a case holds no reading from after its moment."""
-    from accord.errors import InputError, UsageError
-
     if date is not None:
         try:
             when = dt.date.fromisoformat(date).isoformat()
@@ -158,7 +160,9 @@ def _survey_date(file: Path, date: str | None, as_of: str) -> str:
         when = dt.date.fromtimestamp(file.stat().st_mtime).isoformat()
     if as_of and when > as_of[:10]:
         raise InputError(
-            f"the survey is dated {when} ({'--date' if date else 'the file date'}), after the case's as_of {as_of}",
-            "a case holds no reading from after its moment: give --date (when the experts answered) or move as_of",
+            f"the survey is dated {when} ({'--date' if date else 'the file date'}), after the case's "
+            f"as_of {as_of}",
+            "a case holds no reading from after its moment: give --date (when the experts answered) or "
+            "move as_of",
         )
     return when

@@ -51,7 +51,7 @@ def _engine(db: str | None, read_only: bool = False):  # noqa: ANN202 - a SQLAlc
             f"no database at {workspace.sqlite_path}", "tokens live in the server's database: give --db"
         )
     try:
-        return connect(workspace.url)
+        return connect(workspace)
     except AccordError:
         raise
     except Exception as exc:  # noqa: BLE001 - bad URL, missing driver, server down
@@ -79,7 +79,8 @@ def serve(
         typer.Option(
             "--allow-host",
             help="A Host name clients reach the server by (behind a proxy), '.example.org' "
-            "for a domain and its subdomains; repeat for several. Loopback names and IP addresses always pass.",
+            "for a domain and its subdomains; repeat for several. Loopback names and IP addresses always "
+            "pass.",
         ),
     ] = None,
     limit: Annotated[

@@ -168,7 +168,8 @@ class StoredDocument:
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What adding one text did: ``added`` (new document), ``new version``, ``unchanged`` or ``metadata updated``."""
+    """What adding one text did: ``added`` (new document), ``new version``, ``unchanged`` or ``metadata
+    updated``."""
 
     doc: str
     version: int
@@ -208,7 +209,8 @@ class Store:
                     conn.execute(info.insert().values(key="schema", value=SCHEMA_VERSION))
                 elif version != SCHEMA_VERSION:
                     raise StorageError(
-                        f"the corpus store at {self.url} has schema {version}; this Accord reads schema {SCHEMA_VERSION}",
+                        f"the corpus store at {self.url} has schema {version}; this Accord reads schema "
+                        f"{SCHEMA_VERSION}",
                         "use a new --db, or re-add the texts with this version",
                     )
         except sa.exc.DatabaseError as exc:
@@ -271,9 +273,11 @@ class Store:
                 and not _same_file(current.source_path, _source_path(source))
             ):
                 raise DocumentConflict(
-                    f"document {source.doc!r} was added from {current.source_path}; {source.path} has the same name "
+                    f"document {source.doc!r} was added from {current.source_path}; {source.path} has the "
+                    "same name "
                     "but another text",
-                    "give this file another id (--id), or pass --replace to make it a new version of the document",
+                    "give this file another id (--id), or pass --replace to make it a new version of the "
+                    "document",
                 )
             version = 1 if current is None else current.version + 1
             if current is not None:
@@ -325,7 +329,8 @@ class Store:
         conn.execute(passages.insert(), rows)
         if self.dialect == "sqlite":
             conn.exec_driver_sql(
-                "INSERT INTO corpus_fts(rowid, text) SELECT id, text FROM corpus_passages WHERE document_id = ?",
+                "INSERT INTO corpus_fts(rowid, text) SELECT id, text FROM corpus_passages WHERE "
+                "document_id = ?",
                 (document_id,),
             )
         return len(rows)

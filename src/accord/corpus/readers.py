@@ -58,7 +58,8 @@ def check_doc_id(doc: str) -> str | None:
 
 
 def check_date(value: str) -> str:
-    """The precision (``year``, ``month``, ``day``) of a ``YYYY[-MM[-DD]]`` date; ``ValueError`` if it is none."""
+    """The precision (``year``, ``month``, ``day``) of a ``YYYY[-MM[-DD]]`` date; ``ValueError`` if it is
+    none."""
     match = _DATE.fullmatch(value.strip())
     if not match:
         raise ValueError(f"{value[:40]!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")

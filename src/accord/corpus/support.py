@@ -8,7 +8,8 @@ say anything about the number. This module reads each cited span and asks two me
   letter). Asked of stance numbers (position, salience, capability).
 * **names the subject**: the span contains a word of the issue's subject, i.e. a content word of its id,
   question and scale labels that is not an actor's name (so "Nagorno-Karabakh", the conflict's name in
-  every sentence, does not count when it is an actor's alias, nor do "conflict" and "region"); words match on their first six letters
+  every sentence, does not count when it is an actor's alias, nor do "conflict" and "region"); words match on
+  their first six letters
   ("peacekeeping" and "peacekeepers"). Asked of positions, saliences, per-issue capabilities and status
   quo values.
 
@@ -29,12 +30,18 @@ from accord.extract.actors import ActorResolver
 __all__ = ["CitedSpan", "NumberSupport", "number_support", "subject_terms", "support_summary"]
 
 _STOP = set(
-    "what which who whom whose where when whether how with without within from into onto over under about around "
-    "between among against after before during each every other others their there them they this that these those "
-    "than then also only more most less least much many some such very does done have been being will would could "
-    "should shall must might the and for any all are was were its not nor but can may own part parts full fully "
-    "whole given held hold holds holding near keep keeps until using used taken take takes inside outside sides side "
-    "immediate immediately continue continues continued return returns stop stops point points means mean while "
+    "what which who whom whose where when whether how with without within from into onto over under about "
+    "around "
+    "between among against after before during each every other others their there them they this that "
+    "these those "
+    "than then also only more most less least much many some such very does done have been being will "
+    "would could "
+    "should shall must might the and for any all are was were its not nor but can may own part parts full "
+    "fully "
+    "whole given held hold holds holding near keep keeps until using used taken take takes inside outside "
+    "sides side "
+    "immediate immediately continue continues continued return returns stop stops point points means mean "
+    "while "
     "conflict conflicts region regions issue issues question dispute".split()
 )  # function words, and words every sentence of a conflict's analysis uses
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]+")
@@ -100,7 +107,10 @@ def _format_values(quantity) -> str:  # noqa: ANN001 - Quantity
     for e in quantity.all_estimates:
         text = f"{e.value:g}"
         if e.low is not None or e.high is not None:
-            text += f" ({e.low if e.low is not None else e.value:g}-{e.high if e.high is not None else e.value:g})"
+            text += (
+                " "
+                f"({e.low if e.low is not None else e.value:g}-{e.high if e.high is not None else e.value:g})"
+            )
         out.append(text + (f" [{', '.join(e.sources)}]" if len(quantity.all_estimates) > 1 else ""))
     return "; ".join(out)
 

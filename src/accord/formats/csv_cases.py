@@ -236,7 +236,8 @@ def _build_case(
             "scale": {"min_label": f"0 on {dim!r}", "max_label": f"{units['position_max']:g} on {dim!r}"},
             "status_quo": {
                 "value": clean(status_quo[k]),
-                "note": f"The {fmt} format has no status quo; taken as the capability x salience weighted median.",
+                "note": f"The {fmt} format has no status quo; taken as the capability x salience weighted "
+                "median.",
                 "evidence": [header_ptr],
             },
         }

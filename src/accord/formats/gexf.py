@@ -2,7 +2,8 @@
 
 Written with NetworkX. Nodes carry the actor's name, kind and capability; edges the relation's id, type,
 share, note and ``directed`` (false for alliances, borders ...: the graph itself is directed, as
-NetworkX reads no mixed GEXF). In GEXF the graph is *dynamic*: each edge has ``start`` and ``end`` dates (from the
+NetworkX reads no mixed GEXF). In GEXF the graph is *dynamic*: each edge has ``start`` and ``end`` dates
+(from the
 relation's ``since`` and ``until``; open ends stay open), so Gephi's timeline plays the ties appearing
 and ending. GraphML has no time model: the same dates are plain ``since``/``until`` attributes.
 A mediation between parties becomes one edge to each party.

@@ -227,7 +227,8 @@ def read_survey(path: str | Path, actors: Sequence[str], issues: Sequence[str]) 
                     1,
                     c,
                     f"missing column {c!r} (the header has: {found})",
-                    "the header row needs expert, actor, issue and position; see `accord case survey-template`",
+                    "the header row needs expert, actor, issue and position; see `accord case "
+                    "survey-template`",
                 )
                 for c in missing
             ]

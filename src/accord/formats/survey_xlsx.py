@@ -78,7 +78,8 @@ def write_xlsx_template(
     help_sheet.append([])
     help_sheet.append(
         [
-            "One row per expert, actor and issue. Copy the rows for each expert; leave out what they do not know."
+            "One row per expert, actor and issue. Copy the rows for each expert; leave out what they do "
+            "not know."
         ]
     )
     help_sheet.append(

@@ -90,22 +90,23 @@ def case_sheets(case: Case) -> dict[str, list[list[Any]]]:
 
 
 def to_xlsx(case: Case, run: dict[str, Any] | None = None) -> bytes:
-    """The case's sheets, plus a *Forecast* sheet from ``views.execute_run``'s summary when given."""
+    """The case's sheets, plus a *Forecast* sheet from a run document (:meth:`Run.to_json`) when given."""
     sheets = case_sheets(case)
     if run is not None:
-        rows = [["issue", "status quo", "point run", "median", "p05", "p95", "model", "draws", "seed"]]
-        for f in run["forecast"]:
+        rows = [["issue", "status quo", "point run", "forecast", "p05", "p95", "model", "draws", "seed"]]
+        for issue, forecast in run["forecast"].items():
+            interval = run["interval"].get(issue, {})
             rows.append(
                 [
-                    f["issue"],
-                    f["status_quo"],
-                    f["point"],
-                    f["median"],
-                    f["p05"],
-                    f["p95"],
+                    issue,
+                    run["status_quo"][issue],
+                    run["point_forecast"][issue],
+                    forecast,
+                    interval.get("low"),
+                    interval.get("high"),
                     run["model"],
-                    run.get("draws", 0),
-                    run.get("seed"),
+                    run["draws"],
+                    run["seed"],
                 ]
             )
         sheets["Forecast"] = rows

@@ -57,7 +57,8 @@ class Corpus:
 
 
 def load_corpus_dir(path: str | Path) -> Corpus:
-    """Read every ``*.txt``, ``*.md`` and ``*.csv`` file of a folder as UTF-8; id = file name without extension.
+    """Read every ``*.txt``, ``*.md`` and ``*.csv`` file of a folder as UTF-8; id = file name without
+    extension.
 
     CSV files count as documents so that a case imported from a CSV can cite its rows.
     """

@@ -101,7 +101,8 @@ runs_issues = sa.Table(
 
 
 def outcomes_dir(url: str) -> Path:
-    """Where a database's Parquet files live: beside a SQLite file, else ``$ACCORD_RUNS_DIR`` or ``./accord-runs``."""
+    """Where a database's Parquet files live: beside a SQLite file, else ``$ACCORD_RUNS_DIR`` or
+    ``./accord-runs``."""
     from accord.workspace import Workspace
 
     return Workspace.resolve(url).runs_dir  # the workspace's one rule

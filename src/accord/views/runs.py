@@ -1,4 +1,11 @@
-"""Runs for the pages: the scenario layer does the work; this turns its results into what the pages draw."""
+"""Runs for the pages: the run document is :meth:`accord.scenarios.run.Run.to_json` (the one shape of
+``accord run --json``, docs/run-schema.json); beside it go only the chart arrays the document does not hold.
+
+The web serves ``{"run": <status>, "result": <Run.to_json()>, "charts": {...}}`` for a run and the report
+embeds ``{"result": ..., "charts": ...}``; the dashboard's script reads the per-round paths from the
+document's ``rounds`` and the distribution charts (final outcome of each draw, mean path, 5/50/95% bands
+per round) from ``charts``, which are ``null`` for a point run.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from accord.case.model import Case
-from accord.results import RunResult
 
 MAX_FINALS = 2000  # final outcomes kept per issue for distribution charts
 
@@ -30,39 +36,54 @@ def execute_run(
     progress: Progress | None = None,
     record: Callable[[Any], str | None] | None = None,
 ) -> dict[str, Any]:
-    """Run a scenario (or the case as it is) and summarise it for the run view, the comparison and the report.
+    """Run a scenario (or the case as it is) through :func:`accord.api.run`: ``{"result":
+    Run.to_json(), "charts": run_charts(run), "store_id": ...}``.
 
-    Always runs the point estimates once (the actors' trajectories per round); with ``draws > 0`` also
-    the Monte Carlo draws (forecast interval, mean path, distribution of final outcomes). ``progress``
-    gets the fraction done in [0, 1]; ``record`` is given the scenario layer's run (the draws, else the
-    point run) to store it, and returns its id in the runs store.
+    ``progress`` gets the fraction done in [0, 1]; ``record`` is given the :class:`Run` to store it
+    and returns its id in the runs store (``store_id`` is ``None`` without it).
     """
-    from accord.scenarios.service import run_scenario
+    from accord.api import run as run_model
 
-    point = run_scenario(scenario, case, model=model, draws=0, seed=seed, rounds=rounds)
-    summary = _point_summary(point.run_result(), point.summary())
-    summary.update(
-        case=case.id,
-        scenario=getattr(scenario, "id", None),
-        draws=draws,
-        scales={i.id: {"min_label": i.scale.min_label, "max_label": i.scale.max_label} for i in case.issues},
-    )
+    done = 0
+
+    def step(k: int) -> None:
+        nonlocal done
+        done += k
+        if progress is not None and draws > 0:
+            progress(min(done, draws) / draws)
+
+    run = run_model(case, model, rounds, seed, scenario=scenario, draws=draws, progress=step)
     if progress is not None:
-        progress(0.05 if draws else 1.0)
-    if draws > 0:
-        done = 0
+        progress(1.0)
+    return {
+        "result": run.to_json(),
+        "charts": run_charts(run),
+        "store_id": record(run) if record is not None else None,
+    }
 
-        def step(k: int) -> None:
-            nonlocal done
-            done += k
-            if progress is not None:
-                progress(0.05 + 0.95 * min(done, draws) / draws)
 
-        mc = run_scenario(scenario, case, model=model, draws=draws, seed=seed, rounds=rounds, progress=step)
-        _add_draws(summary, mc.draws, mc.summary())
-    if record is not None:
-        summary["store_id"] = record(mc if draws > 0 else point)
-    return summary
+def run_charts(run: Any) -> dict[str, Any]:
+    """What the distribution charts need and the run document does not hold: per issue the final
+    outcome of (at most :data:`MAX_FINALS`, evenly spaced) draws, the mean path and the 5/50/95% bands
+    per round. All ``None`` for a point run (its paths are the document's ``rounds``)."""
+    draws = run.draws
+    charts: dict[str, Any] = {"finals": None, "mean_path": None, "path_bands": None}
+    if draws is None or run.n_draws == 0:
+        return charts
+    issues = list(draws.issues)
+    finals = draws.forecast
+    if finals.shape[0] > MAX_FINALS:
+        finals = finals[np.linspace(0, finals.shape[0] - 1, MAX_FINALS).astype(int)]
+    charts["finals"] = {issue: _r(finals[:, j]) for j, issue in enumerate(issues)}
+    if draws.mean_path is not None:
+        charts["mean_path"] = {issue: _r(draws.mean_path[:, j]) for j, issue in enumerate(issues)}
+    bands = getattr(draws, "path_bands", None)
+    if bands is not None:
+        charts["path_bands"] = {
+            issue: {"p05": _r(bands[0, :, j]), "p50": _r(bands[1, :, j]), "p95": _r(bands[2, :, j])}
+            for j, issue in enumerate(issues)
+        }
+    return charts
 
 
 def execute_sensitivity(
@@ -101,59 +122,3 @@ def execute_sensitivity(
         on_total=on_total,
     )
     return {"case": case.id, "scenario": getattr(scenario, "id", None), "model": model, **result.to_json()}
-
-
-def _point_summary(result: RunResult, point: dict[str, Any]) -> dict[str, Any]:
-    traj = result.trajectory
-    return {
-        "model": result.model,
-        "seed": result.seed,
-        "rounds": int(traj.n_rounds),
-        "actors": list(result.actors),
-        "issues": list(result.issues),
-        "forecast": [
-            {
-                "issue": issue,
-                "status_quo": float(result.status_quo[j]),
-                "point": float(traj.forecast[0, j]),
-                "median": float(traj.forecast[0, j]),
-                "p05": None,
-                "p95": None,
-                "mean": None,
-                "stable_share": point["issues"][issue]["stable_share"],
-            }
-            for j, issue in enumerate(result.issues)
-        ],
-        "outcome": {issue: _r(traj.outcome[0, :, j]) for j, issue in enumerate(result.issues)},
-        "positions": {
-            actor: {issue: _r(traj.positions[0, :, a, j]) for j, issue in enumerate(result.issues)}
-            for a, actor in enumerate(result.actors)
-        },
-        "triggers": point.get("triggers", {}),
-        "mean_path": None,
-        "path_bands": None,
-        "finals": None,
-    }
-
-
-def _add_draws(summary: dict[str, Any], draws: Any, mc: dict[str, Any]) -> None:
-    """Overlay the Monte Carlo numbers: median and 5-95% interval per issue, mean path, final outcomes."""
-    for row in summary["forecast"]:
-        row.update(
-            {k: mc["issues"][row["issue"]][k] for k in ("median", "p05", "p95", "mean", "stable_share")}
-        )
-    finals = draws.forecast
-    if finals.shape[0] > MAX_FINALS:
-        finals = finals[np.linspace(0, finals.shape[0] - 1, MAX_FINALS).astype(int)]
-    issues = list(draws.issues)
-    summary["triggers"] = mc.get("triggers", {})
-    summary["stable_all"] = mc.get("stable_all")
-    summary["finals"] = {issue: _r(finals[:, j]) for j, issue in enumerate(issues)}
-    if draws.mean_path is not None:
-        summary["mean_path"] = {issue: _r(draws.mean_path[:, j]) for j, issue in enumerate(issues)}
-    bands = getattr(draws, "path_bands", None)
-    if bands is not None:
-        summary["path_bands"] = {
-            issue: {"p05": _r(bands[0, :, j]), "p50": _r(bands[1, :, j]), "p95": _r(bands[2, :, j])}
-            for j, issue in enumerate(issues)
-        }

@@ -4,7 +4,10 @@ All the variants of a case (each input of each actor at either end of its range,
 point values) run as one batch through the scenario runner, so the tornados of every issue cost one
 batched model run instead of one run per bar. The inputs and their ranges are those of the global
 sensitivity analysis (:func:`accord.scenarios.sensitivity.inputs_of`): the sources' documented range,
-or a default spread (marked) where a number has a single value.
+or, where a number has a single value, the one default spread of the scenario layer
+(:data:`accord.scenarios.sensitivity.DEFAULT_SPREAD`: +-10 points for a position, +-0.1 for a salience
+or a capability, absolute and clipped to the scale), marked ``documented_range: false``. The tornado and
+the Sobol/Morris analysis therefore vary every number over the same interval.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def _ref(actor: str, attribute: str, issue: str) -> str:
 def tornados(case: Case, model: str, rounds: int | None = None, limit: int = 15) -> dict[str, dict[str, Any]]:
     """Per issue: the base forecast and the bars (largest reach first), from one batched run."""
     from accord.scenarios.runner import RunSpec, run_prepared
-    from accord.scenarios.sensitivity import inputs_of
+    from accord.scenarios.sensitivity import DEFAULT_SPREAD, inputs_of
     from accord.scenarios.uncertainty import fill_problem
 
     inputs, layout = inputs_of(case)
@@ -56,20 +59,28 @@ def tornados(case: Case, model: str, rounds: int | None = None, limit: int = 15)
                     "documented_range": not inp.spread_default,
                     "at_low": lo,
                     "at_high": hi,
-                    # the bar's reach from the base, whichever way each end pushes (both ends may push the same way)
+                    # the bar's reach from the base, whichever way each end pushes (both ends may push
+                    # the same way)
                     "swing": max(lo, hi, b) - min(lo, hi, b),
                     "ref": _ref(inp.actor, inp.attribute, inp.issue),
                 }
             )
         bars.sort(key=lambda bar: bar["swing"], reverse=True)
-        out[issue] = {"issue": issue, "model": model, "base": float(forecast[0, j]), "bars": bars[:limit]}
+        out[issue] = {
+            "issue": issue,
+            "model": model,
+            "base": float(forecast[0, j]),
+            "bars": bars[:limit],
+            "default_spread": dict(DEFAULT_SPREAD),  # the range of a bar without a documented one
+        }
     return out
 
 
 def tornado(
     case: Case, issue: str, model: str, rounds: int | None = None, seed: int = 0, limit: int = 15
 ) -> dict[str, Any]:
-    """The tornado of one issue (see :func:`tornados`); ``seed`` is kept for callers, the runs are deterministic."""
+    """The tornado of one issue (see :func:`tornados`); ``seed`` is kept for callers, the runs are
+    deterministic."""
     if issue not in case.issue_ids:
         raise EvidenceNotFound(f"no issue {issue!r} in this case")
     return tornados(case, model, rounds, limit)[issue]

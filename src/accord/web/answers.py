@@ -60,7 +60,8 @@ def remember_answer(st: AppState, case: Case, doc: dict[str, Any]) -> None:
 
 
 def case_answer(st: AppState, case: Case) -> dict[str, Any]:
-    """The case's answer, computed once per case version (concurrent first requests wait for one computation)."""
+    """The case's answer, computed once per case version (concurrent first requests wait for one
+    computation)."""
     from accord.answer import answer
 
     key = _answer_key(case)
@@ -87,7 +88,8 @@ def get_case_answer(
         Literal["json", "csv"], Query(description="json (default) or csv (the scenario table)")
     ] = "json",
 ) -> Response:
-    """The case's question answered: every built-in scenario's forecast per issue (median, interval, shift from
+    """The case's question answered: every built-in scenario's forecast per issue (median, interval, shift
+    from
     the case as it stands), the leverage of the actor the scenarios are about, the drivers (Morris, with their
     stability across seeds) and what the sources disagree on. The first request for a case version computes it
     (up to a minute); later ones are served from memory."""

@@ -177,11 +177,12 @@ def create_app(
     ``allowed_hosts`` adds names the server may be reached by (behind a proxy) to loopback names and IP
     literals; ``limits`` caps what one request may ask for (actors, issues, interventions, draws).
     """
-    from accord.workspace import resolve_db_url
+    from accord.workspace import Workspace
 
-    url = resolve_db_url(db_url)
-    engine = db.connect(url)
-    folder = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
+    workspace = Workspace.resolve(db_url, corpus_dir, runs_dir)  # read once, for the server's life
+    url = workspace.url
+    engine = db.connect(workspace)
+    folder = workspace.corpus_dir
     corpus = load_corpus_dir(folder) if folder is not None else None
     limits = limits or Limits()
     library = Library(engine, corpus, limits)
@@ -189,7 +190,7 @@ def create_app(
     if record_runs:
         from accord.store.runs import RunStore
 
-        run_store = RunStore(url, runs_dir)
+        run_store = RunStore(url, workspace.runs_dir)
     st = AppState(
         engine=engine,
         library=library,
@@ -217,7 +218,8 @@ def create_app(
     app = FastAPI(
         title="Accord",
         version=__version__,
-        summary="Evidence-linked bargaining models of conflicts: cases, runs, scenarios, sensitivity and evidence.",
+        summary="Evidence-linked bargaining models of conflicts: cases, runs, scenarios, sensitivity and "
+        "evidence.",
         lifespan=lifespan,
         docs_url=None,  # FastAPI's own pages load their scripts from a CDN; pages.mount_docs serves /docs
         redoc_url=None,

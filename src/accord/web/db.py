@@ -12,7 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from accord.workspace import resolve_db_url
+from accord.workspace import Workspace
 
 __all__ = ["cases", "connect", "metadata", "now", "runs", "scenarios", "tokens"]
 
@@ -68,7 +68,7 @@ runs = sa.Table(
     sa.Column("progress", sa.Float, nullable=False),
     sa.Column("error", sa.Text),
     sa.Column("params", sa.Text),  # JSON: a sensitivity analysis's method, samples, grouping
-    sa.Column("result", sa.Text),  # JSON of views.execute_run or views.execute_sensitivity
+    sa.Column("result", sa.Text),  # JSON {"result": Run.to_json(), "charts"} or {"result": sensitivity}
     sa.Column("store_id", sa.String(40)),  # the run's id in the runs store (accord runs list)
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("started_at", sa.DateTime(timezone=True)),
@@ -82,23 +82,15 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def connect(db_url: str | None = None) -> Engine:
-    """An engine for ``db_url`` (a path means a SQLite file; ``None``: ``$ACCORD_DB`` or ``accord.db``).
+def connect(db: Workspace | str | None = None) -> Engine:
+    """The web tables' engine, opened by :meth:`Workspace.connect` (the one place that knows URLs and
+    SQLite's settings), with the tables created. ``db``: the server's workspace, or a ``--db`` value
+    resolved into one (a path means a SQLite file; ``None``: ``$ACCORD_DB`` or ``accord.db``).
 
-    SQLite gets WAL mode and a generous busy timeout, because run workers write while requests read.
+    PostgreSQL gets a larger pool than SQLAlchemy's default: run workers write while requests read.
     """
-    url = resolve_db_url(db_url)
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-    else:
-        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    workspace = db if isinstance(db, Workspace) else Workspace.resolve(db)
+    pool = {} if workspace.url.startswith("sqlite") else {"pool_size": 10, "max_overflow": 10}
+    engine = workspace.connect(**pool)
     metadata.create_all(engine)
     return engine
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.close()

@@ -43,7 +43,8 @@ def require_token(request: Request) -> int:
     if token_id is None:
         raise HTTPException(
             401,
-            "this endpoint writes: send a token as 'Authorization: Bearer TOKEN' (create one with `accord token create`)",
+            "this endpoint writes: send a token as 'Authorization: Bearer TOKEN' (create one with `accord "
+            "token create`)",
             headers={"WWW-Authenticate": "Bearer"},
         )
     return token_id

@@ -32,7 +32,8 @@ class NotFound(LookupError):
 
 
 class Conflict(ValueError):
-    """An upload would replace something it may not (a built-in, or an existing upload without ``replace``)."""
+    """An upload would replace something it may not (a built-in, or an existing upload without
+    ``replace``)."""
 
 
 class Invalid(ValueError):

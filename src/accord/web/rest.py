@@ -1,4 +1,5 @@
-"""The REST API: cases, scenarios, runs and sensitivity, under ``/api`` (the corpus in :mod:`accord.web.corpus_routes`).
+"""The REST API: cases, scenarios, runs and sensitivity, under ``/api`` (the corpus in
+:mod:`accord.web.corpus_routes`).
 
 Handlers are thin: they check access, turn ids into objects through the library, call the service and
 map the library's errors onto HTTP (404 unknown id, 409 conflict, 422 invalid input with the CLI's
@@ -473,12 +474,13 @@ def get_run(request: Request, run_id: RunId) -> dict[str, Any]:
     responses={409: {"description": "the run has not finished (or failed)"}},
 )
 def get_run_result(request: Request, run_id: RunId) -> dict[str, Any]:
-    """Forecast with interval, trajectories per round and the final outcome of each draw."""
+    """``{run: <status>, result: <the run document, as accord run --json>, charts: <final outcome of
+    each draw, mean path and bands per round>}``; for a sensitivity analysis ``result`` is the analysis."""
     st = state(request)
     run = st.runs.get(run_id)
     if run is None:
         raise HTTPException(404, f"no run {run_id}")
-    result = st.runs.result(run_id) if run["status"] == "done" else None
-    if result is None:
+    body = st.runs.result(run_id) if run["status"] == "done" else None
+    if body is None:
         raise HTTPException(409, {"message": f"run {run_id} is {run['status']}", "run": run})
-    return {"run": run, "result": result}
+    return {"run": run, **body}

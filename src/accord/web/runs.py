@@ -1,4 +1,5 @@
-"""Runs started from the web: queued in the database, executed by a small thread pool, resumed after a restart.
+"""Runs started from the web: queued in the database, executed by a small thread pool, resumed after a
+restart.
 
 The database row is the truth about a run (``queued`` -> ``running`` -> ``done`` | ``failed``), so a run
 survives the server stopping: on start-up :meth:`RunManager.resume` puts every run that was queued or
@@ -200,9 +201,14 @@ class RunManager:
         return _row_json(row, live)
 
     def result(self, run_id: int) -> dict[str, Any] | None:
+        """A finished run's body: ``{"result": Run.to_json(), "charts": {...}}`` for a run (see
+        :mod:`accord.views.runs`), ``{"result": <analysis>}`` for a sensitivity analysis; None if none."""
         with self.engine.connect() as conn:
             text = conn.execute(sa.select(db.runs.c.result).where(db.runs.c.id == run_id)).scalar()
-        return json.loads(text) if text else None
+        if not text:
+            return None
+        body = json.loads(text)
+        return body if "result" in body else {"result": body}  # a row written before the one shape
 
     def list(
         self, limit: int = 50, case: str | None = None, status: str | None = None, kind: str | None = None
@@ -237,15 +243,16 @@ class RunManager:
             if row is None or row.status not in ("queued", "running"):
                 return
             self._update(run_id, status="running", started_at=db.now(), progress=0.0)
-            summary = self._execute(row, stop)
+            body = self._execute(row, stop)
+            store_id = body.pop("store_id", None)
             self._update(
                 run_id,
                 status="done",
                 progress=1.0,
                 finished_at=db.now(),
                 error=None,
-                result=json.dumps(summary, allow_nan=False),
-                store_id=summary.get("store_id"),
+                result=json.dumps(body, allow_nan=False),
+                store_id=store_id,
             )
         except _Stopped:
             self._update(run_id, status="queued", progress=0.0, started_at=None)
@@ -261,6 +268,7 @@ class RunManager:
                 self._progress.pop(run_id, None)
 
     def _execute(self, row: sa.Row, stop: threading.Event) -> dict[str, Any]:
+        """The run's body (``result``, with ``charts`` for a run) and its ``store_id`` in the runs store."""
         case = self.library.case(row.case_id)
         scenario = self.library.scenario(row.scenario).scenario if row.scenario else None
         last_write = [time.monotonic()]
@@ -276,9 +284,10 @@ class RunManager:
 
         if row.kind == "sensitivity":
             params = json.loads(row.params or "{}")
-            return execute_sensitivity(
+            analysis = execute_sensitivity(
                 case, scenario, row.model, row.rounds, row.seed, progress=progress, **params
             )
+            return {"result": analysis}
         return execute_run(
             case,
             scenario,

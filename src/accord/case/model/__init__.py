@@ -1,4 +1,5 @@
-"""The case format: a conflict as actors, issues, stances, relations, states and dated events, tied to evidence.
+"""The case format: a conflict as actors, issues, stances, relations, states and dated events, tied to
+evidence.
 
 These pydantic models define the schema (``accord case schema`` prints it as JSON Schema). They are frozen
 and forbid unknown fields, so a typo is an error rather than silently ignored data. Checks that need the

@@ -142,7 +142,8 @@ class Quantity(Frozen):
             single = (self.value, self.low, self.high, self.evidence, self.source, self.date)
             if any(x is not None for x in single) or self.carry_over:
                 raise ValueError(
-                    "give either value/low/high/evidence (source, date, carry_over) or a list of estimates, not both"
+                    "give either value/low/high/evidence (source, date, carry_over) or a list of "
+                    "estimates, not both"
                 )
             if not self.estimates:
                 raise ValueError("estimates must not be empty")

@@ -43,7 +43,8 @@ class Case(Frozen):
 
     @property
     def bargaining_actor_ids(self) -> tuple[str, ...]:
-        """Actors at the table (a stance that does not say ``takes_part: veto``), in case order: the rows of the arrays."""
+        """Actors at the table (a stance that does not say ``takes_part: veto``), in case order: the rows of
+        the arrays."""
         with_stance = {s.actor for s in self.stances if s.takes_part == "bargains"}
         return tuple(a for a in self.actor_ids if a in with_stance)
 

@@ -88,7 +88,8 @@ class CaseMeta(Frozen):
     )
     period_start: str | None = Field(
         default=None,
-        description="First day of the case's own moment; a reading from a source dated earlier must be a carry_over.",
+        description="First day of the case's own moment; a reading from a source dated earlier must be a "
+        "carry_over.",
     )
     pooling: Text | None = Field(
         default=None,
