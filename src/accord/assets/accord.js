@@ -524,6 +524,7 @@
 
   pages.positions = async () => draw.positions($("positions"), await A.api(`/cases/${A.caseId}/positions`), $("positions-table"));
 
+  A.poll = poll;
   async function poll(runId, onProgress) {
     for (;;) {
       const run = await A.api(`/runs/${runId}`);
@@ -611,54 +612,6 @@
     recentRuns($("recent-runs"));
     recordedRuns($("recorded-runs")).catch(() => {});
     await fillScenarios(form.elements.scenario, true);
-  };
-
-  pages.compare = async () => {
-    const form = $("compare-form");
-    let list = [];
-    form.addEventListener("submit", (ev) => ev.preventDefault());  // until the scenarios are listed
-    list = await fillScenarios(h("select"), false);
-    const box = $("compare-scenarios");
-    clear(box).appendChild(h("label", {}, h("input", { type: "checkbox", name: "variant", value: "", checked: true }), "the case as it is"));
-    for (const s of list) box.appendChild(h("label", {}, h("input", { type: "checkbox", name: "variant", value: s.id, checked: true }), s.title));
-    if (!list.length) box.appendChild(h("span", { class: "muted small" }, "(no scenarios for this case yet: upload one on the Cases page)"));
-    let items = [];
-    const issueSel = form.elements.issue;
-    const redraw = () => draw.compare($("compare-chart"), items, issueSel.value, $("compare-table"));
-    issueSel.addEventListener("change", redraw);
-    const preset = new URLSearchParams(location.search).get("runs");
-    const load = async (ids, labels) => {
-      const status = clear($("compare-status"));
-      items = ids.map((id, k) => ({ id, label: labels[k], result: null }));
-      await Promise.all(items.map(async (it) => {
-        const run = await poll(it.id, () => {
-          clear(status).appendChild(h("span", {}, `${items.filter((x) => x.result).length}/${items.length} runs finished…`));
-        });
-        if (run.status === "done") it.result = (await A.api(`/runs/${it.id}/result`)).result;
-        else it.label += " (failed: " + run.error + ")";
-      }));
-      clear(status).appendChild(h("span", { id: "compare-done" }, `${items.filter((x) => x.result).length} of ${items.length} variants`));
-      redraw();
-    };
-    if (preset) {
-      const ids = preset.split(",").map(Number).filter(Boolean).slice(0, 8);
-      const runs = await Promise.all(ids.map((id) => A.api(`/runs/${id}`)));
-      load(ids, runs.map((r) => `#${r.id} ${r.scenario || "case"} (${r.model})`));
-    }
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      const f = form.elements;
-      const chosen = [...box.querySelectorAll("input[name=variant]:checked")].map((i) => i.value);
-      try {
-        const runs = await Promise.all(chosen.map((sc) => A.api("/runs", { method: "POST", body: Object.assign(
-          { case: A.caseId, model: f.model.value, draws: Number(f.draws.value || 200), seed: Number(f.seed.value || 0) },
-          sc ? { scenario: sc } : {}) })));
-        history.replaceState(null, "", `/compare?case=${encodeURIComponent(A.caseId)}&runs=${runs.map((r) => r.id).join(",")}`);
-        await load(runs.map((r) => r.id), chosen.map((sc) => (sc ? list.find((s) => s.id === sc).title : "the case as it is")));
-      } catch (e) {
-        clear($("compare-status")).appendChild(h("p", { class: "error" }, e.status === 401 ? "Comparing starts runs: paste a token in the header." : e.message));
-      }
-    });
   };
 
   draw.global = function (el, result, issue) {

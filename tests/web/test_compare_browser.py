@@ -1,0 +1,146 @@
+"""The Compare view in a real browser (Chromium through Playwright, uvicorn on loopback): perspectives and
+cases without a token, every issue at once, and a comparison of scenarios that keeps every variant when
+the page is reloaded or the tab is opened again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import accord
+from accord.comparisons import case_variants, comparison, perspective_variants
+from accord.web import create_app
+from accord.web.server import ServerThread
+
+pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+from tests.web.test_browser import ARGS, DESKTOP, PHONE, _page  # noqa: E402
+
+CASE = "nagorno-karabakh-2020"
+OLD = "nagorno-karabakh-2013"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[tuple[str, str]]:
+    app = create_app(str(tmp_path_factory.mktemp("compare") / "accord.db"), corpus_dir)
+    token = app.state.accord.tokens.create("browser")[0]
+    with ServerThread(app) as url:
+        yield url, token
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def desk(browser: Browser, server: tuple[str, str]) -> Iterator[Page]:
+    page = _page(browser, DESKTOP, server[0])
+    yield page
+    assert not page.errors, page.errors  # type: ignore[attr-defined]
+    page.context.close()
+
+
+def _cell(page: Page, row: int, issue: str) -> str:
+    return page.locator(f"#compare-grid tbody tr:nth-child({row}) td[data-issue={issue}] strong").inner_text()
+
+
+def test_perspectives_show_every_source_and_issue_without_a_token(
+    desk: Page, server: tuple[str, str]
+) -> None:
+    url, _ = server
+    case = accord.load_case(CASE)
+    desk.goto(f"{url}/compare?case={CASE}")
+    desk.check("input[name=mode][value=perspectives]")
+    desk.fill("input[name=draws]", "0")
+    desk.click("#compare-form button[type=submit]")
+    expect(desk.locator("#compare-done")).to_be_visible(timeout=60_000)
+    expected = comparison(perspective_variants(case), draws=0)
+    rows = desk.locator("#compare-grid tbody tr")
+    expect(rows).to_have_count(len(expected["variants"]))
+    # every issue drawn at once, one chart each, with the numbers of the API layer
+    expect(desk.locator("#compare-charts .js-plotly-plot")).to_have_count(len(case.issues))
+    for k, variant in enumerate(expected["variants"]):
+        assert (
+            desk.locator(f"#compare-grid tbody tr:nth-child({k + 1}) th")
+            .inner_text()
+            .startswith(variant["label"])
+        )
+        for issue in case.issue_ids:
+            assert _cell(desk, k + 1, issue) == f"{variant['forecast'][issue]['median']:.1f}"
+    # sources are named by title and date, and the address holds the comparison
+    titles = {s.title for s in case.case.sources}
+    assert any(t in desk.locator("#compare-grid").inner_text() for t in titles)
+    assert "mode=perspectives" in desk.url
+
+
+def test_2013_against_2020_with_status_quo_and_shift(desk: Page, server: tuple[str, str]) -> None:
+    url, _ = server
+    desk.goto(f"{url}/compare?case={CASE}&mode=cases&cases={OLD},{CASE}&draws=0")
+    expect(desk.locator("#compare-done")).to_be_visible(timeout=60_000)
+    doc = comparison(case_variants([accord.load_case(OLD), accord.load_case(CASE)]), draws=0)
+    later = doc["variants"][1]["forecast"]["territory"]
+    row = desk.locator("#compare-grid tbody tr:nth-child(2) td[data-issue=territory]")
+    expect(row).to_contain_text(f"{later['shift']:+.1f}")
+    expect(row).to_contain_text(f"status quo {later['status_quo']:.1f}")
+    # the 2013 status quo of territory (100) and the 2020 one (75) differ: each row has its own marker
+    chart = desk.locator("#compare-charts .js-plotly-plot").first
+    sq = desk.evaluate("el => el.data[1].x", chart.element_handle())
+    assert sorted(sq) == sorted(v["forecast"]["territory"]["status_quo"] for v in doc["variants"])
+
+
+def test_scenario_comparison_keeps_every_variant_when_reopened(
+    desk: Page, server: tuple[str, str], tmp_path: Path
+) -> None:
+    url, token = server
+    desk.goto(f"{url}/compare?case={CASE}")
+    desk.fill("#token", token)
+    desk.dispatch_event("#token", "change")
+    desk.check("input[name=mode][value=scenarios]")
+    boxes = desk.locator("#compare-scenarios input[name=variant]")
+    expect(boxes.first).to_be_attached(timeout=15_000)
+    n = boxes.count()
+    assert n >= 9  # the case as it is and its eight built-in scenarios: more than the old cap of eight
+    desk.fill("input[name=draws]", "0")
+    desk.click("#compare-form button[type=submit]")
+    expect(desk.locator("#compare-done")).to_have_text(f"{n} variants compared", timeout=90_000)
+    rows = desk.locator("#compare-grid tbody tr")
+    expect(rows).to_have_count(n)
+    labels = rows.locator("th").all_inner_texts()
+    assert "runs=" in desk.url
+    desk.reload()  # the address reopens every variant, in order
+    expect(desk.locator("#compare-done")).to_have_text(f"{n} variants compared", timeout=60_000)
+    assert rows.locator("th").all_inner_texts() == labels
+    desk.goto(f"{url}/network?case={CASE}")
+    desk.click("nav.tabs a[href^='/compare']")  # the tab, without the address: this case's last comparison
+    expect(desk.locator("#compare-done")).to_have_text(f"{n} variants compared", timeout=60_000)
+    assert rows.locator("th").all_inner_texts() == labels
+    expect(desk.locator("#compare-charts .js-plotly-plot")).to_have_count(len(accord.load_case(CASE).issues))
+
+
+def test_compare_on_a_phone(browser: Browser, server: tuple[str, str], shots_dir: Path) -> None:
+    url, _ = server
+    page = _page(browser, PHONE, url)
+    page.goto(f"{url}/compare?case={CASE}&mode=perspectives&draws=0")
+    expect(page.locator("#compare-done")).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    page.screenshot(path=str(shots_dir / "compare-390x844.png"), full_page=True)
+    assert not page.errors, page.errors  # type: ignore[attr-defined]
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import os
+
+    keep = os.environ.get("ACCORD_SCREENSHOTS")
+    folder = Path(keep) if keep else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
