@@ -38,6 +38,8 @@ def case_summary(case: Case) -> dict[str, Any]:
             }
             for i in case.issues
         ],
+        # facts the clauses of relations read (applies_if.state); scenarios may set them (set_state)
+        "states": [{"id": s.id, "description": s.description, "holds": s.holds} for s in case.states],
     }
 
 

@@ -1,6 +1,7 @@
-"""The Compare view in a real browser (Chromium through Playwright, uvicorn on loopback): perspectives and
-cases without a token, every issue at once, and a comparison of scenarios that keeps every variant when
-the page is reloaded or the tab is opened again."""
+"""The Compare view, the what-if toggles and the network in a real browser (Chromium through Playwright,
+uvicorn on loopback): perspectives and cases without a token, every issue at once, a comparison of
+scenarios that keeps every variant when the page is reloaded or the tab is opened again, a case state
+ticked (with the keyboard) that makes the alliance clause fire, and the network's legend."""
 
 from __future__ import annotations
 
@@ -24,9 +25,15 @@ OLD = "nagorno-karabakh-2013"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[tuple[str, str]]:
-    app = create_app(str(tmp_path_factory.mktemp("compare") / "accord.db"), corpus_dir)
+def server(
+    tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, nk_answer: dict
+) -> Iterator[tuple[str, str]]:
+    from accord.web.answers import remember_answer
+
+    app = create_app(str(tmp_path_factory.mktemp("views") / "accord.db"), corpus_dir)
     token = app.state.accord.tokens.create("browser")[0]
+    # the answer page computes the answer on first visit: give it the session's copy
+    remember_answer(app.state.accord, accord.load_case(CASE), nk_answer)
     with ServerThread(app) as url:
         yield url, token
 
@@ -144,3 +151,37 @@ def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = Path(keep) if keep else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def test_whatif_state_checkbox_fires_the_alliance_clause(
+    browser: Browser, server: tuple[str, str], shots_dir: Path
+) -> None:
+    url, _ = server
+    for viewport, name in ((DESKTOP, "1280x800"), (PHONE, "390x844")):
+        page = _page(browser, viewport, url)
+        page.goto(f"{url}/?case={CASE}")
+        page.wait_for_selector(
+            "#whatif-base option[value=russian-military-intervention]", state="attached", timeout=30_000
+        )
+        box = page.locator("#whatif-states input[value=fighting-on-armenia-territory]")
+        expect(box).not_to_be_checked()  # the case's own value: the state does not hold
+        page.select_option("#whatif-base", "russian-military-intervention")
+        clause = page.locator("#whatif-fired li[data-trigger=alliance-clause]")
+        expect(clause).to_have_attribute("data-fired", "no", timeout=30_000)
+        quiet = page.locator("#whatif-table tbody tr:first-child td:nth-child(3)").inner_text()
+        # keyboard: focus the state's checkbox and tick it with the space bar
+        box.focus()
+        page.keyboard.press("Space")
+        expect(clause).to_have_attribute("data-fired", "yes", timeout=30_000)
+        expect(clause).to_contain_text("fired after round 1")
+        expect(page.locator("#whatif-table tbody tr:first-child td:nth-child(3)")).not_to_have_text(quiet)
+        # switching the trigger off silences it again
+        page.uncheck("#whatif-triggers input[value=alliance-clause]")
+        expect(clause).to_have_count(0, timeout=30_000)
+        page.check("#whatif-triggers input[value=alliance-clause]")
+        expect(clause).to_have_attribute("data-fired", "yes", timeout=30_000)
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+        page.locator("#whatif").screenshot(path=str(shots_dir / f"whatif-{name}.png"))
+        assert not page.errors, page.errors  # type: ignore[attr-defined]
+        page.context.close()
