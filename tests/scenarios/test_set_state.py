@@ -104,3 +104,18 @@ def test_cli_reports_an_unknown_state_without_a_traceback(tmp_path: Path) -> Non
     assert result.exit_code != 0
     assert f"{path}:7:" in result.output and "unknown state 'nope'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_documented_example_fires_the_clause(tmp_path: Path) -> None:
+    import textwrap
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    head, tail = docs.split("id: war-reaches-armenia", 1)
+    start = head.rindex("```yaml\n") + len("```yaml\n")
+    block = head[start:] + "id: war-reaches-armenia" + tail.split("```", 1)[0]
+    path = tmp_path / "war-reaches-armenia.yaml"
+    path.write_text(textwrap.dedent(block), encoding="utf-8")
+    scenario, case = load_scenario(path)
+    assert scenario.states == {STATE: True}
+    run = run_scenario(scenario, case, model="smp")
+    assert run.summary()["triggers"]["alliance-clause"]["fired_share"] == 1

@@ -185,3 +185,41 @@ def test_whatif_state_checkbox_fires_the_alliance_clause(
         page.locator("#whatif").screenshot(path=str(shots_dir / f"whatif-{name}.png"))
         assert not page.errors, page.errors  # type: ignore[attr-defined]
         page.context.close()
+
+
+def test_network_fans_out_parallel_ties_and_has_a_legend(
+    desk: Page, server: tuple[str, str], shots_dir: Path
+) -> None:
+    from accord.views.case import network_view
+
+    url, _ = server
+    net = network_view(accord.load_case(CASE))
+    desk.goto(f"{url}/network?case={CASE}")
+    expect(desk.locator("#network .textpoint")).to_have_count(len(net["nodes"]), timeout=15_000)
+    # every tie between Russia and Armenia has its own mark, each at its own distance from the straight line
+    marks = desk.evaluate(
+        """() => document.getElementById('network').data
+             .filter(t => (t.meta || '').startsWith('edgemarks:'))
+             .flatMap(t => t.x.map((x, k) => [x, t.y[k], t.text[k]]))
+             .filter(m => /Russia [→–] Armenia/.test(m[2]))"""
+    )
+    pair = [e for e in net["edges"] if {e["from"], e["to"]} == {"russia", "armenia"}]
+    assert len(marks) == len(pair) >= 4
+    at = {n["id"]: (n["x"], n["y"]) for n in net["nodes"]}
+    (ax, ay), (bx, by) = at["russia"], at["armenia"]
+    off = sorted(((bx - ax) * (y - ay) - (by - ay) * (x - ax)) for x, y, _ in marks)
+    assert all(b - a > 1e-3 for a, b in zip(off, off[1:], strict=False))  # no two on one line
+    # the legend: one entry per type, with its line sample and what it means
+    legend = desk.locator("#network-filters label[data-legend]")
+    expect(legend).to_have_count(len(net["types"]))
+    assert desk.locator("#network-filters svg.line-sample").count() == len(net["types"])
+    expect(desk.locator("#network-legend dt")).to_have_count(len(net["types"]))
+    expect(desk.locator("#network-legend")).to_contain_text("a mutual defence commitment")
+    dashes = desk.evaluate(
+        "Object.fromEntries(document.getElementById('network').data"
+        ".filter(t => (t.meta || '').startsWith('edges:')).map(t => [t.meta.slice(6), t.line.dash]))"
+    )
+    assert dashes["hostility"] != dashes["alliance"]
+    # the text alternative: every tie in a table, with its evidence a click away
+    expect(desk.locator("#ties-table tbody tr")).to_have_count(len(net["edges"]))
+    desk.screenshot(path=str(shots_dir / "network-1280x800.png"), full_page=True)
