@@ -77,6 +77,7 @@ def comparison(
                 },
             )
     base = rows[0][1]["issues"] if rows else {}
+    several_cases = len({v.case.id for v, _ in rows}) > 1
     out_variants = []
     for v, summary in rows:
         forecast = {}
@@ -92,6 +93,7 @@ def comparison(
         out_variants.append(
             {
                 "label": v.label,
+                "short": _short(v, several_cases),
                 "case": v.case.id,
                 "as_of": v.case.case.as_of,
                 "scenario": v.scenario.id if v.scenario else None,
@@ -108,6 +110,17 @@ def comparison(
         "issues": list(issues.values()),
         "variants": out_variants,
     }
+
+
+def _short(v: Variant, several_cases: bool) -> str:
+    """A label for a chart's axis that keeps what tells the variants apart first (a date)."""
+    if v.perspective is not None:
+        source = next((s for s in v.case.case.sources if s.id == v.perspective), None)
+        if source is not None and source.date:
+            return f"{source.date}: {source.title or source.id}"
+    elif several_cases:
+        return f"{v.case.case.as_of}: {v.case.case.title}"
+    return v.label
 
 
 def _r(x: float) -> float:

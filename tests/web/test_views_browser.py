@@ -223,3 +223,21 @@ def test_network_fans_out_parallel_ties_and_has_a_legend(
     # the text alternative: every tie in a table, with its evidence a click away
     expect(desk.locator("#ties-table tbody tr")).to_have_count(len(net["edges"]))
     desk.screenshot(path=str(shots_dir / "network-1280x800.png"), full_page=True)
+
+
+def test_compare_by_keyboard(desk: Page, server: tuple[str, str]) -> None:
+    url, _ = server
+    desk.goto(f"{url}/compare?case={CASE}")
+    first = desk.locator("input[name=mode][value=perspectives]")
+    expect(first).to_be_checked()
+    first.focus()
+    desk.keyboard.press("ArrowRight")  # radio buttons move with the arrow keys
+    expect(desk.locator("input[name=mode][value=cases]")).to_be_checked()
+    expect(desk.locator("#compare-cases")).to_be_visible()
+    expect(desk.locator("#compare-scenarios")).to_be_hidden()
+    desk.locator("input[name=draws]").focus()
+    desk.keyboard.press("Control+A")
+    desk.keyboard.type("0")
+    desk.keyboard.press("Enter")  # Enter in a field submits the form
+    expect(desk.locator("#compare-done")).to_have_text("2 variants compared", timeout=60_000)
+    assert "mode=cases" in desk.url

@@ -45,7 +45,7 @@
       showlegend: false, height: 130 + 34 * rows.length, margin: { l: narrow() ? 130 : 230, r: 14, t: 40, b: 70 },
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff", font: { size: narrow() ? 11 : 12 },
       xaxis: { range: [-2, 102], tickvals: [0, 25, 50, 75, 100], fixedrange: true },
-      yaxis: { type: "category", tickvals: keys, ticktext: rows.map((v) => shortMid(v.label, narrow() ? 20 : 38)), fixedrange: true },
+      yaxis: { type: "category", automargin: true, tickvals: keys, ticktext: rows.map((v) => (v.short ? short(v.short, narrow() ? 21 : 36) : shortMid(v.label, narrow() ? 20 : 36))), fixedrange: true },
       shapes: base ? [{ type: "line", x0: base.median, x1: base.median, y0: 0, y1: 1, yref: "paper",
                         line: { dash: "dot", color: "#13263d", width: 1.2 } }] : [],
       annotations: [
