@@ -65,3 +65,28 @@ def test_bad_requests_are_named(web: TestClient, params: dict, status: int, text
     r = web.get("/api/compare", params=params)
     assert r.status_code == status
     assert text in r.text
+
+
+def test_perspectives_of_a_scenario(web: TestClient) -> None:
+    from accord.scenarios.service import load_scenario
+
+    params = {"kind": "perspectives", "case": "nagorno-karabakh-2020", "scenario": "hardened-positions"}
+    r = web.get("/api/compare", params={**params, "model": "mean"})
+    assert r.status_code == 200
+    case = accord.load_case("nagorno-karabakh-2020")
+    scenario, _ = load_scenario("hardened-positions", case)
+    expected = comparison(perspective_variants(case, scenario), model="mean")
+    assert r.json()["variants"] == expected["variants"]
+    assert {v["scenario"] for v in r.json()["variants"]} == {"hardened-positions"}
+    plain = web.get(
+        "/api/compare", params={"kind": "perspectives", "case": "nagorno-karabakh-2020", "model": "mean"}
+    )
+    assert plain.json()["variants"] != r.json()["variants"]
+    assert web.get("/api/compare", params={**params, "scenario": "nope"}).status_code == 404
+    other = web.get("/api/compare", params={**params, "case": "nagorno-karabakh-2013"})
+    assert other.status_code == 422 and "is about case" in other.text
+    both = web.get(
+        "/api/compare",
+        params={**params, "kind": "cases", "case": ["nagorno-karabakh-2013", "nagorno-karabakh-2020"]},
+    )
+    assert both.status_code == 422 and "kind=perspectives" in both.text

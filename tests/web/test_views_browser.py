@@ -12,6 +12,7 @@ import pytest
 
 import accord
 from accord.comparisons import case_variants, comparison, perspective_variants
+from accord.scenarios.service import load_scenario
 from accord.web import create_app
 from accord.web.server import ServerThread
 
@@ -85,6 +86,16 @@ def test_perspectives_show_every_source_and_issue_without_a_token(
     titles = {s.title for s in case.case.sources}
     assert any(t in desk.locator("#compare-grid").inner_text() for t in titles)
     assert "mode=perspectives" in desk.url
+    # the same for a scenario: every source reads the scenario
+    desk.select_option("#persp-scenario", "hardened-positions")
+    desk.click("#compare-form button[type=submit]")
+    expect(desk.locator("#compare-title")).to_contain_text("Hardened positions", timeout=60_000)
+    scenario, _ = load_scenario("hardened-positions", case)
+    first = comparison(perspective_variants(case, scenario), draws=0)["variants"][0]
+    expect(desk.locator("#compare-grid tbody tr:first-child td[data-issue=territory] strong")).to_have_text(
+        f"{first['forecast']['territory']['median']:.1f}"
+    )
+    assert "scenario=hardened-positions" in desk.url
 
 
 def test_2013_against_2020_with_status_quo_and_shift(desk: Page, server: tuple[str, str]) -> None:

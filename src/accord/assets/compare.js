@@ -122,7 +122,8 @@
   // ---------------------------------------------------------------------------------------------
   function settings(form) {
     const f = form.elements;
-    return { mode: f.mode.value, model: f.model.value, draws: Number(f.draws.value || 0), seed: Number(f.seed.value || 0) };
+    return { mode: f.mode.value, model: f.model.value, draws: Number(f.draws.value || 0), seed: Number(f.seed.value || 0),
+             scenario: f["persp-scenario"].value || null };
   }
 
   function remember(params) {
@@ -150,13 +151,16 @@
     const readOnly = async (s, cases) => {
       const q = new URLSearchParams({ kind: s.mode, model: s.model, draws: String(s.draws), seed: String(s.seed) });
       for (const c of cases) q.append("case", c);
+      if (s.mode === "perspectives" && s.scenario) q.set("scenario", s.scenario);
       say(`Computing ${s.mode === "perspectives" ? "each source's reading" : "the cases"} (the first time can take a while)…`);
       const doc = await A.api(`/compare?${q}`);
-      doc.title = s.mode === "perspectives" ? `${A.caseTitle} read by each source` : "Cases side by side";
+      doc.title = s.mode === "perspectives"
+        ? `${s.scenario ? titleOf(s.scenario) + " on " : ""}${A.caseTitle}, read by each source` : "Cases side by side";
       A.drawComparison(doc);
       done(doc.variants.length);
       const p = new URLSearchParams({ mode: s.mode, model: s.model, draws: String(s.draws), seed: String(s.seed) });
       if (s.mode === "cases") p.set("cases", cases.join(","));
+      if (s.mode === "perspectives" && s.scenario) p.set("scenario", s.scenario);
       remember(p);
     };
 
@@ -223,6 +227,9 @@
     box.appendChild(h("label", {}, h("input", { type: "checkbox", name: "variant", value: "", checked: true }), "the case as it is"));
     for (const s of scenarios) box.appendChild(h("label", {}, h("input", { type: "checkbox", name: "variant", value: s.id, checked: true }), s.title));
     if (!scenarios.length) box.appendChild(h("span", { class: "muted small" }, "(no scenarios for this case yet: upload one on the Cases page)"));
+    const persp = form.elements["persp-scenario"];
+    for (const sc of scenarios) persp.appendChild(h("option", { value: sc.id }, sc.title));
+    if (params.get("scenario")) persp.value = params.get("scenario");
 
     if (params.get("runs")) {
       const ids = params.get("runs").split(",").map(Number).filter((x) => Number.isInteger(x) && x > 0);

@@ -60,11 +60,16 @@ def get_comparison(
     model: Annotated[str, Query(max_length=40, description="A model (GET /api/models).")] = DEFAULT_MODEL,
     draws: Annotated[int, Query(ge=0, le=MAX_DRAWS, description="Draws per variant (0: point runs).")] = 0,
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+    scenario: Annotated[
+        str | None,
+        Query(pattern=ID, max_length=80, description="perspectives only: read this scenario by each source"),
+    ] = None,
 ) -> dict[str, Any]:
     """Every issue of every variant with its median, 5-95% interval, status quo and difference from the
     first variant (the pooled reading, or the first case)."""
     from accord.answer import case_version
     from accord.comparisons import case_variants, comparison, perspective_variants
+    from accord.store.runs import content_hash
 
     st = state(request)
     bad = next((c for c in case if len(c) > 80 or not re.match(ID, c)), None)
@@ -83,10 +88,14 @@ def get_comparison(
     if kind == "cases" and not 2 <= len(case) <= MAX_CASES:
         raise HTTPException(422, _problem("case", f"give 2 to {MAX_CASES} cases to compare"))
     cases = _cases(st, case)
-    key: Any = ("compare", kind, tuple(case_version(c) for c in cases), model, draws, seed)
+    chosen = _scenario(st, scenario, kind, cases[0].id)
+    version = content_hash(chosen.model_dump(mode="json", by_alias=True)) if chosen is not None else None
+    key: Any = ("compare", kind, tuple(case_version(c) for c in cases), version, model, draws, seed)
     with _one_at_a_time:
         if key not in st.caches:
-            variants = perspective_variants(cases[0]) if kind == "perspectives" else case_variants(cases)
+            variants = (
+                perspective_variants(cases[0], chosen) if kind == "perspectives" else case_variants(cases)
+            )
             try:
                 doc = comparison(variants, model=model, draws=draws, seed=seed)
             except (ProblemError, ValueError) as exc:
@@ -95,6 +104,26 @@ def get_comparison(
                 st.caches.clear()
             st.caches[key] = {"kind": kind, **doc}
     return st.caches[key]
+
+
+def _scenario(st: AppState, scenario_id: str | None, kind: str, case_id: str) -> Any:
+    """The scenario to read by each source (404 unknown, 422 with cases or about another case)."""
+    if scenario_id is None:
+        return None
+    if kind != "perspectives":
+        raise HTTPException(
+            422, _problem("scenario", "a scenario is read by each source: use kind=perspectives")
+        )
+    try:
+        entry = st.library.scenario(scenario_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    if entry.case != case_id:
+        raise HTTPException(
+            422,
+            _problem("scenario", f"scenario {scenario_id!r} is about case {entry.case!r}, not {case_id!r}"),
+        )
+    return entry.scenario
 
 
 def _problem(field: str, message: str) -> list[dict[str, Any]]:
