@@ -176,6 +176,9 @@ def test_whatif_state_checkbox_fires_the_alliance_clause(
         )
         box = page.locator("#whatif-states input[value=fighting-on-armenia-territory]")
         expect(box).not_to_be_checked()  # the case's own value: the state does not hold
+        box.check()  # on the case as it stands no trigger reads it: the page says so
+        expect(page.locator("#whatif-no-trigger")).to_be_visible(timeout=30_000)
+        box.uncheck()
         page.select_option("#whatif-base", "russian-military-intervention")
         clause = page.locator("#whatif-fired li[data-trigger=alliance-clause]")
         expect(clause).to_have_attribute("data-fired", "no", timeout=30_000)

@@ -218,10 +218,16 @@
       .filter((b) => b.checked !== (b.dataset.case === "1")).map((b) => [b.value, b.checked]));
     const triggersOff = () => [...trigBox.querySelectorAll("input[name=trigger]")].filter((b) => !b.checked).map((b) => b.value);
     const active = () => changes.length || baseSel.value || Object.keys(states()).length;
-    const showFired = (res) => clear(fired).append(...(res.triggers || []).map((t) => h("li", { "data-trigger": t.label,
-      "data-fired": t.fired_round ? "yes" : "no" }, h("strong", {}, t.label),
-      t.state ? ` (its clause reads ${t.state}: ${t.state_holds ? "holds" : "does not hold"})` : "",
-      t.fired_round ? ` fired after round ${t.fired_round}` : " did not fire")));
+    const showFired = (res) => {
+      clear(fired).append(...(res.triggers || []).map((t) => h("li", { "data-trigger": t.label,
+        "data-fired": t.fired_round ? "yes" : "no" }, h("strong", {}, t.label),
+        t.state ? ` (its clause reads ${t.state}: ${t.state_holds ? "holds" : "does not hold"})` : "",
+        t.fired_round ? ` fired after round ${t.fired_round}` : " did not fire")));
+      if (!(res.triggers || []).length && Object.keys(states()).length) {
+        fired.append(h("li", { class: "muted", id: "whatif-no-trigger" }, "No trigger here reads a case state, so setting one " +
+          "changes nothing: start from a scenario with a conditional commitment (e.g. Russian military intervention)."));
+      }
+    };
     A.api(`/scenarios?case=${encodeURIComponent(A.caseId)}`).then((list) => {
       baseSel.append(...list.map((sc) => h("option", { value: sc.id }, sc.title)));
     }).catch(() => {});
