@@ -90,3 +90,27 @@ def test_perspectives_of_a_scenario(web: TestClient) -> None:
         params={**params, "kind": "cases", "case": ["nagorno-karabakh-2013", "nagorno-karabakh-2020"]},
     )
     assert both.status_code == 422 and "kind=perspectives" in both.text
+
+
+def test_a_second_computation_waits_outside_the_server(web: TestClient) -> None:
+    """While one comparison computes, a request for another gets 503 with Retry-After (no thread held);
+    a comparison already computed is still served."""
+    from accord.web import compare_routes
+
+    done = web.get(
+        "/api/compare", params={"kind": "perspectives", "case": "nagorno-karabakh-2013", "model": "median"}
+    )
+    assert done.status_code == 200
+    assert compare_routes._one_at_a_time.acquire(blocking=False)  # as if another comparison were running
+    try:
+        busy = web.get(
+            "/api/compare", params={"kind": "perspectives", "case": "nagorno-karabakh-2013", "draws": 7}
+        )
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "3"
+        again = web.get(
+            "/api/compare",
+            params={"kind": "perspectives", "case": "nagorno-karabakh-2013", "model": "median"},
+        )
+        assert again.status_code == 200 and again.json() == done.json()
+    finally:
+        compare_routes._one_at_a_time.release()

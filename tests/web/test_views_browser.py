@@ -255,3 +255,16 @@ def test_compare_by_keyboard(desk: Page, server: tuple[str, str]) -> None:
     desk.keyboard.press("Enter")  # Enter in a field submits the form
     expect(desk.locator("#compare-done")).to_have_text("2 variants compared", timeout=60_000)
     assert "mode=cases" in desk.url
+
+
+def test_compare_waits_for_a_busy_server_and_then_shows(desk: Page, server: tuple[str, str]) -> None:
+    from accord.web import compare_routes
+
+    url, _ = server
+    assert compare_routes._one_at_a_time.acquire(blocking=False)  # another comparison is computing
+    try:
+        desk.goto(f"{url}/compare?case={OLD}&mode=perspectives&draws=3&seed=11")
+        expect(desk.locator("#compare-status")).to_contain_text("waiting for it", timeout=30_000)
+    finally:
+        compare_routes._one_at_a_time.release()
+    expect(desk.locator("#compare-done")).to_be_visible(timeout=60_000)

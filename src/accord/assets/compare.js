@@ -153,7 +153,14 @@
       for (const c of cases) q.append("case", c);
       if (s.mode === "perspectives" && s.scenario) q.set("scenario", s.scenario);
       say(`Computing ${s.mode === "perspectives" ? "each source's reading" : "the cases"} (the first time can take a while)…`);
-      const doc = await A.api(`/compare?${q}`);
+      let doc = null;
+      for (let attempt = 0; !doc; attempt++) {
+        try { doc = await A.api(`/compare?${q}`); } catch (e) {
+          if (e.status !== 503 || attempt > 100) throw e;  // busy with another comparison: wait and ask again
+          say("Another comparison is being computed on the server; waiting for it…");
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      }
       doc.title = s.mode === "perspectives"
         ? `${s.scenario ? titleOf(s.scenario) + " on " : ""}${A.caseTitle}, read by each source` : "Cases side by side";
       A.drawComparison(doc);

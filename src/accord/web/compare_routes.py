@@ -2,9 +2,10 @@
 
 The same comparison as ``accord compare --perspectives`` and ``accord compare CASE CASE``
 (:mod:`accord.comparisons`). Reading only, so no token is needed where reading is open: each comparison
-is computed once per set of case versions and settings and kept in the app's cache, one computation at a
-time (a second request waits for the first rather than running the models again beside it), and its
-draws are capped lower than a run's (``MAX_DRAWS``), so a reader cannot make the server busy for long.
+is computed once per set of case versions and settings and kept in the app's cache; one computation runs at
+a time, and a request that would start a second gets 503 with ``Retry-After`` rather than holding one of
+the server's threads while it waits (the page retries). Draws are capped lower than a run's
+(``MAX_DRAWS``), so a reader cannot keep the server busy for long.
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ def _cases(st: AppState, ids: list[str]) -> list[Case]:
     "/compare",
     tags=["cases"],
     dependencies=[Depends(allow_read)],
-    responses={404: {"description": "unknown case"}, 422: {"description": "bad settings"}},
+    responses={
+        404: {"description": "unknown case or scenario"},
+        422: {"description": "bad settings"},
+        503: {"description": "another comparison is being computed: retry after Retry-After seconds"},
+    },
 )
 def get_comparison(
     request: Request,
@@ -91,19 +96,30 @@ def get_comparison(
     chosen = _scenario(st, scenario, kind, cases[0].id)
     version = content_hash(chosen.model_dump(mode="json", by_alias=True)) if chosen is not None else None
     key: Any = ("compare", kind, tuple(case_version(c) for c in cases), version, model, draws, seed)
-    with _one_at_a_time:
-        if key not in st.caches:
+    cached = st.caches.get(key)
+    if cached is not None:
+        return dict(cached)
+    # one comparison computes at a time; a second waits outside the server's threads (503, retry)
+    if not _one_at_a_time.acquire(blocking=False):
+        raise HTTPException(
+            503, "another comparison is being computed; retry in a few seconds", headers={"Retry-After": "3"}
+        )
+    try:
+        doc = st.caches.get(key)
+        if doc is None:
             variants = (
                 perspective_variants(cases[0], chosen) if kind == "perspectives" else case_variants(cases)
             )
             try:
-                doc = comparison(variants, model=model, draws=draws, seed=seed)
+                doc = {"kind": kind, **comparison(variants, model=model, draws=draws, seed=seed)}
             except (ProblemError, ValueError) as exc:
                 raise HTTPException(422, f"the model cannot use these cases: {exc}") from None
             if len(st.caches) > 256:
                 st.caches.clear()
-            st.caches[key] = {"kind": kind, **doc}
-    return st.caches[key]
+            st.caches[key] = doc
+    finally:
+        _one_at_a_time.release()
+    return dict(doc)
 
 
 def _scenario(st: AppState, scenario_id: str | None, kind: str, case_id: str) -> Any:
