@@ -236,6 +236,16 @@ def test_network_fans_out_parallel_ties_and_has_a_legend(
     assert dashes["hostility"] != dashes["alliance"]
     # the text alternative: every tie in a table, with its evidence a click away
     expect(desk.locator("#ties-table tbody tr")).to_have_count(len(net["edges"]))
+    # by keyboard: a tie's evidence button opens the panel with the focus in it; Escape brings it back
+    button = desk.locator("#ties-table tbody tr:first-child button.ev")
+    button.focus()
+    desk.keyboard.press("Enter")
+    expect(desk.locator("#evidence-panel")).to_be_visible()
+    expect(desk.locator("#ev-close")).to_be_focused()
+    expect(desk.locator("#evidence-panel blockquote.passage").first).to_be_visible(timeout=10_000)
+    desk.keyboard.press("Escape")
+    expect(desk.locator("#evidence-panel")).to_be_hidden()
+    expect(button).to_be_focused()
     desk.screenshot(path=str(shots_dir / "network-1280x800.png"), full_page=True)
 
 
