@@ -134,6 +134,8 @@ def test_scenario_comparison_keeps_every_variant_when_reopened(
     assert "runs=" in desk.url
     desk.reload()  # the address reopens every variant, in order
     expect(desk.locator("#compare-done")).to_have_text(f"{n} variants compared", timeout=60_000)
+    expect(desk.locator("input[name=draws]")).to_have_value("0")  # the form shows the runs' settings
+    expect(desk.locator("input[name=mode][value=scenarios]")).to_be_checked()
     assert rows.locator("th").all_inner_texts() == labels
     desk.goto(f"{url}/network?case={CASE}")
     desk.click("nav.tabs a[href^='/compare']")  # the tab, without the address: this case's last comparison

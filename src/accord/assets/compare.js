@@ -182,6 +182,12 @@
       const ok = items.filter((it) => it.result);
       if (!ok.length) { say(items.map((it) => it.failed).join("\n") || "no runs", "error"); return; }
       const first = ok[0].run;
+      // the form shows what was compared: the runs' settings and their scenarios ticked
+      Object.assign(form.elements.model, { value: first.model });
+      form.elements.draws.value = String(first.draws);
+      form.elements.seed.value = String(first.seed);
+      const picked = new Set(items.map((it) => (it.run ? it.run.scenario || "" : null)).filter((x) => x !== null));
+      for (const b of form.querySelectorAll("input[name=variant]")) b.checked = picked.has(b.value);
       const doc = withShifts({ model: first.model, draws: first.draws, seed: first.seed, title: "Scenarios",
         issues: ok[0].result.issues.map((i) => Object.assign({ id: i, question: i }, (ok[0].result.scales || {})[i] || {},
           A.issueInfo[i] || {})),
