@@ -70,6 +70,7 @@ def web_figures() -> dict[str, float]:
             "/static/accord.css",
             "/static/accord.js",
             "/static/answer.js",
+            "/static/compare.js",
             "/vendor/plotly.min.js",
         ):
             with client.stream("GET", path, headers=gz) as response:

@@ -46,7 +46,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("scenarios", ("accord.scenarios",)),
     ("validation", ("accord.validation",)),
     ("store", ("accord.store",)),
-    ("api", ("accord.api", "accord.answer", "accord.drivers", "accord.whatif")),
+    ("api", ("accord.api", "accord.answer", "accord.comparisons", "accord.drivers", "accord.whatif")),
     ("views", ("accord.views",)),
     ("report", ("accord.report",)),
     ("web", ("accord.web",)),

@@ -175,6 +175,8 @@ def describe_step(step: Any) -> str:
         return f"remove actor {step.actor}"
     if kind == "coalition":
         return f"coalition {step.name or step.id}: {', '.join(step.members)}"
+    if kind == "set_state":
+        return f"the case state {step.state} {'holds' if step.holds else 'does not hold'}"
     if kind == "trigger":
         label = step.id or step.relation or "trigger"
         return f"trigger {label}: {len(step.then)} effect(s) when its condition holds"

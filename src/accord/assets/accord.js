@@ -183,36 +183,59 @@
   // ---------------------------------------------------------------------------------------------
   const draw = (A.draw = {});
 
+  // A tie between a and b as a quadratic curve bowed by `bow` (0: straight), sampled; its mark at t.
+  function curve(a, b, bow, normal, t) {
+    const cx = (a.x + b.x) / 2 + 2 * bow * normal[0], cy = (a.y + b.y) / 2 + 2 * bow * normal[1];
+    const at = (u) => [(1 - u) * (1 - u) * a.x + 2 * (1 - u) * u * cx + u * u * b.x,
+                       (1 - u) * (1 - u) * a.y + 2 * (1 - u) * u * cy + u * u * b.y];
+    const pts = [];
+    for (let k = 0; k <= (bow ? 16 : 1); k++) pts.push(at(k / (bow ? 16 : 1)));
+    const mark = at(t);
+    const dx = 2 * (1 - t) * (cx - a.x) + 2 * t * (b.x - cx), dy = 2 * (1 - t) * (cy - a.y) + 2 * t * (b.y - cy);
+    return { pts, mark, angle: 90 - (Math.atan2(dy, dx) * 180) / Math.PI };
+  }
+
   draw.network = function (el, net, filterEl) {
     const types = net.types;
-    const tcol = colour(types);
+    const styles = net.styles || Object.fromEntries(types.map((t, i) => [t, { colour: PALETTE[i % PALETTE.length], dash: "solid", note: "" }]));
     const kinds = [...new Set(net.nodes.map((n) => n.kind))];
     const KIND = ["#13263d", "#c2185b", "#00897b", "#f9a825", "#6d4c41"];
     const kcol = Object.fromEntries(kinds.map((k, i) => ["k" + k, KIND[i % KIND.length]]));
     const at = Object.fromEntries(net.nodes.map((n) => [n.id, n]));
-    const pairCount = {}, pairSeen = {};
+    // ties between the same two actors fan out as curves, one bow each side of the straight line
     const pairKey = (e) => [e.from, e.to].sort().join("|");
-    net.edges.forEach((e) => { pairCount[pairKey(e)] = (pairCount[pairKey(e)] || 0) + 1; });
+    const pairs = {};
+    net.edges.filter((e) => at[e.from] && at[e.to]).forEach((e) => (pairs[pairKey(e)] = pairs[pairKey(e)] || []).push(e));
+    const shape = new Map();
+    // bows are measured in pixels (the axes' units differ in size), then turned back into data units
+    const sx = Math.max(el.clientWidth, 300) / 1.24, sy = Math.max(el.clientHeight, 300) / 1.25;
+    for (const [key, list] of Object.entries(pairs)) {
+      const [p, q] = key.split("|").map((id) => at[id]);
+      const dx = (q.x - p.x) * sx, dy = (q.y - p.y) * sy, len = Math.hypot(dx, dy) || 1;
+      const normal = [-dy / len / sx, dx / len / sy];  // one pixel across the line, in data units
+      const step = Math.min(22, (0.9 * len) / list.length);
+      list.forEach((e, k) => shape.set(e, curve(at[e.from], at[e.to], step * (k - (list.length - 1) / 2), normal, e.directed ? 0.6 : 0.5)));
+    }
     const traces = [];
     for (const type of types) {
-      const edges = net.edges.filter((e) => e.type === type && at[e.from] && at[e.to]);
+      const edges = net.edges.filter((e) => e.type === type && shape.has(e));
+      const st = styles[type];
       const xs = [], ys = [], mx = [], my = [], angles = [], text = [], refs = [];
       edges.forEach((e) => {
-        const a = at[e.from], b = at[e.to];
-        xs.push(a.x, b.x, null); ys.push(a.y, b.y, null);
-        const key = pairKey(e), k = (pairSeen[key] = (pairSeen[key] || 0) + 1) - 1, n = pairCount[key];
-        const f = n > 1 ? 0.3 + (0.4 * k) / (n - 1) : e.directed ? 0.62 : 0.5;
-        mx.push(a.x + f * (b.x - a.x)); my.push(a.y + f * (b.y - a.y));
-        angles.push(90 - (Math.atan2(b.y - a.y, b.x - a.x) * 180) / Math.PI);
+        const a = at[e.from], b = at[e.to], c = shape.get(e);
+        for (const [x, y] of c.pts) { xs.push(x); ys.push(y); }
+        xs.push(null); ys.push(null);
+        mx.push(c.mark[0]); my.push(c.mark[1]); angles.push(c.angle);
         text.push(esc(`${label(type)}: ${a.name} ${e.directed ? "→" : "–"} ${b.name}${e.since ? " since " + e.since : ""}`) +
-                  (e.applies_if ? "<br>" + esc(e.applies_if) : ""));
+                  (e.applies_if ? "<br>only if: " + esc(e.applies_if) : ""));
         refs.push(e.ref);
       });
-      traces.push({ x: xs, y: ys, mode: "lines", line: { color: tcol[type], width: 2 }, hoverinfo: "skip",
-                    legendgroup: type, name: label(type), meta: "edges:" + type, showlegend: false, opacity: 0.8 });
+      traces.push({ x: xs, y: ys, mode: "lines", line: { color: st.colour, width: 2, dash: st.dash, shape: "spline" }, hoverinfo: "skip",
+                    legendgroup: type, name: label(type), meta: "edges:" + type, showlegend: false, opacity: 0.85 });
       traces.push({ x: mx, y: my, mode: "markers", legendgroup: type, showlegend: false, meta: "edgemarks:" + type,
-                    marker: { size: 11, color: tcol[type], symbol: edges.map((e) => (e.directed ? "triangle-up" : "circle")),
-                              angle: angles, line: { width: 1, color: "#fff" } },
+                    marker: { size: 11, color: edges.map((e) => (e.applies_if ? "#fff" : st.colour)),
+                              symbol: edges.map((e) => (e.directed ? "triangle-up" : "circle")),
+                              angle: angles, line: { width: 1.5, color: edges.map((e) => (e.applies_if ? st.colour : "#fff")) } },
                     text, hovertemplate: "%{text}<extra>click for evidence</extra>", customdata: refs });
     }
     for (const kind of kinds) {
@@ -229,13 +252,44 @@
     }
     const axis = { visible: false, range: [-0.12, 1.12] };
     plot(el, traces, { xaxis: axis, yaxis: Object.assign({}, axis, { range: [-0.1, 1.15] }),
+                       legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", title: { text: "actors: " } },
                        margin: { l: 10, r: 10, t: 30, b: 10 } });
     onRefClick(el, (ref) => A.openEvidence(ref));
     el.dataset.actors = String(net.nodes.length);
-    if (filterEl) networkFilters(el, filterEl, types, tcol);
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", `${net.nodes.length} actors and ${net.edges.length} ties` +
+      ($("network-ties") ? "; the table of ties below lists them." : "."));
+    if (filterEl) networkFilters(el, filterEl, types, styles, net);
+    if ($("network-ties")) tiesTable($("network-ties"), net, styles);
   };
 
-  function networkFilters(el, filterEl, types, tcol) {
+  // The ties as a table: the chart's text alternative, and where each tie's evidence is one click away.
+  function tiesTable(el, net, styles) {
+    const name = Object.fromEntries(net.nodes.map((n) => [n.id, n.name]));
+    const rows = net.edges.map((e) => h("tr", {}, h("td", {}, lineSample(styles[e.type]), " ", label(e.type)),
+      h("td", {}, name[e.from] || e.from), h("td", {}, e.directed ? "→" : "–"), h("td", {}, name[e.to] || e.to),
+      h("td", {}, e.since || ""), h("td", { class: "small" }, e.applies_if ? "only if: " + e.applies_if : ""),
+      h("td", {}, evButton("evidence", e.ref))));
+    clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", { class: "sortable", id: "ties-table" },
+      h("thead", {}, h("tr", {}, ["type", "from", "", "to", "since", "condition", ""].map((t) => h("th", {}, t)))),
+      h("tbody", {}, rows))));
+  }
+
+  const SVG = "http://www.w3.org/2000/svg";
+  const DASH = { solid: "", dash: "7 4", dot: "2 3", dashdot: "7 3 2 3" };
+  function lineSample(st) {
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", "30"); svg.setAttribute("height", "10"); svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("class", "line-sample");
+    const line = document.createElementNS(SVG, "line");
+    for (const [k, v] of Object.entries({ x1: 1, y1: 5, x2: 29, y2: 5, stroke: st.colour, "stroke-width": 2.5 })) line.setAttribute(k, v);
+    if (DASH[st.dash]) line.setAttribute("stroke-dasharray", DASH[st.dash]);
+    svg.appendChild(line);
+    return svg;
+  }
+
+  // The legend and the filters in one: a checkbox per type of tie, with its colour, line style and meaning.
+  function networkFilters(el, filterEl, types, styles, net) {
     clear(filterEl);
     const boxes = {};
     const apply = () => {
@@ -245,10 +299,23 @@
       });
       Plotly.restyle(el, { visible: vis });
     };
+    const directed = new Set(net.edges.filter((e) => e.directed).map((e) => e.type));
     for (const type of types) {
+      const st = styles[type];
       boxes[type] = h("input", { type: "checkbox", checked: true, "data-type": type, onchange: apply });
-      filterEl.appendChild(h("label", {}, boxes[type], h("span", { class: "swatch", style: `background:${tcol[type]}` }), label(type)));
+      filterEl.appendChild(h("label", { title: st.note, "data-legend": type }, boxes[type], lineSample(st), label(type),
+        directed.has(type) ? " ▶" : ""));
     }
+    const conditional = net.edges.some((e) => e.applies_if);
+    const old = filterEl.parentNode.querySelector("#network-legend");
+    if (old) old.remove();
+    filterEl.after(h("details", { class: "legend small", id: "network-legend", open: !narrow() },
+      h("summary", {}, "What the lines and marks mean"),
+      h("dl", {}, ...types.flatMap((t) => [h("dt", {}, lineSample(styles[t]), " ", label(t)), h("dd", {}, styles[t].note || "")])),
+      h("p", {}, "Solid lines: cooperation; dashed or dotted: hostility, a closed border, no diplomatic relations. ",
+        "▶ A triangle points along a one-way tie (from the first actor to the second); ● a circle marks a mutual tie. ",
+        conditional ? "○ A hollow mark: a conditional commitment (it applies only if its condition holds; hover for it). " : "",
+        "Several ties between the same two actors bow apart. Node colour: the actor's kind (legend above the chart); node size: capability.")));
   }
 
   draw.timeline = function (el, tl, listEl) {
@@ -549,6 +616,7 @@
 
   pages.positions = async () => draw.positions($("positions"), await A.api(`/cases/${A.caseId}/positions`), $("positions-table"));
 
+  A.poll = poll;
   async function poll(runId, onProgress) {
     for (;;) {
       const run = await A.api(`/runs/${runId}`);
@@ -635,54 +703,6 @@
     recentRuns($("recent-runs"));
     recordedRuns($("recorded-runs")).catch(() => {});
     await fillScenarios(form.elements.scenario, true);
-  };
-
-  pages.compare = async () => {
-    const form = $("compare-form");
-    let list = [];
-    form.addEventListener("submit", (ev) => ev.preventDefault());  // until the scenarios are listed
-    list = await fillScenarios(h("select"), false);
-    const box = $("compare-scenarios");
-    clear(box).appendChild(h("label", {}, h("input", { type: "checkbox", name: "variant", value: "", checked: true }), "the case as it is"));
-    for (const s of list) box.appendChild(h("label", {}, h("input", { type: "checkbox", name: "variant", value: s.id, checked: true }), s.title));
-    if (!list.length) box.appendChild(h("span", { class: "muted small" }, "(no scenarios for this case yet: upload one on the Cases page)"));
-    let items = [];
-    const issueSel = form.elements.issue;
-    const redraw = () => draw.compare($("compare-chart"), items, issueSel.value, $("compare-table"));
-    issueSel.addEventListener("change", redraw);
-    const preset = new URLSearchParams(location.search).get("runs");
-    const load = async (ids, labels) => {
-      const status = clear($("compare-status"));
-      items = ids.map((id, k) => ({ id, label: labels[k], result: null }));
-      await Promise.all(items.map(async (it) => {
-        const run = await poll(it.id, () => {
-          clear(status).appendChild(h("span", {}, `${items.filter((x) => x.result).length}/${items.length} runs finished…`));
-        });
-        if (run.status === "done") it.result = runView(await A.api(`/runs/${it.id}/result`));
-        else it.label += " (failed: " + run.error + ")";
-      }));
-      clear(status).appendChild(h("span", { id: "compare-done" }, `${items.filter((x) => x.result).length} of ${items.length} variants`));
-      redraw();
-    };
-    if (preset) {
-      const ids = preset.split(",").map(Number).filter(Boolean).slice(0, 8);
-      const runs = await Promise.all(ids.map((id) => A.api(`/runs/${id}`)));
-      load(ids, runs.map((r) => `#${r.id} ${r.scenario || "case"} (${r.model})`));
-    }
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      const f = form.elements;
-      const chosen = [...box.querySelectorAll("input[name=variant]:checked")].map((i) => i.value);
-      try {
-        const runs = await Promise.all(chosen.map((sc) => A.api("/runs", { method: "POST", body: Object.assign(
-          { case: A.caseId, model: f.model.value, draws: Number(f.draws.value || 200), seed: Number(f.seed.value || 0) },
-          sc ? { scenario: sc } : {}) })));
-        history.replaceState(null, "", `/compare?case=${encodeURIComponent(A.caseId)}&runs=${runs.map((r) => r.id).join(",")}`);
-        await load(runs.map((r) => r.id), chosen.map((sc) => (sc ? list.find((s) => s.id === sc).title : "the case as it is")));
-      } catch (e) {
-        clear($("compare-status")).appendChild(h("p", { class: "error" }, e.status === 401 ? "Comparing starts runs: paste a token in the header." : e.message));
-      }
-    });
   };
 
   draw.global = function (el, result, issue) {

@@ -207,8 +207,49 @@
     form.issue.append(...summary.issues.map((i) => h("option", { value: i.id }, i.id)));
     const changes = [];
     let yaml = null, serial = 0;
+    const baseSel = $("whatif-base"), statesBox = $("whatif-states"), trigBox = $("whatif-triggers"), fired = $("whatif-fired");
+    // a checkbox per case state (ticked: it holds); only the ones changed from the case are sent
+    for (const st of summary.states || []) {
+      statesBox.append(h("label", { title: st.description }, h("input", { type: "checkbox", name: "state", value: st.id,
+        checked: st.holds, "data-case": st.holds ? "1" : "0", onchange: () => update() }), " ", st.id));
+    }
+    if (!(summary.states || []).length) statesBox.hidden = true;
+    const states = () => Object.fromEntries([...statesBox.querySelectorAll("input[name=state]")]
+      .filter((b) => b.checked !== (b.dataset.case === "1")).map((b) => [b.value, b.checked]));
+    const triggersOff = () => [...trigBox.querySelectorAll("input[name=trigger]")].filter((b) => !b.checked).map((b) => b.value);
+    const active = () => changes.length || baseSel.value || Object.keys(states()).length;
+    const showFired = (res) => {
+      clear(fired).append(...(res.triggers || []).map((t) => h("li", { "data-trigger": t.label,
+        "data-fired": t.fired_round ? "yes" : "no" }, h("strong", {}, t.label),
+        t.state ? ` (its clause reads ${t.state}: ${t.state_holds ? "holds" : "does not hold"})` : "",
+        t.fired_round ? ` fired after round ${t.fired_round}` : " did not fire")));
+      if (!(res.triggers || []).length && Object.keys(states()).length) {
+        fired.append(h("li", { class: "muted", id: "whatif-no-trigger" }, "No trigger here reads a case state, so setting one " +
+          "changes nothing: start from a scenario with a conditional commitment (e.g. Russian military intervention)."));
+      }
+    };
+    A.api(`/scenarios?case=${encodeURIComponent(A.caseId)}`).then((list) => {
+      baseSel.append(...list.map((sc) => h("option", { value: sc.id }, sc.title)));
+    }).catch(() => {});
+    baseSel.addEventListener("change", async () => {
+      clear(trigBox).append(h("legend", { class: "small muted" }, "The scenario's triggers (conditional commitments): untick to switch one off"));
+      trigBox.hidden = true;
+      if (baseSel.value) {
+        try {
+          const sc = (await A.api(`/scenarios/${encodeURIComponent(baseSel.value)}`)).scenario;
+          const trig = (sc.interventions || []).filter((iv) => iv.kind === "trigger");
+          trig.forEach((t, n) => {
+            const name = t.id || t.relation || `trigger-${n + 1}`;
+            trigBox.append(h("label", {}, h("input", { type: "checkbox", name: "trigger", value: name, checked: true,
+              onchange: () => update() }), " ", name, t.relation ? h("span", { class: "muted" }, ` (clause of ${t.relation})`) : ""));
+          });
+          trigBox.hidden = !trig.length;
+        } catch (e) { /* the what-if below reports a scenario it cannot use */ }
+      }
+      update();
+    });
     const render = (res, pending) => {
-      const head = h("tr", {}, ...["issue", "case (point run)", "what-if (point run)", "change", "what-if median (80%)"]
+      const head = h("tr", {}, ...["issue", "case", "what-if", "change", "median (80%)"]
         .map((t, k) => h("th", { scope: "col", class: k ? "num" : "" }, t)));
       const rows = summary.issues.map((i) => {
         const r = res.issues[i.id];
@@ -218,23 +259,27 @@
           h("td", { class: "num" }, r.median !== undefined ? `${fmt(r.median)} (${fmt(r.low, 0)}–${fmt(r.high, 0)})` : pending ? "drawing…" : "–"));
       });
       clear(out).append(h("table", { id: "whatif-table", "data-dl": "own" }, h("thead", {}, head), h("tbody", {}, rows)),
-        h("p", { class: "small muted" }, `point forecast in ${res.seconds} s`));
+        h("p", { class: "small muted" }, `case: the case as it stands; what-if: with the changes (both point runs); ` +
+          `median and 80% interval of the what-if's draws. Point forecast in ${res.seconds} s.`));
     };
     const update = async () => {
       clear(list).append(...changes.map((c, k) => h("li", {}, c.attribute === "remove" ? `leave out ${c.actor}` :
         `set ${c.actor}'s ${c.attribute}${c.issue ? " on " + c.issue : ""} to ${c.value}`, " ",
         h("button", { type: "button", class: "secondary small", "aria-label": "remove this change",
                       onclick: () => { changes.splice(k, 1); update(); } }, "×"))));
-      save.disabled = !changes.length || !A.token();
-      if (!changes.length) { clear(out); yaml = null; return; }
+      save.disabled = !active() || !A.token();
+      if (!active()) { clear(out); clear(fired); yaml = null; return; }
       const mine = ++serial;
+      const body = { changes, states: states(), triggers_off: triggersOff() };
+      if (baseSel.value) body.scenario = baseSel.value;
       try {
         const path = `/cases/${encodeURIComponent(A.caseId)}/whatif`;
-        const quick = await A.api(path, { method: "POST", body: { changes, draws: 0 } });
+        const quick = await A.api(path, { method: "POST", body: Object.assign({ draws: 0 }, body) });
         if (mine !== serial) return;
         yaml = quick.scenario_yaml;
         render(quick, true);
-        const full = await A.api(path, { method: "POST", body: { changes, draws: 200 } });
+        showFired(quick);
+        const full = await A.api(path, { method: "POST", body: Object.assign({ draws: 200 }, body) });
         if (mine === serial) render(full, false);
       } catch (e) { if (mine === serial) clear(out).append(h("p", { class: "error" }, e.message)); }
     };
@@ -252,7 +297,11 @@
       changes.push(c);
       update();
     });
-    form.reset.addEventListener("click", () => { changes.length = 0; update(); });
+    form.reset.addEventListener("click", () => {
+      changes.length = 0;
+      for (const b of statesBox.querySelectorAll("input[name=state]")) b.checked = b.dataset.case === "1";
+      if (baseSel.value) { baseSel.value = ""; baseSel.dispatchEvent(new Event("change")); } else update();
+    });
     save.addEventListener("click", async () => {
       const id = "what-if-" + Date.now();
       const text = yaml.replace(/^id: what-if$/m, "id: " + id);

@@ -55,8 +55,9 @@ def compare(
     5-95% interval. With --perspectives each source that gives numbers gets a column (its estimates where
     it gives them, the pooled estimates elsewhere), next to the pooled reading.
     """
+    from accord.comparisons import perspective_variants
     from accord.engines.base import ProblemError
-    from accord.scenarios.service import Variant, perspective_sources
+    from accord.scenarios.service import Variant
     from accord.scenarios.service import compare as api_compare
 
     check_model(model)
@@ -81,11 +82,8 @@ def compare(
                 "--perspectives compares the sources of one case (or one scenario)",
                 "give one case or scenario",
             )
-        base = variants[0]
-        sources = perspective_sources(base.case)
-        variants = [Variant(f"pooled ({base.label})", base.case, base.scenario)] + [
-            Variant(s, base.case, base.scenario, s) for s in sources
-        ]
+        # the same columns as the dashboard's Compare view: sources by title and date
+        variants = perspective_variants(variants[0].case, variants[0].scenario)
     try:
         with progress_bar(draws * len(variants), "compare", quiet or json_out) as advance:
             rows = api_compare(
@@ -155,10 +153,9 @@ def describe(variants: list[Any]) -> str:
         return "the cases " + ", ".join(v.case.id for v in variants)
     if any(v.perspective for v in variants):
         where = f"scenario {first.scenario.id} on " if first.scenario else ""
+        n = sum(1 for v in variants if v.perspective)
         return (
-            f"{where}the case {first.case.id} read by each source that gives numbers ("
-            + ", ".join(v.perspective for v in variants if v.perspective)
-            + ") and pooled"
+            f"{where}the case {first.case.id} read by each of the {n} sources that give numbers, and pooled"
         )
     return "the scenarios " + ", ".join(v.label for v in variants) + f" on the case {first.case.id}"
 

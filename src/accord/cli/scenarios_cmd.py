@@ -88,6 +88,8 @@ def _describe(iv: Any) -> str:
         return f"remove {iv.actor}"
     if kind == "coalition":
         return f"coalition {iv.id} of {', '.join(iv.members)} at {iv.position} position"
+    if kind == "set_state":
+        return f"state {iv.state} {'holds' if iv.holds else 'does not hold'}"
     cond = (
         f"relation {iv.relation}"
         if iv.relation

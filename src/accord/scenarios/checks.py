@@ -1,4 +1,4 @@
-"""The checks of a scenario that need its case: unknown actors or issues, values outside their ranges,
+"""The checks of a scenario that need its case: unknown actors, issues or states, values outside their ranges,
 cycles among aligns and contradictions between steps (a set then a remove, two sets of one cell).
 
 They walk the interventions in order, as the engine will apply them, and report
@@ -122,6 +122,22 @@ class _Checker:
                 self.gone[iv.actor] = f"removed by interventions[{index}]"
         elif kind == "coalition":
             yield from self.coalition(path, index, iv)
+        elif kind == "set_state":
+            yield from self.state(path + ("state",), iv.state)
+
+    def state(self, path: PathT, state: str) -> Iterator[CaseProblem]:
+        known = [s.id for s in self.case.states]
+        if state in known:
+            return
+        close = difflib.get_close_matches(state, known, n=1)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else f"states: {', '.join(known)}"
+            if known
+            else f"case {self.case.id!r} declares no states (a case's states: list)"
+        )
+        yield self.problem(path, f"unknown state {state!r}", hint)
 
     def effect(
         self, path: PathT, index: int, iv: Any, sets: dict, aligns: dict, where: str

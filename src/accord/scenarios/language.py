@@ -13,6 +13,7 @@ A scenario file is YAML::
       - kind: trigger
         relation: csto-clause            # or when: {issue: territory, op: "<=", threshold: 20}
         then: [{kind: align, actor: russia, with: armenia, weight: 1, issue: territory}]
+      - {kind: set_state, state: fighting-on-armenia-territory, holds: true}
 
 The pydantic models below define the schema; :func:`accord.scenarios.checks.check_scenario` adds the checks that need the case
 (unknown actors or issues, values outside their ranges, cycles and contradictions) and
@@ -28,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from accord.case.model import Pointer
 from accord.case.problems import PathT
@@ -49,6 +50,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioReport",
     "Set",
+    "SetState",
     "Shift",
     "Trigger",
     "builtin_scenarios",
@@ -188,8 +190,22 @@ class Trigger(_Step):
         return tuple(self.when) if isinstance(self.when, list) else (self.when,)
 
 
+class SetState(_Step):
+    """Make a case state hold (``holds: true``, the default) or not, in this scenario's world.
+
+    A state is a fact of the case that clauses read (a relation's ``applies_if.state``, e.g. fighting on
+    Armenia's own territory for the alliance clause); the bargaining never moves it. Setting it decides
+    whether the scenario's triggers on those clauses can fire: where it holds they fire as soon as their
+    issue conditions (if any) hold, where it does not they never fire. The case itself is unchanged."""
+
+    kind: Literal["set_state"]
+    state: Id
+    holds: StrictBool = True
+
+
 Intervention = Annotated[
-    Set | Shift | Scale | Align | AddActor | RemoveActor | Coalition | Trigger, Field(discriminator="kind")
+    Set | Shift | Scale | Align | AddActor | RemoveActor | Coalition | Trigger | SetState,
+    Field(discriminator="kind"),
 ]
 KINDS: tuple[str, ...] = (
     "set",
@@ -200,6 +216,7 @@ KINDS: tuple[str, ...] = (
     "remove_actor",
     "coalition",
     "trigger",
+    "set_state",
 )
 EFFECT_KINDS: tuple[str, ...] = ("set", "shift", "scale", "align")
 
@@ -220,8 +237,13 @@ class Scenario(_Frozen):
 
     @property
     def static(self) -> list[Any]:
-        """Interventions applied before the run (everything but triggers), in order."""
-        return [iv for iv in self.interventions if iv.kind != "trigger"]
+        """Interventions applied to the arrays before the run (not triggers or states), in order."""
+        return [iv for iv in self.interventions if iv.kind not in ("trigger", "set_state")]
+
+    @property
+    def states(self) -> dict[str, bool]:
+        """The case states this scenario sets (``set_state``), the last setting of each winning."""
+        return {iv.state: iv.holds for iv in self.interventions if iv.kind == "set_state"}
 
     @property
     def triggers(self) -> list[Trigger]:
@@ -269,6 +291,7 @@ _HINTS = {
     "literal_error": "use one of the listed values",
     "too_short": "the list must not be empty",
     "string_pattern_mismatch": "ids are lower-case letters, digits, '-', '_' or '.'",
+    "bool_type": "write true or false",
 }
 
 
@@ -278,7 +301,7 @@ def _model_fields(models: tuple[type[BaseModel], ...]) -> list[str]:
 
 
 _FIELDS = _model_fields(
-    (Scenario, Set, Shift, Scale, Align, AddActor, RemoveActor, Coalition, Trigger, Condition)
+    (Scenario, Set, Shift, Scale, Align, AddActor, RemoveActor, Coalition, Trigger, SetState, Condition)
 )
 
 
@@ -291,6 +314,7 @@ _KIND_MODELS: dict[str, type[BaseModel]] = {
     "remove_actor": RemoveActor,
     "coalition": Coalition,
     "trigger": Trigger,
+    "set_state": SetState,
 }
 
 

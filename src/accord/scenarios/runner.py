@@ -84,7 +84,7 @@ class RunSpec:
     def triggers(self) -> list[CompiledTrigger]:
         if self.scenario is None:
             return []
-        return compile_triggers(self.scenario.triggers, self.case, self.case.issue_ids)
+        return compile_triggers(self.scenario.triggers, self.case, self.case.issue_ids, self.scenario.states)
 
 
 def for_many_runs(spec: RunSpec, n_runs: int) -> RunSpec:

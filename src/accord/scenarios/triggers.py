@@ -10,13 +10,14 @@ draw. ``fired_round[d, t]`` records the round at which trigger ``t`` fired in dr
 A relation's clause may also name a case *state* (``applies_if.state``, e.g. fighting on Armenia's own
 territory). The state is a fact of the case as of its ``as_of``, not something the bargaining moves: where
 it does not hold the trigger is disabled and never fires; where it holds, the trigger fires as soon as its
-issue conditions (if any) hold, at the first round when there are none.
+issue conditions (if any) hold, at the first round when there are none. A scenario may set a state
+(``set_state``): ``states`` then overrides the case's own value for the clauses that read it.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +49,14 @@ class CompiledTrigger:
         return " and ".join(parts) or "always"
 
 
-def compile_triggers(triggers: Sequence[Any], case: Case, issues: Sequence[str]) -> list[CompiledTrigger]:
-    """Resolve ``relation:`` conditions from the case's ``applies_if`` and map issues to indices."""
+def compile_triggers(
+    triggers: Sequence[Any], case: Case, issues: Sequence[str], states: Mapping[str, bool] | None = None
+) -> list[CompiledTrigger]:
+    """Resolve ``relation:`` conditions from the case's ``applies_if`` and map issues to indices.
+
+    ``states`` are the scenario's settings of case states (:attr:`Scenario.states`); a state it does not
+    set keeps the case's value."""
+    states = states or {}
     relations = {r.id: r for r in case.relations}
     compiled = []
     for n, trig in enumerate(triggers):
@@ -62,7 +69,7 @@ def compile_triggers(triggers: Sequence[Any], case: Case, issues: Sequence[str])
             raw = [(c.issue, c.op, float(c.threshold)) for c in trig.conditions]
             label = trig.id or trig.relation or f"trigger-{n + 1}"
         state = cond.state if cond is not None else None
-        enabled = case.state(state).holds if state is not None else True
+        enabled = True if state is None else states.get(state, case.state(state).holds)
         conditions = tuple((list(issues).index(issue), op, threshold) for issue, op, threshold in raw)
         compiled.append(CompiledTrigger(label, conditions, tuple(trig.then), state, enabled))
     return compiled

@@ -38,6 +38,8 @@ def case_summary(case: Case) -> dict[str, Any]:
             }
             for i in case.issues
         ],
+        # facts the clauses of relations read (applies_if.state); scenarios may set them (set_state)
+        "states": [{"id": s.id, "description": s.description, "holds": s.holds} for s in case.states],
     }
 
 
@@ -100,6 +102,41 @@ def _smacof(dist: np.ndarray, iterations: int) -> np.ndarray:
     return (pos - pos.min(axis=0)) / np.where(span > 0, span, 1)
 
 
+# How each type of tie is drawn and what it means (the network's legend; the same in the web and the
+# report). Cooperation is solid, hostility dashed or dotted; directed types point from the first actor.
+RELATION_STYLES: dict[str, dict[str, str]] = {
+    "alliance": {"colour": "#1f5fa8", "dash": "solid", "note": "a mutual defence commitment"},
+    "partnership": {"colour": "#3949ab", "dash": "solid", "note": "cooperation short of an alliance"},
+    "membership": {"colour": "#17becf", "dash": "solid", "note": "member of an organisation (member → body)"},
+    "backing": {
+        "colour": "#2ca02c",
+        "dash": "solid",
+        "note": "political or military support (backer → backed)",
+    },
+    "arms_supply": {
+        "colour": "#d62728",
+        "dash": "solid",
+        "note": "arms sold or given (supplier → recipient)",
+    },
+    "military_presence": {
+        "colour": "#bcbd22",
+        "dash": "solid",
+        "note": "troops or bases on the other's territory (present → host)",
+    },
+    "energy": {"colour": "#9467bd", "dash": "solid", "note": "energy trade, pipelines or supply"},
+    "mediation": {
+        "colour": "#e377c2",
+        "dash": "solid",
+        "note": "mediates between parties (mediator → party)",
+    },
+    "leverage": {"colour": "#ff7f0e", "dash": "solid", "note": "a means of pressure (holder → target)"},
+    "hostility": {"colour": "#8c1d18", "dash": "dash", "note": "open enmity or war"},
+    "closed_border": {"colour": "#8c564b", "dash": "dot", "note": "the border between them is closed"},
+    "no_diplomatic_relations": {"colour": "#7f7f7f", "dash": "dashdot", "note": "no diplomatic relations"},
+}
+_OTHER_STYLE = {"colour": "#555555", "dash": "solid", "note": "a tie of another kind"}
+
+
 def network_view(case: Case) -> dict[str, Any]:
     """Actors as nodes (sized by capability, with its ref) and relations as typed edges, laid out."""
     ids = list(case.actor_ids)
@@ -142,7 +179,9 @@ def network_view(case: Case) -> dict[str, Any]:
         for r in case.relations
         for target in r.ends[1:]
     ]
-    return {"nodes": nodes, "edges": relations, "types": sorted({r["type"] for r in relations})}
+    types = sorted({r["type"] for r in relations})
+    styles = {t: RELATION_STYLES.get(t, _OTHER_STYLE) for t in types}
+    return {"nodes": nodes, "edges": relations, "types": types, "styles": styles}
 
 
 def timeline_view(case: Case) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from accord.case.model import Case
 from accord.web.deps import allow_read, problems_json, state
@@ -41,6 +41,15 @@ class WhatIf(_Body):
     changes: list[WhatIfChange] = Field(max_length=40)
     draws: int = Field(
         0, ge=0, le=500, description="0: the point forecast only (fast); else draws for an interval."
+    )
+    scenario: str | None = Field(
+        None, pattern=ID, max_length=80, description="Start from this scenario (its changes come first)."
+    )
+    states: dict[Annotated[str, Field(pattern=ID, max_length=80)], StrictBool] = Field(
+        default_factory=dict, max_length=20, description="Case states to set, e.g. {state-id: true}."
+    )
+    triggers_off: list[Annotated[str, Field(max_length=80)]] = Field(
+        default_factory=list, max_length=40, description="Triggers of the scenario to switch off, by label."
     )
 
 
@@ -109,12 +118,25 @@ def get_case_answer(
 @router.post("/cases/{case_id}/whatif", tags=["cases"], dependencies=[Read])
 def case_whatif(request: Request, case_id: CaseId, body: WhatIf) -> dict[str, Any]:
     """The point forecast with a few numbers changed (or actors left out), beside the case's own; with
-    ``draws`` also the median and interval. Writes nothing; the result's ``scenario_yaml`` can be saved
+    ``draws`` also the median and interval. ``scenario`` starts from a scenario (its ``triggers_off`` left
+    out); ``states`` sets case states, which decide whether the triggers reading them fire. Writes nothing; the result's ``scenario_yaml`` can be saved
     with ``POST /api/scenarios`` (needs a token)."""
     from accord.scenarios.language import ScenarioError
     from accord.whatif import whatif
 
-    case = _case(state(request), case_id)
+    st = state(request)
+    case = _case(st, case_id)
+    base = None
+    if body.scenario is not None:
+        try:
+            entry = st.library.scenario(body.scenario)
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        if entry.case != case_id:
+            raise HTTPException(
+                422, f"scenario {body.scenario!r} is about case {entry.case!r}, not {case_id!r}"
+            )
+        base = entry.scenario
     changes = [c.model_dump() for c in body.changes]
     for k, c in enumerate(changes):
         if c["attribute"] != "remove" and c["value"] is None:
@@ -122,7 +144,9 @@ def case_whatif(request: Request, case_id: CaseId, body: WhatIf) -> dict[str, An
                 422, [{"loc": ["body", "changes", k, "value"], "msg": "give a value", "type": "missing"}]
             )
     try:
-        return whatif(case, changes, draws=body.draws)
+        return whatif(
+            case, changes, draws=body.draws, base=base, states=body.states, triggers_off=body.triggers_off
+        )
     except ScenarioError as exc:
         raise _invalid(exc.problems) from None
     except ValueError as exc:

@@ -254,12 +254,13 @@ def create_app(
             )
         return await http_exception_handler(request, exc)
 
-    from accord.web import answers, corpus_routes, pages, rest, suggest
+    from accord.web import answers, compare_routes, corpus_routes, pages, rest, suggest
 
     app.include_router(rest.router)
     app.include_router(corpus_routes.router)
     app.include_router(answers.router, prefix="/api")  # the answer and what-if, under the same prefix
     app.include_router(suggest.router, prefix="/api")  # passages to cite, for the evidence panel
+    app.include_router(compare_routes.router, prefix="/api")  # perspectives and cases side by side
     app.include_router(pages.router)
     pages.mount_static(app)
     generate = app.openapi
