@@ -1,4 +1,4 @@
-"""``GET /api/compare``: the web's perspectives and cases comparison equals the API layer's, without a token."""
+"""``GET /api/compare``: the web's perspectives and cases comparison equals the API layer's, with no token."""
 
 from __future__ import annotations
 

@@ -33,8 +33,8 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "ceasefire_breach",
         cue_pattern(
-            _CEASEFIRE
-            + r"\s+(?:was|were|had\s+been|has\s+been)?\s*(?:broken|violated|breached|collapsed|broke\s+down|faltered)",
+            _CEASEFIRE + r"\s+(?:was|were|had\s+been|has\s+been)?\s*"
+            r"(?:broken|violated|breached|collapsed|broke\s+down|faltered)",
             r"cease-?\s?fire\s+violations?",
             r"violations?\s+of\s+the\s+(?:[\w-]+\s+)?" + _CEASEFIRE,
             r"(?:broke|violated|breached)\s+the\s+(?:[\w-]+\s+)?" + _CEASEFIRE,

@@ -119,8 +119,8 @@ def get_case_answer(
 def case_whatif(request: Request, case_id: CaseId, body: WhatIf) -> dict[str, Any]:
     """The point forecast with a few numbers changed (or actors left out), beside the case's own; with
     ``draws`` also the median and interval. ``scenario`` starts from a scenario (its ``triggers_off`` left
-    out); ``states`` sets case states, which decide whether the triggers reading them fire. Writes nothing; the result's ``scenario_yaml`` can be saved
-    with ``POST /api/scenarios`` (needs a token)."""
+    out); ``states`` sets case states, which decide whether the triggers reading them fire. Writes
+    nothing; the result's ``scenario_yaml`` can be saved with ``POST /api/scenarios`` (needs a token)."""
     from accord.scenarios.language import ScenarioError
     from accord.whatif import whatif
 
