@@ -189,9 +189,9 @@ def progress_bar(total: int | None, label: str, quiet: bool, unit: str = "draws"
 
 
 def check_model(model: str) -> None:
-    from accord.engines.registry import ENGINES
+    from accord.engines.registry import ALIASES, ENGINES
 
-    if model not in ENGINES:
+    if model not in ENGINES and model not in ALIASES:
         raise UsageError(f"unknown model {model!r}", f"choose one of: {', '.join(ENGINES)}")
 
 
