@@ -151,7 +151,7 @@ def test_run_headline_is_the_distribution_and_says_what_the_scale_means():
     result = runner.invoke(app, ["run", "--model", "eum", "--draws", "64", "--no-store", "-q"])
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
-    assert "distribution over 64 draws" in out and "5-95%" in out and "point run" in out.lower()
+    assert "distribution over 64 draws" in out and "80%" in out and "point run" in out.lower()
     assert "Point run: the model once on the point estimates" in out
     assert "territory: 0 = " in out and "; 100 = " in out  # every forecast carries its scale's meaning
     assert "status quo" in out and "90.0" in out  # the case's status quo of territory

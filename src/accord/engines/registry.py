@@ -40,7 +40,7 @@ ALIASES: dict[str, str] = {"mean": "compromise"}
 # The default is chosen from the DEU III backtest (docs/models.md): the compromise model has the lowest
 # MAE of every engine on the development file (SMP +1.7, EUM +3.8 to +7.4), and the shipped forecaster
 # (accord.validation.forecaster, selected: compromise) is it, with intervals from its cross-validated errors.
-DEFAULT_MODEL = "smp"
+DEFAULT_MODEL = "compromise"
 # each engine's default ``params.rounds`` (a test keeps the two equal); listed here so that callers can
 # show them without importing every engine
 DEFAULT_ROUNDS = {"eum": 10, "smp": 100, "compromise": 1, "median": 1, "nash": 1}
@@ -50,7 +50,7 @@ DEFAULT_ROUNDS = {"eum": 10, "smp": 100, "compromise": 1, "median": 1, "nash": 1
 # mean absolute error on the 0-100 scale, and the paired-bootstrap 95% interval of the difference from the
 # compromise model (positive: worse). Text only: no code path reads these numbers.
 MODEL_NOTES: dict[str, str] = {
-    "compromise": "The compromise model (Achen 2006), the default: each issue ends at the mean of the "
+    "compromise": "The compromise model (Achen 2006): each issue ends at the mean of the "
     "positions weighted by capability times salience, computed once. It is the most accurate model on the "
     "DEU III backtest (MAE 23.6, 95% CI 21.0-26.3), and no fitted forecaster beat it out of sample, so the "
     "default forecast is this model, with an 80% interval that adds its cross-validated DEU errors to the "

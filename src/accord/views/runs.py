@@ -37,6 +37,7 @@ def execute_run(
     gets the fraction done in [0, 1]; ``record`` is given the scenario layer's run (the draws, else the
     point run) to store it, and returns its id in the runs store.
     """
+    from accord.api import forecast_distribution
     from accord.scenarios.service import run_scenario
 
     point = run_scenario(scenario, case, model=model, draws=0, seed=seed, rounds=rounds)
@@ -45,6 +46,7 @@ def execute_run(
         case=case.id,
         scenario=getattr(scenario, "id", None),
         draws=draws,
+        interval_kind=point.interval_kind,
         scales={i.id: {"min_label": i.scale.min_label, "max_label": i.scale.max_label} for i in case.issues},
     )
     if progress is not None:
@@ -58,8 +60,12 @@ def execute_run(
             if progress is not None:
                 progress(0.05 + 0.95 * min(done, draws) / draws)
 
-        mc = run_scenario(scenario, case, model=model, draws=draws, seed=seed, rounds=rounds, progress=step)
+        # the one forecast distribution of every interface (the default model adds its DEU error)
+        mc = forecast_distribution(
+            case, model, draws=draws, seed=seed, scenario=scenario, rounds=rounds, progress=step
+        )
         _add_draws(summary, mc.draws, mc.summary())
+        summary["interval_kind"] = mc.interval_kind
     if record is not None:
         summary["store_id"] = record(mc if draws > 0 else point)
     return summary
@@ -117,6 +123,8 @@ def _point_summary(result: RunResult, point: dict[str, Any]) -> dict[str, Any]:
                 "status_quo": float(result.status_quo[j]),
                 "point": float(traj.forecast[0, j]),
                 "median": float(traj.forecast[0, j]),
+                "p10": None,
+                "p90": None,
                 "p05": None,
                 "p95": None,
                 "mean": None,
@@ -137,11 +145,11 @@ def _point_summary(result: RunResult, point: dict[str, Any]) -> dict[str, Any]:
 
 
 def _add_draws(summary: dict[str, Any], draws: Any, mc: dict[str, Any]) -> None:
-    """Overlay the Monte Carlo numbers: median and 5-95% interval per issue, mean path, final outcomes."""
+    """Overlay the Monte Carlo numbers: median, the 80% (headline) and 5-95% intervals per issue, mean
+    path, final outcomes."""
+    keys = ("median", "p10", "p90", "p05", "p95", "mean", "stable_share")
     for row in summary["forecast"]:
-        row.update(
-            {k: mc["issues"][row["issue"]][k] for k in ("median", "p05", "p95", "mean", "stable_share")}
-        )
+        row.update({k: mc["issues"][row["issue"]][k] for k in keys})
     finals = draws.forecast
     if finals.shape[0] > MAX_FINALS:
         finals = finals[np.linspace(0, finals.shape[0] - 1, MAX_FINALS).astype(int)]
