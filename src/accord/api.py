@@ -45,7 +45,8 @@ from accord.engines.registry import (
 from accord.results import RunResult
 from accord.scenarios.language import Scenario
 from accord.scenarios.run import Run
-from accord.scenarios.service import Variant, compare, list_scenarios, load_scenario, run_scenario
+from accord.scenarios.service import Variant, list_scenarios, load_scenario, run_scenario
+from accord.scenarios.service import compare as compare_runs
 from accord.scenarios.summary import Threshold
 
 if TYPE_CHECKING:
@@ -155,6 +156,27 @@ def forecast_distribution(
     if run.draws is None or run.n_draws == 0 or run.model != forecaster_model():
         return run
     return add_model_error(run)
+
+
+def compare(
+    variants: Sequence[Variant],
+    model: str = DEFAULT_MODEL,
+    draws: int = 0,
+    seed: int = 0,
+    thresholds: Sequence[str] = (),
+    progress: Callable[[int], None] | None = None,
+    **run_options: Any,
+) -> list[tuple[Variant, dict[str, Any]]]:
+    """Summaries of several variants (same model, draws, seed), each the forecast distribution of
+    :func:`forecast_distribution`, so a comparison shows the numbers ``accord run`` shows."""
+
+    def runner(scenario: Any, case: Any, *, draws: int, **options: Any) -> Run:
+        if draws <= 0:
+            return run_scenario(scenario, case, draws=0, **options)
+        model = options.pop("model")
+        return forecast_distribution(case, model, draws=draws, scenario=scenario, **options)
+
+    return compare_runs(variants, model, draws, seed, thresholds, progress, runner=runner, **run_options)
 
 
 def forecaster_model() -> str:

@@ -28,9 +28,9 @@ __all__ = [
 
 # name -> (module, attribute holding an object with ``run``); imported on first use
 ENGINES: dict[str, tuple[str, str]] = {
-    "eum": ("accord.engines.eum", "engine"),
-    "smp": ("accord.engines.smp", "engine"),
     "compromise": ("accord.engines.baselines", "COMPROMISE"),
+    "smp": ("accord.engines.smp", "engine"),
+    "eum": ("accord.engines.eum", "engine"),
     "median": ("accord.engines.baselines", "MEDIAN"),
     "nash": ("accord.engines.baselines", "NASH"),
 }

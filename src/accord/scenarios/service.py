@@ -208,13 +208,18 @@ def compare(
     seed: int = 0,
     thresholds: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
+    runner: Callable[..., Run] | None = None,
     **run_options: Any,
 ) -> list[tuple[Variant, dict[str, Any]]]:
-    """Summaries of several variants with the same model, draws and seed (common random numbers)."""
+    """Summaries of several variants with the same model, draws and seed (common random numbers).
+
+    ``runner`` replaces :func:`run_scenario` (same arguments): the API passes the one forecast
+    distribution of every interface (:func:`accord.api.compare`)."""
     out = []
+    run_one = runner or run_scenario
     for v in variants:
         usable = [t for t in thresholds if parse_threshold(t).issue in v.case.issue_ids]
-        run = run_scenario(
+        run = run_one(
             v.scenario,
             v.case,
             model=model,
