@@ -67,6 +67,7 @@ __all__ = [
     "case_params",
     "compare",
     "add_model_error",
+    "backtest_case",
     "forecast_distribution",
     "forecaster_model",
     "get_engine",
@@ -177,6 +178,22 @@ def compare(
         return forecast_distribution(case, model, draws=draws, scenario=scenario, **options)
 
     return compare_runs(variants, model, draws, seed, thresholds, progress, runner=runner, **run_options)
+
+
+def backtest_case(
+    case: str | Path, outcome: str | Path, draws: int = DEFAULT_DRAWS, seed: int = 0
+) -> dict[str, Any]:
+    """Score the case's headline forecast (:func:`forecast_distribution` of the default model, the
+    numbers ``accord run`` prints) against an outcome file (:mod:`accord.validation.outcomes`)."""
+    from accord.validation.outcomes import backtest_case as score
+
+    def distribution(loaded: Case) -> tuple[dict[str, tuple[float, float, float]], str]:
+        run = forecast_distribution(loaded, DEFAULT_MODEL, draws=draws, seed=seed)
+        interval = run.interval()
+        fc = {i: (run.forecast[i], *interval[i]) for i in loaded.issue_ids}
+        return fc, f"{run.model} ({run.interval_kind}, {draws} draws, seed {seed})"
+
+    return score(case, outcome, distribution)
 
 
 def forecaster_model() -> str:
