@@ -362,6 +362,9 @@
       draws ? [h("td", { class: "num" }, fmt(r.median)), h("td", { class: "num" }, `${fmt(r.p10 ?? r.p05)}–${fmt(r.p90 ?? r.p95)}`)] : [],
       h("td", { class: "num" }, r.stable_share === null || r.stable_share === undefined ? "–" : Math.round(100 * r.stable_share) + "%")));
     clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", { class: "forecast" }, h("thead", {}, head), h("tbody", {}, rows))));
+    if (draws && result.interval_kind) {  // what the interval holds (the default adds the DEU model error)
+      el.appendChild(h("p", { class: "small muted interval-kind" }, `Model ${result.model}; 80% interval: ${result.interval_kind}.`));
+    }
     if (result.scales) {  // every forecast with the meaning of its scale's ends
       el.appendChild(h("p", { class: "small muted scales" }, "Scales: ", ...result.forecast.map((r, k) => {
         const sc = result.scales[r.issue] || {};
