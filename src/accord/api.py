@@ -246,7 +246,8 @@ def store_run(run: Run, db: str | None = None, store: Any | None = None, key: st
         seed=run.seed,
         perspective=spec.perspective,
         executor=str(run.timings.get("executor", "local")),
-        params={"engine": params, "block_draws": results.block_draws},
+        # the stored draws are the headline's: with the model error added where the run has it
+        params={"engine": params, "block_draws": results.block_draws, "model_error": run.model_error},
         thresholds=[str(t) for t in run.thresholds],
         timings=run.timings,
         summary=stored_summary(run),
@@ -259,7 +260,7 @@ def stored_summary(run: Run) -> dict[str, Any]:
     """What the runs store keeps of a run's document: the per-issue summary (``issues``, ``thresholds``,
     ``stable_all``, ``triggers``) with the headline keys of :meth:`Run.to_json` beside it."""
     doc = run.to_json()
-    keep = ("headline", "status_quo", "forecast", "interval", "point_forecast")
+    keep = ("headline", "forecaster", "status_quo", "forecast", "interval", "point_forecast")
     return {**doc["summary"], **{k: doc[k] for k in keep}}
 
 
