@@ -147,3 +147,13 @@ def test_grouped_morris_sigma_is_missing_not_zero() -> None:
     rows = result.ranking["territory"]
     assert all(r["sigma"] is None for r in rows)
     assert any(np.isfinite(r["mu_star"]) and r["mu_star"] > 0 for r in rows)
+
+
+def test_driver_sample_sizes_follow_the_model() -> None:
+    """One-shot models get the measured 800 trajectories per seed; engines with rounds keep 42."""
+    from accord.drivers import DRIVER_SAMPLES, DYNAMIC_DRIVER_SAMPLES, default_samples
+
+    assert default_samples("compromise") == default_samples("mean") == DRIVER_SAMPLES == 800
+    assert default_samples("smp") == default_samples("eum") == DYNAMIC_DRIVER_SAMPLES
+    d = drivers(accord.load_case(CASE), repeats=2, samples=8)
+    assert d["samples"] == 8 and "not the measured default" in d["sample_size"]

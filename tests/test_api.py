@@ -31,7 +31,7 @@ def test_readme_python_api(case):
     assert ("russia", "territory") in stances.index
 
     result = accord.run(case)
-    assert result.model == "smp" and result.headline == "point"
+    assert result.model == "compromise" and result.headline == "point"
     forecast = result.forecast_frame()
     assert list(forecast.index) == list(case.issue_ids)
     assert {"status_quo", "forecast"} <= set(forecast.columns)
@@ -59,7 +59,7 @@ def test_draws_make_the_distribution_the_headline(case):
     assert dist.headline == "distribution" and dist.n_draws == 256
     assert dist.point_forecast == point.forecast  # the point run is the same run, labelled as such
     frame = dist.forecast_frame()
-    assert (frame["p05"] <= frame["forecast"]).all() and (frame["forecast"] <= frame["p95"]).all()
+    assert (frame["p10"] <= frame["forecast"]).all() and (frame["forecast"] <= frame["p90"]).all()
     assert frame["forecast"].tolist() == [dist.forecast[i] for i in case.issue_ids]
     assert len(dist.draws_frame()) == 256 * len(case.issues)
     again = accord.run(case, model="eum", draws=256, seed=3)

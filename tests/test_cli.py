@@ -151,7 +151,7 @@ def test_run_headline_is_the_distribution_and_says_what_the_scale_means():
     result = runner.invoke(app, ["run", "--model", "eum", "--draws", "64", "--no-store", "-q"])
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
-    assert "distribution over 64 draws" in out and "5-95%" in out and "point run" in out.lower()
+    assert "distribution over 64 draws" in out and "80%" in out and "point run" in out.lower()
     assert "Point run: the model once on the point estimates" in out
     assert "territory: 0 = " in out and "; 100 = " in out  # every forecast carries its scale's meaning
     assert "status quo" in out and "90.0" in out  # the case's status quo of territory
@@ -247,3 +247,15 @@ def test_compare_never_folds_a_scenario_id(monkeypatch):
     lines = result.output.splitlines()
     for name in names:  # each id whole on one line (a key column when they do not fit side by side)
         assert any(name in line for line in lines), name
+
+
+def test_run_help_gives_one_paragraph_per_model_and_the_default_with_its_reason():
+    from accord.engines.registry import DEFAULT_MODEL, ENGINES, MODEL_NOTES
+
+    result = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    out = " ".join(result.output.replace("│", " ").split())
+    assert f"{DEFAULT_MODEL} (default):" in out and "DEU III" in out and "MAE 23.6" in out
+    for name in ENGINES:
+        assert f"{name}{' (default)' if name == DEFAULT_MODEL else ''}: " in out
+        assert " ".join(MODEL_NOTES[name].split()[:8]) in out

@@ -57,7 +57,7 @@ def test_batched_tornado_matches_runs_one_at_a_time():
     all_issues = views.tornados(case, "smp")
     assert set(all_issues) == set(case.issue_ids)
     territory = all_issues["territory"]
-    assert territory["base"] == accord.run(case).forecast_frame().loc["territory", "forecast"]
+    assert territory["base"] == accord.run(case, model="smp").forecast_frame().loc["territory", "forecast"]
     for bar in territory["bars"][:3]:
         assert bar["at_high"] == _single_run(case, bar, "territory")
 

@@ -17,9 +17,11 @@ and the landing page) and the report open with, so they cannot disagree:
 * **disagreements**: the numbers on which the case's sources give different readings, widest first, each
   source named by title and date.
 
-**Where the forecaster plugs in**: :func:`forecast_distribution` is the one place that turns a case and a
-scenario into forecast draws. Today it samples the case's uncertainty and runs the default model
-(:data:`FORECASTER`); a fitted forecaster (issue 9) replaces its body and keeps its signature.
+**The forecaster**: :func:`forecast_distribution` turns a case and a scenario into per-issue forecasts
+through :func:`accord.api.forecast_distribution`, the one implementation behind ``accord run`` too: the
+draws of the default model (the compromise model) under the case's uncertainty, plus its cross-validated
+DEU III error on each draw, so the 80% interval holds both; another ``model`` gives its draws only, and
+the answer's ``forecaster.interval_kind`` says which.
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
+from accord.api import DEFAULT_DRAWS  # one block of the runner, as `accord run`
 from accord.case.model import Case, Quantity
 from accord.drivers import DRIVER_REPEATS, DRIVER_SAMPLES, drivers
 from accord.engines.registry import DEFAULT_MODEL
+from accord.scenarios.run import LEVEL
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -52,9 +54,8 @@ __all__ = [
     "scenario_changes",
 ]
 
-FORECASTER = "draws"  # the draws of the default model under the case's uncertainty
-INTERVAL = 0.80  # central interval shown with every median
-DEFAULT_DRAWS = 256  # one block of the runner: the median to about a point, the 80% ends to a few points
+FORECASTER = "default forecaster"  # the compromise model's draws + its DEU error (accord.api)
+INTERVAL = LEVEL  # central interval shown with every median: the run's, one level everywhere
 
 Progress = Callable[[str], None]
 
@@ -78,27 +79,31 @@ def case_version(case: Case) -> str:
 def forecast_distribution(
     case: Case, scenario: Any | None, model: str = DEFAULT_MODEL, draws: int = DEFAULT_DRAWS, seed: int = 0
 ) -> dict[str, IssueForecast]:
-    """The forecast per issue for ``scenario`` (``None``: the case as it stands).
+    """The forecast per issue for ``scenario`` (``None``: the case as it stands): the median and central
+    80% interval of :func:`accord.api.forecast_distribution`, and the point run beside them."""
+    return issue_forecasts(run_distribution(case, scenario, model, draws, seed))
 
-    The single place where the forecaster plugs in: replace the body, keep the signature.
-    """
+
+def run_distribution(case: Case, scenario: Any | None, model: str, draws: int, seed: int) -> Any:
+    """The :class:`~accord.scenarios.run.Run` behind :func:`forecast_distribution` (``draws=0``: the
+    point run alone, whose outcome is then median and both ends)."""
+    from accord.api import forecast_distribution as api_distribution
     from accord.scenarios.service import run_scenario
 
-    point = run_scenario(scenario, case, model=model, draws=0, seed=seed).point
-    assert point is not None
-    mc = run_scenario(scenario, case, model=model, draws=draws, seed=seed).draws
-    assert mc is not None
-    tail = (1 - INTERVAL) / 2
-    out = {}
-    for j, issue in enumerate(mc.issues):
-        f = mc.forecast[:, j]
-        out[issue] = IssueForecast(
-            float(np.median(f)),
-            float(np.quantile(f, tail)),
-            float(np.quantile(f, 1 - tail)),
-            float(point.trajectory.forecast[0, j]),
+    if draws <= 0:
+        return run_scenario(scenario, case, model=model, draws=0, seed=seed)
+    return api_distribution(case, model, draws=draws, seed=seed, scenario=scenario)
+
+
+def issue_forecasts(run: Any) -> dict[str, IssueForecast]:
+    """Per issue the run's headline median, its 80% interval and its point run."""
+    median, point, interval = run.forecast, run.point_forecast, run.interval()
+    return {
+        issue: IssueForecast(
+            median[issue], *interval.get(issue, (median[issue], median[issue])), point[issue]
         )
-    return out
+        for issue in run.issues
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -352,7 +357,7 @@ def answer(
     model: str = DEFAULT_MODEL,
     draws: int = DEFAULT_DRAWS,
     seed: int = 0,
-    driver_samples: int = DRIVER_SAMPLES,
+    driver_samples: int | None = None,
     driver_repeats: int = DRIVER_REPEATS,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
@@ -366,7 +371,8 @@ def answer(
     say = progress or (lambda _msg: None)
     scenarios = [(name, sc) for name, sc, target in list_scenarios(case.id) if sc is not None]
     say("the case as it stands")
-    base = forecast_distribution(case, None, model, draws, seed)
+    base_run = run_distribution(case, None, model, draws, seed)
+    base = issue_forecasts(base_run)
     rows = [_scenario_row(case, "as-it-stands", "The case as it stands", None, base, None)]
     for name, sc in scenarios:
         say(f"scenario {name}")
@@ -384,14 +390,22 @@ def answer(
         "as_of": case.case.as_of,
         "question": case_question(case),
         "forecaster": {
-            "name": FORECASTER,
-            "model": model,
+            "name": FORECASTER if base_run.model_error else f"{base_run.model} draws",
+            "model": base_run.model,
             "draws": draws,
             "seed": seed,
             "interval": f"{INTERVAL:.0%}",
-            "description": f"median and central {INTERVAL:.0%} interval of {draws} draws of the {model} "
-            "model under the case's documented uncertainty; the point run (the point "
-            "estimates run once) is given beside it as point_run",
+            "level": INTERVAL,
+            "interval_kind": base_run.interval_kind,
+            "model_error": base_run.model_error,
+            "description": f"median and central {INTERVAL:.0%} interval of {draws} draws of the "
+            f"{base_run.model} model under the case's documented uncertainty"
+            + (
+                ", each plus one of the model's cross-validated errors on DEU III outcomes"
+                if base_run.model_error
+                else " (no measured model error is added for this model)"
+            )
+            + "; the point run (the point estimates run once) is given beside it as point_run",
         },
         "issues": [
             {

@@ -6,16 +6,22 @@
 >>> sorted(run.to_json())[:3]
 ['case', 'draws', 'forecast']
 >>> run = accord.run(case, model="median", draws=256, seed=1)  # the distribution over the case's uncertainty
->>> run.headline, list(run.forecast_frame().columns[:4])
-('distribution', ['status_quo', 'forecast', 'p05', 'p95'])
+>>> run.headline, run.interval_kind, list(run.forecast_frame().columns[:4])
+('distribution', 'input uncertainty only', ['status_quo', 'forecast', 'p10', 'p90'])
+>>> accord.run(case, draws=256).interval_kind  # the default forecaster: compromise + its DEU error
+'input uncertainty + DEU model error'
 
 The engine registry lives with the engines (:mod:`accord.engines.registry`) and the run type in
 :mod:`accord.scenarios.run`, so that lower layers can use them; they are re-exported here.
 
-**Where the forecaster plugs in.** The headline of ``accord run`` is a forecast *distribution*;
-:func:`forecast_distribution` is the one function that makes it. Today it is the Monte Carlo draws of
-the chosen model over the case's uncertainty (:data:`DEFAULT_DRAWS` by default); a fitted forecaster
-(validation layer) replaces its body and every edge follows.
+**The forecaster.** The headline of ``accord run``, ``accord answer``, the web and the report is a
+forecast *distribution*; :func:`forecast_distribution` is the one function that makes it (the answer's
+``forecast_distribution`` calls it). It is the Monte Carlo draws of the chosen model over the case's
+uncertainty (:data:`DEFAULT_DRAWS` by default). For the model the DEU III backtest selected (the shipped
+forecaster, ``accord.validation.forecaster``: the compromise model, the default) each draw also gets one
+of that model's cross-validated DEU residuals, so the 80% interval holds both the case's reading
+uncertainty and the error measured on real outcomes; other models keep their draws only, and the run's
+``interval_kind`` says which.
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ from accord.engines.registry import (
 from accord.results import RunResult
 from accord.scenarios.language import Scenario
 from accord.scenarios.run import Run
-from accord.scenarios.service import Variant, compare, list_scenarios, load_scenario, run_scenario
+from accord.scenarios.service import Variant, list_scenarios, load_scenario, run_scenario
+from accord.scenarios.service import compare as compare_runs
 from accord.scenarios.summary import Threshold
 
 if TYPE_CHECKING:
@@ -59,7 +66,10 @@ __all__ = [
     "Variant",
     "case_params",
     "compare",
+    "add_model_error",
+    "backtest_case",
     "forecast_distribution",
+    "forecaster_model",
     "get_engine",
     "ingest_folder",
     "list_scenarios",
@@ -96,8 +106,8 @@ def run(
     """Run a model on a case (object, file or built-in name; ``None``: the default case).
 
     ``draws=0`` gives the point run only (its outcome is the forecast, ``run.headline == "point"``);
-    ``draws > 0`` adds the distribution over the case's uncertainty (:func:`forecast_distribution`),
-    whose median and 5-95% interval become the headline. ``scenario`` applies a scenario (object,
+    ``draws > 0`` adds the forecast distribution (:func:`forecast_distribution`), whose median and
+    central 80% interval become the headline. ``scenario`` applies a scenario (object,
     built-in name or file); ``perspective`` reads the case as one source does. The result is the same
     type whatever the options, with one :meth:`Run.to_json`.
     """
@@ -141,8 +151,75 @@ def forecast_distribution(
     **options: Any,
 ) -> Run:
     """The forecast distribution behind every headline: the point run plus ``draws`` Monte Carlo draws
-    of ``model`` over the case's uncertainty. The fitted forecaster plugs in here."""
-    return run_scenario(scenario, case, model=model, draws=draws, seed=seed, **options)
+    of ``model`` over the case's uncertainty, and for the forecaster's model (the default) its measured
+    DEU error on each draw (:func:`add_model_error`; see the module docstring)."""
+    run = run_scenario(scenario, case, model=model, draws=draws, seed=seed, **options)
+    if run.draws is None or run.n_draws == 0 or run.model != forecaster_model():
+        return run
+    return add_model_error(run)
+
+
+def compare(
+    variants: Sequence[Variant],
+    model: str = DEFAULT_MODEL,
+    draws: int = 0,
+    seed: int = 0,
+    thresholds: Sequence[str] = (),
+    progress: Callable[[int], None] | None = None,
+    **run_options: Any,
+) -> list[tuple[Variant, dict[str, Any]]]:
+    """Summaries of several variants (same model, draws, seed), each the forecast distribution of
+    :func:`forecast_distribution`, so a comparison shows the numbers ``accord run`` shows."""
+
+    def runner(scenario: Any, case: Any, *, draws: int, **options: Any) -> Run:
+        if draws <= 0:
+            return run_scenario(scenario, case, draws=0, **options)
+        model = options.pop("model")
+        return forecast_distribution(case, model, draws=draws, scenario=scenario, **options)
+
+    return compare_runs(variants, model, draws, seed, thresholds, progress, runner=runner, **run_options)
+
+
+def backtest_case(
+    case: str | Path, outcome: str | Path, draws: int = DEFAULT_DRAWS, seed: int = 0
+) -> dict[str, Any]:
+    """Score the case's headline forecast (:func:`forecast_distribution` of the default model, the
+    numbers ``accord run`` prints) against an outcome file (:mod:`accord.validation.outcomes`)."""
+    from accord.validation.outcomes import backtest_case as score
+
+    def distribution(loaded: Case) -> tuple[dict[str, tuple[float, float, float]], str]:
+        run = forecast_distribution(loaded, DEFAULT_MODEL, draws=draws, seed=seed)
+        interval = run.interval()
+        fc = {i: (run.forecast[i], *interval[i]) for i in loaded.issue_ids}
+        return fc, f"{run.model} ({run.interval_kind}, {draws} draws, seed {seed})"
+
+    return score(case, outcome, distribution)
+
+
+def forecaster_model() -> str:
+    """The engine the shipped forecaster selected on DEU III (``selected`` in its parameters)."""
+    from accord.validation.forecaster import load_params
+
+    return str(load_params()["selected"])
+
+
+def add_model_error(run: Run) -> Run:
+    """The run with one cross-validated DEU residual of its model added to each draw and issue (seeded by
+    the run's seed, on a stream of its own; :func:`accord.validation.forecaster.with_model_error`). The
+    share of draws in which the status quo held is re-read off the new draws, so it describes the same
+    distribution as the headline."""
+    from dataclasses import replace
+
+    from accord.engines.convergence import status_quo_held
+    from accord.validation.forecaster import with_model_error
+
+    assert run.draws is not None and run.point is not None
+    start = run.point.start
+    forecast = with_model_error(run.draws.forecast, start, run.seed, model=run.model)
+    stable = status_quo_held(forecast, run.draws.status_quo, start.scale)
+    draws = replace(run.draws, forecast=forecast, stable=stable)
+    label = f"{run.model}: cross-validated DEU III residuals (accord.validation.forecaster)"
+    return replace(run, draws=draws, model_error=label)
 
 
 def store_run(run: Run, db: str | None = None, store: Any | None = None, key: str | None = None) -> str:
@@ -169,7 +246,8 @@ def store_run(run: Run, db: str | None = None, store: Any | None = None, key: st
         seed=run.seed,
         perspective=spec.perspective,
         executor=str(run.timings.get("executor", "local")),
-        params={"engine": params, "block_draws": results.block_draws},
+        # the stored draws are the headline's: with the model error added where the run has it
+        params={"engine": params, "block_draws": results.block_draws, "model_error": run.model_error},
         thresholds=[str(t) for t in run.thresholds],
         timings=run.timings,
         summary=stored_summary(run),
@@ -182,7 +260,7 @@ def stored_summary(run: Run) -> dict[str, Any]:
     """What the runs store keeps of a run's document: the per-issue summary (``issues``, ``thresholds``,
     ``stable_all``, ``triggers``) with the headline keys of :meth:`Run.to_json` beside it."""
     doc = run.to_json()
-    keep = ("headline", "status_quo", "forecast", "interval", "point_forecast")
+    keep = ("headline", "forecaster", "status_quo", "forecast", "interval", "point_forecast")
     return {**doc["summary"], **{k: doc[k] for k in keep}}
 
 

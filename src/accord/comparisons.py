@@ -19,10 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from accord.api import compare
 from accord.case.model import Case
 from accord.engines.registry import DEFAULT_MODEL
 from accord.scenarios.language import Scenario
-from accord.scenarios.service import Variant, compare, perspective_sources
+from accord.scenarios.service import Variant, perspective_sources
 
 __all__ = ["KINDS", "case_variants", "comparison", "perspective_variants", "source_label"]
 
@@ -59,9 +60,10 @@ def comparison(
 ) -> dict[str, Any]:
     """Every issue of every variant (same model, draws and seed), each number beside the baseline's.
 
-    Per variant and issue: ``status_quo`` (that variant's case), ``median``, ``p05``, ``p95`` (equal to the
-    median for a point run) and ``shift`` (median minus the baseline's median on the same issue; ``None``
-    where the baseline lacks the issue). ``issues`` lists every issue met, in order, with its scale's ends.
+    Per variant and issue: ``status_quo`` (that variant's case), ``median``, ``low`` and ``high`` (the
+    headline's 80% interval, ``p10``-``p90``), ``p05``, ``p95`` (all equal to the median for a point run)
+    and ``shift`` (median minus the baseline's median on the same issue; ``None`` where the baseline lacks
+    the issue). ``issues`` lists every issue met, in order, with its scale's ends.
     """
     rows = compare(variants, model=model, draws=draws, seed=seed, progress=progress)
     issues: dict[str, dict[str, Any]] = {}
@@ -86,6 +88,8 @@ def comparison(
             forecast[issue_id] = {
                 "status_quo": _r(row["status_quo"]),
                 "median": _r(row["median"]),
+                "low": _r(row["p10"]),
+                "high": _r(row["p90"]),
                 "p05": _r(row["p05"]),
                 "p95": _r(row["p95"]),
                 "shift": None if ref is None else _r(row["median"] - ref["median"]),

@@ -34,7 +34,8 @@ class RunResult:
         (``"19 of at most 100 turns"``)."""
         turns = self.trajectory.diagnostics.get("turns")
         if turns is None:
-            return f"{self.trajectory.n_rounds} rounds"
+            n = self.trajectory.n_rounds
+            return "one round" if n == 1 else f"{n} rounds"
         used = int(np.max(turns))
         return f"{used} of at most {self.trajectory.n_rounds} turns"
 

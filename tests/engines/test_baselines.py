@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.engines.base import Problem
-from accord.engines.baselines import MEAN, MEDIAN, NASH, nash_bargaining, weighted_median
+from accord.engines.baselines import COMPROMISE, MEDIAN, NASH, nash_bargaining, weighted_median
 
 
 def problem(pos, sal, cap, sq):
@@ -26,7 +26,7 @@ def test_weighted_median_hand_computed():
 
 def test_weighted_mean_hand_computed():
     p = problem([[0, 100], [100, 0]], [[1, 0.5], [0.5, 1]], [1, 1], [50, 50])
-    forecast = MEAN.run(p).forecast[0]
+    forecast = COMPROMISE.run(p).forecast[0]
     np.testing.assert_allclose(forecast, [100 * 0.5 / 1.5, 100 * 0.5 / 1.5])
 
 
@@ -46,20 +46,20 @@ def test_nash_weight_pulls_toward_stronger_actor():
     assert nash_bargaining(strong)[0, 0] > nash_bargaining(base)[0, 0]
 
 
-@pytest.mark.parametrize("engine", [MEAN, MEDIAN, NASH])
+@pytest.mark.parametrize("engine", [COMPROMISE, MEDIAN, NASH])
 def test_single_actor_gets_its_own_position(engine):
     p = problem([[37, 80]], [[0.5, 1]], [1], [0, 0])
     np.testing.assert_allclose(engine.run(p).forecast[0], [37, 80], atol=0.1)
 
 
-@pytest.mark.parametrize("engine", [MEAN, MEDIAN, NASH])
+@pytest.mark.parametrize("engine", [COMPROMISE, MEDIAN, NASH])
 def test_zero_capability_actor_changes_nothing(engine):
     p = problem([[10], [60], [90]], [[1], [0.5], [0.8]], [0.5, 0.3, 0.2], [40])
     extra = problem([[10], [60], [90], [0]], [[1], [0.5], [0.8], [1]], [0.5, 0.3, 0.2, 0.0], [40])
     np.testing.assert_array_equal(engine.run(p).forecast, engine.run(extra).forecast)
 
 
-@pytest.mark.parametrize("engine", [MEAN, MEDIAN, NASH])
+@pytest.mark.parametrize("engine", [COMPROMISE, MEDIAN, NASH])
 def test_degenerate_inputs_give_defined_results(engine):
     cases = [
         problem([[50], [50], [50]], [[1], [1], [1]], [1, 1, 1], [20]),  # all at one position
@@ -79,7 +79,7 @@ def test_invariant_to_permuting_actors(n, seed):
     pos, sal, cap = rng.uniform(0, 100, (n, 2)), rng.uniform(0, 1, (n, 2)), rng.uniform(0.01, 1, n)
     perm = rng.permutation(n)
     sq = rng.uniform(0, 100, 2)
-    for engine in (MEAN, MEDIAN, NASH):
+    for engine in (COMPROMISE, MEDIAN, NASH):
         a = engine.run(problem(pos, sal, cap, sq)).forecast
         b = engine.run(problem(pos[perm], sal[perm], cap[perm], sq)).forecast
         np.testing.assert_allclose(a, b, atol=1e-9)
@@ -90,7 +90,7 @@ def test_batched_equals_one_by_one():
     pos, sal = rng.uniform(0, 100, (5, 6, 3)), rng.uniform(0, 1, (5, 6, 3))
     cap, sq = rng.uniform(0, 1, (5, 6)), rng.uniform(0, 100, (5, 3))
     batch = Problem(pos, sal, cap, sq)
-    for engine in (MEAN, MEDIAN, NASH):
+    for engine in (COMPROMISE, MEDIAN, NASH):
         whole = engine.run(batch).forecast
         single = np.concatenate(
             [engine.run(Problem(pos[d], sal[d], cap[d], sq[d])).forecast for d in range(5)]

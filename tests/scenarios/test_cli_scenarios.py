@@ -119,7 +119,7 @@ def test_run_draws_reports_intervals_thresholds_and_stores(runs_db):
         "territory>=50",
         "-q",
     )
-    assert table.exit_code == 0 and "5-95%" in table.output and "stored as run" in table.output
+    assert table.exit_code == 0 and "80%" in table.output and "stored as run" in table.output
     listed = json.loads(invoke("runs", "list", "--json").output)
     assert len(listed) == 2 and listed[1]["id"] == doc["run_id"]
     shown = invoke("runs", "show", doc["run_id"])

@@ -51,7 +51,7 @@ def test_record_list_show_and_read_outcomes(tmp_path):
         record["case_id"] == "harbour"
         and record["draws"] == 300
         and record["seed"] == 5
-        and record["model"] == "mean"
+        and record["model"] == "compromise"  # the alias is recorded as its engine
     )
     assert record["summary"]["issues"]["harbour"]["median"] == pytest.approx(
         run.summary()["issues"]["harbour"]["median"]

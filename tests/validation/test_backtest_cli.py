@@ -121,3 +121,18 @@ def test_deu_file_without_outcomes(tmp_path: Path):
     path.write_text("prnr\tisnr\tpcom\tscom\tpep\tsep\tout\nd1\ti1\t50\t50\t50\t50\t\n")
     result = runner.invoke(app, ["backtest", "deu", str(path), "--models", "compromise"])
     assert result.exit_code == 1 and "no issue has an outcome" in result.output
+
+
+def test_case_backtest_scores_the_headline_of_accord_run(tmp_path: Path):
+    """The forecast scored is the one `accord run` prints: same median and 80% interval."""
+    import accord
+
+    result = runner.invoke(
+        app,
+        ["backtest", "case", "nagorno-karabakh-2013", "--outcome", str(_outcome(tmp_path, GOOD)), "--json"],
+    )
+    row = json.loads(result.stdout)["issues"][0]
+    run = accord.run("nagorno-karabakh-2013", draws=256)
+    assert row["median"] == run.forecast["territory"]
+    assert (row["low"], row["high"]) == run.interval()["territory"]
+    assert "DEU model error" in row["model"]

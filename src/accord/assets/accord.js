@@ -422,13 +422,16 @@
   draw.forecastTable = function (el, result) {
     const draws = result.draws > 0;
     const head = h("tr", {}, h("th", {}, "issue"), h("th", { class: "num" }, "status quo"), h("th", { class: "num" }, "point run"),
-      draws ? [h("th", { class: "num" }, "median"), h("th", { class: "num" }, "5–95% of draws")] : [],
+      draws ? [h("th", { class: "num" }, "median"), h("th", { class: "num" }, "80% interval")] : [],
       h("th", { class: "num" }, "status quo stable"));
     const rows = result.forecast.map((r) => h("tr", {}, h("td", {}, r.issue), h("td", { class: "num" }, fmt(r.status_quo)),
       h("td", { class: "num" }, fmt(r.point)),
-      draws ? [h("td", { class: "num" }, fmt(r.median)), h("td", { class: "num" }, `${fmt(r.p05)}–${fmt(r.p95)}`)] : [],
+      draws ? [h("td", { class: "num" }, fmt(r.median)), h("td", { class: "num" }, `${fmt(r.p10 ?? r.p05)}–${fmt(r.p90 ?? r.p95)}`)] : [],
       h("td", { class: "num" }, r.stable_share === null || r.stable_share === undefined ? "–" : Math.round(100 * r.stable_share) + "%")));
     clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", { class: "forecast" }, h("thead", {}, head), h("tbody", {}, rows))));
+    if (draws && result.interval_kind) {  // what the interval holds (the default adds the DEU model error)
+      el.appendChild(h("p", { class: "small muted interval-kind" }, `Model ${result.model}; 80% interval: ${result.interval_kind}.`));
+    }
     if (result.scales) {  // every forecast with the meaning of its scale's ends
       el.appendChild(h("p", { class: "small muted scales" }, "Scales: ", ...result.forecast.map((r, k) => {
         const sc = result.scales[r.issue] || {};
@@ -525,7 +528,8 @@
       rounds: doc.rounds_run, issues, actors, triggers: doc.triggers, stable_all: doc.summary.stable_all,
       forecast: issues.map((i) => ({
         issue: i, status_quo: doc.status_quo[i], point: doc.point_forecast[i], median: doc.forecast[i],
-        p05: doc.interval[i] ? doc.interval[i].low : null, p95: doc.interval[i] ? doc.interval[i].high : null,
+        p10: doc.interval[i] ? doc.interval[i].low : null, p90: doc.interval[i] ? doc.interval[i].high : null,
+        p05: doc.draws ? rows[i].p05 : null, p95: doc.draws ? rows[i].p95 : null,
         mean: doc.draws ? rows[i].mean : null, stable_share: rows[i].stable_share,
       })),
       scales: Object.fromEntries(issues.map((i) => [i, { min_label: doc.issues[i].scale["0"], max_label: doc.issues[i].scale["100"] }])),
@@ -575,11 +579,11 @@
     if (tableEl) {
       const issues = first?.result.issues || [];
       const mid = (f) => (f.p05 === null ? f.point : f.median);
-      const head = h("tr", {}, h("th", {}, "variant"), issues.map((i) => h("th", { class: "num" }, i + " median (5–95%)")));
+      const head = h("tr", {}, h("th", {}, "variant"), issues.map((i) => h("th", { class: "num" }, i + " median (80%)")));
       const rows = items.filter((it) => it.result).map((it) => h("tr", {}, h("td", {}, it.label),
         it.result.forecast.map((f, j) => {
           const delta = it === first ? "" : ` ${mid(f) - mid(first.result.forecast[j]) >= 0 ? "+" : ""}${fmt(mid(f) - mid(first.result.forecast[j]))} vs first`;
-          return h("td", { class: "num" }, f.p05 === null ? fmt(f.point) : `${fmt(f.median)} (${fmt(f.p05)}–${fmt(f.p95)})`,
+          return h("td", { class: "num" }, f.p05 === null ? fmt(f.point) : `${fmt(f.median)} (${fmt(f.p10 ?? f.p05)}–${fmt(f.p90 ?? f.p95)})`,
                    delta ? h("br") : null, delta ? h("span", { class: "muted small" }, delta) : null);
         })));
       clear(tableEl).appendChild(h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, head), h("tbody", {}, rows))));
@@ -669,7 +673,7 @@
     const rows = runs.map((r) => h("tr", {}, h("td", { class: "small" }, r.id), h("td", {}, r.scenario_id || "—"), h("td", {}, r.model),
       h("td", { class: "num" }, r.draws), issues.map((i) => {
         const x = (r.summary.issues || {})[i];
-        return h("td", { class: "num" }, x ? (r.draws ? `${fmt(x.median)} (${fmt(x.p05)}–${fmt(x.p95)})` : fmt(x.median)) : "–");
+        return h("td", { class: "num" }, x ? (r.draws ? `${fmt(x.median)} (${fmt(x.p10 ?? x.p05)}–${fmt(x.p90 ?? x.p95)})` : fmt(x.median)) : "–");
       })));
     clear(el).appendChild(h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {},
       ["run", "scenario", "model", "draws"].map((t) => h("th", {}, t)), issues.map((i) => h("th", { class: "num" }, i)))),

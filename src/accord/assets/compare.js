@@ -30,11 +30,11 @@
     const keys = rows.map((v, k) => `v${rows.length - 1 - k}`);  // rows keyed by position: two labels may read alike
     const base = doc.variants[0].forecast[issue.id];
     const traces = [
-      { type: "scatter", mode: "markers", x: rows.map((v) => f(v).median), y: keys, name: "median and 5–95%",
-        error_x: { type: "data", symmetric: false, array: rows.map((v) => f(v).p95 - f(v).median),
-                   arrayminus: rows.map((v) => f(v).median - f(v).p05), color: "#7a8aa0", thickness: 2, width: 0 },
+      { type: "scatter", mode: "markers", x: rows.map((v) => f(v).median), y: keys, name: "median and 80% interval",
+        error_x: { type: "data", symmetric: false, array: rows.map((v) => f(v).high - f(v).median),
+                   arrayminus: rows.map((v) => f(v).median - f(v).low), color: "#7a8aa0", thickness: 2, width: 0 },
         marker: { size: 9, color: rows.map((v, k) => (k === rows.length - 1 ? "#13263d" : "#1f5fa8")) },
-        hovertext: rows.map((v) => `${v.label}: median ${fmt(f(v).median)} (${fmt(f(v).p05, 0)}–${fmt(f(v).p95, 0)})` +
+        hovertext: rows.map((v) => `${v.label}: median ${fmt(f(v).median)} (${fmt(f(v).low, 0)}–${fmt(f(v).high, 0)})` +
           (v === doc.variants[0] ? " (baseline)" : `; ${sign(f(v).shift)} vs baseline`)), hoverinfo: "text" },
       { type: "scatter", mode: "markers", x: rows.map((v) => f(v).status_quo), y: keys, name: "status quo",
         marker: { symbol: "diamond-open", size: 11, color: "#a34100", line: { width: 2 } },
@@ -69,7 +69,7 @@
       ...doc.issues.map((i) => {
         const f = v.forecast[i.id];
         if (!f) return h("td", { class: "num" }, "–");
-        const interval = f.p05 === f.p95 ? "" : ` (${fmt(f.p05, 0)}–${fmt(f.p95, 0)})`;
+        const interval = f.low === f.high ? "" : ` (${fmt(f.low, 0)}–${fmt(f.high, 0)})`;
         return h("td", { class: "num", "data-issue": i.id }, h("strong", {}, fmt(f.median)), interval,
           n > 0 && f.shift !== null ? h("span", { class: f.shift > 0 ? "up" : f.shift < 0 ? "down" : "" }, " " + sign(f.shift)) : null,
           h("br"), h("span", { class: "muted small" }, `status quo ${fmt(f.status_quo)}`));
@@ -102,9 +102,10 @@
   function runVariant(label, result) {
     const forecast = {};
     for (const r of result.forecast) {
-      const drawn = r.p05 !== null && r.p05 !== undefined;
+      const low = r.p10 ?? r.p05, high = r.p90 ?? r.p95;  // runs stored before the 80% headline kept 5-95%
+      const drawn = low !== null && low !== undefined;
       forecast[r.issue] = { status_quo: r.status_quo, median: drawn ? r.median : r.point,
-                            p05: drawn ? r.p05 : r.point, p95: drawn ? r.p95 : r.point, shift: null };
+                            low: drawn ? low : r.point, high: drawn ? high : r.point, shift: null };
     }
     return { label, case: result.case, scenario: result.scenario || null, perspective: null, forecast };
   }

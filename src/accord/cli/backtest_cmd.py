@@ -212,7 +212,8 @@ def case(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Score the default forecaster's forecast of CASE against recorded outcomes."""
-    from accord.validation.outcomes import OutcomeError, backtest_case
+    from accord.api import backtest_case
+    from accord.validation.outcomes import OutcomeError
 
     try:
         report = backtest_case(case_ref, outcome)

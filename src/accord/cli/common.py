@@ -188,9 +188,9 @@ def progress_bar(total: int | None, label: str, quiet: bool, unit: str = "draws"
 
 
 def check_model(model: str) -> None:
-    from accord.engines.registry import ENGINES
+    from accord.engines.registry import ALIASES, ENGINES
 
-    if model not in ENGINES:
+    if model not in ENGINES and model not in ALIASES:
         raise UsageError(f"unknown model {model!r}", f"choose one of: {', '.join(ENGINES)}")
 
 
@@ -282,20 +282,23 @@ def _escape(text: str) -> str:
 
 
 def summary_table(title: str, summary: dict[str, Any], thresholds: list[Any]) -> Table:
-    """Per issue: status quo, median, 5-95% interval, threshold probabilities, stable share."""
+    """Per issue: status quo, median, the central 80% interval (a run stored before it was the headline
+    shows its 5-95%, labelled so), threshold probabilities, stable share."""
     from rich.table import Table
 
+    rows = summary["issues"]
+    low, high = ("p10", "p90") if all("p10" in r for r in rows.values()) else ("p05", "p95")
     table = Table(title=title)
     table.add_column("issue", no_wrap=True)
     table.add_column("status quo", justify="right")
     table.add_column("median", justify="right")
-    table.add_column("5-95%", justify="right")
+    table.add_column("80%" if low == "p10" else "5-95%", justify="right")
     names = [str(t) for t in thresholds]
     for name in names:
         table.add_column(f"P({name})", justify="right", overflow="fold")
     table.add_column("SQ stable", justify="right")
     for issue, row in summary["issues"].items():
-        cells = [f"{row['status_quo']:.1f}", f"{row['median']:.1f}", f"{row['p05']:.0f}-{row['p95']:.0f}"]
+        cells = [f"{row['status_quo']:.1f}", f"{row['median']:.1f}", f"{row[low]:.0f}-{row[high]:.0f}"]
         cells += [pct(row[f"P({n})"]) if f"P({n})" in row else "" for n in names]
         cells.append(pct(row["stable_share"]))
         table.add_row(issue, *cells)

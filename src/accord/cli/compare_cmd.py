@@ -55,10 +55,10 @@ def compare(
     5-95% interval. With --perspectives each source that gives numbers gets a column (its estimates where
     it gives them, the pooled estimates elsewhere), next to the pooled reading.
     """
+    from accord.api import compare as api_compare
     from accord.comparisons import perspective_variants
     from accord.engines.base import ProblemError
     from accord.scenarios.service import Variant
-    from accord.scenarios.service import compare as api_compare
 
     check_model(model)
     check_executor(executor, None)
@@ -169,7 +169,7 @@ def _compare_table(
     thresholds: list[str],
 ) -> Table:
     title = f"Comparison, model {model}" + (
-        f", {draws} draws, seed {seed}: median [5-95%]" if draws else ", point runs"
+        f", {draws} draws, seed {seed}: median [80% interval]" if draws else ", point runs"
     )
     table = Table(title=title)
     table.add_column("issue", no_wrap=True)
@@ -187,7 +187,7 @@ def _compare_table(
             if row is None:
                 cells.append("-")
             elif draws:
-                cells.append(f"{row['median']:.0f} [{row['p05']:.0f}-{row['p95']:.0f}]")
+                cells.append(f"{row['median']:.0f} [{row['p10']:.0f}-{row['p90']:.0f}]")
             else:
                 cells.append(f"{row['median']:.1f}")
         table.add_row(issue, *cells)

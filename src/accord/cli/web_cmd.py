@@ -139,8 +139,13 @@ def report(
     ),
     model: Annotated[str, typer.Option("--model", "-m", help="Bargaining model.")] = DEFAULT_MODEL,
     draws: Annotated[
-        int, typer.Option(help="Monte Carlo draws per variant (0: point estimates only).", min=0, max=100_000)
-    ] = 500,
+        int,
+        typer.Option(
+            help="Monte Carlo draws per variant and for the answer (0: point runs; the answer keeps 256).",
+            min=0,
+            max=100_000,
+        ),
+    ] = 256,  # accord.answer.DEFAULT_DRAWS: the report's numbers are those of `accord run` and the answer
     seed: Annotated[int, typer.Option(help="Random seed.", min=0)] = 0,
     corpus: CorpusOpt = None,
     baseline: Annotated[bool, typer.Option(help="Include the case as it is next to the scenarios.")] = True,

@@ -1,4 +1,9 @@
-"""Simple baselines: weighted mean, weighted median (median voter) and the Nash bargaining solution.
+"""One-shot models: the compromise model (weighted mean), the weighted median (median voter) and Nash.
+
+The **compromise model** (Achen 2006; Thomson et al. 2006) forecasts each issue at the mean of the actors'
+positions weighted by capability x salience. On the DEU III development file it is the most accurate model
+Accord has (docs/models.md), so it is the default engine; the registry also accepts its older name ``mean``
+as an alias (:data:`accord.engines.registry.ALIASES`).
 
 They are one-shot models: nobody moves, so the trajectory repeats the input positions and the outcome is
 the same every round. They serve as sanity checks for the dynamic engines and as models a user can pick.
@@ -17,7 +22,7 @@ import numpy as np
 from accord.engines.base import Problem, ProblemError, RoundHook, RoundState, Trajectory
 
 __all__ = [
-    "MEAN",
+    "COMPROMISE",
     "MEDIAN",
     "NASH",
     "BaselineEngine",
@@ -164,7 +169,7 @@ class BaselineEngine:
         )
 
 
-def _mean_rule(problem: Problem, params: object | None) -> np.ndarray:
+def _compromise_rule(problem: Problem, params: object | None) -> np.ndarray:
     b = problem.batched()
     return weighted_mean(b.positions, _weights(problem), b.status_quo)
 
@@ -178,6 +183,6 @@ def _nash_rule(problem: Problem, params: object | None) -> np.ndarray:
     return nash_bargaining(problem, params if isinstance(params, NashParams) else None)
 
 
-MEAN = BaselineEngine("mean", _mean_rule, BaselineParams())
+COMPROMISE = BaselineEngine("compromise", _compromise_rule, BaselineParams())
 MEDIAN = BaselineEngine("median", _median_rule, BaselineParams())
 NASH = BaselineEngine("nash", _nash_rule, NashParams())

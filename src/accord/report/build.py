@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from accord import __version__, views
-from accord.answer import answer
+from accord.answer import DEFAULT_DRAWS, answer
 from accord.assets import ASSETS_DIR as STATIC_DIR
 from accord.assets import plotly_js_path
 from accord.case.model import Case
@@ -61,7 +61,7 @@ def report_data(
     case: Case,
     variants: Sequence[ReportVariant] = (),
     model: str = DEFAULT_MODEL,
-    draws: int = 200,
+    draws: int = DEFAULT_DRAWS,
     seed: int = 0,
     corpus: Corpus | None = None,
     progress: Callable[[str], None] | None = None,
@@ -88,7 +88,12 @@ def report_data(
     say("collecting evidence")
     evidence = {ref: views.evidence_for(case, ref, source) for ref in views.all_refs(case)}
     say("the answer: every built-in scenario, the drivers")
-    the_answer = answer_doc if answer_doc is not None else answer(case, model=model, seed=seed)
+    # the same draws as the runs above, so the answer's "as it stands" row is the baseline run's numbers
+    the_answer = (
+        answer_doc
+        if answer_doc is not None
+        else answer(case, model=model, draws=draws or DEFAULT_DRAWS, seed=seed)
+    )
     passages = {}
     if source is not None:
         for row in the_answer["scenarios"]:
@@ -118,7 +123,7 @@ def build_report(
     case: Case,
     variants: Sequence[ReportVariant] = (),
     model: str = DEFAULT_MODEL,
-    draws: int = 200,
+    draws: int = DEFAULT_DRAWS,
     seed: int = 0,
     corpus: Corpus | None = None,
     progress: Callable[[str], None] | None = None,

@@ -2,16 +2,19 @@
 
 A run always holds the **point run** (the model on the case's point estimates, scenario applied: one
 trajectory, positions round by round) and, with draws, the **distribution** of the final outcome over
-the case's uncertainty. The headline forecast is the distribution's median and 5-95% interval when
-there are draws, else the point run's outcome; :attr:`Run.headline` says which, so no interface can
-present a point run as a distribution. The status quo reported is the case's own (its point estimate),
+the case's uncertainty. The headline forecast is the distribution's median and central 80% interval
+(:data:`LEVEL`, the level whose coverage was measured on DEU III) when there are draws, else the point
+run's outcome; :attr:`Run.headline` says which, so no interface can present a point run as a
+distribution, and :attr:`Run.interval_kind` says what the interval holds: the case's input uncertainty
+only, or (the default forecaster, set by :func:`accord.api.forecast_distribution`) that plus the model
+error measured on DEU III. The status quo reported is the case's own (its point estimate),
 not a sampled one.
 
 One JSON document, :meth:`Run.to_json`, serves the CLI (``accord run --json``), the web, and the runs
 store; its top-level keys are the same whatever the options (docs/run-schema.json is its JSON Schema):
 
-``case, model, scenario, perspective, seed, draws, headline, rounds_run, issues, status_quo, forecast,
-interval, point_forecast, rounds, summary, triggers, timings, run_id``.
+``case, model, scenario, perspective, seed, draws, headline, forecaster, rounds_run, issues, status_quo,
+forecast, interval, point_forecast, rounds, summary, triggers, timings, run_id``.
 
 ``forecast`` {issue: number}, ``status_quo`` {issue: number} and ``rounds`` [{round, positions {actor:
 {issue: number}}, outcome {issue: number}}] are the core keys that scripts rely on.
@@ -32,9 +35,13 @@ from accord.scenarios.summary import DrawResults, Threshold
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["INTERVAL", "JSON_KEYS", "Run"]
+__all__ = ["INPUT_ONLY", "INTERVAL", "JSON_KEYS", "LEVEL", "NO_INTERVAL", "Run", "WITH_MODEL_ERROR"]
 
-INTERVAL = (0.05, 0.95)  # the interval every interface shows: 5-95% of the draws
+LEVEL = 0.80  # the central interval every interface shows (the level calibrated on DEU III)
+INTERVAL = (0.10, 0.90)  # its quantiles
+INPUT_ONLY = "input uncertainty only"
+WITH_MODEL_ERROR = "input uncertainty + DEU model error"
+NO_INTERVAL = "none (point run)"
 JSON_KEYS = (
     "case",
     "model",
@@ -43,6 +50,7 @@ JSON_KEYS = (
     "seed",
     "draws",
     "headline",
+    "forecaster",
     "rounds_run",
     "issues",
     "status_quo",
@@ -69,6 +77,8 @@ class Run:
     point: PointRun | None = None
     timings: dict[str, Any] = field(default_factory=dict)
     run_id: str | None = None
+    # the error model added to the draws (None: the draws are the model's outcomes under input uncertainty)
+    model_error: str | None = None
 
     # ---- what the run is -------------------------------------------------------------------------
     @property
@@ -92,6 +102,22 @@ class Run:
         """``"distribution"`` (median and interval of the draws) or ``"point"`` (the point run only)."""
         return "distribution" if self.n_draws > 0 else "point"
 
+    @property
+    def interval_kind(self) -> str:
+        """What the interval holds: :data:`WITH_MODEL_ERROR`, :data:`INPUT_ONLY` or :data:`NO_INTERVAL`."""
+        if self.n_draws == 0:
+            return NO_INTERVAL
+        return WITH_MODEL_ERROR if self.model_error else INPUT_ONLY
+
+    def forecaster(self) -> dict[str, Any]:
+        """The ``forecaster`` entry of the JSON: which distribution the headline is, and at what level."""
+        return {
+            "model": self.model,
+            "model_error": self.model_error,
+            "interval_kind": self.interval_kind,
+            "level": LEVEL if self.n_draws else None,
+        }
+
     # ---- the numbers -----------------------------------------------------------------------------
     @property
     def status_quo(self) -> dict[str, float]:
@@ -113,7 +139,7 @@ class Run:
         return {issue: float(v) for issue, v in zip(self.draws.issues, median, strict=True)}
 
     def interval(self) -> dict[str, tuple[float, float]]:
-        """The 5-95% interval of the draws per issue (empty without draws)."""
+        """The central 80% interval (:data:`INTERVAL`) of the draws per issue (empty without draws)."""
         if self.draws is None or self.n_draws == 0:
             return {}
         lo, hi = np.quantile(self.draws.forecast, INTERVAL, axis=0)
@@ -178,8 +204,8 @@ class Run:
 
     # ---- tidy pandas views -----------------------------------------------------------------------
     def forecast_frame(self) -> pd.DataFrame:
-        """Per issue: status quo (the case's), forecast (the headline), the 5-95% interval (NaN without
-        draws), the point run's outcome, and what 0 and 100 mean."""
+        """Per issue: status quo (the case's), forecast (the headline), the central 80% interval ``p10``
+        and ``p90`` (NaN without draws), the point run's outcome, and what 0 and 100 mean."""
         import pandas as pd
 
         interval = self.interval()
@@ -189,8 +215,8 @@ class Run:
                 "issue": issue.id,
                 "status_quo": self.status_quo[issue.id],
                 "forecast": forecast[issue.id],
-                "p05": interval[issue.id][0] if interval else float("nan"),
-                "p95": interval[issue.id][1] if interval else float("nan"),
+                "p10": interval[issue.id][0] if interval else float("nan"),
+                "p90": interval[issue.id][1] if interval else float("nan"),
                 "point": point[issue.id],
                 "scale_0": issue.scale.min_label,
                 "scale_100": issue.scale.max_label,
@@ -237,6 +263,7 @@ class Run:
             "seed": self.seed,
             "draws": self.n_draws,
             "headline": self.headline,
+            "forecaster": self.forecaster(),
             "rounds_run": self.rounds_run,
             "issues": {
                 i.id: {"question": i.question, "scale": {"0": i.scale.min_label, "100": i.scale.max_label}}
@@ -244,7 +271,9 @@ class Run:
             },
             "status_quo": self.status_quo,
             "forecast": self.forecast,
-            "interval": {k: {"low": lo, "high": hi, "level": 0.9} for k, (lo, hi) in self.interval().items()},
+            "interval": {
+                k: {"low": lo, "high": hi, "level": LEVEL} for k, (lo, hi) in self.interval().items()
+            },
             "point_forecast": self.point_forecast,
             "rounds": self._rounds_taken(point_doc["rounds"]),
             "summary": summary,

@@ -28,7 +28,13 @@ from accord.case.model import Case
 from accord.case.problem import apply_consent
 from accord.engines.base import Problem, Trajectory
 from accord.engines.convergence import Convergence, convergence, status_quo_held
-from accord.engines.registry import DEFAULT_MODEL, DEFAULT_ROUNDS, case_params, get_engine
+from accord.engines.registry import (
+    DEFAULT_MODEL,
+    DEFAULT_ROUNDS,
+    canonical_model,
+    case_params,
+    get_engine,
+)
 from accord.scenarios.interventions import apply_interventions
 from accord.scenarios.language import Scenario
 from accord.scenarios.summary import DrawResults
@@ -63,6 +69,10 @@ class RunSpec:
     rounds: int | None = None
     params: Any | None = None
     perspective: str | None = None
+
+    def __post_init__(self) -> None:
+        # an alias (``mean``) runs, and is reported, as its engine's registered name
+        object.__setattr__(self, "model", canonical_model(self.model))
 
     @property
     def n_rounds(self) -> int:

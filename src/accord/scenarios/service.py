@@ -17,7 +17,7 @@ from accord.case.io import builtin_path, load_case
 from accord.case.model import Case
 from accord.case.validate import CaseProblem
 from accord.case.yamlio import Located
-from accord.engines.registry import DEFAULT_MODEL, ENGINES, UnknownModelError
+from accord.engines.registry import DEFAULT_MODEL, canonical_model
 from accord.scenarios.checks import check_evidence, check_scenario
 from accord.scenarios.language import (
     Scenario,
@@ -160,8 +160,7 @@ def run_scenario(
     ``draws=0`` runs the point estimates once; ``draws>0`` samples the case's uncertainty (see
     :mod:`accord.scenarios.uncertainty`) in reproducible blocks on the chosen executor.
     """
-    if model not in ENGINES:
-        raise UnknownModelError(f"unknown model {model!r}; choose one of: {', '.join(ENGINES)}")
+    model = canonical_model(model)  # an unknown name is an UnknownModelError; an alias is its engine
     if isinstance(scenario, str | Path):
         scenario, case = load_scenario(scenario, case)
     elif not isinstance(case, Case):
@@ -209,13 +208,18 @@ def compare(
     seed: int = 0,
     thresholds: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
+    runner: Callable[..., Run] | None = None,
     **run_options: Any,
 ) -> list[tuple[Variant, dict[str, Any]]]:
-    """Summaries of several variants with the same model, draws and seed (common random numbers)."""
+    """Summaries of several variants with the same model, draws and seed (common random numbers).
+
+    ``runner`` replaces :func:`run_scenario` (same arguments): the API passes the one forecast
+    distribution of every interface (:func:`accord.api.compare`)."""
     out = []
+    run_one = runner or run_scenario
     for v in variants:
         usable = [t for t in thresholds if parse_threshold(t).issue in v.case.issue_ids]
-        run = run_scenario(
+        run = run_one(
             v.scenario,
             v.case,
             model=model,

@@ -26,7 +26,7 @@ from scipy.optimize import linprog
 
 from accord.engines.base import Problem
 from accord.validation.exchange import exchange_outcomes
-from accord.validation.features import EU, issue_column, issue_features
+from accord.validation.features import EU, is_dichotomous, issue_column, issue_features
 from accord.validation.weighted import fit_weighted, predict_weighted
 
 __all__ = [
@@ -36,7 +36,9 @@ __all__ = [
     "predict_candidate",
     "distribution",
     "forecast",
+    "issue_classes",
     "load_params",
+    "with_model_error",
     "PARAMS_FILE",
 ]
 
@@ -245,3 +247,57 @@ def forecast(problem: Problem, params: dict[str, Any] | None = None, level: floa
         model=names,
         samples=lo + back * samples,
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The measured model error on top of a case's own draws (the default forecast of accord run and answer)
+# ---------------------------------------------------------------------------------------------------
+
+
+def issue_classes(problem: Problem) -> np.ndarray:
+    """The residual class of each issue of a problem (a batched one is read at its first draw, the point
+    estimates): ``dichotomous`` when every position taken (and the status quo) sits at an end of the
+    scale, else ``continuous``. Actors absent from an issue (``Problem.present``, or salience 0) take no
+    part in it, as in the backtest."""
+    b = problem.batched()
+    present = b.present_mask()[0] & (b.salience[0] > 0)
+    out = []
+    for j in range(b.n_issues):
+        keep = present[:, j]
+        one = Problem(
+            positions=b.positions[0][keep, j : j + 1],
+            salience=b.salience[0][keep, j : j + 1],
+            capability=np.ones(int(keep.sum())),
+            status_quo=b.status_quo[0, j : j + 1],
+            scale=problem.scale,
+        )
+        out.append("dichotomous" if keep.any() and is_dichotomous(one) else "continuous")
+    return np.array(out)
+
+
+def with_model_error(
+    draws: np.ndarray,
+    problem: Problem,
+    seed: int = 0,
+    params: dict[str, Any] | None = None,
+    model: str = "compromise",
+) -> np.ndarray:
+    """``[D, I]`` forecast draws plus, per draw and issue, one residual of ``model`` sampled from its
+    shipped cross-validated DEU residuals (by the issue's class, :func:`issue_classes`; a class with
+    fewer than :data:`MIN_CLASS_RESIDUALS` uses them all), mapped from 0-100 to the problem's scale and
+    clipped to it. The draws carry the case's input uncertainty; the residuals the error the model made
+    on outcomes it never saw, so the spread of the result holds both. Seeded: the same ``seed`` gives the
+    same residuals, drawn from a stream of their own (the input draws do not shift)."""
+    params = params or load_params()
+    table = params["residuals"][model]
+    pooled = np.concatenate([np.asarray(v, float) for v in table.values()])
+    lo, hi = problem.scale
+    rng = np.random.default_rng([int(seed), 0x6D65])  # a stream apart from the input draws' blocks
+    draws = np.asarray(draws, float)
+    out = np.empty_like(draws)
+    for j, cls in enumerate(issue_classes(problem)):
+        own = np.asarray(table.get(str(cls), []), float)
+        res = own if own.size >= MIN_CLASS_RESIDUALS else pooled
+        picked = rng.choice(res, size=draws.shape[0], replace=True)
+        out[:, j] = np.clip(draws[:, j] + picked * (hi - lo) / 100.0, lo, hi)
+    return out

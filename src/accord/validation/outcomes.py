@@ -10,13 +10,17 @@ user's evidence, not ours)::
         value: 30                      # observed value on the issue's 0-100 scale
         evidence: what happened, and where it is documented
 
-Every issue listed is scored; issues of the case not listed are reported as not scored.
+Every issue listed is scored; issues of the case not listed are reported as not scored. The forecast
+scored is the case's headline, the one every interface shows: :func:`accord.api.backtest_case` passes
+:func:`accord.api.forecast_distribution` (the input draws plus the model's DEU error) as
+``distribution`` (this layer cannot call the API itself).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +28,8 @@ import numpy as np
 import yaml
 
 from accord.case.io import load_case
-from accord.case.problem import case_to_problem
+from accord.case.model import Case
 from accord.case.validate import CaseError
-from accord.validation.forecaster import forecast
 
 __all__ = ["OutcomeError", "read_outcomes", "backtest_case"]
 
@@ -106,8 +109,15 @@ def read_outcomes(path: str | Path) -> dict[str, Any]:
     return {"case": str(data["case"]), "observed": observed, "outcomes": outcomes, "lines": lines}
 
 
-def backtest_case(case_ref: str | Path, outcome_path: str | Path, level: float = 0.8) -> dict[str, Any]:
-    """The default forecaster's forecast of a case, scored against an outcome file."""
+# per issue: (median, low, high) of the central 80% interval, and a label of what made it
+Distribution = Callable[[Case], tuple[dict[str, tuple[float, float, float]], str]]
+
+
+def backtest_case(
+    case_ref: str | Path, outcome_path: str | Path, distribution: Distribution
+) -> dict[str, Any]:
+    """The case's forecast (``distribution``: per issue median and 80% interval, see the module
+    docstring), scored against an outcome file."""
     rec = read_outcomes(outcome_path)
     p = str(outcome_path)
     try:
@@ -138,23 +148,23 @@ def backtest_case(case_ref: str | Path, outcome_path: str | Path, level: float =
             f"outcomes.{unknown[0]}",
             f"the case's issues: {', '.join(case.issue_ids)}",
         )
-    fc = forecast(case_to_problem(case), level=level)
+    fc, forecaster = distribution(case)
     rows = []
-    for k, issue in enumerate(fc.issues):
+    for issue in case.issue_ids:
         if issue not in rec["outcomes"]:
             continue
         value, evidence = rec["outcomes"][issue]
-        inside = bool(fc.low[k] <= value <= fc.high[k])
+        median, low, high = fc[issue]
         rows.append(
             {
                 "issue": issue,
-                "median": float(fc.median[k]),
-                "low": float(fc.low[k]),
-                "high": float(fc.high[k]),
-                "model": fc.model[k],
+                "median": float(median),
+                "low": float(low),
+                "high": float(high),
+                "model": forecaster,
                 "observed": value,
-                "error": abs(float(fc.median[k]) - value),
-                "inside80": inside,
+                "error": abs(float(median) - value),
+                "inside80": bool(low <= value <= high),
                 "evidence": evidence,
             }
         )

@@ -23,6 +23,7 @@ from accord.answer import case_question
 from accord.api import DEFAULT_MODEL, ENGINES
 from accord.assets import ASSETS_DIR, plotly_js_path
 from accord.case.io import DEFAULT_CASE
+from accord.engines.registry import MODEL_NOTES
 from accord.web.deps import allow_read, state
 from accord.web.library import NotFound
 
@@ -44,21 +45,7 @@ TABS = [
     ("evidence", "Evidence"),
     ("cases", "Cases"),
 ]
-# One paragraph per model for the model pickers (the engines' own docstrings hold the maths).
-MODEL_NOTES = {
-    "smp": "KTAB's Spatial Model of Politics (the default): in each turn every actor weighs, for each rival position, "
-    "how the others would line up for and against it (capability times salience, with risk attitudes), and moves "
-    "toward positions that would win such contests; it stops when positions stop moving.",
-    "eum": "Bueno de Mesquita's expected utility model: each actor asks whether challenging another is worth the risk, "
-    "given both sides' capability, salience and the support each could rally; challenges end in compromise, "
-    "capitulation or conflict, and positions move round by round (10 rounds by default).",
-    "mean": "The compromise model: the mean of the positions weighted by capability times salience, computed once. "
-    "Simple, and in the published tests on EU legislation hard to beat.",
-    "median": "The weighted median: the position that half the weight (capability times salience) lies on either side "
-    "of, the median voter of the issue.",
-    "nash": "The Nash bargaining solution: the outcome that maximises the product of the actors' gains over the status "
-    "quo (the disagreement point), weighted by capability times salience.",
-}
+# One paragraph per model for the model pickers: the registry's, shared with `accord run --help`.
 CaseQuery = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 
 

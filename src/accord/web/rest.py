@@ -32,7 +32,7 @@ DOC_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 CaseId = Annotated[str, Path(pattern=ID, max_length=80, description="A case id (GET /api/cases).")]
 MAX_DRAWS = 5000
 MAX_ROUNDS = 500
-Model = Literal["eum", "smp", "mean", "median", "nash"]
+Model = Literal["compromise", "eum", "smp", "median", "nash", "mean"]  # registry names and the alias
 
 
 # ---------------------------------------------------------------------------------------------------
