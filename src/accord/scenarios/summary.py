@@ -1,10 +1,11 @@
 """What a Monte Carlo run returns, and the per-issue summary users read.
 
-Per issue: median forecast, the central 80% interval (``p10``-``p90``, the headline's), the 5-95% one,
-mean, the probability of each user threshold (for example ``territory>=50``) and the share of draws
-in which the status quo held: the draw's forecast ended within 2% of the scale of its status quo
-(:func:`accord.engines.convergence.status_quo_held`, read off the run itself, so it cannot contradict the forecast's movement). ``stable_all`` is the share of draws in which it
-held on every issue at once; ``converged_share`` the share of draws whose outcome settled
+Per issue: median forecast, the central 80% interval (``p10``-``p90``, the headline's), the 5-95% one, mean,
+the probability of each user threshold (for example ``territory>=50``) and the share of draws in which the
+status quo held: the draw's forecast ended within 2% of the scale of its status quo
+(:func:`accord.engines.convergence.status_quo_held`, read off the run itself, so it cannot contradict the
+forecast's movement). ``stable_all`` is the share of draws in which it held on every issue at once;
+``converged_share`` the share of draws whose outcome settled
 (:func:`accord.engines.convergence.convergence`), with ``max_last_swing`` the largest last-rounds swing.
 """
 
