@@ -131,8 +131,9 @@ def driver_figures(
     sizes: tuple[int, ...], seeds: int, repeats: int = 1, case_id: str = CASE
 ) -> list[dict[str, object]]:
     """For each number of Morris trajectories: ``seeds`` independent drivers rankings (each pooling
-    ``repeats`` runs, as the answer does; base seeds 0, repeats, 2 x repeats, ...), and how often their top three agree (as a set and in order) with the modal top three, plus
-    each actor's rank interval over the seeds (5th to 95th percentile)."""
+    ``repeats`` runs, as the answer does; base seeds 0, repeats, 2 x repeats, ...), and how often their
+    top three agree (as a set and in order) with the modal top three, plus each actor's rank interval
+    over the seeds (5th to 95th percentile)."""
     import numpy as np
 
     from accord.answer import drivers
@@ -176,7 +177,8 @@ def driver_figures(
 def _driver_line(row: dict[str, object]) -> str:
     ranks = ", ".join(f"{a} {lo}-{hi}" for a, (lo, hi) in row["rank_intervals"].items())  # type: ignore[attr-defined]
     return (
-        f"{row['case']} drivers N={row['samples']} x{row['repeats']}: {row['seconds_per_run']:.2f} s wall / {row['cpu_per_run']:.2f} s CPU "
+        f"{row['case']} drivers N={row['samples']} x{row['repeats']}: "
+        f"{row['seconds_per_run']:.2f} s wall / {row['cpu_per_run']:.2f} s CPU "
         f"per run; top three the same set in {row['top3_set_agreement']:.0%} of {row['seeds']} seeds, same "
         f"order in {row['top3_order_agreement']:.0%} (modal {', '.join(row['modal_top3'])}); "  # type: ignore[arg-type]
         f"rank 5-95%: {ranks}"

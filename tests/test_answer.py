@@ -79,7 +79,8 @@ def test_drivers_name_their_method_and_stability(small: dict[str, Any]) -> None:
 
 
 def test_driver_stability_is_one_when_every_seed_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The stability measure must say 'stable' when it is: the real analysis, every repeat on the same seed."""
+    """The stability measure must say 'stable' when it is: the real analysis, every repeat on the same
+    seed."""
     case = accord.load_case(CASE)
     import accord.drivers as mod
 

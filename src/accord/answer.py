@@ -155,7 +155,8 @@ def _is_option(scenario: Any, actor: str) -> bool:
 
 
 def scenario_changes(scenario: Any) -> list[str]:
-    """Each step of a scenario as one line: what it sets, shifts, scales, aligns, adds, removes or triggers."""
+    """Each step of a scenario as one line: what it sets, shifts, scales, aligns, adds, removes or
+    triggers."""
     out = []
     for step in scenario.interventions:
         out.append(describe_step(step))
@@ -264,8 +265,8 @@ def _leverage(
         "name": case.actor(actor).name,
         "options": [row["name"] for row in options],
         "issues": per_issue,
-        "method": "range of the forecast medians over the case as it stands and the scenarios in which the actor "
-        "changes its positions or alignment",
+        "method": "range of the forecast medians over the case as it stands and the scenarios in which "
+        "the actor changes its positions or alignment",
     }
 
 
@@ -303,7 +304,8 @@ def _quantities(case: Case) -> list[tuple[str, str, Quantity, float]]:
 
 
 def disagreements(case: Case, limit: int = 8) -> list[dict[str, Any]]:
-    """Numbers with readings from two or more sources that differ, widest spread (as a share of the scale) first."""
+    """Numbers with readings from two or more sources that differ, widest spread (as a share of the
+    scale) first."""
     sources = {s.id: s for s in case.case.sources}
     out = []
     for ref, label, q, width in _quantities(case):
@@ -344,7 +346,8 @@ def disagreements(case: Case, limit: int = 8) -> list[dict[str, Any]]:
 
 
 def case_question(case: Case) -> str:
-    """The question the case answers: the case's own ``question`` if it has one, else its sources' question."""
+    """The question the case answers: the case's own ``question`` if it has one, else its sources'
+    question."""
     own = getattr(case.case, "question", None)
     if own:
         return str(own)

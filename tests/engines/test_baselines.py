@@ -32,7 +32,8 @@ def test_weighted_mean_hand_computed():
 
 def test_nash_two_symmetric_actors_meet_in_the_middle():
     p = problem([[20], [80]], [[1], [1]], [1, 1], [50])
-    # both gain nothing at the status quo 50 when each sits 30 away... the status quo is the midpoint: no gain possible
+    # both gain nothing at the status quo 50 when each sits 30 away... the status quo is the midpoint:
+    # no gain possible
     assert nash_bargaining(p)[0, 0] == 50
     p = problem([[20], [80]], [[1], [1]], [1, 1], [0])
     # disagreement at 0 favours the 20-actor: the product (x - 0 ... ) is maximised between them

@@ -78,7 +78,10 @@ def test_before_and_after_ties_coarsen_the_date_one_step():
 
 
 def test_a_definite_reference_points_back_to_the_latest_event_of_its_type():
-    text = "The towns agreed a truce on 3 March 2020. A statement by the guild following the truce praised both councils."
+    text = (
+        "The towns agreed a truce on 3 March 2020. "
+        "A statement by the guild following the truce praised both councils."
+    )
     assert ("statement", "2020-03", "month") in _events(text)
     assert not any(
         t == "statement"
@@ -91,7 +94,8 @@ def test_consequences_durations_and_opening_adverbials():
     assert ("talks", "2020-03-02", "day") in found and ("ceasefire", "2020-03-03", "day") in found
     assert ("talks", "2008", "year") in _events("The quay was demarcated in 2014 after six years of talks.")
     found = _events(
-        "In 2017, two things happened: Lowmere joined the river league; the guild signed a treaty with Highmere."
+        "In 2017, two things happened: Lowmere joined the river league; "
+        "the guild signed a treaty with Highmere."
     )
     assert {("institution", "2017", "year"), ("agreement", "2017", "year")} <= found
 
@@ -117,7 +121,10 @@ def test_relative_offsets_and_days_resolve():
     from accord.extract.dates import find_dates
 
     anchor = parse_anchor("2020-11-09")
-    text = "It began in 1994. Twenty-six years later, on 9 October 2020, talks resumed; two years later they failed."
+    text = (
+        "It began in 1994. Twenty-six years later, on 9 October 2020, talks resumed; "
+        "two years later they failed."
+    )
     assert [(d.date, d.precision) for d in find_dates(text, anchor)] == [
         ("1994", "year"),
         ("2020-10-09", "day"),

@@ -46,7 +46,8 @@ def test_scenarios_show_and_validate():
 def test_bad_scenario_file_exit_1_with_file_and_line(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "scenario: 1\nid: bad\ntitle: Bad\ninterventions:\n  - {kind: set, actor: narnia, attribute: salience, value: 0.5}\n"
+        "scenario: 1\nid: bad\ntitle: Bad\ninterventions:\n"
+        "  - {kind: set, actor: narnia, attribute: salience, value: 0.5}\n"
     )
     for args in (("scenarios", "validate", str(bad)), ("run", "--scenario", str(bad), "--model", "median")):
         result = invoke(*args)

@@ -89,7 +89,8 @@ def test_unknown_issue(case, write_scenario):
             "outside",
         ),
         (
-            "{kind: trigger, when: {issue: land, op: '<=', threshold: 150}, then: [{kind: set, actor: a, attribute: salience, value: 1}]}",
+            "{kind: trigger, when: {issue: land, op: '<=', threshold: 150}, "
+            "then: [{kind: set, actor: a, attribute: salience, value: 1}]}",
             "when.threshold",
             "outside [0, 100]",
         ),
@@ -121,7 +122,8 @@ def test_cyclic_alignment_is_refused(case, write_scenario):
 def test_aligns_on_different_issues_are_not_a_cycle(case, write_scenario):
     path = write_scenario(
         HEADER
-        + "  - {kind: align, actor: a, with: b, issue: land}\n  - {kind: align, actor: b, with: a, issue: war}\n"
+        + "  - {kind: align, actor: a, with: b, issue: land}\n"
+        + "  - {kind: align, actor: b, with: a, issue: war}\n"
     )
     load_scenario(path, case)
 

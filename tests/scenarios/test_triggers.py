@@ -58,7 +58,8 @@ def test_trigger_fires_at_the_first_round_the_condition_holds(toy, case):
     land = base.outcome[0, :, 0]
     expected = int(np.argmax(land[1:] <= 30)) + 1  # first round after which the outcome is <= 30
     assert expected > 1 and fired[0, 0] == expected
-    # before the round: identical; at the round: a's position set to 100; afterwards the engine continues from it
+    # before the round: identical; at the round: a's position set to 100; afterwards the engine
+    # continues from it
     assert np.array_equal(traj.positions[:, :expected], base.positions[:, :expected])
     assert traj.positions[0, expected, 0, 0] == 100
     assert traj.positions[0, expected + 1, 0, 0] == 90

@@ -2,9 +2,9 @@
 
 The headline is the forecast distribution (median and central 80% interval over
 :data:`accord.api.DEFAULT_DRAWS` draws of the case's uncertainty unless ``--draws`` says otherwise, plus
-the default model's measured DEU error; :func:`accord.api.forecast_distribution`); the point run (the model on the
-point estimates, one trajectory) follows, labelled as such, with each actor's movement. ``--draws 0``
-prints the point run alone. The status quo shown is the case's. ``--json`` prints
+the default model's measured DEU error; :func:`accord.api.forecast_distribution`); the point run (the
+model on the point estimates, one trajectory) follows, labelled as such, with each actor's movement.
+``--draws 0`` prints the point run alone. The status quo shown is the case's. ``--json`` prints
 :meth:`accord.scenarios.run.Run.to_json`, the same keys whatever the options.
 """
 
@@ -224,7 +224,8 @@ def print_run(result: Run, console: Console) -> None:
     if summary.get("converged_share", 1.0) < 1.0:
         console.print(
             f"warning: {1 - summary['converged_share']:.0%} of draws had not settled at the last round "
-            f"(largest last swing {summary['max_last_swing']:.1f}); their forecast is where the engine stopped",
+            f"(largest last swing {summary['max_last_swing']:.1f}); "
+            "their forecast is where the engine stopped",
             highlight=False,
         )
     t = result.timings

@@ -179,7 +179,8 @@ def build_draft(case: Case, docs: list[DocInput]) -> Draft:
         for event in doc.extraction.events:
             if parse_partial_date(event.date)[0] > as_of:
                 skipped.append(
-                    f"{doc.doc}: event {event.date} ({event.type}) is after the case's as_of {case.case.as_of}"
+                    f"{doc.doc}: event {event.date} ({event.type}) "
+                    f"is after the case's as_of {case.case.as_of}"
                 )
                 continue
             events.append(_event_item(doc, event, ids))

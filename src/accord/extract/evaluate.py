@@ -81,7 +81,8 @@ class Evaluation:
         jac = sum(self.actor_jaccard) / len(self.actor_jaccard) if self.actor_jaccard else 0.0
         lines.append(f"event actors (matched events): mean Jaccard {jac:.2f} over {len(self.actor_jaccard)}")
         lines.append(
-            f"arms supply share right: {sum(self.shares)}/{len(self.shares)}; period right: {sum(self.periods)}/{len(self.periods)}"
+            f"arms supply share right: {sum(self.shares)}/{len(self.shares)}; "
+            f"period right: {sum(self.periods)}/{len(self.periods)}"
         )
         return "\n".join(lines)
 
@@ -206,7 +207,8 @@ def evaluate(gold_dir: str | Path = DEFAULT_GOLD, corpus_dir: str | Path = DEFAU
 
 @dataclass
 class DatedScores:
-    """Dated events scored two ways: date and precision right (``date``), and the type right as well (``typed``)."""
+    """Dated events scored two ways: date and precision right (``date``), and the type right as well
+    (``typed``)."""
 
     date: Score = field(default_factory=Score)
     typed: Score = field(default_factory=Score)

@@ -1,4 +1,5 @@
-"""Dated events in one sentence: date expressions attached to event cues (see :mod:`accord.extract.pipeline`)."""
+"""Dated events in one sentence: date expressions attached to event cues (see
+:mod:`accord.extract.pipeline`)."""
 
 from __future__ import annotations
 

@@ -204,7 +204,8 @@ class _Context:
         return None
 
     def pronoun(self) -> tuple[bool, ActorMention | None]:
-        """Whether 'its'/'their' stands right before the cue, and the actor it points back to in the clause."""
+        """Whether 'its'/'their' stands right before the cue, and the actor it points back to in the
+        clause."""
         s = self.cue[0]
         found = _PRONOUN_BEFORE.search(self.text, max(self.clause[0], s - 25), s)
         if not found:

@@ -1,4 +1,5 @@
-"""Self-contained HTML reports of a case: the dashboard's charts, forecast tables and evidence, in one file."""
+"""Self-contained HTML reports of a case: the dashboard's charts, forecast tables and evidence, in one
+file."""
 
 from accord.report.build import ReportVariant, build_report, write_report
 

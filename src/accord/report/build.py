@@ -67,7 +67,8 @@ def report_data(
     progress: Callable[[str], None] | None = None,
     answer_doc: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the report draws, as JSON-ready data (``answer_doc``: an answer already computed for the case)."""
+    """Everything the report draws, as JSON-ready data (``answer_doc``: an answer already computed for
+    the case)."""
     say = progress or (lambda _msg: None)
     titles = {s.id: s.title for s in case.case.sources}
     source = views.PassageSource(corpus, titles=titles) if corpus is not None else None

@@ -320,7 +320,8 @@ class _Checker:
             yield self.problem(
                 path,
                 "a trigger needs a condition: relation, when, or both",
-                "name a case relation whose applies_if has a threshold, or write when: {issue, op, threshold}",
+                "name a case relation whose applies_if has a threshold, "
+                "or write when: {issue, op, threshold}",
             )
         if trig.relation is not None:
             relations = {r.id: r for r in self.case.relations}

@@ -15,10 +15,10 @@ A scenario file is YAML::
         then: [{kind: align, actor: russia, with: armenia, weight: 1, issue: territory}]
       - {kind: set_state, state: fighting-on-armenia-territory, holds: true}
 
-The pydantic models below define the schema; :func:`accord.scenarios.checks.check_scenario` adds the checks that need the case
-(unknown actors or issues, values outside their ranges, cycles and contradictions) and
-:func:`validate_scenario_text` turns every problem into ``FILE:LINE:COL: field: message (hint)`` using
-the same line-aware YAML reader and problem type as case files, so users meet one error style.
+The pydantic models below define the schema; :func:`accord.scenarios.checks.check_scenario` adds the checks
+that need the case (unknown actors or issues, values outside their ranges, cycles and contradictions) and
+:func:`validate_scenario_text` turns every problem into ``FILE:LINE:COL: field: message (hint)`` using the
+same line-aware YAML reader and problem type as case files, so users meet one error style.
 """
 
 from __future__ import annotations
@@ -406,7 +406,8 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
 
 
 def validate_scenario_text(text: str, name: str = "<scenario>") -> ScenarioReport:
-    """Stages 1-3 (text, YAML, schema); :func:`accord.scenarios.checks.check_scenario` does the case checks."""
+    """Stages 1-3 (text, YAML, schema); :func:`accord.scenarios.checks.check_scenario` does the case
+    checks."""
     report = ScenarioReport(file=name)
     located = parse_yaml_text(text, name, "docs/scenarios.md")
     if isinstance(located, CaseProblem):

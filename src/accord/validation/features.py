@@ -88,8 +88,9 @@ def issue_features(
     ``smp`` passes an SMP forecast already computed for this problem (the backtest runs the SMP anyway;
     NaN: not needed); otherwise it is run here. ``procedure`` is the EU procedure (``COD`` codecision)
     where known. The actors' own numbers ride along under ``_x``, ``_s``, ``_c``, ``_role`` for the
-    re-weighted compromise models (:mod:`accord.validation.weighted`). Where the status quo is unknown its feature is the compromise and
-    ``sq_missing`` is 1. EU features appear only when the Commission and the Parliament are actors.
+    re-weighted compromise models (:mod:`accord.validation.weighted`). Where the status quo is unknown
+    its feature is the compromise and ``sq_missing`` is 1. EU features appear only when the Commission
+    and the Parliament are actors.
     """
     w = one.capability * one.salience[:, 0]
     comp = float(compromise(one)[0])

@@ -69,7 +69,8 @@ def _column(rows: list[dict[str, float]], name: str) -> np.ndarray:
 
 
 def design(rows: list[dict[str, float]], columns: tuple[str, ...]) -> np.ndarray:
-    """Feature matrix; an EU feature absent from a row takes the row's compromise (the pre-registered rule)."""
+    """Feature matrix; an EU feature absent from a row takes the row's compromise (the pre-registered
+    rule)."""
     return np.column_stack([_column(rows, c) for c in columns])
 
 

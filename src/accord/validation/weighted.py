@@ -26,7 +26,8 @@ FACTORS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 def _row_sums(r: dict[str, Any], gammas: tuple[float, ...]) -> np.ndarray:
-    """``[G, 3 roles, 2]``: sum of w * x and of w per role; cached in the row (cross-validation refits often)."""
+    """``[G, 3 roles, 2]``: sum of w * x and of w per role; cached in the row (cross-validation refits
+    often)."""
     cache = r.setdefault("_sums_cache", {})
     if gammas not in cache:
         x, s, c, role = (np.asarray(r[k], float) for k in ("_x", "_s", "_c", "_role"))
