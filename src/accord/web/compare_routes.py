@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from accord.engines.base import ProblemError
-from accord.engines.registry import DEFAULT_MODEL, ENGINES
+from accord.engines.registry import ALIASES, DEFAULT_MODEL, ENGINES
 from accord.web.deps import allow_read, state
 from accord.web.library import NotFound
 
@@ -82,7 +82,7 @@ def get_comparison(
         raise HTTPException(
             422, _problem("case", f"{bad[:80]!r} is not a case id (GET /api/cases lists them)")
         )
-    if model not in ENGINES:
+    if model not in ENGINES and model not in ALIASES:
         raise HTTPException(
             422, _problem("model", f"unknown model {model[:40]!r}; choose one of: {', '.join(ENGINES)}")
         )
