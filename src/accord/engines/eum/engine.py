@@ -8,6 +8,7 @@ from typing import Any, cast
 import numpy as np
 
 from accord.engines.base import Problem, RoundHook, RoundState, Trajectory
+from accord.engines.eum import backend
 from accord.engines.eum.geometry import _round
 from accord.engines.eum.params import (
     MOVE_NAMES,
@@ -171,6 +172,29 @@ class _Recorder:
         return diagnostics
 
 
+def _numpy_round(
+    k: int,
+    x: np.ndarray,
+    s: np.ndarray,
+    w: np.ndarray,
+    rng_rows: np.ndarray,
+    groups: list[_Group],
+    params: EUMParams,
+    record: _Recorder,
+) -> np.ndarray:
+    """Round ``k`` with NumPy, group by group and chunk by chunk; returns the new positions."""
+    moved = x.copy()
+    for g in groups:
+        xg, sg, wg, rg = g.take(x), g.take(s), g.take(w), rng_rows[g.rows]
+        out = np.empty_like(xg)
+        for sl in _chunks(xg.shape[0], xg.shape[1], params.max_chunk_elements):
+            part = _round(xg[sl], sg[sl], wg[sl], rg[sl], params)
+            out[sl] = part["x"]
+            record.chunk(k, g.rows[sl], g.cols, part)
+        g.put(moved, out)
+    return moved
+
+
 def run(
     problem: Problem,
     params: EUMParams | None = None,
@@ -197,33 +221,37 @@ def run(
     rng_rows = np.ascontiguousarray(effective_range(b.positions, problem.scale, b.present)).reshape(-1)
     sq_rows = np.ascontiguousarray(b.status_quo).reshape(-1)
     groups = _groups(present, x.shape[0])
+    compiled = backend.choose(params, x.shape[0] * n_actors**2 * max(rounds, 1)) == "numba"
+    mask = np.ones(x.shape, dtype=bool) if present is None else present
     record = _Recorder(b.positions.shape, rounds, params.keep_challenges)
-    record.state(0, x, _outcomes(x, c * s, groups, sq_rows), n_draws)
+
+    def outcomes(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if compiled:
+            return backend.compiled_outcomes(x, w, mask, sq_rows)
+        return _outcomes(x, w, groups, sq_rows)
+
+    record.state(0, x, outcomes(x, c * s), n_draws)
     for k in range(1, rounds + 1):
         w = c * s
-        moved = x.copy()
-        for g in groups:
-            xg, sg, wg, rg = g.take(x), g.take(s), g.take(w), rng_rows[g.rows]
-            out = np.empty_like(xg)
-            for sl in _chunks(xg.shape[0], xg.shape[1], params.max_chunk_elements):
-                part = _round(xg[sl], sg[sl], wg[sl], rg[sl], params)
-                out[sl] = part["x"]
-                record.chunk(k, g.rows[sl], g.cols, part)
-            g.put(moved, out)
-        x = moved
+        if compiled:
+            part = backend.compiled_round(x, s, w, rng_rows, mask, params)
+            record.chunk(k, np.arange(x.shape[0]), None, part)
+            x = part["x"]
+        else:
+            x = _numpy_round(k, x, s, w, rng_rows, groups, params, record)
         if on_round is not None:
             state = RoundState(
                 round=k,
                 positions=_from_rows(x, n_draws, n_issues).copy(),
                 salience=_from_rows(s, n_draws, n_issues).copy(),
                 capability=_from_rows(c, n_draws, n_issues).copy(),
-                outcome=_outcomes(x, w, groups, sq_rows)[0].reshape(n_draws, n_issues),
+                outcome=outcomes(x, w)[0].reshape(n_draws, n_issues),
             )
             returned = on_round(state)
             if returned is not None:
                 pos_h, sal_h, cap_h = validated_hook_state(returned, b.positions.shape)
                 x, s, c = _to_rows(pos_h), _to_rows(sal_h), _to_rows(cap_h)
-        record.state(k, x, _outcomes(x, c * s, groups, sq_rows), n_draws)
+        record.state(k, x, outcomes(x, c * s), n_draws)
 
     diagnostics = record.diagnostics()
     diagnostics["range"] = rng_rows.reshape(n_draws, n_issues)

@@ -1,0 +1,109 @@
+"""Which code runs the EUM's rounds: NumPy, or the compiled loops of :mod:`.kernel` (Numba, accord[fast]).
+
+Both give the same bits (``tests/engines/test_eum_backends.py``), so the choice is about time only.
+Loading Numba and the cached kernel costs about a third of a second; the compiled loops repay it from a
+few million actor pairs x rounds on, so ``backend="auto"`` takes them only then (or when Numba is
+already loaded). A caller that splits one big job into small runs (the scenario runner's blocks) asks
+:func:`worth_compiling` once for the whole job and passes ``backend="numba"``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from typing import Any, Literal
+
+import numpy as np
+
+from accord.engines.base import ProblemError
+from accord.engines.eum.params import EUMParams
+
+__all__ = ["choose", "compiled_outcomes", "compiled_round", "worth_compiling"]
+
+# Actor pairs x rounds (summed over rows) from which the compiled loops repay loading Numba: NumPy
+# spends 150-300 ns per pair and round in the Monte Carlo shapes, the load is ~0.3 s.
+_COMPILE_WORTH = 2e6
+
+
+def _numba_installed() -> bool:
+    return importlib.util.find_spec("numba") is not None
+
+
+def worth_compiling(pair_rounds: float) -> bool:
+    """True when Numba is installed and ``pair_rounds`` (rows x actors^2 x rounds) repays loading it."""
+    return pair_rounds >= _COMPILE_WORTH and _numba_installed()
+
+
+def choose(params: EUMParams, pair_rounds: float) -> Literal["numpy", "numba"]:
+    """Resolve ``params.backend`` for a run of ``pair_rounds`` actor pairs x rounds."""
+    if params.backend == "numba":
+        if not _numba_installed():
+            raise ProblemError("EUMParams(backend='numba') needs Numba: pip install 'accord[fast]'")
+        return "numba"
+    if params.backend == "numpy":
+        return "numpy"
+    if ("numba" in sys.modules or pair_rounds >= _COMPILE_WORTH) and _numba_installed():
+        return "numba"
+    return "numpy"
+
+
+def _risk_constants(params: EUMParams) -> tuple[int, float, float, float]:
+    """The risk map of :func:`accord.engines.eum.geometry._risk_from_score` as (mode, 1 - r_min, k1, k2)."""
+    lo, hi = params.r_min, params.r_max
+    if lo + hi == 2.0:
+        return 0, 1.0 - lo, 1.0, 1.0
+    k2 = (hi - lo) / (lo + hi - 2.0)
+    return 1, 0.0, k2 / (k2 - lo * (k2 + 1.0)), k2
+
+
+def compiled_round(
+    x: np.ndarray, s: np.ndarray, w: np.ndarray, rng_: np.ndarray, present: np.ndarray, params: EUMParams
+) -> dict[str, Any]:
+    """One round on all rows ``[N, A]`` (present actors only), the fields of ``geometry._round``."""
+    from accord.engines.eum import kernel
+
+    n_rows, n = x.shape
+    part: dict[str, Any] = {
+        "x": np.empty_like(x),
+        "risk": np.empty_like(x),
+        "move": np.empty((n_rows, n), dtype=np.int8),
+        "counterpart": np.empty((n_rows, n), dtype=np.int64),
+        "eu_self": np.empty_like(x),
+        "eu_other": np.empty_like(x),
+        "offers": np.empty((n_rows if params.keep_challenges else 0, n, n), dtype=np.int8),
+    }
+    mode, c1, k1, k2 = _risk_constants(params)
+    kernel.round_rows(
+        *(np.ascontiguousarray(a, dtype=np.float64) for a in (x, s, w, rng_)),
+        np.ascontiguousarray(present, dtype=np.bool_),
+        float(params.danger_exponent),
+        float(params.q),
+        float(params.tie_tol),
+        params.variant == "reference",
+        params.normalisation == "pairwise",
+        mode,
+        c1,
+        k1,
+        k2,
+        0.5,
+        *(part[name] for name in ("x", "risk", "move", "counterpart", "eu_self", "eu_other", "offers")),
+    )
+    return part
+
+
+def compiled_outcomes(
+    x: np.ndarray, w: np.ndarray, present: np.ndarray, status_quo: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted median and mean per row over the present actors (the status quo where nobody is)."""
+    from accord.engines.eum import kernel
+
+    median, mean = np.empty(x.shape[0]), np.empty(x.shape[0])
+    kernel.outcomes(
+        np.ascontiguousarray(x, dtype=np.float64),
+        np.ascontiguousarray(w, dtype=np.float64),
+        np.ascontiguousarray(present, dtype=np.bool_),
+        np.ascontiguousarray(status_quo, dtype=np.float64),
+        median,
+        mean,
+    )
+    return median, mean

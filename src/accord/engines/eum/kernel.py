@@ -1,0 +1,342 @@
+"""One EUM round, and the round's outcomes, as compiled loops over rows (Numba, no ``fastmath``).
+
+The loops do the IEEE operations of :mod:`accord.engines.eum.geometry` and of the engine's weighted
+median and mean in the same order, so results are the NumPy code's bits: sums over actors follow
+NumPy's pairwise summation (:func:`_pairwise_sum`), powers call the same C library ``pow``, and voters
+are taken in the same stable position order. Rows with absent actors are compacted to the present ones
+inside the loop (the NumPy driver does the same with groups of rows), so one call serves a whole batch.
+
+Why compiled: in the Monte Carlo shapes (a few hundred rows of 5-15 actors) NumPy spends most of a round
+on the overhead of ~100 array passes and their temporaries; here each row's pairs are visited a few
+times with nothing allocated per row, and memory stays at a few ``[A, A]`` scratch arrays whatever the
+batch. Numba is optional (``pip install accord[fast]``); :mod:`.engine` imports this module only when it
+has chosen the compiled backend. Compiled code is cached on disk (``cache=True``).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = ["outcomes", "round_rows"]
+
+# pragma: numba functions below are typed by Numba; mypy sees them as untyped.
+
+
+@numba.njit(cache=True, nogil=True)
+def _block_sum(a, start, n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """NumPy's pairwise sum of a block of at most 128 elements: 8 partial sums, then the rest."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[start + i]
+        return res
+    r0, r1, r2, r3 = a[start], a[start + 1], a[start + 2], a[start + 3]
+    r4, r5, r6, r7 = a[start + 4], a[start + 5], a[start + 6], a[start + 7]
+    i = 8
+    stop = n - n % 8
+    while i < stop:
+        p = start + i
+        r0 += a[p]
+        r1 += a[p + 1]
+        r2 += a[p + 2]
+        r3 += a[p + 3]
+        r4 += a[p + 4]
+        r5 += a[p + 5]
+        r6 += a[p + 6]
+        r7 += a[p + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[start + i]
+        i += 1
+    return res
+
+
+@numba.njit(cache=True, nogil=True)
+def _pairwise_sum(a, start, n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """NumPy's ``add.reduce`` of ``a[start:start + n]`` (contiguous float64): the same partial sums.
+
+    Above 128 elements NumPy splits in two halves (the first a multiple of 8) and adds their sums; the
+    recursion is unrolled onto a small stack (cached Numba code must not be recursive).
+    """
+    if n <= 128:
+        return _block_sum(a, start, n)
+    starts = np.empty(64, np.int64)
+    sizes = np.empty(64, np.int64)
+    stage = np.zeros(64, np.int64)
+    values = np.empty(64)
+    top, n_values = 0, 0
+    starts[0], sizes[0] = start, n
+    while top >= 0:
+        s0, n0 = starts[top], sizes[top]
+        if n0 <= 128:
+            values[n_values] = _block_sum(a, s0, n0)
+            n_values += 1
+            top -= 1
+            continue
+        half = n0 // 2
+        half -= half % 8
+        if stage[top] == 2:
+            values[n_values - 2] = values[n_values - 2] + values[n_values - 1]
+            n_values -= 1
+            top -= 1
+            continue
+        stage[top] += 1
+        child = (s0, half) if stage[top] == 1 else (s0 + half, n0 - half)
+        top += 1
+        starts[top], sizes[top], stage[top] = child[0], child[1], 0
+    return values[0]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _power(base, exponent):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``base ** exponent``; IEEE ``pow(x, 1) == x`` exactly, so the shortcut changes no bit."""
+    if exponent == 1.0:
+        return base
+    return base**exponent
+
+
+@numba.njit(cache=True, nogil=True)
+def _stable_order(xc, m, order, xs):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``order[:m]``: a stable ascending sort of ``xc[:m]`` (insertion sort: the rows are short)."""
+    for t in range(m):
+        v = t
+        xv = xc[v]
+        u = t - 1
+        while u >= 0 and xc[order[u]] > xv:
+            order[u + 1] = order[u]
+            u -= 1
+        order[u + 1] = v
+    for t in range(m):
+        xs[t] = xc[order[t]]
+
+
+@numba.njit(cache=True, nogil=True)
+def _midpoint_counts(xc, xs, m, cnt):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``cnt[i * m + j]``: voters strictly left of ``(x_i + x_j) * 0.5`` (a lower bound in ``xs``)."""
+    for i in range(m):
+        for j in range(i, m):
+            mid = (xc[i] + xc[j]) * 0.5
+            lo, hi = 0, m
+            while lo < hi:
+                h = (lo + hi) >> 1
+                if xs[h] < mid:
+                    lo = h + 1
+                else:
+                    hi = h
+            cnt[i * m + j] = lo
+            cnt[j * m + i] = lo
+
+
+@numba.njit(cache=True, nogil=True)
+def _support(xc, xs, wc, order, rexp, scalar_r, rng_, m, cnt, prefix, sup):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``sup[i * m + j]``: :func:`accord.engines.eum.geometry._support`, via the same prefix sums.
+
+    ``rexp[k]`` is actor ``k``'s exponent, or ``scalar_r`` for everyone when ``rexp`` is empty.
+    """
+    for a in range(m):
+        prefix[a] = 0.0
+    for k in range(m):
+        voter = order[k]
+        wk = wc[voter]
+        rk = scalar_r if rexp.shape[0] == 0 else rexp[voter]
+        row, nxt = k * m, (k + 1) * m
+        for a in range(m):
+            vd = abs(xs[k] - xc[a]) / rng_
+            prefix[nxt + a] = prefix[row + a] + _power(vd, rk) * wk
+    last = m * m
+    for i in range(m):
+        for j in range(m):
+            c = cnt[i * m + j] * m
+            up = 1.0 if xc[i] > xc[j] else 0.0
+            sign = (1.0 if xc[i] < xc[j] else 0.0) - up
+            v = (prefix[last + j] - prefix[last + i]) * up + (prefix[c + j] - prefix[c + i]) * sign
+            sup[i * m + j] = 0.0 if v < 0.0 else v
+
+
+@numba.njit(cache=True, nogil=True)
+def _probabilities(xc, m, pairwise, sup, p):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``p[i * m + j]`` from the supports: :func:`accord.engines.eum.geometry._probabilities`."""
+    if pairwise:
+        for i in range(m):
+            for j in range(m):
+                pair = sup[i * m + j] + sup[j * m + i]
+                value = sup[i * m + j] / pair if pair > 0 else 0.5
+                p[i * m + j] = value if abs(xc[i] - xc[j]) > 0 else 0.0
+        return
+    grand = 2.0 * _pairwise_sum(sup, 0, m * m)
+    scale = 1.0 / grand if grand > 0 else 0.0
+    for t in range(m * m):
+        p[t] = sup[t] * scale
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _terms(xi, xj, rng_, r, q, usq):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``(U_s - q U_sq, U_s - U_f)`` of one pair seen with exponent ``r``: ``geometry._utility_terms``."""
+    half = abs(xi - xj) / rng_
+    half = min(half, 1.0) * 0.5
+    us = _power(0.5 - half, r) * -4.0 + 2.0
+    uf = _power(half + 0.5, r) * -4.0 + 2.0
+    return us - q * usq, us - uf
+
+
+@numba.njit(cache=True, nogil=True)
+def _risk(xc, sc, m, rng_, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Risk exponents ``r[:m]`` from the danger-phase probabilities ``p``: ``geometry._risk``."""
+    usq = 2.0 - 4.0 * _power(half_base, de)
+    for i in range(m):
+        for j in range(m):
+            if j == i:
+                eu_row[j] = 0.0
+                continue
+            base, du = _terms(xc[i], xc[j], rng_, de, q, usq)
+            eu_row[j] = base - ((1.0 - p[j * m + i]) * du) * sc[i]
+        r[i] = _pairwise_sum(eu_row, 0, m)
+    hi, lo = r[0], r[0]
+    for i in range(1, m):
+        hi = max(hi, r[i])
+        lo = min(lo, r[i])
+    spread = hi - lo
+    flat = spread <= tol * max(1.0, max(abs(hi), abs(lo)))
+    for i in range(m):
+        score = 0.0 if flat else (2.0 * r[i] - hi - lo) / spread
+        r[i] = 1.0 - score * c1 if mode == 0 else (1.0 - score / k1) / (1.0 + score / k2)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _classify(eu_ij, eu_ji, tol, reference):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Offer type of j to i: ``geometry._classify`` (0 none, 1 confrontation, 2 compromise, 3 capitulation)."""
+    if eu_ij > tol and eu_ji - eu_ij > tol:
+        return 1
+    if eu_ij < -tol and eu_ji > tol:
+        both = eu_ij + eu_ji
+        if both > tol:
+            return 2
+        if reference:
+            return 3 if abs(eu_ji) - eu_ji > tol else 0
+        return 3 if -both > tol else 0
+    return 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _receiver(i, xc, sc, m, rng_, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Receiver ``i``'s offers (``kinds[:m]``) and its move type and counterpart: ``geometry._choose``."""
+    ri = r[i]
+    usq = 2.0 - 4.0 * _power(half_base, ri)
+    best = 3
+    for j in range(m):
+        base, du = _terms(xc[i], xc[j], rng_, ri, q, usq)
+        a = base - ((1.0 - p[i * m + j]) * du) * sc[j]
+        b = base - ((1.0 - p[j * m + i]) * du) * sc[i]
+        kind = _classify(a, b, tol, reference)
+        e_ij[j], e_ji[j], kinds[j] = a, b, kind
+        if kind == 2:
+            wa, wb = abs(a), abs(b)
+            keys[j] = (wa * xc[i] + wb * xc[j]) / (wa + wb)
+        else:
+            keys[j] = abs(xc[i] - xc[j])
+        best = min(best, (kind + 3) & 3)
+    smallest = np.inf
+    for j in range(m):
+        if (kinds[j] + 3) & 3 == best:
+            smallest = min(smallest, keys[j])
+    smallest += tol * rng_
+    for j in range(m):
+        if (kinds[j] + 3) & 3 == best and keys[j] <= smallest:
+            return (best + 1) & 3, j
+    return (best + 1) & 3, 0
+
+
+@numba.njit(cache=True, nogil=True)
+def round_rows(x, s, w, rng_, present, de, q, tol, reference, pairwise, mode, c1, k1, k2, half_base, out_x, risk, move, counterpart, eu_self, eu_other, offers):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
+    """One round for every row: ``geometry._round`` on each row's present actors, written in place.
+
+    Absent actors keep their position and get zeros (the NumPy driver's layout); ``offers`` is
+    ``[rows, receiver, proposer]`` or has zero rows when offers are not kept. ``half_base`` is 0.5,
+    passed at run time: with the constant, LLVM rewrites ``0.5 ** r`` as ``exp2(-r)``, one ulp away
+    from the C library's ``pow`` that NumPy calls.
+    """
+    n_rows, n = x.shape
+    keep = offers.shape[0] > 0
+    idx = np.empty(n, np.int64)
+    order = np.empty(n, np.int64)
+    xc, sc, wc, xs, r = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    eu_row, keys, e_ij, e_ji = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    kinds = np.empty(n, np.int64)
+    cnt = np.empty(n * n, np.int64)
+    prefix = np.empty((n + 1) * n)
+    sup, p = np.empty(n * n), np.empty(n * n)
+    none = np.empty(0)
+    for b in range(n_rows):
+        m = 0
+        for a in range(n):
+            out_x[b, a] = x[b, a]
+            risk[b, a], move[b, a], counterpart[b, a], eu_self[b, a], eu_other[b, a] = 0.0, 0, 0, 0.0, 0.0
+            if keep:
+                offers[b, a, :] = 0
+            if present[b, a]:
+                idx[m], xc[m], sc[m], wc[m] = a, x[b, a], s[b, a], w[b, a]
+                m += 1
+        if m == 0:
+            continue
+        R = rng_[b]
+        _stable_order(xc, m, order, xs)
+        _midpoint_counts(xc, xs, m, cnt)
+        _support(xc, xs, wc, order, none, de, R, m, cnt, prefix, sup)
+        _probabilities(xc, m, pairwise, sup, p)
+        _risk(xc, sc, m, R, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r)
+        _support(xc, xs, wc, order, r, 1.0, R, m, cnt, prefix, sup)
+        _probabilities(xc, m, pairwise, sup, p)
+        for i in range(m):
+            mv, j = _receiver(i, xc, sc, m, R, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji)
+            a = idx[i]
+            risk[b, a], move[b, a] = r[i], mv
+            if keep:
+                for t in range(m):
+                    offers[b, a, idx[t]] = kinds[t]
+            if mv == 0:
+                counterpart[b, a] = -1
+                continue
+            counterpart[b, a], eu_self[b, a], eu_other[b, a] = idx[j], e_ij[j], e_ji[j]
+            if mv == 2:
+                out_x[b, a] = xc[i] + (xc[j] - xc[i]) * abs(e_ij[j] / e_ji[j])
+            else:
+                out_x[b, a] = xc[j]
+
+
+@numba.njit(cache=True, nogil=True)
+def outcomes(x, w, present, status_quo, median, mean):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Weighted median and mean of each row's present actors (``engine.weighted_median``/``_mean``).
+
+    Rows where nobody is present get the status quo; all-zero weights count as equal weights.
+    """
+    n_rows, n = x.shape
+    xc, wc, xs, prod = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    order = np.empty(n, np.int64)
+    for b in range(n_rows):
+        m = 0
+        for a in range(n):
+            if present[b, a]:
+                xc[m], wc[m] = x[b, a], w[b, a]
+                m += 1
+        if m == 0:
+            median[b] = mean[b] = status_quo[b]
+            continue
+        if not _pairwise_sum(wc, 0, m) > 0:
+            for t in range(m):
+                wc[t] = 1.0
+        _stable_order(xc, m, order, xs)
+        total = 0.0
+        for t in range(m):
+            total = wc[order[t]] if t == 0 else total + wc[order[t]]
+            prod[t] = total
+        half = 0.5 * total
+        median[b] = xs[0]
+        for t in range(m):
+            if prod[t] >= half:
+                median[b] = xs[t]
+                break
+        for t in range(m):
+            prod[t] = wc[t] * xc[t]
+        mean[b] = _pairwise_sum(prod, 0, m) / _pairwise_sum(wc, 0, m)
