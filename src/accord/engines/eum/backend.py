@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 from accord.engines.base import ProblemError
 from accord.engines.eum.params import EUMParams
 
-__all__ = ["choose", "compiled_outcomes", "compiled_round", "worth_compiling"]
+__all__ = ["choose", "compiled_outcomes", "compiled_round", "for_many_runs", "worth_compiling"]
 
 # Actor pairs x rounds (summed over rows) from which the compiled loops repay loading Numba: NumPy
 # spends 150-300 ns per pair and round in the Monte Carlo shapes, the load is ~0.3 s.
@@ -32,6 +33,17 @@ def _numba_installed() -> bool:
 def worth_compiling(pair_rounds: float) -> bool:
     """True when Numba is installed and ``pair_rounds`` (rows x actors^2 x rounds) repays loading it."""
     return pair_rounds >= _COMPILE_WORTH and _numba_installed()
+
+
+def for_many_runs(params: EUMParams, n_runs: int, case: Any, rounds: int) -> EUMParams:
+    """``params`` for ``n_runs`` runs of ``case`` (every issue, every actor): ``backend="numba"`` when
+    it is left on ``"auto"`` and the whole job repays loading Numba, though each of its runs may not."""
+    if params.backend != "auto":
+        return params
+    n_actors = len(case.bargaining_actor_ids)
+    if not worth_compiling(n_runs * len(case.issue_ids) * n_actors**2 * max(rounds, 1)):
+        return params
+    return replace(params, backend="numba")
 
 
 def choose(params: EUMParams, pair_rounds: float) -> Literal["numpy", "numba"]:

@@ -156,6 +156,14 @@ class _Recorder:
             view = self.offers.transpose(0, 4, 1, 3, 2)
             view[d2[:, :, None], i2[:, :, None], k - 1, c2[:, :, None], cols[None, None, :]] = part["offers"]
 
+    def whole(self, k: int, part: dict[str, Any]) -> None:
+        """Round ``k``'s results for every row and actor (``[D * I, ...]`` in row order): plain copies."""
+        d = self.positions.shape[0]
+        for name, store in self.fields.items():
+            store[:, k - 1] = _from_rows(part[name], d, self.n_issues)
+        if self.offers is not None:  # part: [rows, receiver, proposer] -> [D, proposer, receiver, I]
+            self.offers[:, k - 1] = _from_rows(part["offers"], d, self.n_issues).transpose(0, 2, 1, 3)
+
     def state(self, k: int, x: np.ndarray, outcomes: tuple[np.ndarray, np.ndarray], n_draws: int) -> None:
         """Positions, weighted median and mean after round ``k`` (``k = 0``: the input)."""
         self.positions[:, k] = _from_rows(x, n_draws, self.n_issues)
@@ -235,7 +243,7 @@ def run(
         w = c * s
         if compiled:
             part = backend.compiled_round(x, s, w, rng_rows, mask, params)
-            record.chunk(k, np.arange(x.shape[0]), None, part)
+            record.whole(k, part)
             x = part["x"]
         else:
             x = _numpy_round(k, x, s, w, rng_rows, groups, params, record)

@@ -6,7 +6,8 @@ NumPy's pairwise summation (:func:`_pairwise_sum`), powers call the same C libra
 are taken in the same stable position order. Rows with absent actors are compacted to the present ones
 inside the loop (the NumPy driver does the same with groups of rows), so one call serves a whole batch.
 
-Why compiled: in the Monte Carlo shapes (a few hundred rows of 5-15 actors) NumPy spends most of a round
+``error_model="numpy"``: divisions follow IEEE (``x / 0`` is inf or NaN, as in NumPy) instead of
+raising, which also spares a test per division. Why compiled: in the Monte Carlo shapes (a few hundred rows of 5-15 actors) NumPy spends most of a round
 on the overhead of ~100 array passes and their temporaries; here each row's pairs are visited a few
 times with nothing allocated per row, and memory stays at a few ``[A, A]`` scratch arrays whatever the
 batch. Numba is optional (``pip install accord[fast]``); :mod:`.engine` imports this module only when it
@@ -23,7 +24,7 @@ __all__ = ["outcomes", "round_rows"]
 # pragma: numba functions below are typed by Numba; mypy sees them as untyped.
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _block_sum(a, start, n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """NumPy's pairwise sum of a block of at most 128 elements: 8 partial sums, then the rest."""
     if n < 8:
@@ -53,7 +54,7 @@ def _block_sum(a, start, n):  # type: ignore[no-untyped-def]  # noqa: ANN001, AN
     return res
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _pairwise_sum(a, start, n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """NumPy's ``add.reduce`` of ``a[start:start + n]`` (contiguous float64): the same partial sums.
 
@@ -89,7 +90,7 @@ def _pairwise_sum(a, start, n):  # type: ignore[no-untyped-def]  # noqa: ANN001,
     return values[0]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _power(base, exponent):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """``base ** exponent``; IEEE ``pow(x, 1) == x`` exactly, so the shortcut changes no bit."""
     if exponent == 1.0:
@@ -97,7 +98,7 @@ def _power(base, exponent):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN
     return base**exponent
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _stable_order(xc, m, order, xs):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """``order[:m]``: a stable ascending sort of ``xc[:m]`` (insertion sort: the rows are short)."""
     for t in range(m):
@@ -112,28 +113,47 @@ def _stable_order(xc, m, order, xs):  # type: ignore[no-untyped-def]  # noqa: AN
         xs[t] = xc[order[t]]
 
 
-@numba.njit(cache=True, nogil=True)
-def _midpoint_counts(xc, xs, m, cnt):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``cnt[i * m + j]``: voters strictly left of ``(x_i + x_j) * 0.5`` (a lower bound in ``xs``)."""
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _midpoint_counts(xs, order, m, cnt):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``cnt[i * m + j]``: voters strictly left of ``(x_i + x_j) * 0.5``, the same integers as a search.
+
+    In sorted order the midpoints of ``xs[p]`` with ``xs[q]``, ``q >= p``, never decrease, so one
+    pointer per ``p`` sweeps the voters once (``m^2`` steps, no binary search).
+    """
+    first = 0
+    for p in range(m):
+        while first < m and xs[first] < xs[p]:
+            first += 1
+        c = first
+        row = order[p] * m
+        for q in range(p, m):
+            mid = (xs[p] + xs[q]) * 0.5
+            while c < m and xs[c] < mid:
+                c += 1
+            cnt[row + order[q]] = c
+            cnt[order[q] * m + order[p]] = c
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _geometry(xc, xs, m, rng_, half, vd):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``half[i * m + j] = min(|x_i - x_j| / R, 1) / 2`` and ``vd[k * m + a] = |xs_k - x_a| / R``."""
     for i in range(m):
-        for j in range(i, m):
-            mid = (xc[i] + xc[j]) * 0.5
-            lo, hi = 0, m
-            while lo < hi:
-                h = (lo + hi) >> 1
-                if xs[h] < mid:
-                    lo = h + 1
-                else:
-                    hi = h
-            cnt[i * m + j] = lo
-            cnt[j * m + i] = lo
+        half[i * m + i] = 0.0
+        for j in range(i + 1, m):
+            h = min(abs(xc[i] - xc[j]) / rng_, 1.0) * 0.5
+            half[i * m + j] = h
+            half[j * m + i] = h
+        for a in range(m):
+            vd[i * m + a] = abs(xs[i] - xc[a]) / rng_
 
 
-@numba.njit(cache=True, nogil=True)
-def _support(xc, xs, wc, order, rexp, scalar_r, rng_, m, cnt, prefix, sup):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _support(xc, wc, order, rexp, scalar_r, m, vd, cnt, prefix, sup):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """``sup[i * m + j]``: :func:`accord.engines.eum.geometry._support`, via the same prefix sums.
 
-    ``rexp[k]`` is actor ``k``'s exponent, or ``scalar_r`` for everyone when ``rexp`` is empty.
+    ``rexp[k]`` is actor ``k``'s exponent, or ``scalar_r`` for everyone when ``rexp`` is empty. A voter
+    at a position contributes ``0 ** r * w = 0`` there, and adding 0 to the (non-negative) prefix
+    changes no bit, so that power is skipped.
     """
     for a in range(m):
         prefix[a] = 0.0
@@ -143,8 +163,8 @@ def _support(xc, xs, wc, order, rexp, scalar_r, rng_, m, cnt, prefix, sup):  # t
         rk = scalar_r if rexp.shape[0] == 0 else rexp[voter]
         row, nxt = k * m, (k + 1) * m
         for a in range(m):
-            vd = abs(xs[k] - xc[a]) / rng_
-            prefix[nxt + a] = prefix[row + a] + _power(vd, rk) * wk
+            d = vd[row + a]
+            prefix[nxt + a] = prefix[row + a] + _power(d, rk) * wk if d != 0.0 else prefix[row + a]
     last = m * m
     for i in range(m):
         for j in range(m):
@@ -155,7 +175,7 @@ def _support(xc, xs, wc, order, rexp, scalar_r, rng_, m, cnt, prefix, sup):  # t
             sup[i * m + j] = 0.0 if v < 0.0 else v
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _probabilities(xc, m, pairwise, sup, p):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """``p[i * m + j]`` from the supports: :func:`accord.engines.eum.geometry._probabilities`."""
     if pairwise:
@@ -171,18 +191,16 @@ def _probabilities(xc, m, pairwise, sup, p):  # type: ignore[no-untyped-def]  # 
         p[t] = sup[t] * scale
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _terms(xi, xj, rng_, r, q, usq):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _terms(half, r, q, usq):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """``(U_s - q U_sq, U_s - U_f)`` of one pair seen with exponent ``r``: ``geometry._utility_terms``."""
-    half = abs(xi - xj) / rng_
-    half = min(half, 1.0) * 0.5
     us = _power(0.5 - half, r) * -4.0 + 2.0
     uf = _power(half + 0.5, r) * -4.0 + 2.0
     return us - q * usq, us - uf
 
 
-@numba.njit(cache=True, nogil=True)
-def _risk(xc, sc, m, rng_, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """Risk exponents ``r[:m]`` from the danger-phase probabilities ``p``: ``geometry._risk``."""
     usq = 2.0 - 4.0 * _power(half_base, de)
     for i in range(m):
@@ -190,7 +208,7 @@ def _risk(xc, sc, m, rng_, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r
             if j == i:
                 eu_row[j] = 0.0
                 continue
-            base, du = _terms(xc[i], xc[j], rng_, de, q, usq)
+            base, du = _terms(half[i * m + j], de, q, usq)
             eu_row[j] = base - ((1.0 - p[j * m + i]) * du) * sc[i]
         r[i] = _pairwise_sum(eu_row, 0, m)
     hi, lo = r[0], r[0]
@@ -204,43 +222,46 @@ def _risk(xc, sc, m, rng_, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r
         r[i] = 1.0 - score * c1 if mode == 0 else (1.0 - score / k1) / (1.0 + score / k2)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _classify(eu_ij, eu_ji, tol, reference):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """Offer type of j to i: ``geometry._classify`` (0 none, 1 confrontation, 2 compromise, 3 capitulation)."""
-    if eu_ij > tol and eu_ji - eu_ij > tol:
-        return 1
-    if eu_ij < -tol and eu_ji > tol:
-        both = eu_ij + eu_ji
-        if both > tol:
-            return 2
-        if reference:
-            return 3 if abs(eu_ji) - eu_ji > tol else 0
-        return 3 if -both > tol else 0
-    return 0
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _receiver(i, xc, sc, m, rng_, half, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Receiver ``i``'s offers (``kinds[:m]``), move type and counterpart: ``geometry._classify``, ``_choose``.
 
-
-@numba.njit(cache=True, nogil=True)
-def _receiver(i, xc, sc, m, rng_, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """Receiver ``i``'s offers (``kinds[:m]``) and its move type and counterpart: ``geometry._choose``."""
+    The powers come first, in a loop of their own; on the diagonal both bases are 1/2, whose power is
+    the one in ``U_sq``. Offer types are built without branches (``conf + 2 comp + 3 cap`` as NumPy
+    does): they are unpredictable, and a mispredicted branch costs more than the arithmetic.
+    """
     ri = r[i]
-    usq = 2.0 - 4.0 * _power(half_base, ri)
-    best = 3
+    p_half = _power(half_base, ri)
+    q_usq = q * (2.0 - 4.0 * p_half)
+    si, xi, row = sc[i], xc[i], i * m
     for j in range(m):
-        base, du = _terms(xc[i], xc[j], rng_, ri, q, usq)
-        a = base - ((1.0 - p[i * m + j]) * du) * sc[j]
-        b = base - ((1.0 - p[j * m + i]) * du) * sc[i]
-        kind = _classify(a, b, tol, reference)
-        e_ij[j], e_ji[j], kinds[j] = a, b, kind
-        if kind == 2:
-            wa, wb = abs(a), abs(b)
-            keys[j] = (wa * xc[i] + wb * xc[j]) / (wa + wb)
+        h = half[row + j]
+        if j == i:
+            e_ij[j], e_ji[j] = p_half, p_half
         else:
-            keys[j] = abs(xc[i] - xc[j])
-        best = min(best, (kind + 3) & 3)
-    smallest = np.inf
+            e_ij[j], e_ji[j] = _power(0.5 - h, ri), _power(h + 0.5, ri)
+    best, smallest = 3, np.inf
     for j in range(m):
-        if (kinds[j] + 3) & 3 == best:
-            smallest = min(smallest, keys[j])
+        us = e_ij[j] * -4.0 + 2.0
+        du = us - (e_ji[j] * -4.0 + 2.0)
+        base = us - q_usq
+        a = base - ((1.0 - p[row + j]) * du) * sc[j]
+        b = base - ((1.0 - p[j * m + i]) * du) * si
+        e_ij[j], e_ji[j] = a, b
+        quadrant = (a < -tol) & (b > tol)
+        both = a + b
+        cap = quadrant & ((abs(b) - b > tol) if reference else (-both > tol))
+        kind = np.int64((a > tol) & (b - a > tol)) + 2 * np.int64(quadrant & (both > tol)) + 3 * np.int64(cap)
+        kinds[j] = kind
+        wa, wb = abs(a), abs(b)
+        value = (wa * xi + wb * xc[j]) / (wa + wb)
+        key = value if kind == 2 else abs(xi - xc[j])
+        keys[j] = key
+        rank = (kind + 3) & 3
+        if rank < best:
+            best, smallest = rank, key
+        elif rank == best:
+            smallest = min(smallest, key)
     smallest += tol * rng_
     for j in range(m):
         if (kinds[j] + 3) & 3 == best and keys[j] <= smallest:
@@ -248,8 +269,31 @@ def _receiver(i, xc, sc, m, rng_, p, r, q, tol, reference, half_base, kinds, key
     return (best + 1) & 3, 0
 
 
-@numba.njit(cache=True, nogil=True)
-def round_rows(x, s, w, rng_, present, de, q, tol, reference, pairwise, mode, c1, k1, k2, half_base, out_x, risk, move, counterpart, eu_self, eu_other, offers):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def round_rows(
+    x,
+    s,
+    w,
+    rng_,
+    present,
+    de,
+    q,
+    tol,
+    reference,
+    pairwise,
+    mode,
+    c1,
+    k1,
+    k2,
+    half_base,
+    out_x,
+    risk,
+    move,
+    counterpart,
+    eu_self,
+    eu_other,
+    offers,
+):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
     """One round for every row: ``geometry._round`` on each row's present actors, written in place.
 
     Absent actors keep their position and get zeros (the NumPy driver's layout); ``offers`` is
@@ -266,7 +310,7 @@ def round_rows(x, s, w, rng_, present, de, q, tol, reference, pairwise, mode, c1
     kinds = np.empty(n, np.int64)
     cnt = np.empty(n * n, np.int64)
     prefix = np.empty((n + 1) * n)
-    sup, p = np.empty(n * n), np.empty(n * n)
+    sup, p, half, vd = np.empty(n * n), np.empty(n * n), np.empty(n * n), np.empty(n * n)
     none = np.empty(0)
     for b in range(n_rows):
         m = 0
@@ -282,14 +326,17 @@ def round_rows(x, s, w, rng_, present, de, q, tol, reference, pairwise, mode, c1
             continue
         R = rng_[b]
         _stable_order(xc, m, order, xs)
-        _midpoint_counts(xc, xs, m, cnt)
-        _support(xc, xs, wc, order, none, de, R, m, cnt, prefix, sup)
+        _midpoint_counts(xs, order, m, cnt)
+        _geometry(xc, xs, m, R, half, vd)
+        _support(xc, wc, order, none, de, m, vd, cnt, prefix, sup)
         _probabilities(xc, m, pairwise, sup, p)
-        _risk(xc, sc, m, R, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r)
-        _support(xc, xs, wc, order, r, 1.0, R, m, cnt, prefix, sup)
+        _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r)
+        _support(xc, wc, order, r, 1.0, m, vd, cnt, prefix, sup)
         _probabilities(xc, m, pairwise, sup, p)
         for i in range(m):
-            mv, j = _receiver(i, xc, sc, m, R, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji)
+            mv, j = _receiver(
+                i, xc, sc, m, R, half, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji
+            )
             a = idx[i]
             risk[b, a], move[b, a] = r[i], mv
             if keep:
@@ -305,7 +352,7 @@ def round_rows(x, s, w, rng_, present, de, q, tol, reference, pairwise, mode, c1
                 out_x[b, a] = xc[j]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def outcomes(x, w, present, status_quo, median, mean):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """Weighted median and mean of each row's present actors (``engine.weighted_median``/``_mean``).
 
