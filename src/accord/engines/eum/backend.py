@@ -2,15 +2,14 @@
 
 Both give the same bits (``tests/engines/test_eum_backends.py``), so the choice is about time only.
 Loading Numba and the cached kernel costs about a third of a second; the compiled loops repay it from a
-few million actor pairs x rounds on, so ``backend="auto"`` takes them only then (or when Numba is
-already loaded). A caller that splits one big job into small runs (the scenario runner's blocks) asks
+few million actor pairs x rounds on, so ``backend="auto"`` takes them only then (a rule of the run's
+size alone, so that the same call takes the same path in any process). A caller that splits one big job into small runs (the scenario runner's blocks) asks
 :func:`worth_compiling` once for the whole job and passes ``backend="numba"``.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import sys
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -54,9 +53,7 @@ def choose(params: EUMParams, pair_rounds: float) -> Literal["numpy", "numba"]:
         return "numba"
     if params.backend == "numpy":
         return "numpy"
-    if ("numba" in sys.modules or pair_rounds >= _COMPILE_WORTH) and _numba_installed():
-        return "numba"
-    return "numpy"
+    return "numba" if worth_compiling(pair_rounds) else "numpy"
 
 
 def _risk_constants(params: EUMParams) -> tuple[int, float, float, float]:

@@ -45,7 +45,7 @@ class EUMParams:
     ``max_chunk_elements``: bound on ``rows * A * A`` per internal chunk (memory); never changes results.
     ``rounds``: how many rounds a run makes unless the caller says otherwise.
     ``backend``: ``"numpy"``, ``"numba"`` (compiled loops, ``accord[fast]``) or ``"auto"`` (Numba when it
-    is installed and the run is big enough to repay loading it, or already loaded). Both give the same
+    is installed and the run is big enough to repay loading it). Both give the same
     bits, so the choice never changes results.
     """
 
