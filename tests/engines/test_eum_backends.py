@@ -11,11 +11,24 @@ from accord.engines import eum
 from accord.engines.base import Problem, ProblemError, RoundState
 from accord.engines.eum import backend
 
-from .test_eum import ec_actors, ec_problem, random_problem  # noqa: F401  (fixtures)
+from .test_eum import random_problem, reference_file
 
 pytest.importorskip("numba", reason="the compiled EUM backend needs accord[fast] (numba)")
 
 from accord.engines.eum import kernel  # noqa: E402  (needs numba)
+
+
+@pytest.fixture(scope="module")
+def ec_problem() -> Problem:
+    """The European Community example of the replications (as in test_eum)."""
+    actors = reference_file("ec_actors.csv")
+    return Problem(
+        positions=actors["Position"].to_numpy(float)[:, None],
+        salience=actors["Salience"].to_numpy(float)[:, None],
+        capability=actors["Capability"].to_numpy(float),
+        status_quo=np.array([4.0]),
+        scale=(0.0, 10.0),
+    )
 
 
 def assert_trajectories_equal(a, b) -> None:  # noqa: ANN001
@@ -47,7 +60,9 @@ PARAMS = [
 ]
 
 
-@pytest.mark.parametrize("kw", PARAMS, ids=[",".join(f"{k}={v}" for k, v in kw.items()) or "default" for kw in PARAMS])
+@pytest.mark.parametrize(
+    "kw", PARAMS, ids=[",".join(f"{k}={v}" for k, v in kw.items()) or "default" for kw in PARAMS]
+)
 @pytest.mark.parametrize("grid", [False, True], ids=["continuous", "grid"])
 def test_random_batches_bit_identical(kw: dict, grid: bool) -> None:
     problem = random_problem(np.random.default_rng(31), 7, 11, 3, grid=grid)
