@@ -176,19 +176,28 @@ def _support(xc, wc, order, rexp, scalar_r, m, vd, cnt, prefix, sup):  # type: i
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _probabilities(xc, m, pairwise, sup, p):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``p[i * m + j]`` from the supports: :func:`accord.engines.eum.geometry._probabilities`."""
+def _probabilities(xc, m, pairwise, p):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """The supports in ``p`` become probabilities, in place: :func:`accord.engines.eum.geometry._probabilities`.
+
+    Pairwise, both directions of a pair are read before either is written (the diagonal has equal
+    positions: 0).
+    """
     if pairwise:
         for i in range(m):
-            for j in range(m):
-                pair = sup[i * m + j] + sup[j * m + i]
-                value = sup[i * m + j] / pair if pair > 0 else 0.5
-                p[i * m + j] = value if abs(xc[i] - xc[j]) > 0 else 0.0
+            p[i * m + i] = 0.0
+            for j in range(i + 1, m):
+                s_ij, s_ji = p[i * m + j], p[j * m + i]
+                pair = s_ij + s_ji
+                apart = abs(xc[i] - xc[j]) > 0
+                p_ij = s_ij / pair if pair > 0 else 0.5
+                p_ji = s_ji / pair if pair > 0 else 0.5
+                p[i * m + j] = p_ij if apart else 0.0
+                p[j * m + i] = p_ji if apart else 0.0
         return
-    grand = 2.0 * _pairwise_sum(sup, 0, m * m)
+    grand = 2.0 * _pairwise_sum(p, 0, m * m)
     scale = 1.0 / grand if grand > 0 else 0.0
     for t in range(m * m):
-        p[t] = sup[t] * scale
+        p[t] = p[t] * scale
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -308,9 +317,9 @@ def round_rows(
     xc, sc, wc, xs, r = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     eu_row, keys, e_ij, e_ji = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     kinds = np.empty(n, np.int64)
-    cnt = np.empty(n * n, np.int64)
+    cnt = np.empty(n * n, np.int32)  # counts of voters; 4 bytes a pair
     prefix = np.empty((n + 1) * n)
-    sup, p, half, vd = np.empty(n * n), np.empty(n * n), np.empty(n * n), np.empty(n * n)
+    p, half, vd = np.empty(n * n), np.empty(n * n), np.empty(n * n)  # with prefix: 36 bytes a pair
     none = np.empty(0)
     for b in range(n_rows):
         m = 0
@@ -328,11 +337,11 @@ def round_rows(
         _stable_order(xc, m, order, xs)
         _midpoint_counts(xs, order, m, cnt)
         _geometry(xc, xs, m, R, half, vd)
-        _support(xc, wc, order, none, de, m, vd, cnt, prefix, sup)
-        _probabilities(xc, m, pairwise, sup, p)
+        _support(xc, wc, order, none, de, m, vd, cnt, prefix, p)
+        _probabilities(xc, m, pairwise, p)
         _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r)
-        _support(xc, wc, order, r, 1.0, m, vd, cnt, prefix, sup)
-        _probabilities(xc, m, pairwise, sup, p)
+        _support(xc, wc, order, r, 1.0, m, vd, cnt, prefix, p)
+        _probabilities(xc, m, pairwise, p)
         for i in range(m):
             mv, j = _receiver(
                 i, xc, sc, m, R, half, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji
