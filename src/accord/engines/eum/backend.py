@@ -18,7 +18,14 @@ import numpy as np
 from accord.engines.base import ProblemError
 from accord.engines.eum.params import EUMParams
 
-__all__ = ["choose", "compiled_outcomes", "compiled_round", "for_many_runs", "worth_compiling"]
+__all__ = [
+    "choose",
+    "compiled_outcomes",
+    "compiled_round",
+    "compiled_run",
+    "for_many_runs",
+    "worth_compiling",
+]
 
 # Actor pairs x rounds (summed over rows) from which the compiled loops repay loading Numba: NumPy
 # spends 150-300 ns per pair and round in the Monte Carlo shapes, the load is ~0.3 s.
@@ -56,13 +63,30 @@ def choose(params: EUMParams, pair_rounds: float) -> Literal["numpy", "numba"]:
     return "numba" if worth_compiling(pair_rounds) else "numpy"
 
 
-def _risk_constants(params: EUMParams) -> tuple[int, float, float, float]:
-    """The risk map of :func:`accord.engines.eum.geometry._risk_from_score` as (mode, 1 - r_min, k1, k2)."""
+def _constants(params: EUMParams) -> tuple[float, float, float, bool, bool, int, float, float, float, float]:
+    """The kernel's constants: exponent, q, tolerance, variant, normalisation, the risk map of
+    :func:`accord.engines.eum.geometry._risk_from_score` as (mode, 1 - r_min, k1, k2), and 0.5."""
     lo, hi = params.r_min, params.r_max
-    if lo + hi == 2.0:
-        return 0, 1.0 - lo, 1.0, 1.0
-    k2 = (hi - lo) / (lo + hi - 2.0)
-    return 1, 0.0, k2 / (k2 - lo * (k2 + 1.0)), k2
+    mode, c1, k1, k2 = 0, 1.0 - lo, 1.0, 1.0
+    if lo + hi != 2.0:
+        k2 = (hi - lo) / (lo + hi - 2.0)
+        mode, c1, k1 = 1, 0.0, k2 / (k2 - lo * (k2 + 1.0))
+    variant = (params.variant == "reference", params.normalisation == "pairwise")
+    return (
+        float(params.danger_exponent),
+        float(params.q),
+        float(params.tie_tol),
+        *variant,
+        mode,
+        c1,
+        k1,
+        k2,
+        0.5,
+    )
+
+
+def _c(a: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=dtype)
 
 
 def compiled_round(
@@ -81,23 +105,50 @@ def compiled_round(
         "eu_other": np.empty_like(x),
         "offers": np.empty((n_rows if params.keep_challenges else 0, n, n), dtype=np.int8),
     }
-    mode, c1, k1, k2 = _risk_constants(params)
     kernel.round_rows(
-        *(np.ascontiguousarray(a, dtype=np.float64) for a in (x, s, w, rng_)),
-        np.ascontiguousarray(present, dtype=np.bool_),
-        float(params.danger_exponent),
-        float(params.q),
-        float(params.tie_tol),
-        params.variant == "reference",
-        params.normalisation == "pairwise",
-        mode,
-        c1,
-        k1,
-        k2,
-        0.5,
+        _c(x), _c(s), _c(w), _c(rng_), _c(present, np.bool_), _constants(params),
         *(part[name] for name in ("x", "risk", "move", "counterpart", "eu_self", "eu_other", "offers")),
-    )
+    )  # fmt: skip
     return part
+
+
+def compiled_run(
+    x: np.ndarray,
+    s: np.ndarray,
+    w: np.ndarray,
+    rng_: np.ndarray,
+    present: np.ndarray,
+    status_quo: np.ndarray,
+    rounds: int,
+    params: EUMParams,
+) -> dict[str, np.ndarray]:
+    """Every round of a run without a hook, row by row: positions ``[N, R + 1, A]``, outcome and mean
+    ``[N, R + 1]``, the diagnostics ``[N, R, A]``, offers ``[N, R, receiver, proposer]``."""
+    from accord.engines.eum import kernel
+
+    n_rows, n = x.shape
+    out = {
+        "positions": np.empty((n_rows, rounds + 1, n)),
+        "outcome": np.empty((n_rows, rounds + 1)),
+        "mean": np.empty((n_rows, rounds + 1)),
+        "risk": np.empty((n_rows, rounds, n)),
+        "move": np.empty((n_rows, rounds, n), dtype=np.int8),
+        "counterpart": np.empty((n_rows, rounds, n), dtype=np.int64),
+        "eu_self": np.empty((n_rows, rounds, n)),
+        "eu_other": np.empty((n_rows, rounds, n)),
+        "offers": np.empty((n_rows if params.keep_challenges else 0, rounds, n, n), dtype=np.int8),
+    }
+    kernel.run_rows(
+        _c(x),
+        _c(s),
+        _c(w),
+        _c(rng_),
+        _c(present, np.bool_),
+        _c(status_quo),
+        _constants(params),
+        *out.values(),
+    )
+    return out
 
 
 def compiled_outcomes(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["outcomes", "round_rows"]
+__all__ = ["outcomes", "round_rows", "run_rows"]
 
 # pragma: numba functions below are typed by Numba; mypy sees them as untyped.
 
@@ -278,24 +278,147 @@ def _receiver(i, xc, sc, m, rng_, half, p, r, q, tol, reference, half_base, kind
     return (best + 1) & 3, 0
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _scratch(n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Per-call work arrays, reused by every row: 36 bytes per actor pair, whatever the batch."""
+    return (
+        np.empty(n, np.int64),  # idx: present actors' columns
+        np.empty(n, np.int64),  # order
+        np.empty(n),  # xc
+        np.empty(n),  # sc
+        np.empty(n),  # wc
+        np.empty(n),  # xs
+        np.empty(n),  # r
+        np.empty(n),  # eu_row
+        np.empty(n),  # keys
+        np.empty(n),  # e_ij
+        np.empty(n),  # e_ji
+        np.empty(n, np.int64),  # kinds
+        np.empty(n * n, np.int32),  # cnt: counts of voters, 4 bytes a pair
+        np.empty((n + 1) * n),  # prefix
+        np.empty(n * n),  # p
+        np.empty(n * n),  # half
+        np.empty(n * n),  # vd
+    )
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_self, eu_other, offers, keep):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
+    """One round of one row (1-D views; ``offers`` ``[receiver, proposer]``): ``geometry._round``."""
+    de, q, tol, reference, pairwise, mode, c1, k1, k2, half_base = c
+    idx, order, xc, sc, wc, xs, r, eu_row, keys, e_ij, e_ji, kinds, cnt, prefix, p, half, vd = scr
+    n = x.shape[0]
+    m = 0
+    for a in range(n):
+        out_x[a] = x[a]
+        risk[a], move[a], counterpart[a], eu_self[a], eu_other[a] = 0.0, 0, 0, 0.0, 0.0
+        if keep:
+            offers[a, :] = 0
+        if present[a]:
+            idx[m], xc[m], sc[m], wc[m] = a, x[a], s[a], w[a]
+            m += 1
+    if m == 0:
+        return
+    _stable_order(xc, m, order, xs)
+    _midpoint_counts(xs, order, m, cnt)
+    _geometry(xc, xs, m, R, half, vd)
+    _support(xc, wc, order, scr[6][:0], de, m, vd, cnt, prefix, p)
+    _probabilities(xc, m, pairwise, p)
+    _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r)
+    _support(xc, wc, order, r, 1.0, m, vd, cnt, prefix, p)
+    _probabilities(xc, m, pairwise, p)
+    for i in range(m):
+        mv, j = _receiver(i, xc, sc, m, R, half, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji)
+        a = idx[i]
+        risk[a], move[a] = r[i], mv
+        if keep:
+            for t in range(m):
+                offers[a, idx[t]] = kinds[t]
+        if mv == 0:
+            counterpart[a] = -1
+            continue
+        counterpart[a], eu_self[a], eu_other[a] = idx[j], e_ij[j], e_ji[j]
+        if mv == 2:
+            out_x[a] = xc[i] + (xc[j] - xc[i]) * abs(e_ij[j] / e_ji[j])
+        else:
+            out_x[a] = xc[j]
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _row_outcome(x, w, present, status_quo, xc, wc, xs, prod, order):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Weighted median and mean of one row's present actors: ``engine.weighted_median``, ``_mean``.
+
+    A row where nobody is present gets the status quo; all-zero weights count as equal weights.
+    """
+    m = 0
+    for a in range(x.shape[0]):
+        if present[a]:
+            xc[m], wc[m] = x[a], w[a]
+            m += 1
+    if m == 0:
+        return status_quo, status_quo
+    if not _pairwise_sum(wc, 0, m) > 0:
+        for t in range(m):
+            wc[t] = 1.0
+    _stable_order(xc, m, order, xs)
+    total = 0.0
+    for t in range(m):
+        total = wc[order[t]] if t == 0 else total + wc[order[t]]
+        prod[t] = total
+    half = 0.5 * total
+    median = xs[0]
+    for t in range(m):
+        if prod[t] >= half:
+            median = xs[t]
+            break
+    for t in range(m):
+        prod[t] = wc[t] * xc[t]
+    return median, _pairwise_sum(prod, 0, m) / _pairwise_sum(wc, 0, m)
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def round_rows(
+def round_rows(x, s, w, rng_, present, c, out_x, risk, move, counterpart, eu_self, eu_other, offers):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
+    """One round for every row ``[N, A]``, written in place (the path of runs with a round hook).
+
+    Absent actors keep their position and get zeros (the NumPy driver's layout); ``offers`` is
+    ``[rows, receiver, proposer]`` or has zero rows when offers are not kept. ``c`` holds the
+    constants (:func:`accord.engines.eum.backend._constants`), among them 0.5 passed at run time: with
+    the constant, LLVM rewrites ``0.5 ** r`` as ``exp2(-r)``, one ulp away from the C library's ``pow``
+    that NumPy calls.
+    """
+    n_rows, n = x.shape
+    keep = offers.shape[0] > 0
+    scr = _scratch(n)
+    none = np.empty((0, 0), np.int8)
+    for b in range(n_rows):
+        row_offers = offers[b] if keep else none
+        _row_round(
+            x[b], s[b], w[b], present[b], rng_[b], c, scr,
+            out_x[b], risk[b], move[b], counterpart[b], eu_self[b], eu_other[b], row_offers, keep,
+        )  # fmt: skip
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def outcomes(x, w, present, status_quo, median, mean):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Weighted median and mean of each row's present actors (the status quo where nobody is)."""
+    n = x.shape[1]
+    xc, wc, xs, prod, order = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n, np.int64)
+    for b in range(x.shape[0]):
+        median[b], mean[b] = _row_outcome(x[b], w[b], present[b], status_quo[b], xc, wc, xs, prod, order)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def run_rows(
     x,
     s,
     w,
     rng_,
     present,
-    de,
-    q,
-    tol,
-    reference,
-    pairwise,
-    mode,
-    c1,
-    k1,
-    k2,
-    half_base,
-    out_x,
+    status_quo,
+    c,
+    positions,
+    outcome,
+    mean,
     risk,
     move,
     counterpart,
@@ -303,96 +426,28 @@ def round_rows(
     eu_other,
     offers,
 ):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
-    """One round for every row: ``geometry._round`` on each row's present actors, written in place.
+    """Every round of every row (no hook: rows never meet), row by row so that a row stays in cache.
 
-    Absent actors keep their position and get zeros (the NumPy driver's layout); ``offers`` is
-    ``[rows, receiver, proposer]`` or has zero rows when offers are not kept. ``half_base`` is 0.5,
-    passed at run time: with the constant, LLVM rewrites ``0.5 ** r`` as ``exp2(-r)``, one ulp away
-    from the C library's ``pow`` that NumPy calls.
+    ``positions`` ``[N, R + 1, A]``, ``outcome`` and ``mean`` ``[N, R + 1]``, the diagnostics
+    ``[N, R, A]`` and ``offers`` ``[N, R, receiver, proposer]`` (zero rows when not kept).
     """
     n_rows, n = x.shape
+    rounds = risk.shape[1]
     keep = offers.shape[0] > 0
-    idx = np.empty(n, np.int64)
-    order = np.empty(n, np.int64)
-    xc, sc, wc, xs, r = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    eu_row, keys, e_ij, e_ji = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    kinds = np.empty(n, np.int64)
-    cnt = np.empty(n * n, np.int32)  # counts of voters; 4 bytes a pair
-    prefix = np.empty((n + 1) * n)
-    p, half, vd = np.empty(n * n), np.empty(n * n), np.empty(n * n)  # with prefix: 36 bytes a pair
-    none = np.empty(0)
+    scr = _scratch(n)
+    xc, wc, xs, prod, order = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n, np.int64)
+    none = np.empty((0, 0), np.int8)
     for b in range(n_rows):
-        m = 0
-        for a in range(n):
-            out_x[b, a] = x[b, a]
-            risk[b, a], move[b, a], counterpart[b, a], eu_self[b, a], eu_other[b, a] = 0.0, 0, 0, 0.0, 0.0
-            if keep:
-                offers[b, a, :] = 0
-            if present[b, a]:
-                idx[m], xc[m], sc[m], wc[m] = a, x[b, a], s[b, a], w[b, a]
-                m += 1
-        if m == 0:
-            continue
-        R = rng_[b]
-        _stable_order(xc, m, order, xs)
-        _midpoint_counts(xs, order, m, cnt)
-        _geometry(xc, xs, m, R, half, vd)
-        _support(xc, wc, order, none, de, m, vd, cnt, prefix, p)
-        _probabilities(xc, m, pairwise, p)
-        _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r)
-        _support(xc, wc, order, r, 1.0, m, vd, cnt, prefix, p)
-        _probabilities(xc, m, pairwise, p)
-        for i in range(m):
-            mv, j = _receiver(
-                i, xc, sc, m, R, half, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji
+        positions[b, 0] = x[b]
+        outcome[b, 0], mean[b, 0] = _row_outcome(
+            x[b], w[b], present[b], status_quo[b], xc, wc, xs, prod, order
+        )
+        for k in range(rounds):
+            row_offers = offers[b, k] if keep else none
+            _row_round(
+                positions[b, k], s[b], w[b], present[b], rng_[b], c, scr, positions[b, k + 1],
+                risk[b, k], move[b, k], counterpart[b, k], eu_self[b, k], eu_other[b, k], row_offers, keep,
+            )  # fmt: skip
+            outcome[b, k + 1], mean[b, k + 1] = _row_outcome(
+                positions[b, k + 1], w[b], present[b], status_quo[b], xc, wc, xs, prod, order
             )
-            a = idx[i]
-            risk[b, a], move[b, a] = r[i], mv
-            if keep:
-                for t in range(m):
-                    offers[b, a, idx[t]] = kinds[t]
-            if mv == 0:
-                counterpart[b, a] = -1
-                continue
-            counterpart[b, a], eu_self[b, a], eu_other[b, a] = idx[j], e_ij[j], e_ji[j]
-            if mv == 2:
-                out_x[b, a] = xc[i] + (xc[j] - xc[i]) * abs(e_ij[j] / e_ji[j])
-            else:
-                out_x[b, a] = xc[j]
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def outcomes(x, w, present, status_quo, median, mean):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """Weighted median and mean of each row's present actors (``engine.weighted_median``/``_mean``).
-
-    Rows where nobody is present get the status quo; all-zero weights count as equal weights.
-    """
-    n_rows, n = x.shape
-    xc, wc, xs, prod = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    order = np.empty(n, np.int64)
-    for b in range(n_rows):
-        m = 0
-        for a in range(n):
-            if present[b, a]:
-                xc[m], wc[m] = x[b, a], w[b, a]
-                m += 1
-        if m == 0:
-            median[b] = mean[b] = status_quo[b]
-            continue
-        if not _pairwise_sum(wc, 0, m) > 0:
-            for t in range(m):
-                wc[t] = 1.0
-        _stable_order(xc, m, order, xs)
-        total = 0.0
-        for t in range(m):
-            total = wc[order[t]] if t == 0 else total + wc[order[t]]
-            prod[t] = total
-        half = 0.5 * total
-        median[b] = xs[0]
-        for t in range(m):
-            if prod[t] >= half:
-                median[b] = xs[t]
-                break
-        for t in range(m):
-            prod[t] = wc[t] * xc[t]
-        mean[b] = _pairwise_sum(prod, 0, m) / _pairwise_sum(wc, 0, m)
