@@ -149,3 +149,14 @@ def test_many_runs_of_a_case_take_the_compiled_code() -> None:
 def test_unknown_backend_is_rejected() -> None:
     with pytest.raises(ValueError, match="backend"):
         eum.EUMParams(backend="fortran")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("cores", [1, 2, 3])
+def test_rows_shared_among_threads_bit_identical(cores: int, monkeypatch) -> None:  # noqa: ANN001
+    """The compiled run splits rows among threads (one per core); any split gives the same bits."""
+    monkeypatch.setattr(backend, "_cores", lambda: cores)
+    monkeypatch.setattr(backend, "_ROWS_PER_THREAD", 4)
+    monkeypatch.setattr(backend, "_POOL", None)
+    problem = random_problem(np.random.default_rng(35), 5, 9, 3, grid=True)  # 15 rows
+    assert len(backend._row_parts(15)) == cores
+    assert_trajectories_equal(*_both(problem))
