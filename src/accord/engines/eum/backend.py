@@ -128,7 +128,7 @@ def compiled_run(
     from accord.engines.eum import kernel
 
     n_rows, n = x.shape
-    out = {
+    out: dict[str, np.ndarray] = {
         "positions": np.empty((n_rows, rounds + 1, n)),
         "outcome": np.empty((n_rows, rounds + 1)),
         "mean": np.empty((n_rows, rounds + 1)),
@@ -143,7 +143,7 @@ def compiled_run(
     consts, outputs = _constants(params), list(out.values())
 
     def rows(part: slice) -> None:  # offers without rows stay without rows
-        kernel.run_rows(*(a[part] for a in args), consts, *(o[part] for o in outputs))
+        kernel.run_rows(*(a[part] for a in args), consts, *(o[part] for o in outputs))  # type: ignore[call-arg]
 
     parts = _row_parts(n_rows)
     if len(parts) == 1:

@@ -260,7 +260,7 @@ def _receiver(i, xc, sc, m, rng_, half, p, r, q, tol, reference, half_base, kind
         quadrant = (a < -tol) & (b > tol)
         both = a + b
         cap = quadrant & ((abs(b) - b > tol) if reference else (-both > tol))
-        kind = np.int64((a > tol) & (b - a > tol)) + 2 * np.int64(quadrant & (both > tol)) + 3 * np.int64(cap)
+        kind = int((a > tol) & (b - a > tol)) + 2 * int(quadrant & (both > tol)) + 3 * int(cap)
         kinds[j] = kind
         wa, wb = abs(a), abs(b)
         value = (wa * xi + wb * xc[j]) / (wa + wb)
@@ -408,24 +408,7 @@ def outcomes(x, w, present, status_quo, median, mean):  # type: ignore[no-untype
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def run_rows(
-    x,
-    s,
-    w,
-    rng_,
-    present,
-    status_quo,
-    c,
-    positions,
-    outcome,
-    mean,
-    risk,
-    move,
-    counterpart,
-    eu_self,
-    eu_other,
-    offers,
-):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
+def run_rows(x, s, w, rng_, present, status_quo, c, positions, outcome, mean, risk, move, counterpart, eu_self, eu_other, offers):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501  # fmt: skip
     """Every round of every row (no hook: rows never meet), row by row so that a row stays in cache.
 
     ``positions`` ``[N, R + 1, A]``, ``outcome`` and ``mean`` ``[N, R + 1]``, the diagnostics
