@@ -99,7 +99,7 @@ def main() -> None:
     lean = eum.EUMParams(keep_challenges=False, backend="numpy")
     compiled = eum.EUMParams(keep_challenges=False, backend="numba") if _numba() else None
     if compiled is not None:  # load the compiled code before anything is timed
-        eum.run(random_problem(rng, 1, 3, 1), compiled, rounds=1)
+        eum.run(random_problem(np.random.default_rng(0), 1, 3, 1), compiled, rounds=1)
     print(f"numpy {np.__version__}, python {platform.python_version()}, {os.cpu_count()} cpus, seed {SEED}")
     print("load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     print("seconds: wall clock; cpu s: process CPU time (the machine may be shared)")
