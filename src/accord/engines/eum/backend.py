@@ -120,37 +120,28 @@ def compiled_run(
     rng_: np.ndarray,
     present: np.ndarray,
     status_quo: np.ndarray,
-    rounds: int,
     params: EUMParams,
-) -> dict[str, np.ndarray]:
-    """Every round of a run without a hook, row by row: positions ``[N, R + 1, A]``, outcome and mean
-    ``[N, R + 1]``, the diagnostics ``[N, R, A]``, offers ``[N, R, receiver, proposer]``."""
+    out: dict[str, np.ndarray],
+) -> None:
+    """Every round of a run without a hook, row by row, written into ``out`` in the trajectory's layout:
+    ``positions`` ``[D, R + 1, A, I]``, ``outcome`` and ``mean`` ``[D, R + 1, I]``, ``risk``, ``move``,
+    ``counterpart``, ``eu_self``, ``eu_other`` ``[D, R, A, I]``, ``offers`` ``[D, R, A, A, I]`` (or an
+    empty array when offers are not kept)."""
     from accord.engines.eum import kernel
 
-    n_rows, n = x.shape
-    out: dict[str, np.ndarray] = {
-        "positions": np.empty((n_rows, rounds + 1, n)),
-        "outcome": np.empty((n_rows, rounds + 1)),
-        "mean": np.empty((n_rows, rounds + 1)),
-        "risk": np.empty((n_rows, rounds, n)),
-        "move": np.empty((n_rows, rounds, n), dtype=np.int8),
-        "counterpart": np.empty((n_rows, rounds, n), dtype=np.int64),
-        "eu_self": np.empty((n_rows, rounds, n)),
-        "eu_other": np.empty((n_rows, rounds, n)),
-        "offers": np.empty((n_rows if params.keep_challenges else 0, rounds, n, n), dtype=np.int8),
-    }
-    args = (_c(x), _c(s), _c(w), _c(rng_), _c(present, np.bool_), _c(status_quo))
-    consts, outputs = _constants(params), list(out.values())
+    args = (_c(x), _c(s), _c(w), _c(rng_), _c(present, np.bool_), _c(status_quo), _constants(params))
+    names = ("positions", "outcome", "mean", "risk", "move", "counterpart", "eu_self", "eu_other", "offers")
+    outputs = [out[name] for name in names]
+    assert all(o.flags.c_contiguous for o in outputs)
 
-    def rows(part: slice) -> None:  # offers without rows stay without rows
-        kernel.run_rows(*(a[part] for a in args), consts, *(o[part] for o in outputs))  # type: ignore[call-arg]
+    def rows(part: slice) -> None:
+        kernel.run_rows(*args, part.start, part.stop, *outputs)  # type: ignore[call-arg]
 
-    parts = _row_parts(n_rows)
+    parts = _row_parts(x.shape[0])
     if len(parts) == 1:
         rows(parts[0])
     else:  # the kernel releases the GIL: the cores share the rows, which never meet (same bits)
         list(_pool().map(rows, parts))
-    return out
 
 
 # Rows per thread below which one thread does everything (a thread hand-off costs ~0.1 ms)

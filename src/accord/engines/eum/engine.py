@@ -156,21 +156,11 @@ class _Recorder:
             view = self.offers.transpose(0, 4, 1, 3, 2)
             view[d2[:, :, None], i2[:, :, None], k - 1, c2[:, :, None], cols[None, None, :]] = part["offers"]
 
-    def from_rows(self, out: dict[str, np.ndarray]) -> None:
-        """A whole run in row layout (``[D * I, R (+1), ...]``, :func:`backend.compiled_run`), copied in."""
-        d, i = self.positions.shape[0], self.n_issues
-
-        def per_draw(a: np.ndarray) -> np.ndarray:  # [D * I, R, ...] -> [D, R, ..., I]
-            shaped = a.reshape((d, i) + a.shape[1:])
-            return shaped.transpose(0, *range(2, shaped.ndim), 1)
-
-        self.positions[...] = per_draw(out["positions"])
-        self.outcome[...] = per_draw(out["outcome"])
-        self.mean[...] = per_draw(out["mean"])
-        for name, store in self.fields.items():
-            store[...] = per_draw(out[name])
-        if self.offers is not None:  # [D, R, receiver, proposer, I] -> [D, R, proposer, receiver, I]
-            self.offers[...] = per_draw(out["offers"]).transpose(0, 1, 3, 2, 4)
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every result array by name, for a kernel that writes a whole run (offers: empty if not kept)."""
+        out = {"positions": self.positions, "outcome": self.outcome, "mean": self.mean, **self.fields}
+        out["offers"] = self.offers if self.offers is not None else np.empty((0,) * 5, dtype=np.int8)
+        return out
 
     def whole(self, k: int, part: dict[str, Any]) -> None:
         """Round ``k``'s results for every row and actor (``[D * I, ...]`` in row order): plain copies."""
@@ -255,7 +245,7 @@ def run(
         return _outcomes(x, w, groups, sq_rows)
 
     if compiled and on_round is None:  # rows never meet: every round of a row in one pass
-        record.from_rows(backend.compiled_run(x, s, c * s, rng_rows, mask, sq_rows, rounds, params))
+        backend.compiled_run(x, s, c * s, rng_rows, mask, sq_rows, params, record.arrays())
         return _trajectory(record, rng_rows, params, rounds)
     record.state(0, x, outcomes(x, c * s), n_draws)
     for k in range(1, rounds + 1):

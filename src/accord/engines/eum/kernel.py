@@ -299,21 +299,27 @@ def _scratch(n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
         np.empty(n * n),  # p
         np.empty(n * n),  # half
         np.empty(n * n),  # vd
+        np.empty(0),  # no per-actor exponents (the danger phase's common one)
     )
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_self, eu_other, offers, keep):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
-    """One round of one row (1-D views; ``offers`` ``[receiver, proposer]``): ``geometry._round``."""
+    """One round of one row (1-D arrays; ``offers`` ``[receiver, proposer]``): ``geometry._round``.
+
+    Callers pass whole work arrays, never views made per row: a view costs reference counts on its
+    parent, atomic operations that threads sharing the parent would contend for.
+    """
     de, q, tol, reference, pairwise, mode, c1, k1, k2, half_base = c
-    idx, order, xc, sc, wc, xs, r, eu_row, keys, e_ij, e_ji, kinds, cnt, prefix, p, half, vd = scr
+    idx, order, xc, sc, wc, xs, r, eu_row, keys, e_ij, e_ji, kinds, cnt, prefix, p, half, vd, no_r = scr
     n = x.shape[0]
     m = 0
     for a in range(n):
         out_x[a] = x[a]
         risk[a], move[a], counterpart[a], eu_self[a], eu_other[a] = 0.0, 0, 0, 0.0, 0.0
         if keep:
-            offers[a, :] = 0
+            for t in range(n):
+                offers[a, t] = 0
         if present[a]:
             idx[m], xc[m], sc[m], wc[m] = a, x[a], s[a], w[a]
             m += 1
@@ -322,7 +328,7 @@ def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_s
     _stable_order(xc, m, order, xs)
     _midpoint_counts(xs, order, m, cnt)
     _geometry(xc, xs, m, R, half, vd)
-    _support(xc, wc, order, scr[6][:0], de, m, vd, cnt, prefix, p)
+    _support(xc, wc, order, no_r, de, m, vd, cnt, prefix, p)
     _probabilities(xc, m, pairwise, p)
     _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r)
     _support(xc, wc, order, r, 1.0, m, vd, cnt, prefix, p)
@@ -389,13 +395,20 @@ def round_rows(x, s, w, rng_, present, c, out_x, risk, move, counterpart, eu_sel
     n_rows, n = x.shape
     keep = offers.shape[0] > 0
     scr = _scratch(n)
-    none = np.empty((0, 0), np.int8)
+    xr, sr, wr, pr = np.empty(n), np.empty(n), np.empty(n), np.empty(n, np.bool_)
+    ox, rk, es, eo = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    mv, cp = np.empty(n, np.int8), np.empty(n, np.int64)
+    off = np.empty((n, n) if keep else (0, 0), np.int8)
     for b in range(n_rows):
-        row_offers = offers[b] if keep else none
-        _row_round(
-            x[b], s[b], w[b], present[b], rng_[b], c, scr,
-            out_x[b], risk[b], move[b], counterpart[b], eu_self[b], eu_other[b], row_offers, keep,
-        )  # fmt: skip
+        for a in range(n):
+            xr[a], sr[a], wr[a], pr[a] = x[b, a], s[b, a], w[b, a], present[b, a]
+        _row_round(xr, sr, wr, pr, rng_[b], c, scr, ox, rk, mv, cp, es, eo, off, keep)
+        for a in range(n):
+            out_x[b, a], risk[b, a], move[b, a], counterpart[b, a] = ox[a], rk[a], mv[a], cp[a]
+            eu_self[b, a], eu_other[b, a] = es[a], eo[a]
+            if keep:
+                for j in range(n):
+                    offers[b, a, j] = off[a, j]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -408,29 +421,40 @@ def outcomes(x, w, present, status_quo, median, mean):  # type: ignore[no-untype
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def run_rows(x, s, w, rng_, present, status_quo, c, positions, outcome, mean, risk, move, counterpart, eu_self, eu_other, offers):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501  # fmt: skip
-    """Every round of every row (no hook: rows never meet), row by row so that a row stays in cache.
+def run_rows(x, s, w, rng_, present, status_quo, c, b0, b1, positions, outcome, mean, risk, move, counterpart, eu_self, eu_other, offers):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501  # fmt: skip
+    """Every round of rows ``b0:b1`` (no hook: rows never meet), one row at a time so that it stays in cache.
 
-    ``positions`` ``[N, R + 1, A]``, ``outcome`` and ``mean`` ``[N, R + 1]``, the diagnostics
-    ``[N, R, A]`` and ``offers`` ``[N, R, receiver, proposer]`` (zero rows when not kept).
+    Inputs are rows ``[D * I, A]``; results go straight into the trajectory's layout (row ``b`` is draw
+    ``b // I``, issue ``b % I``): ``positions`` ``[D, R + 1, A, I]``, ``outcome`` and ``mean``
+    ``[D, R + 1, I]``, the diagnostics ``[D, R, A, I]`` and ``offers`` ``[D, R, proposer, receiver, I]``
+    (no draws when not kept). Threads may share one call's arrays with disjoint row ranges.
     """
-    n_rows, n = x.shape
+    n = x.shape[1]
+    n_issues = outcome.shape[2]
     rounds = risk.shape[1]
     keep = offers.shape[0] > 0
     scr = _scratch(n)
     xc, wc, xs, prod, order = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n, np.int64)
-    none = np.empty((0, 0), np.int8)
-    for b in range(n_rows):
-        positions[b, 0] = x[b]
-        outcome[b, 0], mean[b, 0] = _row_outcome(
-            x[b], w[b], present[b], status_quo[b], xc, wc, xs, prod, order
-        )
+    cur, nxt, r_row, e_s, e_o = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    mv_row, cp_row = np.empty(n, np.int8), np.empty(n, np.int64)
+    off_row = np.empty((n, n) if keep else (0, 0), np.int8)
+    sr, wr, pr = np.empty(n), np.empty(n), np.empty(n, np.bool_)
+    for b in range(b0, b1):
+        d, i = b // n_issues, b % n_issues
+        for a in range(n):
+            cur[a], sr[a], wr[a], pr[a] = x[b, a], s[b, a], w[b, a], present[b, a]
+            positions[d, 0, a, i] = cur[a]
+        outcome[d, 0, i], mean[d, 0, i] = _row_outcome(cur, wr, pr, status_quo[b], xc, wc, xs, prod, order)
         for k in range(rounds):
-            row_offers = offers[b, k] if keep else none
-            _row_round(
-                positions[b, k], s[b], w[b], present[b], rng_[b], c, scr, positions[b, k + 1],
-                risk[b, k], move[b, k], counterpart[b, k], eu_self[b, k], eu_other[b, k], row_offers, keep,
-            )  # fmt: skip
-            outcome[b, k + 1], mean[b, k + 1] = _row_outcome(
-                positions[b, k + 1], w[b], present[b], status_quo[b], xc, wc, xs, prod, order
+            _row_round(cur, sr, wr, pr, rng_[b], c, scr, nxt, r_row, mv_row, cp_row, e_s, e_o, off_row, keep)
+            for a in range(n):
+                positions[d, k + 1, a, i] = nxt[a]
+                risk[d, k, a, i], move[d, k, a, i], counterpart[d, k, a, i] = r_row[a], mv_row[a], cp_row[a]
+                eu_self[d, k, a, i], eu_other[d, k, a, i] = e_s[a], e_o[a]
+                if keep:
+                    for j in range(n):  # [receiver, proposer] -> [proposer, receiver]
+                        offers[d, k, j, a, i] = off_row[a, j]
+            outcome[d, k + 1, i], mean[d, k + 1, i] = _row_outcome(
+                nxt, wr, pr, status_quo[b], xc, wc, xs, prod, order
             )
+            cur, nxt = nxt, cur
