@@ -164,12 +164,13 @@ def _row_parts(n_rows: int) -> list[slice]:
 
 
 def _pool() -> Any:
+    """The process's thread pool (made anew in a forked child, whose copy of the parent's has no threads)."""
     global _POOL
-    if _POOL is None:
+    if _POOL is None or _POOL[0] != os.getpid():
         from concurrent.futures import ThreadPoolExecutor
 
-        _POOL = ThreadPoolExecutor(max_workers=_cores(), thread_name_prefix="accord-eum")
-    return _POOL
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=_cores(), thread_name_prefix="accord-eum"))
+    return _POOL[1]
 
 
 def compiled_outcomes(
