@@ -57,6 +57,12 @@ def best_of(fn: Callable[[], Trajectory], repeat: int) -> tuple[float, float]:
     return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
+def _numba() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("numba") is not None
+
+
 class Table:
     HEADER = ("model", "actors", "issues", "draws", "rounds", "seconds", "cpu s", "peak MiB", "note")
 
@@ -88,7 +94,12 @@ def main() -> None:
     quick = args.quick
     rng = np.random.default_rng(SEED)
     rounds = 10
-    lean = eum.EUMParams(keep_challenges=False)
+    # peak MiB is traced by tracemalloc (NumPy's allocations), so the traced rows pin the NumPy path;
+    # the compiled path's memory (Numba's allocator, not traced) is in bench_goals.py (peak RSS)
+    lean = eum.EUMParams(keep_challenges=False, backend="numpy")
+    compiled = eum.EUMParams(keep_challenges=False, backend="numba") if _numba() else None
+    if compiled is not None:  # load the compiled code before anything is timed
+        eum.run(random_problem(np.random.default_rng(0), 1, 3, 1), compiled, rounds=1)
     print(f"numpy {np.__version__}, python {platform.python_version()}, {os.cpu_count()} cpus, seed {SEED}")
     print("load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     print("seconds: wall clock; cpu s: process CPU time (the machine may be shared)")
@@ -123,12 +134,18 @@ def main() -> None:
     problem = random_problem(rng, 1, n_big, 1)
     _, sec, cpu, mib = measure(lambda: eum.run(problem, lean, rounds=rounds), memory=True)
     table.row("eum lean", n_big, 1, 1, rounds, sec, cpu, mib)
+    if compiled is not None:
+        sec, cpu = best_of(lambda: eum.run(problem, compiled, rounds=rounds), 1)
+        table.row("eum numba", n_big, 1, 1, rounds, sec, cpu, None, "compiled")
 
     # 4. Monte Carlo: 14 actors, 4 issues, 10,000 draws.
     draws = 500 if quick else 10_000
     problem = random_problem(rng, draws, 14, 4)
     _, sec, cpu, mib = measure(lambda: eum.run(problem, lean, rounds=rounds), memory=True)
     table.row("eum lean", 14, 4, draws, rounds, sec, cpu, mib)
+    if compiled is not None:
+        sec, cpu = best_of(lambda: eum.run(problem, compiled, rounds=rounds), 1)
+        table.row("eum numba", 14, 4, draws, rounds, sec, cpu, None, "compiled")
     _, sec, cpu, mib = measure(lambda: eum.run(problem, rounds=rounds), memory=True)
     table.row("eum", 14, 4, draws, rounds, sec, cpu, mib, "challenges")
     print("load average at end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))

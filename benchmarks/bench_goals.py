@@ -13,6 +13,9 @@ machine's load. Every part runs in a fresh interpreter. The machine is shared: c
 3. SMP at 320 actors (dummyData-a080 tiled four times, jittered): one run; goal <= 5 s.
 4. EUM in the Monte Carlo shape (2,048 draws x 11 actors x 5 issues, 10 rounds): ns per actor pair and
    round; the issue puts the NumPy floor near 40 ns, the goal at <= 1.5x of it.
+   The same with each backend (NumPy, and the compiled one of accord[fast]), positions compared bit for bit.
+   EUM peak memory per actor pair (peak RSS above the start of a run) at 1,000 and 2,000 actors; goal: half
+   of the before figure.
 5. 10,000 draws of the default case end to end (``accord run --draws 10000 --no-store``), EUM and SMP;
    goals 2.5 s and 5 s, and as multiples of the floor 30x and 60x.
 """
@@ -73,6 +76,112 @@ for _ in range(int(sys.argv[1])):
 np.save(sys.argv[2], t.positions)
 print(json.dumps({"cpu_s": best, "ns": 1e9 * best / (d * i * a * a * 10)}))
 """
+
+
+# The EUM's own figures (issue 12): the Monte Carlo shape per backend, peak memory per actor pair, and
+# where the time of 10,000 draws goes. A tree without ``EUMParams.backend`` runs its only (NumPy) code.
+EUM_BACKEND_CHILD = r"""
+import dataclasses, json, sys, time, numpy as np
+from accord.engines.base import Problem
+from accord.engines import eum
+g = np.random.default_rng(0); d, a, i = 2048, 11, 5
+p = Problem(np.round(g.uniform(0, 100, (d, a, i)), 1), g.uniform(0.05, 1, (d, a, i)), g.uniform(0.1, 1, (d, a)),
+            g.uniform(0, 100, (d, i)))
+kw = {} if sys.argv[3] == "-" else {"backend": sys.argv[3]}
+prm = eum.EUMParams(keep_challenges=False, **kw)
+eum.run(p, prm)
+best = 1e9
+for _ in range(int(sys.argv[1])):
+    c0 = time.process_time(); t = eum.run(p, prm); best = min(best, time.process_time() - c0)
+np.save(sys.argv[2], t.positions)
+print(json.dumps({"cpu_s": best, "ns": 1e9 * best / (d * i * a * a * 10)}))
+"""
+
+EUM_MEMORY_CHILD = r"""
+import json, sys, numpy as np
+from accord.engines.base import Problem
+from accord.engines import eum
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) * 1024
+n = int(sys.argv[1]); kw = {} if sys.argv[2] == "-" else {"backend": sys.argv[2]}
+g = np.random.default_rng(0)
+def problem(n):
+    return Problem(g.uniform(0, 100, (1, n, 1)), g.uniform(0, 1, (1, n, 1)), g.uniform(0, 1, (1, n)), g.uniform(0, 100, (1, 1)))
+prm = eum.EUMParams(keep_challenges=False, **kw)
+eum.run(problem(5), prm, rounds=1)  # imports and compiled code loaded before the measure
+p = problem(n)
+with open("/proc/self/clear_refs", "w") as f:  # resets the peak (VmHWM) to the current RSS
+    f.write("5")
+start = status("VmRSS")
+eum.run(p, prm, rounds=2)
+print(json.dumps({"bytes_per_pair": (status("VmHWM") - start) / n**2}))
+"""
+
+
+def _eum_backends(trees: list[tuple[str, Path]], repeat: int, tmp: Path) -> None:
+    """The EUM in the Monte Carlo shape with each backend, results compared bit for bit."""
+    import numpy as np
+
+    print(
+        "EUM, Monte Carlo shape, per backend (2,048 draws x 11 actors x 5 issues, 10 rounds, best cpu of --repeat):"
+    )
+    runs = [("after", SRC, "numpy"), ("after", SRC, "numba")] + [
+        (n, s, "-") for n, s in trees if n != "after"
+    ]
+    ref = None
+    for name, src, be in runs:
+        out = tmp / f"eum-{name}-{be}.npy"
+        r = _child(EUM_BACKEND_CHILD, [str(repeat), str(out), be], src)
+        pos = np.load(out)
+        ref = pos if ref is None else ref
+        label = "numpy" if be == "-" else be
+        print(
+            f"  {name:<6} backend {label:<6} {r['cpu_s']:.3f} s cpu, {r['ns']:5.1f} ns per actor pair and round; "
+            f"positions equal to the first row: {np.array_equal(pos, ref)}"
+        )
+    print("  floor (issue 12): ~40 ns; goal <= 60 ns, results unchanged\n")
+
+
+def _eum_memory(trees: list[tuple[str, Path]], sizes: tuple[int, ...] = (1000, 2000)) -> None:
+    """Peak RSS per actor pair of a lean EUM run (one draw, one issue, 2 rounds) at 1,000 and 2,000 actors."""
+    print("EUM peak memory (RSS above the start of the run) per actor pair, one draw and issue, 2 rounds:")
+    runs = [("after", SRC, "numpy"), ("after", SRC, "numba")] + [
+        (n, s, "-") for n, s in trees if n != "after"
+    ]
+    for name, src, be in runs:
+        cells = []
+        for n in sizes:
+            r = _child(EUM_MEMORY_CHILD, [str(n), be], src)
+            cells.append(f"{n} actors {r['bytes_per_pair']:5.0f} B")
+        print(f"  {name:<6} backend {'numpy' if be == '-' else be:<6} " + ", ".join(cells))
+    print("  goal: half the before figure (~150 B per pair)\n")
+
+
+def _eum_profile(trees: list[tuple[str, Path]], draws: int, floor: tuple[float, float]) -> None:
+    """Where the whole process of ``accord run --model eum --draws N`` spends its time (one run each)."""
+    import resource
+
+    print(f"{draws} EUM draws of the default case, whole process, by part (one run each):")
+    accord = str(Path(sys.executable).with_name("accord"))
+    cmd = [accord, "run", "--model", "eum", "--draws", str(draws), "--no-store", "-q", "--json"]
+    for name, src in trees:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, env=_env(src), capture_output=True, text=True, check=True)
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        tm = json.loads(out.stdout)["timings"]
+        inner = tm["total_s"] + tm.get("point_s", 0.0)
+        print(
+            f"  {name:<6} process {wall:5.2f} s wall, {cpu:5.2f} s cpu; inside the run: sampling {tm['sampling_s']:.2f} s, "
+            f"engine {tm['engine_s']:.2f} s, summaries {tm['stability_s']:.2f} s, point run {tm.get('point_s', 0.0):.2f} s; "
+            f"start-up, case, output: {wall - inner:.2f} s; = {wall / floor[0]:.0f}x the floor's wall, "
+            f"{cpu / floor[1]:.0f}x its cpu"
+        )
+    print("  goal: <= 2.5 s and <= 30x the floor\n")
 
 
 def _env(src: Path) -> dict[str, str]:
@@ -159,6 +268,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-draws", action="store_true")
     parser.add_argument("--only-draws", action="store_true")
+    parser.add_argument(
+        "--only-eum", action="store_true", help="only the EUM's figures (backends, memory, profile)"
+    )
     args = parser.parse_args()
     trees = [("after", SRC)] + ([("before", args.before)] if args.before else [])
     print(f"{os.cpu_count()} CPUs, load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
@@ -168,8 +280,16 @@ def main() -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        if not args.only_draws:
+        if not (args.only_draws or args.only_eum):
             _engine_parts(trees, args.repeat, Path(tmp))
+        if not args.only_draws:
+            _eum_backends(trees, args.repeat, Path(tmp))
+            _eum_memory(trees)
+
+    if not args.skip_draws:
+        _eum_profile(trees, args.draws, (floor, floor_cpu))
+    if args.only_eum:
+        return
 
     if not args.skip_draws:
         print(

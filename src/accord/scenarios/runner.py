@@ -100,7 +100,11 @@ class RunSpec:
 def for_many_runs(spec: RunSpec, n_runs: int) -> RunSpec:
     """``spec`` for ``n_runs`` model runs: an SMP left on ``backend="auto"`` takes the compiled kernels when
     the whole batch of runs repays loading them (each block alone may be too small to decide so). The
-    kernels give the NumPy code's bits, so results do not change."""
+    kernels give the NumPy code's bits, so results do not change. The same for the EUM."""
+    if spec.model == "eum":
+        from accord.engines.eum.backend import for_many_runs as eum_for_many_runs
+
+        return replace(spec, params=eum_for_many_runs(spec.engine_params(), n_runs, spec.case, spec.n_rounds))
     if spec.model != "smp":
         return spec
     from accord.engines.smp import SMPParams

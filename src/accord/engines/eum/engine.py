@@ -8,6 +8,7 @@ from typing import Any, cast
 import numpy as np
 
 from accord.engines.base import Problem, RoundHook, RoundState, Trajectory
+from accord.engines.eum import backend
 from accord.engines.eum.geometry import _round
 from accord.engines.eum.params import (
     MOVE_NAMES,
@@ -55,7 +56,7 @@ def _to_rows(a: np.ndarray) -> np.ndarray:
 def _from_rows(a: np.ndarray, n_draws: int, n_issues: int) -> np.ndarray:
     """``[D * I, ...]`` -> ``[D, ..., I]`` (a view)."""
     shaped = a.reshape((n_draws, n_issues) + a.shape[1:])
-    return np.moveaxis(shaped, 1, -1)
+    return shaped.transpose(0, *range(2, shaped.ndim), 1)  # np.moveaxis(shaped, 1, -1), cheaper
 
 
 def _chunks(n_rows: int, n_actors: int, max_elements: int) -> list[slice]:
@@ -155,6 +156,20 @@ class _Recorder:
             view = self.offers.transpose(0, 4, 1, 3, 2)
             view[d2[:, :, None], i2[:, :, None], k - 1, c2[:, :, None], cols[None, None, :]] = part["offers"]
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every result array by name, for a kernel that writes a whole run (offers: empty if not kept)."""
+        out = {"positions": self.positions, "outcome": self.outcome, "mean": self.mean, **self.fields}
+        out["offers"] = self.offers if self.offers is not None else np.empty((0,) * 5, dtype=np.int8)
+        return out
+
+    def whole(self, k: int, part: dict[str, Any]) -> None:
+        """Round ``k``'s results for every row and actor (``[D * I, ...]`` in row order): plain copies."""
+        d = self.positions.shape[0]
+        for name, store in self.fields.items():
+            store[:, k - 1] = _from_rows(part[name], d, self.n_issues)
+        if self.offers is not None:  # part: [rows, receiver, proposer] -> [D, proposer, receiver, I]
+            self.offers[:, k - 1] = _from_rows(part["offers"], d, self.n_issues).transpose(0, 2, 1, 3)
+
     def state(self, k: int, x: np.ndarray, outcomes: tuple[np.ndarray, np.ndarray], n_draws: int) -> None:
         """Positions, weighted median and mean after round ``k`` (``k = 0``: the input)."""
         self.positions[:, k] = _from_rows(x, n_draws, self.n_issues)
@@ -169,6 +184,29 @@ class _Recorder:
             diagnostics["offers"] = self.offers
             diagnostics["challenges"] = self.offers != NONE
         return diagnostics
+
+
+def _numpy_round(
+    k: int,
+    x: np.ndarray,
+    s: np.ndarray,
+    w: np.ndarray,
+    rng_rows: np.ndarray,
+    groups: list[_Group],
+    params: EUMParams,
+    record: _Recorder,
+) -> np.ndarray:
+    """Round ``k`` with NumPy, group by group and chunk by chunk; returns the new positions."""
+    moved = x.copy()
+    for g in groups:
+        xg, sg, wg, rg = g.take(x), g.take(s), g.take(w), rng_rows[g.rows]
+        out = np.empty_like(xg)
+        for sl in _chunks(xg.shape[0], xg.shape[1], params.max_chunk_elements):
+            part = _round(xg[sl], sg[sl], wg[sl], rg[sl], params)
+            out[sl] = part["x"]
+            record.chunk(k, g.rows[sl], g.cols, part)
+        g.put(moved, out)
+    return moved
 
 
 def run(
@@ -196,37 +234,47 @@ def run(
     present = None if b.present is None else _to_rows(b.present)
     rng_rows = np.ascontiguousarray(effective_range(b.positions, problem.scale, b.present)).reshape(-1)
     sq_rows = np.ascontiguousarray(b.status_quo).reshape(-1)
-    groups = _groups(present, x.shape[0])
+    compiled = backend.choose(params, x.shape[0] * n_actors**2 * max(rounds, 1)) == "numba"
+    groups = [] if compiled else _groups(present, x.shape[0])  # the kernel compacts rows itself
+    mask = np.ones(x.shape, dtype=bool) if present is None else present
     record = _Recorder(b.positions.shape, rounds, params.keep_challenges)
-    record.state(0, x, _outcomes(x, c * s, groups, sq_rows), n_draws)
+
+    def outcomes(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if compiled:
+            return backend.compiled_outcomes(x, w, mask, sq_rows)
+        return _outcomes(x, w, groups, sq_rows)
+
+    if compiled and on_round is None:  # rows never meet: every round of a row in one pass
+        backend.compiled_run(x, s, c * s, rng_rows, mask, sq_rows, params, record.arrays())
+        return _trajectory(record, rng_rows, params, rounds)
+    record.state(0, x, outcomes(x, c * s), n_draws)
     for k in range(1, rounds + 1):
         w = c * s
-        moved = x.copy()
-        for g in groups:
-            xg, sg, wg, rg = g.take(x), g.take(s), g.take(w), rng_rows[g.rows]
-            out = np.empty_like(xg)
-            for sl in _chunks(xg.shape[0], xg.shape[1], params.max_chunk_elements):
-                part = _round(xg[sl], sg[sl], wg[sl], rg[sl], params)
-                out[sl] = part["x"]
-                record.chunk(k, g.rows[sl], g.cols, part)
-            g.put(moved, out)
-        x = moved
+        if compiled:
+            part = backend.compiled_round(x, s, w, rng_rows, mask, params)
+            record.whole(k, part)
+            x = part["x"]
+        else:
+            x = _numpy_round(k, x, s, w, rng_rows, groups, params, record)
         if on_round is not None:
             state = RoundState(
                 round=k,
                 positions=_from_rows(x, n_draws, n_issues).copy(),
                 salience=_from_rows(s, n_draws, n_issues).copy(),
                 capability=_from_rows(c, n_draws, n_issues).copy(),
-                outcome=_outcomes(x, w, groups, sq_rows)[0].reshape(n_draws, n_issues),
+                outcome=outcomes(x, w)[0].reshape(n_draws, n_issues),
             )
             returned = on_round(state)
             if returned is not None:
                 pos_h, sal_h, cap_h = validated_hook_state(returned, b.positions.shape)
                 x, s, c = _to_rows(pos_h), _to_rows(sal_h), _to_rows(cap_h)
-        record.state(k, x, _outcomes(x, c * s, groups, sq_rows), n_draws)
+        record.state(k, x, outcomes(x, c * s), n_draws)
+    return _trajectory(record, rng_rows, params, rounds)
 
+
+def _trajectory(record: _Recorder, rng_rows: np.ndarray, params: EUMParams, rounds: int) -> Trajectory:
     diagnostics = record.diagnostics()
-    diagnostics["range"] = rng_rows.reshape(n_draws, n_issues)
+    diagnostics["range"] = rng_rows.reshape(record.outcome.shape[0], record.n_issues)
     return Trajectory(
         positions=record.positions,
         outcome=record.outcome,

@@ -6,7 +6,7 @@ these sizes, the same bits).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import numpy as np
@@ -30,6 +30,9 @@ def _risk_from_score(score: np.ndarray, params: EUMParams) -> np.ndarray:
     k1 = k2 / (k2 - lo * (k2 + 1.0))
     return (1.0 - score / k1) / (1.0 + score / k2)
 
+
+# Stands for a geometry array a round no longer needs (dropped to lower the peak memory)
+_DROPPED = np.empty(0)
 
 # Up to this many actors, counting voters left of each midpoint by brute force (A^3 byte comparisons,
 # vectorised over rows) is fastest; above it, one binary search per row (np.searchsorted, A^2 log A).
@@ -66,18 +69,19 @@ def _midpoint_counts(x: np.ndarray, order: np.ndarray, xs: np.ndarray) -> np.nda
 class _Geometry:
     """What a round needs about positions alone; shared by the danger phase and the offer phase.
 
-    Masks are stored as floats (0/1, or -1/0/1) and used as multipliers: on these array sizes that
-    is several times faster than ``np.where`` and gives the same bits.
+    The sign mask is stored as floats (-1/0/1) and used as a multiplier: on these array sizes that is
+    several times faster than ``np.where`` and gives the same bits. Five ``[b, A, A]`` arrays: the
+    bases of ``U_s`` and ``U_f`` are made from ``half`` when needed, and ``x_i > x_j`` from ``sign``.
     """
 
     gap: np.ndarray  # [b, i, j] |x_i - x_j|
-    upper: np.ndarray  # [b, i, j] 1.0 where x_i > x_j, else 0.0
     sign: np.ndarray  # [b, i, j] +1.0 where x_i < x_j, -1.0 where x_i > x_j, 0.0 where equal
     order: np.ndarray  # [b, k] actors in ascending position (stable): voters are taken in this order
     voter_dist: np.ndarray  # [b, k, a] |x_order[k] - x_a| / R
     left_index: np.ndarray  # [b, i, j] flat index of (c_ij, j) in a [b, A + 1, A] prefix-sum array
-    near: np.ndarray  # [b, i, j] 0.5 - 0.5 d_ij, d = min(|x_i - x_j| / R, 1): base of U_s
-    far: np.ndarray  # [b, i, j] 0.5 + 0.5 d_ij: base of U_f
+    half: (
+        np.ndarray
+    )  # [b, i, j] 0.5 d_ij, d = min(|x_i - x_j| / R, 1): U_s has base 0.5 - half, U_f 0.5 + half
 
 
 def _geometry(x: np.ndarray, rng_: np.ndarray) -> _Geometry:
@@ -86,8 +90,6 @@ def _geometry(x: np.ndarray, rng_: np.ndarray) -> _Geometry:
     half = gap / rng_[:, None, None]
     np.minimum(half, 1.0, out=half)
     half *= 0.5
-    near = 0.5 - half
-    half += 0.5
     order = np.argsort(x, axis=1, kind="stable")
     xs = np.take_along_axis(x, order, axis=1)
     left_index = _midpoint_counts(x, order, xs)
@@ -95,12 +97,11 @@ def _geometry(x: np.ndarray, rng_: np.ndarray) -> _Geometry:
     left_index += (np.arange(n_rows, dtype=np.intp) * ((n + 1) * n))[:, None, None] + np.arange(
         n, dtype=np.intp
     )
-    upper = (x[:, :, None] > x[:, None, :]).astype(float)
     sign = (x[:, :, None] < x[:, None, :]).astype(float)
-    sign -= upper
+    sign -= x[:, :, None] > x[:, None, :]
     voter_dist = np.abs(xs[:, :, None] - x[:, None, :])
     voter_dist /= rng_[:, None, None]
-    return _Geometry(gap, upper, sign, order, voter_dist, left_index, near, half)
+    return _Geometry(gap, sign, order, voter_dist, left_index, half)
 
 
 def _support(geo: _Geometry, w: np.ndarray, r: np.ndarray | float) -> np.ndarray:
@@ -114,19 +115,22 @@ def _support(geo: _Geometry, w: np.ndarray, r: np.ndarray | float) -> np.ndarray
     """
     n_rows, n = w.shape
     w_sorted = np.take_along_axis(w, geo.order, axis=1)[:, :, None]
-    if np.ndim(r):
-        u = geo.voter_dist ** np.take_along_axis(r, geo.order, axis=1)[:, :, None]  # [b, k, a]
-        u *= w_sorted
-    else:
-        u = w_sorted * _power(geo.voter_dist, r)
+    r_sorted = np.take_along_axis(r, geo.order, axis=1)[:, :, None] if np.ndim(r) else None
     prefix = np.zeros((n_rows, n + 1, n))
+    u = np.empty((n_rows, n))  # one voter's u at a time (memory: no [b, A, A] array of them)
     for k in range(n):  # sequential prefix sums over voters (faster than a strided cumsum)
-        np.add(prefix[:, k], u[:, k], out=prefix[:, k + 1])
+        if r_sorted is None:
+            np.multiply(w_sorted[:, k], _power(geo.voter_dist[:, k], r), out=u)
+        else:
+            np.power(geo.voter_dist[:, k], r_sorted[:, k], out=u)
+            u *= w_sorted[:, k]
+        np.add(prefix[:, k], u, out=prefix[:, k + 1])
     left = np.take(prefix, geo.left_index)  # [b, i, j]: sum of u_kj over voters left of the midpoint
+    total = prefix[:, n, :].copy()
+    del prefix
     left -= left.transpose(0, 2, 1)  # ... minus u_ki: support for i over j from the left voters
-    total = prefix[:, n, :]
     support = total[:, None, :] - total[:, :, None]  # support from all voters, whose right part is
-    support *= geo.upper  # ... (T_j - T_i) - left where x_i > x_j; left itself where x_i < x_j
+    support *= geo.sign < 0  # ... (T_j - T_i) - left where x_i > x_j; left itself where x_i < x_j
     left *= geo.sign
     support += left
     return cast(np.ndarray, np.maximum(support, 0.0, out=support))
@@ -156,18 +160,20 @@ def _utility_terms(geo: _Geometry, rv: np.ndarray | float, q: float) -> tuple[np
     ``E = s_b [p U_s + (1 - p) U_f] + (1 - s_b) U_s - q U_sq`` rearranges to
     ``(U_s - q U_sq) - s_b (U_s - U_f)(1 - p)``, so these two terms serve both directions of a pair.
     """
+    us = np.subtract(0.5, geo.half)  # the base of U_s, then U_s itself, in place
+    uf = np.add(geo.half, 0.5)  # the base of U_f, then U_f
     if isinstance(rv, np.ndarray) and rv.ndim:
         rv_col = rv[:, :, None]
-        us = geo.near**rv_col
-        uf = geo.far**rv_col
+        np.power(us, rv_col, out=us)
+        np.power(uf, rv_col, out=uf)
         usq = 2.0 - 4.0 * 0.5**rv_col
     else:
-        us = _power(geo.near, rv) * -4.0
-        uf = _power(geo.far, rv) * -4.0
+        if float(rv) != 1.0:  # x ** 1 == x exactly: skipped
+            np.power(us, rv, out=us)
+            np.power(uf, rv, out=uf)
         usq = 2.0 - 4.0 * 0.5 ** float(rv)
-    if np.ndim(rv):
-        us *= -4.0
-        uf *= -4.0
+    us *= -4.0
+    uf *= -4.0
     us += 2.0  # U_s = 2 - 4 (1/2 - d/2)^r
     uf += 2.0  # U_f = 2 - 4 (1/2 + d/2)^r
     np.subtract(us, uf, out=uf)
@@ -192,8 +198,14 @@ def _risk(geo: _Geometry, s: np.ndarray, w: np.ndarray, params: EUMParams) -> np
     """
     n = w.shape[1]
     p = _probabilities(geo, w, params.danger_exponent, params)
+    eu = np.empty_like(p)  # _expected(base, du, s_i, p_ji), with p dropped before base and du exist
+    np.subtract(1.0, p.transpose(0, 2, 1), out=eu)
+    del p
     base, du = _utility_terms(geo, params.danger_exponent, params.q)
-    eu = _expected(base, du, s[:, :, None], p.transpose(0, 2, 1))
+    eu *= du
+    del du
+    eu *= s[:, :, None]
+    np.subtract(base, eu, out=eu)
     eu[:, np.arange(n), np.arange(n)] = 0.0
     danger = eu.sum(axis=-1)
     hi = danger.max(axis=1, keepdims=True)
@@ -244,10 +256,11 @@ def _choose(kind: np.ndarray, key: np.ndarray, tol: np.ndarray) -> tuple[np.ndar
 def _compromise_value(eu_ij: np.ndarray, eu_ji: np.ndarray, x: np.ndarray) -> np.ndarray:
     """The references' weighted position value of a compromise: ``(|eu_ij| x_i + |eu_ji| x_j) / (|eu_ij| + |eu_ji|)``."""
     a_ij = np.abs(eu_ij)
-    a_ji = np.abs(eu_ji)
     value = a_ij * x[:, :, None]
-    value += a_ji * x[:, None, :]
-    a_ij += a_ji
+    a_ji = np.abs(eu_ji)
+    a_ij += a_ji  # the denominator
+    a_ji *= x[:, None, :]
+    value += a_ji
     with np.errstate(divide="ignore", invalid="ignore"):
         value /= a_ij
     return cast(np.ndarray, value)
@@ -261,11 +274,14 @@ def _round(
     geo = _geometry(x, rng_)
     r = _risk(geo, s, w, params)
     p = _probabilities(geo, w, r, params)
+    key = geo.gap  # the offers' keys start as distances (owned: nothing else reads them from here)
+    geo = replace(geo, sign=_DROPPED, voter_dist=_DROPPED, left_index=_DROPPED)  # memory: used up
     base, du = _utility_terms(geo, r, params.q)
+    del geo
     eu_ij = _expected(base, du, s[:, None, :], p)
     eu_ji = _expected(base, du, s[:, :, None], p.transpose(0, 2, 1))
+    del p, base, du
     kind = _classify(eu_ij, eu_ji, params.variant, params.tie_tol)
-    key = geo.gap.copy()
     np.copyto(key, _compromise_value(eu_ij, eu_ji, x), where=kind == COMPROMISE)
     move, j = _choose(kind, key, (params.tie_tol * rng_)[:, None, None])
     rows = np.arange(n_rows)[:, None]

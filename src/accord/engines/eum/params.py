@@ -21,6 +21,9 @@ VARIANTS = ("reference", "paper")
 NORMALISATIONS = ("global", "pairwise")
 
 
+BACKENDS = ("auto", "numpy", "numba")
+
+
 @dataclass(frozen=True)
 class EUMParams:
     """Parameters of the EUM; the defaults are the replication's values.
@@ -41,6 +44,9 @@ class EUMParams:
     ``keep_challenges``: keep the ``[D, R, A, A, I]`` offer matrices in the diagnostics.
     ``max_chunk_elements``: bound on ``rows * A * A`` per internal chunk (memory); never changes results.
     ``rounds``: how many rounds a run makes unless the caller says otherwise.
+    ``backend``: ``"numpy"``, ``"numba"`` (compiled loops, ``accord[fast]``) or ``"auto"`` (Numba when it
+    is installed and the run is big enough to repay loading it). Both give the same
+    bits, so the choice never changes results.
     """
 
     variant: Literal["reference", "paper"] = "paper"
@@ -53,6 +59,7 @@ class EUMParams:
     keep_challenges: bool = True
     max_chunk_elements: int = 65_536
     rounds: int = 10
+    backend: Literal["auto", "numpy", "numba"] = "auto"
 
     def __post_init__(self) -> None:
         if self.variant not in VARIANTS:
@@ -69,6 +76,8 @@ class EUMParams:
             raise ValueError(f"tie_tol must be in [0, 1e-3), got {self.tie_tol}")
         if int(self.max_chunk_elements) < 1:
             raise ValueError("max_chunk_elements must be at least 1")
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
         if isinstance(self.rounds, bool) or not isinstance(self.rounds, int) or self.rounds < 0:
             raise ValueError(f"rounds must be a non-negative integer, got {self.rounds!r}")
 
