@@ -254,7 +254,8 @@ def _choose(kind: np.ndarray, key: np.ndarray, tol: np.ndarray) -> tuple[np.ndar
 
 
 def _compromise_value(eu_ij: np.ndarray, eu_ji: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """The references' weighted position value of a compromise: ``(|eu_ij| x_i + |eu_ji| x_j) / (|eu_ij| + |eu_ji|)``."""
+    """The references' weighted position value of a compromise:
+    ``(|eu_ij| x_i + |eu_ji| x_j) / (|eu_ij| + |eu_ji|)``."""
     a_ij = np.abs(eu_ij)
     value = a_ij * x[:, :, None]
     a_ji = np.abs(eu_ji)

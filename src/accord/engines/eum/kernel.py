@@ -6,12 +6,12 @@ NumPy's pairwise summation (:func:`_pairwise_sum`), powers call the same C libra
 are taken in the same stable position order. Rows with absent actors are compacted to the present ones
 inside the loop (the NumPy driver does the same with groups of rows), so one call serves a whole batch.
 
-``error_model="numpy"``: divisions follow IEEE (``x / 0`` is inf or NaN, as in NumPy) instead of
-raising, which also spares a test per division. Why compiled: in the Monte Carlo shapes (a few hundred rows of 5-15 actors) NumPy spends most of a round
-on the overhead of ~100 array passes and their temporaries; here each row's pairs are visited a few
-times with nothing allocated per row, and memory stays at a few ``[A, A]`` scratch arrays whatever the
-batch. Numba is optional (``pip install accord[fast]``); :mod:`.engine` imports this module only when it
-has chosen the compiled backend. Compiled code is cached on disk (``cache=True``).
+``error_model="numpy"``: divisions follow IEEE (``x / 0`` is inf or NaN, as in NumPy) instead of raising,
+which also spares a test per division. Why compiled: in the Monte Carlo shapes (a few hundred rows of 5-15
+actors) NumPy spends most of a round on the overhead of ~100 array passes and their temporaries; here each
+row's pairs are visited a few times with nothing allocated per row, and memory stays at a few ``[A, A]``
+scratch arrays whatever the batch. Numba is optional (``pip install accord[fast]``); :mod:`.engine` imports
+this module only when it has chosen the compiled backend. Compiled code is cached on disk (``cache=True``).
 """
 
 from __future__ import annotations
@@ -177,7 +177,8 @@ def _support(xc, wc, order, rexp, scalar_r, m, vd, cnt, prefix, sup):  # type: i
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _probabilities(xc, m, pairwise, p):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """The supports in ``p`` become probabilities, in place: :func:`accord.engines.eum.geometry._probabilities`.
+    """The supports in ``p`` become probabilities, in place:
+    :func:`accord.engines.eum.geometry._probabilities`.
 
     Pairwise, both directions of a pair are read before either is written (the diagonal has equal
     positions: 0).
@@ -233,7 +234,8 @@ def _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r):  
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _receiver(i, xc, sc, m, rng_, half, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """Receiver ``i``'s offers (``kinds[:m]``), move type and counterpart: ``geometry._classify``, ``_choose``.
+    """Receiver ``i``'s offers (``kinds[:m]``), move type and counterpart: ``geometry._classify``,
+    ``_choose``.
 
     The powers come first, in a loop of their own; on the diagonal both bases are 1/2, whose power is
     the one in ``U_sq``. Offer types are built without branches (``conf + 2 comp + 3 cap`` as NumPy

@@ -94,7 +94,8 @@ def _status_quo_eu_rows(
 def status_quo_stability(
     problem: Problem, params: EUMParams | None = None, resistance: float | None = None
 ) -> np.ndarray:
-    """``[D, I]`` booleans: True where no present actor with positive capability gains by challenging the status quo.
+    """``[D, I]`` booleans: True where no present actor with positive capability gains by challenging
+    the status quo.
 
     "Gains" means an expected utility above ``params.tie_tol`` in :func:`status_quo_challenge_eu`.
     """
