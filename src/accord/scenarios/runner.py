@@ -7,16 +7,15 @@ run through the engine on its own, and a chunk is a list of whole blocks. So a b
 only on (seed, block index, block size, inputs), never on which worker ran it or how blocks were
 grouped: the same seed gives identical arrays with every executor and chunk size.
 
-Executors map a picklable function over chunks: ``local`` runs them in this process, ``processes`` in a
-``ProcessPoolExecutor`` (spawned workers, the shared inputs sent once per worker), ``dask`` on a
-``dask.distributed`` cluster (a ``LocalCluster`` when no scheduler address is given; inputs scattered
-once to every worker).
+Executors (:mod:`accord.scenarios.executors`) map a picklable function over chunks: ``local`` runs them
+in this process, ``processes`` in a process pool kept warm for the process's lifetime, ``dask`` on a
+``dask.distributed`` cluster (a ``LocalCluster`` when no scheduler address is given); either way the
+shared inputs travel once per worker and call, and only block indices per chunk.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,6 +28,7 @@ from accord.case.problem import apply_consent
 from accord.engines.base import Problem, Trajectory
 from accord.engines.convergence import Convergence, convergence, status_quo_held
 from accord.engines.registry import DEFAULT_MODEL, DEFAULT_ROUNDS, case_params, get_engine
+from accord.scenarios.executors import EXECUTORS, default_workers, execute, start_method
 from accord.scenarios.interventions import apply_interventions
 from accord.scenarios.language import Scenario
 from accord.scenarios.summary import DrawResults
@@ -39,6 +39,7 @@ __all__ = [
     "BLOCK_DRAWS",
     "EXECUTORS",
     "RunSpec",
+    "default_workers",
     "execute",
     "prepare",
     "run_draws",
@@ -50,7 +51,6 @@ BLOCK_DRAWS = 256
 # bounded (SMP paths can run to 100 turns) and, blocks being fixed by the seed, the bands are identical
 # whatever the executor or chunking.
 BAND_BLOCKS = 8
-EXECUTORS = ("local", "processes", "dask")
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,12 @@ def for_many_runs(spec: RunSpec, n_runs: int) -> RunSpec:
     if not worth_compiling(n_runs * n_actors**3 * spec.n_rounds):
         return spec
     return replace(spec, params=replace(params, backend="numba"))
+
+
+def warm(spec: RunSpec) -> None:
+    """Run the engine once on the point problem for one round, so that this process has imported and
+    loaded everything a block needs (the compiled SMP kernels included) before it forks workers."""
+    run_prepared(replace(spec, rounds=1), point_problem(spec.case, spec.perspective))
 
 
 def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | None]:
@@ -185,107 +191,6 @@ def _draw_chunk(shared: tuple[RunSpec, int, list[int]], blocks: Sequence[int]) -
     return [run_block(spec, seed, b, sizes[b]) for b in blocks]
 
 
-# ---------------------------------------------------------------------------------------------------
-# Executors
-# ---------------------------------------------------------------------------------------------------
-
-_SHARED: Any = None
-
-
-def _init_worker(shared: Any) -> None:
-    global _SHARED
-    _SHARED = shared
-
-
-def _call_with_shared(fn: Callable[[Any, Any], Any], item: Any) -> Any:
-    return fn(_SHARED, item)
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
-def execute(
-    fn: Callable[[Any, Any], Any],
-    shared: Any,
-    items: Sequence[Any],
-    executor: str = "local",
-    workers: int | None = None,
-    scheduler: str | None = None,
-    on_done: Callable[[int], None] | None = None,
-    dask_processes: bool = True,
-) -> list[Any]:
-    """``[fn(shared, item) for item in items]`` on the chosen executor, results in item order.
-
-    ``on_done(i)`` is called as item ``i`` completes (in completion order), for progress bars.
-    """
-    if executor not in EXECUTORS:
-        raise ValueError(f"unknown executor {executor!r}; choose one of: {', '.join(EXECUTORS)}")
-    workers = workers or default_workers()
-    if executor == "local":
-        results = []
-        for i, item in enumerate(items):
-            results.append(fn(shared, item))
-            if on_done:
-                on_done(i)
-        return results
-    if executor == "processes":
-        return _execute_processes(fn, shared, items, workers, on_done)
-    return _execute_dask(fn, shared, items, workers, scheduler, on_done, dask_processes)
-
-
-def _execute_processes(fn, shared, items, workers, on_done) -> list[Any]:  # noqa: ANN001
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    context = multiprocessing.get_context("spawn")
-    results: list[Any] = [None] * len(items)
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(shared,)
-    ) as pool:
-        futures = {pool.submit(_call_with_shared, fn, item): i for i, item in enumerate(items)}
-        for future in as_completed(futures):
-            i = futures[future]
-            results[i] = future.result()
-            if on_done:
-                on_done(i)
-    return results
-
-
-def _execute_dask(fn, shared, items, workers, scheduler, on_done, processes) -> list[Any]:  # noqa: ANN001
-    import logging
-
-    import dask
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    if scheduler is None:
-        # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in its workers, which makes glibc return memory
-        # after every large temporary array; the EUM's many short-lived arrays then run about half as
-        # fast. Our own cluster's workers keep the default allocator.
-        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=processes,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-    client = Client(cluster if cluster is not None else scheduler, set_as_default=False)
-    try:
-        shared_future = client.scatter(shared, broadcast=True)
-        futures = [client.submit(fn, shared_future, item, pure=False) for item in items]
-        index = {f.key: i for i, f in enumerate(futures)}
-        for future in as_completed(futures, loop=client.loop):
-            if on_done:
-                on_done(index[future.key])
-        return client.gather(futures)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
 def chunk_blocks(n_blocks: int, chunk_draws: int | None, executor: str, workers: int) -> list[list[int]]:
     """Blocks grouped into chunks: ``chunk_draws`` rounded up to whole blocks, or a default that gives
     a local run one block per chunk (smooth progress) and each parallel worker about four chunks."""
@@ -324,6 +229,8 @@ def run_draws(
         if progress:
             progress(sum(sizes[b] for b in chunks[i]))
 
+    if executor != "local" and scheduler is None and start_method() == "fork":
+        warm(spec)  # forked workers then start with the engine loaded
     parts = execute(
         _draw_chunk, (spec, seed, sizes), chunks, executor, workers, scheduler, done, dask_processes
     )
