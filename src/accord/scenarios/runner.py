@@ -33,7 +33,7 @@ from accord.scenarios.interventions import apply_interventions
 from accord.scenarios.language import Scenario
 from accord.scenarios.summary import DrawResults
 from accord.scenarios.triggers import CompiledTrigger, TriggerHook, compile_triggers
-from accord.scenarios.uncertainty import point_problem, sample_problem
+from accord.scenarios.uncertainty import fill_problem, laws, point_problem, sample_problem, sample_quantities
 
 __all__ = [
     "BLOCK_DRAWS",
@@ -154,6 +154,68 @@ def block_sizes(n_draws: int) -> list[int]:
     return [BLOCK_DRAWS] * full + ([rest] if rest else [])
 
 
+def engine_blocks(spec: RunSpec) -> int:
+    """How many blocks one engine call takes at once.
+
+    An engine call pays a fixed cost per round in NumPy calls, and the SMP's slowest draw sets how many
+    turns a batch runs, so one call on four blocks costs ~1.5x less per draw than four calls (measured
+    in benchmarks/bench_goals.py). Only deterministic runs are batched: their numbers do not depend on
+    which draws share a call (tested), while a stochastic run's engine stream belongs to its block.
+    The batch stays under ~64 MB of stored positions.
+    """
+    params = spec.engine_params()
+    if spec.model not in _DETERMINISTIC or not getattr(params, "deterministic", True):
+        return 1
+    n_actors, n_issues = len(spec.case.bargaining_actor_ids), len(spec.case.issue_ids)
+    per_draw = (spec.n_rounds + 1) * max(1, n_actors) * max(1, n_issues)
+    return max(1, min(ENGINE_BLOCKS, _BATCH_ELEMENTS // (BLOCK_DRAWS * per_draw)))
+
+
+ENGINE_BLOCKS = 4
+_BATCH_ELEMENTS = 2**23
+_DETERMINISTIC = frozenset({"eum", "smp", "mean", "median", "nash"})  # the SMP unless deterministic=False
+
+
+def run_blocks(
+    spec: RunSpec, seed: int, blocks: Sequence[int], sizes: Sequence[int]
+) -> list[dict[str, np.ndarray]]:
+    """Sample each block from its own stream, run them through the engine in one call, and split the
+    results back into blocks (one dict per block, as :func:`run_block` returns)."""
+    if len(blocks) == 1:
+        return [run_block(spec, seed, blocks[0], sizes[blocks[0]])]
+    t0 = time.perf_counter()
+    layout = laws(spec.case, spec.perspective)
+    values = [sample_quantities(layout, sizes[b], block_streams(seed, b)[0]) for b in blocks]
+    drawn = fill_problem(layout, np.concatenate(values), spec.case)
+    t1 = time.perf_counter()
+    start, trajectory, fired = run_prepared(spec, drawn, block_streams(seed, blocks[0])[1])
+    t2 = time.perf_counter()
+    stable = stability(start, trajectory)
+    settled = convergence(trajectory, start.scale)
+    t3 = time.perf_counter()
+    status_quo = start.batched().status_quo
+    share = np.array([t1 - t0, t2 - t1, t3 - t2]) / len(blocks)
+    out, lo = [], 0
+    for b in blocks:
+        rows = slice(lo, lo + sizes[b])
+        lo = rows.stop
+        outcome = trajectory.outcome[rows]
+        out.append(
+            {
+                "forecast": trajectory.forecast[rows],
+                "status_quo": status_quo[rows],
+                "stable": stable[rows],
+                "converged": settled.converged[rows],
+                "last_swing": settled.last_swing[rows],
+                "fired_round": fired[rows],
+                "path_sum": outcome.sum(axis=0),
+                "timings": share,
+                **({"paths": outcome} if b < BAND_BLOCKS else {}),
+            }
+        )
+    return out
+
+
 def run_block(spec: RunSpec, seed: int, block: int, size: int) -> dict[str, np.ndarray]:
     """Sample, transform and run one block of draws."""
     t0 = time.perf_counter()
@@ -188,20 +250,27 @@ def _path_bands(blocks: Sequence[dict[str, np.ndarray]]) -> np.ndarray | None:
 
 def _draw_chunk(shared: tuple[RunSpec, int, list[int]], blocks: Sequence[int]) -> list[dict[str, np.ndarray]]:
     spec, seed, sizes = shared
-    return [run_block(spec, seed, b, sizes[b]) for b in blocks]
+    group = engine_blocks(spec)
+    out: list[dict[str, np.ndarray]] = []
+    for k in range(0, len(blocks), group):
+        out += run_blocks(spec, seed, blocks[k : k + group], sizes)
+    return out
 
 
-def chunk_blocks(n_blocks: int, chunk_draws: int | None, executor: str, workers: int) -> list[list[int]]:
-    """Blocks grouped into chunks: ``chunk_draws`` rounded up to whole blocks, or a default that gives
-    a local run one block per chunk (smooth progress) and each parallel worker about four chunks."""
+def chunk_blocks(
+    n_blocks: int, chunk_draws: int | None, executor: str, workers: int, group: int = 1
+) -> list[list[int]]:
+    """Blocks grouped into chunks: ``chunk_draws`` rounded up to whole blocks, or a default of whole
+    engine calls (``group`` blocks each) that gives a local run one call per chunk (progress after
+    each) and each parallel worker about four chunks (load balance without much traffic)."""
     if chunk_draws is not None:
         if chunk_draws < 1:
             raise ValueError("chunk size must be at least 1 draw")
         per = math.ceil(chunk_draws / BLOCK_DRAWS)
     elif executor == "local":
-        per = 1
+        per = group
     else:
-        per = max(1, math.ceil(n_blocks / (4 * workers)))
+        per = group * max(1, round(n_blocks / (4 * workers * group)))
     return [list(range(s, min(s + per, n_blocks))) for s in range(0, n_blocks, per)]
 
 
@@ -223,7 +292,7 @@ def run_draws(
     spec = for_many_runs(spec, n_draws)
     sizes = block_sizes(n_draws)
     workers = workers or default_workers()
-    chunks = chunk_blocks(len(sizes), chunk_draws, executor, workers)
+    chunks = chunk_blocks(len(sizes), chunk_draws, executor, workers, engine_blocks(spec))
 
     def done(i: int) -> None:
         if progress:

@@ -222,12 +222,13 @@ def _record(
 
 
 def _hold_after_stop(turns: np.ndarray, *arrays: np.ndarray) -> None:
-    """Repeat each draw's last state for the turns after it stopped."""
+    """Repeat each draw's last state for the turns after it stopped (draws grouped by their last turn:
+    one copy per group instead of a gather over every turn of every draw)."""
     n_turns = arrays[0].shape[1]
-    src = np.minimum(np.arange(n_turns)[None, :], turns[:, None])
-    for arr in arrays:
-        idx = src.reshape(src.shape + (1,) * (arr.ndim - 2))
-        arr[...] = np.take_along_axis(arr, idx, axis=1)
+    for t in np.unique(turns[turns < n_turns - 1]):
+        rows = np.flatnonzero(turns == t)
+        for arr in arrays:
+            arr[rows, t + 1 :] = arr[rows, t : t + 1]
 
 
 def _apply_hook(
