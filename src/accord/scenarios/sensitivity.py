@@ -215,11 +215,11 @@ def run_sensitivity(
             x = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
     if on_total:
         on_total(len(x))
-    spec = for_many_runs(spec, len(x))
+    workers = workers or default_workers()
+    spec = for_many_runs(spec, len(x), 1 if executor == "local" else workers)
     base = np.array([law.point for law in layout.laws])
     slots = [i.slot for i in inputs]
     items = [(s, x[s : s + BLOCK_DRAWS]) for s in range(0, len(x), BLOCK_DRAWS)]
-    workers = workers or default_workers()
     grouped = chunk_blocks(len(items), None, executor, workers, engine_blocks(spec))
     chunks = [[items[k] for k in group] for group in grouped]
 
