@@ -196,6 +196,6 @@ def test_smp_draws_are_the_same_with_the_compiled_kernels() -> None:
     spec = RunSpec(case=case, model="smp")
     assert for_many_runs(spec, 10_000).engine_params().backend == "numba"
     assert for_many_runs(spec, 1).engine_params().backend == "auto"
-    # two workers share the saving but each pays the loading: NumPy there
+    # two workers that each load the kernels (spawned, remote) share the saving but not the loading
     assert for_many_runs(spec, 10_000, workers=2).engine_params().backend == "auto"
     assert for_many_runs(spec, 100_000, workers=2).engine_params().backend == "numba"

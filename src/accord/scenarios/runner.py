@@ -90,8 +90,8 @@ class RunSpec:
 def for_many_runs(spec: RunSpec, n_runs: int, workers: int = 1) -> RunSpec:
     """``spec`` for ``n_runs`` model runs shared by ``workers`` processes: an SMP left on
     ``backend="auto"`` takes the compiled kernels when each worker's share of the runs repays loading
-    them (each block alone may be too small to decide so; on two workers, 10,000 draws of the default
-    case run faster on NumPy, as loading Numba is paid in every worker while the saving is halved).
+    them (each block alone may be too small to decide so). ``workers`` > 1 when each worker loads
+    the kernels itself (spawned workers, a remote cluster): the saving is shared, the loading is not.
     The kernels give the NumPy code's bits, so results do not change."""
     if spec.model != "smp":
         return spec
@@ -106,6 +106,22 @@ def for_many_runs(spec: RunSpec, n_runs: int, workers: int = 1) -> RunSpec:
     if not worth_compiling(compile_work(share, n_actors, spec.n_rounds)):
         return spec
     return replace(spec, params=replace(params, backend="numba"))
+
+
+def loading_shares(executor: str, workers: int, scheduler: str | None = None) -> int:
+    """Among how many processes a run's work is shared when each loads the engine on its own: 1 when
+    this process runs it or forks its workers after :func:`warm` (they inherit what it loaded), else
+    the number of workers."""
+    if executor == "local" or (scheduler is None and start_method() == "fork"):
+        return 1
+    return workers
+
+
+def warm_before_forking(spec: RunSpec, executor: str, scheduler: str | None) -> None:
+    """:func:`warm` when the run's workers will be forked from this process (they inherit the loaded
+    engine, paid once here instead of once per worker)."""
+    if executor != "local" and scheduler is None and start_method() == "fork":
+        warm(spec)
 
 
 def warm(spec: RunSpec) -> None:
@@ -293,7 +309,7 @@ def run_draws(
         raise ValueError("draws must be at least 1")
     t0 = time.perf_counter()
     workers = workers or default_workers()
-    spec = for_many_runs(spec, n_draws, 1 if executor == "local" else workers)
+    spec = for_many_runs(spec, n_draws, loading_shares(executor, workers, scheduler))
     sizes = block_sizes(n_draws)
     chunks = chunk_blocks(len(sizes), chunk_draws, executor, workers, engine_blocks(spec))
 
@@ -301,8 +317,7 @@ def run_draws(
         if progress:
             progress(sum(sizes[b] for b in chunks[i]))
 
-    if executor != "local" and scheduler is None and start_method() == "fork":
-        warm(spec)  # forked workers then start with the engine loaded
+    warm_before_forking(spec, executor, scheduler)
     parts = execute(
         _draw_chunk, (spec, seed, sizes), chunks, executor, workers, scheduler, done, dask_processes
     )

@@ -35,7 +35,9 @@ from accord.scenarios.runner import (
     engine_blocks,
     execute,
     for_many_runs,
+    loading_shares,
     run_prepared,
+    warm_before_forking,
 )
 from accord.scenarios.uncertainty import fill_problem, laws
 
@@ -216,7 +218,7 @@ def run_sensitivity(
     if on_total:
         on_total(len(x))
     workers = workers or default_workers()
-    spec = for_many_runs(spec, len(x), 1 if executor == "local" else workers)
+    spec = for_many_runs(spec, len(x), loading_shares(executor, workers, scheduler))
     base = np.array([law.point for law in layout.laws])
     slots = [i.slot for i in inputs]
     items = [(s, x[s : s + BLOCK_DRAWS]) for s in range(0, len(x), BLOCK_DRAWS)]
@@ -228,6 +230,7 @@ def run_sensitivity(
             progress(sum(len(block[1]) for block in chunks[i]))
 
     t1 = time.perf_counter()
+    warm_before_forking(spec, executor, scheduler)
     parts = execute(_evaluate_chunk, (spec, layout, slots, base), chunks, executor, workers, scheduler, done)
     y = np.concatenate([block for part in parts for block in part])
     t2 = time.perf_counter()
