@@ -207,6 +207,11 @@ def _client(scheduler: str | None, workers: int, processes: bool) -> Any:
             config = {
                 "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
                 "distributed.worker.multiprocessing-method": method,
+                # one task per worker thread at a time: chunks of uneven cost then even out at the end
+                "distributed.scheduler.worker-saturation": 1.0,
+                # the workers' statistical profiler samples every thread's stack every 10 ms: ~10-30%
+                # more CPU per task here, for a dashboard this cluster does not serve
+                "distributed.worker.profile.enabled": False,
             }
             with dask.config.set(config):
                 cluster = LocalCluster(
