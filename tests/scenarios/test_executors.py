@@ -71,6 +71,20 @@ def test_start_method_is_fork_in_a_single_thread_and_can_be_overridden(monkeypat
         executors.start_method()
 
 
+def test_a_process_running_other_threads_gets_forkserver_workers(monkeypatch) -> None:
+    import threading
+
+    monkeypatch.delenv("ACCORD_START_METHOD", raising=False)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert executors.start_method() == "forkserver"
+    finally:
+        stop.set()
+        other.join()
+
+
 @pytest.fixture(scope="module")
 def smp_spec() -> RunSpec:
     return RunSpec(load_case("nagorno-karabakh-2020"), model="smp")
