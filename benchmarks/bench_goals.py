@@ -18,6 +18,8 @@ machine's load. Every part runs in a fresh interpreter. The machine is shared: c
    of the before figure.
 5. 10,000 draws of the default case end to end (``accord run --draws 10000 --no-store``), EUM and SMP;
    goals 2.5 s and 5 s, and as multiples of the floor 30x and 60x.
+6. The parallel executors against the local one (``bench_executors.py``, both engines, ``--draws``):
+   goal >= 1.6x on two cores; it prints a quiet-machine projection from CPU seconds beside wall time.
 """
 
 from __future__ import annotations
@@ -271,6 +273,7 @@ def main() -> None:
     parser.add_argument(
         "--only-eum", action="store_true", help="only the EUM's figures (backends, memory, profile)"
     )
+    parser.add_argument("--skip-executors", action="store_true", help="skip part 6 (bench_executors.py)")
     args = parser.parse_args()
     trees = [("after", SRC)] + ([("before", args.before)] if args.before else [])
     print(f"{os.cpu_count()} CPUs, load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
@@ -314,6 +317,12 @@ def main() -> None:
                     f"  {model} {name:<6} {wall:6.2f} s wall = {wall / floor:5.0f}x the floor; {cpu:6.2f} s cpu = "
                     f"{cpu / floor_cpu:5.0f}x the floor's cpu (goal {goal} s, {mult}x)"
                 )
+    if not args.skip_executors:
+        print("\nParallel executors (benchmarks/bench_executors.py; goal >= 1.6x local on two cores):")
+        sys.stdout.flush()
+        subprocess.run(
+            [sys.executable, str(HERE / "bench_executors.py"), "--draws", str(args.draws)], check=False
+        )
     print("\nload average at end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 

@@ -63,3 +63,23 @@ def test_compiled_engine_passes_the_contract() -> None:
     from accord.engines.smp import SMPEngine
 
     check_engine(SMPEngine(SMPParams(backend="numba")))
+
+
+@pytest.mark.parametrize("rule", ["proportional", "cubic"])
+@pytest.mark.parametrize("third_party", ["semi", "full"])
+def test_third_party_kernels_match_numpy_with_distances_beyond_one(rule: str, third_party: str) -> None:
+    """The vectorised kernel for KTAB's defaults and the generic one give NumPy's bits, also where a
+    distance exceeds 1 (the clamped branch of the utility, reachable through round-off)."""
+    from accord.engines.smp import kernel
+    from accord.engines.smp.turn import _third_parties
+
+    g = np.random.default_rng(4)
+    n, a = 3, 17
+    dist = g.uniform(0, 1.05, (n, a, a))
+    r_hi, w = g.uniform(-1, 1, (n, a, a)), g.uniform(0, 1, (n, a))
+    base_ij, base_ji = g.uniform(1e-10, 1, (n, a, a)), g.uniform(1e-10, 1, (n, a, a))
+    params = SMPParams(voting_rule=rule, third_party=third_party, backend="numpy")
+    want = _third_parties(dist, r_hi, w, base_ij, base_ji, params)
+    got = kernel.third_parties(dist, r_hi, w, base_ij, base_ji, rule, third_party)
+    np.testing.assert_array_equal(want[0], got[0])
+    np.testing.assert_array_equal(want[1], got[1])

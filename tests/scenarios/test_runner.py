@@ -87,15 +87,41 @@ def test_dask_local_cluster_gives_identical_results(spec, reference):
 def test_chunking_rule():
     assert chunk_blocks(5, None, "local", 2) == [[0], [1], [2], [3], [4]]
     assert chunk_blocks(5, 600, "local", 2) == [[0, 1, 2], [3, 4]]
-    assert chunk_blocks(20, None, "processes", 2) == [
-        [0, 1, 2],
-        [3, 4, 5],
-        [6, 7, 8],
-        [9, 10, 11],
-        [12, 13, 14],
-        [15, 16, 17],
-        [18, 19],
-    ]
+    assert chunk_blocks(20, None, "processes", 2) == [[2 * k, 2 * k + 1] for k in range(10)]
+    # whole engine calls of four blocks: one per chunk locally, about four chunks per worker otherwise
+    assert chunk_blocks(10, None, "local", 2, group=4) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert chunk_blocks(40, None, "dask", 2, group=4) == [list(range(4 * k, 4 * k + 4)) for k in range(10)]
+    assert chunk_blocks(3907, None, "dask", 2, group=4)[0] == list(range(488))
+
+
+def test_engine_batches_give_the_numbers_of_single_blocks(spec, reference) -> None:
+    """Several blocks in one engine call (deterministic engines) give each block's own numbers."""
+    from dataclasses import replace
+
+    from accord.scenarios import runner
+
+    assert runner.engine_blocks(spec) == runner.ENGINE_BLOCKS
+    sizes = runner.block_sizes(600)
+    batched = runner.run_blocks(spec, 11, [0, 1, 2], sizes)
+    for b, got in enumerate(batched):
+        alone = runner.run_block(spec, 11, b, sizes[b])
+        for key in ("forecast", "status_quo", "stable", "converged", "last_swing", "fired_round", "paths"):
+            assert np.array_equal(got[key], alone[key]), key
+    smp = replace(spec, model="smp", rounds=None)
+    batched = runner.run_blocks(smp, 3, [0, 1, 2], sizes)
+    for b, got in enumerate(batched):
+        assert np.array_equal(got["paths"], runner.run_block(smp, 3, b, sizes[b])["paths"])
+
+
+def test_stochastic_runs_are_not_batched(spec) -> None:
+    from dataclasses import replace
+
+    from accord.engines.smp import SMPParams
+    from accord.scenarios import runner
+
+    stochastic = replace(spec, model="smp", rounds=None, params=SMPParams(deterministic=False))
+    assert runner.engine_blocks(stochastic) == 1
+    assert runner.engine_blocks(replace(spec, model="not-a-known-model")) == 1
 
 
 def test_summary_reports_intervals_thresholds_and_stability(spec, reference):
@@ -170,3 +196,6 @@ def test_smp_draws_are_the_same_with_the_compiled_kernels() -> None:
     spec = RunSpec(case=case, model="smp")
     assert for_many_runs(spec, 10_000).engine_params().backend == "numba"
     assert for_many_runs(spec, 1).engine_params().backend == "auto"
+    # two workers that each load the kernels (spawned, remote) share the saving but not the loading
+    assert for_many_runs(spec, 10_000, workers=2).engine_params().backend == "auto"
+    assert for_many_runs(spec, 100_000, workers=2).engine_params().backend == "numba"

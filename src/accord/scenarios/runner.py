@@ -7,16 +7,15 @@ run through the engine on its own, and a chunk is a list of whole blocks. So a b
 only on (seed, block index, block size, inputs), never on which worker ran it or how blocks were
 grouped: the same seed gives identical arrays with every executor and chunk size.
 
-Executors map a picklable function over chunks: ``local`` runs them in this process, ``processes`` in a
-``ProcessPoolExecutor`` (spawned workers, the shared inputs sent once per worker), ``dask`` on a
-``dask.distributed`` cluster (a ``LocalCluster`` when no scheduler address is given; inputs scattered
-once to every worker).
+Executors (:mod:`accord.scenarios.executors`) map a picklable function over chunks: ``local`` runs them
+in this process, ``processes`` in a process pool kept warm for the process's lifetime, ``dask`` on a
+``dask.distributed`` cluster (a ``LocalCluster`` when no scheduler address is given); either way the
+shared inputs travel once per worker and call, and only block indices per chunk.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -35,16 +34,18 @@ from accord.engines.registry import (
     case_params,
     get_engine,
 )
+from accord.scenarios.executors import EXECUTORS, default_workers, execute, start_method
 from accord.scenarios.interventions import apply_interventions
 from accord.scenarios.language import Scenario
 from accord.scenarios.summary import DrawResults
 from accord.scenarios.triggers import CompiledTrigger, TriggerHook, compile_triggers
-from accord.scenarios.uncertainty import point_problem, sample_problem
+from accord.scenarios.uncertainty import fill_problem, laws, point_problem, sample_problem, sample_quantities
 
 __all__ = [
     "BLOCK_DRAWS",
     "EXECUTORS",
     "RunSpec",
+    "default_workers",
     "execute",
     "prepare",
     "run_draws",
@@ -56,7 +57,6 @@ BLOCK_DRAWS = 256
 # bounded (SMP paths can run to 100 turns) and, blocks being fixed by the seed, the bands are identical
 # whatever the executor or chunking.
 BAND_BLOCKS = 8
-EXECUTORS = ("local", "processes", "dask")
 
 
 @dataclass(frozen=True)
@@ -97,26 +97,52 @@ class RunSpec:
         return compile_triggers(self.scenario.triggers, self.case, self.case.issue_ids, self.scenario.states)
 
 
-def for_many_runs(spec: RunSpec, n_runs: int) -> RunSpec:
-    """``spec`` for ``n_runs`` model runs: an SMP left on ``backend="auto"`` takes the compiled kernels when
-    the whole batch of runs repays loading them (each block alone may be too small to decide so). The
-    kernels give the NumPy code's bits, so results do not change. The same for the EUM."""
+def for_many_runs(spec: RunSpec, n_runs: int, workers: int = 1) -> RunSpec:
+    """``spec`` for ``n_runs`` model runs shared by ``workers`` processes: an engine left on
+    ``backend="auto"`` takes the compiled kernels when each worker's share of the runs repays loading
+    them (each block alone may be too small to decide so). ``workers`` > 1 when each worker loads
+    the kernels itself (spawned workers, a remote cluster): the saving is shared, the loading is not.
+    The kernels give the NumPy code's bits, so results do not change. The SMP and the EUM alike."""
     if spec.model == "eum":
         from accord.engines.eum.backend import for_many_runs as eum_for_many_runs
 
-        return replace(spec, params=eum_for_many_runs(spec.engine_params(), n_runs, spec.case, spec.n_rounds))
+        share = math.ceil(n_runs / max(1, workers))
+        return replace(spec, params=eum_for_many_runs(spec.engine_params(), share, spec.case, spec.n_rounds))
     if spec.model != "smp":
         return spec
     from accord.engines.smp import SMPParams
-    from accord.engines.smp.driver import worth_compiling
+    from accord.engines.smp.driver import compile_work, worth_compiling
 
     params = spec.engine_params()
     if not isinstance(params, SMPParams) or params.backend != "auto":
         return spec
     n_actors = len(spec.case.bargaining_actor_ids)
-    if not worth_compiling(n_runs * n_actors**3 * spec.n_rounds):
+    share = math.ceil(n_runs / max(1, workers))
+    if not worth_compiling(compile_work(share, n_actors, spec.n_rounds)):
         return spec
     return replace(spec, params=replace(params, backend="numba"))
+
+
+def loading_shares(executor: str, workers: int, scheduler: str | None = None) -> int:
+    """Among how many processes a run's work is shared when each loads the engine on its own: 1 when
+    this process runs it or forks its workers after :func:`warm` (they inherit what it loaded), else
+    the number of workers."""
+    if executor == "local" or (scheduler is None and start_method() == "fork"):
+        return 1
+    return workers
+
+
+def warm_before_forking(spec: RunSpec, executor: str, scheduler: str | None) -> None:
+    """:func:`warm` when the run's workers will be forked from this process (they inherit the loaded
+    engine, paid once here instead of once per worker)."""
+    if executor != "local" and scheduler is None and start_method() == "fork":
+        warm(spec)
+
+
+def warm(spec: RunSpec) -> None:
+    """Run the engine once on the point problem for one round, so that this process has imported and
+    loaded everything a block needs (the compiled SMP kernels included) before it forks workers."""
+    run_prepared(replace(spec, rounds=1), point_problem(spec.case, spec.perspective))
 
 
 def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | None]:
@@ -162,6 +188,68 @@ def block_sizes(n_draws: int) -> list[int]:
     return [BLOCK_DRAWS] * full + ([rest] if rest else [])
 
 
+def engine_blocks(spec: RunSpec) -> int:
+    """How many blocks one engine call takes at once.
+
+    An engine call pays a fixed cost per round in NumPy calls, and the SMP's slowest draw sets how many
+    turns a batch runs, so one call on four blocks costs ~1.5x less per draw than four calls (measured
+    in benchmarks/bench_goals.py). Only deterministic runs are batched: their numbers do not depend on
+    which draws share a call (tested), while a stochastic run's engine stream belongs to its block.
+    The batch stays under ~64 MB of stored positions.
+    """
+    params = spec.engine_params()
+    if spec.model not in _DETERMINISTIC or not getattr(params, "deterministic", True):
+        return 1
+    n_actors, n_issues = len(spec.case.bargaining_actor_ids), len(spec.case.issue_ids)
+    per_draw = (spec.n_rounds + 1) * max(1, n_actors) * max(1, n_issues)
+    return max(1, min(ENGINE_BLOCKS, _BATCH_ELEMENTS // (BLOCK_DRAWS * per_draw)))
+
+
+ENGINE_BLOCKS = 4
+_BATCH_ELEMENTS = 2**23
+_DETERMINISTIC = frozenset({"eum", "smp", "mean", "median", "nash"})  # the SMP unless deterministic=False
+
+
+def run_blocks(
+    spec: RunSpec, seed: int, blocks: Sequence[int], sizes: Sequence[int]
+) -> list[dict[str, np.ndarray]]:
+    """Sample each block from its own stream, run them through the engine in one call, and split the
+    results back into blocks (one dict per block, as :func:`run_block` returns)."""
+    if len(blocks) == 1:
+        return [run_block(spec, seed, blocks[0], sizes[blocks[0]])]
+    t0 = time.perf_counter()
+    layout = laws(spec.case, spec.perspective)
+    values = [sample_quantities(layout, sizes[b], block_streams(seed, b)[0]) for b in blocks]
+    drawn = fill_problem(layout, np.concatenate(values), spec.case)
+    t1 = time.perf_counter()
+    start, trajectory, fired = run_prepared(spec, drawn, block_streams(seed, blocks[0])[1])
+    t2 = time.perf_counter()
+    stable = stability(start, trajectory)
+    settled = convergence(trajectory, start.scale)
+    t3 = time.perf_counter()
+    status_quo = start.batched().status_quo
+    share = np.array([t1 - t0, t2 - t1, t3 - t2]) / len(blocks)
+    out, lo = [], 0
+    for b in blocks:
+        rows = slice(lo, lo + sizes[b])
+        lo = rows.stop
+        outcome = trajectory.outcome[rows]
+        out.append(
+            {
+                "forecast": trajectory.forecast[rows],
+                "status_quo": status_quo[rows],
+                "stable": stable[rows],
+                "converged": settled.converged[rows],
+                "last_swing": settled.last_swing[rows],
+                "fired_round": fired[rows],
+                "path_sum": outcome.sum(axis=0),
+                "timings": share,
+                **({"paths": outcome} if b < BAND_BLOCKS else {}),
+            }
+        )
+    return out
+
+
 def run_block(spec: RunSpec, seed: int, block: int, size: int) -> dict[str, np.ndarray]:
     """Sample, transform and run one block of draws."""
     t0 = time.perf_counter()
@@ -196,121 +284,27 @@ def _path_bands(blocks: Sequence[dict[str, np.ndarray]]) -> np.ndarray | None:
 
 def _draw_chunk(shared: tuple[RunSpec, int, list[int]], blocks: Sequence[int]) -> list[dict[str, np.ndarray]]:
     spec, seed, sizes = shared
-    return [run_block(spec, seed, b, sizes[b]) for b in blocks]
+    group = engine_blocks(spec)
+    out: list[dict[str, np.ndarray]] = []
+    for k in range(0, len(blocks), group):
+        out += run_blocks(spec, seed, blocks[k : k + group], sizes)
+    return out
 
 
-# ---------------------------------------------------------------------------------------------------
-# Executors
-# ---------------------------------------------------------------------------------------------------
-
-_SHARED: Any = None
-
-
-def _init_worker(shared: Any) -> None:
-    global _SHARED
-    _SHARED = shared
-
-
-def _call_with_shared(fn: Callable[[Any, Any], Any], item: Any) -> Any:
-    return fn(_SHARED, item)
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
-def execute(
-    fn: Callable[[Any, Any], Any],
-    shared: Any,
-    items: Sequence[Any],
-    executor: str = "local",
-    workers: int | None = None,
-    scheduler: str | None = None,
-    on_done: Callable[[int], None] | None = None,
-    dask_processes: bool = True,
-) -> list[Any]:
-    """``[fn(shared, item) for item in items]`` on the chosen executor, results in item order.
-
-    ``on_done(i)`` is called as item ``i`` completes (in completion order), for progress bars.
-    """
-    if executor not in EXECUTORS:
-        raise ValueError(f"unknown executor {executor!r}; choose one of: {', '.join(EXECUTORS)}")
-    workers = workers or default_workers()
-    if executor == "local":
-        results = []
-        for i, item in enumerate(items):
-            results.append(fn(shared, item))
-            if on_done:
-                on_done(i)
-        return results
-    if executor == "processes":
-        return _execute_processes(fn, shared, items, workers, on_done)
-    return _execute_dask(fn, shared, items, workers, scheduler, on_done, dask_processes)
-
-
-def _execute_processes(fn, shared, items, workers, on_done) -> list[Any]:  # noqa: ANN001
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    context = multiprocessing.get_context("spawn")
-    results: list[Any] = [None] * len(items)
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(shared,)
-    ) as pool:
-        futures = {pool.submit(_call_with_shared, fn, item): i for i, item in enumerate(items)}
-        for future in as_completed(futures):
-            i = futures[future]
-            results[i] = future.result()
-            if on_done:
-                on_done(i)
-    return results
-
-
-def _execute_dask(fn, shared, items, workers, scheduler, on_done, processes) -> list[Any]:  # noqa: ANN001
-    import logging
-
-    import dask
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    if scheduler is None:
-        # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in its workers, which makes glibc return memory
-        # after every large temporary array; the EUM's many short-lived arrays then run about half as
-        # fast. Our own cluster's workers keep the default allocator.
-        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=processes,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-    client = Client(cluster if cluster is not None else scheduler, set_as_default=False)
-    try:
-        shared_future = client.scatter(shared, broadcast=True)
-        futures = [client.submit(fn, shared_future, item, pure=False) for item in items]
-        index = {f.key: i for i, f in enumerate(futures)}
-        for future in as_completed(futures, loop=client.loop):
-            if on_done:
-                on_done(index[future.key])
-        return client.gather(futures)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-def chunk_blocks(n_blocks: int, chunk_draws: int | None, executor: str, workers: int) -> list[list[int]]:
-    """Blocks grouped into chunks: ``chunk_draws`` rounded up to whole blocks, or a default that gives
-    a local run one block per chunk (smooth progress) and each parallel worker about four chunks."""
+def chunk_blocks(
+    n_blocks: int, chunk_draws: int | None, executor: str, workers: int, group: int = 1
+) -> list[list[int]]:
+    """Blocks grouped into chunks: ``chunk_draws`` rounded up to whole blocks, or a default of whole
+    engine calls (``group`` blocks each) that gives a local run one call per chunk (progress after
+    each) and each parallel worker about four chunks (load balance without much traffic)."""
     if chunk_draws is not None:
         if chunk_draws < 1:
             raise ValueError("chunk size must be at least 1 draw")
         per = math.ceil(chunk_draws / BLOCK_DRAWS)
     elif executor == "local":
-        per = 1
+        per = group
     else:
-        per = max(1, math.ceil(n_blocks / (4 * workers)))
+        per = group * max(1, round(n_blocks / (4 * workers * group)))
     return [list(range(s, min(s + per, n_blocks))) for s in range(0, n_blocks, per)]
 
 
@@ -329,15 +323,16 @@ def run_draws(
     if n_draws < 1:
         raise ValueError("draws must be at least 1")
     t0 = time.perf_counter()
-    spec = for_many_runs(spec, n_draws)
-    sizes = block_sizes(n_draws)
     workers = workers or default_workers()
-    chunks = chunk_blocks(len(sizes), chunk_draws, executor, workers)
+    spec = for_many_runs(spec, n_draws, loading_shares(executor, workers, scheduler))
+    sizes = block_sizes(n_draws)
+    chunks = chunk_blocks(len(sizes), chunk_draws, executor, workers, engine_blocks(spec))
 
     def done(i: int) -> None:
         if progress:
             progress(sum(sizes[b] for b in chunks[i]))
 
+    warm_before_forking(spec, executor, scheduler)
     parts = execute(
         _draw_chunk, (spec, seed, sizes), chunks, executor, workers, scheduler, done, dask_processes
     )

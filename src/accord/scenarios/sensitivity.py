@@ -30,10 +30,14 @@ from accord.case.model import Case
 from accord.scenarios.runner import (
     BLOCK_DRAWS,
     RunSpec,
+    chunk_blocks,
     default_workers,
+    engine_blocks,
     execute,
     for_many_runs,
+    loading_shares,
     run_prepared,
+    warm_before_forking,
 )
 from accord.scenarios.uncertainty import fill_problem, laws
 
@@ -213,19 +217,20 @@ def run_sensitivity(
             x = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
     if on_total:
         on_total(len(x))
-    spec = for_many_runs(spec, len(x))
+    workers = workers or default_workers()
+    spec = for_many_runs(spec, len(x), loading_shares(executor, workers, scheduler))
     base = np.array([law.point for law in layout.laws])
     slots = [i.slot for i in inputs]
     items = [(s, x[s : s + BLOCK_DRAWS]) for s in range(0, len(x), BLOCK_DRAWS)]
-    workers = workers or default_workers()
-    per = 1 if executor == "local" else max(1, math.ceil(len(items) / (4 * workers)))
-    chunks = [items[k : k + per] for k in range(0, len(items), per)]
+    grouped = chunk_blocks(len(items), None, executor, workers, engine_blocks(spec))
+    chunks = [[items[k] for k in group] for group in grouped]
 
     def done(i: int) -> None:
         if progress:
             progress(sum(len(block[1]) for block in chunks[i]))
 
     t1 = time.perf_counter()
+    warm_before_forking(spec, executor, scheduler)
     parts = execute(_evaluate_chunk, (spec, layout, slots, base), chunks, executor, workers, scheduler, done)
     y = np.concatenate([block for part in parts for block in part])
     t2 = time.perf_counter()
@@ -238,7 +243,7 @@ def run_sensitivity(
             if np.ptp(yj) == 0:
                 rows = [{"input": g, **_zero(method)} for g in groups]
             elif method == "sobol":
-                res = sobol_analyze.analyze(problem, yj, calc_second_order=False, seed=seed)
+                res = sobol_analyze.analyze(problem, yj, calc_second_order=False, seed=_bootstrap_seed(seed))
                 rows = [
                     {
                         "input": g,
@@ -277,8 +282,26 @@ def run_sensitivity(
     )
 
 
+def _bootstrap_seed(seed: int) -> int:
+    """The seed for SALib's Sobol analysis: it seeds its bootstrap only for a truthy seed, so seed 0 (our
+    default) would leave the confidence intervals to NumPy's global state and change them run to run."""
+    return seed if seed else 2**31 - 1
+
+
 def _evaluate_chunk(shared: Any, chunk: list[tuple[int, np.ndarray]]) -> list[np.ndarray]:
-    return [_evaluate(shared, item) for item in chunk]
+    """Forecasts per item; a deterministic engine takes several items in one call (the runner's rule,
+    :func:`accord.scenarios.runner.engine_blocks`: the same numbers, a fraction of the calls)."""
+    group = engine_blocks(shared[0])
+    out: list[np.ndarray] = []
+    for k in range(0, len(chunk), group):
+        items = chunk[k : k + group]
+        if len(items) == 1:
+            out.append(_evaluate(shared, items[0]))
+            continue
+        merged = _evaluate(shared, (items[0][0], np.concatenate([x for _, x in items])))
+        bounds = np.cumsum([0] + [len(x) for _, x in items])
+        out += [merged[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+    return out
 
 
 def _f(x: Any) -> float:

@@ -11,6 +11,7 @@ from accord.engines.smp.rules import (
     _election,
     _est_risk,
     _Mask,
+    _pick,
     _risk_from_prob,
     _row_sum,
     _rows,
@@ -84,7 +85,7 @@ def _assess_chunk(
     u_own = _util(dist, own[:, :, None])  # aUtil[i](i, j): i's own view of every position
     is_unique, rep = _unique(x, params.position_tol, options)
     p_unique = _election(u_own, w_elec, params, option_mask=is_unique)
-    win_prob = np.take_along_axis(p_unique, rep, axis=1)
+    win_prob = _pick(p_unique, rep)
     outcome = np.zeros(x.shape[::2])
     if mask is None:
         for j in range(n_act):

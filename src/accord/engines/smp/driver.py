@@ -83,9 +83,16 @@ def _movement(x_new: np.ndarray, x_old: np.ndarray) -> np.ndarray:
     return _row_sum(np.sqrt(sq))
 
 
-# NumPy does about this many (draw x actor^3 x turn) units of third-party work in the time it takes to
-# import Numba and load the cached kernel (~0.5-1 s); below it, "auto" stays with NumPy
-_COMPILE_WORTH = 1e8
+# What the compiled kernels save over NumPy, measured, grows about as runs x turns x actors^3 (the
+# third-party loop): ~0.27 s on one 80-actor run (100 turns allowed: 5.1e7 units, 5e-9 s per unit) and
+# ~0.75 s on 10,000 runs of the 7-actor default case (3.4e8 units, 2e-9 s per unit). Importing Numba
+# and loading the cached kernels costs ~0.75 s, so "auto" compiles from about this many units on.
+_COMPILE_WORTH = 2.5e8
+
+
+def compile_work(n_runs: int, n_actors: int, rounds: int) -> float:
+    """The units of :data:`_COMPILE_WORTH`: runs x turns allowed x actors^3."""
+    return float(n_runs) * max(rounds, 1) * float(n_actors) ** 3
 
 
 def _backend(choice: str, work: float) -> Literal["numpy", "numba"]:
@@ -105,7 +112,7 @@ def _backend(choice: str, work: float) -> Literal["numpy", "numba"]:
 
 
 def worth_compiling(work: float) -> bool:
-    """True when Numba is installed and ``work`` (draws x actors^3 x turns) repays loading it."""
+    """True when Numba is installed and ``work`` (:func:`compile_work`) repays loading it."""
     return work >= _COMPILE_WORTH and _numba_installed()
 
 
@@ -151,7 +158,7 @@ def run(
         raise ProblemError(f"rounds must be a non-negative integer, got {rounds!r}")
     x, s, cap, lo, span, mask = _prepare(problem, params)
     n_draws, n_act, n_dims = x.shape
-    params = replace(params, backend=_backend(params.backend, n_draws * n_act**3 * max(rounds, 1)))
+    params = replace(params, backend=_backend(params.backend, compile_work(n_draws, n_act, rounds)))
     streams = _draw_streams(n_draws, params, rng)
 
     pos_out = np.zeros((n_draws, rounds + 1, n_act, n_dims))
@@ -222,12 +229,13 @@ def _record(
 
 
 def _hold_after_stop(turns: np.ndarray, *arrays: np.ndarray) -> None:
-    """Repeat each draw's last state for the turns after it stopped."""
+    """Repeat each draw's last state for the turns after it stopped (draws grouped by their last turn:
+    one copy per group instead of a gather over every turn of every draw)."""
     n_turns = arrays[0].shape[1]
-    src = np.minimum(np.arange(n_turns)[None, :], turns[:, None])
-    for arr in arrays:
-        idx = src.reshape(src.shape + (1,) * (arr.ndim - 2))
-        arr[...] = np.take_along_axis(arr, idx, axis=1)
+    for t in np.unique(turns[turns < n_turns - 1]):
+        rows = np.flatnonzero(turns == t)
+        for arr in arrays:
+            arr[rows, t + 1 :] = arr[rows, t : t + 1]
 
 
 def _apply_hook(

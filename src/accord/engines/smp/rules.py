@@ -225,6 +225,12 @@ def _wdist(diff: list[np.ndarray], sal: list[np.ndarray]) -> np.ndarray:
     return np.where(ss_sqr > 0.0, np.sqrt(ds_sqr / np.where(ss_sqr > 0.0, ss_sqr, 1.0)), 0.0)
 
 
+def _pick(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """``a[d, idx[d, k], ...]`` for every draw d and k, ``[n, K, ...]`` (``take_along_axis`` on axis 1
+    without building its index grids: the same values, a fraction of the time on small arrays)."""
+    return cast(np.ndarray, a[np.arange(a.shape[0])[:, None], idx])
+
+
 def _row_sum(x: np.ndarray) -> np.ndarray:
     """Sum over the last axis in index order starting from 0.0 (KTAB ``sum``)."""
     total = np.zeros(x.shape[:-1])

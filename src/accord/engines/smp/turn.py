@@ -15,6 +15,7 @@ from accord.engines.smp.rules import (
     _est_risk,
     _Mask,
     _pairwise_victory,
+    _pick,
     _row_sum,
     _rows,
     _util,
@@ -75,7 +76,7 @@ def _challenges(
     best = np.argmax(masked, axis=2)
     has = np.any(ok, axis=2)
     target = np.where(has, best, -1)
-    p_win = np.where(has, np.take_along_axis(p_ij, best[:, :, None], axis=2)[:, :, 0], 0.0)
+    p_win = np.where(has, p_ij[np.arange(n)[:, None], idx[None, :], best], 0.0)
     return target, p_win
 
 
@@ -177,8 +178,8 @@ def _bargains(
     if present is None:
         return b_i, b_j
     tj = np.maximum(target, 0)
-    x_j = np.take_along_axis(x, tj[:, :, None], axis=1)
-    both = present & np.take_along_axis(present, tj[:, :, None], axis=1)
+    x_j = _pick(x, tj)
+    both = present & _pick(present, tj)
     return np.where(both, b_i, x), np.where(both, b_j, x_j)
 
 
@@ -187,8 +188,8 @@ def _interpolate(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The bargain positions of :func:`_bargains` on every issue."""
     tj = np.maximum(target, 0)
-    x_j = np.take_along_axis(x, tj[:, :, None], axis=1)
-    s_j = np.take_along_axis(s, tj[:, :, None], axis=1)
+    x_j = _pick(x, tj)
+    s_j = _pick(s, tj)
     p_i = p_win[:, :, None]
     p_j = 1 - p_i
     if params.interpolation == "S2PMax":
@@ -316,14 +317,14 @@ def _turn_chunk(
     is_init = b == idx[None, :]
     mine = np.where(
         is_init[:, :, None],
-        np.take_along_axis(b_init, b[:, :, None], axis=1),
-        np.take_along_axis(b_rcvr, b[:, :, None], axis=1),
+        _pick(b_init, b),
+        _pick(b_rcvr, b),
     )
     moves = choice > 0
     if not params.ktab_compat:
         # a bargain binds only if both parties chose it
-        partner = np.where(is_init, np.take_along_axis(target, b, axis=1), b)
-        partner_choice = np.take_along_axis(choice, np.maximum(partner, 0), axis=1)
+        partner = np.where(is_init, _pick(target, b), b)
+        partner_choice = _pick(choice, np.maximum(partner, 0))
         moves = moves & (partner_choice == choice)
     new_x = np.where(moves[:, :, None], mine, x)
     return new_x, target
