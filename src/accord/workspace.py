@@ -49,6 +49,7 @@ ENV_CORPUS = "ACCORD_CORPUS"
 ENV_RUNS_DIR = "ACCORD_RUNS_DIR"
 ENV_SHARED = "ACCORD_SHARED"
 ENV_FORCE_PROMPT = "ACCORD_FORCE_PROMPT"  # ask even when stdin is not a terminal (scripted sessions)
+ENV_START_METHOD = "ACCORD_START_METHOD"  # how pool workers start (fork, forkserver, spawn)
 DEFAULT_CORPUS_NAME = "nagorno-karabakh"
 
 
@@ -88,6 +89,13 @@ def force_prompt(environ: Mapping[str, str] | None = None) -> bool:
     without it, a command with nobody to answer refuses rather than guesses."""
     env = os.environ if environ is None else environ
     return bool(env.get(ENV_FORCE_PROMPT))
+
+
+def start_method(environ: Mapping[str, str] | None = None) -> str:
+    """How pool workers start, when the user says so (``$ACCORD_START_METHOD``: fork, forkserver or
+    spawn; empty: let :mod:`accord.scenarios.executors` choose)."""
+    env = os.environ if environ is None else environ
+    return env.get(ENV_START_METHOD, "").strip().lower()
 
 
 def _sqlite_file(url: str) -> Path | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from accord.engines.registry import UnknownModelError
 from accord.scenarios.language import Scenario
 from accord.scenarios.runner import BLOCK_DRAWS, RunSpec, chunk_blocks, run_draws
 from accord.scenarios.service import run_scenario
@@ -121,7 +122,8 @@ def test_stochastic_runs_are_not_batched(spec) -> None:
 
     stochastic = replace(spec, model="smp", rounds=None, params=SMPParams(deterministic=False))
     assert runner.engine_blocks(stochastic) == 1
-    assert runner.engine_blocks(replace(spec, model="not-a-known-model")) == 1
+    with pytest.raises(UnknownModelError):  # a run spec names a registered model (or an alias) only
+        replace(spec, model="not-a-known-model")
 
 
 def test_summary_reports_intervals_thresholds_and_stability(spec, reference):

@@ -53,11 +53,12 @@ def test_run_answer_web_and_report_give_the_same_numbers(
         from_web = response.json()
 
     report = report_data(accord.load_case(CASE), [ReportVariant("the case as it is")])
+    report_run = report["runs"][0]["result"]["result"]  # the run document, as `accord run --json` prints it
     baseline_run = {
-        r["issue"]: (round(r["median"], 2), round(r["p10"], 2), round(r["p90"], 2))
-        for r in report["runs"][0]["result"]["forecast"]
+        issue: (round(report_run["forecast"][issue], 2), round(iv["low"], 2), round(iv["high"], 2))
+        for issue, iv in report_run["interval"].items()
     }
-    assert report["runs"][0]["result"]["interval_kind"] == WITH_MODEL_ERROR
+    assert report_run["forecaster"]["interval_kind"] == WITH_MODEL_ERROR
 
     for doc in (from_answer, from_web, report["answer"], nk_answer):
         assert doc["scenarios"][0]["name"] == "as-it-stands"

@@ -32,6 +32,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from accord import workspace
+
 __all__ = ["EXECUTORS", "default_workers", "execute", "shutdown", "start_method", "worker_cpu"]
 
 EXECUTORS = ("local", "processes", "dask")
@@ -88,7 +90,7 @@ def start_method() -> str:
     import multiprocessing
 
     available = multiprocessing.get_all_start_methods()
-    chosen = os.environ.get("ACCORD_START_METHOD", "").strip().lower()
+    chosen = workspace.start_method()
     if chosen:
         if chosen not in START_METHODS or chosen not in available:
             raise ValueError(
