@@ -40,7 +40,7 @@ test: $(TESTSTAMP)
 	scripts/with-services.sh $(BIN)/python -m pytest
 
 test-fast: $(TESTSTAMP)
-	$(BIN)/python -m pytest -x $(FAST)
+	$(BIN)/python -m pytest -x -n 2 $(FAST)
 
 # 2,500 inputs for each of five properties (tests/hostile/test_fuzz.py); `make test` runs a seed-fixed 150 each.
 fuzz: $(TESTSTAMP)

@@ -92,3 +92,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
         if any(f in getattr(item, "fixturenames", ()) for f in SERVICES):
             item.add_marker(pytest.mark.services)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_consoles() -> None:
+    """Each test gets new CLI consoles: Rich reads ``COLUMNS`` when a console is made, so a console left by
+    an earlier test would keep that test's width (the outcome would depend on the order tests run in)."""
+    from accord.cli.output import _consoles
+
+    vars(_consoles).clear()
