@@ -258,6 +258,7 @@ CORE_USES = {
     "plotly": ["plotly"],
     "fastapi-offline": ["fastapi_offline"],
     "pycountry": ["pycountry"],
+    "scipy": ["scipy"],
 }
 EXTRAS_ONLY = (
     "torch",

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 from accord.engines.base import Problem
 from accord.validation.exchange import exchange_outcomes
@@ -84,6 +83,8 @@ def _lad(x: np.ndarray, y: np.ndarray, convex: bool) -> np.ndarray:
     if convex:
         a_eq = np.vstack([a_eq, np.concatenate([np.ones(p), np.zeros(2 * n)])])
         b_eq = np.append(y, 1.0)
+    from scipy.optimize import linprog  # only for fitting: loading SciPy costs ~0.3 s per command
+
     res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
     if not res.success:
         raise RuntimeError(f"the LAD fit failed: {res.message}")
