@@ -68,8 +68,8 @@ import json, sys, time, numpy as np
 from accord.engines.base import Problem
 from accord.engines import eum
 g = np.random.default_rng(0); d, a, i = 2048, 11, 5
-p = Problem(np.round(g.uniform(0, 100, (d, a, i)), 1), g.uniform(0.05, 1, (d, a, i)), g.uniform(0.1, 1, (d, a)),
-            g.uniform(0, 100, (d, i)))
+p = Problem(np.round(g.uniform(0, 100, (d, a, i)), 1), g.uniform(0.05, 1, (d, a, i)),
+            g.uniform(0.1, 1, (d, a)), g.uniform(0, 100, (d, i)))
 prm = eum.EUMParams(keep_challenges=False)
 eum.run(p, prm)
 best = 1e9
@@ -87,8 +87,8 @@ import dataclasses, json, sys, time, numpy as np
 from accord.engines.base import Problem
 from accord.engines import eum
 g = np.random.default_rng(0); d, a, i = 2048, 11, 5
-p = Problem(np.round(g.uniform(0, 100, (d, a, i)), 1), g.uniform(0.05, 1, (d, a, i)), g.uniform(0.1, 1, (d, a)),
-            g.uniform(0, 100, (d, i)))
+p = Problem(np.round(g.uniform(0, 100, (d, a, i)), 1), g.uniform(0.05, 1, (d, a, i)),
+            g.uniform(0.1, 1, (d, a)), g.uniform(0, 100, (d, i)))
 kw = {} if sys.argv[3] == "-" else {"backend": sys.argv[3]}
 prm = eum.EUMParams(keep_challenges=False, **kw)
 eum.run(p, prm)
@@ -110,7 +110,8 @@ def status(key):
 n = int(sys.argv[1]); kw = {} if sys.argv[2] == "-" else {"backend": sys.argv[2]}
 g = np.random.default_rng(0)
 def problem(n):
-    return Problem(g.uniform(0, 100, (1, n, 1)), g.uniform(0, 1, (1, n, 1)), g.uniform(0, 1, (1, n)), g.uniform(0, 100, (1, 1)))
+    return Problem(g.uniform(0, 100, (1, n, 1)), g.uniform(0, 1, (1, n, 1)), g.uniform(0, 1, (1, n)),
+                   g.uniform(0, 100, (1, 1)))
 prm = eum.EUMParams(keep_challenges=False, **kw)
 eum.run(problem(5), prm, rounds=1)  # imports and compiled code loaded before the measure
 p = problem(n)
@@ -127,7 +128,8 @@ def _eum_backends(trees: list[tuple[str, Path]], repeat: int, tmp: Path) -> None
     import numpy as np
 
     print(
-        "EUM, Monte Carlo shape, per backend (2,048 draws x 11 actors x 5 issues, 10 rounds, best cpu of --repeat):"
+        "EUM, Monte Carlo shape, per backend "
+        "(2,048 draws x 11 actors x 5 issues, 10 rounds, best cpu of --repeat):"
     )
     runs = [("after", SRC, "numpy"), ("after", SRC, "numba")] + [
         (n, s, "-") for n, s in trees if n != "after"
@@ -140,7 +142,8 @@ def _eum_backends(trees: list[tuple[str, Path]], repeat: int, tmp: Path) -> None
         ref = pos if ref is None else ref
         label = "numpy" if be == "-" else be
         print(
-            f"  {name:<6} backend {label:<6} {r['cpu_s']:.3f} s cpu, {r['ns']:5.1f} ns per actor pair and round; "
+            f"  {name:<6} backend {label:<6} {r['cpu_s']:.3f} s cpu, "
+            f"{r['ns']:5.1f} ns per actor pair and round; "
             f"positions equal to the first row: {np.array_equal(pos, ref)}"
         )
     print("  floor (issue 12): ~40 ns; goal <= 60 ns, results unchanged\n")
@@ -178,8 +181,10 @@ def _eum_profile(trees: list[tuple[str, Path]], draws: int, floor: tuple[float, 
         tm = json.loads(out.stdout)["timings"]
         inner = tm["total_s"] + tm.get("point_s", 0.0)
         print(
-            f"  {name:<6} process {wall:5.2f} s wall, {cpu:5.2f} s cpu; inside the run: sampling {tm['sampling_s']:.2f} s, "
-            f"engine {tm['engine_s']:.2f} s, summaries {tm['stability_s']:.2f} s, point run {tm.get('point_s', 0.0):.2f} s; "
+            f"  {name:<6} process {wall:5.2f} s wall, {cpu:5.2f} s cpu; "
+            f"inside the run: sampling {tm['sampling_s']:.2f} s, "
+            f"engine {tm['engine_s']:.2f} s, summaries {tm['stability_s']:.2f} s, "
+            f"point run {tm.get('point_s', 0.0):.2f} s; "
             f"start-up, case, output: {wall - inner:.2f} s; = {wall / floor[0]:.0f}x the floor's wall, "
             f"{cpu / floor[1]:.0f}x its cpu"
         )
@@ -233,7 +238,8 @@ def _engine_parts(trees: list[tuple[str, Path]], repeat: int, tmp: Path) -> None
         ref = pos if ref is None else ref
         same = np.array_equal(pos, ref)
         print(
-            f"  {name:<6} backend {backend:<7} {r['turns']} turns: {1000 * r['cpu_s'] / r['turns']:7.2f} ms cpu/turn, "
+            f"  {name:<6} backend {backend:<7} {r['turns']} turns: "
+            f"{1000 * r['cpu_s'] / r['turns']:7.2f} ms cpu/turn, "
             f"{1000 * r['wall_s'] / r['turns']:7.2f} ms wall/turn; first run {r['first_s']:.2f} s; "
             f"positions equal to the first row: {same}"
         )
@@ -296,7 +302,8 @@ def main() -> None:
 
     if not args.skip_draws:
         print(
-            f"{args.draws} draws of the default case, whole process (`accord run --draws {args.draws} --no-store -q`):"
+            f"{args.draws} draws of the default case, whole process "
+            f"(`accord run --draws {args.draws} --no-store -q`):"
         )
         for model, goal, mult in (("eum", 2.5, 30), ("smp", 5.0, 60)):
             for name, src in trees:
@@ -314,7 +321,8 @@ def main() -> None:
                 ]
                 wall, cpu = _timed(cmd, src, 1)
                 print(
-                    f"  {model} {name:<6} {wall:6.2f} s wall = {wall / floor:5.0f}x the floor; {cpu:6.2f} s cpu = "
+                    f"  {model} {name:<6} {wall:6.2f} s wall = {wall / floor:5.0f}x the floor; "
+                    f"{cpu:6.2f} s cpu = "
                     f"{cpu / floor_cpu:5.0f}x the floor's cpu (goal {goal} s, {mult}x)"
                 )
     if not args.skip_executors:

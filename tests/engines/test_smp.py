@@ -70,7 +70,8 @@ def _compare(name: str) -> tuple[float, float, int, int]:
     pos_diff = float(np.abs(traj.positions[0, :n] - ref[:n]).max())
     win_diff = float(np.abs(traj.diagnostics["win_prob"][0, :n] - ref_win[:n]).max())
     print(
-        f"{name}: turns {turns} (KTAB {ref_turns}), max |position diff| {pos_diff:.4f}, win prob {win_diff:.4f}"
+        f"{name}: turns {turns} (KTAB {ref_turns}), "
+        f"max |position diff| {pos_diff:.4f}, win prob {win_diff:.4f}"
     )
     return pos_diff, win_diff, turns, ref_turns
 

@@ -169,7 +169,8 @@ def run_prepared(
 
 
 def stability(start: Problem, trajectory: Trajectory) -> np.ndarray:
-    """``[D, I]``: the status quo held, read off the run itself (:func:`accord.engines.convergence.status_quo_held`).
+    """``[D, I]``: the status quo held, read off the run itself
+    (:func:`accord.engines.convergence.status_quo_held`).
 
     It is computed from the trajectory, so it can never call a status quo stable while the forecast moves
     away from it, and it costs nothing beyond the run.

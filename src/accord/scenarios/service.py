@@ -73,7 +73,8 @@ def resolve_case_ref(
                 column,
                 "case",
                 f"{ref[:80]!r} is neither a built-in case nor a case file beside the scenario",
-                "give a built-in name (`accord case list`) or a path inside the scenario's folder or the working folder",
+                "give a built-in name (`accord case list`) "
+                "or a path inside the scenario's folder or the working folder",
             )
         ],
     )

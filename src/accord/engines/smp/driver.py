@@ -144,7 +144,8 @@ def run(
     rng: np.random.Generator | None = None,
     on_round: RoundHook | None = None,
 ) -> Trajectory:
-    """Run the SMP for at most ``rounds`` turns (default ``params.rounds``, KTAB: 100) with KTAB's stopping rule.
+    """Run the SMP for at most ``rounds`` turns (default ``params.rounds``, KTAB: 100) with KTAB's
+    stopping rule.
 
     Returned arrays always have ``rounds + 1`` turns; a draw that stops early keeps its last state for
     the remaining turns, and ``diagnostics["turns"]`` says after how many turns each draw stopped.
