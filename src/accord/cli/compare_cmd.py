@@ -51,9 +51,10 @@ def compare(
 ) -> None:
     """Put scenarios, cases (e.g. the 2013 and 2020 cases) or sources' perspectives side by side.
 
-    Every column uses the same model, draws and seed; with draws each cell shows the median and the
-    5-95% interval. With --perspectives each source that gives numbers gets a column (its estimates where
-    it gives them, the pooled estimates elsewhere), next to the pooled reading.
+    Every column uses the same model, draws and seed; with draws each cell shows the median and the 80%
+    interval (the headline's, as in accord run). With --perspectives each source that gives numbers gets a
+    column (its estimates where it gives them, the pooled estimates elsewhere), next to the pooled
+    reading.
     """
     from accord.api import compare as api_compare
     from accord.comparisons import perspective_variants

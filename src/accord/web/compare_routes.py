@@ -70,8 +70,8 @@ def get_comparison(
         Query(pattern=ID, max_length=80, description="perspectives only: read this scenario by each source"),
     ] = None,
 ) -> dict[str, Any]:
-    """Every issue of every variant with its median, 5-95% interval, status quo and difference from the
-    first variant (the pooled reading, or the first case)."""
+    """Every issue of every variant with its median, 80% and 5-95% intervals, status quo and difference
+    from the first variant (the pooled reading, or the first case)."""
     from accord.answer import case_version
     from accord.comparisons import case_variants, comparison, perspective_variants
     from accord.store.runs import content_hash
