@@ -7,8 +7,8 @@ from typing import Any, cast
 
 import numpy as np
 
+import accord.engines.eum.backend as backend
 from accord.engines.base import Problem, RoundHook, RoundState, Trajectory
-from accord.engines.eum import backend
 from accord.engines.eum.geometry import _round
 from accord.engines.eum.params import (
     MOVE_NAMES,
