@@ -88,11 +88,8 @@ def run_distribution(case: Case, scenario: Any | None, model: str, draws: int, s
     """The :class:`~accord.scenarios.run.Run` behind :func:`forecast_distribution` (``draws=0``: the
     point run alone, whose outcome is then median and both ends)."""
     from accord.api import forecast_distribution as api_distribution
-    from accord.scenarios.service import run_scenario
 
-    if draws <= 0:
-        return run_scenario(scenario, case, model=model, draws=0, seed=seed)
-    return api_distribution(case, model, draws=draws, seed=seed, scenario=scenario)
+    return api_distribution(case, model, draws=max(draws, 0), seed=seed, scenario=scenario)
 
 
 def issue_forecasts(run: Any) -> dict[str, IssueForecast]:

@@ -111,33 +111,21 @@ def run(
     built-in name or file); ``perspective`` reads the case as one source does. The result is the same
     type whatever the options, with one :meth:`Run.to_json`.
     """
-    if draws > 0:
-        return forecast_distribution(
-            case,
-            model,
-            draws=draws,
-            seed=seed,
-            rounds=rounds,
-            params=params,
-            scenario=scenario,
-            perspective=perspective,
-            thresholds=thresholds,
-            executor=executor,
-            workers=workers,
-            scheduler=scheduler,
-            chunk_draws=chunk_draws,
-            progress=progress,
-        )
-    return run_scenario(
-        scenario,
+    return forecast_distribution(
         case,
-        model=model,
-        draws=0,
+        model,
+        draws=draws,
         seed=seed,
         rounds=rounds,
         params=params,
+        scenario=scenario,
         perspective=perspective,
         thresholds=thresholds,
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        chunk_draws=chunk_draws,
+        progress=progress,
     )
 
 
@@ -152,7 +140,8 @@ def forecast_distribution(
 ) -> Run:
     """The forecast distribution behind every headline: the point run plus ``draws`` Monte Carlo draws
     of ``model`` over the case's uncertainty, and for the forecaster's model (the default) its measured
-    DEU error on each draw (:func:`add_model_error`; see the module docstring)."""
+    DEU error on each draw (:func:`add_model_error`; see the module docstring). ``draws=0`` gives the
+    point run alone."""
     run = run_scenario(scenario, case, model=model, draws=draws, seed=seed, **options)
     if run.draws is None or run.n_draws == 0 or run.model != forecaster_model():
         return run
@@ -172,10 +161,7 @@ def compare(
     :func:`forecast_distribution`, so a comparison shows the numbers ``accord run`` shows."""
 
     def runner(scenario: Any, case: Any, *, draws: int, **options: Any) -> Run:
-        if draws <= 0:
-            return run_scenario(scenario, case, draws=0, **options)
-        model = options.pop("model")
-        return forecast_distribution(case, model, draws=draws, scenario=scenario, **options)
+        return forecast_distribution(case, options.pop("model"), draws=draws, scenario=scenario, **options)
 
     return compare_runs(variants, model, draws, seed, thresholds, progress, runner=runner, **run_options)
 
