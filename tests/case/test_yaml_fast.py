@@ -73,6 +73,8 @@ def test_hostile_yaml_gives_the_same_problem_either_way(label: str, text: str) -
         "[a, b: , c]\n",
         "a: |\n x\n?",  # and an empty key or value anywhere: libyaml marks it elsewhere at the end
         "a:\nb: 1\n",
+        "b: >#-\n  p\n",  # a block scalar header PyYAML refuses
+        "b: |-#\n  p\n",
         "a: 1\n---\nb: 2\n",  # several documents
         "",
         "a: *nowhere\n",

@@ -72,6 +72,11 @@ _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None) if yaml._
 # Characters read differently by the two parsers: a tab (libyaml allows it inside plain scalars and after
 # indicators, PyYAML does not) and a byte-order mark after the start (libyaml skips it in its columns).
 _PURE_ONLY = ("\t", "\ufeff")
+# A block scalar's header as PyYAML reads it (libyaml's mark is a character index into the text).
+_BLOCK_HEADER = re.compile(
+    r"(?:&[^ \n]+ +)?[|>](?:[1-9][+-]?|[+-][1-9]?)?"  # an anchor, the indicator, chomping, indentation
+    r"(?: +#[^\n\r\x85\u2028\u2029]*)? *(?:\r\n|[\n\r\x85\u2028\u2029]|$)"  # a comment, the line break
+)
 _NODE_EVENTS = (ScalarEvent, AliasEvent, SequenceStartEvent, MappingStartEvent)
 
 
@@ -99,14 +104,14 @@ def compose(text: str, max_depth: int) -> Node | None:
     except Exception:  # noqa: BLE001 - e.g. a lone surrogate cannot be encoded for libyaml
         return None
     try:
-        return _compose_events(source, max_depth)
+        return _compose_events(source, text, max_depth)
     except Exception:  # noqa: BLE001 - libyaml's errors differ from PyYAML's; the pure path reports them
         return None
     finally:
         source.parser.dispose()
 
 
-def _compose_events(source: _EventSource, max_depth: int) -> Node | None:
+def _compose_events(source: _EventSource, text: str, max_depth: int) -> Node | None:
     get, resolve = source.parser.get_event, source.resolve
     if type(get()) is not StreamStartEvent or type(get()) is not DocumentStartEvent:
         return None
@@ -118,7 +123,7 @@ def _compose_events(source: _EventSource, max_depth: int) -> Node | None:
         kind = type(event)
         if len(stack) >= max_depth and kind in _NODE_EVENTS:
             return None  # a node nested deeper than the limit: the pure composer refuses it, located
-        if not _read_alike(event, bool(stack) and stack[-1].flow_style):
+        if not _read_alike(event, bool(stack) and stack[-1].flow_style, text):
             return None
         if kind is ScalarEvent:
             tag = event.tag
@@ -155,19 +160,24 @@ def _compose_events(source: _EventSource, max_depth: int) -> Node | None:
     return root
 
 
-def _read_alike(event: Any, in_flow: bool) -> bool:
+def _read_alike(event: Any, in_flow: bool, text: str) -> bool:
     """False for what libyaml reads otherwise than PyYAML (found by differential fuzzing, see the tests).
 
     An explicit tag (PyYAML refuses some that libyaml takes, and in a flow collection counts a following
     ``,`` as part of the tag); an empty value (``a:``, whose position the two parsers put in different
     places); inside a flow collection, a plain scalar with ``?`` in it or starting with ``:`` (PyYAML ends
-    the scalar there and fails).
+    the scalar there and fails); a block scalar whose header is not plainly ``|`` or ``>`` with its
+    indicators and a comment.
     """
     if getattr(event, "tag", None) is not None:
         return False
-    if type(event) is ScalarEvent and not event.style:
+    if type(event) is not ScalarEvent:
+        return True
+    if not event.style:
         value = event.value
         return bool(value) and not (in_flow and ("?" in value or value.startswith(":")))
+    if event.style in "|>":  # PyYAML refuses headers such as ``>#-`` that libyaml takes
+        return _BLOCK_HEADER.match(text, event.start_mark.index) is not None
     return True
 
 

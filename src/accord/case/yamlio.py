@@ -230,10 +230,21 @@ def _convert(
     return value
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp")
+)
+
+
 def _build(constructor: _ScalarConstructor, node: yaml.Node, path: Path_) -> Any:
     """A scalar's value; what PyYAML cannot build (``!!int ""``, ``!!float x``) is a problem at its
     position."""
     try:
+        tag = node.tag
+        if tag == _STR_TAG:  # most values: what PyYAML's str constructor returns, without its bookkeeping
+            return node.value
+        if tag in _SCALAR_TAGS:  # the constructor itself: construct_object only adds a cache and generators
+            return constructor.yaml_constructors[tag](constructor, node)
         return constructor.construct_object(node)
     except (YamlProblem, yaml.constructor.ConstructorError):
         raise
