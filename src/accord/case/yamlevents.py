@@ -77,7 +77,6 @@ _BLOCK_HEADER = re.compile(
     r"(?:&[^ \n]+ +)?[|>](?:[1-9][+-]?|[+-][1-9]?)?"  # an anchor, the indicator, chomping, indentation
     r"(?: +#[^\n\r\x85\u2028\u2029]*)? *(?:\r\n|[\n\r\x85\u2028\u2029]|$)"  # a comment, the line break
 )
-_NODE_EVENTS = (ScalarEvent, AliasEvent, SequenceStartEvent, MappingStartEvent)
 
 
 class _EventSource(PlainResolver):
@@ -112,52 +111,78 @@ def compose(text: str, max_depth: int) -> Node | None:
 
 
 def _compose_events(source: _EventSource, text: str, max_depth: int) -> Node | None:
-    get, resolve = source.parser.get_event, source.resolve
+    """One loop over the events; the innermost open collection is ``stack[-1]``, and ``keys[-1]`` holds
+    the key of an open mapping while its value is read (``None`` between pairs)."""
+    get, resolve_plain = source.parser.get_event, _plain_resolver(source)
     if type(get()) is not StreamStartEvent or type(get()) is not DocumentStartEvent:
         return None
     anchors: dict[str, Node] = {}
-    stack: list[Any] = []  # the open collections, innermost last
-    root: Node | None = None
-    while root is None:
+    stack: list[Any] = []
+    keys: list[Node | None] = []
+    while True:
         event = get()
         kind = type(event)
-        if len(stack) >= max_depth and kind in _NODE_EVENTS:
-            return None  # a node nested deeper than the limit: the pure composer refuses it, located
-        if not _read_alike(event, bool(stack) and stack[-1].flow_style, text):
-            return None
         if kind is ScalarEvent:
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = resolve(ScalarNode, event.value, event.implicit)
-            node: Node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
-        elif kind is AliasEvent:
-            node = anchors[event.anchor]  # KeyError (undefined alias): the pure path reports it
-        elif kind is SequenceStartEvent or kind is MappingStartEvent:
-            collection = SequenceNode if kind is SequenceStartEvent else MappingNode
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = resolve(collection, None, event.implicit)
-            node = collection(tag, [], event.start_mark, None, flow_style=event.flow_style)
-            if not _anchor(anchors, event.anchor, node):
+            if len(stack) >= max_depth or not _read_alike(event, bool(stack) and stack[-1].flow_style, text):
+                return None  # too deep (the pure composer refuses it, located) or read otherwise there
+            value = event.value
+            tag = resolve_plain(value) if event.implicit[0] else _STR
+            node: Node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+            if event.anchor is not None and not _anchor(anchors, event.anchor, node):
                 return None
-            stack.append(node)
-            continue
-        elif kind is SequenceEndEvent or kind is MappingEndEvent:
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
             node = stack.pop()
+            keys.pop()
             node.end_mark = event.end_mark
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if len(stack) >= max_depth or event.tag is not None:
+                return None
+            collection = MappingNode if kind is MappingStartEvent else SequenceNode
+            opened = collection(source.resolve(collection, None, event.implicit), [], event.start_mark, None)
+            opened.flow_style = event.flow_style
+            if not _anchor(anchors, event.anchor, opened):
+                return None
+            stack.append(opened)
+            keys.append(None)
+            continue
+        elif kind is AliasEvent:
+            if len(stack) >= max_depth:
+                return None
+            node = anchors[event.anchor]  # KeyError (undefined alias): the pure path reports it
         else:
-            return None
-        if kind is ScalarEvent and not _anchor(anchors, event.anchor, node):
             return None
         if not stack:
-            root = node
-        elif type(stack[-1]) is SequenceNode:
-            stack[-1].value.append(node)
+            break
+        parent = stack[-1]
+        if type(parent) is SequenceNode:
+            parent.value.append(node)
+        elif keys[-1] is None:
+            keys[-1] = node
         else:
-            _add_to_mapping(stack[-1], node)
+            parent.value.append((keys[-1], node))
+            keys[-1] = None
     if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
         return None  # several documents: the pure composer's error names the second one
-    return root
+    return node
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
+def _plain_resolver(source: _EventSource) -> Any:
+    """``source.resolve`` for plain scalars, with the resolvers looked up once per first character."""
+    table = source.yaml_implicit_resolvers
+    wildcard = table.get(None, [])
+    by_first = {first: resolvers + wildcard for first, resolvers in table.items() if first is not None}
+    default = wildcard
+
+    def resolve(value: str) -> str:
+        for tag, pattern in by_first.get(value[:1], default):
+            if pattern.match(value):
+                return str(tag)
+        return _STR
+
+    return resolve
 
 
 def _read_alike(event: Any, in_flow: bool, text: str) -> bool:
@@ -189,12 +214,3 @@ def _anchor(anchors: dict[str, Node], anchor: str | None, node: Node) -> bool:
         return False
     anchors[anchor] = node
     return True
-
-
-def _add_to_mapping(mapping: Any, node: Node) -> None:
-    """Keys and values arrive in turn: a key opens a pair, the next node completes it."""
-    pairs = mapping.value
-    if pairs and pairs[-1][1] is None:
-        pairs[-1] = (pairs[-1][0], node)
-    else:
-        pairs.append((node, None))
