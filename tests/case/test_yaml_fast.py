@@ -164,3 +164,16 @@ def test_mutated_files_read_the_same_either_way() -> None:
         fast += yamlevents.compose(text, MAX_DEPTH) is not None
         _assert_same(text)
     assert fast >= 80  # the fast path was exercised, not only the fallback
+
+
+def test_loading_a_builtin_case_never_needs_the_pure_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``accord run`` does on start: the default case is read by the fast path alone."""
+    from accord.case import yamlio
+    from accord.case.io import load_case
+
+    def refuse(text: str) -> None:
+        raise AssertionError("the pure-Python loader was used")
+
+    monkeypatch.setattr(yamlio, "load_located_pure", refuse)
+    for name in builtin_cases():
+        assert load_case(name).id == name
