@@ -70,7 +70,7 @@ _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None) if yaml._
 
 
 # Characters read differently by the two parsers: a tab (libyaml allows it inside plain scalars and after
-# indicators, PyYAML does not) and a byte-order mark after the start (libyaml skips it in its columns).
+# indicators, PyYAML does not) and a byte-order mark (libyaml leaves it out of its columns).
 _PURE_ONLY = ("\t", "\ufeff")
 # A block scalar's header as PyYAML reads it (libyaml's mark is a character index into the text).
 _BLOCK_HEADER = re.compile(
