@@ -12,7 +12,6 @@ To add a command, add one line to :data:`COMMANDS` (name -> module, attribute, k
 
 from __future__ import annotations
 
-import os
 import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -112,9 +111,9 @@ def main(argv: list[str] | None = None) -> None:
     if args == ["--version"]:  # answered before Typer, NumPy or the case model load
         print(f"accord {_version_string()}")
         return
-    # Accord's models use no pydantic plugins; looking for them scans every installed package's entry
-    # points (~10-15 ms per command). A user who sets the variable (even to "") keeps pydantic's behaviour.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from accord.workspace import skip_pydantic_plugins
+
+    skip_pydantic_plugins()
     try:
         app = build_app(_command_of(args))
         app(args=args, prog_name="accord", standalone_mode=True)
