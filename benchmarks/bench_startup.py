@@ -107,7 +107,7 @@ def _same_results(accord: str, before: Path, cwd: str) -> list[str]:
                 ).stdout
                 for src in (HERE_SRC, before)
             ]
-            now, then = (_without_timings(json.loads(done.stdout)) for done in outputs)
+            now, then = (_without_timings(json.loads(stdout)) for stdout in outputs)
             same = now == then
             lines.append(f"  {case} {model}: {'identical' if same else 'DIFFERENT'} (timings left out)")
     return lines
@@ -167,16 +167,15 @@ def main() -> None:
         for _ in range(args.repeat):
             for name, (argv, src) in commands.items():  # interleaved: load changes hit every command alike
                 times[name].append(_time(argv, cwd, src))
-        same = _same_results(accord, args.before, cwd) if args.before else []
-    load_end = os.getloadavg()
-    print(
-        f"load average {load_start[0]:.2f} at the start, {load_end[0]:.2f} at the end; "
-        f"{args.repeat} runs each, interleaved"
-    )
-    _report(times, FLOOR)
-    if same:
-        print("results, this tree against --before:")
-        print("\n".join(same))
+        load_end = os.getloadavg()
+        print(
+            f"load average {load_start[0]:.2f} at the start, {load_end[0]:.2f} at the end; "
+            f"{args.repeat} runs each, interleaved"
+        )
+        _report(times, FLOOR)
+        if args.before:
+            print("results, this tree against --before:", flush=True)
+            print("\n".join(_same_results(accord, args.before, cwd)))
 
 
 if __name__ == "__main__":
