@@ -275,3 +275,20 @@ def test_the_cli_skips_pydantic_plugins_unless_the_user_sets_the_variable(tmp_pa
         argv = [sys.executable, "-c", code]
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=run_env)
         assert proc.stderr.rsplit("VALUE ", 1)[1] == expected, proc.stderr
+
+
+def test_the_collector_runs_again_once_the_command_has_loaded():
+    import gc
+
+    from accord.cli.main import main
+
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            try:
+                main(["case", "list"])
+            except SystemExit:
+                pass
+            assert gc.isenabled() is enabled  # paused only while the command's modules loaded
+        finally:
+            gc.enable()
