@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -259,3 +260,35 @@ def test_run_help_gives_one_paragraph_per_model_and_the_default_with_its_reason(
     for name in ENGINES:
         assert f"{name}{' (default)' if name == DEFAULT_MODEL else ''}: " in out
         assert " ".join(MODEL_NOTES[name].split()[:8]) in out
+
+
+def test_the_cli_skips_pydantic_plugins_unless_the_user_sets_the_variable(tmp_path):
+    code = (
+        "import os, sys\n"
+        "from accord.cli.main import main\n"
+        "try:\n    main(['case', 'list'])\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('VALUE ' + repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    for given, expected in ((None, "'__all__'"), ("", "''"), ("logfire", "'logfire'")):
+        run_env = env if given is None else {**env, "PYDANTIC_DISABLE_PLUGINS": given}
+        argv = [sys.executable, "-c", code]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=run_env)
+        assert proc.stderr.rsplit("VALUE ", 1)[1] == expected, proc.stderr
+
+
+def test_the_collector_runs_again_once_the_command_has_loaded():
+    import gc
+
+    from accord.cli.main import main
+
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            try:
+                main(["case", "list"])
+            except SystemExit:
+                pass
+            assert gc.isenabled() is enabled  # paused only while the command's modules loaded
+        finally:
+            gc.enable()

@@ -37,6 +37,8 @@ from typing import Any
 
 import yaml
 
+from accord.case.yamlevents import FLOAT_TAG, INT_TAG, PlainResolver, compose
+
 __all__ = [
     "Located",
     "MAX_BYTES",
@@ -59,14 +61,6 @@ _PLAIN_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp", "binary")
 }
-_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-# PyYAML's YAML 1.1 patterns without their sexagesimal alternatives.
-_INT = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$")
-_FLOAT = re.compile(
-    r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-)
-
 Path_ = tuple[str | int, ...]
 
 
@@ -108,10 +102,7 @@ def _where(mark: Any) -> tuple[int, int]:
 class _Loader(yaml.SafeLoader):
     """SafeLoader without sexagesimal numbers and with a nesting limit checked while composing."""
 
-    yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT_TAG, _FLOAT_TAG)]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+    yaml_implicit_resolvers = PlainResolver.yaml_implicit_resolvers
 
     def __init__(self, stream: str):
         super().__init__(stream)
@@ -129,10 +120,6 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
-
-
-_Loader.add_implicit_resolver(_INT_TAG, _INT, list("-+0123456789"))
-_Loader.add_implicit_resolver(_FLOAT_TAG, _FLOAT, list("-+0123456789."))
 
 
 class _ScalarConstructor(yaml.constructor.SafeConstructor):
@@ -157,8 +144,8 @@ def _check_number(node: yaml.ScalarNode) -> None:
 
 
 _ScalarConstructor.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
-_ScalarConstructor.add_constructor(_INT_TAG, _ScalarConstructor.construct_yaml_int)
-_ScalarConstructor.add_constructor(_FLOAT_TAG, _ScalarConstructor.construct_yaml_float)
+_ScalarConstructor.add_constructor(INT_TAG, _ScalarConstructor.construct_yaml_int)
+_ScalarConstructor.add_constructor(FLOAT_TAG, _ScalarConstructor.construct_yaml_float)
 
 
 def _convert(
@@ -243,10 +230,21 @@ def _convert(
     return value
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp")
+)
+
+
 def _build(constructor: _ScalarConstructor, node: yaml.Node, path: Path_) -> Any:
     """A scalar's value; what PyYAML cannot build (``!!int ""``, ``!!float x``) is a problem at its
     position."""
     try:
+        tag = node.tag
+        if tag == _STR_TAG:  # most values: what PyYAML's str constructor returns, without its bookkeeping
+            return node.value
+        if tag in _SCALAR_TAGS:  # the constructor itself: construct_object only adds a cache and generators
+            return constructor.yaml_constructors[tag](constructor, node)
         return constructor.construct_object(node)
     except (YamlProblem, yaml.constructor.ConstructorError):
         raise
@@ -264,7 +262,27 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def load_located(text: str) -> Located:
-    """Parse ``text`` as a single YAML document, recording positions. Raises :class:`YamlProblem` only."""
+    """Parse ``text`` as a single YAML document, recording positions. Raises :class:`YamlProblem` only.
+
+    Valid texts are composed from libyaml's events (:mod:`accord.case.yamlevents`, 20x faster); whatever
+    that path cannot vouch for is composed again by the pure-Python loader, whose errors are the ones
+    reported. Both graphs go through the same conversion, so its problems (duplicate keys, tags, long
+    numbers, alias limits) read the same either way.
+    """
+    with _gc_paused():
+        node = compose(text, MAX_DEPTH)
+        if node is not None:
+            try:
+                return _convert_root(node)
+            except YamlProblem:
+                raise
+            except Exception:  # noqa: BLE001 - anything else is located by the pure path below
+                pass
+    return load_located_pure(text)
+
+
+def load_located_pure(text: str) -> Located:
+    """:func:`load_located` with PyYAML's pure-Python loader only: the reference the fast path matches."""
     loader: _Loader | None = None
     try:
         loader = _Loader(text)
@@ -351,6 +369,10 @@ def _compose_and_convert(loader: _Loader) -> Located:
         raise YamlProblem(
             "the file holds no YAML document", 1, 1, "start from `accord case schema` or docs/case-format.md"
         )
+    return _convert_root(node)
+
+
+def _convert_root(node: yaml.Node) -> Located:
     located = Located(data=None)
     try:
         located.data = _convert(node, (), located, _ScalarConstructor())

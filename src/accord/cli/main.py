@@ -12,7 +12,10 @@ To add a command, add one line to :data:`COMMANDS` (name -> module, attribute, k
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -105,14 +108,37 @@ def _command_of(argv: list[str]) -> str | None:
     return argv[0] if argv and argv[0] in COMMANDS else None
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the command's modules load, then freeze what they made.
+
+    Importing creates some 200,000 objects that live until exit; the collector would scan them again and
+    again, during the imports and in every full collection after (a tenth of ``accord run``'s CPU time,
+    measured whole-process on the default case and on KTAB's 80-actor sample). Frozen objects are never
+    scanned; the collector then runs as usual for the command's own work (a server's requests included).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command; render any error in one line (and a hint) and exit non-zero."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:  # answered before Typer, NumPy or the case model load
         print(f"accord {_version_string()}")
         return
+    from accord.workspace import skip_pydantic_plugins
+
+    skip_pydantic_plugins()
     try:
-        app = build_app(_command_of(args))
+        with _collector_paused():
+            app = build_app(_command_of(args))
         app(args=args, prog_name="accord", standalone_mode=True)
     except SystemExit:
         raise

@@ -42,7 +42,7 @@ Text = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class DatePrecision(StrEnum):
