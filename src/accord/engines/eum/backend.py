@@ -26,6 +26,7 @@ __all__ = [
     "compiled_round",
     "compiled_run",
     "for_many_runs",
+    "limit_threads",
     "worth_compiling",
 ]
 
@@ -148,13 +149,22 @@ def compiled_run(
 # Rows per thread below which one thread does everything (a thread hand-off costs ~0.1 ms)
 _ROWS_PER_THREAD = 256
 _POOL: Any = None
+_THREADS: int | None = None  # a cap on the threads, set in a worker process that shares the cores
+
+
+def limit_threads(n: int | None) -> None:
+    """Use at most ``n`` threads in this process (``None``: one per core). A pool worker calls it with its
+    share of the cores: two workers on two cores that each ran two threads would only swap them."""
+    global _THREADS
+    _THREADS = max(1, n) if n else None
 
 
 def _cores() -> int:
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return min(cores, _THREADS) if _THREADS else cores
 
 
 def _row_parts(n_rows: int) -> list[slice]:
