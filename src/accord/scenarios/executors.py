@@ -19,6 +19,9 @@ Why the pool and the cluster are kept warm: a worker that starts from scratch im
   pool forked for this very call finds it in memory and reads nothing).
 - the Dask client (a ``LocalCluster`` of one-thread workers when no scheduler address is given) is
   also kept for the process's lifetime, and ``shared`` is scattered once to every worker per call.
+- the workers of the pool and of our own cluster share this machine's cores: each runs the compiled
+  EUM on its share of them (one thread each when there are as many workers as cores), where a lone
+  process (the local executor) runs it on all of them.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Any
 
 from accord import workspace
 
-__all__ = ["EXECUTORS", "default_workers", "execute", "shutdown", "start_method", "worker_cpu"]
+__all__ = ["EXECUTORS", "core_share", "default_workers", "execute", "shutdown", "start_method", "worker_cpu"]
 
 EXECUTORS = ("local", "processes", "dask")
 START_METHODS = ("fork", "forkserver", "spawn")
@@ -49,6 +52,25 @@ _SHARED_KEEP = 4
 
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def core_share(workers: int) -> int:
+    """Threads for each of ``workers`` processes on this machine's cores (at least one)."""
+    return max(1, _cores() // max(1, workers))
+
+
+def _share_cores(threads: int) -> None:
+    """In a worker: run the compiled EUM on ``threads`` threads (its share), not on every core."""
+    from accord.engines.eum.backend import limit_threads
+
+    limit_threads(threads)
 
 
 def execute(
@@ -116,7 +138,12 @@ def _pool(workers: int) -> Any:
             if method == "forkserver":
                 # the server imports the runner (and so the engines' base) once; workers fork from it
                 context.set_forkserver_preload(["accord.scenarios.runner"])
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_share_cores,
+                initargs=(core_share(workers),),
+            )
             _POOLS[workers] = pool
         return pool
 
@@ -224,6 +251,8 @@ def _client(scheduler: str | None, workers: int, processes: bool) -> Any:
                     silence_logs=logging.ERROR,
                 )
         client = Client(cluster if cluster is not None else scheduler, set_as_default=False)
+        if cluster is not None and processes:  # (thread workers share this process: nothing to split)
+            client.run(_share_cores, core_share(workers))
         if not _CLIENTS:  # registered after Dask's own exit handlers, so it runs before them
             atexit.register(_close_clients)
         _CLIENTS[key] = (client, cluster)
