@@ -21,9 +21,9 @@ Accord's positions turn by turn (to 0.05) and against the reference logs in ``sh
 decimals; to 0.055), and Accord's against the reference logs (to 0.005); the EUM port's positions per
 round against Accord's (to 1e-9 on the 0-10 scale). Then every contender and the floor (``python -c
 "import numpy"``) run in turn, ``--repeat`` times (A B C A B C ..., so a drift of the machine's speed
-hits all alike); printed: median wall and CPU seconds (the children's
-user + system), Accord's ratio to the peer (> 1: Accord is faster) from the medians, each as a multiple
-of the floor, and the load average at both ends.
+hits all alike; fewer for a peer so slow that they would pass ``--budget`` seconds); printed: median
+wall and CPU seconds (the children's user + system), Accord's ratio to the peer (> 1: Accord is faster)
+from the medians, each as a multiple of the floor, and the load average at both ends.
 
 Building the peers (Debian 12; a few minutes on two cores):
 
@@ -228,13 +228,20 @@ def peer_positions(peer_dir: Path, csv_path: Path, paper: bool) -> np.ndarray:
 
 
 def time_interleaved(contenders: list[Contender], repeat: int, template: Path | None) -> None:
-    for c in contenders:  # one warm-up each (file caches, Numba's on-disk cache)
-        c.run_once(template)
+    """``repeat`` rounds of every contender in turn. No warm-up here: each has just run once to have
+    its output checked (file caches, Numba's on-disk cache), and the floor needs none."""
+    for c in contenders:
         c.walls.clear()
         c.cpus.clear()
     for _ in range(repeat):
         for c in contenders:
             c.run_once(template)
+
+
+def repeats(args: argparse.Namespace, check_seconds: float) -> int:
+    """``--repeat``, cut for a peer whose one run took long (the memoised EUM takes about a minute at 100
+    actors): at most ``--budget`` seconds of its runs, and at least one."""
+    return max(1, min(args.repeat, int(args.budget // max(check_seconds, 1e-3))))
 
 
 def report(problem: str, peer: Contender, accords: list[Contender], floor: Contender) -> None:
@@ -260,7 +267,9 @@ def ktab_part(args: argparse.Namespace, sources: dict[str, Path], tmp: Path, flo
     header("KTAB", list(sources))
     for sample in args.samples:
         csv_path = KTAB_REF / sample / f"{sample}.csv"
+        t0 = time.perf_counter()
         ktab = ktab_positions(args.ktab, csv_path, conf)
+        check_seconds = time.perf_counter() - t0
         reference = reference_positions(sample)
         gap_ref = check_close(f"{sample} KTAB vs reference log", ktab, reference, 0.055)
         accords = []
@@ -273,12 +282,13 @@ def ktab_part(args: argparse.Namespace, sources: dict[str, Path], tmp: Path, flo
             )
             accords.append(Contender(label, accord_run_argv(case, "smp"), env={"PYTHONPATH": str(src)}))
         peer = Contender("KTAB", ktab_argv(args.ktab, csv_path), fresh_cwd=True)
-        time_interleaved([peer, *accords, floor], args.repeat, conf)
+        repeat = repeats(args, check_seconds)
+        time_interleaved([peer, *accords, floor], repeat, conf)
         report(f"{sample} ({ktab.shape[1]})", peer, accords, floor)
         print(
             f"{'':<16}  checked: {ktab.shape[0]} states; largest gap KTAB vs reference log {gap_ref:.3f} "
             f"(it logs one decimal, the reference two), Accord vs KTAB {gap:.3f}, "
-            f"Accord vs reference {gap_mine:.4f}"
+            f"Accord vs reference {gap_mine:.4f}; {repeat} timed runs each"
         )
 
 
@@ -290,7 +300,9 @@ def eum_part(args: argparse.Namespace, sources: dict[str, Path], tmp: Path, floo
     problems = [("EC example", EC_CSV, False)]
     problems += [(f"synthetic {n}", synthetic_bdm(n, n, tmp / f"bdm{n}.csv"), True) for n in args.eum_actors]
     for name, csv_path, paper in problems:
+        t0 = time.perf_counter()
         theirs = peer_positions(args.eum_peer, csv_path, paper)
+        check_seconds = time.perf_counter() - t0
         accords = []
         for label, src in sources.items():
             case = import_case(
@@ -300,10 +312,10 @@ def eum_part(args: argparse.Namespace, sources: dict[str, Path], tmp: Path, floo
             gap = check_close(f"{name} Accord ({label}) vs the port", mine, theirs, 1e-9)
             accords.append(Contender(label, accord_run_argv(case, "eum"), env={"PYTHONPATH": str(src)}))
         peer = Contender("port", peer_argv(args.eum_peer, csv_path, paper), cwd=args.eum_peer)
-        repeat = args.repeat if theirs.shape[1] <= 50 else max(3, args.repeat // 2)
+        repeat = repeats(args, check_seconds)
         time_interleaved([peer, *accords, floor], repeat, None)
         report(f"{name} ({theirs.shape[1]})", peer, accords, floor)
-        print(f"{'':<16}  checked: {theirs.shape[0]} rounds equal to {gap:.1e}")
+        print(f"{'':<16}  checked: {theirs.shape[0]} rounds equal to {gap:.1e}; {repeat} timed runs each")
 
 
 def main() -> None:
@@ -312,6 +324,7 @@ def main() -> None:
     parser.add_argument("--ktab-conf", type=Path, help="smpc's logger configuration (default: beside smpc)")
     parser.add_argument("--eum-peer", type=Path, help="folder holding eum_memo.py (the memoised port)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--budget", type=float, default=120.0, help="seconds of a slow peer's timed runs")
     parser.add_argument("--samples", nargs="+", default=list(KTAB_SAMPLES))
     parser.add_argument("--eum-actors", nargs="+", type=int, default=list(EUM_SIZES))
     parser.add_argument(
@@ -325,7 +338,9 @@ def main() -> None:
     sources = dict(s.split("=", 1) for s in args.accord_src) if args.accord_src else {"accord": str(SRC)}
     srcs = {label: Path(d).resolve() for label, d in sources.items()}
     print(f"{os.cpu_count()} CPUs, load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
-    print(f"median of {args.repeat} interleaved runs after one warm-up; F: multiple of the floor")
+    print(
+        f"median of up to {args.repeat} interleaved runs (after the output checks); F: multiple of the floor"
+    )
     floor = Contender("floor", [sys.executable, "-c", "import numpy"])
     with tempfile.TemporaryDirectory(prefix="bench-peers-") as tmp:
         if args.ktab:
