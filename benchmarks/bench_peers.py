@@ -71,6 +71,9 @@ EC_CSV = SHARED / "reference" / "bdm" / "ec_actors.csv"
 KTAB_SAMPLES = ("SOE-Pol-Comp", "dummyData_3Dim", "SOE-Policy", "dummyData_6Dim", "dummyData-a080")
 EUM_SIZES = (13, 25, 50, 100)
 EUM_ROUNDS = 10
+# where the docstring's recipes put the peers (used when --ktab / --eum-peer are not given)
+DEFAULT_KTAB = Path("/tmp/ktab/src/examples/smp/smpc")
+DEFAULT_EUM_PEER = Path("/tmp/eum-peer")
 
 
 @dataclass
@@ -320,9 +323,13 @@ def eum_part(args: argparse.Namespace, sources: dict[str, Path], tmp: Path, floo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ktab", type=Path, help="KTAB's smpc binary (built with -O2)")
+    parser.add_argument(
+        "--ktab", type=Path, help=f"KTAB's smpc binary, built with -O2 (default: {DEFAULT_KTAB})"
+    )
     parser.add_argument("--ktab-conf", type=Path, help="smpc's logger configuration (default: beside smpc)")
-    parser.add_argument("--eum-peer", type=Path, help="folder holding eum_memo.py (the memoised port)")
+    parser.add_argument(
+        "--eum-peer", type=Path, help=f"folder of eum_memo.py, the port (default: {DEFAULT_EUM_PEER})"
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--budget", type=float, default=120.0, help="seconds of a slow peer's timed runs")
     parser.add_argument("--samples", nargs="+", default=list(KTAB_SAMPLES))
@@ -335,6 +342,15 @@ def main() -> None:
         help="Accord sources to time (repeatable), e.g. main=src start=/work/h-start/src (default: this src)",
     )
     args = parser.parse_args()
+    if args.ktab is None and args.eum_peer is None:
+        args.ktab = DEFAULT_KTAB if DEFAULT_KTAB.exists() else None
+        args.eum_peer = DEFAULT_EUM_PEER if (DEFAULT_EUM_PEER / "eum_memo.py").exists() else None
+        if args.ktab is None and args.eum_peer is None:
+            print(
+                f"NOT RUN: no peer found at {DEFAULT_KTAB} or {DEFAULT_EUM_PEER}; build them as this script's"
+            )
+            print("docstring says, or give --ktab / --eum-peer.")
+            return
     sources = dict(s.split("=", 1) for s in args.accord_src) if args.accord_src else {"accord": str(SRC)}
     srcs = {label: Path(d).resolve() for label, d in sources.items()}
     print(f"{os.cpu_count()} CPUs, load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
@@ -347,8 +363,6 @@ def main() -> None:
             ktab_part(args, srcs, Path(tmp), floor)
         if args.eum_peer:
             eum_part(args, srcs, Path(tmp), floor)
-    if not (args.ktab or args.eum_peer):
-        parser.error("give --ktab and/or --eum-peer (see the docstring for how to build them)")
     print("\nload average at end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 
