@@ -198,17 +198,20 @@ def check_close(name: str, a: np.ndarray, b: np.ndarray, tol: float) -> float:
 
 
 def synthetic_bdm(n_actors: int, seed: int, path: Path) -> Path:
-    """A seeded BDM CSV: capability and salience in (0, 1], positions on 0-10 with the ends taken."""
+    """A seeded BDM CSV: capability and salience in (0, 1], positions on 0-10 with the ends taken.
+
+    Positions keep every digit: on a coarse grid two offers can be exactly as near, which the port
+    decides by the last bit of a float difference and Accord by its tie tolerance (both legitimate)."""
     rng = np.random.default_rng(seed)
     cap = rng.uniform(0.05, 1.0, n_actors)
     sal = rng.uniform(0.2, 1.0, n_actors)
-    pos = np.round(rng.uniform(0.0, 10.0, n_actors), 1)
+    pos = rng.uniform(0.0, 10.0, n_actors)
     pos[0], pos[1] = 0.0, 10.0
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["Actor", "Capability", "Position", "Salience"])
         for i in range(n_actors):
-            w.writerow([f"A{i:03d}", f"{cap[i]:.3f}", f"{pos[i]:.1f}", f"{sal[i]:.3f}"])
+            w.writerow([f"A{i:03d}", f"{cap[i]:.3f}", repr(float(pos[i])), f"{sal[i]:.3f}"])
     return path
 
 
