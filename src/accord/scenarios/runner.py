@@ -342,6 +342,9 @@ def run_draws(
             progress(sum(sizes[b] for b in chunks[i]))
 
     warm_before_forking(spec, executor, scheduler)
+    threads = local_threads(spec, executor)
+    if threads > 1:
+        warm(spec)  # the kernels load here, once, not in one chunk's thread while the others wait for it
     parts = execute(
         _draw_chunk,
         (spec, seed, sizes),
@@ -351,7 +354,7 @@ def run_draws(
         scheduler,
         done,
         dask_processes,
-        local_threads=local_threads(spec, executor),
+        local_threads=threads,
     )
     blocks = [block for part in parts for block in part]
     t1 = time.perf_counter()
