@@ -1,6 +1,7 @@
 """Issue 12, goal: parallel executors >= 1.6x the local one on two cores, both engines, 10,000 draws.
 
-Run: ``.venv/bin/python benchmarks/bench_executors.py [--draws 10000] [--workers 2] [--models smp eum]``
+Run: ``.venv/bin/python benchmarks/bench_executors.py [--draws 10000] [--workers 2] [--models smp eum]
+[--src DIR]`` (``--src``: time another commit's sources with this script, e.g. ``git archive`` of main)
 
 Each (model, executor) runs in a fresh interpreter that loads the default case and calls ``run_draws``
 twice with the same seed: ``cold`` (the pool or cluster starts inside the call) and ``warm`` (it is
@@ -132,12 +133,12 @@ def child(model: str, executor: str, draws: int, workers: int) -> dict:
     }
 
 
-def _run_child(model: str, executor: str, draws: int, workers: int) -> dict:
+def _run_child(model: str, executor: str, draws: int, workers: int, src: Path = SRC) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     out = subprocess.run(
         [sys.executable, __file__, "--child", model, executor, str(draws), str(workers)],
-        env={**os.environ, "PYTHONPATH": str(SRC)},
+        env={**os.environ, "PYTHONPATH": str(src)},
         capture_output=True,
         text=True,
         check=True,
@@ -202,6 +203,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--models", nargs="+", default=["smp", "eum"])
     parser.add_argument("--executors", nargs="+", default=["local", "local-1core", "processes", "dask"])
+    parser.add_argument(
+        "--src", type=Path, default=SRC, help="Accord sources to time (e.g. another commit's)"
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -211,7 +215,9 @@ def main() -> None:
     print(f"{os.cpu_count()} CPUs, load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     for model in args.models:
         print(f"\n{model}: {args.draws} draws of nagorno-karabakh-2020, seed 0, {args.workers} workers")
-        rows = {ex: _run_child(model, ex, args.draws, args.workers) for ex in args.executors}
+        rows = {
+            ex: _run_child(model, ex, args.draws, args.workers, args.src.resolve()) for ex in args.executors
+        }
         report(model, rows)
     print("\nload average at end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
 
