@@ -14,7 +14,8 @@ to one core: the one-thread baseline, the honest "x" of the EUM's threads), ``pr
 - ``cpu``: this process's CPU during the call (all its threads), and each worker's;
 - ``quiet``: a projection for a quiet machine: this process's main-thread CPU (serial) plus the
   parallel part, the busiest of the other threads and workers or their total over the cores, whichever
-  is larger. It ignores waiting and overlap, so it is a lower bound on the wall time;
+  is larger. It ignores waiting and overlap (a lower bound), but on a loaded machine a worker the
+  others' load slowed takes fewer chunks, and the busiest one then makes it pessimistic;
 - ``x local``: the ``local`` row's figure divided by this row's (the goal is >= 1.6), from measured wall
   and from the projection; ``x 1core``: the same against ``local-1core``. On a shared machine (read the
   load average) only the projection means much; on a quiet one both should agree.
