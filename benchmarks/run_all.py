@@ -23,6 +23,7 @@ BENCHMARKS = {
     "scenarios": ["bench_scenarios.py"],
     "tornado": ["bench_tornado.py"],
     "goals": ["bench_goals.py"],
+    "peers": ["bench_peers.py", "--repeat", "3"],
     "web": ["bench_web.py", "--clients", "20", "--seconds", "60"],
 }
 

@@ -137,3 +137,90 @@ def test_dask_client_is_kept_and_gives_the_local_numbers(smp_spec, smp_reference
     assert_same(smp_reference, first)
     assert_same(smp_reference, second)
     assert executors.worker_cpu("dask", 2) and all(v > 0 for v in executors.worker_cpu("dask", 2).values())
+
+
+def _eum_threads(shared: object, item: int) -> int:
+    from accord.engines.eum import backend
+
+    return backend._cores()
+
+
+def test_workers_run_the_compiled_eum_on_their_share_of_the_cores(fresh_pools) -> None:
+    from accord.engines.eum import backend
+
+    cores = len(os.sched_getaffinity(0))
+    assert executors.core_share(2) == max(1, cores // 2) and executors.core_share(1) == cores
+    assert set(executors.execute(_eum_threads, None, list(range(4)), "processes", workers=2)) == {
+        max(1, cores // 2)
+    }
+    assert backend._cores() == cores, "the parent's own runs must keep every core"
+
+
+def test_limit_threads_caps_the_eum_row_split(monkeypatch) -> None:
+    from accord.engines.eum import backend
+
+    monkeypatch.setattr(backend, "_ROWS_PER_THREAD", 4)
+    monkeypatch.setattr(backend.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert len(backend._row_parts(64)) == 4
+    backend.limit_threads(1)
+    try:
+        assert len(backend._row_parts(64)) == 1
+    finally:
+        backend.limit_threads(None)
+    assert len(backend._row_parts(64)) == 4
+
+
+def test_compiled_eum_in_one_thread_workers_gives_the_threaded_local_numbers(fresh_pools) -> None:
+    """The compiled EUM splits rows over threads locally and runs one thread per worker: same bits."""
+    pytest.importorskip("numba")
+    from accord.engines.eum import EUMParams
+
+    spec = RunSpec(
+        load_case("nagorno-karabakh-2020"),
+        model="eum",
+        params=EUMParams(keep_challenges=False, backend="numba"),
+    )
+    local = run_draws(spec, 1100, seed=3, executor="local")
+    assert_same(local, run_draws(spec, 1100, seed=3, executor="processes", workers=2))
+    assert set(executors.execute(_eum_threads, None, [0, 1], "processes", workers=2)) == {
+        executors.core_share(2)
+    }
+
+
+def _slow_square(shared: int, item: int) -> tuple[int, str]:
+    import threading
+    import time
+
+    time.sleep(0.01 * (item % 3))  # finish out of order
+    return item * item + shared, threading.current_thread().name
+
+
+def test_local_threads_keep_item_order_report_every_item_and_end_with_the_call() -> None:
+    import threading
+
+    done: list[int] = []
+    got = executors.execute(_slow_square, 1, list(range(9)), "local", on_done=done.append, local_threads=2)
+    assert [r[0] for r in got] == [i * i + 1 for i in range(9)]
+    assert {r[1].split("_")[0] for r in got} == {"accord-local"} and sorted(done) == list(range(9))
+    alive = [t.name for t in threading.enumerate() if t.name.startswith("accord-local")]
+    assert not alive, "the call's threads outlived it (a later pool would then not fork)"
+
+
+def test_compiled_eum_on_local_threads_gives_the_one_thread_numbers(monkeypatch) -> None:
+    """A local run of the compiled EUM runs its chunks on a thread per core: same bits as one thread."""
+    pytest.importorskip("numba")
+    from accord.engines.eum import EUMParams
+    from accord.scenarios import runner
+
+    spec = RunSpec(
+        load_case("nagorno-karabakh-2020"),
+        model="eum",
+        params=EUMParams(keep_challenges=False, backend="numba"),
+    )
+    threaded = run_draws(spec, 1100, seed=4, executor="local", chunk_draws=256)
+    monkeypatch.setattr(runner, "local_threads", lambda spec, executor: 1)
+    assert_same(threaded, run_draws(spec, 1100, seed=4, executor="local", chunk_draws=256))
+    monkeypatch.undo()
+    assert runner.local_threads(spec, "local") == len(os.sched_getaffinity(0))
+    assert runner.local_threads(spec, "processes") == 1
+    assert runner.local_threads(RunSpec(spec.case, model="smp"), "local") == 1

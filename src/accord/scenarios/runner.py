@@ -34,7 +34,7 @@ from accord.engines.registry import (
     case_params,
     get_engine,
 )
-from accord.scenarios.executors import EXECUTORS, default_workers, execute, start_method
+from accord.scenarios.executors import EXECUTORS, core_share, default_workers, execute, start_method
 from accord.scenarios.interventions import apply_interventions
 from accord.scenarios.language import Scenario
 from accord.scenarios.summary import DrawResults
@@ -130,6 +130,14 @@ def loading_shares(executor: str, workers: int, scheduler: str | None = None) ->
     if executor == "local" or (scheduler is None and start_method() == "fork"):
         return 1
     return workers
+
+
+def local_threads(spec: RunSpec, executor: str) -> int:
+    """Threads for a local run's chunks: one per core for the compiled EUM, whose rows run without the
+    GIL (one chunk's sampling then overlaps the other's rows), else one (the SMP's turns hold the GIL)."""
+    if executor != "local" or spec.model != "eum" or getattr(spec.engine_params(), "backend", "") != "numba":
+        return 1
+    return max(1, core_share(1))
 
 
 def warm_before_forking(spec: RunSpec, executor: str, scheduler: str | None) -> None:
@@ -334,8 +342,19 @@ def run_draws(
             progress(sum(sizes[b] for b in chunks[i]))
 
     warm_before_forking(spec, executor, scheduler)
+    threads = local_threads(spec, executor)
+    if threads > 1:
+        warm(spec)  # the kernels load here, once, not in one chunk's thread while the others wait for it
     parts = execute(
-        _draw_chunk, (spec, seed, sizes), chunks, executor, workers, scheduler, done, dask_processes
+        _draw_chunk,
+        (spec, seed, sizes),
+        chunks,
+        executor,
+        workers,
+        scheduler,
+        done,
+        dask_processes,
+        local_threads=threads,
     )
     blocks = [block for part in parts for block in part]
     t1 = time.perf_counter()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -26,6 +27,7 @@ __all__ = [
     "compiled_round",
     "compiled_run",
     "for_many_runs",
+    "limit_threads",
     "worth_compiling",
 ]
 
@@ -148,13 +150,29 @@ def compiled_run(
 # Rows per thread below which one thread does everything (a thread hand-off costs ~0.1 ms)
 _ROWS_PER_THREAD = 256
 _POOL: Any = None
+_THREADS: int | None = None  # a cap on the threads, set in a worker process that shares the cores
+_CALLER = threading.local()  # the same, for runs started from one thread (one of several sharing the cores)
+
+
+def limit_threads(n: int | None, this_thread: bool = False) -> None:
+    """Run the compiled EUM on at most ``n`` threads (``None``: one per core), in this process or, with
+    ``this_thread``, in runs this thread starts. Callers that already share the cores set their share:
+    two workers on two cores that each split their rows over two threads would only swap them."""
+    cap = max(1, n) if n else None
+    if this_thread:
+        _CALLER.cap = cap
+    else:
+        global _THREADS
+        _THREADS = cap
 
 
 def _cores() -> int:
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    cap = getattr(_CALLER, "cap", None) or _THREADS
+    return min(cores, cap) if cap else cores
 
 
 def _row_parts(n_rows: int) -> list[slice]:
