@@ -19,265 +19,21 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from accord.engines.eum.kernel_steps import (
+    _geometry,
+    _midpoint_counts,
+    _pairwise_sum,
+    _position_groups,
+    _probabilities,
+    _receiver,
+    _risk,
+    _stable_order,
+    _support,
+)
+
 __all__ = ["outcomes", "round_rows", "run_rows"]
 
 # pragma: numba functions below are typed by Numba; mypy sees them as untyped.
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _block_sum(a, start, n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """NumPy's pairwise sum of a block of at most 128 elements: 8 partial sums, then the rest."""
-    if n < 8:
-        res = 0.0
-        for i in range(n):
-            res += a[start + i]
-        return res
-    r0, r1, r2, r3 = a[start], a[start + 1], a[start + 2], a[start + 3]
-    r4, r5, r6, r7 = a[start + 4], a[start + 5], a[start + 6], a[start + 7]
-    i = 8
-    stop = n - n % 8
-    while i < stop:
-        p = start + i
-        r0 += a[p]
-        r1 += a[p + 1]
-        r2 += a[p + 2]
-        r3 += a[p + 3]
-        r4 += a[p + 4]
-        r5 += a[p + 5]
-        r6 += a[p + 6]
-        r7 += a[p + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += a[start + i]
-        i += 1
-    return res
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def _pairwise_sum(a, start, n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """NumPy's ``add.reduce`` of ``a[start:start + n]`` (contiguous float64): the same partial sums.
-
-    Above 128 elements NumPy splits in two halves (the first a multiple of 8) and adds their sums; the
-    recursion is unrolled onto a small stack (cached Numba code must not be recursive).
-    """
-    if n <= 128:
-        return _block_sum(a, start, n)
-    starts = np.empty(64, np.int64)
-    sizes = np.empty(64, np.int64)
-    stage = np.zeros(64, np.int64)
-    values = np.empty(64)
-    top, n_values = 0, 0
-    starts[0], sizes[0] = start, n
-    while top >= 0:
-        s0, n0 = starts[top], sizes[top]
-        if n0 <= 128:
-            values[n_values] = _block_sum(a, s0, n0)
-            n_values += 1
-            top -= 1
-            continue
-        half = n0 // 2
-        half -= half % 8
-        if stage[top] == 2:
-            values[n_values - 2] = values[n_values - 2] + values[n_values - 1]
-            n_values -= 1
-            top -= 1
-            continue
-        stage[top] += 1
-        child = (s0, half) if stage[top] == 1 else (s0 + half, n0 - half)
-        top += 1
-        starts[top], sizes[top], stage[top] = child[0], child[1], 0
-    return values[0]
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _power(base, exponent):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``base ** exponent``; IEEE ``pow(x, 1) == x`` exactly, so the shortcut changes no bit."""
-    if exponent == 1.0:
-        return base
-    return base**exponent
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _stable_order(xc, m, order, xs):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``order[:m]``: a stable ascending sort of ``xc[:m]`` (insertion sort: the rows are short)."""
-    for t in range(m):
-        v = t
-        xv = xc[v]
-        u = t - 1
-        while u >= 0 and xc[order[u]] > xv:
-            order[u + 1] = order[u]
-            u -= 1
-        order[u + 1] = v
-    for t in range(m):
-        xs[t] = xc[order[t]]
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _midpoint_counts(xs, order, m, cnt):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``cnt[i * m + j]``: voters strictly left of ``(x_i + x_j) * 0.5``, the same integers as a search.
-
-    In sorted order the midpoints of ``xs[p]`` with ``xs[q]``, ``q >= p``, never decrease, so one
-    pointer per ``p`` sweeps the voters once (``m^2`` steps, no binary search).
-    """
-    first = 0
-    for p in range(m):
-        while first < m and xs[first] < xs[p]:
-            first += 1
-        c = first
-        row = order[p] * m
-        for q in range(p, m):
-            mid = (xs[p] + xs[q]) * 0.5
-            while c < m and xs[c] < mid:
-                c += 1
-            cnt[row + order[q]] = c
-            cnt[order[q] * m + order[p]] = c
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _geometry(xc, xs, m, rng_, half, vd):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``half[i * m + j] = min(|x_i - x_j| / R, 1) / 2`` and ``vd[k * m + a] = |xs_k - x_a| / R``."""
-    for i in range(m):
-        half[i * m + i] = 0.0
-        for j in range(i + 1, m):
-            h = min(abs(xc[i] - xc[j]) / rng_, 1.0) * 0.5
-            half[i * m + j] = h
-            half[j * m + i] = h
-        for a in range(m):
-            vd[i * m + a] = abs(xs[i] - xc[a]) / rng_
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _support(xc, wc, order, rexp, scalar_r, m, vd, cnt, prefix, sup):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``sup[i * m + j]``: :func:`accord.engines.eum.geometry._support`, via the same prefix sums.
-
-    ``rexp[k]`` is actor ``k``'s exponent, or ``scalar_r`` for everyone when ``rexp`` is empty. A voter
-    at a position contributes ``0 ** r * w = 0`` there, and adding 0 to the (non-negative) prefix
-    changes no bit, so that power is skipped.
-    """
-    for a in range(m):
-        prefix[a] = 0.0
-    for k in range(m):
-        voter = order[k]
-        wk = wc[voter]
-        rk = scalar_r if rexp.shape[0] == 0 else rexp[voter]
-        row, nxt = k * m, (k + 1) * m
-        for a in range(m):
-            d = vd[row + a]
-            prefix[nxt + a] = prefix[row + a] + _power(d, rk) * wk if d != 0.0 else prefix[row + a]
-    last = m * m
-    for i in range(m):
-        for j in range(m):
-            c = cnt[i * m + j] * m
-            up = 1.0 if xc[i] > xc[j] else 0.0
-            sign = (1.0 if xc[i] < xc[j] else 0.0) - up
-            v = (prefix[last + j] - prefix[last + i]) * up + (prefix[c + j] - prefix[c + i]) * sign
-            sup[i * m + j] = 0.0 if v < 0.0 else v
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _probabilities(xc, m, pairwise, p):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """The supports in ``p`` become probabilities, in place:
-    :func:`accord.engines.eum.geometry._probabilities`.
-
-    Pairwise, both directions of a pair are read before either is written (the diagonal has equal
-    positions: 0).
-    """
-    if pairwise:
-        for i in range(m):
-            p[i * m + i] = 0.0
-            for j in range(i + 1, m):
-                s_ij, s_ji = p[i * m + j], p[j * m + i]
-                pair = s_ij + s_ji
-                apart = abs(xc[i] - xc[j]) > 0
-                p_ij = s_ij / pair if pair > 0 else 0.5
-                p_ji = s_ji / pair if pair > 0 else 0.5
-                p[i * m + j] = p_ij if apart else 0.0
-                p[j * m + i] = p_ji if apart else 0.0
-        return
-    grand = 2.0 * _pairwise_sum(p, 0, m * m)
-    scale = 1.0 / grand if grand > 0 else 0.0
-    for t in range(m * m):
-        p[t] = p[t] * scale
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _terms(half, r, q, usq):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``(U_s - q U_sq, U_s - U_f)`` of one pair seen with exponent ``r``: ``geometry._utility_terms``."""
-    us = _power(0.5 - half, r) * -4.0 + 2.0
-    uf = _power(half + 0.5, r) * -4.0 + 2.0
-    return us - q * usq, us - uf
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """Risk exponents ``r[:m]`` from the danger-phase probabilities ``p``: ``geometry._risk``."""
-    usq = 2.0 - 4.0 * _power(half_base, de)
-    for i in range(m):
-        for j in range(m):
-            if j == i:
-                eu_row[j] = 0.0
-                continue
-            base, du = _terms(half[i * m + j], de, q, usq)
-            eu_row[j] = base - ((1.0 - p[j * m + i]) * du) * sc[i]
-        r[i] = _pairwise_sum(eu_row, 0, m)
-    hi, lo = r[0], r[0]
-    for i in range(1, m):
-        hi = max(hi, r[i])
-        lo = min(lo, r[i])
-    spread = hi - lo
-    flat = spread <= tol * max(1.0, max(abs(hi), abs(lo)))
-    for i in range(m):
-        score = 0.0 if flat else (2.0 * r[i] - hi - lo) / spread
-        r[i] = 1.0 - score * c1 if mode == 0 else (1.0 - score / k1) / (1.0 + score / k2)
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _receiver(i, xc, sc, m, rng_, half, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """Receiver ``i``'s offers (``kinds[:m]``), move type and counterpart: ``geometry._classify``,
-    ``_choose``.
-
-    The powers come first, in a loop of their own; on the diagonal both bases are 1/2, whose power is
-    the one in ``U_sq``. Offer types are built without branches (``conf + 2 comp + 3 cap`` as NumPy
-    does): they are unpredictable, and a mispredicted branch costs more than the arithmetic.
-    """
-    ri = r[i]
-    p_half = _power(half_base, ri)
-    q_usq = q * (2.0 - 4.0 * p_half)
-    si, xi, row = sc[i], xc[i], i * m
-    for j in range(m):
-        h = half[row + j]
-        if j == i:
-            e_ij[j], e_ji[j] = p_half, p_half
-        else:
-            e_ij[j], e_ji[j] = _power(0.5 - h, ri), _power(h + 0.5, ri)
-    best, smallest = 3, np.inf
-    for j in range(m):
-        us = e_ij[j] * -4.0 + 2.0
-        du = us - (e_ji[j] * -4.0 + 2.0)
-        base = us - q_usq
-        a = base - ((1.0 - p[row + j]) * du) * sc[j]
-        b = base - ((1.0 - p[j * m + i]) * du) * si
-        e_ij[j], e_ji[j] = a, b
-        quadrant = (a < -tol) & (b > tol)
-        both = a + b
-        cap = quadrant & ((abs(b) - b > tol) if reference else (-both > tol))
-        kind = int((a > tol) & (b - a > tol)) + 2 * int(quadrant & (both > tol)) + 3 * int(cap)
-        kinds[j] = kind
-        wa, wb = abs(a), abs(b)
-        value = (wa * xi + wb * xc[j]) / (wa + wb)
-        key = value if kind == 2 else abs(xi - xc[j])
-        keys[j] = key
-        rank = (kind + 3) & 3
-        if rank < best:
-            best, smallest = rank, key
-        elif rank == best:
-            smallest = min(smallest, key)
-    smallest += tol * rng_
-    for j in range(m):
-        if (kinds[j] + 3) & 3 == best and keys[j] <= smallest:
-            return (best + 1) & 3, j
-    return (best + 1) & 3, 0
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -302,6 +58,11 @@ def _scratch(n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
         np.empty(n * n),  # half
         np.empty(n * n),  # vd
         np.empty(0),  # no per-actor exponents (the danger phase's common one)
+        np.empty(n, np.int64),  # grp: each actor's position group
+        np.empty(n, np.int64),  # rep: one member of each group
+        np.empty(n),  # g_base: per group, U_s - q U_sq (and the danger phase's eu)
+        np.empty(n),  # g_t: per group, (1 - p_ij)(U_s - U_f)
+        np.empty(n),  # g_b: per group, eu_ji
     )
 
 
@@ -313,7 +74,8 @@ def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_s
     parent, atomic operations that threads sharing the parent would contend for.
     """
     de, q, tol, reference, pairwise, mode, c1, k1, k2, half_base = c
-    idx, order, xc, sc, wc, xs, r, eu_row, keys, e_ij, e_ji, kinds, cnt, prefix, p, half, vd, no_r = scr
+    idx, order, xc, sc, wc, xs, r, eu_row, keys, e_ij, e_ji, kinds, cnt, prefix, p, half, vd, no_r = scr[:18]
+    grp, rep, g_base, g_t, g_b = scr[18:]
     n = x.shape[0]
     m = 0
     for a in range(n):
@@ -328,15 +90,19 @@ def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_s
     if m == 0:
         return
     _stable_order(xc, m, order, xs)
-    _midpoint_counts(xs, order, m, cnt)
-    _geometry(xc, xs, m, R, half, vd)
-    _support(xc, wc, order, no_r, de, m, vd, cnt, prefix, p)
-    _probabilities(xc, m, pairwise, p)
-    _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r)
-    _support(xc, wc, order, r, 1.0, m, vd, cnt, prefix, p)
-    _probabilities(xc, m, pairwise, p)
+    ng = _position_groups(xs, order, m, grp, rep)
+    _midpoint_counts(xs, xc, rep, m, ng, cnt)
+    _geometry(xc, xs, m, R, rep, ng, half, vd)
+    _support(xc, wc, order, no_r, de, m, rep, ng, vd, cnt, prefix, p)
+    _probabilities(xc, rep, grp, m, ng, pairwise, p, prefix)
+    _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, grp, ng, g_base, eu_row, r)
+    _support(xc, wc, order, r, 1.0, m, rep, ng, vd, cnt, prefix, p)
+    _probabilities(xc, rep, grp, m, ng, pairwise, p, prefix)
     for i in range(m):
-        mv, j = _receiver(i, xc, sc, m, R, half, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji)
+        mv, j = _receiver(
+            i, xc, sc, m, R, half, p, r, q, tol, reference, half_base,
+            grp, ng, g_base, g_t, g_b, kinds, keys, e_ij, e_ji,
+        )  # fmt: skip
         a = idx[i]
         risk[a], move[a] = r[i], mv
         if keep:
