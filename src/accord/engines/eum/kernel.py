@@ -56,7 +56,7 @@ def _scratch(n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
         np.empty((n + 1) * n),  # prefix
         np.empty(n * n),  # p
         np.empty(n * n),  # half
-        np.empty(n * n),  # vd
+        np.empty(n * n),  # dist
         np.empty(0),  # no per-actor exponents (the danger phase's common one)
         np.empty(n, np.int64),  # grp: each actor's position group
         np.empty(n, np.int64),  # rep: one member of each group
@@ -74,8 +74,8 @@ def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_s
     parent, atomic operations that threads sharing the parent would contend for.
     """
     de, q, tol, reference, pairwise, mode, c1, k1, k2, half_base = c
-    idx, order, xc, sc, wc, xs, r, eu_row, keys, e_ij, e_ji, kinds, cnt, prefix, p, half, vd, no_r = scr[:18]
-    grp, rep, g_base, g_t, g_b = scr[18:]
+    idx, order, xc, sc, wc, xs, r, eu_row, keys, e_ij, e_ji, kinds = scr[:12]
+    cnt, prefix, p, half, dist, no_r, grp, rep, g_base, g_t, g_b = scr[12:]
     n = x.shape[0]
     m = 0
     for a in range(n):
@@ -92,11 +92,11 @@ def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_s
     _stable_order(xc, m, order, xs)
     ng = _position_groups(xs, order, m, grp, rep)
     _midpoint_counts(xs, xc, rep, m, ng, cnt)
-    _geometry(xc, xs, m, R, rep, ng, half, vd)
-    _support(xc, wc, order, no_r, de, m, rep, ng, vd, cnt, prefix, p)
+    _geometry(xc, rep, ng, R, half, dist)
+    _support(xc, wc, order, no_r, de, m, grp, rep, ng, dist, cnt, prefix, p)
     _probabilities(xc, rep, grp, m, ng, pairwise, p, prefix)
     _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, grp, ng, g_base, eu_row, r)
-    _support(xc, wc, order, r, 1.0, m, rep, ng, vd, cnt, prefix, p)
+    _support(xc, wc, order, r, 1.0, m, grp, rep, ng, dist, cnt, prefix, p)
     _probabilities(xc, rep, grp, m, ng, pairwise, p, prefix)
     for i in range(m):
         mv, j = _receiver(

@@ -146,22 +146,24 @@ def _midpoint_counts(xs, xc, rep, m, ng, cnt):  # type: ignore[no-untyped-def]  
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _geometry(xc, xs, m, rng_, rep, ng, half, vd):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``half[ga * ng + gb] = min(|x_ga - x_gb| / R, 1) / 2`` and ``vd[k * ng + g] = |xs_k - x_g| / R``."""
+def _geometry(xc, rep, ng, rng_, half, dist):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``dist[ga * ng + gb] = |x_ga - x_gb| / R`` and ``half[ga * ng + gb] = min(dist, 1) / 2``.
+
+    One division per pair of groups serves both: a voter's distance to a position (``geometry``'s
+    ``voter_dist``) is the distance between their groups, and ``|a - b| == |b - a|`` exactly.
+    """
     for ga in range(ng):
-        half[ga * ng + ga] = 0.0
+        half[ga * ng + ga], dist[ga * ng + ga] = 0.0, 0.0
         xa = xc[rep[ga]]
         for gb in range(ga + 1, ng):
-            h = min(abs(xa - xc[rep[gb]]) / rng_, 1.0) * 0.5
-            half[ga * ng + gb] = h
-            half[gb * ng + ga] = h
-    for k in range(m):
-        for g in range(ng):
-            vd[k * ng + g] = abs(xs[k] - xc[rep[g]]) / rng_
+            d = abs(xa - xc[rep[gb]]) / rng_
+            h = min(d, 1.0) * 0.5
+            half[ga * ng + gb], half[gb * ng + ga] = h, h
+            dist[ga * ng + gb], dist[gb * ng + ga] = d, d
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _support(xc, wc, order, rexp, scalar_r, m, rep, ng, vd, cnt, prefix, sup):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+def _support(xc, wc, order, rexp, scalar_r, m, grp, rep, ng, dist, cnt, prefix, sup):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """``sup[gi * ng + gj]``: :func:`accord.engines.eum.geometry._support`, via the same prefix sums.
 
     ``rexp[k]`` is actor ``k``'s exponent, or ``scalar_r`` for everyone when ``rexp`` is empty. A voter
@@ -174,9 +176,9 @@ def _support(xc, wc, order, rexp, scalar_r, m, rep, ng, vd, cnt, prefix, sup):  
         voter = order[k]
         wk = wc[voter]
         rk = scalar_r if rexp.shape[0] == 0 else rexp[voter]
-        row, nxt = k * ng, (k + 1) * ng
+        row, nxt, own = k * ng, (k + 1) * ng, grp[voter] * ng
         for g in range(ng):
-            d = vd[row + g]
+            d = dist[own + g]
             prefix[nxt + g] = prefix[row + g] + _power(d, rk) * wk if d != 0.0 else prefix[row + g]
     last = m * ng
     for gi in range(ng):
