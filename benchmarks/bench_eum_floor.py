@@ -303,6 +303,8 @@ def main() -> None:
         "issue_floor_ns": ISSUE_FLOOR_NS,
         **{f"{be}_ns": engine[be][0] * per for be in engine},
         **{f"{be}_wall_ns": engine[be][1] * per for be in engine},
+        "floor_max_diff": max(f[2] for f in floors.values()),
+        "backends_equal": bool(np.array_equal(finals["numpy"], finals["numba"])),
     }
     if args.json:
         print(json.dumps(figures))
@@ -318,6 +320,7 @@ def main() -> None:
     print(f"  of which the pows alone            {pow_cpu * per:6.1f} ns cpu (3 per pair + 1 per actor)")
     for be, (cpu, wall) in engine.items():
         print(f"  engine, backend {be:<18} {cpu * per:6.1f} ns cpu, {wall * per:6.1f} ns wall")
+    print(f"  final positions of the two backends equal bit for bit: {figures['backends_equal']}")
     best = engine["numba"][0] * per
     print(
         f"floor: measured {floor_ns:.1f} ns ({floor_label}); the issue's estimate ~{ISSUE_FLOOR_NS:.0f} ns.\n"
