@@ -141,7 +141,7 @@ def _eum_backends(trees: list[tuple[str, Path]], repeat: int, tmp: Path) -> None
         r = _child(EUM_BACKEND_CHILD, [str(repeat), str(out), be], src)
         pos = np.load(out)
         ref = pos if ref is None else ref
-        label = "numpy" if be == "-" else be
+        label = "auto" if be == "-" else be  # a tree's default: NumPy before the backends existed
         print(
             f"  {name:<6} backend {label:<6} {r['cpu_s']:.3f} s cpu, "
             f"{r['ns']:5.1f} ns per actor pair and round; "
@@ -179,7 +179,7 @@ def _eum_memory(trees: list[tuple[str, Path]], sizes: tuple[int, ...] = (1000, 2
         for n in sizes:
             r = _child(EUM_MEMORY_CHILD, [str(n), be], src)
             cells.append(f"{n} actors {r['bytes_per_pair']:5.0f} B")
-        print(f"  {name:<6} backend {'numpy' if be == '-' else be:<6} " + ", ".join(cells))
+        print(f"  {name:<6} backend {'auto' if be == '-' else be:<6} " + ", ".join(cells))
     print("  goal: half the before figure (~150 B per pair)\n")
 
 

@@ -9,7 +9,7 @@ Actors at equal positions form a *position group* (:func:`_position_groups`). Wh
 positions alone (distances, voters left of a midpoint, prefix sums of votes, supports, probabilities, the
 receivers' powers) is one float per group, computed once: the same operations on the same operands, hence
 the same bits. In the Monte Carlo shapes actors meet at each other's positions (6-7 groups of 11 actors
-after the first round), which saves ~40% of the ``pow`` calls. Flat arrays: ``[gi * ng + gj]`` for pairs of
+after the first round), which saves a third of the ``pow`` calls. Flat arrays: ``[gi * ng + gj]`` for pairs of
 groups, ``[i * m + j]`` for pairs of actors. One module on purpose: Numba's disk cache (``cache=True``)
 keys a function on its own file, so a kernel split across files could run stale inlined code.
 
@@ -164,10 +164,8 @@ def _geometry(xc, rep, ng, rng_, half, dist):  # type: ignore[no-untyped-def]  #
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _support(xc, wc, order, rexp, scalar_r, m, grp, rep, ng, dist, cnt, prefix, sup):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """``sup[gi * ng + gj]``: :func:`accord.engines.eum.geometry._support`, via the same prefix sums.
-
     ``rexp[k]`` is actor ``k``'s exponent (``scalar_r`` for all when empty). A voter adds ``0 ** r * w = 0``
-    at its own position, which changes no bit of the (non-negative) prefix: that power is skipped.
-    """
+    at its own position, which changes no bit of the (non-negative) prefix: that power is skipped."""
     for g in range(ng):
         prefix[g] = 0.0
     for k in range(m):
@@ -336,7 +334,7 @@ def _scratch(n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_self, eu_other, offers, keep):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
+def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_self, eu_other, offers, keep, ordered):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501  # fmt: skip
     """One round of one row (1-D arrays; ``offers`` ``[receiver, proposer]``): ``geometry._round``.
 
     Callers pass whole work arrays, never views made per row: a view costs reference counts on its
@@ -358,7 +356,8 @@ def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_s
             m += 1
     if m == 0:
         return
-    _stable_order(xc, m, order, xs)
+    if not ordered:  # else the caller's _row_outcome of these positions has sorted them into order, xs
+        _stable_order(xc, m, order, xs)
     ng = _position_groups(xs, order, m, grp, rep)
     _midpoint_counts(xs, xc, rep, m, ng, cnt)
     _geometry(xc, rep, ng, R, half, dist)
@@ -439,7 +438,7 @@ def round_rows(x, s, w, rng_, present, c, out_x, risk, move, counterpart, eu_sel
     for b in range(n_rows):
         for a in range(n):
             xr[a], sr[a], wr[a], pr[a] = x[b, a], s[b, a], w[b, a], present[b, a]
-        _row_round(xr, sr, wr, pr, rng_[b], c, scr, ox, rk, mv, cp, es, eo, off, keep)
+        _row_round(xr, sr, wr, pr, rng_[b], c, scr, ox, rk, mv, cp, es, eo, off, keep, False)
         for a in range(n):
             out_x[b, a], risk[b, a], move[b, a], counterpart[b, a] = ox[a], rk[a], mv[a], cp[a]
             eu_self[b, a], eu_other[b, a] = es[a], eo[a]
@@ -471,7 +470,7 @@ def run_rows(x, s, w, rng_, present, status_quo, c, b0, b1, positions, outcome, 
     rounds = risk.shape[1]
     keep = offers.shape[0] > 0
     scr = _scratch(n)
-    xc, wc, xs, prod, order = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n, np.int64)
+    xc, wc, prod, order, xs = np.empty(n), np.empty(n), np.empty(n), scr[1], scr[5]  # the round's order, xs
     cur, nxt, r_row, e_s, e_o = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     mv_row, cp_row = np.empty(n, np.int8), np.empty(n, np.int64)
     off_row = np.empty((n, n) if keep else (0, 0), np.int8)
@@ -483,7 +482,9 @@ def run_rows(x, s, w, rng_, present, status_quo, c, b0, b1, positions, outcome, 
             positions[d, 0, a, i] = cur[a]
         outcome[d, 0, i], mean[d, 0, i] = _row_outcome(cur, wr, pr, status_quo[b], xc, wc, xs, prod, order)
         for k in range(rounds):
-            _row_round(cur, sr, wr, pr, rng_[b], c, scr, nxt, r_row, mv_row, cp_row, e_s, e_o, off_row, keep)
+            _row_round(
+                cur, sr, wr, pr, rng_[b], c, scr, nxt, r_row, mv_row, cp_row, e_s, e_o, off_row, keep, True
+            )
             for a in range(n):
                 positions[d, k + 1, a, i] = nxt[a]
                 risk[d, k, a, i], move[d, k, a, i], counterpart[d, k, a, i] = r_row[a], mv_row[a], cp_row[a]
