@@ -160,3 +160,49 @@ def test_rows_shared_among_threads_bit_identical(cores: int, monkeypatch) -> Non
     problem = random_problem(np.random.default_rng(35), 5, 9, 3, grid=True)  # 15 rows
     assert len(backend._row_parts(15)) == cores
     assert_trajectories_equal(*_both(problem))
+
+
+def _distinct_per_row(positions: np.ndarray) -> np.ndarray:
+    """Distinct positions per (draw, issue) row of ``positions`` ``[D, A, I]``."""
+    rows = np.sort(positions.transpose(0, 2, 1).reshape(-1, positions.shape[1]), axis=1)
+    return 1 + (np.diff(rows, axis=1) != 0).sum(axis=1)
+
+
+@pytest.mark.parametrize("normalisation", ["global", "pairwise"])
+def test_monte_carlo_shape_with_shared_positions_bit_identical(normalisation: str) -> None:
+    """The benchmark's shape (11 actors, 5 issues, positions on a 0.1 grid, 10 rounds), where the kernel
+    computes per group of actors at one position: the groups really form, and every bit agrees."""
+    g = np.random.default_rng(5)
+    d, a, i = 48, 11, 5
+    problem = Problem(
+        np.round(g.uniform(0, 100, (d, a, i)), 1),
+        g.uniform(0.05, 1, (d, a, i)),
+        g.uniform(0.1, 1, (d, a)),
+        g.uniform(0, 100, (d, i)),
+    )
+    numpy_run, compiled = _both(problem, rounds=10, normalisation=normalisation)
+    assert_trajectories_equal(numpy_run, compiled)
+    shared = _distinct_per_row(numpy_run.positions[:, 5]) < a
+    assert shared.mean() > 0.5  # not vacuous: most rows have actors sharing a position mid-run
+
+
+def test_signed_zero_positions_share_a_group_bit_identical() -> None:
+    """-0.0 == 0.0: actors at either zero fall in one group; their results must still be NumPy's bits."""
+    g = np.random.default_rng(6)
+    positions = g.integers(0, 3, size=(6, 9, 2)).astype(float) * 50.0
+    positions[positions == 0.0] = -0.0
+    positions[:, ::2][positions[:, ::2] == 0.0] = 0.0
+    zero = positions == 0.0
+    assert (zero & np.signbit(positions)).any() and (zero & ~np.signbit(positions)).any()
+    salience, capability = g.uniform(0.1, 1, positions.shape), g.uniform(0.1, 1, (6, 9))
+    problem = Problem(positions, salience, capability, np.zeros((6, 2)))
+    for kw in ({}, {"normalisation": "pairwise"}):
+        assert_trajectories_equal(*_both(problem, **kw))
+
+
+def test_many_actors_on_few_positions_bit_identical() -> None:
+    """150 actors on 5 positions: groups far smaller than the actors, and the global total still sums
+    all 150^2 actor pairs in NumPy's recursive pairwise order."""
+    problem = random_problem(np.random.default_rng(35), 2, 150, 1, grid=True)
+    assert_trajectories_equal(*_both(problem, rounds=3))
+    assert_trajectories_equal(*_both(problem, rounds=3, normalisation="pairwise"))

@@ -1,17 +1,21 @@
 """One EUM round, and the round's outcomes, as compiled loops over rows (Numba, no ``fastmath``).
 
 The loops do the IEEE operations of :mod:`accord.engines.eum.geometry` and of the engine's weighted
-median and mean in the same order, so results are the NumPy code's bits: sums over actors follow
-NumPy's pairwise summation (:func:`_pairwise_sum`), powers call the same C library ``pow``, and voters
-are taken in the same stable position order. Rows with absent actors are compacted to the present ones
-inside the loop (the NumPy driver does the same with groups of rows), so one call serves a whole batch.
+median and mean in the same order, so results are the NumPy code's bits: sums over actors follow NumPy's
+pairwise summation (:func:`_pairwise_sum`), powers call the same C library ``pow``, voters are taken in the
+same stable position order. Rows with absent actors are compacted to the present ones inside the loop.
+
+Actors at equal positions form a *position group* (:func:`_position_groups`). Whatever a round derives from
+positions alone (distances, voters left of a midpoint, prefix sums of votes, supports, probabilities, the
+receivers' powers) is one float per group, computed once: the same operations on the same operands, hence
+the same bits. In the Monte Carlo shapes actors meet at each other's positions (6-7 groups of 11 actors
+after the first round), which saves a third of the ``pow`` calls. Flat arrays: ``[gi * ng + gj]`` for pairs of
+groups, ``[i * m + j]`` for pairs of actors. One module on purpose: Numba's disk cache (``cache=True``)
+keys a function on its own file, so a kernel split across files could run stale inlined code.
 
 ``error_model="numpy"``: divisions follow IEEE (``x / 0`` is inf or NaN, as in NumPy) instead of raising,
-which also spares a test per division. Why compiled: in the Monte Carlo shapes (a few hundred rows of 5-15
-actors) NumPy spends most of a round on the overhead of ~100 array passes and their temporaries; here each
-row's pairs are visited a few times with nothing allocated per row, and memory stays at a few ``[A, A]``
-scratch arrays whatever the batch. Numba is optional (``pip install accord[fast]``); :mod:`.engine` imports
-this module only when it has chosen the compiled backend. Compiled code is cached on disk (``cache=True``).
+which also spares a test per division. Numba is optional (``pip install accord[fast]``); :mod:`.engine`
+imports this module only when it has chosen the compiled backend.
 """
 
 from __future__ import annotations
@@ -114,90 +118,104 @@ def _stable_order(xc, m, order, xs):  # type: ignore[no-untyped-def]  # noqa: AN
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _midpoint_counts(xs, order, m, cnt):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``cnt[i * m + j]``: voters strictly left of ``(x_i + x_j) * 0.5``, the same integers as a search.
+def _position_groups(xs, order, m, grp, rep):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``grp[i]``: actor ``i``'s group (ascending position), ``rep[g]`` its first member; returns how many."""
+    ng = 0
+    for t in range(m):
+        if t == 0 or xs[t] != xs[t - 1]:
+            rep[ng] = order[t]
+            ng += 1
+        grp[order[t]] = ng - 1
+    return ng
 
-    In sorted order the midpoints of ``xs[p]`` with ``xs[q]``, ``q >= p``, never decrease, so one
-    pointer per ``p`` sweeps the voters once (``m^2`` steps, no binary search).
-    """
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _midpoint_counts(xs, xc, rep, m, ng, cnt):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``cnt[ga * ng + gb]``: voters strictly left of ``(x_ga + x_gb) * 0.5``, the integers of a search: the
+    midpoints of ``ga`` with ``gb >= ga`` never decrease, so one pointer per ``ga`` sweeps the voters."""
     first = 0
-    for p in range(m):
-        while first < m and xs[first] < xs[p]:
+    for ga in range(ng):
+        xa = xc[rep[ga]]
+        while first < m and xs[first] < xa:
             first += 1
         c = first
-        row = order[p] * m
-        for q in range(p, m):
-            mid = (xs[p] + xs[q]) * 0.5
+        for gb in range(ga, ng):
+            mid = (xa + xc[rep[gb]]) * 0.5
             while c < m and xs[c] < mid:
                 c += 1
-            cnt[row + order[q]] = c
-            cnt[order[q] * m + order[p]] = c
+            cnt[ga * ng + gb] = c
+            cnt[gb * ng + ga] = c
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _geometry(xc, xs, m, rng_, half, vd):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``half[i * m + j] = min(|x_i - x_j| / R, 1) / 2`` and ``vd[k * m + a] = |xs_k - x_a| / R``."""
-    for i in range(m):
-        half[i * m + i] = 0.0
-        for j in range(i + 1, m):
-            h = min(abs(xc[i] - xc[j]) / rng_, 1.0) * 0.5
-            half[i * m + j] = h
-            half[j * m + i] = h
-        for a in range(m):
-            vd[i * m + a] = abs(xs[i] - xc[a]) / rng_
+def _geometry(xc, rep, ng, rng_, half, dist):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``dist[ga * ng + gb] = |x_ga - x_gb| / R``, ``half = min(dist, 1) / 2``: one division serves both, and
+    the voters' distances (``geometry``'s ``voter_dist``) too, as ``|a - b| == |b - a|`` exactly."""
+    for ga in range(ng):
+        half[ga * ng + ga], dist[ga * ng + ga] = 0.0, 0.0
+        xa = xc[rep[ga]]
+        for gb in range(ga + 1, ng):
+            d = abs(xa - xc[rep[gb]]) / rng_
+            h = min(d, 1.0) * 0.5
+            half[ga * ng + gb], half[gb * ng + ga] = h, h
+            dist[ga * ng + gb], dist[gb * ng + ga] = d, d
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _support(xc, wc, order, rexp, scalar_r, m, vd, cnt, prefix, sup):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """``sup[i * m + j]``: :func:`accord.engines.eum.geometry._support`, via the same prefix sums.
-
-    ``rexp[k]`` is actor ``k``'s exponent, or ``scalar_r`` for everyone when ``rexp`` is empty. A voter
-    at a position contributes ``0 ** r * w = 0`` there, and adding 0 to the (non-negative) prefix
-    changes no bit, so that power is skipped.
-    """
-    for a in range(m):
-        prefix[a] = 0.0
+def _support(xc, wc, order, rexp, scalar_r, m, grp, rep, ng, dist, cnt, prefix, sup):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """``sup[gi * ng + gj]``: :func:`accord.engines.eum.geometry._support`, via the same prefix sums.
+    ``rexp[k]`` is actor ``k``'s exponent (``scalar_r`` for all when empty). A voter adds ``0 ** r * w = 0``
+    at its own position, which changes no bit of the (non-negative) prefix: that power is skipped."""
+    for g in range(ng):
+        prefix[g] = 0.0
     for k in range(m):
         voter = order[k]
         wk = wc[voter]
         rk = scalar_r if rexp.shape[0] == 0 else rexp[voter]
-        row, nxt = k * m, (k + 1) * m
-        for a in range(m):
-            d = vd[row + a]
-            prefix[nxt + a] = prefix[row + a] + _power(d, rk) * wk if d != 0.0 else prefix[row + a]
-    last = m * m
-    for i in range(m):
-        for j in range(m):
-            c = cnt[i * m + j] * m
-            up = 1.0 if xc[i] > xc[j] else 0.0
-            sign = (1.0 if xc[i] < xc[j] else 0.0) - up
-            v = (prefix[last + j] - prefix[last + i]) * up + (prefix[c + j] - prefix[c + i]) * sign
-            sup[i * m + j] = 0.0 if v < 0.0 else v
+        row, nxt, own = k * ng, (k + 1) * ng, grp[voter] * ng
+        for g in range(ng):
+            d = dist[own + g]
+            prefix[nxt + g] = prefix[row + g] + _power(d, rk) * wk if d != 0.0 else prefix[row + g]
+    last = m * ng
+    for gi in range(ng):
+        xi = xc[rep[gi]]
+        for gj in range(ng):
+            xj = xc[rep[gj]]
+            c = cnt[gi * ng + gj] * ng
+            up = 1.0 if xi > xj else 0.0
+            sign = (1.0 if xi < xj else 0.0) - up
+            v = (prefix[last + gj] - prefix[last + gi]) * up + (prefix[c + gj] - prefix[c + gi]) * sign
+            sup[gi * ng + gj] = 0.0 if v < 0.0 else v
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _probabilities(xc, m, pairwise, p):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """The supports in ``p`` become probabilities, in place:
+def _probabilities(xc, rep, grp, m, ng, pairwise, p, flat):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """The group supports in ``p`` become probabilities, in place:
     :func:`accord.engines.eum.geometry._probabilities`.
 
-    Pairwise, both directions of a pair are read before either is written (the diagonal has equal
-    positions: 0).
+    Pairwise, both directions of a pair are read before either is written (a group with itself has
+    equal positions: 0). Global: the total is NumPy's pairwise sum over every pair of *actors*, in actor
+    order, so the supports are laid out per actor pair in ``flat`` first.
     """
     if pairwise:
-        for i in range(m):
-            p[i * m + i] = 0.0
-            for j in range(i + 1, m):
-                s_ij, s_ji = p[i * m + j], p[j * m + i]
+        for gi in range(ng):
+            p[gi * ng + gi] = 0.0
+            for gj in range(gi + 1, ng):
+                s_ij, s_ji = p[gi * ng + gj], p[gj * ng + gi]
                 pair = s_ij + s_ji
-                apart = abs(xc[i] - xc[j]) > 0
+                apart = abs(xc[rep[gi]] - xc[rep[gj]]) > 0
                 p_ij = s_ij / pair if pair > 0 else 0.5
                 p_ji = s_ji / pair if pair > 0 else 0.5
-                p[i * m + j] = p_ij if apart else 0.0
-                p[j * m + i] = p_ji if apart else 0.0
+                p[gi * ng + gj] = p_ij if apart else 0.0
+                p[gj * ng + gi] = p_ji if apart else 0.0
         return
-    grand = 2.0 * _pairwise_sum(p, 0, m * m)
+    for i in range(m):
+        row = grp[i] * ng
+        for j in range(m):
+            flat[i * m + j] = p[row + grp[j]]
+    grand = 2.0 * _pairwise_sum(flat, 0, m * m)
     scale = 1.0 / grand if grand > 0 else 0.0
-    for t in range(m * m):
+    for t in range(ng * ng):
         p[t] = p[t] * scale
 
 
@@ -210,16 +228,17 @@ def _terms(half, r, q, usq):  # type: ignore[no-untyped-def]  # noqa: ANN001, AN
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """Risk exponents ``r[:m]`` from the danger-phase probabilities ``p``: ``geometry._risk``."""
+def _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, grp, ng, g_val, eu_row, r):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
+    """Risk exponents ``r[:m]`` from the danger-phase ``p``: ``geometry._risk``. ``j``'s challenge of ``i``
+    depends on ``j``'s group only (the target's salience is ``i``'s); dangers sum it in actor order."""
     usq = 2.0 - 4.0 * _power(half_base, de)
     for i in range(m):
+        gi, si = grp[i], sc[i]
+        for g in range(ng):
+            base, du = _terms(half[gi * ng + g], de, q, usq)
+            g_val[g] = base - ((1.0 - p[g * ng + gi]) * du) * si
         for j in range(m):
-            if j == i:
-                eu_row[j] = 0.0
-                continue
-            base, du = _terms(half[i * m + j], de, q, usq)
-            eu_row[j] = base - ((1.0 - p[j * m + i]) * du) * sc[i]
+            eu_row[j] = 0.0 if j == i else g_val[grp[j]]
         r[i] = _pairwise_sum(eu_row, 0, m)
     hi, lo = r[0], r[0]
     for i in range(1, m):
@@ -233,31 +252,35 @@ def _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r):  
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _receiver(i, xc, sc, m, rng_, half, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    """Receiver ``i``'s offers (``kinds[:m]``), move type and counterpart: ``geometry._classify``,
-    ``_choose``.
+def _receiver(i, xc, sc, m, rng_, half, p, r, q, tol, reference, half_base, grp, ng, g_base, g_t, g_b, kinds, keys, e_ij, e_ji):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501  # fmt: skip
+    """Receiver ``i``'s offers (``kinds[:m]``), move and counterpart: ``geometry._classify``, ``_choose``.
 
-    The powers come first, in a loop of their own; on the diagonal both bases are 1/2, whose power is
-    the one in ``U_sq``. Offer types are built without branches (``conf + 2 comp + 3 cap`` as NumPy
-    does): they are unpredictable, and a mispredicted branch costs more than the arithmetic.
+    Per group, first: the powers (in ``i``'s own group both bases are 1/2, the power of ``U_sq``),
+    ``U_s - q U_sq``, ``(1 - p_ij)(U_s - U_f)`` (scaled by the proposer's salience) and all of ``eu_ji``.
+    Offer types are built without branches (``conf + 2 comp + 3 cap`` as NumPy does): unpredictable
+    branches cost more than the arithmetic.
     """
     ri = r[i]
     p_half = _power(half_base, ri)
     q_usq = q * (2.0 - 4.0 * p_half)
-    si, xi, row = sc[i], xc[i], i * m
-    for j in range(m):
-        h = half[row + j]
-        if j == i:
-            e_ij[j], e_ji[j] = p_half, p_half
+    si, xi, gi = sc[i], xc[i], grp[i]
+    for g in range(ng):
+        if g == gi:
+            e_s, e_f = p_half, p_half
         else:
-            e_ij[j], e_ji[j] = _power(0.5 - h, ri), _power(h + 0.5, ri)
+            h = half[gi * ng + g]
+            e_s, e_f = _power(0.5 - h, ri), _power(h + 0.5, ri)
+        us = e_s * -4.0 + 2.0
+        du = us - (e_f * -4.0 + 2.0)
+        base = us - q_usq
+        g_base[g] = base
+        g_t[g] = (1.0 - p[gi * ng + g]) * du
+        g_b[g] = base - ((1.0 - p[g * ng + gi]) * du) * si
     best, smallest = 3, np.inf
     for j in range(m):
-        us = e_ij[j] * -4.0 + 2.0
-        du = us - (e_ji[j] * -4.0 + 2.0)
-        base = us - q_usq
-        a = base - ((1.0 - p[row + j]) * du) * sc[j]
-        b = base - ((1.0 - p[j * m + i]) * du) * si
+        g = grp[j]
+        a = g_base[g] - g_t[g] * sc[j]
+        b = g_b[g]
         e_ij[j], e_ji[j] = a, b
         quadrant = (a < -tol) & (b > tol)
         both = a + b
@@ -300,20 +323,26 @@ def _scratch(n):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
         np.empty((n + 1) * n),  # prefix
         np.empty(n * n),  # p
         np.empty(n * n),  # half
-        np.empty(n * n),  # vd
+        np.empty(n * n),  # dist
         np.empty(0),  # no per-actor exponents (the danger phase's common one)
+        np.empty(n, np.int64),  # grp: each actor's position group
+        np.empty(n, np.int64),  # rep: one member of each group
+        np.empty(n),  # g_base: per group, U_s - q U_sq (and the danger phase's eu)
+        np.empty(n),  # g_t: per group, (1 - p_ij)(U_s - U_f)
+        np.empty(n),  # g_b: per group, eu_ji
     )
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_self, eu_other, offers, keep):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
+def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_self, eu_other, offers, keep, ordered):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501  # fmt: skip
     """One round of one row (1-D arrays; ``offers`` ``[receiver, proposer]``): ``geometry._round``.
 
     Callers pass whole work arrays, never views made per row: a view costs reference counts on its
     parent, atomic operations that threads sharing the parent would contend for.
     """
     de, q, tol, reference, pairwise, mode, c1, k1, k2, half_base = c
-    idx, order, xc, sc, wc, xs, r, eu_row, keys, e_ij, e_ji, kinds, cnt, prefix, p, half, vd, no_r = scr
+    idx, order, xc, sc, wc, xs, r, eu_row, keys, e_ij, e_ji, kinds = scr[:12]
+    cnt, prefix, p, half, dist, no_r, grp, rep, g_base, g_t, g_b = scr[12:]
     n = x.shape[0]
     m = 0
     for a in range(n):
@@ -327,16 +356,21 @@ def _row_round(x, s, w, present, R, c, scr, out_x, risk, move, counterpart, eu_s
             m += 1
     if m == 0:
         return
-    _stable_order(xc, m, order, xs)
-    _midpoint_counts(xs, order, m, cnt)
-    _geometry(xc, xs, m, R, half, vd)
-    _support(xc, wc, order, no_r, de, m, vd, cnt, prefix, p)
-    _probabilities(xc, m, pairwise, p)
-    _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, eu_row, r)
-    _support(xc, wc, order, r, 1.0, m, vd, cnt, prefix, p)
-    _probabilities(xc, m, pairwise, p)
+    if not ordered:  # else the caller's _row_outcome of these positions has sorted them into order, xs
+        _stable_order(xc, m, order, xs)
+    ng = _position_groups(xs, order, m, grp, rep)
+    _midpoint_counts(xs, xc, rep, m, ng, cnt)
+    _geometry(xc, rep, ng, R, half, dist)
+    _support(xc, wc, order, no_r, de, m, grp, rep, ng, dist, cnt, prefix, p)
+    _probabilities(xc, rep, grp, m, ng, pairwise, p, prefix)
+    _risk(sc, m, half, p, de, q, tol, mode, c1, k1, k2, half_base, grp, ng, g_base, eu_row, r)
+    _support(xc, wc, order, r, 1.0, m, grp, rep, ng, dist, cnt, prefix, p)
+    _probabilities(xc, rep, grp, m, ng, pairwise, p, prefix)
     for i in range(m):
-        mv, j = _receiver(i, xc, sc, m, R, half, p, r, q, tol, reference, half_base, kinds, keys, e_ij, e_ji)
+        mv, j = _receiver(
+            i, xc, sc, m, R, half, p, r, q, tol, reference, half_base,
+            grp, ng, g_base, g_t, g_b, kinds, keys, e_ij, e_ji,
+        )  # fmt: skip
         a = idx[i]
         risk[a], move[a] = r[i], mv
         if keep:
@@ -404,7 +438,7 @@ def round_rows(x, s, w, rng_, present, c, out_x, risk, move, counterpart, eu_sel
     for b in range(n_rows):
         for a in range(n):
             xr[a], sr[a], wr[a], pr[a] = x[b, a], s[b, a], w[b, a], present[b, a]
-        _row_round(xr, sr, wr, pr, rng_[b], c, scr, ox, rk, mv, cp, es, eo, off, keep)
+        _row_round(xr, sr, wr, pr, rng_[b], c, scr, ox, rk, mv, cp, es, eo, off, keep, False)
         for a in range(n):
             out_x[b, a], risk[b, a], move[b, a], counterpart[b, a] = ox[a], rk[a], mv[a], cp[a]
             eu_self[b, a], eu_other[b, a] = es[a], eo[a]
@@ -436,7 +470,7 @@ def run_rows(x, s, w, rng_, present, status_quo, c, b0, b1, positions, outcome, 
     rounds = risk.shape[1]
     keep = offers.shape[0] > 0
     scr = _scratch(n)
-    xc, wc, xs, prod, order = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n, np.int64)
+    xc, wc, prod, order, xs = np.empty(n), np.empty(n), np.empty(n), scr[1], scr[5]  # the round's order, xs
     cur, nxt, r_row, e_s, e_o = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     mv_row, cp_row = np.empty(n, np.int8), np.empty(n, np.int64)
     off_row = np.empty((n, n) if keep else (0, 0), np.int8)
@@ -448,7 +482,9 @@ def run_rows(x, s, w, rng_, present, status_quo, c, b0, b1, positions, outcome, 
             positions[d, 0, a, i] = cur[a]
         outcome[d, 0, i], mean[d, 0, i] = _row_outcome(cur, wr, pr, status_quo[b], xc, wc, xs, prod, order)
         for k in range(rounds):
-            _row_round(cur, sr, wr, pr, rng_[b], c, scr, nxt, r_row, mv_row, cp_row, e_s, e_o, off_row, keep)
+            _row_round(
+                cur, sr, wr, pr, rng_[b], c, scr, nxt, r_row, mv_row, cp_row, e_s, e_o, off_row, keep, True
+            )
             for a in range(n):
                 positions[d, k + 1, a, i] = nxt[a]
                 risk[d, k, a, i], move[d, k, a, i], counterpart[d, k, a, i] = r_row[a], mv_row[a], cp_row[a]
