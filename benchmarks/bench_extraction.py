@@ -59,6 +59,7 @@ def main() -> None:
         "gold (first) own-date": evaluate_dated(DEFAULT_GOLD, args.corpus, own_dates_only=True),
         "own texts tune (in-sample)": evaluate_dated(OWN, OWN, own["tune"]),
         "own texts held out (OOS)": evaluate_dated(OWN, OWN, own["held_out"]),
+        "own blind s18 (OOS)": evaluate_dated(OWN, OWN, own["blind_s18"]),
     }
     for name, result in runs.items():
         print(_row(name, result))
