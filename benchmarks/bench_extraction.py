@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     parser.add_argument(
         "--errors",
-        choices=["tune", "held_out", "all", "own"],
+        choices=["tune", "held_out", "all", "own", "gold3", "own_held_out", "blind_s18"],
         help="list misses and false alarms of a split",
     )
     args = parser.parse_args()
@@ -69,6 +69,9 @@ def main() -> None:
             "held_out": runs["gold2 held-out split (read)"],
             "all": runs["gold2 all (in-sample)"],
             "own": runs["own texts tune (in-sample)"],
+            "gold3": runs["gold3 blind (OOS)"],
+            "own_held_out": runs["own texts held out (OOS)"],
+            "blind_s18": runs["own blind s18 (OOS)"],
         }[args.errors]
         print("\nmisses (date+type):\n  " + "\n  ".join(chosen.misses))
         print("\nfalse alarms (date+type):\n  " + "\n  ".join(chosen.false_alarms))

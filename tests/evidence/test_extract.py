@@ -69,11 +69,15 @@ def test_a_simultaneous_tie_gives_the_main_clause_the_same_date():
     assert {("clashes", "2019-05-04", "day"), ("statement", "2019-05-04", "day")} <= found
 
 
-def test_before_and_after_ties_coarsen_the_date_one_step():
+def test_before_and_after_ties_keep_the_anchors_month_or_year():
+    """An independent reader (gold3's guideline) dates "after X in May" to May; a day becomes its month."""
     found = _events("Following the clashes of 4 May 2019, Highmere accused Lowmere of bad faith.")
     assert ("statement", "2019-05", "month") in found and ("clashes", "2019-05-04", "day") in found
-    assert ("statement", "2019", "year") in _events(
+    assert ("statement", "2019-05", "month") in _events(
         "After the clashes in May 2019, the guild criticised both towns."
+    )
+    assert ("statement", "2019", "year") in _events(
+        "After the clashes of 2019, the guild criticised both towns."
     )
 
 

@@ -50,7 +50,8 @@ def test_spans_of_months_seasons_and_counted_days():
     ]
     assert _dates("In March 2020 a sale; in the summer, drills.", anchor)[1] == ("2020", "year", None)
     assert _dates("It rained last autumn.", anchor) == [("2020", "year", None)]
-    assert _dates("Sales doubled in the last year.", anchor) == [("2021", "year", None)]
+    # the twelve months before the document straddle two calendar years
+    assert _dates("Sales doubled in the last year.", anchor) == [("2020", "year", "2021")]
     assert _dates("Over the last year or two, ties grew.", anchor) == []
 
 
@@ -132,3 +133,15 @@ def test_a_subsequent_event_follows_the_latest_dated_one_and_leaders_meet_at_sum
     assert ("summit", "2019-06", "month") in _events(
         "A meeting of the two presidents in June 2019 settled nothing.", "2020-01-01"
     )
+
+
+def test_the_failure_of_a_dated_ceasefire_is_a_breach_and_repeated_mentions_count():
+    assert ("ceasefire_breach", "2020-10-10", "day") in _events(
+        "Faced with the failure of the 10 October ceasefire, the guild changed course.", "2020-10-21"
+    )
+    text = "A truce was signed in 1994. In 2014 the worst fighting since the 1994 truce broke out."
+    found = _events(text, "2020-01-01")
+    assert ("clashes", "2014", "year") in found and ("ceasefire", "1994", "year") in found
+    resolver = ActorResolver.from_case(load_case(HARBOUR))
+    events = extract(text, "t", resolver, parse_anchor("2020-01-01")).events
+    assert sum(1 for e in events if (e.type, e.date) == ("ceasefire", "1994")) == 2

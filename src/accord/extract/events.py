@@ -51,6 +51,12 @@ _CLAUSE_BREAK = re.compile(
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:[a-z]+\s+)?$", re.IGNORECASE
 )
+_PASSIVE_GAP = re.compile(r"\s+(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?", re.IGNORECASE)
+_NOMINAL_BREAKDOWN = re.compile(
+    r"\b(?:breakdown|failure|collapse|unravell?ing|violations?|breach(?:es)?)\s+of\s+(?:the|a|this|that|its)\s+"
+    r"(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 _LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or)?\s*(?:in|on|of)?\s*(?:the\s+)?$")
 FUTURE_DAYS = 62
 
@@ -104,8 +110,8 @@ def _merge_cues(text: str, kept: list[Cue], dates: Sequence[DateMention]) -> lis
             and not _dated_between(dates, merged[-1].end, cue.start)
         ):
             merged[-1].end = cue.end  # "signed a framework agreement", "put forward a peace plan"
-        elif merged and re.fullmatch(r"\s+", gap) and _VERB_AFTER_NOUN.fullmatch(text, cue.start, cue.end):
-            merged[-1].end = cue.end  # "the ceasefire negotiated": how the noun's event came about
+        elif merged and _PASSIVE_GAP.fullmatch(gap) and _VERB_AFTER_NOUN.fullmatch(text, cue.start, cue.end):
+            merged[-1].end = cue.end  # "the ceasefire (was) negotiated": how the noun's event came about
         elif (
             merged
             and merged[-1].type == "statement"
@@ -122,6 +128,9 @@ def _breakdowns(text: str, start: int, end: int, cues: list[Cue], dates: Sequenc
     """'The truce between A and B collapsed on Tuesday': the breakdown verb joins the noun before it (a
     ceasefire that collapsed is a breach). When a date stands between them ("the ceasefire agreed on
     Sunday broke down"), the ceasefire keeps its date and the breakdown is a breach cue of its own."""
+    for cue in cues:  # "the failure of the 10 October ceasefire": a breach, dated by the ceasefire's date
+        if cue.type == "ceasefire" and _NOMINAL_BREAKDOWN.search(text, max(start, cue.start - 60), cue.start):
+            cue.type = "ceasefire_breach"
     for m in BREAKDOWN.finditer(text, start, end):
         if any(m.start() < c.end and c.start < m.end() for c in cues):
             continue

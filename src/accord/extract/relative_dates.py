@@ -188,10 +188,11 @@ def _same_month(m: re.Match[str], anchor: Anchor | None, state: _State):
 
 
 def _past_year(m: re.Match[str], anchor: Anchor | None, state: _State):
-    """'in the last year', 'over the past twelve months': the document's year (the finest a year can say)."""
+    """'in the last year', 'over the past twelve months': the twelve months before the document, which
+    straddle two calendar years: from the year before to the document's year."""
     if anchor is None:
         return None
-    return (*_fmt(anchor.date.year), None, True)
+    return (*_fmt(anchor.date.year - 1), f"{anchor.date.year:04d}", True)
 
 
 _SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}

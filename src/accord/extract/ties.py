@@ -17,9 +17,9 @@ clauses' first cue from the subordinated event:
 A connective followed by a definite event noun without a date ("following the ceasefire") points back
 to the latest event of that type dated earlier in the document. A subordinated event that repeats one
 already reported in the document ("since the 1994 ceasefire", "after the fighting broke out in late
-September") is only a time reference: it is dropped. Only cues in main clauses are dated, one per
-clause (the others are its objects: "criticised Russia's arms sales"), never a negated or hypothetical
-one ("could intervene").
+September") is kept: each dated mention is an entry, as an independent annotator lists them. Only cues
+in main clauses are dated, one per clause (the others are its objects: "criticised Russia's arms
+sales"), never a negated or hypothetical one ("could intervene").
 """
 
 from __future__ import annotations
@@ -72,12 +72,6 @@ class DocumentHistory:
 
     events: list[ExtractedEvent] = field(default_factory=list)
 
-    def repeats(self, event: ExtractedEvent) -> bool:
-        return any(
-            e.type == event.type and (e.date.startswith(event.date) or event.date.startswith(e.date))
-            for e in self.events
-        )
-
     def latest(self, kind: str) -> ExtractedEvent | None:
         return next((e for e in reversed(self.events) if e.type == kind), None)
 
@@ -96,6 +90,15 @@ def _coarsen(date: str, precision: str) -> tuple[str, str]:
     if precision == "day":
         return date[:7], "month"
     return date[:4], "year"
+
+
+def _near(date: str, precision: str) -> tuple[str, str]:
+    """Just before or after a dated event: its month when it has a day (the next days may fall in the
+    next month only rarely), else its own date. An independent reader dates "following clashes in July,
+    X criticised" to July, not to the year."""
+    if precision == "day":
+        return date[:7], "month"
+    return date, precision
 
 
 def _pieces(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -181,7 +184,7 @@ def _date_for(anchor: _Anchor) -> tuple[str, str, str | None]:
     event = anchor.event
     if anchor.kind == "same":
         return event.date, event.precision, event.end_date
-    return (*_coarsen(event.date, event.precision), None)
+    return (*_near(event.date, event.precision), None)
 
 
 def tie_events(
@@ -196,10 +199,9 @@ def tie_events(
     """The sentence's events after this pass: the dated ones (minus repeated references) and the tied ones."""
     s, e = span
     anchors = _anchors(text, span, primary, cues, history)
-    repeated = {
-        id(x.event) for x in anchors if not x.virtual and x.kind == "ref" and history.repeats(x.event)
-    }
-    kept = [ev for ev in primary if id(ev) not in repeated]
+    # A dated event used as a time reference ("the worst violence since the 1994 ceasefire") is still a
+    # dated mention of it: an independent reader lists each dated mention, repeats included.
+    kept = list(primary)
     tying = [x for x in anchors if x.kind != "ref"]
     tied: list[ExtractedEvent] = []
 
@@ -288,7 +290,7 @@ def _clause_after_date(
             continue
         if m.group("same"):
             return (event.date, event.precision, event.end_date), "same"
-        return (*_coarsen(event.date, event.precision), None), "shift"
+        return (*_near(event.date, event.precision), None), "shift"
     return None
 
 
