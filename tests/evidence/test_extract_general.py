@@ -145,3 +145,27 @@ def test_the_failure_of_a_dated_ceasefire_is_a_breach_and_repeated_mentions_coun
     resolver = ActorResolver.from_case(load_case(HARBOUR))
     events = extract(text, "t", resolver, parse_anchor("2020-01-01")).events
     assert sum(1 for e in events if (e.type, e.date) == ("ceasefire", "1994")) == 2
+
+
+def test_expressions_of_the_coming_days_and_of_parts_of_a_day():
+    anchor = "2022-06-16"  # a Thursday
+    assert _dates("The council will meet on Friday.", anchor) == [("2022-06-17", "day", None)]
+    assert _dates("The council met on Friday.", anchor) == [("2022-06-10", "day", None)]
+    assert _dates("A strike is set for next Tuesday.", anchor) == [("2022-06-21", "day", None)]
+    assert _dates("The summit opens next month.", anchor) == [("2022-07", "month", None)]
+    assert _dates("Tonight the president speaks; she spoke this morning too.", anchor) == [
+        ("2022-06-16", "day", None),
+        ("2022-06-16", "day", None),
+    ]
+    assert _dates("Ten years ago today the war began.", anchor) == [("2012-06-16", "day", None)]
+    assert _dates("A decade ago the war began.", anchor) == [("2012", "year", None)]
+    assert _dates("On the first Sunday of May thousands marched.", anchor) == [("2022-05-01", "day", None)]
+    assert _dates("They marched on the last Friday in April 2019.", anchor) == [("2019-04-26", "day", None)]
+    assert _dates("Troops crossed on 3 May 2021. The next morning he resigned.", anchor)[1] == (
+        "2021-05-04",
+        "day",
+        None,
+    )
+    assert _dates("Troops crossed in 2019. The next year he resigned.", anchor)[1] == ("2020", "year", None)
+    assert _dates("This past spring the talks stalled.", anchor) == [("2022", "year", None)]
+    assert _dates("Elections are scheduled for March.", anchor) == [("2023-03", "month", None)]

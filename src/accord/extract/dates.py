@@ -46,7 +46,7 @@ from accord.extract.partial_dates import (
     context_year,
     parse_anchor,
 )
-from accord.extract.relative_dates import OFFSETS, RELATIVE_PATTERNS
+from accord.extract.relative_dates import NTH_WEEKDAY, OFFSETS, RELATIVE_PATTERNS
 
 __all__ = [
     "NUMBER",
@@ -120,6 +120,7 @@ def _month_span(m: re.Match[str], anchor: Anchor | None, state: _State):
 
 _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"), _iso),
+    NTH_WEEKDAY,
     (
         re.compile(
             rf"\b(?:the\s+)?(?P<d1>{DAY})(?:{DASH}(?:the\s+)?(?P<d2>{DAY}))?\s+(?:of\s+)?(?P<month>{MONTH})(?:,?\s+(?P<year>{YEAR}))?\b"

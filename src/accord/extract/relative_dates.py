@@ -26,7 +26,7 @@ from accord.extract.partial_dates import (
     parse_partial,
 )
 
-__all__ = ["OFFSETS", "RELATIVE_PATTERNS"]
+__all__ = ["NTH_WEEKDAY", "OFFSETS", "RELATIVE_PATTERNS"]
 
 
 def _past_month(m: re.Match[str], anchor: Anchor | None, state: _State):
@@ -44,7 +44,10 @@ def _bare_month(m: re.Match[str], anchor: Anchor | None, state: _State):
     if anchor is None or anchor.precision == "year":
         return None
     month = _month(m["month"])
-    year = context_year(m, state, month) or _nearest_year(anchor.date, month, None)
+    year = context_year(m, state, month)
+    if year is None and _looks_ahead(m):  # "elections are scheduled for March": the next March
+        year = anchor.date.year + (month < anchor.date.month)
+    year = year or _nearest_year(anchor.date, month, None)
     return (*_fmt(year, month), None, True)
 
 
@@ -93,7 +96,15 @@ _UNIT_PRECISION = {"year": "year", "month": "month", "week": "month", "day": "da
 def _offset(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'two years ago' (from the document date), 'twenty-six years later', 'three days earlier' (from the
     latest date mentioned before): shifted, at the unit's precision and no finer than its base."""
-    unit, n = m["unit"].lower(), number_value(m["n"])
+    unit, n = m["unit"].lower().rstrip("s"), number_value(m["n"])
+    if unit in ("decade", "fortnight"):  # ten years, two weeks
+        unit, n = ("year", 10 * n) if unit == "decade" else ("week", 2 * n)
+    if m["dir"].lower() == "ago" and m["today"] and anchor is not None:
+        # "ten years ago today / this week": the day (the month) of the document, that many units back
+        when = shift_date(anchor.date, unit, -n)
+        if m["today"].lower().startswith(("today", "tonight")) and anchor.precision == "day":
+            return (*_fmt(when.year, when.month, when.day), None, True)
+        return (*_fmt(when.year, when.month), None, True)
     if m["dir"].lower() == "ago":
         if anchor is None:
             return None
@@ -103,7 +114,7 @@ def _offset(m: re.Match[str], anchor: Anchor | None, state: _State):
             return None
         base, base_precision = parse_partial(*state.last)
         n = -n if m["dir"].lower() == "earlier" else n
-    precision = _coarsest(_UNIT_PRECISION[unit.rstrip("s")], base_precision)
+    precision = _coarsest(_UNIT_PRECISION[unit], base_precision)
     when = shift_date(base, unit, n)
     return (
         *_fmt(
@@ -122,18 +133,81 @@ def _next_year(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(state.last_year + step), None, True)
 
 
+_FUTURE = re.compile(
+    r"\b(?:will|shall|(?:is|are)\s+(?:due|set|scheduled|expected|planned|to)|plans?\s+to|planned|"
+    r"scheduled|called\s+(?:a|an|for)\b[^.;]*\bfor)\b[^.;!?]*$",
+    re.IGNORECASE,
+)
+
+
+def _looks_ahead(m: re.Match[str]) -> bool:
+    """'The council will meet on Friday', 'a strike called for next Tuesday': the clause before the
+    expression speaks of what is to come, so a weekday is the next one, not the last."""
+    return bool(_FUTURE.search(m.string, max(0, m.start() - 90), m.start()))
+
+
 def _day_word(m: re.Match[str], anchor: Anchor | None, state: _State):
-    """'yesterday', 'today', 'on Monday' (the latest such day before the document's day)."""
+    """'yesterday', 'today', 'tonight', 'this morning', 'on Monday' (the latest such day before the
+    document's day, or the next one after it when the clause speaks of the future or says 'next')."""
     if anchor is None or anchor.precision != "day":
         return None
     word = m["word"].lower()
-    if word == "today":
+    pre = (m.groupdict().get("pre") or "").lower()
+    if word in ("today", "tonight") or word.startswith("this"):
         when = anchor.date
     elif word == "yesterday":
         when = anchor.date - dt.timedelta(days=1)
+    elif word == "tomorrow":
+        when = anchor.date + dt.timedelta(days=1)
+    elif pre == "next" or (pre in ("on", "") and _looks_ahead(m)):
+        when = anchor.date + dt.timedelta(days=(WEEKDAYS.index(word) - anchor.date.weekday()) % 7 or 7)
     else:
         when = anchor.date - dt.timedelta(days=(anchor.date.weekday() - WEEKDAYS.index(word)) % 7 or 7)
     return (*_fmt(when.year, when.month, when.day), None, True)
+
+
+def _next_period(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'next week', 'next month', 'next year' (counted from the document): a week is its month when it
+    lies in one."""
+    if anchor is None:
+        return None
+    unit, date = m["unit"].lower(), anchor.date
+    if unit == "year":
+        return (*_fmt(date.year + 1), None, True)
+    if anchor.precision != "day" and unit == "week":
+        return None
+    if unit == "month":
+        index = date.year * 12 + date.month
+        return (*_fmt(index // 12, index % 12 + 1), None, True)
+    monday = date + dt.timedelta(days=7 - date.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    if monday.month != sunday.month:
+        return None
+    return (*_fmt(monday.year, monday.month), None, True, (monday.isoformat(), sunday.isoformat()))
+
+
+_ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3}
+
+
+def _nth_weekday(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'the first Sunday of August', 'the last Friday in May 2019': that day of that month."""
+    month, weekday = _month(m["month"]), WEEKDAYS.index(m["wd"].lower())
+    if m["year"]:
+        year = int(m["year"])
+    elif anchor is None or anchor.precision == "year":
+        return None
+    else:
+        year = context_year(m, state, month) or _nearest_year(anchor.date, month, None)
+    first = dt.date(year, month, 1)
+    if m["ord"].lower() == "last":
+        nxt = shift_date(first, "month", 1)
+        last = nxt - dt.timedelta(days=1)
+        when = last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+    else:
+        when = first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * _ORDINALS[m["ord"].lower()])
+        if when.month != month:
+            return None
+    return (*_fmt(when.year, when.month, when.day), None, m["year"] is None)
 
 
 def _week(m: re.Match[str], anchor: Anchor | None, state: _State):
@@ -202,6 +276,7 @@ def _bare_season(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'in the summer' (the year the narrative is in, else the latest summer begun by the document
     date), 'this spring', 'last autumn': a season is its year. Winter spans two years: only in context."""
     season, which = m["season"].lower(), m["which"].lower()
+    which = "last" if which.startswith("this") and "past" in which else which
     if which not in ("this", "last"):
         year = context_year(m, state, _SEASON_MONTHS.get(season, (12, 2))[0])
         if year is not None:
@@ -228,6 +303,16 @@ def _month_range(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(year, first), _fmt(year, last)[0], True)
 
 
+# Before the calendar patterns: "the last Friday in April 2019" is a day, not the month.
+NTH_WEEKDAY: tuple[re.Pattern[str], Resolver] = (
+    re.compile(
+        r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|last)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|"
+        r"Friday|Saturday|Sunday)\s+(?:of|in)\s+(?P<month>" + FULL_MONTH + r")(?:,?\s+(?P<year>\d{4}))?\b",
+        re.IGNORECASE,
+    ),
+    _nth_weekday,
+)
+
 RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\b(?i:this\s+past|last)\s+(?P<month>" + FULL_MONTH + r")\b"), _past_month),
     (
@@ -238,7 +323,7 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(
-            r"(?:\b(?i:in|since|until|till|by|from|during|of|early|late|mid|before|after)[-\s]+)(?P<month>"
+            r"(?:\b(?i:in|since|until|till|by|from|during|of|for|early|late|mid|before|after)[-\s]+)(?P<month>"
             + FULL_MONTH
             + r")\b(?!\s+\d)"
         ),
@@ -262,13 +347,15 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\bthe\s+(?P<which>following|next|previous)\s+week\b", re.IGNORECASE), _next_week),
     (
         re.compile(
-            r"\b(?P<pre>[Oo]n|[Ll]ast|[Tt]his\s+past)\s+(?P<word>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+            r"\b(?P<pre>[Oo]n|[Ll]ast|[Nn]ext|[Tt]his\s+past)\s+(?P<word>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
         ),
         _day_word,
     ),
+    (re.compile(r"(?<![Tt]he )(?<![Tt]his )\b[Nn]ext\s+(?P<unit>week|month|year)\b"), _next_period),
     (
         re.compile(
-            r"\bthe\s+(?:(?P<which>next|following|previous)\s+day|day\s+(?P<which2>before|after))\b",
+            r"\bthe\s+(?:(?P<which>next|following|previous)\s+(?:day|morning|afternoon|evening|night)|"
+            r"day\s+(?P<which2>before|after))\b",
             re.IGNORECASE,
         ),
         _next_day,
@@ -281,7 +368,8 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(
-            rf"\b(?P<n>{NUMBER})\s+(?P<unit>years?|months?|weeks?|days?)\s+(?P<dir>later|earlier|ago)\b",
+            rf"\b(?P<n>{NUMBER})\s+(?P<unit>decades?|years?|months?|fortnights?|weeks?|days?)\s+"
+            r"(?P<dir>later|earlier|ago)(?:\s+(?P<today>today|tonight|this\s+(?:week|month)))?\b",
             re.IGNORECASE,
         ),
         _offset,
@@ -289,14 +377,15 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\bthe\s+(?P<which>following|next|previous)\s+year\b", re.IGNORECASE), _next_year),
     (
         re.compile(
-            r"\b(?:on\s+)?(?P<word>yesterday|today|(?<=on\s)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+            r"\b(?:on\s+)?(?P<word>(?i:yesterday|today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))|"
+            r"(?<=on\s)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
         ),
         _day_word,
     ),
     (re.compile(r"\b(?P<which>[Tt]his|[Ll]ast)\s+week\b"), _week),
     (
         re.compile(
-            r"\b(?P<which>in|during|over|by|this|last)\s+(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+(?:of\s+)?\d)",
+            r"\b(?P<which>in|during|over|by|this(?:\s+past)?|last)\s+(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+(?:of\s+)?\d)",
             re.IGNORECASE,
         ),
         _bare_season,
@@ -307,6 +396,7 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
 # ("three weeks earlier, on 21 February": the calendar date).
 OFFSETS = {
     _next_week,
+    _next_period,
     _this_period,
     _weekend,
     _that_year,
