@@ -169,3 +169,24 @@ def test_expressions_of_the_coming_days_and_of_parts_of_a_day():
     assert _dates("Troops crossed in 2019. The next year he resigned.", anchor)[1] == ("2020", "year", None)
     assert _dates("This past spring the talks stalled.", anchor) == [("2022", "year", None)]
     assert _dates("Elections are scheduled for March.", anchor) == [("2023-03", "month", None)]
+
+
+def test_a_general_political_vocabulary_names_the_type():
+    anchor = "2022-06-16"
+    cases = {
+        "The prime minister resigned on 3 May 2021.": ("decision", "2021-05-03"),
+        "She was sworn in as president on 1 July 2018.": ("decision", "2018-07-01"),
+        "He became prime minister in 2015.": ("decision", "2015"),
+        "The revolution of 2011 swept the old regime away.": ("movement", "2011"),
+        "Thousands protested in the capital in October 2019.": ("movement", "2019-10"),
+        "A car bomb exploded outside the ministry on 9 April 2021.": ("clashes", "2021-04-09"),
+        "The army received new tanks from its ally in 2018.": ("arms_deal", "2018"),
+        "Troops occupied the district in 1993.": ("war", "1993"),
+        "The president hosted his counterpart in May 2019.": ("talks", "2019-05"),
+        "Investigators published a report in September 2009.": ("statement", "2009-09"),
+        "The parliament was dissolved in 2019.": ("decision", "2019"),
+        "Peacekeepers deployed to the region in November 2020.": ("other", "2020-11"),
+    }
+    for text, (kind, date) in cases.items():
+        assert (kind, date) in {(t, d) for t, d, _ in _events(text, anchor)}, text
+    assert not _events("The ruling party lost ground in 2020.", anchor)

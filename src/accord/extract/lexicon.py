@@ -25,7 +25,8 @@ def cue_pattern(*patterns: str) -> re.Pattern[str]:
 _CEASEFIRE = r"(?:cease-?\s?fires?|truces?)"
 _WEAPONS = (
     r"(?:arms|weapons|weaponry|missiles?|drones|systems|tanks|aircraft|jets|helicopters|artillery|"
-    r"ammunition|munitions|rifles|equipment)"
+    r"ammunition|munitions|rifles|equipment|vehicles|shells|warships|submarines|frigates|howitzers|"
+    r"launchers|radars|fighters|bombers)"
 )
 
 # Order matters only for ties between cues of equal length: the longer cue wins an overlap.
@@ -62,6 +63,8 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"outbreak\s+of\s+(?:the\s+)?hostilities",
             r"(?<!diplomatic\s)(?<!charm\s)(?:counter-)?offensives?",
             r"(?:captured|recaptured|(?:seized|took)\s+control\s+of)",
+            r"occupied\s+(?:the|a|an|its|parts?\s+of|most\s+of|much\s+of|all\s+of)\b",
+            r"(?:liberated|retook|regained\s+control\s+of)",
         ),
     ),
     (
@@ -100,6 +103,10 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"raids?",
             r"air\s?strikes?",
             r"battles?",
+            r"massacred?",
+            r"explo(?:ded|sions?)",
+            r"blasts?",
+            r"(?:car|roadside|suicide)\s+bomb(?:s|ers?|ings?)?",
         ),
     ),
     (
@@ -108,6 +115,8 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"arms\s+(?:sales?|deals?|supplies|supplied|deliveries|transfers?|imports|exports|purchases?)",
             r"(?:weapons|military\s+equipment)\s+(?:sales?|deliveries|supplies)",
             r"(?:sold|supplied|delivered|purchased|bought|acquired)\s+(?:[\w-]+\s+){0,5}" + _WEAPONS,
+            r"(?:received|obtained|took\s+delivery\s+of|ordered)\s+(?:[\w-]+\s+){0,5}" + _WEAPONS,
+            r"(?:deliveries|shipments?|batch(?:es)?|consignments?)\s+of\s+(?:[\w-]+\s+){0,4}" + _WEAPONS,
         ),
     ),
     (
@@ -159,7 +168,10 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"telephoned",
             r"spoke\s+by\s+(?:phone|telephone)",
             r"rounds?\s+of\s+talks",
-            r"host(?:ed|s)?\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:talks|delegations|meeting|leaders|ministers|envoys)",
+            r"host(?:ed|s)?\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,2}(?:talks|delegations?|meeting|leaders|"
+            r"ministers|envoys?|counterparts?|president|premier)",
+            r"dialogue",
+            r"(?:flew|travell?ed)\s+to",
         ),
     ),
     (
@@ -223,6 +235,8 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"told\s+(?:reporters|journalists|the\s+press|parliament|a\s+(?:press\s+)?conference)",
             r"(?<!military\s)reactions?",
             r"responded",
+            r"published\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+){0,2}(?:report|statement|letter|communiqu[eé]|findings)",
+            r"reports?\s+(?:[\w-]+\s+){0,4}(?:was|were)\s+published",
         ),
     ),
     (
@@ -247,7 +261,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"banned",
             r"awarded",
             r"(?:court|tribunal|judges?)\s+(?:[\w-]+\s+){0,2}(?:ruled|declined|rejected|decided|found|dismissed|upheld)",
-            r"ruling",
+            r"ruling(?!\s+(?:party|parties|coalition|elites?|famil(?:y|ies)|class|junta|council|military|government|camp))",
             r"verdict",
             r"recalled\s+(?:its|their)\s+ambassadors?",
             r"sanctions",
@@ -270,6 +284,22 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"drew\s+(?:up\s+)?(?:the\s+)?(?:border|boundary)",
             r"granted",
             r"grant",
+            r"resign(?:ed|ation|s)?",
+            r"step(?:ped|s)?\s+down",
+            r"appoint(?:ed|ment)",
+            r"sworn\s+in",
+            r"took\s+office",
+            r"inaugurat(?:ed|ion)",
+            r"became\s+(?:the\s+)?(?:[\w-]+\s+)?(?:president|prime\s+minister|premier|chancellor|head\s+of\s+state|leader)",
+            r"(?:was|were)\s+(?:dismissed|sacked|fired|ousted|removed\s+from\s+office)",
+            r"(?:dismissed|sacked|fired)\s+(?:the|his|her|its|their)\s+(?:[\w-]+\s+){0,2}(?:minister|commander|chief|head|"
+            r"government|cabinet|general|ambassador|envoy|prosecutor|governor)",
+            r"dissolved",
+            r"vetoe?d?",
+            r"(?:passed|adopted)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:law|bill|resolution|constitution|amendment)",
+            r"froze\s+(?:[\w’'-]+\s+){0,2}assets",
+            r"closed\s+(?:its|the|their)\s+airspace",
+            r"(?:general|partial|full|military)\s+mobili[sz]ation",
         ),
     ),
     (
@@ -286,6 +316,11 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?-i:march(?:ed|es)?)",
             r"marchers",
             r"strikers",
+            r"revolutions?",
+            r"protest(?:ed|ers)",
+            r"demonstrat(?:ed|ors)",
+            r"(?:general|national|hunger)\s+strikes?",
+            r"went\s+on\s+strike",
             r"(?:dispute|quarrel|feud|rivalry|row|stand-?off|crisis)\s+(?:[\w-]+\s+){0,5}?(?:dates?\s+back|started|began|erupted|arose|revived|flared)",
         ),
     ),
@@ -345,6 +380,10 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"released",
             r"freed",
             r"prisoner\s+exchanges?",
+            r"exchanged\s+(?:[\w-]+\s+)?(?:prisoners|detainees|captives|bodies)",
+            r"deployed\s+(?:to|in|along|on|at)\b",
+            r"(?:toppled|overthrew|ousted)",
+            r"(?:government|cabinet|coalition|regime)\s+(?:[\w-]+\s+)?(?:collapsed|fell)",
         ),
     ),
 ]
