@@ -190,3 +190,16 @@ def test_a_general_political_vocabulary_names_the_type():
     for text, (kind, date) in cases.items():
         assert (kind, date) in {(t, d) for t, d, _ in _events(text, anchor)}, text
     assert not _events("The ruling party lost ground in 2020.", anchor)
+
+
+def test_a_second_verb_of_a_dated_clause_brings_its_own_happening():
+    anchor = "2022-06-16"
+    found = _events("On 12 May 2021 the president addressed the nation and declared martial law.", anchor)
+    assert {("statement", "2021-05-12", "day"), ("decision", "2021-05-12", "day")} <= found
+    found = _events(
+        "In March 2020 the bloc extended its sanctions and suspended the country's membership.", anchor
+    )
+    assert {("decision", "2020-03", "month"), ("institution", "2020-03", "month")} <= found
+    # the object of a criticism is its topic, not a happening
+    found = _events("On 2 May 2021 the guild criticised and condemned the arms sales.", anchor)
+    assert ("arms_deal", "2021-05-02", "day") not in found

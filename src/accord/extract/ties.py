@@ -274,6 +274,18 @@ _AFTER_DATE = re.compile(
 )
 _FOLLOWED = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:followed|ensued)\b", re.IGNORECASE)
 _AND_THEN = re.compile(r"[^;:.()\[\]]*?\s(?:and|then)\s+(?:(?:then|later|also|thus|so)\s+)?", re.IGNORECASE)
+_AND_VERB_OBJECT = re.compile(
+    r"[^;:.()\[\]]*?\s(?:and|then)\s+(?:(?:then|later|also|thus|so)\s+)?"
+    r"(?:[a-z]+ed|held|made|took|sent|set|put|gave|won|lost|began|broke|struck|shot|fought|sold|bought|cut)\s+"
+    r"(?:(?:a|an|the|its|their|his|her|new|fresh)\s+)?(?:[\w’'-]+\s+){0,2}",
+    re.IGNORECASE,
+)
+_AND_DECREED = re.compile(
+    r"\s(?:and|then)\s+(?:declared|announced|imposed|ordered|proclaimed|suspended|extended|launched|began|started|"
+    r"signed|held|closed|opened|lifted|introduced)$",
+    re.IGNORECASE,
+)
+_OBJECT_GAP = re.compile(r"\s+(?:(?:a|an|the|its|their|his|her|new|fresh)\s+)?(?:[\w’'-]+\s+){0,2}")
 _PAST_VERB = re.compile(r"[a-z]+ed\b|(?:met|held|sold|bought|fought|told|said|put|made|took|began|broke)\b")
 
 
@@ -305,17 +317,22 @@ def _followed(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, 
 def _coordinated(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
     """'met at a summit on 3-4 June 2019 ... and agreed to reopen a hotline': a second verb of the same
     subject, right after "and", shares the dated clause's time (no new subject, no date of its own)."""
-    if not _PAST_VERB.match(text, cue.start):
-        return None
     before = [ev for ev in primary if max(ev.cue[1], ev.date_span[1]) <= cue.start]
     if not before:
         return None
     event = max(before, key=lambda ev: max(ev.cue[1], ev.date_span[1]))
-    if event.type == cue.type or not _AND_THEN.fullmatch(
-        text, max(event.cue[1], event.date_span[1]), cue.start
-    ):
+    if event.type == cue.type:
         return None  # "denied the charge yesterday and accused ...": one statement
-    return event.date, event.precision, event.end_date
+    gap = (text, max(event.cue[1], event.date_span[1]), cue.start)
+    if _PAST_VERB.match(text, cue.start) and _AND_THEN.fullmatch(*gap):
+        return event.date, event.precision, event.end_date
+    if _AND_VERB_OBJECT.fullmatch(*gap):  # "... and then imposed a curfew": the verb's object names it
+        return event.date, event.precision, event.end_date
+    if _AND_DECREED.search(text, event.cue[0], event.cue[1]) and _OBJECT_GAP.fullmatch(*gap):
+        # "addressed the nation and declared martial law": the second verb, merged into the first cue,
+        # brings a happening of its own as its object (not a topic: "criticised and condemned the sale")
+        return event.date, event.precision, event.end_date
+    return None
 
 
 _SUBSEQUENT = re.compile(
