@@ -239,7 +239,19 @@ def test_held_out_figures_on_the_second_gold_stay_above_a_floor(nk_corpus):
     split = yaml.safe_load((gold2 / "split.yaml").read_text(encoding="utf-8"))
     held_out = evaluate_dated(gold2, nk_corpus, split["held_out"])
     assert held_out.typed.gold >= 40
-    assert held_out.typed.precision >= 0.8 and held_out.typed.recall >= 0.7
+    # gold2 dates "after X in May" to the year and does not count repeated mentions; the extractor now
+    # follows the independent annotator's conventions (gold3) there, hence a lower floor than before
+    assert held_out.typed.precision >= 0.75 and held_out.typed.recall >= 0.7
+
+
+def test_figures_on_the_third_gold_stay_above_a_floor(nk_corpus):
+    """A regression floor under the figures on the independent annotation (in-sample since session 18:
+    its errors were read while the extractor changed)."""
+    from accord.extract.evaluate import evaluate_dated
+
+    result = evaluate_dated(GOLD.parent / "gold3", nk_corpus)
+    assert result.typed.gold >= 90
+    assert result.typed.precision >= 0.9 and result.typed.recall >= 0.78
 
 
 def test_gold_spans_lie_in_the_texts(nk_corpus):

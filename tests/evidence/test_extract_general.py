@@ -203,3 +203,24 @@ def test_a_second_verb_of_a_dated_clause_brings_its_own_happening():
     # the object of a criticism is its topic, not a happening
     found = _events("On 2 May 2021 the guild criticised and condemned the arms sales.", anchor)
     assert ("arms_deal", "2021-05-02", "day") not in found
+
+
+def test_a_counted_interval_before_a_clause_dates_that_clause_back_from_the_date_before_it():
+    anchor = "2022-06-16"
+    text = "The army crossed the river on 2 May 2021, three weeks after parliament voted to leave the pact."
+    assert _dates(text, anchor) == [("2021-05-02", "day", None), ("2021-04", "month", None)]
+    text = "Guards detained her on 26 July, the day after she had tried to dismiss them."
+    assert _dates(text, anchor)[1] == ("2022-07-25", "day", None)
+    # used as an adverb, the interval counts forward as before
+    assert _dates("Talks opened on 2 May 2021. Two days after, the truce failed.", anchor)[1] == (
+        "2021-05-04",
+        "day",
+        None,
+    )
+    assert _dates("Fighting began on 2 May 2021; the day after, talks opened.", anchor)[1] == (
+        "2021-05-03",
+        "day",
+        None,
+    )
+    # no date to count from in the sentence: nothing is guessed
+    assert _dates("Elections came three months after the coup.", anchor) == []

@@ -199,7 +199,13 @@ def find_dates(
         date, precision, end_date, relative, *window = resolved
         offset = resolver in OFFSETS
         s, e = _trim(text, s, e)
-        if mentions and last_offset != offset and _APPOSITION.fullmatch(text, mentions[-1].end, s):
+        conjunction = offset and text[s:e].lower().endswith(("after", "before"))  # "three weeks after X"
+        if (
+            mentions
+            and last_offset != offset
+            and not conjunction
+            and _APPOSITION.fullmatch(text, mentions[-1].end, s)
+        ):
             if offset:
                 continue  # "on 9 October 2020, two days later": the calendar date already says it
             mentions.pop()  # "three weeks earlier, on 21 February": likewise

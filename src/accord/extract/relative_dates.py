@@ -14,6 +14,7 @@ import re
 
 from accord.extract.numbers import NUMBER, WEEKDAYS, number_value, shift_date
 from accord.extract.partial_dates import (
+    _SENTENCE_END,
     FULL_MONTH,
     Anchor,
     Resolver,
@@ -109,6 +110,18 @@ def _offset(m: re.Match[str], anchor: Anchor | None, state: _State):
         if anchor is None:
             return None
         base, base_precision, n = anchor.date, anchor.precision, -n
+    elif m["dir"].lower() in ("after", "before"):
+        # "on 2 May, three weeks after parliament voted": the vote was three weeks before the 2nd
+        if state.last is None:
+            return None
+        if not _conjunction(m, state):
+            if _CLAUSE_FOLLOWS.match(m.string, m.end()):
+                return None  # "three weeks after the vote" with no date to count from
+            base, base_precision = parse_partial(*state.last)  # "two days after, the truce failed"
+            n = -n if m["dir"].lower() == "before" else n
+        else:
+            base, base_precision = parse_partial(*state.last)
+            n = -n if m["dir"].lower() == "after" else n
     else:
         if state.last is None:
             return None
@@ -242,11 +255,24 @@ def _next_week(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(monday.year), None, True, window) if monday.year == sunday.year else None
 
 
+_CLAUSE_FOLLOWS = re.compile(r"\s+(?!that\b|which\b)[A-Za-z]")
+
+
+def _conjunction(m: re.Match[str], state: _State) -> bool:
+    """'(on 2 May,) three weeks after parliament voted': "after"/"before" opens a clause whose event the
+    expression dates, counted back (forward) from the date just before it in the same sentence."""
+    if state.last_end < 0 or _SENTENCE_END.search(m.string, state.last_end, m.start()):
+        return False
+    return m.start() - state.last_end < 120 and bool(_CLAUSE_FOLLOWS.match(m.string, m.end()))
+
+
 def _next_day(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'the next day', 'the following day', 'the day before': one day from the latest day mentioned."""
     if state.last is None or state.last[1] != "day":
         return None
     step = -1 if (m["which"] or m["which2"]).lower() in ("previous", "before") else 1
+    if m["which2"] and _conjunction(m, state):
+        step = -step  # "detained on 26 July, the day after she tried ...": what she tried was the 25th
     when = parse_partial(*state.last)[0] + dt.timedelta(days=step)
     return (*_fmt(when.year, when.month, when.day), None, True)
 
@@ -369,7 +395,7 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (
         re.compile(
             rf"\b(?P<n>{NUMBER})\s+(?P<unit>decades?|years?|months?|fortnights?|weeks?|days?)\s+"
-            r"(?P<dir>later|earlier|ago)(?:\s+(?P<today>today|tonight|this\s+(?:week|month)))?\b",
+            r"(?P<dir>later|earlier|ago|after|before)(?:\s+(?P<today>today|tonight|this\s+(?:week|month)))?\b",
             re.IGNORECASE,
         ),
         _offset,

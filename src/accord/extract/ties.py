@@ -242,6 +242,8 @@ def tie_events(
             add(cue, date, "shift")
         elif (date := _coordinated(text, cue, primary)) is not None:
             add(cue, date, "same")
+        elif (date := _coordinated_before(text, cue, primary)) is not None:
+            add(cue, date, "same")
     for a, b in _main_parts(text, span, anchors, primary):
         cue = next((c for c in cues if not c.claimed and a <= c.start and c.end <= b), None)
         if cue is None or not tying or _HYPOTHETICAL.search(text, max(a, cue.start - 45), cue.start):
@@ -333,6 +335,23 @@ def _coordinated(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[st
         # brings a happening of its own as its object (not a topic: "criticised and condemned the sale")
         return event.date, event.precision, event.end_date
     return None
+
+
+def _coordinated_before(
+    text: str, cue: Cue, primary: list[ExtractedEvent]
+) -> tuple[str, str, str | None] | None:
+    """'On 19 October the council convened and called on both sides to ...': a first verb of the same
+    subject, before the dated one and joined to it by "and", shares its time (the date went to the
+    stronger cue; the meeting is a happening of its own)."""
+    if not _PAST_VERB.match(text, cue.start):
+        return None
+    after = [ev for ev in primary if ev.cue[0] >= cue.end]
+    if not after:
+        return None
+    event = min(after, key=lambda ev: ev.cue[0])
+    if event.type == cue.type or not _AND_THEN.fullmatch(text, cue.end, event.cue[0]):
+        return None
+    return event.date, event.precision, event.end_date
 
 
 _SUBSEQUENT = re.compile(
