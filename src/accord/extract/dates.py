@@ -75,6 +75,8 @@ def _day_month(m: re.Match[str], anchor: Anchor | None, state: _State):
         if anchor is None:
             return None
         year = context_year(m, state, month) or _nearest_year(anchor.date, month, day)
+        if re.match(r"\s+next\s+year\b", m.string[m.end() :]):
+            year = anchor.date.year + 1  # "on 3 March next year"
     else:
         year = int(m["year"])
     if not _valid(year, month, day):

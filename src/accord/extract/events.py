@@ -58,7 +58,7 @@ _NOMINAL_BREAKDOWN = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or)?\s*(?:in|on|of)?\s*(?:the\s+)?$")
-FUTURE_DAYS = 62
+FUTURE_DAYS = 366  # a scheduled event counts (elections next spring); a distant deadline does not
 
 
 @dataclass

@@ -12,12 +12,13 @@ How it works, sentence by sentence (sentences from :mod:`accord.spans.segment`):
   (:data:`EVENT_CUES`): first a cue right after a date used as a modifier ("the 2011 Kazan summit"),
   then the nearest cue in the date's own clause (before the date, then after), then the nearest
   unclaimed cue in the neighbouring clauses. A cue serves one date, except that a list of dates ("in
-  2014, in April 2016 and this past July") shares it. Events more than two months after the document
-  date are dropped (plans, deadlines).
+  2014, in April 2016 and this past July") shares it. Events scheduled within a year of the document
+  count (an independent reader lists them); later ones are dropped (deadlines, terms).
 * **Ties** (:mod:`accord.extract.ties`): main-clause cues no date claimed are dated through a dated
-  event they are tied to ("when", "after", "following the ceasefire", "led to", "In 1997, ..."), and a
-  repeated dated event used only as a comparison ("since the 1994 ceasefire") is dropped; the document's
-  earlier events are kept in a :class:`~accord.extract.ties.DocumentHistory` for that.
+  event they are tied to ("when", "after", "following the ceasefire", "led to", "In 1997, ..."); a
+  repeated dated event used as a comparison ("since the 1994 ceasefire") is still a dated mention and
+  counts; the document's earlier events are kept in a :class:`~accord.extract.ties.DocumentHistory`
+  for "following the ceasefire".
 * **Refinement**: an event dated coarsely within a window of days ("over the weekend", a breach soon
   after a dated ceasefire) takes the one day the document gives the same kind of event inside it.
 * **Relations**: cue patterns per type (:data:`RELATION_CUES`) with role rules: "X as a mediator",
