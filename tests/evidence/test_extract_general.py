@@ -224,3 +224,15 @@ def test_a_counted_interval_before_a_clause_dates_that_clause_back_from_the_date
     )
     # no date to count from in the sentence: nothing is guessed
     assert _dates("Elections came three months after the coup.", anchor) == []
+
+
+def test_decades_yardsticks_lists_with_another_and_counted_ties():
+    anchor = "2022-06-16"
+    assert _dates("In the 1990s the two sides fought.", anchor) == [("1990", "year", "1999")]
+    assert _dates("Arms came in the late 1990s.", anchor) == []  # a part of a decade is too vague
+    assert not _events("For the first time since 2010, the two leaders met in person.", anchor)
+    assert ("war", "1994", "year") in _events("It was the worst fighting since the 1994 war.", anchor)
+    found = _events("The co-chairs issued a statement on 1 October 2020 and another on 5 October.", anchor)
+    assert {("statement", "2020-10-01", "day"), ("statement", "2020-10-05", "day")} <= found
+    found = _events("A year after the war ended in 2020, talks resumed in Vienna.", anchor)
+    assert {("war", "2020", "year"), ("talks", "2021", "year")} <= found

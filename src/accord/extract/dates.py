@@ -112,6 +112,12 @@ def _year(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(int(m["year"])), None, False)
 
 
+def _decade(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'in the 1990s': the ten years (an 'early'/'late' part of a decade is too vague to date)."""
+    first = int(m["y"])
+    return (*_fmt(first), _fmt(first + 9)[0], False)
+
+
 def _month_span(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'from May to July 2020', 'between March and May 2019': one span of months."""
     year, first, last = int(m["year"]), _month(m["m1"]), _month(m["m2"])
@@ -158,6 +164,10 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _year_range,
     ),
     (re.compile(rf"\b(?i:between)\s+(?P<y1>{YEAR})\s+and\s+(?P<y2>\d{{4}})(?![\d%])"), _year_range),
+    (
+        re.compile(r"(?<![Ee]arly\s)(?<![Ll]ate\s)(?<![Mm]id-)(?<![Mm]id\s)\b(?P<y>1[5-9]\d0|20\d0)s\b"),
+        _decade,
+    ),
     *RELATIVE_PATTERNS,
     (re.compile(rf"(?<![\d,.$€£-])\b(?P<year>{YEAR})\b(?!-\d)"), _year),
 ]

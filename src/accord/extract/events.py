@@ -57,7 +57,17 @@ _NOMINAL_BREAKDOWN = re.compile(
     r"(?:[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
-_LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or)?\s*(?:in|on|of)?\s*(?:the\s+)?$")
+_LIST_GAP = re.compile(
+    r"^\s*,?\s*(?:and|or)?\s*(?:(?:again|another(?:\s+one)?|once\s+more)\s*)?(?:in|on|of)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "for the first time since 2010", "the worst fighting since 1994": the year is a yardstick, not the
+# time of what the clause reports (a named event after it, "since the 1994 ceasefire", keeps its date)
+_YARDSTICK = re.compile(
+    r"\b(?:first|worst|largest|biggest|deadliest|heaviest|highest|lowest|fiercest|most\s+(?!of\b)[\w-]+)\s+"
+    r"(?:(?!of\b)[\w-]+\s+){0,2}since\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 FUTURE_DAYS = 366  # a scheduled event counts (elections next spring); a distant deadline does not
 
 
@@ -256,8 +266,13 @@ def _attach(
 
     for i, group in enumerate(groups):
         claim(i, _modifier_cue(text, group, cues) or _version_of(text, group, cues))
+    yardsticks = {
+        i
+        for i, group in enumerate(groups)
+        if i not in chosen and _YARDSTICK.search(text, max(0, group[0].start - 60), group[0].start)
+    }
     for i, group in enumerate(groups):
-        if i in chosen:
+        if i in chosen or i in yardsticks:
             continue
         a, _ = clauses[_clause_index(clauses, group[0].start)]
         _, b = clauses[_clause_index(clauses, group[-1].end - 1)]
@@ -267,7 +282,7 @@ def _attach(
             or _nearest(cues, group[-1].end, b, group[-1].end, False, text),
         )
     for i, group in enumerate(groups):
-        if i in chosen:
+        if i in chosen or i in yardsticks:
             continue
         here = _clause_index(clauses, group[0].start)
         for step in range(1, len(clauses)):

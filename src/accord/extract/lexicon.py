@@ -57,6 +57,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         cue_pattern(
             r"(?<!cold\s)(?<!post-cold\s)wars?(?!\s+(?:rhetoric|games|crimes))",
             r"large-scale\s+military\s+action",
+            r"fought\s+(?:a|an|the|their|its)\s+(?:[\w-]+\s+){0,2}wars?",
             r"invasion",
             r"invaded",
             r"military\s+intervention",
@@ -167,6 +168,8 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"conference",
             r"telephoned",
             r"spoke\s+by\s+(?:phone|telephone)",
+            r"spoke\s+(?:to|with)\s+(?:his|her|their|the)\s+(?:[\w-]+\s+){0,2}(?:counterparts?|president|premier|"
+            r"prime\s+minister|leaders?|ministers?)",
             r"rounds?\s+of\s+talks",
             r"host(?:ed|s)?\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,2}(?:talks|delegations?|meeting|leaders|"
             r"ministers|envoys?|counterparts?|president|premier)",
@@ -300,6 +303,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"froze\s+(?:[\w’'-]+\s+){0,2}assets",
             r"closed\s+(?:its|the|their)\s+airspace",
             r"(?:general|partial|full|military)\s+mobili[sz]ation",
+            r"blockade",
         ),
     ),
     (

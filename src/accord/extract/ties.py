@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from accord.extract.events import Cue, ExtractedEvent
-from accord.extract.numbers import NUMBER, number_value
+from accord.extract.numbers import NUMBER, number_value, shift_date
 from accord.extract.partial_dates import parse_partial
 
 __all__ = ["DocumentHistory", "refine_by_window", "tie_events"]
@@ -180,10 +180,29 @@ def _main_parts(
     return parts
 
 
-def _date_for(anchor: _Anchor) -> tuple[str, str, str | None]:
+_COUNTED = re.compile(
+    rf"\b(?P<n>{NUMBER})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+$", re.IGNORECASE
+)
+_UNIT_PRECISION = {"day": "day", "week": "month", "month": "month", "year": "year", "decade": "year"}
+
+
+def _date_for(anchor: _Anchor, text: str = "") -> tuple[str, str, str | None]:
+    """The tied cue's date: the anchor's own (simultaneous), counted from it ("a year after the war
+    ended in 2020": 2021), or near it (its month or year)."""
     event = anchor.event
     if anchor.kind == "same":
         return event.date, event.precision, event.end_date
+    counted = _COUNTED.search(text, max(0, anchor.start - 30), anchor.start) if text else None
+    word = text[anchor.start : anchor.start + 6].lower()
+    if counted and word.startswith(("after", "before")):
+        unit = counted["unit"].lower().rstrip("s")
+        n = number_value(counted["n"]) * (10 if unit == "decade" else 1)
+        unit = "year" if unit == "decade" else unit
+        base = parse_partial(event.end_date or event.date, event.precision)[0]
+        when = shift_date(base, unit, n if word.startswith("after") else -n)
+        order = ["year", "month", "day"]
+        precision = order[min(order.index(_UNIT_PRECISION[unit]), order.index(event.precision))]
+        return when.isoformat()[: {"year": 4, "month": 7, "day": 10}[precision]], precision, None
     return (*_near(event.date, event.precision), None)
 
 
@@ -249,7 +268,7 @@ def tie_events(
         if cue is None or not tying or _HYPOTHETICAL.search(text, max(a, cue.start - 45), cue.start):
             continue
         nearest = min(tying, key=lambda x: abs(x.start - cue.start))
-        add(cue, _date_for(nearest), nearest.kind)
+        add(cue, _date_for(nearest, text), nearest.kind)
     for cue in cues:
         if not cue.claimed and (date := _subsequent(text, s, cue, kept + tied, history)) is not None:
             add(cue, date, "shift")
