@@ -236,3 +236,21 @@ def test_decades_yardsticks_lists_with_another_and_counted_ties():
     assert {("statement", "2020-10-01", "day"), ("statement", "2020-10-05", "day")} <= found
     found = _events("A year after the war ended in 2020, talks resumed in Vienna.", anchor)
     assert {("war", "2020", "year"), ("talks", "2021", "year")} <= found
+
+
+def test_an_opening_date_covers_the_relative_clauses_of_its_sentence():
+    anchor = "2022-06-16"
+    found = _events(
+        "In November 2003 the envoy offered a plan, which the president rejected after protests.", anchor
+    )
+    assert {("plan", "2003-11", "month"), ("statement", "2003-11", "month")} <= found
+    # an interval counted from a date belongs to that date's clause only
+    found = _events(
+        "It signed a treaty in June 2014 and, four months after the war began, joined the bloc.", anchor
+    )
+    assert not any(date.startswith("2014-02") for _, date, _ in found)
+    found = _events(
+        "On 10 February 2022 the prime minister resigned. Three days later the president described a plot.",
+        anchor,
+    )
+    assert ("statement", "2022-02-13", "day") in found

@@ -14,7 +14,6 @@ import re
 
 from accord.extract.numbers import NUMBER, WEEKDAYS, number_value, shift_date
 from accord.extract.partial_dates import (
-    _SENTENCE_END,
     FULL_MONTH,
     Anchor,
     Resolver,
@@ -255,15 +254,16 @@ def _next_week(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(monday.year), None, True, window) if monday.year == sunday.year else None
 
 
+_RIGHT_AFTER = re.compile(r"\s*,?\s*(?:(?:only|just|some|barely|about|nearly|almost)\s+)?", re.IGNORECASE)
 _CLAUSE_FOLLOWS = re.compile(r"\s+(?!that\b|which\b)[A-Za-z]")
 
 
 def _conjunction(m: re.Match[str], state: _State) -> bool:
     """'(on 2 May,) three weeks after parliament voted': "after"/"before" opens a clause whose event the
     expression dates, counted back (forward) from the date just before it in the same sentence."""
-    if state.last_end < 0 or _SENTENCE_END.search(m.string, state.last_end, m.start()):
-        return False
-    return m.start() - state.last_end < 120 and bool(_CLAUSE_FOLLOWS.match(m.string, m.end()))
+    if state.last_end < 0 or not _RIGHT_AFTER.fullmatch(m.string, state.last_end, m.start()):
+        return False  # "in June 2014 and, four months after X, received ...": another verb's time
+    return bool(_CLAUSE_FOLLOWS.match(m.string, m.end()))
 
 
 def _next_day(m: re.Match[str], anchor: Anchor | None, state: _State):

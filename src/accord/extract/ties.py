@@ -137,7 +137,6 @@ def _anchors(
         if (
             first[0] <= event.date_span[0]
             and event.date_span[1] <= first[1]
-            and not (first[0] <= event.cue[0] < first[1])
             and _ADVERBIAL.fullmatch(text, first[0], event.date_span[0])
             and not any(x.event is event for x in found)
         ):
@@ -157,17 +156,37 @@ def _anchors(
     return found
 
 
+_CONDITIONAL = re.compile(r"[\s,;:()\[\]–—-]*(?:(?:and|but|or)\s+)?(?:if|unless)\b", re.IGNORECASE)
+
+
+def _first_word(text: str, span: tuple[int, int]) -> int:
+    """Where the sentence's first date expression may start: past opening quotes, 'In', 'On', 'By'."""
+    m = re.match(
+        r"[\s\"“(]*(?:(?:in|on|at|by|during|from|since|until|around)\s+)?(?:the\s+)?",
+        text[span[0] : span[1]],
+        re.I,
+    )
+    return span[0] + (m.end() if m else 0)
+
+
 def _main_parts(
     text: str, span: tuple[int, int], anchors: list[_Anchor], primary: list[ExtractedEvent]
 ) -> list[tuple[int, int]]:
     """Stretches of main clauses: pieces holding no dated event, and what precedes a subordinate clause."""
     parts = []
     subordinate = had_dated = False
+    opening = any(
+        x.kind == "same" and x.start == x.event.date_span[0] == _first_word(text, span) for x in anchors
+    )
     for a, b in _pieces(text, *span):
         inner = [x for x in anchors if a <= x.start < b]
         dated = [e for e in primary if a <= e.cue[0] < b]
+        if any(e.date_span[0] > _first_word(text, span) for e in dated):
+            opening = False  # "..., and when the war broke out in April 2016, as ...": a new time frame
         if not (_continues(text, a) and not inner):
             subordinate = bool(_SUBORDINATE_START.match(text, a, b))
+            if opening and not _CONDITIONAL.match(text, a, b):
+                subordinate = False  # "In 2003 X offered a plan, which Y rejected": all of it in 2003
         elif had_dated:
             continue  # "... convened and called on Armenia and Azerbaijan to ...": still the dated clause
         had_dated = bool(dated) or (had_dated and _continues(text, a))
@@ -263,15 +282,15 @@ def tie_events(
             add(cue, date, "same")
         elif (date := _coordinated_before(text, cue, primary)) is not None:
             add(cue, date, "same")
+    for cue in cues:
+        if not cue.claimed and (date := _subsequent(text, s, cue, kept + tied, history)) is not None:
+            add(cue, date, "shift")
     for a, b in _main_parts(text, span, anchors, primary):
         cue = next((c for c in cues if not c.claimed and a <= c.start and c.end <= b), None)
         if cue is None or not tying or _HYPOTHETICAL.search(text, max(a, cue.start - 45), cue.start):
             continue
         nearest = min(tying, key=lambda x: abs(x.start - cue.start))
         add(cue, _date_for(nearest, text), nearest.kind)
-    for cue in cues:
-        if not cue.claimed and (date := _subsequent(text, s, cue, kept + tied, history)) is not None:
-            add(cue, date, "shift")
     tied.sort(key=lambda ev: ev.cue[0])
     return sorted(kept + _merge(text, tied), key=lambda ev: ev.cue[0])
 
@@ -373,6 +392,7 @@ def _coordinated_before(
     return event.date, event.precision, event.end_date
 
 
+_YARDSTICK_REF = re.compile(r"\b(?:since|than)\s+(?:the\s+)?$", re.IGNORECASE)  # "worst since the 1994 truce"
 _SUBSEQUENT = re.compile(
     r"\b(?:the|a)\s+(?:following|subsequent|next|later)\s+(?:[\w-]+\s+)?$", re.IGNORECASE
 )
@@ -385,7 +405,14 @@ def _subsequent(
     coarsened one step)."""
     if not _SUBSEQUENT.search(text, max(s, cue.start - 30), cue.start):
         return None
-    earlier = sorted((ev for ev in primary if ev.cue[1] <= cue.start), key=lambda ev: ev.cue[1])
+    earlier = sorted(
+        (
+            ev
+            for ev in primary
+            if ev.cue[1] <= cue.start and not _YARDSTICK_REF.search(text, s, ev.date_span[0])
+        ),
+        key=lambda ev: ev.cue[1],
+    )
     earlier = earlier or history.events
     if not earlier:
         return None
