@@ -254,3 +254,15 @@ def test_an_opening_date_covers_the_relative_clauses_of_its_sentence():
         anchor,
     )
     assert ("statement", "2022-02-13", "day") in found
+
+
+def test_deadlines_claim_no_cue_and_since_points_back():
+    anchor = "2022-06-16"
+    assert ("agreement", "2021", "year") in _events("The deal, signed last year, expires in 2030.", anchor)
+    assert ("other", "2021-07", "month") in _events(
+        "Since the coup in July, the bloc has shunned them.", anchor
+    )
+    assert ("clashes", "2022-06-12", "day") in _events(
+        "The army has shelled the town every day since Sunday.", anchor
+    )
+    assert ("clashes", "2022-06-12", "day") in _events("Early on Sunday, drones struck an oil depot.", anchor)

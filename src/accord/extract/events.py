@@ -226,7 +226,9 @@ def _modifier_cue(text: str, group: list[DateMention], cues: list[Cue]) -> Cue |
 def _nearest(cues: list[Cue], lo: int, hi: int, pos: int, before: bool, text: str = "") -> Cue | None:
     """The unclaimed cue in ``[lo, hi)`` nearest to ``pos`` on one side, a named happening before a weak
     word ("skirmishes killed eleven soldiers on 2 August": the skirmishes)."""
-    free = [c for c in cues if not c.claimed and lo <= c.start and c.end <= hi]
+    free = [
+        c for c in cues if not c.claimed and c.start < hi and c.end > lo
+    ]  # a merged cue may cross a comma
     side = [c for c in free if c.end <= pos] if before else [c for c in free if c.start >= pos]
     strong = [c for c in side if not (text and WEAK.fullmatch(text, c.start, c.end))]
     pool = strong or side
@@ -337,6 +339,7 @@ def sentence_events(
             [],
         )  # no date and nothing to tie to an earlier one ("following the ceasefire"): no cues needed
     cues = _event_cues(text, s, e, dates)
+    dates = [d for d in dates if not too_late(d, anchor)]  # a deadline ("expires in 2030") claims no cue
     if not cues or not dates:
         return [], cues
     groups = _group_dates(text, dates, cues)

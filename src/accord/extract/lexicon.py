@@ -106,6 +106,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"battles?",
             r"massacred?",
             r"knocked\s+out",
+            r"(?:drones?|missiles?|rockets?|shells|aircraft|jets|warplanes|artillery)\s+(?:[\w-]+\s+)?(?:struck|hit|targeted)",
             r"destroyed",
             r"damaged",
             r"explo(?:ded|sions?)",

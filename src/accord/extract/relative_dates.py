@@ -38,6 +38,9 @@ def _past_month(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(year, month), None, True)
 
 
+_SINCE = re.compile(r"\b(?:since|after|following)\b[^,;.]*$", re.IGNORECASE)
+
+
 def _bare_month(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'in July', 'since March', 'the August incidents': the year the narrative is in, else the nearest
     such month to the anchor."""
@@ -45,6 +48,8 @@ def _bare_month(m: re.Match[str], anchor: Anchor | None, state: _State):
         return None
     month = _month(m["month"])
     year = context_year(m, state, month)
+    if year is None and _SINCE.search(m.string, max(0, m.start() - 40), m.end()):  # "since July": the last
+        year = anchor.date.year if month <= anchor.date.month else anchor.date.year - 1
     if year is None and _looks_ahead(m):  # "elections are scheduled for March": the next March
         year = anchor.date.year + (month < anchor.date.month)
     year = year or _nearest_year(anchor.date, month, None)
@@ -404,7 +409,7 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (
         re.compile(
             r"\b(?:on\s+)?(?P<word>(?i:yesterday|today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))|"
-            r"(?<=on\s)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+            r"(?<=on\s|ce\s)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
         ),
         _day_word,
     ),
