@@ -266,3 +266,18 @@ def test_deadlines_claim_no_cue_and_since_points_back():
         "The army has shelled the town every day since Sunday.", anchor
     )
     assert ("clashes", "2022-06-12", "day") in _events("Early on Sunday, drones struck an oil depot.", anchor)
+
+
+def test_two_formal_acts_joined_by_and_are_two_events_but_one_speech_stays_one():
+    resolver = ActorResolver.from_case(load_case(HARBOUR))
+
+    def kinds(text: str) -> list[tuple[str, str]]:
+        return [(e.type, e.date) for e in extract(text, "t", resolver, parse_anchor("2022-06-16")).events]
+
+    assert kinds("On 10 February 2022 the prime minister resigned and was replaced by a general.") == [
+        ("decision", "2022-02-10"),
+        ("decision", "2022-02-10"),
+    ]
+    assert kinds("On 10 February 2022 the guild denied and condemned the charge.") == [
+        ("statement", "2022-02-10")
+    ]

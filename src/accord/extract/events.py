@@ -51,6 +51,7 @@ _CLAUSE_BREAK = re.compile(
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:[a-z]+\s+)?$", re.IGNORECASE
 )
+_ACT_LIST = re.compile(r"\s*,?\s*and\s+(?:the\s+|its\s+|their\s+)?")
 _PASSIVE_GAP = re.compile(r"\s+(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?", re.IGNORECASE)
 _NOMINAL_BREAKDOWN = re.compile(
     r"\b(?:breakdown|failure|collapse|unravell?ing|violations?|breach(?:es)?)\s+of\s+(?:the|a|this|that|its)\s+"
@@ -111,8 +112,10 @@ def _merge_cues(text: str, kept: list[Cue], dates: Sequence[DateMention]) -> lis
     merged: list[Cue] = []
     for cue in kept:
         gap = text[merged[-1].end : cue.start] if merged else ""
-        if merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
-            merged[-1].end = cue.end  # "extradition and pardoning": one happening, one cue
+        if merged and merged[-1].type == cue.type == "decision" and _ACT_LIST.fullmatch(gap):
+            merged.append(cue)  # "the extradition and the pardon", "resigned and was replaced": two acts
+        elif merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
+            merged[-1].end = cue.end  # "denied and accused", "clashes and shelling": one happening, one cue
         elif (
             merged
             and merged[-1].type == cue.type

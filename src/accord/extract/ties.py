@@ -320,6 +320,7 @@ _AND_VERB_OBJECT = re.compile(
     r"(?:(?:a|an|the|its|their|his|her|new|fresh)\s+)?(?:[\w’'-]+\s+){0,2}",
     re.IGNORECASE,
 )
+_ACTS = re.compile(r"\s*,?\s*and\s+(?:the\s+|its\s+|their\s+)?")
 _AND_DECREED = re.compile(
     r"\s(?:and|then)\s+(?:declared|announced|imposed|ordered|proclaimed|suspended|extended|launched|began|started|"
     r"signed|held|closed|opened|lifted|introduced)$",
@@ -361,9 +362,11 @@ def _coordinated(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[st
     if not before:
         return None
     event = max(before, key=lambda ev: max(ev.cue[1], ev.date_span[1]))
+    gap = (text, max(event.cue[1], event.date_span[1]), cue.start)
+    if event.type == cue.type == "decision" and _ACTS.fullmatch(*gap):
+        return event.date, event.precision, event.end_date  # "the extradition and the pardon": two acts
     if event.type == cue.type:
         return None  # "denied the charge yesterday and accused ...": one statement
-    gap = (text, max(event.cue[1], event.date_span[1]), cue.start)
     if _PAST_VERB.match(text, cue.start) and _AND_THEN.fullmatch(*gap):
         return event.date, event.precision, event.end_date
     if _AND_VERB_OBJECT.fullmatch(*gap):  # "... and then imposed a curfew": the verb's object names it
