@@ -281,3 +281,23 @@ def test_two_formal_acts_joined_by_and_are_two_events_but_one_speech_stays_one()
     assert kinds("On 10 February 2022 the guild denied and condemned the charge.") == [
         ("statement", "2022-02-10")
     ]
+
+
+def test_reactions_to_a_dated_episode_take_its_month_within_the_paragraph():
+    text = (
+        "Fighting broke out on 12 July 2020 at the border.\n\n"
+        "The two allies have very different takes on the new flare-up. The first minister accused the west "
+        "of aggression. The other merely said it was ready to mediate.\n\n"
+        "Both sides have long distrusted each other. The guild said it saw no hope."
+    )
+    resolver = ActorResolver.from_case(load_case(HARBOUR))
+    events = extract(text, "t", resolver, parse_anchor("2020-07-20")).events
+    said = [(e.date, e.precision) for e in events if e.type == "statement"]
+    assert said == [("2020-07", "month"), ("2020-07", "month")]  # not the next paragraph's
+
+
+def test_during_the_current_round_dates_the_main_clause_to_the_documents_month():
+    found = _events(
+        "During the current round of fighting, the guild has told the towns to stop.", "2020-10-21"
+    )
+    assert ("statement", "2020-10", "month") in found and not any(t == "clashes" for t, _, _ in found)

@@ -12,7 +12,15 @@ from accord.extract.actors import ActorMention
 from accord.extract.dates import Anchor, DateMention
 from accord.extract.lexicon import BREAKDOWN, EVENT_CUES, WEAK, cue_pattern
 
-__all__ = ["EVENT_CUES", "Cue", "ExtractedEvent", "events_in_sentence", "sentence_events", "too_late"]
+__all__ = [
+    "EVENT_CUES",
+    "Cue",
+    "ExtractedEvent",
+    "events_in_sentence",
+    "sentence_cues",
+    "sentence_events",
+    "too_late",
+]
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,11 @@ def _event_cues(text: str, start: int, end: int, dates: Sequence[DateMention] = 
             if cue.type == "agreement" and text[cue.start : cue.end].lower().startswith("agreement"):
                 cue.type = "ceasefire"  # "the agreement of 17 October" in a sentence about a ceasefire
     return kept
+
+
+def sentence_cues(text: str, start: int, end: int) -> list[Cue]:
+    """The event cues of a sentence without a date (for statements dated by their paragraph's frame)."""
+    return _event_cues(text, start, end)
 
 
 def _dated_between(dates: Sequence[DateMention], a: int, b: int) -> bool:

@@ -240,6 +240,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"threatened",
             r"appealed",
             r"told\s+(?:reporters|journalists|the\s+press|parliament|a\s+(?:press\s+)?conference)",
+            r"(?:has|have|had)\s+told",
             r"(?<!military\s)reactions?",
             r"responded",
             r"summoned\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}(?:ambassador|envoy|charg[eé]\s+d['’]affaires)",

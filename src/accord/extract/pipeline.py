@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from accord.extract.actors import ActorMention, ActorResolver
 from accord.extract.dates import Anchor, find_dates
 from accord.extract.events import EVENT_CUES, ExtractedEvent, sentence_events
+from accord.extract.frames import ReactionFrame, frame_statement, open_frame
 from accord.extract.relations import RELATION_CUES, UNDIRECTED, ExtractedRelation, relations_in_sentence
 from accord.extract.ties import DocumentHistory, refine_by_window, tie_events
 from accord.spans.segment import sentences
@@ -60,13 +61,22 @@ class Extraction:
     relations: list[ExtractedRelation] = field(default_factory=list)
 
 
+def _document_month(anchor: Anchor | None) -> tuple[str, str] | None:
+    if anchor is None:
+        return None
+    if anchor.precision == "year":
+        return f"{anchor.date.year:04d}", "year"
+    return f"{anchor.date.year:04d}-{anchor.date.month:02d}", "month"
+
+
 def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None = None) -> Extraction:
     """Actor mentions, dated events and relations of one document, each with its span."""
     result = Extraction(doc)
     all_dates = find_dates(text, anchor)
     mentions = resolver.find(text)
     result.mentions = mentions
-    history = DocumentHistory()
+    history = DocumentHistory(now=_document_month(anchor))
+    frame: ReactionFrame | None = None
     for span in sentences(text):
         s, e = span
         dates = [d for d in all_dates if s <= d.start and d.end <= e]
@@ -74,6 +84,11 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
         dated, cues = sentence_events(doc, text, span, dates, here, anchor)
         actors = tuple(dict.fromkeys(m.actor for m in here if not m.topic))
         events = tie_events(doc, text, span, dated, cues, actors, history)
+        if frame is not None and (s >= frame.until or dates):
+            frame = None
+        if frame is not None and not events and (said := frame_statement(doc, text, span, frame, actors)):
+            events = [said]
+        frame = open_frame(text, span, bool(dates), history.events) or frame
         history.events += events
         result.events += events
         result.relations += relations_in_sentence(doc, text, span, dates, here, resolver.kinds)

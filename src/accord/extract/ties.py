@@ -63,6 +63,7 @@ _ADVERBIAL = re.compile(
 _DURATION = re.compile(
     rf"\b(?:after|following)\s+(?P<n>{NUMBER})\s+(?P<unit>years?)\s+of\s+(?:[\w-]+\s+)?$", re.IGNORECASE
 )
+_CURRENT = re.compile(r"\b(?:the|this)\s+(?:current|ongoing|present)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -71,6 +72,7 @@ class DocumentHistory:
     """The events dated so far in a document: for repeated references and for "following the ceasefire"."""
 
     events: list[ExtractedEvent] = field(default_factory=list)
+    now: tuple[str, str] | None = None  # the document's month (or year): "the current round of fighting"
 
     def latest(self, kind: str) -> ExtractedEvent | None:
         return next((e for e in reversed(self.events) if e.type == kind), None)
@@ -143,7 +145,22 @@ def _anchors(
             found.append(_Anchor(event, "same", event.date_span[0]))
     if primary:
         return found
+    for cue in cues:  # "during the current round of fighting, X told Y": the document's month
+        current = _CURRENT.search(text, max(s, cue.start - 50), cue.start)
+        m = (
+            _connective(text, max(s, current.start() - 40), current.start())
+            if current and history.now
+            else None
+        )
+        if current and history.now and m and m.group("same") and m.end(m.lastgroup) >= current.start() - 1:
+            now = ExtractedEvent(
+                "", s, s, *history.now, cue.type, (), (cue.start, cue.end), (cue.start, cue.end)
+            )
+            found.append(_Anchor(now, "same", m.start(), virtual=True))
+            cue.claimed = True
     for cue in cues:  # "a statement following the ceasefire": the latest ceasefire of the document
+        if cue.claimed:
+            continue
         before = _ANAPHOR.search(text, max(s, cue.start - 40), cue.start)
         earlier = history.latest(cue.type)
         if before is None or earlier is None:

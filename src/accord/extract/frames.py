@@ -1,0 +1,75 @@
+"""Statements dated by the paragraph's frame: "Moscow and Ankara have very different takes on the new
+flare-up. A accused B of ... C merely said ...".
+
+A sentence that announces reactions to a dated episode the document has already reported ("takes on",
+"reactions to", "responses to" the latest flare-up, fighting, war, crisis) opens a frame: the statements
+that follow in the same paragraph, with no time expression of their own, are those reactions and take
+the episode's month. Both independent annotations of the corpus date such statements; a lasting state
+after a dated episode ("both countries have imposed martial law") is not a reaction and stays undated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from accord.extract.events import ExtractedEvent, sentence_cues
+
+__all__ = ["ReactionFrame", "frame_statement", "open_frame"]
+
+_REACTIONS = re.compile(
+    r"\b(?:takes|views|reactions?|responses?|positions|reacted|responded)\s+(?:[\w-]+\s+){0,3}?(?:on|to)\s+"
+    r"(?:the|this|these)\s+(?:(?:new|latest|recent|renewed|current|ongoing)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:flare-ups?|clashes|fighting|escalation|violence|war|crisis|offensive|hostilities)\b",
+    re.IGNORECASE,
+)
+_EPISODES = ("clashes", "war", "ceasefire_breach")
+_HYPOTHETICAL = re.compile(r"\b(?:would|could|might|may|will|should|if|unless|not|never)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ReactionFrame:
+    date: str
+    precision: str
+    until: int  # the end of the paragraph
+
+
+def open_frame(
+    text: str, span: tuple[int, int], has_dates: bool, history: list[ExtractedEvent]
+) -> ReactionFrame | None:
+    """A frame opened by this sentence, if it announces reactions to the latest dated episode."""
+    s, e = span
+    if has_dates or not _REACTIONS.search(text, s, e):
+        return None
+    episodes = [ev for ev in history if ev.type in _EPISODES]
+    if not episodes:
+        return None
+    episode = max(episodes, key=lambda ev: ev.date)  # "the new flare-up": the latest the document dates
+    date, precision = (
+        (episode.date[:7], "month") if episode.precision == "day" else (episode.date, episode.precision)
+    )
+    end = text.find("\n\n", e)
+    return ReactionFrame(date, precision, len(text) if end < 0 else end)
+
+
+def frame_statement(
+    doc: str, text: str, span: tuple[int, int], frame: ReactionFrame, actors: tuple[str, ...]
+) -> ExtractedEvent | None:
+    """The statement of a sentence inside the frame: its first cue, when that cue is a statement."""
+    s, e = span
+    cues = sentence_cues(text, s, e)
+    if not cues or cues[0].type != "statement" or _HYPOTHETICAL.search(text, s, cues[0].start):
+        return None
+    cue = cues[0]
+    return ExtractedEvent(
+        doc,
+        s,
+        e,
+        frame.date,
+        frame.precision,
+        "statement",
+        actors,
+        (cue.start, cue.end),
+        (cue.start, cue.end),
+        tie="frame",
+    )
