@@ -301,3 +301,11 @@ def test_during_the_current_round_dates_the_main_clause_to_the_documents_month()
         "During the current round of fighting, the guild has told the towns to stop.", "2020-10-21"
     )
     assert ("statement", "2020-10", "month") in found and not any(t == "clashes" for t, _, _ in found)
+
+
+def test_interviews_of_two_speakers_are_two_statements():
+    resolver = ActorResolver.from_case(load_case(HARBOUR))
+    text = "The October 2020 interviews of Lowmere and Highmere hardened positions."
+    events = extract(text, "t", resolver, parse_anchor("2020-12-01")).events
+    assert [(e.type, e.date) for e in events] == [("statement", "2020-10"), ("statement", "2020-10")]
+    assert len({e.actors for e in events}) == 2
