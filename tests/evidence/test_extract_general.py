@@ -309,3 +309,12 @@ def test_interviews_of_two_speakers_are_two_statements():
     events = extract(text, "t", resolver, parse_anchor("2020-12-01")).events
     assert [(e.type, e.date) for e in events] == [("statement", "2020-10"), ("statement", "2020-10")]
     assert len({e.actors for e in events}) == 2
+
+
+def test_a_future_clause_is_read_within_its_own_clause_and_as_in_lists_a_date():
+    anchor = "2022-06-16"
+    assert _dates("The president will visit Paris, his office said on Monday.", anchor) == [
+        ("2022-06-13", "day", None)
+    ]
+    found = _events("In 2020, as in 2016, Moscow brokered the truce.", anchor)
+    assert {("ceasefire", "2020", "year"), ("ceasefire", "2016", "year")} <= found

@@ -67,7 +67,7 @@ _NOMINAL_BREAKDOWN = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
-    r"^\s*,?\s*(?:and|or)?\s*(?:(?:again|another(?:\s+one)?|once\s+more)\s*)?(?:in|on|of)?\s*(?:the\s+)?$",
+    r"^\s*,?\s*(?:and|or|as|like)?\s*(?:(?:again|another(?:\s+one)?|once\s+more)\s*)?(?:in|on|of)?\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 # "for the first time since 2010", "the worst fighting since 1994": the year is a yardstick, not the

@@ -152,7 +152,7 @@ def _next_year(m: re.Match[str], anchor: Anchor | None, state: _State):
 
 _FUTURE = re.compile(
     r"\b(?:will|shall|(?:is|are)\s+(?:due|set|scheduled|expected|planned|to)|plans?\s+to|planned|"
-    r"scheduled|called\s+(?:a|an|for)\b[^.;]*\bfor)\b[^.;!?]*$",
+    r"scheduled|called\s+(?:a|an|for)\b[^.;,]*\bfor)\b[^.;!?,]*$",
     re.IGNORECASE,
 )
 
