@@ -318,3 +318,22 @@ def test_a_future_clause_is_read_within_its_own_clause_and_as_in_lists_a_date():
     ]
     found = _events("In 2020, as in 2016, Moscow brokered the truce.", anchor)
     assert {("ceasefire", "2020", "year"), ("ceasefire", "2016", "year")} <= found
+
+
+def test_ties_to_the_previous_sentence_at_the_meeting_in_its_aftermath_within_weeks_followed():
+    anchor = "2022-06-16"
+    found = _events(
+        "The leaders met in Sochi on 3 May 2021. At the meeting, they agreed to reopen the border.", anchor
+    )
+    assert ("agreement", "2021-05-03", "day") in found
+    found = _events("The war ended in November 2020. In its aftermath, Russia deployed peacekeepers.", anchor)
+    assert ("other", "2020-11", "month") in found
+    found = _events("Protests erupted in March 2018. Within weeks, the prime minister had resigned.", anchor)
+    assert ("decision", "2018-03", "month") in found
+    found = _events("The summit took place on 4 June 2019. A joint statement followed.", anchor)
+    assert ("statement", "2019-06", "month") in found
+    # "at" inside a clause is no tie: "a seat at the negotiation table"
+    found = _events(
+        "Talks were held on 4 June 2019. Of late, the rebels have demanded a seat at the table.", anchor
+    )
+    assert len(found) == 1

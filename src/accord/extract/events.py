@@ -254,7 +254,8 @@ def _nearest(cues: list[Cue], lo: int, hi: int, pos: int, before: bool, text: st
 
 
 _MAY_POINT_BACK = re.compile(
-    r"\b(?:when|during|amid|after|following|ahead|before|prior|aftermath|wake|response|reaction|faced)\b",
+    r"\b(?:when|during|amid|after|afterwards|thereafter|following|ahead|before|prior|aftermath|wake|response|"
+    r"reaction|faced|followed|ensued|at\s+(?:the|that|this|its))\b",
     re.IGNORECASE,
 )
 _VERSION = re.compile(r"\s+(?:version|edition|revision|update|draft|round|text)\b", re.IGNORECASE)

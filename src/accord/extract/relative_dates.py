@@ -292,6 +292,20 @@ def _same_month(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(index // 12, index % 12 + 1), None, True)
 
 
+def _within(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'within hours' (the same day), 'within days', 'within weeks' (that month), 'within months' (that
+    year), counted from the latest date mentioned."""
+    if state.last is None:
+        return None
+    date, precision = state.last
+    unit = m["unit"].lower().rstrip("s")
+    if unit == "hour":
+        return date, precision, None, True
+    if unit == "month" or precision == "year":
+        return (*_fmt(int(date[:4])), None, True)
+    return date[:7], "month", None, True
+
+
 def _past_year(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'in the last year', 'over the past twelve months': the twelve months before the document, which
     straddle two calendar years: from the year before to the document's year."""
@@ -408,6 +422,12 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\bthe\s+(?P<which>following|next|previous)\s+year\b", re.IGNORECASE), _next_year),
     (
         re.compile(
+            r"\b[Ww]ithin\s+(?:(?:a\s+few|a|one|two|three|several)\s+)?(?P<unit>hours?|days?|weeks?|months?)\b(?!\s+of\b)"
+        ),
+        _within,
+    ),
+    (
+        re.compile(
             r"\b(?:on\s+)?(?P<word>(?i:yesterday|today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))|"
             r"(?<=on\s|ce\s)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
         ),
@@ -426,6 +446,7 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
 # Expressions counted from another date; beside a calendar date for the same moment they give way to it
 # ("three weeks earlier, on 21 February": the calendar date).
 OFFSETS = {
+    _within,
     _next_week,
     _next_period,
     _this_period,

@@ -63,6 +63,13 @@ _ADVERBIAL = re.compile(
 _DURATION = re.compile(
     rf"\b(?:after|following)\s+(?P<n>{NUMBER})\s+(?P<unit>years?)\s+of\s+(?:[\w-]+\s+)?$", re.IGNORECASE
 )
+_AT = re.compile(r"[\s\"“(]*(?:at|during)\s+", re.IGNORECASE)
+_KIN = {"talks": "summit", "summit": "talks"}  # "at the meeting" after "the leaders met at a summit"
+_AFTERMATH = re.compile(
+    r"[\s\"“(]*(?:in\s+(?:its|the|their)\s+aftermath|afterwards|soon\s+after(?:wards)?|shortly\s+after(?:wards)?|"
+    r"thereafter)\s*,",
+    re.IGNORECASE,
+)
 _CURRENT = re.compile(r"\b(?:the|this)\s+(?:current|ongoing|present)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
@@ -145,6 +152,10 @@ def _anchors(
             found.append(_Anchor(event, "same", event.date_span[0]))
     if primary:
         return found
+    opener = _AFTERMATH.match(text, s)
+    if opener and history.events:  # "In its aftermath, Russia deployed peacekeepers": after the last event
+        found.append(_Anchor(history.events[-1], "shift", s, virtual=True))
+        return found
     for cue in cues:  # "during the current round of fighting, X told Y": the document's month
         current = _CURRENT.search(text, max(s, cue.start - 50), cue.start)
         m = (
@@ -162,8 +173,15 @@ def _anchors(
         if cue.claimed:
             continue
         before = _ANAPHOR.search(text, max(s, cue.start - 40), cue.start)
-        earlier = history.latest(cue.type)
+        earlier = history.latest(cue.type) or history.latest(_KIN.get(cue.type, cue.type))
         if before is None or earlier is None:
+            continue
+        at = _AT.fullmatch(text, s, before.start()) if cue.type in _KIN else None
+        if at:  # "At the meeting, they agreed": at the dated meeting (opening the sentence)
+            found.append(
+                _Anchor(replace(earlier, cue=(cue.start, cue.end)), "same", at.start(), virtual=True)
+            )
+            cue.claimed = True
             continue
         m = _connective(text, max(s, before.start() - 40), before.start())
         if m and not m.group("ref") and m.end(m.lastgroup) >= before.start() - 1:
@@ -293,7 +311,7 @@ def tie_events(
             add(cue, date, "duration")
         elif (after := _clause_after_date(text, cue, primary)) is not None:
             add(cue, *after)
-        elif (date := _followed(text, cue, primary)) is not None:
+        elif (date := _followed(text, cue, primary or history.events[-1:])) is not None:
             add(cue, date, "shift")
         elif (date := _coordinated(text, cue, primary)) is not None:
             add(cue, date, "same")
