@@ -337,3 +337,19 @@ def test_ties_to_the_previous_sentence_at_the_meeting_in_its_aftermath_within_we
         "Talks were held on 4 June 2019. Of late, the rebels have demanded a seat at the table.", anchor
     )
     assert len(found) == 1
+
+
+def test_an_undated_happening_after_after_in_a_dated_clause_and_appositives():
+    anchor = "2022-06-16"
+    found = _events(
+        "In November 2003 the envoy offered a plan, which the president rejected after mass protests.", anchor
+    )
+    assert ("movement", "2003-11", "month") in found
+    found = _events(
+        "In November 2003 the envoy offered a plan, the Kozak memorandum, which the guild rejected.", anchor
+    )
+    assert ("agreement", "2003-11", "month") not in found  # the memorandum is the plan, named again
+    found = _events(
+        "It signed a treaty in June 2014 and, four months after the army invaded, joined the bloc.", anchor
+    )
+    assert ("war", "2014-06", "month") not in found

@@ -24,6 +24,7 @@ __all__ = [
     "duration",
     "followed",
     "near",
+    "object_of_tie",
     "refine_by_window",
     "subsequent",
 ]
@@ -225,3 +226,33 @@ def duration(
         return None
     end = dated[0].end_date or dated[0].date
     return f"{int(end[:4]) - number_value(m['n']):04d}", "year", end[:4]
+
+
+_COUNTED_BEFORE = re.compile(r"\b(?:\w+)\s+(?:days?|weeks?|months?|years?|decades?)\s+$", re.IGNORECASE)
+_TIE_OBJECT = re.compile(
+    r"\b(?P<kind>after|following|amid|during)\s+(?:(?:the|a|an|mass|its|their|his|her|new|fresh)\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def object_of_tie(
+    text: str, s: int, cue: Cue, events: list[ExtractedEvent]
+) -> tuple[str, str, str | None] | None:
+    """'which Voronin rejected at the last minute after mass protests': an undated happening named after
+    "after"/"amid" in a dated clause lies just before (at) the clause's event: its month (its date)."""
+    m = _TIE_OBJECT.search(text, max(s, cue.start - 40), cue.start)
+    if (
+        m is None
+        or _PAST_VERB.match(text, cue.start)
+        or _COUNTED_BEFORE.search(text, max(s, m.start() - 30), m.start())
+    ):
+        return None  # a clause of its own ("after Russia invaded"), or "four months after": not near it
+    before = [
+        ev for ev in events if ev.cue[1] <= m.start() and not re.search(r"[;:.]", text[ev.cue[1] : m.start()])
+    ]
+    if not before:
+        return None
+    event = max(before, key=lambda ev: ev.cue[1])
+    if m["kind"].lower() in ("amid", "during"):
+        return event.date, event.precision, event.end_date
+    return (*near(event.date, event.precision), None)

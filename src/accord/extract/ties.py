@@ -36,6 +36,7 @@ from accord.extract.cue_ties import (
     duration,
     followed,
     near,
+    object_of_tie,
     refine_by_window,
     subsequent,
 )
@@ -180,6 +181,8 @@ def _anchors(
     return found
 
 
+# ", the Kozak memorandum," after "a federal plan": a short noun phrase naming what was just named
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an|its|their)\s+(?:(?![\w-]+ed\b)[\w’'-]+\s*){1,4}", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"[\s,;:()\[\]–—-]*(?:(?:and|but|or)\s+)?(?:if|unless)\b", re.IGNORECASE)
 
 
@@ -218,7 +221,7 @@ def _main_parts(
             lo = min(x.start for x in inner)
             if lo > a and not subordinate:
                 parts.append((a, lo))
-        elif not dated and not subordinate:
+        elif not dated and not subordinate and not _APPOSITIVE.fullmatch(text, a, b):
             parts.append((a, b))
     return parts
 
@@ -315,6 +318,9 @@ def tie_events(
             continue
         nearest = min(tying, key=lambda x: abs(x.start - cue.start))
         add(cue, _date_for(nearest, text), nearest.kind)
+    for cue in cues:
+        if not cue.claimed and (date := object_of_tie(text, s, cue, kept + tied)) is not None:
+            add(cue, date, "shift")
     tied.sort(key=lambda ev: ev.cue[0])
     return sorted(kept + _merge(text, tied), key=lambda ev: ev.cue[0])
 
