@@ -353,3 +353,25 @@ def test_an_undated_happening_after_after_in_a_dated_clause_and_appositives():
         "It signed a treaty in June 2014 and, four months after the army invaded, joined the bloc.", anchor
     )
     assert ("war", "2014-06", "month") not in found
+
+
+def test_more_counted_expressions_end_of_month_later_in_the_day_following_spring_last_year():
+    anchor = "2022-06-16"
+    assert _dates("The day before yesterday the envoy left.", anchor) == [("2022-06-14", "day", None)]
+    assert _dates("Troops crossed in 2019. The following spring the envoy left.", anchor)[1] == (
+        "2020",
+        "year",
+        None,
+    )
+    assert _dates("Troops crossed on 3 May 2021. By the end of the month he left.", anchor)[1] == (
+        "2021-05",
+        "month",
+        None,
+    )
+    assert _dates("Troops crossed on 3 May 2021. Later in the day he left.", anchor)[1] == (
+        "2021-05-03",
+        "day",
+        None,
+    )
+    assert _dates("On 3 May last year the envoy left.", anchor) == [("2021-05-03", "day", None)]
+    assert _dates("In May last year the envoy left.", anchor) == [("2021-05", "month", None)]

@@ -75,8 +75,10 @@ def _day_month(m: re.Match[str], anchor: Anchor | None, state: _State):
         if anchor is None:
             return None
         year = context_year(m, state, month) or _nearest_year(anchor.date, month, day)
-        if re.match(r"\s+next\s+year\b", m.string[m.end() :]):
-            year = anchor.date.year + 1  # "on 3 March next year"
+        if which := re.match(r"\s+(last|this|next)\s+year\b", m.string[m.end() :], re.IGNORECASE):
+            year = (
+                anchor.date.year + {"last": -1, "this": 0, "next": 1}[which[1].lower()]
+            )  # "3 March next year"
     else:
         year = int(m["year"])
     if not _valid(year, month, day):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from accord.extract.context_dates import CONTEXT_OFFSETS, CONTEXT_PATTERNS
 from accord.extract.numbers import NUMBER, WEEKDAYS, number_value, shift_date
 from accord.extract.partial_dates import (
     FULL_MONTH,
@@ -38,6 +39,7 @@ def _past_month(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(year, month), None, True)
 
 
+_YEAR_AFTER = re.compile(r"\s+(?P<w>last|this|next)\s+year\b", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:since|after|following)\b[^,;.]*$", re.IGNORECASE)
 
 
@@ -53,6 +55,8 @@ def _bare_month(m: re.Match[str], anchor: Anchor | None, state: _State):
     if year is None and _looks_ahead(m):  # "elections are scheduled for March": the next March
         year = anchor.date.year + (month < anchor.date.month)
     year = year or _nearest_year(anchor.date, month, None)
+    if (which := _YEAR_AFTER.match(m.string, m.end())) is not None:  # "in May last year"
+        year = anchor.date.year + {"last": -1, "this": 0, "next": 1}[which["w"].lower()]
     return (*_fmt(year, month), None, True)
 
 
@@ -359,6 +363,7 @@ NTH_WEEKDAY: tuple[re.Pattern[str], Resolver] = (
 )
 
 RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
+    *CONTEXT_PATTERNS,
     (re.compile(r"\b(?i:this\s+past|last)\s+(?P<month>" + FULL_MONTH + r")\b"), _past_month),
     (
         re.compile(
@@ -446,6 +451,7 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
 # Expressions counted from another date; beside a calendar date for the same moment they give way to it
 # ("three weeks earlier, on 21 February": the calendar date).
 OFFSETS = {
+    *CONTEXT_OFFSETS,
     _within,
     _next_week,
     _next_period,
