@@ -375,3 +375,27 @@ def test_more_counted_expressions_end_of_month_later_in_the_day_following_spring
     )
     assert _dates("On 3 May last year the envoy left.", anchor) == [("2021-05-03", "day", None)]
     assert _dates("In May last year the envoy left.", anchor) == [("2021-05", "month", None)]
+
+
+def test_hours_after_days_later_proposals_boycotts_and_a_dated_noun_is_no_clause():
+    anchor = "2021-03-25"
+    text = "Talks broke up on Tuesday without agreement, hours after Varos said it had begun filling the dam."
+    assert _dates(text, anchor) == [("2021-03-23", "day", None), ("2021-03-23", "day", None)]
+    assert _dates("Troops crossed on 3 May 2021. Days later, the talks stalled.", anchor)[1] == (
+        "2021-05",
+        "month",
+        None,
+    )
+    assert _dates("Troops crossed in 2019. Years later, the talks stalled.", anchor) == [
+        ("2019", "year", None)
+    ]
+    found = _events("The chairman met the envoys on 2 February and proposed a timetable.", anchor)
+    assert ("plan", "2021-02-02", "day") in found
+    found = _events(
+        "A mediation effort collapsed in February 2020, when Varos skipped the final session.", anchor
+    )
+    assert ("other", "2020-02", "month") in found
+    found = _events(
+        "The minister called it a breach of the 2015 declaration of principles and said more.", anchor
+    )
+    assert found == {("agreement", "2015", "year")}

@@ -125,6 +125,10 @@ def coordinated(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str
         return event.date, event.precision, event.end_date  # "the extradition and the pardon": two acts
     if event.type == cue.type:
         return None  # "denied the charge yesterday and accused ...": one statement
+    if event.date_span[1] <= event.cue[0] and _DETERMINER_END.search(
+        text, max(0, event.date_span[0] - 8), event.date_span[0]
+    ):
+        return None  # "called it a breach of the 2015 declaration and said ...": the date is the noun's own
     if _PAST_VERB.match(text, cue.start) and _AND_THEN.fullmatch(*gap):
         return event.date, event.precision, event.end_date
     if _AND_VERB_OBJECT.fullmatch(*gap):  # "... and then imposed a curfew": the verb's object names it
@@ -228,6 +232,7 @@ def duration(
     return f"{int(end[:4]) - number_value(m['n']):04d}", "year", end[:4]
 
 
+_DETERMINER_END = re.compile(r"\b(?:the|a|an|its|their|this|that)\s+$", re.IGNORECASE)
 _COUNTED_BEFORE = re.compile(r"\b(?:\w+)\s+(?:days?|weeks?|months?|years?|decades?)\s+$", re.IGNORECASE)
 _TIE_OBJECT = re.compile(
     r"\b(?P<kind>after|following|amid|during)\s+(?:(?:the|a|an|mass|its|their|his|her|new|fresh)\s+)?(?:[\w-]+\s+)?$",

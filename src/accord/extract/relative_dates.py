@@ -102,9 +102,36 @@ def _same_day(m: re.Match[str], anchor: Anchor | None, state: _State):
 _UNIT_PRECISION = {"year": "year", "month": "month", "week": "month", "day": "day"}  # a week is seldom exact
 
 
+def _uncounted(m: re.Match[str], state: _State):
+    """'hours after' (the same day), 'days later', 'weeks later' (that month), 'months later' (that year),
+    from the latest date mentioned; 'years later' is too vague."""
+    unit, direction = m["unit"].lower().rstrip("s"), m["dir"].lower()
+    if (
+        state.last is None
+        or direction == "ago"
+        or unit in ("year", "decade")
+        or not m["unit"].lower().endswith("s")
+    ):
+        return None
+    if (
+        direction in ("after", "before")
+        and not _conjunction(m, state)
+        and _CLAUSE_FOLLOWS.match(m.string, m.end())
+    ):
+        return None
+    date, precision = state.last
+    if unit == "hour":
+        return date, precision, None, True
+    if unit == "month" or precision == "year":
+        return (*_fmt(int(date[:4])), None, True)
+    return date[:7], "month", None, True
+
+
 def _offset(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'two years ago' (from the document date), 'twenty-six years later', 'three days earlier' (from the
     latest date mentioned before): shifted, at the unit's precision and no finer than its base."""
+    if m["n"] is None:
+        return _uncounted(m, state)
     unit, n = m["unit"].lower().rstrip("s"), number_value(m["n"])
     if unit in ("decade", "fortnight"):  # ten years, two weeks
         unit, n = ("year", 10 * n) if unit == "decade" else ("week", 2 * n)
@@ -263,7 +290,8 @@ def _next_week(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(monday.year), None, True, window) if monday.year == sunday.year else None
 
 
-_RIGHT_AFTER = re.compile(r"\s*,?\s*(?:(?:only|just|some|barely|about|nearly|almost)\s+)?", re.IGNORECASE)
+# between a date and "three weeks after": the rest of its clause, no new verb ("and, four months after")
+_RIGHT_AFTER = re.compile(r"(?:(?!\b(?:and|but|while|whereas)\b)[^;.:()])*", re.IGNORECASE)
 _CLAUSE_FOLLOWS = re.compile(r"\s+(?!that\b|which\b)[A-Za-z]")
 
 
@@ -418,7 +446,7 @@ RELATIVE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(
-            rf"\b(?P<n>{NUMBER})\s+(?P<unit>decades?|years?|months?|fortnights?|weeks?|days?)\s+"
+            rf"\b(?:(?P<n>{NUMBER})\s+)?(?P<unit>decades?|years?|months?|fortnights?|weeks?|days?|hours?)\s+"
             r"(?P<dir>later|earlier|ago|after|before)(?:\s+(?P<today>today|tonight|this\s+(?:week|month)))?\b",
             re.IGNORECASE,
         ),
