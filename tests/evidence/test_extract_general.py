@@ -399,3 +399,12 @@ def test_hours_after_days_later_proposals_boycotts_and_a_dated_noun_is_no_clause
         "The minister called it a breach of the 2015 declaration of principles and said more.", anchor
     )
     assert found == {("agreement", "2015", "year")}
+
+
+def test_two_days_apart_are_two_dates_but_neighbouring_days_one_span():
+    anchor = "2021-03-25"
+    assert _dates("Delegations met twice, on 9 and 23 March, before this.", anchor) == [
+        ("2021-03-09", "day", None),
+        ("2021-03-23", "day", None),
+    ]
+    assert _dates("Talks on 9 and 10 October 2020.", anchor) == [("2020-10-09", "day", "2020-10-10")]

@@ -223,13 +223,29 @@ def find_dates(
             if offset:
                 continue  # "on 9 October 2020, two days later": the calendar date already says it
             mentions.pop()  # "three weeks earlier, on 21 February": likewise
-        mentions.append(DateMention(s, e, date, precision, end_date, relative, window[0] if window else None))
+        mentions += _two_days(
+            text, DateMention(s, e, date, precision, end_date, relative, window[0] if window else None)
+        )
         last_offset = offset
         state.last, state.last_end = (date, precision), e
         state.last_year = int(date[:4])
         if precision == "day":
             state.last_day = date
     return mentions
+
+
+_DAY_LIST = re.compile(r"(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?(?P<d2>\d{1,2})")
+
+
+def _two_days(text: str, mention: DateMention) -> list[DateMention]:
+    """'on 9 and 23 March': two days, not the span between them (days next to each other, '9 and 10
+    October', stay one span, as '9-10 October')."""
+    m = _DAY_LIST.match(text, mention.start, mention.end)
+    if m is None or mention.end_date is None or int(m["d2"]) - int(m["d1"]) <= 1:
+        return [mention]
+    first = DateMention(mention.start, m.end("d1"), mention.date, "day", None, mention.relative)
+    second = DateMention(m.start("d2"), mention.end, mention.end_date, "day", None, mention.relative)
+    return [first, second]
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
