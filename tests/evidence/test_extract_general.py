@@ -286,7 +286,7 @@ def test_two_formal_acts_joined_by_and_are_two_events_but_one_speech_stays_one()
 def test_reactions_to_a_dated_episode_take_its_month_within_the_paragraph():
     text = (
         "Fighting broke out on 12 July 2020 at the border.\n\n"
-        "The two allies have very different takes on the new flare-up. The first minister accused the west "
+        "The allies hold sharply different takes on the new flare-up. The first minister accused the west "
         "of aggression. The other merely said it was ready to mediate.\n\n"
         "Both sides have long distrusted each other. The guild said it saw no hope."
     )

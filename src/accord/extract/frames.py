@@ -1,5 +1,5 @@
-"""Statements dated by the paragraph's frame: "Moscow and Ankara have very different takes on the new
-flare-up. A accused B of ... C merely said ...".
+"""Statements dated by the paragraph's frame: "The two allies read the new flare-up differently; their
+takes on it ... A accused B of ... C merely said ...".
 
 A sentence that announces reactions to a dated episode the document has already reported ("takes on",
 "reactions to", "responses to" the latest flare-up, fighting, war, crisis) opens a frame: the statements
