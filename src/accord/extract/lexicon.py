@@ -346,7 +346,6 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"demonstrat(?:ed|ors)",
             r"(?:general|national|hunger)\s+strikes?",
             r"went\s+on\s+strike",
-            r"(?:dispute|quarrel|feud|rivalry|row|stand-?off|crisis)\s+(?:[\w-]+\s+){0,5}?(?:dates?\s+back|started|began|erupted|arose|revived|flared)",
         ),
     ),
     (
@@ -383,6 +382,8 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "other",
         cue_pattern(
+            # a quarrel that (re)starts is a happening, not a popular movement (both blind readers: other)
+            r"(?:dispute|quarrel|feud|rivalry|row|stand-?off|crisis)\s+(?:[\w-]+\s+){0,5}?(?:dates?\s+back|started|began|erupted|arose|revived|flared)",
             r"(?:expanded|deepened|strengthened)\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:ties|cooperation|relations)",
             r"killed",
             r"murdered",
