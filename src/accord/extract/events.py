@@ -101,7 +101,7 @@ def _event_cues(text: str, start: int, end: int, dates: Sequence[DateMention] = 
             kept.append(cue)
     kept.sort(key=lambda c: c.start)
     kept = _breakdowns(text, start, end, _merge_cues(text, kept, dates), dates)
-    if _LEADERS.search(text, start, end):
+    if _leaders_meet(text, start, end):
         for cue in kept:
             if cue.type == "talks" and re.match(r"(?i)meet|met\b", text[cue.start : cue.end]):
                 cue.type = "summit"  # a meeting of presidents is a summit
@@ -110,6 +110,20 @@ def _event_cues(text: str, start: int, end: int, dates: Sequence[DateMention] = 
             if cue.type == "agreement" and text[cue.start : cue.end].lower().startswith("agreement"):
                 cue.type = "ceasefire"  # "the agreement of 17 October" in a sentence about a ceasefire
     return kept
+
+
+_OTHER_RANK = re.compile(r"(?i)\b(?:ministers?|envoys?|diplomats?|delegat(?:es|ions?)|officials|negotiators)\b")
+
+
+def _leaders_meet(text: str, start: int, end: int) -> bool:
+    """Whether the meeting of this sentence is one of leaders: named here, or shortly before in its paragraph
+    when this one names no other rank ("... met the two presidents. ... The 2011 Kazan meeting stalled")."""
+    if _LEADERS.search(text, start, end):
+        return True
+    if _OTHER_RANK.search(text, start, end):
+        return False
+    before = max(text.rfind("\n", 0, start), start - 400, 0)
+    return bool(_LEADERS.search(text, before, start))
 
 
 def sentence_cues(text: str, start: int, end: int) -> list[Cue]:
