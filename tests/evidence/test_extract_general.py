@@ -81,7 +81,7 @@ def test_a_named_happening_wins_over_a_weak_word_and_several_words_make_one_cue(
 
 def test_when_clauses_after_a_date_and_second_verbs_share_its_time():
     found = _events("The quarrel dates back to 1961, when the council closed the border.", "2020-01-01")
-    assert {("movement", "1961", "year"), ("decision", "1961", "year")} <= found
+    assert {("other", "1961", "year"), ("decision", "1961", "year")} <= found  # a quarrel begins: other
     found = _events("The mayors met at a summit on 3 June 2019 and agreed to reopen the ferry.", "2020-01-01")
     assert {("summit", "2019-06-03", "day"), ("agreement", "2019-06-03", "day")} <= found
 
@@ -408,3 +408,21 @@ def test_two_days_apart_are_two_dates_but_neighbouring_days_one_span():
         ("2021-03-23", "day", None),
     ]
     assert _dates("Talks on 9 and 10 October 2020.", anchor) == [("2020-10-09", "day", "2020-10-10")]
+
+
+def test_back_then_takes_the_date_just_mentioned_and_a_demand_to_secede_is_a_movement():
+    text = "The quarrel flared again in 1961. Back then, the farmers voiced a demand to join the north."
+    assert ("movement", "1961", "year") in _events(text, "2020-01-01")
+    # without a date shortly before, 'back then' dates nothing
+    assert (
+        _events("Back then, the valley's farmers voiced a demand to join the north.", "2020-01-01") == set()
+    )
+
+
+def test_a_meeting_is_a_summit_when_leaders_were_named_just_before_in_the_paragraph():
+    text = "The envoy hosted ten rounds with the two presidents. The 2019 Lakeside meeting ended in deadlock."
+    assert ("summit", "2019", "year") in _events(text, "2020-01-01")
+    text = (
+        "The envoy hosted ten rounds with the two presidents. The 2019 meeting of foreign ministers stalled."
+    )
+    assert ("talks", "2019", "year") in _events(text, "2020-01-01")

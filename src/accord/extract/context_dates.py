@@ -43,6 +43,15 @@ def _following_season(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(year + step), None, True)
 
 
+def _back_then(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'back then', 'at that time': the latest date mentioned, at its own precision (within 300 characters,
+    so that the phrase points back to a date the reader still has in mind)."""
+    if state.last is None or m.start() - state.last_end > 300:
+        return None
+    date, precision = state.last
+    return date, precision, None, True
+
+
 def _day_before_yesterday(m: re.Match[str], anchor: Anchor | None, state: _State):
     if anchor is None or anchor.precision != "day":
         return None
@@ -51,6 +60,12 @@ def _day_before_yesterday(m: re.Match[str], anchor: Anchor | None, state: _State
 
 
 CONTEXT_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
+    (
+        re.compile(
+            r"\b(?:back\s+then|at\s+that\s+(?:time|point)|at\s+the\s+time(?!\s+(?:of|when|being)\b))", re.I
+        ),
+        _back_then,
+    ),
     (re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b", re.IGNORECASE), _day_before_yesterday),
     (
         re.compile(
@@ -67,4 +82,4 @@ CONTEXT_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _following_season,
     ),
 ]
-CONTEXT_OFFSETS = {_end_of_period, _in_the_day, _following_season, _day_before_yesterday}
+CONTEXT_OFFSETS = {_back_then, _end_of_period, _in_the_day, _following_season, _day_before_yesterday}

@@ -112,7 +112,9 @@ def _event_cues(text: str, start: int, end: int, dates: Sequence[DateMention] = 
     return kept
 
 
-_OTHER_RANK = re.compile(r"(?i)\b(?:ministers?|envoys?|diplomats?|delegat(?:es|ions?)|officials|negotiators)\b")
+_OTHER_RANK = re.compile(
+    r"(?i)\b(?:ministers?|envoys?|diplomats?|delegat(?:es|ions?)|officials|negotiators)\b"
+)
 
 
 def _leaders_meet(text: str, start: int, end: int) -> bool:

@@ -346,6 +346,9 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"demonstrat(?:ed|ors)",
             r"(?:general|national|hunger)\s+strikes?",
             r"went\s+on\s+strike",
+            # a people's demand to secede or unite is a movement, not one speaker's statement
+            r"demands?\s+(?:to\s+(?:join|unite\s+with|secede)|for\s+(?:independence|unification|union|secession|"
+            r"autonomy|self-determination))",
         ),
     ),
     (
