@@ -426,3 +426,13 @@ def test_a_meeting_is_a_summit_when_leaders_were_named_just_before_in_the_paragr
         "The envoy hosted ten rounds with the two presidents. The 2019 meeting of foreign ministers stalled."
     )
     assert ("talks", "2019", "year") in _events(text, "2020-01-01")
+
+
+def test_the_gathering_where_a_dated_statement_was_made_is_an_event_of_its_own():
+    text = "In March 2019, speaking at a council session in Varna, the president said the port would reopen."
+    assert {("statement", "2019-03", "month"), ("summit", "2019-03", "month")} <= _events(text, "2020-01-01")
+    text = "In March 2019, speaking at a council session in Varna, the envoy said the port would reopen."
+    assert ("talks", "2019-03", "month") in _events(text, "2020-01-01")
+    assert _events("In March 2019 the envoy said the port would reopen.", "2020-01-01") == {
+        ("statement", "2019-03", "month")
+    }

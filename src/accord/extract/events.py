@@ -398,7 +398,31 @@ def sentence_events(
                     window=date.window,
                 )
             )
-    return _per_speaker(text, events, mentions), cues
+    return _per_speaker(text, events, mentions) + _venues(text, events, cues), cues
+
+
+_VENUE = re.compile(
+    r"\b(?:speaking|spoke|remarks|said|told\s+[\w-]+|address(?:ed|ing)?)\s+(?:[\w-]+\s+){0,3}?(?:at|to)\s+"
+    r"(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?P<noun>session|summit|meeting|conference|forum|assembly)\b",
+    re.IGNORECASE,
+)
+_A_LEADER = re.compile(r"(?i)\b(?:presidents?|prime\s+ministers?|leaders?|heads?\s+of\s+state)\b")
+
+
+def _venues(text: str, events: list[ExtractedEvent], cues: list[Cue]) -> list[ExtractedEvent]:
+    """'speaking at a bloc's session in the capital, the president said ...': the gathering where a dated
+    statement was made is a happening of its own at that date (a summit when a leader speaks)."""
+    out = []
+    for event in events:
+        if event.type != "statement":
+            continue
+        m = _VENUE.search(text, event.start, event.end)
+        if m is None or any(c.claimed and c.start < m.end() and m.start("noun") < c.end for c in cues):
+            continue
+        leader = m["noun"].lower() == "summit" or _A_LEADER.search(text, event.start, event.end)
+        out.append(replace(event, type="summit" if leader else "talks", cue=(m.start("noun"), m.end("noun"))))
+        break  # one gathering per sentence
+    return out
 
 
 _PER_SPEAKER = re.compile(
