@@ -436,3 +436,12 @@ def test_the_gathering_where_a_dated_statement_was_made_is_an_event_of_its_own()
     assert _events("In March 2019 the envoy said the port would reopen.", "2020-01-01") == {
         ("statement", "2019-03", "month")
     }
+
+
+def test_a_sentence_reporting_reactions_to_a_dated_episode_is_itself_a_statement_of_that_month():
+    text = (
+        "Gunmen clashed on the ferry line on 4 June 2019. The council's reaction to the incidents came late."
+    )
+    assert ("statement", "2019-06", "month") in _events(text, "2020-01-01")
+    text = "Gunmen clashed on the ferry line on 4 June 2019. The council's view of the port came late."
+    assert ("statement", "2019-06", "month") not in _events(text, "2020-01-01")

@@ -20,7 +20,7 @@ __all__ = ["ReactionFrame", "frame_statement", "open_frame"]
 _REACTIONS = re.compile(
     r"\b(?:takes|views|reactions?|responses?|positions|reacted|responded)\s+(?:[\w-]+\s+){0,3}?(?:on|to)\s+"
     r"(?:the|this|these)\s+(?:(?:new|latest|recent|renewed|current|ongoing)\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:flare-ups?|clashes|fighting|escalation|violence|war|crisis|offensive|hostilities)\b",
+    r"(?:flare-ups?|clashes|fighting|escalation|violence|war|crisis|offensive|hostilities|incidents|violations)\b",
     re.IGNORECASE,
 )
 _EPISODES = ("clashes", "war", "ceasefire_breach")

@@ -88,7 +88,10 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
             frame = None
         if frame is not None and not events and (said := frame_statement(doc, text, span, frame, actors)):
             events = [said]
-        frame = open_frame(text, span, bool(dates), history.events) or frame
+        opened = open_frame(text, span, bool(dates), history.events)
+        if opened is not None and not events and (said := frame_statement(doc, text, span, opened, actors)):
+            events = [said]  # "X's reaction to the incidents came late": the sentence is a reaction itself
+        frame = opened or frame
         history.events += events
         result.events += events
         result.relations += relations_in_sentence(doc, text, span, dates, here, resolver.kinds)
