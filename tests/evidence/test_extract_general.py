@@ -445,3 +445,14 @@ def test_a_sentence_reporting_reactions_to_a_dated_episode_is_itself_a_statement
     assert ("statement", "2019-06", "month") in _events(text, "2020-01-01")
     text = "Gunmen clashed on the ferry line on 4 June 2019. The council's view of the port came late."
     assert ("statement", "2019-06", "month") not in _events(text, "2020-01-01")
+
+
+def test_a_happening_said_to_come_back_again_takes_the_year_of_the_dated_sentence_before_it():
+    text = "Gunmen clashed in May 2019. The harbour plan was again on the table, and Varna rejected it."
+    found = _events(text, "2020-01-01")
+    assert {("plan", "2019", "year"), ("statement", "2019", "year")} <= found
+    # not right after a dated sentence: nothing to set it in
+    assert _events("The harbour plan was again on the table, and Varna rejected it.", "2020-01-01") == set()
+    # a new paragraph breaks the tie
+    text = "Gunmen clashed on the ferry line in May 2019.\n\nThe harbour plan was again on the table."
+    assert ("plan", "2019", "year") not in _events(text, "2020-01-01")

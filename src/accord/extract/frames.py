@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from accord.extract.events import ExtractedEvent, sentence_cues
 
-__all__ = ["ReactionFrame", "frame_statement", "open_frame"]
+__all__ = ["ReactionFrame", "frame_statement", "open_frame", "resumed"]
 
 _REACTIONS = re.compile(
     r"\b(?:takes|views|reactions?|responses?|positions|reacted|responded)\s+(?:[\w-]+\s+){0,3}?(?:on|to)\s+"
@@ -73,3 +73,43 @@ def frame_statement(
         (cue.start, cue.end),
         tie="frame",
     )
+
+
+_AGAIN = re.compile(r"\b(?:again|once\s+more|anew|back\s+on\s+the\s+table)\b", re.IGNORECASE)
+
+
+def resumed(
+    doc: str, text: str, span: tuple[int, int], previous: ExtractedEvent | None, actors: tuple[str, ...]
+) -> list[ExtractedEvent]:
+    """'The plan was again on the table, and B rejected it': a sentence without a date that says a
+    happening came back, right after a dated sentence of the same paragraph, is set in that sentence's
+    year (the text says only "again", not when); so is a statement answering it in the same sentence."""
+    s, e = span
+    if previous is None or "\n" in text[previous.end : s] or s - previous.end > 3:
+        return []
+    again = _AGAIN.search(text, s, e)
+    cues = sentence_cues(text, s, e)
+    if again is None or not cues or _HYPOTHETICAL.search(text, s, again.end()):
+        return []
+    first = next((c for c in cues if c.start < again.end() + 40), None)
+    if first is None:
+        return []
+    picked = [first] + [
+        c for c in cues if c.start > first.end and c.type == "statement" and c.type != first.type
+    ][:1]
+    year = previous.date[:4]
+    return [
+        ExtractedEvent(
+            doc,
+            s,
+            e,
+            year,
+            "year",
+            c.type,
+            actors,
+            (c.start, c.end),
+            (again.start(), again.end()),
+            tie="again",
+        )
+        for c in picked
+    ]
