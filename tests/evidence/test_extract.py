@@ -241,7 +241,10 @@ def test_held_out_figures_on_the_second_gold_stay_above_a_floor(nk_corpus):
     assert held_out.typed.gold >= 40
     # gold2 dates "after X in May" to the year and does not count repeated mentions; the extractor now
     # follows the independent annotator's conventions (gold3) there, hence a lower floor than before
-    assert held_out.typed.precision >= 0.7 and held_out.typed.recall >= 0.7
+    # session 18, second round: the five events it adds over gold2 here (a quarrel's restart, a demand to
+    # unite, a bloc session, reactions to dated incidents, a statement after a dated meeting) are listed by
+    # both blind annotations (gold3, gold4) and not by gold2, hence a lower precision floor
+    assert held_out.typed.precision >= 0.65 and held_out.typed.recall >= 0.7
 
 
 def test_figures_on_the_third_gold_stay_above_a_floor(nk_corpus):

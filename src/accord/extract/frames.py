@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from accord.extract.events import ExtractedEvent, sentence_cues
 
-__all__ = ["ReactionFrame", "frame_statement", "open_frame", "resumed"]
+__all__ = ["ReactionFrame", "frame_statement", "open_frame", "resumed", "said_there"]
 
 _REACTIONS = re.compile(
     r"\b(?:takes|views|reactions?|responses?|positions|reacted|responded)\s+(?:[\w-]+\s+){0,3}?(?:on|to)\s+"
@@ -113,3 +113,27 @@ def resumed(
         )
         for c in picked
     ]
+
+
+_GATHERINGS = ("talks", "summit")
+_VAGUE = re.compile(
+    r"\b(?:of\s+late|lately|recently|in\s+recent\s+(?:years|months|weeks)|these\s+days|nowadays|since\s+then)\b",
+    re.IGNORECASE,
+)
+
+
+def said_there(
+    doc: str, text: str, span: tuple[int, int], previous: ExtractedEvent | None, actors: tuple[str, ...]
+) -> ExtractedEvent | None:
+    """'The two presidents conferred on 14 October. One said he was ready to ...': a statement without a
+    date in the sentence right after a dated meeting of the same paragraph is what was said there; it takes
+    the meeting's month (the text does not say it was the same day)."""
+    s, _ = span
+    if previous is None or previous.type not in _GATHERINGS or s - previous.end > 3:
+        return None
+    if "\n" in text[previous.end : s] or _VAGUE.search(text, s, span[1]):
+        return None  # "of late, X has demanded ...": a vague time of its own, not the meeting's
+    date, precision = (
+        (previous.date[:7], "month") if previous.precision == "day" else (previous.date, previous.precision)
+    )
+    return frame_statement(doc, text, span, ReactionFrame(date, precision, span[1]), actors)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from accord.extract.actors import ActorMention, ActorResolver
 from accord.extract.dates import Anchor, find_dates
 from accord.extract.events import EVENT_CUES, ExtractedEvent, sentence_events
-from accord.extract.frames import ReactionFrame, frame_statement, open_frame, resumed
+from accord.extract.frames import ReactionFrame, frame_statement, open_frame, resumed, said_there
 from accord.extract.relations import RELATION_CUES, UNDIRECTED, ExtractedRelation, relations_in_sentence
 from accord.extract.ties import DocumentHistory, refine_by_window, tie_events
 from accord.spans.segment import sentences
@@ -89,7 +89,10 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
         if frame is not None and not events and (said := frame_statement(doc, text, span, frame, actors)):
             events = [said]
         if not dates and not events:
-            events = resumed(doc, text, span, history.events[-1] if history.events else None, actors)
+            previous = history.events[-1] if history.events else None
+            events = resumed(doc, text, span, previous, actors)
+            if not events and (said := said_there(doc, text, span, previous, actors)):
+                events = [said]
         opened = open_frame(text, span, bool(dates), history.events)
         if opened is not None and not events and (said := frame_statement(doc, text, span, opened, actors)):
             events = [said]  # "X's reaction to the incidents came late": the sentence is a reaction itself
