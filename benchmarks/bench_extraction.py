@@ -41,6 +41,8 @@ GOLD3 = Path(DEFAULT_GOLD2).parent / "gold3"
 # The fourth gold: made the same way in session 18, kept outside the repository while the extractor changed,
 # scored once on the frozen extractor (tests/evidence/gold4/README.md); in-sample for any later change.
 GOLD4 = Path(DEFAULT_GOLD2).parent / "gold4"
+# The fifth gold: the same again, scored once on round two's frozen extractor (98fd443; gold5/README.md).
+GOLD5 = Path(DEFAULT_GOLD2).parent / "gold5"
 
 
 def main() -> None:
@@ -48,7 +50,7 @@ def main() -> None:
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     parser.add_argument(
         "--errors",
-        choices=["tune", "held_out", "all", "own", "gold3", "gold4", "own_held_out", "blind_s18"],
+        choices=["tune", "held_out", "all", "own", "gold3", "gold4", "gold5", "own_held_out", "blind_s18"],
         help="list misses and false alarms of a split",
     )
     args = parser.parse_args()
@@ -56,6 +58,7 @@ def main() -> None:
     print(f"{'gold / split':<30} {'gold':>4} {'found':>5}   {'date P':>5} {'R':>5}   {'+type P':>5} {'R':>5}")
     own = yaml.safe_load((OWN / "split.yaml").read_text(encoding="utf-8"))
     runs = {
+        "gold5 (scored once at 98fd443)": evaluate_dated(GOLD5, args.corpus),
         "gold4 (scored once at 392d458)": evaluate_dated(GOLD4, args.corpus),
         "gold3 (in-sample since s18)": evaluate_dated(GOLD3, args.corpus),
         "gold2 all (in-sample)": evaluate_dated(DEFAULT_GOLD2, args.corpus),
@@ -77,6 +80,7 @@ def main() -> None:
             "own": runs["own texts tune (in-sample)"],
             "gold3": runs["gold3 (in-sample since s18)"],
             "gold4": runs["gold4 (scored once at 392d458)"],
+            "gold5": runs["gold5 (scored once at 98fd443)"],
             "own_held_out": runs["own texts held out (OOS)"],
             "blind_s18": runs["own blind s18 (OOS)"],
         }[args.errors]
