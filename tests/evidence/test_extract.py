@@ -69,11 +69,15 @@ def test_a_simultaneous_tie_gives_the_main_clause_the_same_date():
     assert {("clashes", "2019-05-04", "day"), ("statement", "2019-05-04", "day")} <= found
 
 
-def test_before_and_after_ties_coarsen_the_date_one_step():
+def test_before_and_after_ties_keep_the_anchors_month_or_year():
+    """An independent reader (gold3's guideline) dates "after X in May" to May; a day becomes its month."""
     found = _events("Following the clashes of 4 May 2019, Highmere accused Lowmere of bad faith.")
     assert ("statement", "2019-05", "month") in found and ("clashes", "2019-05-04", "day") in found
-    assert ("statement", "2019", "year") in _events(
+    assert ("statement", "2019-05", "month") in _events(
         "After the clashes in May 2019, the guild criticised both towns."
+    )
+    assert ("statement", "2019", "year") in _events(
+        "After the clashes of 2019, the guild criticised both towns."
     )
 
 
@@ -235,7 +239,22 @@ def test_held_out_figures_on_the_second_gold_stay_above_a_floor(nk_corpus):
     split = yaml.safe_load((gold2 / "split.yaml").read_text(encoding="utf-8"))
     held_out = evaluate_dated(gold2, nk_corpus, split["held_out"])
     assert held_out.typed.gold >= 40
-    assert held_out.typed.precision >= 0.8 and held_out.typed.recall >= 0.7
+    # gold2 dates "after X in May" to the year and does not count repeated mentions; the extractor now
+    # follows the independent annotator's conventions (gold3) there, hence a lower floor than before
+    # session 18, second round: the five events it adds over gold2 here (a quarrel's restart, a demand to
+    # unite, a bloc session, reactions to dated incidents, a statement after a dated meeting) are listed by
+    # both blind annotations (gold3, gold4) and not by gold2, hence a lower precision floor
+    assert held_out.typed.precision >= 0.65 and held_out.typed.recall >= 0.7
+
+
+def test_figures_on_the_third_gold_stay_above_a_floor(nk_corpus):
+    """A regression floor under the figures on the independent annotation (in-sample since session 18:
+    its errors were read while the extractor changed)."""
+    from accord.extract.evaluate import evaluate_dated
+
+    result = evaluate_dated(GOLD.parent / "gold3", nk_corpus)
+    assert result.typed.gold >= 90
+    assert result.typed.precision >= 0.9 and result.typed.recall >= 0.78
 
 
 def test_gold_spans_lie_in_the_texts(nk_corpus):
@@ -286,7 +305,11 @@ def test_no_sentence_of_the_corpus_is_copied_into_our_files(nk_corpus):
         words = _words(path.read_text(encoding="utf-8"))
         grams |= {tuple(words[i : i + 9]) for i in range(len(words) - 8)}
     root = Path(__file__).resolve().parents[2]
-    files = [root / f for f in MY_FILES] + sorted(Path(__file__).parent.rglob("*.*"))
+    files = (
+        [root / f for f in MY_FILES]
+        + sorted((root / "src" / "accord" / "extract").glob("*.py"))  # every extraction module, new ones too
+        + sorted(Path(__file__).parent.rglob("*.*"))
+    )
     for path in files:
         if not path.is_file() or path.suffix in {".pyc", ".db"}:
             continue

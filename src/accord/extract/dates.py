@@ -46,7 +46,7 @@ from accord.extract.partial_dates import (
     context_year,
     parse_anchor,
 )
-from accord.extract.relative_dates import OFFSETS, RELATIVE_PATTERNS
+from accord.extract.relative_dates import NTH_WEEKDAY, OFFSETS, RELATIVE_PATTERNS
 
 __all__ = [
     "NUMBER",
@@ -75,6 +75,10 @@ def _day_month(m: re.Match[str], anchor: Anchor | None, state: _State):
         if anchor is None:
             return None
         year = context_year(m, state, month) or _nearest_year(anchor.date, month, day)
+        if which := re.match(r"\s+(last|this|next)\s+year\b", m.string[m.end() :], re.IGNORECASE):
+            year = (
+                anchor.date.year + {"last": -1, "this": 0, "next": 1}[which[1].lower()]
+            )  # "3 March next year"
     else:
         year = int(m["year"])
     if not _valid(year, month, day):
@@ -110,6 +114,12 @@ def _year(m: re.Match[str], anchor: Anchor | None, state: _State):
     return (*_fmt(int(m["year"])), None, False)
 
 
+def _decade(m: re.Match[str], anchor: Anchor | None, state: _State):
+    """'in the 1990s': the ten years (an 'early'/'late' part of a decade is too vague to date)."""
+    first = int(m["y"])
+    return (*_fmt(first), _fmt(first + 9)[0], False)
+
+
 def _month_span(m: re.Match[str], anchor: Anchor | None, state: _State):
     """'from May to July 2020', 'between March and May 2019': one span of months."""
     year, first, last = int(m["year"]), _month(m["m1"]), _month(m["m2"])
@@ -120,6 +130,7 @@ def _month_span(m: re.Match[str], anchor: Anchor | None, state: _State):
 
 _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"), _iso),
+    NTH_WEEKDAY,
     (
         re.compile(
             rf"\b(?:the\s+)?(?P<d1>{DAY})(?:{DASH}(?:the\s+)?(?P<d2>{DAY}))?\s+(?:of\s+)?(?P<month>{MONTH})(?:,?\s+(?P<year>{YEAR}))?\b"
@@ -155,6 +166,10 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _year_range,
     ),
     (re.compile(rf"\b(?i:between)\s+(?P<y1>{YEAR})\s+and\s+(?P<y2>\d{{4}})(?![\d%])"), _year_range),
+    (
+        re.compile(r"(?<![Ee]arly\s)(?<![Ll]ate\s)(?<![Mm]id-)(?<![Mm]id\s)\b(?P<y>1[5-9]\d0|20\d0)s\b"),
+        _decade,
+    ),
     *RELATIVE_PATTERNS,
     (re.compile(rf"(?<![\d,.$€£-])\b(?P<year>{YEAR})\b(?!-\d)"), _year),
 ]
@@ -198,17 +213,39 @@ def find_dates(
         date, precision, end_date, relative, *window = resolved
         offset = resolver in OFFSETS
         s, e = _trim(text, s, e)
-        if mentions and last_offset != offset and _APPOSITION.fullmatch(text, mentions[-1].end, s):
+        conjunction = offset and text[s:e].lower().endswith(("after", "before"))  # "three weeks after X"
+        if (
+            mentions
+            and last_offset != offset
+            and not conjunction
+            and _APPOSITION.fullmatch(text, mentions[-1].end, s)
+        ):
             if offset:
                 continue  # "on 9 October 2020, two days later": the calendar date already says it
             mentions.pop()  # "three weeks earlier, on 21 February": likewise
-        mentions.append(DateMention(s, e, date, precision, end_date, relative, window[0] if window else None))
+        mentions += _two_days(
+            text, DateMention(s, e, date, precision, end_date, relative, window[0] if window else None)
+        )
         last_offset = offset
         state.last, state.last_end = (date, precision), e
         state.last_year = int(date[:4])
         if precision == "day":
             state.last_day = date
     return mentions
+
+
+_DAY_LIST = re.compile(r"(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?(?P<d2>\d{1,2})")
+
+
+def _two_days(text: str, mention: DateMention) -> list[DateMention]:
+    """'on 9 and 23 March': two days, not the span between them (days next to each other, '9 and 10
+    October', stay one span, as '9-10 October')."""
+    m = _DAY_LIST.match(text, mention.start, mention.end)
+    if m is None or mention.end_date is None or int(m["d2"]) - int(m["d1"]) <= 1:
+        return [mention]
+    first = DateMention(mention.start, m.end("d1"), mention.date, "day", None, mention.relative)
+    second = DateMention(m.start("d2"), mention.end, mention.end_date, "day", None, mention.relative)
+    return [first, second]
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

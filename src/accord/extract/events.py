@@ -6,13 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from accord.extract.actors import ActorMention
 from accord.extract.dates import Anchor, DateMention
 from accord.extract.lexicon import BREAKDOWN, EVENT_CUES, WEAK, cue_pattern
 
-__all__ = ["EVENT_CUES", "Cue", "ExtractedEvent", "events_in_sentence", "sentence_events", "too_late"]
+__all__ = [
+    "EVENT_CUES",
+    "Cue",
+    "ExtractedEvent",
+    "events_in_sentence",
+    "sentence_cues",
+    "sentence_events",
+    "too_late",
+]
 
 
 @dataclass(frozen=True)
@@ -51,8 +59,25 @@ _CLAUSE_BREAK = re.compile(
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:[a-z]+\s+)?$", re.IGNORECASE
 )
-_LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or)?\s*(?:in|on|of)?\s*(?:the\s+)?$")
-FUTURE_DAYS = 62
+_ACT_LIST = re.compile(r"\s*,?\s*and\s+(?:the\s+|its\s+|their\s+)?")
+_PASSIVE_GAP = re.compile(r"\s+(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?", re.IGNORECASE)
+_NOMINAL_BREAKDOWN = re.compile(
+    r"\b(?:breakdown|failure|collapse|unravell?ing|violations?|breach(?:es)?)\s+of\s+(?:the|a|this|that|its)\s+"
+    r"(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_LIST_GAP = re.compile(
+    r"^\s*,?\s*(?:and|or|as|like)?\s*(?:(?:again|another(?:\s+one)?|once\s+more)\s*)?(?:in|on|of)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "for the first time since 2010", "the worst fighting since 1994": the year is a yardstick, not the
+# time of what the clause reports (a named event after it, "since the 1994 ceasefire", keeps its date)
+_YARDSTICK = re.compile(
+    r"\b(?:first|worst|largest|biggest|deadliest|heaviest|highest|lowest|fiercest|most\s+(?!of\b)[\w-]+)\s+"
+    r"(?:(?!of\b)[\w-]+\s+){0,2}since\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+FUTURE_DAYS = 366  # a scheduled event counts (elections next spring); a distant deadline does not
 
 
 @dataclass
@@ -76,7 +101,7 @@ def _event_cues(text: str, start: int, end: int, dates: Sequence[DateMention] = 
             kept.append(cue)
     kept.sort(key=lambda c: c.start)
     kept = _breakdowns(text, start, end, _merge_cues(text, kept, dates), dates)
-    if _LEADERS.search(text, start, end):
+    if _leaders_meet(text, start, end):
         for cue in kept:
             if cue.type == "talks" and re.match(r"(?i)meet|met\b", text[cue.start : cue.end]):
                 cue.type = "summit"  # a meeting of presidents is a summit
@@ -87,6 +112,27 @@ def _event_cues(text: str, start: int, end: int, dates: Sequence[DateMention] = 
     return kept
 
 
+_OTHER_RANK = re.compile(
+    r"(?i)\b(?:ministers?|envoys?|diplomats?|delegat(?:es|ions?)|officials|negotiators)\b"
+)
+
+
+def _leaders_meet(text: str, start: int, end: int) -> bool:
+    """Whether the meeting of this sentence is one of leaders: named here, or shortly before in its paragraph
+    when this one names no other rank ("... met the two presidents. ... The 2011 Kazan meeting stalled")."""
+    if _LEADERS.search(text, start, end):
+        return True
+    if _OTHER_RANK.search(text, start, end):
+        return False
+    before = max(text.rfind("\n", 0, start), start - 400, 0)
+    return bool(_LEADERS.search(text, before, start))
+
+
+def sentence_cues(text: str, start: int, end: int) -> list[Cue]:
+    """The event cues of a sentence without a date (for statements dated by their paragraph's frame)."""
+    return _event_cues(text, start, end)
+
+
 def _dated_between(dates: Sequence[DateMention], a: int, b: int) -> bool:
     return any(a <= d.start and d.end <= b for d in dates)
 
@@ -95,8 +141,10 @@ def _merge_cues(text: str, kept: list[Cue], dates: Sequence[DateMention]) -> lis
     merged: list[Cue] = []
     for cue in kept:
         gap = text[merged[-1].end : cue.start] if merged else ""
-        if merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
-            merged[-1].end = cue.end  # "extradition and pardoning": one happening, one cue
+        if merged and merged[-1].type == cue.type == "decision" and _ACT_LIST.fullmatch(gap):
+            merged.append(cue)  # "the extradition and the pardon", "resigned and was replaced": two acts
+        elif merged and merged[-1].type == cue.type and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
+            merged[-1].end = cue.end  # "denied and accused", "clashes and shelling": one happening, one cue
         elif (
             merged
             and merged[-1].type == cue.type
@@ -104,8 +152,8 @@ def _merge_cues(text: str, kept: list[Cue], dates: Sequence[DateMention]) -> lis
             and not _dated_between(dates, merged[-1].end, cue.start)
         ):
             merged[-1].end = cue.end  # "signed a framework agreement", "put forward a peace plan"
-        elif merged and re.fullmatch(r"\s+", gap) and _VERB_AFTER_NOUN.fullmatch(text, cue.start, cue.end):
-            merged[-1].end = cue.end  # "the ceasefire negotiated": how the noun's event came about
+        elif merged and _PASSIVE_GAP.fullmatch(gap) and _VERB_AFTER_NOUN.fullmatch(text, cue.start, cue.end):
+            merged[-1].end = cue.end  # "the ceasefire (was) negotiated": how the noun's event came about
         elif (
             merged
             and merged[-1].type == "statement"
@@ -122,6 +170,9 @@ def _breakdowns(text: str, start: int, end: int, cues: list[Cue], dates: Sequenc
     """'The truce between A and B collapsed on Tuesday': the breakdown verb joins the noun before it (a
     ceasefire that collapsed is a breach). When a date stands between them ("the ceasefire agreed on
     Sunday broke down"), the ceasefire keeps its date and the breakdown is a breach cue of its own."""
+    for cue in cues:  # "the failure of the 10 October ceasefire": a breach, dated by the ceasefire's date
+        if cue.type == "ceasefire" and _NOMINAL_BREAKDOWN.search(text, max(start, cue.start - 60), cue.start):
+            cue.type = "ceasefire_breach"
     for m in BREAKDOWN.finditer(text, start, end):
         if any(m.start() < c.end and c.start < m.end() for c in cues):
             continue
@@ -207,7 +258,9 @@ def _modifier_cue(text: str, group: list[DateMention], cues: list[Cue]) -> Cue |
 def _nearest(cues: list[Cue], lo: int, hi: int, pos: int, before: bool, text: str = "") -> Cue | None:
     """The unclaimed cue in ``[lo, hi)`` nearest to ``pos`` on one side, a named happening before a weak
     word ("skirmishes killed eleven soldiers on 2 August": the skirmishes)."""
-    free = [c for c in cues if not c.claimed and lo <= c.start and c.end <= hi]
+    free = [
+        c for c in cues if not c.claimed and c.start < hi and c.end > lo
+    ]  # a merged cue may cross a comma
     side = [c for c in free if c.end <= pos] if before else [c for c in free if c.start >= pos]
     strong = [c for c in side if not (text and WEAK.fullmatch(text, c.start, c.end))]
     pool = strong or side
@@ -217,7 +270,8 @@ def _nearest(cues: list[Cue], lo: int, hi: int, pos: int, before: bool, text: st
 
 
 _MAY_POINT_BACK = re.compile(
-    r"\b(?:when|during|amid|after|following|ahead|before|prior|aftermath|wake|response|reaction|faced)\b",
+    r"\b(?:when|during|amid|after|afterwards|thereafter|following|ahead|before|prior|aftermath|wake|response|"
+    r"reaction|faced|followed|ensued|at\s+(?:the|that|this|its))\b",
     re.IGNORECASE,
 )
 _VERSION = re.compile(r"\s+(?:version|edition|revision|update|draft|round|text)\b", re.IGNORECASE)
@@ -247,8 +301,13 @@ def _attach(
 
     for i, group in enumerate(groups):
         claim(i, _modifier_cue(text, group, cues) or _version_of(text, group, cues))
+    yardsticks = {
+        i
+        for i, group in enumerate(groups)
+        if i not in chosen and _YARDSTICK.search(text, max(0, group[0].start - 60), group[0].start)
+    }
     for i, group in enumerate(groups):
-        if i in chosen:
+        if i in chosen or i in yardsticks:
             continue
         a, _ = clauses[_clause_index(clauses, group[0].start)]
         _, b = clauses[_clause_index(clauses, group[-1].end - 1)]
@@ -258,7 +317,7 @@ def _attach(
             or _nearest(cues, group[-1].end, b, group[-1].end, False, text),
         )
     for i, group in enumerate(groups):
-        if i in chosen:
+        if i in chosen or i in yardsticks:
             continue
         here = _clause_index(clauses, group[0].start)
         for step in range(1, len(clauses)):
@@ -313,6 +372,7 @@ def sentence_events(
             [],
         )  # no date and nothing to tie to an earlier one ("following the ceasefire"): no cues needed
     cues = _event_cues(text, s, e, dates)
+    dates = [d for d in dates if not too_late(d, anchor)]  # a deadline ("expires in 2030") claims no cue
     if not cues or not dates:
         return [], cues
     groups = _group_dates(text, dates, cues)
@@ -338,4 +398,57 @@ def sentence_events(
                     window=date.window,
                 )
             )
-    return events, cues
+    return _per_speaker(text, events, mentions) + _venues(text, events, cues), cues
+
+
+_VENUE = re.compile(
+    r"\b(?:speaking|spoke|remarks|said|told\s+[\w-]+|address(?:ed|ing)?)\s+(?:[\w-]+\s+){0,3}?(?:at|to)\s+"
+    r"(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?P<noun>session|summit|meeting|conference|forum|assembly)\b",
+    re.IGNORECASE,
+)
+_A_LEADER = re.compile(r"(?i)\b(?:presidents?|prime\s+ministers?|leaders?|heads?\s+of\s+state)\b")
+
+
+def _venues(text: str, events: list[ExtractedEvent], cues: list[Cue]) -> list[ExtractedEvent]:
+    """'speaking at a bloc's session in the capital, the president said ...': the gathering where a dated
+    statement was made is a happening of its own at that date (a summit when a leader speaks)."""
+    out = []
+    for event in events:
+        if event.type != "statement":
+            continue
+        m = _VENUE.search(text, event.start, event.end)
+        if m is None or any(c.claimed and c.start < m.end() and m.start("noun") < c.end for c in cues):
+            continue
+        leader = m["noun"].lower() == "summit" or _A_LEADER.search(text, event.start, event.end)
+        out.append(replace(event, type="summit" if leader else "talks", cue=(m.start("noun"), m.end("noun"))))
+        break  # one gathering per sentence
+    return out
+
+
+_PER_SPEAKER = re.compile(
+    r"(?i)(?:interviews|statements|speeches|visits|reactions|responses|declarations|letters|addresses)$"
+)
+_AGENTS = re.compile(r"\s+(?:(?:given|made|paid|issued|sent)\s+)?(?:of|by|from)\s+", re.IGNORECASE)
+
+
+def _per_speaker(
+    text: str, events: list[ExtractedEvent], mentions: list[ActorMention]
+) -> list[ExtractedEvent]:
+    """'the October 2020 interviews of A and B': one statement per speaker, as a reader lists them."""
+    out = []
+    for event in events:
+        speakers = _speakers(text, event, mentions)
+        out += [replace(event, actors=(actor,)) for actor in speakers] if len(speakers) > 1 else [event]
+    return out
+
+
+def _speakers(text: str, event: ExtractedEvent, mentions: list[ActorMention]) -> list[str]:
+    """The actors named after a plural speech noun's "of"/"by" (up to the next clause break but a comma)."""
+    if not _PER_SPEAKER.search(text, event.cue[0], event.cue[1]):
+        return []
+    m = _AGENTS.match(text, event.cue[1])
+    if m is None:
+        return []
+    stop = re.compile(r"[;:()\[\]–—.]|\b(?:which|who|whose|when|while)\b").search(text, m.end())
+    end = min(m.end() + 160, stop.start() if stop else len(text))
+    return list(dict.fromkeys(x.actor for x in mentions if not x.topic and m.end() <= x.start < end))

@@ -25,7 +25,8 @@ def cue_pattern(*patterns: str) -> re.Pattern[str]:
 _CEASEFIRE = r"(?:cease-?\s?fires?|truces?)"
 _WEAPONS = (
     r"(?:arms|weapons|weaponry|missiles?|drones|systems|tanks|aircraft|jets|helicopters|artillery|"
-    r"ammunition|munitions|rifles|equipment)"
+    r"ammunition|munitions|rifles|equipment|vehicles|shells|warships|submarines|frigates|howitzers|"
+    r"launchers|radars|fighters|bombers)"
 )
 
 # Order matters only for ties between cues of equal length: the longer cue wins an overlap.
@@ -56,12 +57,15 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         cue_pattern(
             r"(?<!cold\s)(?<!post-cold\s)wars?(?!\s+(?:rhetoric|games|crimes))",
             r"large-scale\s+military\s+action",
+            r"fought\s+(?:a|an|the|their|its)\s+(?:[\w-]+\s+){0,2}wars?",
             r"invasion",
             r"invaded",
             r"military\s+intervention",
             r"outbreak\s+of\s+(?:the\s+)?hostilities",
             r"(?<!diplomatic\s)(?<!charm\s)(?:counter-)?offensives?",
             r"(?:captured|recaptured|(?:seized|took)\s+control\s+of)",
+            r"occupied\s+(?:the|a|an|its|parts?\s+of|most\s+of|much\s+of|all\s+of)\b",
+            r"(?:liberated|retook|regained\s+control\s+of)",
         ),
     ),
     (
@@ -100,6 +104,14 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"raids?",
             r"air\s?strikes?",
             r"battles?",
+            r"massacred?",
+            r"knocked\s+out",
+            r"(?:drones?|missiles?|rockets?|shells|aircraft|jets|warplanes|artillery)\s+(?:[\w-]+\s+)?(?:struck|hit|targeted)",
+            r"destroyed",
+            r"damaged",
+            r"explo(?:ded|sions?)",
+            r"blasts?",
+            r"(?:car|roadside|suicide)\s+bomb(?:s|ers?|ings?)?",
         ),
     ),
     (
@@ -108,6 +120,8 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"arms\s+(?:sales?|deals?|supplies|supplied|deliveries|transfers?|imports|exports|purchases?)",
             r"(?:weapons|military\s+equipment)\s+(?:sales?|deliveries|supplies)",
             r"(?:sold|supplied|delivered|purchased|bought|acquired)\s+(?:[\w-]+\s+){0,5}" + _WEAPONS,
+            r"(?:received|obtained|took\s+delivery\s+of|ordered)\s+(?:[\w-]+\s+){0,5}" + _WEAPONS,
+            r"(?:deliveries|shipments?|batch(?:es)?|consignments?)\s+of\s+(?:[\w-]+\s+){0,4}" + _WEAPONS,
         ),
     ),
     (
@@ -124,6 +138,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"memorandum",
             r"agreed\s+(?:to|on|upon)",
             r"pact",
+            r"declarations?\s+of\s+principles",
             r"concluded",
             r"established\s+diplomatic\s+relations",
         ),
@@ -148,6 +163,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"mediate",
             r"toured",
             r"met\s+(?:in|at|on|for)",
+            r"met\s+(?:both|each|twice|again|once|the|his|her|their|its)\b",
             r"meet(?:s|ing)?\s+(?:again\s+)?(?:in|at|on|with|for)",
             r"negotiate",
             r"held\s+talks",
@@ -158,8 +174,13 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"conference",
             r"telephoned",
             r"spoke\s+by\s+(?:phone|telephone)",
+            r"spoke\s+(?:to|with)\s+(?:his|her|their|the)\s+(?:[\w-]+\s+){0,2}(?:counterparts?|president|premier|"
+            r"prime\s+minister|leaders?|ministers?)",
             r"rounds?\s+of\s+talks",
-            r"host(?:ed|s)?\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:talks|delegations|meeting|leaders|ministers|envoys)",
+            r"host(?:ed|s)?\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,2}(?:talks|delegations?|meeting|leaders|"
+            r"ministers|envoys?|counterparts?|president|premier)",
+            r"dialogue",
+            r"(?:flew|travell?ed)\s+to",
         ),
     ),
     (
@@ -171,6 +192,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:peace\s+)?proposals?",
             r"initiatives?",
             r"put\s+forward",
+            r"proposed",
         ),
     ),
     (
@@ -221,8 +243,23 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"threatened",
             r"appealed",
             r"told\s+(?:reporters|journalists|the\s+press|parliament|a\s+(?:press\s+)?conference)",
+            r"(?:has|have|had)\s+told",
             r"(?<!military\s)reactions?",
             r"responded",
+            r"summoned\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}(?:ambassador|envoy|charg[eé]\s+d['’]affaires)",
+            r"described",
+            r"revealed",
+            r"disclosed",
+            r"alleged",
+            r"acknowledged",
+            r"admitted",
+            r"confirmed",
+            r"asserted",
+            r"argued",
+            r"tweeted",
+            r"wrote\s+(?:to|in|that|on)",
+            r"published\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+){0,2}(?:report|statement|letter|communiqu[eé]|findings)",
+            r"reports?\s+(?:[\w-]+\s+){0,4}(?:was|were)\s+published",
         ),
     ),
     (
@@ -247,7 +284,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"banned",
             r"awarded",
             r"(?:court|tribunal|judges?)\s+(?:[\w-]+\s+){0,2}(?:ruled|declined|rejected|decided|found|dismissed|upheld)",
-            r"ruling",
+            r"ruling(?!\s+(?:party|parties|coalition|elites?|famil(?:y|ies)|class|junta|council|military|government|camp))",
             r"verdict",
             r"recalled\s+(?:its|their)\s+ambassadors?",
             r"sanctions",
@@ -270,6 +307,24 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"drew\s+(?:up\s+)?(?:the\s+)?(?:border|boundary)",
             r"granted",
             r"grant",
+            r"resign(?:ed|ation|s)?",
+            r"(?:was|were)\s+replaced\s+by",
+            r"step(?:ped|s)?\s+down",
+            r"appoint(?:ed|ment)",
+            r"sworn\s+in",
+            r"took\s+office",
+            r"inaugurat(?:ed|ion)",
+            r"became\s+(?:the\s+)?(?:[\w-]+\s+)?(?:president|prime\s+minister|premier|chancellor|head\s+of\s+state|leader)",
+            r"(?:was|were)\s+(?:dismissed|sacked|fired|ousted|removed\s+from\s+office)",
+            r"(?:dismissed|sacked|fired)\s+(?:the|his|her|its|their)\s+(?:[\w-]+\s+){0,2}(?:minister|commander|chief|head|"
+            r"government|cabinet|general|ambassador|envoy|prosecutor|governor)",
+            r"dissolved",
+            r"vetoe?d?",
+            r"(?:passed|adopted)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:law|bill|resolution|constitution|amendment)",
+            r"froze\s+(?:[\w’'-]+\s+){0,2}assets",
+            r"closed\s+(?:its|the|their)\s+airspace",
+            r"(?:general|partial|full|military)\s+mobili[sz]ation",
+            r"blockade",
         ),
     ),
     (
@@ -286,7 +341,14 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?-i:march(?:ed|es)?)",
             r"marchers",
             r"strikers",
-            r"(?:dispute|quarrel|feud|rivalry|row|stand-?off|crisis)\s+(?:[\w-]+\s+){0,5}?(?:dates?\s+back|started|began|erupted|arose|revived|flared)",
+            r"revolutions?",
+            r"protest(?:ed|ers)",
+            r"demonstrat(?:ed|ors)",
+            r"(?:general|national|hunger)\s+strikes?",
+            r"went\s+on\s+strike",
+            # a people's demand to secede or unite is a movement, not one speaker's statement
+            r"demands?\s+(?:to\s+(?:join|unite\s+with|secede)|for\s+(?:independence|unification|union|secession|"
+            r"autonomy|self-determination))",
         ),
     ),
     (
@@ -323,6 +385,8 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "other",
         cue_pattern(
+            # a quarrel that (re)starts is a happening, not a popular movement (both blind readers: other)
+            r"(?:dispute|quarrel|feud|rivalry|row|stand-?off|crisis)\s+(?:[\w-]+\s+){0,5}?(?:dates?\s+back|started|began|erupted|arose|revived|flared)",
             r"(?:expanded|deepened|strengthened)\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:ties|cooperation|relations)",
             r"killed",
             r"murdered",
@@ -338,13 +402,24 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"seized",
             r"took\s+(?:the\s+)?(?:case|dispute|matter)\s+to",
             r"filed\s+(?:a\s+)?(?:suit|lawsuit|case|complaint)",
-            r"(?:warships|troops|forces|tanks|aircraft|jets|vessels)\s+(?:[\w-]+\s+){0,2}(?:entered|crossed|moved\s+into)",
+            r"(?:warships|troops|forces|tanks|aircraft|jets|vessels|missiles|drones|planes|soldiers|units|army)\s+"
+            r"(?:[\w-]+\s+){0,2}(?:entered|crossed|moved\s+into|violated)",
             r"deployed\s+(?:[\w-]+\s+){0,2}(?:troops|forces|peacekeepers|soldiers|units)",
             r"(?:troops|forces|peacekeepers)\s+(?:[\w-]+\s+){0,3}(?:were|was)\s+deployed",
             r"withdr(?:ew|awal\s+of)\s+(?:its\s+|their\s+|the\s+)?(?:[\w-]+\s+)?(?:troops|forces)",
             r"released",
             r"freed",
             r"prisoner\s+exchanges?",
+            r"exchanged\s+(?:[\w-]+\s+)?(?:prisoners|detainees|captives|bodies)",
+            r"boycott(?:ed)?",
+            r"skipped",
+            r"walked\s+out",
+            r"(?:was|were)\s+(?:begun|built|completed|constructed)",
+            r"(?<=,\s)(?:begun|built|completed)\b",
+            r"construction\s+(?:[\w-]+\s+){0,3}(?:began|started)",
+            r"deployed\s+(?:to|in|along|on|at)\b",
+            r"(?:toppled|overthrew|ousted)",
+            r"(?:government|cabinet|coalition|regime)\s+(?:[\w-]+\s+)?(?:collapsed|fell)",
         ),
     ),
 ]

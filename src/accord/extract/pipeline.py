@@ -12,12 +12,13 @@ How it works, sentence by sentence (sentences from :mod:`accord.spans.segment`):
   (:data:`EVENT_CUES`): first a cue right after a date used as a modifier ("the 2011 Kazan summit"),
   then the nearest cue in the date's own clause (before the date, then after), then the nearest
   unclaimed cue in the neighbouring clauses. A cue serves one date, except that a list of dates ("in
-  2014, in April 2016 and this past July") shares it. Events more than two months after the document
-  date are dropped (plans, deadlines).
+  2014, in April 2016 and this past July") shares it. Events scheduled within a year of the document
+  count (an independent reader lists them); later ones are dropped (deadlines, terms).
 * **Ties** (:mod:`accord.extract.ties`): main-clause cues no date claimed are dated through a dated
-  event they are tied to ("when", "after", "following the ceasefire", "led to", "In 1997, ..."), and a
-  repeated dated event used only as a comparison ("since the 1994 ceasefire") is dropped; the document's
-  earlier events are kept in a :class:`~accord.extract.ties.DocumentHistory` for that.
+  event they are tied to ("when", "after", "following the ceasefire", "led to", "In 1997, ..."); a
+  repeated dated event used as a comparison ("since the 1994 ceasefire") is still a dated mention and
+  counts; the document's earlier events are kept in a :class:`~accord.extract.ties.DocumentHistory`
+  for "following the ceasefire".
 * **Refinement**: an event dated coarsely within a window of days ("over the weekend", a breach soon
   after a dated ceasefire) takes the one day the document gives the same kind of event inside it.
 * **Relations**: cue patterns per type (:data:`RELATION_CUES`) with role rules: "X as a mediator",
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from accord.extract.actors import ActorMention, ActorResolver
 from accord.extract.dates import Anchor, find_dates
 from accord.extract.events import EVENT_CUES, ExtractedEvent, sentence_events
+from accord.extract.frames import ReactionFrame, frame_statement, open_frame, resumed, said_there
 from accord.extract.relations import RELATION_CUES, UNDIRECTED, ExtractedRelation, relations_in_sentence
 from accord.extract.ties import DocumentHistory, refine_by_window, tie_events
 from accord.spans.segment import sentences
@@ -59,13 +61,22 @@ class Extraction:
     relations: list[ExtractedRelation] = field(default_factory=list)
 
 
+def _document_month(anchor: Anchor | None) -> tuple[str, str] | None:
+    if anchor is None:
+        return None
+    if anchor.precision == "year":
+        return f"{anchor.date.year:04d}", "year"
+    return f"{anchor.date.year:04d}-{anchor.date.month:02d}", "month"
+
+
 def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None = None) -> Extraction:
     """Actor mentions, dated events and relations of one document, each with its span."""
     result = Extraction(doc)
     all_dates = find_dates(text, anchor)
     mentions = resolver.find(text)
     result.mentions = mentions
-    history = DocumentHistory()
+    history = DocumentHistory(now=_document_month(anchor))
+    frame: ReactionFrame | None = None
     for span in sentences(text):
         s, e = span
         dates = [d for d in all_dates if s <= d.start and d.end <= e]
@@ -73,6 +84,19 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
         dated, cues = sentence_events(doc, text, span, dates, here, anchor)
         actors = tuple(dict.fromkeys(m.actor for m in here if not m.topic))
         events = tie_events(doc, text, span, dated, cues, actors, history)
+        if frame is not None and (s >= frame.until or dates):
+            frame = None
+        if frame is not None and not events and (said := frame_statement(doc, text, span, frame, actors)):
+            events = [said]
+        if not dates and not events:
+            previous = history.events[-1] if history.events else None
+            events = resumed(doc, text, span, previous, actors)
+            if not events and (said := said_there(doc, text, span, previous, actors)):
+                events = [said]
+        opened = open_frame(text, span, bool(dates), history.events)
+        if opened is not None and not events and (said := frame_statement(doc, text, span, opened, actors)):
+            events = [said]  # "X's reaction to the incidents came late": the sentence is a reaction itself
+        frame = opened or frame
         history.events += events
         result.events += events
         result.relations += relations_in_sentence(doc, text, span, dates, here, resolver.kinds)

@@ -17,19 +17,31 @@ clauses' first cue from the subordinated event:
 A connective followed by a definite event noun without a date ("following the ceasefire") points back
 to the latest event of that type dated earlier in the document. A subordinated event that repeats one
 already reported in the document ("since the 1994 ceasefire", "after the fighting broke out in late
-September") is only a time reference: it is dropped. Only cues in main clauses are dated, one per
-clause (the others are its objects: "criticised Russia's arms sales"), never a negated or hypothetical
-one ("could intervene").
+September") is kept: each dated mention is an entry, as an independent annotator lists them. Only cues
+in main clauses are dated, one per clause (the others are its objects: "criticised Russia's arms
+sales"), never a negated or hypothetical one ("could intervene").
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+from accord.extract.cue_ties import (
+    breakdown_of,
+    clause_after_date,
+    consequence,
+    coordinated,
+    coordinated_before,
+    duration,
+    followed,
+    near,
+    object_of_tie,
+    refine_by_window,
+    subsequent,
+)
 from accord.extract.events import Cue, ExtractedEvent
-from accord.extract.numbers import NUMBER, number_value
+from accord.extract.numbers import NUMBER, number_value, shift_date
 from accord.extract.partial_dates import parse_partial
 
 __all__ = ["DocumentHistory", "refine_by_window", "tie_events"]
@@ -42,10 +54,6 @@ _SHIFT = (
 _REFERENCE = r"since|than|until|till"
 _CONNECTIVE = re.compile(
     rf"\b(?:(?P<same>{_SAME})|(?P<shift>{_SHIFT})|(?P<ref>{_REFERENCE}))\b[^,;:.]*$", re.IGNORECASE
-)
-_CONSEQUENCE = re.compile(
-    r"\b(?:led\s+to|leading\s+to|resulted\s+in|resulting\s+in|culminated\s+in|ended\s+(?:up\s+)?(?:in|with))\s+(?:\w+\s+){0,2}$",
-    re.IGNORECASE,
 )
 _SUBORDINATE_START = re.compile(
     rf"[\s,;:()\[\]–—-]*(?:(?:and|but|or)\s+)?(?:{_SAME}|{_SHIFT}|{_REFERENCE}|as|while|if|unless|although|though|because|which|who|whose|that|whereas|where)\b",
@@ -60,9 +68,14 @@ _HYPOTHETICAL = re.compile(
 _ADVERBIAL = re.compile(
     r"[\s\"“(]*(?:(?:in|on|at|by|during|from|since|until|around)\s+)?(?:the\s+)?$", re.IGNORECASE
 )
-_DURATION = re.compile(
-    rf"\b(?:after|following)\s+(?P<n>{NUMBER})\s+(?P<unit>years?)\s+of\s+(?:[\w-]+\s+)?$", re.IGNORECASE
+_AT = re.compile(r"[\s\"“(]*(?:at|during)\s+", re.IGNORECASE)
+_KIN = {"talks": "summit", "summit": "talks"}  # "at the meeting" after "the leaders met at a summit"
+_AFTERMATH = re.compile(
+    r"[\s\"“(]*(?:in\s+(?:its|the|their)\s+aftermath|afterwards|soon\s+after(?:wards)?|shortly\s+after(?:wards)?|"
+    r"thereafter)\s*,",
+    re.IGNORECASE,
 )
+_CURRENT = re.compile(r"\b(?:the|this)\s+(?:current|ongoing|present)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -71,12 +84,7 @@ class DocumentHistory:
     """The events dated so far in a document: for repeated references and for "following the ceasefire"."""
 
     events: list[ExtractedEvent] = field(default_factory=list)
-
-    def repeats(self, event: ExtractedEvent) -> bool:
-        return any(
-            e.type == event.type and (e.date.startswith(event.date) or event.date.startswith(e.date))
-            for e in self.events
-        )
+    now: tuple[str, str] | None = None  # the document's month (or year): "the current round of fighting"
 
     def latest(self, kind: str) -> ExtractedEvent | None:
         return next((e for e in reversed(self.events) if e.type == kind), None)
@@ -90,12 +98,6 @@ class _Anchor:
     kind: str  # same, shift or ref
     start: int  # the connective's start
     virtual: bool = False  # pointed back to ("following the ceasefire"), not reported here
-
-
-def _coarsen(date: str, precision: str) -> tuple[str, str]:
-    if precision == "day":
-        return date[:7], "month"
-    return date[:4], "year"
 
 
 def _pieces(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -134,17 +136,42 @@ def _anchors(
         if (
             first[0] <= event.date_span[0]
             and event.date_span[1] <= first[1]
-            and not (first[0] <= event.cue[0] < first[1])
             and _ADVERBIAL.fullmatch(text, first[0], event.date_span[0])
             and not any(x.event is event for x in found)
         ):
             found.append(_Anchor(event, "same", event.date_span[0]))
     if primary:
         return found
+    opener = _AFTERMATH.match(text, s)
+    if opener and history.events:  # "In its aftermath, Russia deployed peacekeepers": after the last event
+        found.append(_Anchor(history.events[-1], "shift", s, virtual=True))
+        return found
+    for cue in cues:  # "during the current round of fighting, X told Y": the document's month
+        current = _CURRENT.search(text, max(s, cue.start - 50), cue.start)
+        m = (
+            _connective(text, max(s, current.start() - 40), current.start())
+            if current and history.now
+            else None
+        )
+        if current and history.now and m and m.group("same") and m.end(m.lastgroup) >= current.start() - 1:
+            now = ExtractedEvent(
+                "", s, s, *history.now, cue.type, (), (cue.start, cue.end), (cue.start, cue.end)
+            )
+            found.append(_Anchor(now, "same", m.start(), virtual=True))
+            cue.claimed = True
     for cue in cues:  # "a statement following the ceasefire": the latest ceasefire of the document
+        if cue.claimed:
+            continue
         before = _ANAPHOR.search(text, max(s, cue.start - 40), cue.start)
-        earlier = history.latest(cue.type)
+        earlier = history.latest(cue.type) or history.latest(_KIN.get(cue.type, cue.type))
         if before is None or earlier is None:
+            continue
+        at = _AT.fullmatch(text, s, before.start()) if cue.type in _KIN else None
+        if at:  # "At the meeting, they agreed": at the dated meeting (opening the sentence)
+            found.append(
+                _Anchor(replace(earlier, cue=(cue.start, cue.end)), "same", at.start(), virtual=True)
+            )
+            cue.claimed = True
             continue
         m = _connective(text, max(s, before.start() - 40), before.start())
         if m and not m.group("ref") and m.end(m.lastgroup) >= before.start() - 1:
@@ -154,17 +181,39 @@ def _anchors(
     return found
 
 
+# ", the Kozak memorandum," after "a federal plan": a short noun phrase naming what was just named
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an|its|their)\s+(?:(?![\w-]+ed\b)[\w’'-]+\s*){1,4}", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"[\s,;:()\[\]–—-]*(?:(?:and|but|or)\s+)?(?:if|unless)\b", re.IGNORECASE)
+
+
+def _first_word(text: str, span: tuple[int, int]) -> int:
+    """Where the sentence's first date expression may start: past opening quotes, 'In', 'On', 'By'."""
+    m = re.match(
+        r"[\s\"“(]*(?:(?:in|on|at|by|during|from|since|until|around)\s+)?(?:the\s+)?",
+        text[span[0] : span[1]],
+        re.I,
+    )
+    return span[0] + (m.end() if m else 0)
+
+
 def _main_parts(
     text: str, span: tuple[int, int], anchors: list[_Anchor], primary: list[ExtractedEvent]
 ) -> list[tuple[int, int]]:
     """Stretches of main clauses: pieces holding no dated event, and what precedes a subordinate clause."""
     parts = []
     subordinate = had_dated = False
+    opening = any(
+        x.kind == "same" and x.start == x.event.date_span[0] == _first_word(text, span) for x in anchors
+    )
     for a, b in _pieces(text, *span):
         inner = [x for x in anchors if a <= x.start < b]
         dated = [e for e in primary if a <= e.cue[0] < b]
+        if any(e.date_span[0] > _first_word(text, span) for e in dated):
+            opening = False  # "..., and when the war broke out in April 2016, as ...": a new time frame
         if not (_continues(text, a) and not inner):
             subordinate = bool(_SUBORDINATE_START.match(text, a, b))
+            if opening and not _CONDITIONAL.match(text, a, b):
+                subordinate = False  # "In 2003 X offered a plan, which Y rejected": all of it in 2003
         elif had_dated:
             continue  # "... convened and called on Armenia and Azerbaijan to ...": still the dated clause
         had_dated = bool(dated) or (had_dated and _continues(text, a))
@@ -172,16 +221,35 @@ def _main_parts(
             lo = min(x.start for x in inner)
             if lo > a and not subordinate:
                 parts.append((a, lo))
-        elif not dated and not subordinate:
+        elif not dated and not subordinate and not _APPOSITIVE.fullmatch(text, a, b):
             parts.append((a, b))
     return parts
 
 
-def _date_for(anchor: _Anchor) -> tuple[str, str, str | None]:
+_COUNTED = re.compile(
+    rf"\b(?P<n>{NUMBER})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+$", re.IGNORECASE
+)
+_UNIT_PRECISION = {"day": "day", "week": "month", "month": "month", "year": "year", "decade": "year"}
+
+
+def _date_for(anchor: _Anchor, text: str = "") -> tuple[str, str, str | None]:
+    """The tied cue's date: the anchor's own (simultaneous), counted from it ("a year after the war
+    ended in 2020": 2021), or near it (its month or year)."""
     event = anchor.event
     if anchor.kind == "same":
         return event.date, event.precision, event.end_date
-    return (*_coarsen(event.date, event.precision), None)
+    counted = _COUNTED.search(text, max(0, anchor.start - 30), anchor.start) if text else None
+    word = text[anchor.start : anchor.start + 6].lower()
+    if counted and word.startswith(("after", "before")):
+        unit = counted["unit"].lower().rstrip("s")
+        n = number_value(counted["n"]) * (10 if unit == "decade" else 1)
+        unit = "year" if unit == "decade" else unit
+        base = parse_partial(event.end_date or event.date, event.precision)[0]
+        when = shift_date(base, unit, n if word.startswith("after") else -n)
+        order = ["year", "month", "day"]
+        precision = order[min(order.index(_UNIT_PRECISION[unit]), order.index(event.precision))]
+        return when.isoformat()[: {"year": 4, "month": 7, "day": 10}[precision]], precision, None
+    return (*near(event.date, event.precision), None)
 
 
 def tie_events(
@@ -196,10 +264,9 @@ def tie_events(
     """The sentence's events after this pass: the dated ones (minus repeated references) and the tied ones."""
     s, e = span
     anchors = _anchors(text, span, primary, cues, history)
-    repeated = {
-        id(x.event) for x in anchors if not x.virtual and x.kind == "ref" and history.repeats(x.event)
-    }
-    kept = [ev for ev in primary if id(ev) not in repeated]
+    # A dated event used as a time reference ("the worst violence since the 1994 ceasefire") is still a
+    # dated mention of it: an independent reader lists each dated mention, repeats included.
+    kept = list(primary)
     tying = [x for x in anchors if x.kind != "ref"]
     tied: list[ExtractedEvent] = []
 
@@ -227,160 +294,35 @@ def tie_events(
     for cue in cues:
         if cue.claimed:
             continue
-        if (date := _consequence(text, s, cue, primary)) is not None:
+        if (date := consequence(text, s, cue, primary)) is not None:
             add(cue, date, "consequence")
 
-        elif (broken := _breakdown_of(cue, primary)) is not None:
+        elif (broken := breakdown_of(cue, primary)) is not None:
             add(cue, *broken)
-        elif (date := _duration(text, s, cue, primary)) is not None:
+        elif (date := duration(text, s, cue, primary)) is not None:
             add(cue, date, "duration")
-        elif (after := _clause_after_date(text, cue, primary)) is not None:
+        elif (after := clause_after_date(text, cue, primary)) is not None:
             add(cue, *after)
-        elif (date := _followed(text, cue, primary)) is not None:
+        elif (date := followed(text, cue, primary or history.events[-1:])) is not None:
             add(cue, date, "shift")
-        elif (date := _coordinated(text, cue, primary)) is not None:
+        elif (date := coordinated(text, cue, primary)) is not None:
             add(cue, date, "same")
+        elif (date := coordinated_before(text, cue, primary)) is not None:
+            add(cue, date, "same")
+    for cue in cues:
+        if not cue.claimed and (date := subsequent(text, s, cue, kept + tied, history.events)) is not None:
+            add(cue, date, "shift")
     for a, b in _main_parts(text, span, anchors, primary):
         cue = next((c for c in cues if not c.claimed and a <= c.start and c.end <= b), None)
         if cue is None or not tying or _HYPOTHETICAL.search(text, max(a, cue.start - 45), cue.start):
             continue
         nearest = min(tying, key=lambda x: abs(x.start - cue.start))
-        add(cue, _date_for(nearest), nearest.kind)
+        add(cue, _date_for(nearest, text), nearest.kind)
     for cue in cues:
-        if not cue.claimed and (date := _subsequent(text, s, cue, kept + tied, history)) is not None:
+        if not cue.claimed and (date := object_of_tie(text, s, cue, kept + tied)) is not None:
             add(cue, date, "shift")
     tied.sort(key=lambda ev: ev.cue[0])
     return sorted(kept + _merge(text, tied), key=lambda ev: ev.cue[0])
-
-
-def _consequence(
-    text: str, s: int, cue: Cue, primary: list[ExtractedEvent]
-) -> tuple[str, str, str | None] | None:
-    """'..., which led to the ceasefire agreement': the end of the dated event before it."""
-    if not _CONSEQUENCE.search(text, max(s, cue.start - 40), cue.start):
-        return None
-    before = [ev for ev in primary if ev.cue[1] <= cue.start]
-    if not before:
-        return None
-    event = before[-1]
-    return (event.end_date or event.date, event.precision, None)
-
-
-_AFTER_DATE = re.compile(
-    r"\s*,?\s*(?:(?P<same>when|while)|(?P<shift>after|following|before))\s+(?:[\w’'-]+\s+){0,8}",
-    re.IGNORECASE,
-)
-_FOLLOWED = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:followed|ensued)\b", re.IGNORECASE)
-_AND_THEN = re.compile(r"[^;:.()\[\]]*?\s(?:and|then)\s+(?:(?:then|later|also|thus|so)\s+)?", re.IGNORECASE)
-_PAST_VERB = re.compile(r"[a-z]+ed\b|(?:met|held|sold|bought|fought|told|said|put|made|took|began|broke)\b")
-
-
-def _clause_after_date(
-    text: str, cue: Cue, primary: list[ExtractedEvent]
-) -> tuple[tuple[str, str, str | None], str] | None:
-    """'since 2012, when the two governments signed a treaty' (the same date), 'broke off in 2009 after
-    Sorvia withdrew its delegation' (the date coarsened one step): a clause right after a date."""
-    for event in reversed(primary):
-        if event.date_span[1] > cue.start:
-            continue
-        m = _AFTER_DATE.fullmatch(text, event.date_span[1], cue.start)
-        if m is None:
-            continue
-        if m.group("same"):
-            return (event.date, event.precision, event.end_date), "same"
-        return (*_coarsen(event.date, event.precision), None), "shift"
-    return None
-
-
-def _followed(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
-    """'proclaimed autonomy in March 1992, and a year of war followed': after the dated event before it."""
-    if not _FOLLOWED.match(text, cue.end):
-        return None
-    before = [ev for ev in primary if ev.cue[1] <= cue.start]
-    return (*_coarsen(before[-1].date, before[-1].precision), None) if before else None
-
-
-def _coordinated(text: str, cue: Cue, primary: list[ExtractedEvent]) -> tuple[str, str, str | None] | None:
-    """'met at a summit on 3-4 June 2019 ... and agreed to reopen a hotline': a second verb of the same
-    subject, right after "and", shares the dated clause's time (no new subject, no date of its own)."""
-    if not _PAST_VERB.match(text, cue.start):
-        return None
-    before = [ev for ev in primary if max(ev.cue[1], ev.date_span[1]) <= cue.start]
-    if not before:
-        return None
-    event = max(before, key=lambda ev: max(ev.cue[1], ev.date_span[1]))
-    if event.type == cue.type or not _AND_THEN.fullmatch(
-        text, max(event.cue[1], event.date_span[1]), cue.start
-    ):
-        return None  # "denied the charge yesterday and accused ...": one statement
-    return event.date, event.precision, event.end_date
-
-
-_SUBSEQUENT = re.compile(
-    r"\b(?:the|a)\s+(?:following|subsequent|next|later)\s+(?:[\w-]+\s+)?$", re.IGNORECASE
-)
-
-
-def _subsequent(
-    text: str, s: int, cue: Cue, primary: list[ExtractedEvent], history: DocumentHistory
-) -> tuple[str, str, str | None] | None:
-    """'the following initiative', 'a subsequent agreement': after the latest dated event (its date
-    coarsened one step)."""
-    if not _SUBSEQUENT.search(text, max(s, cue.start - 30), cue.start):
-        return None
-    earlier = sorted((ev for ev in primary if ev.cue[1] <= cue.start), key=lambda ev: ev.cue[1])
-    earlier = earlier or history.events
-    if not earlier:
-        return None
-    return (*_coarsen(earlier[-1].date, earlier[-1].precision), None)
-
-
-def _breakdown_of(
-    cue: Cue, primary: list[ExtractedEvent]
-) -> tuple[tuple[str, str, str | None], str, tuple[str, str]] | None:
-    """'the ceasefire agreed over the weekend quickly broke down': the breach follows the dated ceasefire
-    (its date coarsened one step), within a month of it; a breach the text dates inside that month is it."""
-    if cue.type != "ceasefire_breach":
-        return None
-    before = [ev for ev in primary if ev.type == "ceasefire" and ev.cue[1] <= cue.start]
-    if not before:
-        return None
-    event = before[-1]
-    first = event.window[0] if event.window else parse_partial(event.date, event.precision)[0].isoformat()
-    last = (dt.date.fromisoformat(first) + dt.timedelta(days=31)).isoformat()
-    return (*_coarsen(event.date, event.precision), None), "shift", (first, last)
-
-
-def refine_by_window(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
-    """An event dated coarsely within a window of days ("over the weekend") that the document dates to
-    one day elsewhere (the same type, a day inside the window) takes that day: the finest honest date."""
-    out = []
-    for event in events:
-        if event.window and event.precision != "day":
-            days = {
-                e.date
-                for e in events
-                if e is not event
-                and e.type == event.type
-                and e.precision == "day"
-                and event.window[0] <= e.date <= event.window[1]
-            }
-            if len(days) == 1:
-                event = replace(event, date=days.pop(), precision="day", end_date=None)
-        out.append(event)
-    return out
-
-
-def _duration(
-    text: str, s: int, cue: Cue, primary: list[ExtractedEvent]
-) -> tuple[str, str, str | None] | None:
-    """'demarcated in 2010 after 14 years of talks': the talks ran from 1996 to 2010."""
-    m = _DURATION.search(text, max(s, cue.start - 40), cue.start)
-    dated = [ev for ev in primary if abs(ev.cue[0] - cue.start) < 80]
-    if m is None or not dated:
-        return None
-    end = dated[0].end_date or dated[0].date
-    return f"{int(end[:4]) - number_value(m['n']):04d}", "year", end[:4]
 
 
 def _merge(text: str, tied: list[ExtractedEvent]) -> list[ExtractedEvent]:
