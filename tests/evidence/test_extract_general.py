@@ -458,8 +458,9 @@ def test_a_happening_said_to_come_back_again_takes_the_year_of_the_dated_sentenc
     assert ("plan", "2019", "year") not in _events(text, "2020-01-01")
 
 
-def test_a_statement_right_after_a_dated_meeting_is_what_was_said_there_in_its_month():
+def test_a_statement_right_after_a_dated_meeting_is_what_was_said_there_on_its_date():
     text = "The mayors met in Varna on 4 June 2019. The elder indicated that he was ready to reopen it."
-    assert ("statement", "2019-06", "month") in _events(text, "2020-01-01")
+    found = _events(text, "2020-01-01")
+    assert ("statement", "2019-06-04", "day") in found and ("statement", "2019-06", "month") not in found
     text = "The mayors met in Varna on 4 June 2019.\n\nThe elder indicated that he was ready to reopen it."
-    assert ("statement", "2019-06", "month") not in _events(text, "2020-01-01")
+    assert ("statement", "2019-06-04", "day") not in _events(text, "2020-01-01")
