@@ -458,8 +458,23 @@ def test_a_happening_said_to_come_back_again_takes_the_year_of_the_dated_sentenc
     assert ("plan", "2019", "year") not in _events(text, "2020-01-01")
 
 
-def test_a_statement_right_after_a_dated_meeting_is_what_was_said_there_in_its_month():
+def test_a_statement_right_after_a_dated_meeting_is_what_was_said_there_on_its_date():
     text = "The mayors met in Varna on 4 June 2019. The elder indicated that he was ready to reopen it."
-    assert ("statement", "2019-06", "month") in _events(text, "2020-01-01")
+    found = _events(text, "2020-01-01")
+    assert ("statement", "2019-06-04", "day") in found and ("statement", "2019-06", "month") not in found
     text = "The mayors met in Varna on 4 June 2019.\n\nThe elder indicated that he was ready to reopen it."
-    assert ("statement", "2019-06", "month") not in _events(text, "2020-01-01")
+    assert ("statement", "2019-06-04", "day") not in _events(text, "2020-01-01")
+
+
+def test_a_breach_named_through_its_dated_ceasefire_also_lists_the_ceasefire_once():
+    text = (
+        "The new truce held, unlike the breakdown of the previous ceasefire of 4 May 2019. "
+        "The failure of the 4 May 2019 ceasefire had shaken the mediators."
+    )
+    resolver = ActorResolver.from_case(load_case(HARBOUR))
+    found = [(e.type, e.date) for e in extract(text, "t", resolver, parse_anchor("2019-06-01")).events]
+    assert ("ceasefire_breach", "2019-05-04") in found
+    assert found.count(("ceasefire", "2019-05-04")) == 1  # on its first mention only
+    assert ("ceasefire", "2019-05-04") not in _events(
+        "Each side broke the truce on 4 May 2019.", "2019-06-01"
+    )

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from accord.extract.events import Cue, ExtractedEvent
+from accord.extract.events import _NOMINAL_BREAKDOWN, Cue, ExtractedEvent
 from accord.extract.numbers import NUMBER, number_value
 from accord.extract.partial_dates import parse_partial
 
@@ -261,3 +261,31 @@ def object_of_tie(
     if m["kind"].lower() in ("amid", "during"):
         return event.date, event.precision, event.end_date
     return (*near(event.date, event.precision), None)
+
+
+_CEASEFIRE_NOUN = re.compile(r"(?i)(?:cease-?\s?fires?|truces?|armistice)")
+
+
+def broken_ceasefires(text: str, events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """'the breakdown of the ceasefire of 10 October': a breach named through its ceasefire, whose own date
+    stands beside it, also tells that the ceasefire was agreed on that date. Independent readers list both
+    (three of four golds); the ceasefire is added on its first mention, not again for each later failure."""
+    out: list[ExtractedEvent] = []
+    agreed: set[str] = set()  # dates of ceasefires already listed above in the document
+    for event in events:
+        out.append(event)
+        if event.type == "ceasefire":
+            agreed.add(event.date)
+        a, b = event.cue
+        near = event.date_span[0] - b if event.date_span[0] >= b else a - event.date_span[1]
+        if (
+            event.type == "ceasefire_breach"
+            and event.tie is None
+            and _CEASEFIRE_NOUN.fullmatch(text, a, b)
+            and _NOMINAL_BREAKDOWN.search(text, max(0, a - 60), a)
+            and 0 <= near <= 4
+            and event.date not in agreed
+        ):
+            agreed.add(event.date)
+            out.append(replace(event, type="ceasefire"))
+    return out

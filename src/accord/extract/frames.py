@@ -127,13 +127,10 @@ def said_there(
 ) -> ExtractedEvent | None:
     """'The two presidents conferred on 14 October. One said he was ready to ...': a statement without a
     date in the sentence right after a dated meeting of the same paragraph is what was said there; it takes
-    the meeting's month (the text does not say it was the same day)."""
+    the meeting's date, as two of three independent readers date it (gold4, gold5; gold3 took the month)."""
     s, _ = span
     if previous is None or previous.type not in _GATHERINGS or s - previous.end > 3:
         return None
     if "\n" in text[previous.end : s] or _VAGUE.search(text, s, span[1]):
         return None  # "of late, X has demanded ...": a vague time of its own, not the meeting's
-    date, precision = (
-        (previous.date[:7], "month") if previous.precision == "day" else (previous.date, previous.precision)
-    )
-    return frame_statement(doc, text, span, ReactionFrame(date, precision, span[1]), actors)
+    return frame_statement(doc, text, span, ReactionFrame(previous.date, previous.precision, span[1]), actors)

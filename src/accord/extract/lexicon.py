@@ -62,6 +62,9 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"invaded",
             r"military\s+intervention",
             r"outbreak\s+of\s+(?:the\s+)?hostilities",
+            # the onset of fighting is an outbreak of hostilities, which independent readers list as a war
+            r"(?:fighting|hostilities)\s+(?:that\s+)?(?:has\s+|had\s+)?(?:broke\s+out|erupted|began|started|raged)",
+            r"(?:started|began|launched)\s+(?:(?:their|the|its|a|an)\s+)?(?:[\w-]+\s+){0,3}(?:fighting|hostilities)",
             r"(?<!diplomatic\s)(?<!charm\s)(?:counter-)?offensives?",
             r"(?:captured|recaptured|(?:seized|took)\s+control\s+of)",
             r"occupied\s+(?:the|a|an|its|parts?\s+of|most\s+of|much\s+of|all\s+of)\b",

@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from accord.extract.actors import ActorMention, ActorResolver
+from accord.extract.cue_ties import broken_ceasefires
 from accord.extract.dates import Anchor, find_dates
 from accord.extract.events import EVENT_CUES, ExtractedEvent, sentence_events
 from accord.extract.frames import ReactionFrame, frame_statement, open_frame, resumed, said_there
@@ -100,5 +101,5 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
         history.events += events
         result.events += events
         result.relations += relations_in_sentence(doc, text, span, dates, here, resolver.kinds)
-    result.events = refine_by_window(result.events)
+    result.events = broken_ceasefires(text, refine_by_window(result.events))
     return result
