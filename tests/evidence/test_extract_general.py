@@ -478,3 +478,14 @@ def test_a_breach_named_through_its_dated_ceasefire_also_lists_the_ceasefire_onc
     assert ("ceasefire", "2019-05-04") not in _events(
         "Each side broke the truce on 4 May 2019.", "2019-06-01"
     )
+
+
+def test_an_actor_scaling_down_its_efforts_after_a_dated_event_is_a_happening_of_its_own():
+    found = _events(
+        "The 2009 Lind summit failed. In its aftermath, Sorvia scaled down its mediation efforts.",
+        "2012-01-01",
+    )
+    assert ("other", "2009", "year") in found
+    assert not any(
+        t == "other" for t, _, _ in _events("Sorvia spoke about its mediation efforts in 2009.", "2012-01-01")
+    )
