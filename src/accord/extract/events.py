@@ -398,7 +398,7 @@ def sentence_events(
                     window=date.window,
                 )
             )
-    return _per_speaker(text, events, mentions) + _venues(text, events, cues), cues
+    return events + _venues(text, events, cues), cues
 
 
 _VENUE = re.compile(
@@ -423,32 +423,3 @@ def _venues(text: str, events: list[ExtractedEvent], cues: list[Cue]) -> list[Ex
         out.append(replace(event, type="summit" if leader else "talks", cue=(m.start("noun"), m.end("noun"))))
         break  # one gathering per sentence
     return out
-
-
-_PER_SPEAKER = re.compile(
-    r"(?i)(?:interviews|statements|speeches|visits|reactions|responses|declarations|letters|addresses)$"
-)
-_AGENTS = re.compile(r"\s+(?:(?:given|made|paid|issued|sent)\s+)?(?:of|by|from)\s+", re.IGNORECASE)
-
-
-def _per_speaker(
-    text: str, events: list[ExtractedEvent], mentions: list[ActorMention]
-) -> list[ExtractedEvent]:
-    """'the October 2020 interviews of A and B': one statement per speaker, as a reader lists them."""
-    out = []
-    for event in events:
-        speakers = _speakers(text, event, mentions)
-        out += [replace(event, actors=(actor,)) for actor in speakers] if len(speakers) > 1 else [event]
-    return out
-
-
-def _speakers(text: str, event: ExtractedEvent, mentions: list[ActorMention]) -> list[str]:
-    """The actors named after a plural speech noun's "of"/"by" (up to the next clause break but a comma)."""
-    if not _PER_SPEAKER.search(text, event.cue[0], event.cue[1]):
-        return []
-    m = _AGENTS.match(text, event.cue[1])
-    if m is None:
-        return []
-    stop = re.compile(r"[;:()\[\]–—.]|\b(?:which|who|whose|when|while)\b").search(text, m.end())
-    end = min(m.end() + 160, stop.start() if stop else len(text))
-    return list(dict.fromkeys(x.actor for x in mentions if not x.topic and m.end() <= x.start < end))

@@ -391,6 +391,9 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             # a quarrel that (re)starts is a happening, not a popular movement (both blind readers: other)
             r"(?:dispute|quarrel|feud|rivalry|row|stand-?off|crisis)\s+(?:[\w-]+\s+){0,5}?(?:dates?\s+back|started|began|erupted|arose|revived|flared)",
             r"(?:expanded|deepened|strengthened)\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:ties|cooperation|relations)",
+            # a change of course in what an actor does: "scaled down its mediation efforts", "stepped up aid"
+            r"(?:scaled|stepped|ramped|wound)\s+(?:down|back|up)\s+(?:its|their|the)\s+(?:[\w-]+\s+){0,3}"
+            r"(?:efforts|involvement|engagement|presence|role|activit(?:y|ies)|mediation|support|aid|assistance)",
             r"killed",
             r"murdered",
             r"assassinated",
