@@ -64,23 +64,6 @@ np.save(sys.argv[5], t.positions)
 print(json.dumps({"turns": turns, "first_s": first_s, "cpu_s": best_cpu, "wall_s": best_wall}))
 """
 
-EUM_CHILD = r"""
-import json, sys, time, numpy as np
-from accord.engines.base import Problem
-from accord.engines import eum
-g = np.random.default_rng(0); d, a, i = 2048, 11, 5
-p = Problem(np.round(g.uniform(0, 100, (d, a, i)), 1), g.uniform(0.05, 1, (d, a, i)),
-            g.uniform(0.1, 1, (d, a)), g.uniform(0, 100, (d, i)))
-prm = eum.EUMParams(keep_challenges=False)
-eum.run(p, prm)
-best = 1e9
-for _ in range(int(sys.argv[1])):
-    c0 = time.process_time(); t = eum.run(p, prm); best = min(best, time.process_time() - c0)
-np.save(sys.argv[2], t.positions)
-print(json.dumps({"cpu_s": best, "ns": 1e9 * best / (d * i * a * a * 10)}))
-"""
-
-
 # The EUM's own figures (issue 12): the Monte Carlo shape per backend, peak memory per actor pair, and
 # where the time of 10,000 draws goes. A tree without ``EUMParams.backend`` runs its only (NumPy) code.
 EUM_BACKEND_CHILD = r"""
@@ -278,7 +261,7 @@ def _engine_parts(trees: list[tuple[str, Path]], repeat: int, tmp: Path) -> None
     eum_ref = None
     for name, src in trees:
         out = tmp / f"eum-{name}.npy"
-        r = _child(EUM_CHILD, [str(repeat), str(out)], src)
+        r = _child(EUM_BACKEND_CHILD, [str(repeat), str(out), "-"], src)  # "-": the tree's default backend
         pos = np.load(out)
         eum_ref = pos if eum_ref is None else eum_ref
         print(
