@@ -14,8 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from accord.case.model import Case
-from accord.web.deps import allow_read, problems_json, state
-from accord.web.library import NotFound
+from accord.web.deps import allow_read, case_or_404, invalid, scenario_of_case, state
 
 if TYPE_CHECKING:
     from accord.web.app import AppState
@@ -105,7 +104,7 @@ def get_case_answer(
     from accord.answer import answer_csv
 
     st = state(request)
-    doc = case_answer(st, _case(st, case_id))
+    doc = case_answer(st, case_or_404(st, case_id))
     if format == "csv":
         return Response(
             answer_csv(doc),
@@ -125,18 +124,10 @@ def case_whatif(request: Request, case_id: CaseId, body: WhatIf) -> dict[str, An
     from accord.whatif import whatif
 
     st = state(request)
-    case = _case(st, case_id)
+    case = case_or_404(st, case_id)
     base = None
     if body.scenario is not None:
-        try:
-            entry = st.library.scenario(body.scenario)
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
-        if entry.case != case_id:
-            raise HTTPException(
-                422, f"scenario {body.scenario!r} is about case {entry.case!r}, not {case_id!r}"
-            )
-        base = entry.scenario
+        base = scenario_of_case(st, body.scenario, case_id, "body").scenario
     changes = [c.model_dump() for c in body.changes]
     for k, c in enumerate(changes):
         if c["attribute"] != "remove" and c["value"] is None:
@@ -148,18 +139,6 @@ def case_whatif(request: Request, case_id: CaseId, body: WhatIf) -> dict[str, An
             case, changes, draws=body.draws, base=base, states=body.states, triggers_off=body.triggers_off
         )
     except ScenarioError as exc:
-        raise _invalid(exc.problems) from None
+        raise invalid(exc.problems) from None
     except ValueError as exc:
         raise HTTPException(422, f"the model cannot use these inputs: {exc}") from None
-
-
-def _case(st: AppState, case_id: str) -> Case:
-    try:
-        return st.library.case(case_id)
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-
-
-def _invalid(problems: list[Any]) -> HTTPException:
-
-    return HTTPException(422, problems_json(problems))

@@ -18,8 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from accord.engines.base import ProblemError
 from accord.engines.registry import ALIASES, DEFAULT_MODEL, ENGINES
-from accord.web.deps import allow_read, state
-from accord.web.library import NotFound
+from accord.web.deps import allow_read, case_or_404, field_problem, scenario_of_case, state
 
 if TYPE_CHECKING:
     from accord.case.model import Case
@@ -33,13 +32,7 @@ _one_at_a_time = threading.Lock()
 
 
 def _cases(st: AppState, ids: list[str]) -> list[Case]:
-    out = []
-    for case_id in ids:
-        try:
-            out.append(st.library.case(case_id))
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
-    return out
+    return [case_or_404(st, case_id) for case_id in ids]
 
 
 @router.get(
@@ -130,17 +123,8 @@ def _scenario(st: AppState, scenario_id: str | None, kind: str, case_id: str) ->
         raise HTTPException(
             422, _problem("scenario", "a scenario is read by each source: use kind=perspectives")
         )
-    try:
-        entry = st.library.scenario(scenario_id)
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    if entry.case != case_id:
-        raise HTTPException(
-            422,
-            _problem("scenario", f"scenario {scenario_id!r} is about case {entry.case!r}, not {case_id!r}"),
-        )
-    return entry.scenario
+    return scenario_of_case(st, scenario_id, case_id, "query").scenario
 
 
 def _problem(field: str, message: str) -> list[dict[str, Any]]:
-    return [{"loc": ["query", field], "msg": message, "type": "value_error", "path": field}]
+    return field_problem("query", field, message)

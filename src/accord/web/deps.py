@@ -11,10 +11,23 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, Request
 
+from accord.web.library import NotFound
+
 if TYPE_CHECKING:
+    from accord.case.model import Case
     from accord.web.app import AppState
 
-__all__ = ["allow_read", "bearer", "require_token", "state"]
+__all__ = [
+    "allow_read",
+    "bearer",
+    "case_or_404",
+    "field_problem",
+    "invalid",
+    "problems_json",
+    "require_token",
+    "scenario_of_case",
+    "state",
+]
 
 
 def state(request: Request) -> AppState:
@@ -75,3 +88,34 @@ def problems_json(problems: list[Any]) -> list[dict[str, Any]]:
         }
         for p in problems
     ]
+
+
+def invalid(problems: list[Any]) -> HTTPException:
+    """422 with the CLI's problems (a case or scenario text that does not validate)."""
+    return HTTPException(422, problems_json(problems))
+
+
+def field_problem(where: str, field: str, message: str) -> list[dict[str, Any]]:
+    """One problem in FastAPI's error shape, about a query parameter or a body field (``where``)."""
+    return [{"loc": [where, field], "msg": message, "type": "value_error", "path": field}]
+
+
+def case_or_404(st: AppState, case_id: str) -> Case:
+    """The library's case ``case_id``, or 404."""
+    try:
+        return st.library.case(case_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+def scenario_of_case(st: AppState, scenario_id: str, case_id: str, where: str) -> Any:
+    """The stored scenario entry ``scenario_id``: 404 when unknown, 422 (pointing at the ``scenario``
+    field of ``where``: "body" or "query") when it is about another case than ``case_id``."""
+    try:
+        entry = st.library.scenario(scenario_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    if entry.case != case_id:
+        message = f"scenario {scenario_id!r} is about case {entry.case!r}, not {case_id!r}"
+        raise HTTPException(422, field_problem(where, "scenario", message))
+    return entry

@@ -16,9 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from accord import views
 from accord.api import DEFAULT_MODEL, DEFAULT_ROUNDS, ENGINES
-from accord.case.model import Case
-from accord.case.validate import CaseProblem
-from accord.web.deps import allow_read, problems_json, require_token, state
+from accord.web.deps import (
+    allow_read,
+    case_or_404,
+    invalid,
+    problems_json,
+    require_token,
+    scenario_of_case,
+    state,
+)
 from accord.web.library import Conflict, Invalid, NotFound
 from accord.web.runs import QueueFull, RunRequest
 
@@ -90,17 +96,6 @@ class StartSensitivity(_Body):
 # ---------------------------------------------------------------------------------------------------
 
 
-def _invalid(problems: list[CaseProblem]) -> HTTPException:
-    return HTTPException(422, problems_json(problems))
-
-
-def _case(st: AppState, case_id: str) -> Case:
-    try:
-        return st.library.case(case_id)
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-
-
 def _cached(st: AppState, key: tuple[Any, ...], compute: Any) -> Any:
     if key not in st.caches:
         if len(st.caches) > 256:
@@ -150,7 +145,7 @@ def list_cases(request: Request) -> list[dict[str, Any]]:
 @router.get("/cases/{case_id}", tags=["cases"], dependencies=[Read])
 def get_case(request: Request, case_id: CaseId) -> dict[str, Any]:
     """Title, counts, sources, actors and issues of a case."""
-    return views.case_summary(_case(state(request), case_id))
+    return views.case_summary(case_or_404(state(request), case_id))
 
 
 @router.get(
@@ -173,20 +168,20 @@ def get_case_yaml(request: Request, case_id: CaseId) -> Response:
 def case_network(request: Request, case_id: CaseId) -> dict[str, Any]:
     """Actors (sized by capability) and typed relations, with a stable layout."""
     st = state(request)
-    case = _case(st, case_id)
+    case = case_or_404(st, case_id)
     return _cached(st, ("network", case_id, id(case)), lambda: views.network_view(case))
 
 
 @router.get("/cases/{case_id}/timeline", tags=["cases"], dependencies=[Read])
 def case_timeline(request: Request, case_id: CaseId) -> dict[str, Any]:
     """Dated events by type, each with its evidence ref."""
-    return views.timeline_view(_case(state(request), case_id))
+    return views.timeline_view(case_or_404(state(request), case_id))
 
 
 @router.get("/cases/{case_id}/positions", tags=["cases"], dependencies=[Read])
 def case_positions(request: Request, case_id: CaseId) -> dict[str, Any]:
     """Per issue, the status quo and each actor's position (with range), salience and capability."""
-    return views.positions_view(_case(state(request), case_id))
+    return views.positions_view(case_or_404(state(request), case_id))
 
 
 @router.get("/cases/{case_id}/evidence", tags=["evidence"], dependencies=[Read])
@@ -206,7 +201,7 @@ def case_evidence(
     """The estimates behind one number and the passages they cite, with context."""
     st = state(request)
     try:
-        return views.evidence_for(_case(st, case_id), ref, st.passages)
+        return views.evidence_for(case_or_404(st, case_id), ref, st.passages)
     except views.EvidenceNotFound as exc:
         raise HTTPException(404, str(exc)) from None
 
@@ -214,7 +209,7 @@ def case_evidence(
 @router.get("/cases/{case_id}/evidence-table", tags=["evidence"], dependencies=[Read])
 def case_evidence_table(request: Request, case_id: CaseId) -> list[dict[str, Any]]:
     """Every evidence pointer of the case: what it supports, the value, document and span (no passages)."""
-    return views.evidence_table(_case(state(request), case_id))
+    return views.evidence_table(case_or_404(state(request), case_id))
 
 
 @router.get("/cases/{case_id}/sensitivity", tags=["sensitivity"], dependencies=[Read])
@@ -227,7 +222,7 @@ def case_sensitivity(
 ) -> dict[str, Any]:
     """Tornado data: the forecast on ``issue`` with each input at its low and high value, one at a time."""
     st = state(request)
-    case = _case(st, case_id)
+    case = case_or_404(st, case_id)
     try:
         return _cached(
             st,
@@ -263,7 +258,7 @@ def upload_case(request: Request, body: Upload, token_id: int = Write) -> dict[s
     try:
         case = st.library.add_case(body.text, body.filename, replace=body.replace, token_id=token_id)
     except Invalid as exc:
-        raise _invalid(exc.problems) from None
+        raise invalid(exc.problems) from None
     except Conflict as exc:
         raise HTTPException(409, str(exc)) from None
     return views.case_summary(case)
@@ -328,7 +323,7 @@ def upload_scenario(request: Request, body: Upload, token_id: int = Write) -> di
             body.text, body.filename, replace=body.replace, token_id=token_id
         )
     except Invalid as exc:
-        raise _invalid(exc.problems) from None
+        raise invalid(exc.problems) from None
     except Conflict as exc:
         raise HTTPException(409, str(exc)) from None
     return _scenario_json(entry, full=True)
@@ -350,7 +345,7 @@ def start_run(request: Request, body: StartRun, response: Response, token_id: in
     st = state(request)
     capped = st.limits.draws_problem(body.draws)
     if capped is not None:
-        raise _invalid([capped])
+        raise invalid([capped])
     _check_target(st, body.case, body.scenario)
     return _submit(
         st,
@@ -362,25 +357,9 @@ def start_run(request: Request, body: StartRun, response: Response, token_id: in
 
 def _check_target(st: AppState, case_id: str, scenario_id: str | None) -> None:
     """404 for an unknown case or scenario, 422 for a scenario about another case."""
-    _case(st, case_id)
-    if scenario_id is None:
-        return
-    try:
-        entry = st.library.scenario(scenario_id)
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    if entry.case != case_id:
-        raise HTTPException(
-            422,
-            [
-                {
-                    "loc": ["body", "scenario"],
-                    "type": "value_error",
-                    "path": "scenario",
-                    "msg": f"scenario {scenario_id!r} is about case {entry.case!r}, not {case_id!r}",
-                }
-            ],
-        )
+    case_or_404(st, case_id)
+    if scenario_id is not None:
+        scenario_of_case(st, scenario_id, case_id, "body")
 
 
 def _submit(st: AppState, run: RunRequest, token_id: int, response: Response) -> dict[str, Any]:
