@@ -489,3 +489,25 @@ def test_an_actor_scaling_down_its_efforts_after_a_dated_event_is_a_happening_of
     assert not any(
         t == "other" for t, _, _ in _events("Sorvia spoke about its mediation efforts in 2009.", "2012-01-01")
     )
+
+
+def test_negotiating_a_dated_agreement_is_the_talks_signing_it_is_the_agreement():
+    assert _events("Her envoy was key in negotiating the 2011 Lind accord.", "2015-01-01") == {
+        ("talks", "2011", "year")
+    }
+    assert _events("Her envoy signed the 2011 Lind accord.", "2015-01-01") == {("agreement", "2011", "year")}
+
+
+def test_the_successors_of_a_dated_truce_counted_by_ordinals_are_truces_of_their_own():
+    text = (
+        "A truce was agreed on 3 May 2019. Every effort to keep the truce (the second brokered by the "
+        "guild, the third agreed upon in the harbour, and the last mediated by the mayors) failed."
+    )
+    resolver = ActorResolver.from_case(load_case(HARBOUR))
+    found = [
+        (e.type, e.date, e.precision) for e in extract(text, "t", resolver, parse_anchor("2019-07-01")).events
+    ]
+    assert found.count(("ceasefire", "2019-05", "month")) == 2  # the second and the third
+    assert ("ceasefire", "2019", "year") in found  # the last: any time before the text
+    # without an earlier dated truce, an ordinal dates nothing
+    assert _events("The second brokered by the guild failed.", "2019-07-01") == set()

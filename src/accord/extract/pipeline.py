@@ -38,6 +38,7 @@ from accord.extract.dates import Anchor, find_dates
 from accord.extract.events import EVENT_CUES, ExtractedEvent, sentence_events
 from accord.extract.frames import ReactionFrame, frame_statement, open_frame, resumed, said_there
 from accord.extract.relations import RELATION_CUES, UNDIRECTED, ExtractedRelation, relations_in_sentence
+from accord.extract.series import successors
 from accord.extract.ties import DocumentHistory, refine_by_window, tie_events
 from accord.spans.segment import sentences
 
@@ -98,6 +99,7 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
         if opened is not None and not events and (said := frame_statement(doc, text, span, opened, actors)):
             events = [said]  # "X's reaction to the incidents came late": the sentence is a reaction itself
         frame = opened or frame
+        events += successors(doc, text, span, dates, actors, history.events + events)
         history.events += events
         result.events += events
         result.relations += relations_in_sentence(doc, text, span, dates, here, resolver.kinds)
