@@ -511,3 +511,12 @@ def test_the_successors_of_a_dated_truce_counted_by_ordinals_are_truces_of_their
     assert ("ceasefire", "2019", "year") in found  # the last: any time before the text
     # without an earlier dated truce, an ordinal dates nothing
     assert _events("The second brokered by the guild failed.", "2019-07-01") == set()
+
+
+def test_a_present_perfect_happening_right_after_an_ongoing_episode_took_place_during_it():
+    text = "Fighting between the two ports broke out on 2 May 2019. Both sides have imposed curfews."
+    assert ("decision", "2019-05", "month") in _events(text, "2019-06-10")
+    # an episode long over when the text was written, or a simple past, dates nothing
+    assert ("decision", "2019-05", "month") not in _events(text, "2021-06-10")
+    past = "Fighting between the two ports broke out on 2 May 2019. Both sides imposed curfews."
+    assert ("decision", "2019-05", "month") not in _events(past, "2019-06-10")

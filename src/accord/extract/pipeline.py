@@ -36,7 +36,14 @@ from accord.extract.actors import ActorMention, ActorResolver
 from accord.extract.cue_ties import broken_ceasefires
 from accord.extract.dates import Anchor, find_dates
 from accord.extract.events import EVENT_CUES, ExtractedEvent, sentence_events
-from accord.extract.frames import ReactionFrame, frame_statement, open_frame, resumed, said_there
+from accord.extract.frames import (
+    ReactionFrame,
+    frame_statement,
+    open_frame,
+    perfect_in_episode,
+    resumed,
+    said_there,
+)
 from accord.extract.relations import RELATION_CUES, UNDIRECTED, ExtractedRelation, relations_in_sentence
 from accord.extract.series import successors
 from accord.extract.ties import DocumentHistory, refine_by_window, tie_events
@@ -78,6 +85,7 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
     mentions = resolver.find(text)
     result.mentions = mentions
     history = DocumentHistory(now=_document_month(anchor))
+    today = anchor.date.isoformat() if anchor is not None and anchor.precision == "day" else None
     frame: ReactionFrame | None = None
     for span in sentences(text):
         s, e = span
@@ -95,6 +103,8 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
             events = resumed(doc, text, span, previous, actors)
             if not events and (said := said_there(doc, text, span, previous, actors)):
                 events = [said]
+            if not events and (during := perfect_in_episode(doc, text, span, history.events, today, actors)):
+                events = [during]
         opened = open_frame(text, span, bool(dates), history.events)
         if opened is not None and not events and (said := frame_statement(doc, text, span, opened, actors)):
             events = [said]  # "X's reaction to the incidents came late": the sentence is a reaction itself
