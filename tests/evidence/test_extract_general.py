@@ -520,3 +520,16 @@ def test_a_present_perfect_happening_right_after_an_ongoing_episode_took_place_d
     assert ("decision", "2019-05", "month") not in _events(text, "2021-06-10")
     past = "Fighting between the two ports broke out on 2 May 2019. Both sides imposed curfews."
     assert ("decision", "2019-05", "month") not in _events(past, "2019-06-10")
+
+
+def test_a_happening_ahead_of_the_ongoing_conflict_lies_in_its_year_and_an_urged_offensive_is_no_event():
+    text = (
+        "Fighting between the two ports broke out on 2 May 2019. The guild is said to have provided "
+        "intelligence to the harbour ahead of the conflict, and even to have urged it to launch its "
+        "offensive."
+    )
+    found = _events(text, "2019-06-10")
+    assert ("other", "2019", "year") in found
+    assert not any(t == "war" and d.startswith("2019") and p == "year" for t, d, p in found)
+    # long after the fighting, "the conflict" is the whole dispute: nothing is dated by it
+    assert ("other", "2019", "year") not in _events(text, "2022-06-10")
