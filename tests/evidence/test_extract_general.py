@@ -533,3 +533,12 @@ def test_a_happening_ahead_of_the_ongoing_conflict_lies_in_its_year_and_an_urged
     assert not any(t == "war" and d.startswith("2019") and p == "year" for t, d, p in found)
     # long after the fighting, "the conflict" is the whole dispute: nothing is dated by it
     assert ("other", "2019", "year") not in _events(text, "2022-06-10")
+
+
+def test_a_happening_said_to_begin_in_the_paragraph_of_a_dated_event_begins_in_its_month():
+    text = "The truce of 4 May 2019 failed within days. The guild then began talks with the mayors."
+    assert ("talks", "2019-05", "month") in _events(text, "2019-09-01")
+    apart = "The truce of 4 May 2019 failed within days.\n\nThe guild then began talks with the mayors."
+    assert ("talks", "2019-05", "month") not in _events(apart, "2019-09-01")
+    plain = "The truce of 4 May 2019 failed within days. The guild holds talks with the mayors."
+    assert ("talks", "2019-05", "month") not in _events(plain, "2019-09-01")

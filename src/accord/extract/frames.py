@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 from accord.extract.events import ExtractedEvent, sentence_cues
 
-__all__ = ["ReactionFrame", "frame_statement", "open_frame", "perfect_in_episode", "resumed", "said_there"]
+__all__ = [
+    "ReactionFrame",
+    "frame_statement",
+    "onset_in_paragraph",
+    "open_frame",
+    "perfect_in_episode",
+    "resumed",
+    "said_there",
+]
 
 _REACTIONS = re.compile(
     r"\b(?:takes|views|reactions?|responses?|positions|reacted|responded)\s+(?:[\w-]+\s+){0,3}?(?:on|to)\s+"
@@ -186,3 +194,32 @@ def perfect_in_episode(
 
 def _days(date: str, today: str) -> int:
     return (dt.date.fromisoformat(today) - dt.date.fromisoformat(date)).days
+
+
+_ONSET = re.compile(
+    r"\b(?:began|started|initiated|launched|opened)\s+(?:(?:to|an?|the|its|their|new)\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def onset_in_paragraph(
+    doc: str, text: str, span: tuple[int, int], history: list[ExtractedEvent], actors: tuple[str, ...]
+) -> ExtractedEvent | None:
+    """'After the truce of 4 May failed, A changed course. It began talks with B': a happening said to
+    begin, with no time of its own, in the paragraph of a dated event, begins in that event's month (the
+    paragraph's time frame); the independent readers all date it so. Other undated sentences stay undated."""
+    s, e = span
+    previous = history[-1] if history else None
+    if previous is None or "\n" in text[previous.end : s] or _VAGUE.search(text, s, e):
+        return None
+    cue = next(
+        (c for c in sentence_cues(text, s, e) if _ONSET.search(text, max(s, c.start - 30), c.start)), None
+    )
+    if cue is None or _HYPOTHETICAL.search(text, s, cue.start):
+        return None
+    date, precision = (
+        (previous.date[:7], "month") if previous.precision == "day" else (previous.date, previous.precision)
+    )
+    return ExtractedEvent(
+        doc, s, e, date, precision, cue.type, actors, (cue.start, cue.end), (cue.start, cue.end), tie="onset"
+    )

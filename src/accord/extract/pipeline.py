@@ -39,6 +39,7 @@ from accord.extract.events import EVENT_CUES, ExtractedEvent, sentence_events
 from accord.extract.frames import (
     ReactionFrame,
     frame_statement,
+    onset_in_paragraph,
     open_frame,
     perfect_in_episode,
     resumed,
@@ -105,6 +106,8 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
                 events = [said]
             if not events and (during := perfect_in_episode(doc, text, span, history.events, today, actors)):
                 events = [during]
+            if not events and (begun := onset_in_paragraph(doc, text, span, history.events, actors)):
+                events = [begun]
         opened = open_frame(text, span, bool(dates), history.events)
         if opened is not None and not events and (said := frame_statement(doc, text, span, opened, actors)):
             events = [said]  # "X's reaction to the incidents came late": the sentence is a reaction itself
