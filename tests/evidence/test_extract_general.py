@@ -542,3 +542,16 @@ def test_a_happening_said_to_begin_in_the_paragraph_of_a_dated_event_begins_in_i
     assert ("talks", "2019-05", "month") not in _events(apart, "2019-09-01")
     plain = "The truce of 4 May 2019 failed within days. The guild holds talks with the mayors."
     assert ("talks", "2019-05", "month") not in _events(plain, "2019-09-01")
+
+
+def test_a_day_without_its_year_keeps_the_story_year_across_a_paragraph_break():
+    text = (
+        "In May 2008 the guild sent troops to the harbour.\n\nIt was brief. On 12 August a truce was signed."
+    )
+    assert ("ceasefire", "2008-08-12", "day") in _events(text, "2018-08-07")
+    far = (
+        "In May 2008 the guild sent troops.\n\n"
+        + "Much else followed. " * 8
+        + "On 12 August a truce was signed."
+    )
+    assert ("ceasefire", "2018-08-12", "day") in _events(far, "2018-08-07")
