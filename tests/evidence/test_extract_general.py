@@ -555,3 +555,10 @@ def test_a_day_without_its_year_keeps_the_story_year_across_a_paragraph_break():
         + "On 12 August a truce was signed."
     )
     assert ("ceasefire", "2018-08-12", "day") in _events(far, "2018-08-07")
+
+
+def test_a_title_line_names_a_topic_and_gives_no_event_but_a_chronology_line_does():
+    assert _events("Ten years after the August war\n\nThe guild met the mayors.", "2018-08-07") == set()
+    assert ("ceasefire", "1994-05-12", "day") in _events(
+        "12 May 1994: truce signed\n\nIt held.", "2000-01-01"
+    )

@@ -79,6 +79,18 @@ def _document_month(anchor: Anchor | None) -> tuple[str, str] | None:
     return f"{anchor.date.year:04d}-{anchor.date.month:02d}", "month"
 
 
+_HEADING_WORDS = 14
+
+
+def _heading(text: str, s: int, e: int) -> bool:
+    """A line of its own, short, without digits or a sentence's final stop: a title, a section heading (a
+    chronology's line, "12 May 1994: truce signed", has its date in figures and is read)."""
+    line = text[s:e].strip()
+    alone = (s == 0 or text[s - 1] == "\n") and (e == len(text) or text[e : e + 1] in ("\n", ""))
+    short = bool(line) and len(line.split()) <= _HEADING_WORDS and not any(c.isdigit() for c in line)
+    return alone and short and line[-1] not in '.!?"”’)'
+
+
 def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None = None) -> Extraction:
     """Actor mentions, dated events and relations of one document, each with its span."""
     result = Extraction(doc)
@@ -90,6 +102,8 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
     frame: ReactionFrame | None = None
     for span in sentences(text):
         s, e = span
+        if _heading(text, s, e):
+            continue  # a title or heading names a topic; the text's own sentences report what happened
         dates = [d for d in all_dates if s <= d.start and d.end <= e]
         here = [m for m in mentions if s <= m.start and m.end <= e]
         dated, cues = sentence_events(doc, text, span, dates, here, anchor)
