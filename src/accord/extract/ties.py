@@ -67,7 +67,8 @@ _HYPOTHETICAL = re.compile(
 )
 # "urged B to launch its offensive": the infinitive's object is what was wanted, not (yet) a happening
 _INTENDED = re.compile(
-    r"\bto\s+(?!have\b|be\b|been\b)[a-z]+\s+(?:(?:its|their|the|a|an|his|her|new)\s+)?(?:[\w-]+\s+)?$"
+    r"\bto\s+(?!(?:have|be|been|the|a|an|its|their|his|her|this|that|these|those|new|both|each)\b)[a-z]+\s+"
+    r"(?:(?:its|their|the|a|an|his|her|new)\s+(?:[\w-]+\s+)?)?$"
 )
 _ADVERBIAL = re.compile(
     r"[\s\"“(]*(?:(?:in|on|at|by|during|from|since|until|around)\s+)?(?:the\s+)?$", re.IGNORECASE
