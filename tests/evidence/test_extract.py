@@ -267,7 +267,27 @@ def test_figures_on_the_third_gold_stay_above_a_floor(nk_corpus):
 
     result = evaluate_dated(GOLD.parent / "gold3", nk_corpus)
     assert result.typed.gold >= 90
-    assert result.typed.precision >= 0.9 and result.typed.recall >= 0.78
+    # session 19: events most of the five independent readers list and gold3 does not (the successors of a
+    # dated truce counted by ordinals; negotiating a dated protocol as talks) cost gold3 some precision
+    assert result.typed.precision >= 0.85 and result.typed.recall >= 0.78
+
+
+def test_what_most_independent_readers_list_is_found(nk_corpus):
+    """A floor on the consensus of golds 3..7 (benchmarks/extraction_consensus.py): of the events at least
+    three of the five readers list, at most two are missed or typed otherwise, and no extracted event is
+    one no reader lists (session 19: 1 miss, 1 type error, 0 false alarms)."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "extraction_consensus.py"
+    spec = importlib.util.spec_from_file_location("extraction_consensus", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
+    spec.loader.exec_module(module)
+    counts = module.consensus(nk_corpus).counts
+    assert counts["consensus"] >= 90
+    assert counts["miss"] <= 2 and counts["type"] <= 2 and counts["false alarm"] == 0
 
 
 def test_gold_spans_lie_in_the_texts(nk_corpus):

@@ -489,3 +489,76 @@ def test_an_actor_scaling_down_its_efforts_after_a_dated_event_is_a_happening_of
     assert not any(
         t == "other" for t, _, _ in _events("Sorvia spoke about its mediation efforts in 2009.", "2012-01-01")
     )
+
+
+def test_negotiating_a_dated_agreement_is_the_talks_signing_it_is_the_agreement():
+    assert _events("Her envoy was key in negotiating the 2011 Lind accord.", "2015-01-01") == {
+        ("talks", "2011", "year")
+    }
+    assert _events("Her envoy signed the 2011 Lind accord.", "2015-01-01") == {("agreement", "2011", "year")}
+
+
+def test_the_successors_of_a_dated_truce_counted_by_ordinals_are_truces_of_their_own():
+    text = (
+        "A truce was agreed on 3 May 2019. Every effort to keep the truce (the second brokered by the "
+        "guild, the third agreed upon in the harbour, and the last mediated by the mayors) failed."
+    )
+    resolver = ActorResolver.from_case(load_case(HARBOUR))
+    found = [
+        (e.type, e.date, e.precision) for e in extract(text, "t", resolver, parse_anchor("2019-07-01")).events
+    ]
+    assert found.count(("ceasefire", "2019-05", "month")) == 2  # the second and the third
+    assert ("ceasefire", "2019", "year") in found  # the last: any time before the text
+    # without an earlier dated truce, an ordinal dates nothing
+    assert _events("The second brokered by the guild failed.", "2019-07-01") == set()
+
+
+def test_a_present_perfect_happening_right_after_an_ongoing_episode_took_place_during_it():
+    text = "Fighting between the two ports broke out on 2 May 2019. Both sides have imposed curfews."
+    assert ("decision", "2019-05", "month") in _events(text, "2019-06-10")
+    # an episode long over when the text was written, or a simple past, dates nothing
+    assert ("decision", "2019-05", "month") not in _events(text, "2021-06-10")
+    past = "Fighting between the two ports broke out on 2 May 2019. Both sides imposed curfews."
+    assert ("decision", "2019-05", "month") not in _events(past, "2019-06-10")
+
+
+def test_a_happening_ahead_of_the_ongoing_conflict_lies_in_its_year_and_an_urged_offensive_is_no_event():
+    text = (
+        "Fighting between the two ports broke out on 2 May 2019. The guild is said to have provided "
+        "intelligence to the harbour ahead of the conflict, and even to have urged it to launch its "
+        "offensive."
+    )
+    found = _events(text, "2019-06-10")
+    assert ("other", "2019", "year") in found
+    assert not any(t == "war" and d.startswith("2019") and p == "year" for t, d, p in found)
+    # long after the fighting, "the conflict" is the whole dispute: nothing is dated by it
+    assert ("other", "2019", "year") not in _events(text, "2022-06-10")
+
+
+def test_a_happening_said_to_begin_in_the_paragraph_of_a_dated_event_begins_in_its_month():
+    text = "The truce of 4 May 2019 failed within days. The guild then began talks with the mayors."
+    assert ("talks", "2019-05", "month") in _events(text, "2019-09-01")
+    apart = "The truce of 4 May 2019 failed within days.\n\nThe guild then began talks with the mayors."
+    assert ("talks", "2019-05", "month") not in _events(apart, "2019-09-01")
+    plain = "The truce of 4 May 2019 failed within days. The guild holds talks with the mayors."
+    assert ("talks", "2019-05", "month") not in _events(plain, "2019-09-01")
+
+
+def test_a_day_without_its_year_keeps_the_story_year_across_a_paragraph_break():
+    text = (
+        "In May 2008 the guild sent troops to the harbour.\n\nIt was brief. On 12 August a truce was signed."
+    )
+    assert ("ceasefire", "2008-08-12", "day") in _events(text, "2018-08-07")
+    far = (
+        "In May 2008 the guild sent troops.\n\n"
+        + "Much else followed. " * 8
+        + "On 12 August a truce was signed."
+    )
+    assert ("ceasefire", "2018-08-12", "day") in _events(far, "2018-08-07")
+
+
+def test_a_title_line_names_a_topic_and_gives_no_event_but_a_chronology_line_does():
+    assert _events("Ten years after the August war\n\nThe guild met the mayors.", "2018-08-07") == set()
+    assert ("ceasefire", "1994-05-12", "day") in _events(
+        "12 May 1994: truce signed\n\nIt held.", "2000-01-01"
+    )

@@ -288,6 +288,24 @@ def _version_of(text: str, group: list[DateMention], cues: list[Cue]) -> Cue | N
     return Cue(before[-1].type, head.start() + 1, head.end()) if before else None
 
 
+_NEGOTIATING = re.compile(
+    r"\b(?:negotiating|negotiation\s+of|negotiations\s+(?:on|over|for))\s+(?:(?:the|an?)\s+)?$", re.IGNORECASE
+)
+
+
+def _negotiating(text: str, group: list[DateMention], cues: list[Cue], cue: Cue | None) -> Cue | None:
+    """'crucial in negotiating the 1994 protocol': the gerund (or the noun) of negotiating before a dated
+    agreement names the talks that produced it, which the readers list as talks; a finite verb ("signed the
+    1994 protocol", "negotiated the 2007 deal") reports the outcome and keeps the agreement."""
+    if cue is None or cue.type not in ("agreement", "ceasefire"):
+        return cue
+    m = _NEGOTIATING.search(text, max(0, group[0].start - 40), group[0].start)
+    talks = m and next(
+        (c for c in cues if c.type == "talks" and c.start == m.start() and not c.claimed), None
+    )
+    return talks or cue
+
+
 def _attach(
     text: str, groups: list[list[DateMention]], cues: list[Cue], clauses: list[tuple[int, int]]
 ) -> dict[int, Cue]:
@@ -300,7 +318,11 @@ def _attach(
             chosen[i] = cue
 
     for i, group in enumerate(groups):
-        claim(i, _modifier_cue(text, group, cues) or _version_of(text, group, cues))
+        claim(
+            i,
+            _negotiating(text, group, cues, _modifier_cue(text, group, cues))
+            or _version_of(text, group, cues),
+        )
     yardsticks = {
         i
         for i, group in enumerate(groups)

@@ -4,18 +4,28 @@ takes on it ... A accused B of ... C merely said ...".
 A sentence that announces reactions to a dated episode the document has already reported ("takes on",
 "reactions to", "responses to" the latest flare-up, fighting, war, crisis) opens a frame: the statements
 that follow in the same paragraph, with no time expression of their own, are those reactions and take
-the episode's month. Both independent annotations of the corpus date such statements; a lasting state
-after a dated episode ("both countries have imposed martial law") is not a reaction and stays undated.
+the episode's month. Both independent annotations of the corpus date such statements. A happening in the
+present perfect right after the report of an episode still going on when the text was written ("both
+countries have imposed martial law") took place during it (:func:`perfect_in_episode`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from accord.extract.events import ExtractedEvent, sentence_cues
 
-__all__ = ["ReactionFrame", "frame_statement", "open_frame", "resumed", "said_there"]
+__all__ = [
+    "ReactionFrame",
+    "frame_statement",
+    "onset_in_paragraph",
+    "open_frame",
+    "perfect_in_episode",
+    "resumed",
+    "said_there",
+]
 
 _REACTIONS = re.compile(
     r"\b(?:takes|views|reactions?|responses?|positions|reacted|responded)\s+(?:[\w-]+\s+){0,3}?(?:on|to)\s+"
@@ -134,3 +144,82 @@ def said_there(
     if "\n" in text[previous.end : s] or _VAGUE.search(text, s, span[1]):
         return None  # "of late, X has demanded ...": a vague time of its own, not the meeting's
     return frame_statement(doc, text, span, ReactionFrame(previous.date, previous.precision, span[1]), actors)
+
+
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:(?:already|now|also|since|both|each|all)\s+)?$", re.IGNORECASE)
+_RECENT_DAYS = 60  # an episode this close to the document's date is still going on as it is written
+_EPISODE_REACH = 400  # characters: the sentence follows the episode's own report closely
+
+
+def perfect_in_episode(
+    doc: str,
+    text: str,
+    span: tuple[int, int],
+    history: list[ExtractedEvent],
+    today: str | None,
+    actors: tuple[str, ...],
+) -> ExtractedEvent | None:
+    """'Fighting broke out on 27 September. Both sides have imposed curfews': a happening in the present
+    perfect, with no time of its own, right after the report of an episode still going on when the text was
+    written, took place during it; it takes the episode's month (most of the independent readers date it so).
+    A happening in the simple past or in a lasting present ("both sides are under curfew") stays undated."""
+    s, e = span
+    if today is None or _VAGUE.search(text, s, e):
+        return None
+    recent = [
+        ev
+        for ev in history
+        if ev.type in _EPISODES[:2] and ev.precision == "day" and 0 <= _days(ev.date, today) <= _RECENT_DAYS
+    ]
+    episode = max(recent, key=lambda ev: ev.date, default=None)
+    if episode is None or s - episode.end > _EPISODE_REACH:
+        return None
+    cues = sentence_cues(text, s, e)
+    cue = next((c for c in cues if _PERFECT.search(text, max(s, c.start - 24), c.start)), None)
+    if cue is None or cue.type in _EPISODES or _HYPOTHETICAL.search(text, s, cue.start):
+        return None
+    return ExtractedEvent(
+        doc,
+        s,
+        e,
+        episode.date[:7],
+        "month",
+        cue.type,
+        actors,
+        (cue.start, cue.end),
+        (cue.start, cue.end),
+        tie="episode",
+    )
+
+
+def _days(date: str, today: str) -> int:
+    return (dt.date.fromisoformat(today) - dt.date.fromisoformat(date)).days
+
+
+_ONSET = re.compile(
+    r"\b(?:began|started|initiated|launched|opened)\s+(?:(?:to|an?|the|its|their|new)\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def onset_in_paragraph(
+    doc: str, text: str, span: tuple[int, int], history: list[ExtractedEvent], actors: tuple[str, ...]
+) -> ExtractedEvent | None:
+    """'After the truce of 4 May failed, A changed course. It began talks with B': a happening said to
+    begin, with no time of its own, in the paragraph of a dated event, begins in that event's month (the
+    paragraph's time frame); the independent readers all date it so. Other undated sentences stay undated."""
+    s, e = span
+    previous = history[-1] if history else None
+    if previous is None or "\n" in text[previous.end : s] or _VAGUE.search(text, s, e):
+        return None
+    cue = next(
+        (c for c in sentence_cues(text, s, e) if _ONSET.search(text, max(s, c.start - 30), c.start)), None
+    )
+    if cue is None or _HYPOTHETICAL.search(text, s, cue.start):
+        return None
+    date, precision = (
+        (previous.date[:7], "month") if previous.precision == "day" else (previous.date, previous.precision)
+    )
+    return ExtractedEvent(
+        doc, s, e, date, precision, cue.type, actors, (cue.start, cue.end), (cue.start, cue.end), tie="onset"
+    )

@@ -212,7 +212,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"condemned",
             r"declared(?!\s+(?:its|their|an?)\s+(?:[\w-]+\s+)?(?:exit|independence|secession))",
             r"announced",
-            r"said",
+            r"said(?!\s+to\s+(?:have|be)\b)",  # "is said to have done": hearsay, not a statement
             r"stated",
             r"claimed",
             r"accused",
@@ -253,7 +253,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"described",
             r"revealed",
             r"disclosed",
-            r"alleged",
+            r"alleged(?!\s+to\s+(?:have|be)\b)",
             r"acknowledged",
             r"admitted",
             r"confirmed",
@@ -394,6 +394,7 @@ EVENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             # a change of course in what an actor does: "scaled down its mediation efforts", "stepped up aid"
             r"(?:scaled|stepped|ramped|wound)\s+(?:down|back|up)\s+(?:its|their|the)\s+(?:[\w-]+\s+){0,3}"
             r"(?:efforts|involvement|engagement|presence|role|activit(?:y|ies)|mediation|support|aid|assistance)",
+            r"(?:provided|gave|shared|passed\s+on)\s+(?:[\w-]+\s+){0,2}intelligence",
             r"killed",
             r"murdered",
             r"assassinated",

@@ -134,17 +134,19 @@ class _State:
 
 _SENTENCE_END = re.compile(r"[.!?]\s")
 CONTEXT_CHARS = 300
+_NEXT_PARAGRAPH_CHARS = 120  # a new paragraph that opens with the next step of the story keeps its year
 
 
 def context_year(m: re.Match[str], state: _State, month: int) -> int | None:
     """The year a narrative is in, for a month or day written without one: "a first ceasefire in
     November 2017 ... shelling resumed in December" is December 2017, not the December before the
-    document. Only a date just before (same paragraph, within 300 characters, the same sentence for a
-    bare year) and only forward in that year (a month before the context month is left to the anchor)."""
+    document. Only a date just before (within 300 characters, in the same paragraph or at most a short
+    sentence into the next, the same sentence for a bare year) and only forward in that year (a month
+    before the context month is left to the anchor)."""
     if state.last is None or state.last_end < 0:
         return None
     between = m.string[state.last_end : m.start()]
-    if len(between) > CONTEXT_CHARS or "\n\n" in between:
+    if len(between) > CONTEXT_CHARS or ("\n\n" in between and len(between) > _NEXT_PARAGRAPH_CHARS):
         return None
     date, precision = state.last
     if precision == "year":

@@ -36,8 +36,17 @@ from accord.extract.actors import ActorMention, ActorResolver
 from accord.extract.cue_ties import broken_ceasefires
 from accord.extract.dates import Anchor, find_dates
 from accord.extract.events import EVENT_CUES, ExtractedEvent, sentence_events
-from accord.extract.frames import ReactionFrame, frame_statement, open_frame, resumed, said_there
+from accord.extract.frames import (
+    ReactionFrame,
+    frame_statement,
+    onset_in_paragraph,
+    open_frame,
+    perfect_in_episode,
+    resumed,
+    said_there,
+)
 from accord.extract.relations import RELATION_CUES, UNDIRECTED, ExtractedRelation, relations_in_sentence
+from accord.extract.series import successors
 from accord.extract.ties import DocumentHistory, refine_by_window, tie_events
 from accord.spans.segment import sentences
 
@@ -70,6 +79,18 @@ def _document_month(anchor: Anchor | None) -> tuple[str, str] | None:
     return f"{anchor.date.year:04d}-{anchor.date.month:02d}", "month"
 
 
+_HEADING_WORDS = 14
+
+
+def _heading(text: str, s: int, e: int) -> bool:
+    """A line of its own, short, without digits or a sentence's final stop: a title, a section heading (a
+    chronology's line, "12 May 1994: truce signed", has its date in figures and is read)."""
+    line = text[s:e].strip()
+    alone = (s == 0 or text[s - 1] == "\n") and (e == len(text) or text[e : e + 1] in ("\n", ""))
+    short = bool(line) and len(line.split()) <= _HEADING_WORDS and not any(c.isdigit() for c in line)
+    return alone and short and line[-1] not in '.!?"”’)'
+
+
 def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None = None) -> Extraction:
     """Actor mentions, dated events and relations of one document, each with its span."""
     result = Extraction(doc)
@@ -77,9 +98,12 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
     mentions = resolver.find(text)
     result.mentions = mentions
     history = DocumentHistory(now=_document_month(anchor))
+    today = anchor.date.isoformat() if anchor is not None and anchor.precision == "day" else None
     frame: ReactionFrame | None = None
     for span in sentences(text):
         s, e = span
+        if _heading(text, s, e):
+            continue  # a title or heading names a topic; the text's own sentences report what happened
         dates = [d for d in all_dates if s <= d.start and d.end <= e]
         here = [m for m in mentions if s <= m.start and m.end <= e]
         dated, cues = sentence_events(doc, text, span, dates, here, anchor)
@@ -94,10 +118,15 @@ def extract(text: str, doc: str, resolver: ActorResolver, anchor: Anchor | None 
             events = resumed(doc, text, span, previous, actors)
             if not events and (said := said_there(doc, text, span, previous, actors)):
                 events = [said]
+            if not events and (during := perfect_in_episode(doc, text, span, history.events, today, actors)):
+                events = [during]
+            if not events and (begun := onset_in_paragraph(doc, text, span, history.events, actors)):
+                events = [begun]
         opened = open_frame(text, span, bool(dates), history.events)
         if opened is not None and not events and (said := frame_statement(doc, text, span, opened, actors)):
             events = [said]  # "X's reaction to the incidents came late": the sentence is a reaction itself
         frame = opened or frame
+        events += successors(doc, text, span, dates, actors, history.events + events)
         history.events += events
         result.events += events
         result.relations += relations_in_sentence(doc, text, span, dates, here, resolver.kinds)

@@ -65,6 +65,11 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:not|no|never|neither|nor|without|would|could|might|may|will|should|if|unless|n[’']t)\b[^.,;]{0,40}$",
     re.IGNORECASE,
 )
+# "urged B to launch its offensive": the infinitive's object is what was wanted, not (yet) a happening
+_INTENDED = re.compile(
+    r"\bto\s+(?!(?:have|be|been|the|a|an|its|their|his|her|this|that|these|those|new|both|each)\b)[a-z]+\s+"
+    r"(?:(?:its|their|the|a|an|his|her|new)\s+(?:[\w-]+\s+)?)?$"
+)
 _ADVERBIAL = re.compile(
     r"[\s\"“(]*(?:(?:in|on|at|by|during|from|since|until|around)\s+)?(?:the\s+)?$", re.IGNORECASE
 )
@@ -146,6 +151,10 @@ def _anchors(
     if opener and history.events:  # "In its aftermath, Russia deployed peacekeepers": after the last event
         found.append(_Anchor(history.events[-1], "shift", s, virtual=True))
         return found
+    if (ongoing := _ONGOING.search(text, s, span[1])) and (episode := _ongoing_episode(history)):
+        # "ahead of the conflict": the episode still going on as the text is written, within its year
+        year = replace(episode, date=episode.date[:4], precision="year", end_date=None)
+        found.append(_Anchor(year, "same", ongoing.start(), virtual=True))
     for cue in cues:  # "during the current round of fighting, X told Y": the document's month
         current = _CURRENT.search(text, max(s, cue.start - 50), cue.start)
         m = (
@@ -179,6 +188,28 @@ def _anchors(
             found.append(_Anchor(replace(earlier, cue=(cue.start, cue.end)), kind, m.start(), virtual=True))
             cue.claimed = True
     return found
+
+
+_ONGOING = re.compile(
+    r"\b(?:ahead\s+of|(?<!than\s)before|prior\s+to|in\s+the\s+run-up\s+to|after|following)\s+the\s+"
+    r"(?:(?:current|latest|ongoing|present)\s+)?conflict\b(?!\s+(?:over|between|in|zone|resolution|settlement))",
+    re.IGNORECASE,
+)
+
+
+def _ongoing_episode(history: DocumentHistory) -> ExtractedEvent | None:
+    """The war or fighting the document dates in its own month or the month before: what "the conflict"
+    means when a happening is placed before or after it (the whole, older conflict has no such date)."""
+    if history.now is None or history.now[1] != "month":
+        return None
+    year, month = int(history.now[0][:4]), int(history.now[0][5:7])
+    before = f"{year - (month == 1):04d}-{(month - 2) % 12 + 1:02d}"
+    episodes = [
+        ev
+        for ev in history.events
+        if ev.type in ("war", "clashes") and ev.date[:7] in (history.now[0], before)
+    ]
+    return min(episodes, key=lambda ev: ev.date, default=None)  # its onset
 
 
 # ", the Kozak memorandum," after "a federal plan": a short noun phrase naming what was just named
@@ -314,7 +345,10 @@ def tie_events(
             add(cue, date, "shift")
     for a, b in _main_parts(text, span, anchors, primary):
         cue = next((c for c in cues if not c.claimed and a <= c.start and c.end <= b), None)
-        if cue is None or not tying or _HYPOTHETICAL.search(text, max(a, cue.start - 45), cue.start):
+        if cue is None or not tying:
+            continue
+        lo = max(a, cue.start - 45)
+        if _HYPOTHETICAL.search(text, lo, cue.start) or _INTENDED.search(text, lo, cue.start):
             continue
         nearest = min(tying, key=lambda x: abs(x.start - cue.start))
         add(cue, _date_for(nearest, text), nearest.kind)
