@@ -1,19 +1,19 @@
-"""Precision and recall of dated-event extraction: seven golds of the corpus texts, and our own texts.
+"""Precision and recall of dated-event extraction: ten golds of the corpus texts, and our own texts.
 
-Golds 3 to 7 of the five corpus texts were each annotated blind by someone who saw neither the extractor nor
+Golds 3 to 10 of the five corpus texts were each annotated blind by someone who saw neither the extractor nor
 the other golds, under their own guideline, and kept outside the repository until scored (their READMEs give
-each one's scoring). Each was scored once on a frozen extractor and read afterwards, so every corpus row is
-**in-sample** for the current extractor (gold7 since round five, session 19: its README has the blind
-figures of 18b12e4). gold2 and the first gold were read long before. Our own texts
-(``tests/evidence/own_texts``, README) have three splits: ``tune`` (errors read), ``held_out`` (errors
-never read) and ``blind_s18`` (written with their gold before session 18's changes, scored before and
-after round one, read since).
+each one's scoring). Each was scored once on a frozen extractor. Golds 3 to 7 were read afterwards, so their
+rows are **in-sample** for the current extractor (gold7 since round five, session 19). Golds 8 to 10 were
+made in session 19 and scored once on round five's frozen extractor (e220254): out of sample for it, and
+in-sample for any later change once their errors are read. gold2 and the first gold were read long before.
+Our own texts (``tests/evidence/own_texts``, README) have three splits: ``tune`` (errors read),
+``held_out`` and ``blind_s18`` (both read since round five).
 Two scores: ``date`` (span overlaps, date and precision right) and ``date+type`` (the type right as well).
 
     PYTHONPATH=src .venv/bin/python benchmarks/bench_extraction.py [--errors SPLIT] [--consensus [-v]]
 
-``--errors`` lists the misses and false alarms of a split (``own``: our own tuning texts; ``gold3``;
-``own_held_out`` and ``blind_s18`` only once the extractor is frozen). ``--consensus`` aligns golds 3..7
+``--errors`` lists the misses and false alarms of a split (``own``: our own tuning texts; ``gold3`` to
+``gold10``: reading gold8-10's makes them in-sample for what follows). ``--consensus`` aligns golds 3..7
 and counts the events most readers list that the extractor misses or types otherwise, and its events no
 reader lists (``extraction_consensus.py``); ``-v`` lists them.
 """
@@ -39,20 +39,23 @@ def _row(name: str, r: DatedScores) -> str:
     )
 
 
-# The third gold: annotated blind by someone who saw neither the extractor nor the other golds, with a
-# guideline of their own; scored once blind (tests/evidence/gold3/README.md), tuned on in session 18.
-GOLD3 = Path(DEFAULT_GOLD2).parent / "gold3"
-# The fourth gold: made the same way in session 18, kept outside the repository while the extractor changed,
-# scored once on the frozen extractor (tests/evidence/gold4/README.md); in-sample for any later change.
-GOLD4 = Path(DEFAULT_GOLD2).parent / "gold4"
-# The fifth gold: the same again, scored once on round two's frozen extractor (98fd443; gold5/README.md).
-GOLD5 = Path(DEFAULT_GOLD2).parent / "gold5"
-# The sixth gold: the same again, scored once on round three's frozen extractor (bbb15f7; gold6/README.md).
-GOLD6 = Path(DEFAULT_GOLD2).parent / "gold6"
-# The seventh gold: the same again, scored once on round four's frozen extractor (18b12e4; gold7/README.md).
-GOLD7 = Path(DEFAULT_GOLD2).parent / "gold7"
+# Golds 3..10: each annotated blind by someone who saw neither the extractor nor another gold, under a
+# guideline of their own, kept outside the repository while the extractor changed and scored once on the
+# frozen extractor (each README has those figures); read afterwards, so in-sample for any later change.
+# gold: since when it is in-sample (read while tuning), or the frozen extractor it was blind to
+BLIND_GOLDS = {
+    3: "in-sample since s18",
+    4: "in-sample since r2",
+    5: "in-sample since r3",
+    6: "in-sample since r4",
+    7: "in-sample since r5",
+    8: "blind at e220254",
+    9: "blind at e220254",
+    10: "blind at e220254",
+}
+GOLDS = {n: Path(DEFAULT_GOLD2).parent / f"gold{n}" for n in BLIND_GOLDS}
 OTHER_SPLITS = ("tune", "held_out", "all", "own", "own_held_out", "blind_s18")
-SPLITS = OTHER_SPLITS + tuple(f"gold{n}" for n in range(3, 8))
+SPLITS = OTHER_SPLITS + tuple(f"gold{n}" for n in BLIND_GOLDS)
 
 
 def main() -> None:
@@ -75,20 +78,17 @@ def main() -> None:
     split = yaml.safe_load((Path(DEFAULT_GOLD2) / "split.yaml").read_text(encoding="utf-8"))
     print(f"{'gold / split':<30} {'gold':>4} {'found':>5}   {'date P':>5} {'R':>5}   {'+type P':>5} {'R':>5}")
     own = yaml.safe_load((OWN / "split.yaml").read_text(encoding="utf-8"))
+    gold_rows = {f"gold{n} ({r})": evaluate_dated(GOLDS[n], args.corpus) for n, r in BLIND_GOLDS.items()}
     runs = {
-        "gold7 (in-sample since r5)": evaluate_dated(GOLD7, args.corpus),
-        "gold6 (in-sample since r4)": evaluate_dated(GOLD6, args.corpus),
-        "gold5 (in-sample since r3)": evaluate_dated(GOLD5, args.corpus),
-        "gold4 (in-sample since r2)": evaluate_dated(GOLD4, args.corpus),
-        "gold3 (in-sample since s18)": evaluate_dated(GOLD3, args.corpus),
+        **dict(reversed(gold_rows.items())),
         "gold2 all (in-sample)": evaluate_dated(DEFAULT_GOLD2, args.corpus),
         "gold2 tune split (in-sample)": evaluate_dated(DEFAULT_GOLD2, args.corpus, split["tune"]),
         "gold2 held-out split (read)": evaluate_dated(DEFAULT_GOLD2, args.corpus, split["held_out"]),
         "gold (first) all (in-sample)": evaluate_dated(DEFAULT_GOLD, args.corpus),
         "gold (first) own-date": evaluate_dated(DEFAULT_GOLD, args.corpus, own_dates_only=True),
         "own texts tune (in-sample)": evaluate_dated(OWN, OWN, own["tune"]),
-        "own texts held out (OOS)": evaluate_dated(OWN, OWN, own["held_out"]),
-        "own blind s18 (OOS)": evaluate_dated(OWN, OWN, own["blind_s18"]),
+        "own texts held out (read since r5)": evaluate_dated(OWN, OWN, own["held_out"]),
+        "own blind s18 (read since s18)": evaluate_dated(OWN, OWN, own["blind_s18"]),
     }
     for name, result in runs.items():
         print(_row(name, result))
@@ -98,13 +98,9 @@ def main() -> None:
             "held_out": runs["gold2 held-out split (read)"],
             "all": runs["gold2 all (in-sample)"],
             "own": runs["own texts tune (in-sample)"],
-            "gold3": runs["gold3 (in-sample since s18)"],
-            "gold4": runs["gold4 (in-sample since r2)"],
-            "gold5": runs["gold5 (in-sample since r3)"],
-            "gold6": runs["gold6 (in-sample since r4)"],
-            "gold7": runs["gold7 (in-sample since r5)"],
-            "own_held_out": runs["own texts held out (OOS)"],
-            "blind_s18": runs["own blind s18 (OOS)"],
+            **{f"gold{n}": gold_rows[f"gold{n} ({r})"] for n, r in BLIND_GOLDS.items()},
+            "own_held_out": runs["own texts held out (read since r5)"],
+            "blind_s18": runs["own blind s18 (read since s18)"],
         }[args.errors]
         print("\nmisses (date+type):\n  " + "\n  ".join(chosen.misses))
         print("\nfalse alarms (date+type):\n  " + "\n  ".join(chosen.false_alarms))
