@@ -204,11 +204,6 @@ def _util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
     return cast(np.ndarray, u)
 
 
-def _util_unclamped(d: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """:func:`_util` for distances known to be at most 1 (the caller checked once)."""
-    return cast(np.ndarray, (1.0 - d) * (1.0 + d * r))
-
-
 def _wdist(diff: list[np.ndarray], sal: list[np.ndarray]) -> np.ndarray:
     """KTAB ``bvDiff``: salience-weighted Euclidean distance normalised by the saliences.
 
