@@ -6,7 +6,7 @@ from typing import cast
 
 import numpy as np
 
-from accord.engines.smp import blocks
+from accord.engines.smp import blocks, elections
 from accord.engines.smp.assess import _Assessment, _chunks, _election_weights
 from accord.engines.smp.params import SMPParams
 from accord.engines.smp.rules import (
@@ -221,6 +221,8 @@ def _settle(
     are elected by all actors weighted by ``w_elec``. Deterministic mode takes the most likely option
     (first in queue order on ties); stochastic mode draws from the probabilities with ``uniforms``.
     """
+    if params.backend != "numba":
+        return elections.queue_choices(u, target, w_elec, params, uniforms)
     n, n_act = target.shape
     idx = np.arange(n_act)
     valid = target >= 0
