@@ -83,14 +83,13 @@ def _factors(
     need[d_full, lo, hi] = True
     need[:, np.arange(n_opt), np.arange(n_opt)] = False
     d_p, lo_p, hi_p = np.nonzero(need)
-    ids = np.zeros((n, n_opt, n_opt), dtype=np.intp)
+    ids = np.full((n, n_opt, n_opt), len(d_p))  # an option against itself: the entry past the pairs
     ids[d_p, lo_p, hi_p] = np.arange(len(d_p))
     s_lo, s_hi = _pair_coalitions(u, w, params, d_p, lo_p, hi_p)
-    pv_lo = _victory(params.victory_model, s_lo, s_hi)  # lo beats hi
-    pv_hi = _victory(params.victory_model, s_hi, s_lo)
+    pv_lo = np.append(_victory(params.victory_model, s_lo, s_hi), 0.5)  # lo beats hi; a coin toss
+    pv_hi = np.append(_victory(params.victory_model, s_hi, s_lo), 0.5)
     pair = ids[d_full, lo, hi]
     f = np.where(a < c, pv_lo[pair], pv_hi[pair])
-    f = np.where(a == c, 0.5, f)
     return np.where(real[d_e, k_e], f, 1.0)
 
 
