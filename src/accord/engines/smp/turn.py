@@ -184,28 +184,31 @@ def _queue_utilities(
     sal = [s[:, :, None, k] for k in range(n_dims)]
     u_init = _util(_wdist(diff_i, sal), r_a)  # [n, a, b]
     u_rcvr = _util(_wdist(diff_j, sal), r_a)
-    tj = target[:, None, :]
     idx = np.arange(n_act)
+    here = np.ones((n, n_act), dtype=bool) if alive is None else alive
     if params.backend == "numba":
         from accord.engines.smp import kernel as smp_kernel
 
-        here = np.ones((n, n_act), dtype=bool) if alive is None else alive
         return smp_kernel.state_utilities(u_pos, u_init, u_rcvr, target, here)
-    total = u_init + u_rcvr
-    sq_total = np.zeros((n, n_act))
-    if alive is None:
-        for m in range(n_act):
-            keep = (idx[None, None, :] != m) & (tj != m)
-            total = np.where(keep, total + u_pos[:, :, m, None], total)
-            sq_total = sq_total + u_pos[:, :, m]
-        return cast(np.ndarray, np.concatenate([sq_total[:, :, None], total], axis=2) / n_act)
-    for m in range(n_act):
-        here = alive[:, m, None, None]
-        keep = (idx[None, None, :] != m) & (tj != m) & here
-        total = np.where(keep, total + u_pos[:, :, m, None], total)
-        sq_total = np.where(here[:, :, 0], sq_total + u_pos[:, :, m], sq_total)
-    count = np.maximum(alive.sum(axis=1), 1).astype(float)[:, None, None]
-    return cast(np.ndarray, np.concatenate([sq_total[:, :, None], total], axis=2) / count)
+    # row 0: the status quo; row 1 + c: bargain c, which leaves out the positions of its parties (c and
+    # c's target), as every state leaves out the positions of the absent actors
+    skip = np.zeros((n, n_act, n_act + 1), dtype=bool)  # [n, m, row]
+    skip[:, :, 1:] = (idx[:, None] == idx[None, :])[None] | (target[:, None, :] == idx[:, None])
+    skip |= ~here[:, :, None]
+    skip_m, skip_d, skip_row = np.nonzero(skip.transpose(1, 0, 2))
+    ends = np.searchsorted(skip_m, np.arange(n_act + 1))
+    total = np.empty((n, n_act + 1, n_act))  # [n, row, a]: the voters a contiguous
+    total[:, 0] = 0.0
+    total[:, 1:] = np.swapaxes(u_init, 1, 2) + np.swapaxes(u_rcvr, 1, 2)
+    u_row = np.swapaxes(u_pos, 1, 2)[:, :, None, :]  # [n, m, 1, a]
+    for m in range(n_act):  # in actor order: every row adds m's position, then the rows that leave it
+        rows, cols = skip_d[ends[m] : ends[m + 1]], skip_row[ends[m] : ends[m + 1]]  # out get their value
+        kept = total[rows, cols]  # back (bit for bit what skipping the addition gives)
+        np.add(total, u_row[:, m], out=total)
+        total[rows, cols] = kept
+    out = np.ascontiguousarray(np.swapaxes(total, 1, 2))
+    count = n_act if alive is None else np.maximum(alive.sum(axis=1), 1).astype(float)[:, None, None]
+    return np.divide(out, count, out=out)
 
 
 def _settle(
