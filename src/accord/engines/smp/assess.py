@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from accord.engines.smp import elections
 from accord.engines.smp.params import SMPParams
 from accord.engines.smp.rules import (
     _election,
@@ -79,12 +80,13 @@ def _assess_chunk(
     dist = _distances(x, s)
     n, n_act = dist.shape[:2]
     options = None if mask is None else mask.options
-    p_neutral = _election(1.0 - dist, w_elec, params, option_mask=options)  # bsUtil(d, 0) == 1 - d exactly
+    elect = _election if params.backend == "numba" else elections.election
+    p_neutral = elect(1.0 - dist, w_elec, params, options)  # bsUtil(d, 0) == 1 - d exactly
     risk = _risk_from_prob(p_neutral, params.risk_range, options)
     own = _est_risk(risk, risk, params.risk_adjust)
     u_own = _util(dist, own[:, :, None])  # aUtil[i](i, j): i's own view of every position
     is_unique, rep = _unique(x, params.position_tol, options)
-    p_unique = _election(u_own, w_elec, params, option_mask=is_unique)
+    p_unique = elect(u_own, w_elec, params, is_unique)
     win_prob = _pick(p_unique, rep)
     outcome = np.zeros(x.shape[::2])
     if mask is None:

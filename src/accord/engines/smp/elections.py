@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from accord.engines.smp.params import SMPParams
-from accord.engines.smp.rules import _MIN_COALITION, _victory, _vote
+from accord.engines.smp.rules import _MIN_COALITION, _coalitions, _victory, _vote
 
-__all__ = ["queue_choices", "queue_options"]
+__all__ = ["election", "queue_choices", "queue_options"]
 
 
 def queue_options(target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -141,3 +141,44 @@ def queue_choices(
         choice = np.where(hit, opts[:, :, m], choice)
     last = np.take_along_axis(opts, (real.sum(axis=2) - 1)[:, :, None], axis=2)[:, :, 0]
     return np.where(choice < 0, last, choice)
+
+
+def election(
+    u: np.ndarray, w: np.ndarray, params: SMPParams, option_mask: np.ndarray | None = None
+) -> np.ndarray:
+    """:func:`accord.engines.smp.rules._election` on NumPy: voters ``[n, V]`` with utilities ``u``
+    ``[n, V, O]`` elect among the options of ``option_mask`` (default all); returns ``[n, O]``.
+
+    Only the options in the election enter the coalitions (the others never enter a product), and the
+    products and sums run over them in option order, as KTAB's do (``accumulate`` is sequential by
+    definition: each partial result is the previous one times, or plus, the next term).
+    """
+    n, _, n_opt = u.shape
+    if option_mask is None:
+        opts, real = np.broadcast_to(np.arange(n_opt), (n, n_opt)), np.ones((n, n_opt), dtype=bool)
+    else:
+        count = option_mask.sum(axis=1)
+        width = max(1, int(count.max()))
+        real = np.arange(width) < count[:, None]
+        opts = np.where(real, np.argsort(~option_mask, axis=1, kind="stable")[:, :width], 0)
+    u_in = np.take_along_axis(u, opts[:, None, :], axis=2) if option_mask is not None else u
+    coal = _coalitions(u_in, w, params.voting_rule)
+    pv = _victory(params.victory_model, coal, np.swapaxes(coal, 1, 2))
+    idx = np.arange(pv.shape[1])
+    pv[:, idx, idx] = 0.5
+    factors = np.where(real[:, None, :], pv, 1.0)
+    prod = np.where(real, np.multiply.accumulate(factors, axis=2)[:, :, -1], 0.0)
+    total = np.add.accumulate(prod, axis=1)[:, -1]
+    bad = ~(total > 0.0)
+    if np.any(bad):  # every product underflowed: the same election in log space
+        logs = np.zeros(prod.shape)
+        for j in range(prod.shape[1]):
+            logs = logs + np.where(real[:, j, None], np.log(np.maximum(pv[:, :, j], 1e-300)), 0.0)
+        logs = np.where(real, logs, -np.inf)
+        rel = np.exp(logs - logs.max(axis=1, keepdims=True))
+        prod = np.where(bad[:, None], rel, prod)
+        total = np.where(bad, np.add.accumulate(rel, axis=1)[:, -1], total)
+    prob = np.zeros((n, n_opt))
+    d, k = np.nonzero(real)
+    prob[d, opts[d, k]] = (prod / total[:, None])[d, k]
+    return prob
