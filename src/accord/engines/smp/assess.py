@@ -53,9 +53,10 @@ def _unique(x: np.ndarray, tol: float, options: np.ndarray | None = None) -> tup
     equiv = np.sqrt(sq) < tol
     if options is not None:
         equiv &= options[:, :, None] & options[:, None, :]
-    is_unique = np.zeros((n, n_act), dtype=bool)
-    for i in range(n_act):
-        is_unique[:, i] = ~np.any(equiv[:, i, :i] & is_unique[:, :i], axis=1)
+    earlier = equiv & np.tri(n_act, k=-1, dtype=bool)  # equiv[d, i, j] for j < i
+    is_unique = ~np.any(earlier, axis=2)  # no earlier position within tol: unique for certain
+    for i in np.flatnonzero(~np.all(is_unique, axis=0)):  # the others in order, each after those before it
+        is_unique[:, i] = ~np.any(earlier[:, i, :i] & is_unique[:, :i], axis=1)
     if options is not None:
         is_unique &= options
     matches = equiv & is_unique[:, None, :]
