@@ -70,7 +70,7 @@ def pairwise_victory(u: np.ndarray, w: np.ndarray, params: SMPParams) -> np.ndar
 
 
 def cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None) -> np.ndarray:
-    """One option at a time, in option order (the log-space fallback of the engine left out)."""
+    """One option at a time, in option order, with the engine's log-space fallback."""
     n, n_opt = pv.shape[:2]
     mask = np.ones((n, 1, n_opt), dtype=bool) if option_mask is None else option_mask
     prod = np.ones(mask.shape)
@@ -80,10 +80,20 @@ def cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None) -> np.ndarra
     total = np.zeros(mask.shape[:2])
     for i in range(n_opt):
         total = total + prod[:, :, i]
+    bad = ~(total > 0.0)
+    if np.any(bad):
+        d, k = np.nonzero(bad)
+        logs = np.zeros((len(d), n_opt))
+        for j in range(n_opt):
+            logs = logs + np.where(mask[d, k, j][:, None], np.log(np.maximum(pv[d, :, j], 1e-300)), 0.0)
+        logs = np.where(mask[d, k], logs, -np.inf)
+        rel = np.exp(logs - logs.max(axis=1, keepdims=True))
+        prod[d, k] = rel
+        total[d, k] = _row_sum(rel)
     return cast(np.ndarray, prod / total[:, :, None])
 
 
-def state_totals(u_pos, u_init, u_rcvr, target, alive=None):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+def state_utilities(u_pos, u_init, u_rcvr, target, here):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
     """``_queue_utilities``' sums: status quo and each bargain, one actor's position at a time."""
     n, n_act = target.shape
     total = u_init + u_rcvr
@@ -91,11 +101,71 @@ def state_totals(u_pos, u_init, u_rcvr, target, alive=None):  # type: ignore[no-
     idx = np.arange(n_act)
     tj = target[:, None, :]
     for m in range(n_act):
-        here = np.ones((n, 1, 1), dtype=bool) if alive is None else alive[:, m, None, None]
-        keep = (idx[None, None, :] != m) & (tj != m) & here
+        h = here[:, m, None, None]
+        keep = (idx[None, None, :] != m) & (tj != m) & h
         total = np.where(keep, total + u_pos[:, :, m, None], total)
-        sq_total = np.where(here[:, :, 0], sq_total + u_pos[:, :, m], sq_total)
-    return sq_total, total
+        sq_total = np.where(h[:, :, 0], sq_total + u_pos[:, :, m], sq_total)
+    count = np.maximum(here.sum(axis=1), 1).astype(float)[:, None, None]
+    return np.concatenate([sq_total[:, :, None], total], axis=2) / count
 
 
-__all__ = ["cond_pce", "pairwise_victory", "state_totals", "third_parties", "util", "_row_sum"]
+def election(u, w, params, option_mask=None):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+    """``_election``: all options' pairwise victories, then the conditional election."""
+    pv = pairwise_victory(u, w, params)
+    mask = None if option_mask is None else option_mask[:, None, :]
+    return cond_pce(pv, mask)[:, 0, :]
+
+
+def settle(u, target, w_elec, params, uniforms):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+    """``_settle``: every option's pairwise victories, then each queue's election among its options."""
+    n, n_act = target.shape
+    idx = np.arange(n_act)
+    valid = target >= 0
+    in_queue = valid[:, None, :] & (
+        (idx[None, :, None] == idx[None, None, :]) | (target[:, None, :] == idx[None, :, None])
+    )
+    mask = np.concatenate([np.ones((n, n_act, 1), dtype=bool), in_queue], axis=2)
+    n_opt = n_act + 1
+    prob = cond_pce(pairwise_victory(u, w_elec, params), mask)
+    if uniforms is None:
+        return np.argmax(np.where(mask, prob, -1.0), axis=2)
+    cum = np.zeros((n, n_act))
+    choice = np.full((n, n_act), -1)
+    last = n_opt - 1 - np.argmax(mask[:, :, ::-1], axis=2)
+    for m in range(n_opt):
+        cum = cum + np.where(mask[:, :, m], prob[:, :, m], 0.0)
+        hit = mask[:, :, m] & (choice < 0) & (uniforms <= cum)
+        choice = np.where(hit, m, choice)
+    return np.where(choice < 0, last, choice)
+
+
+def unique(x, tol, options=None):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+    """``_unique``: the greedy loop over every actor."""
+    n, n_act, n_dims = x.shape
+    sq = 0.0
+    for k in range(n_dims):
+        dk = x[:, :, None, k] - x[:, None, :, k]
+        sq = sq + dk * dk
+    equiv = np.sqrt(sq) < tol
+    if options is not None:
+        equiv &= options[:, :, None] & options[:, None, :]
+    is_unique = np.zeros((n, n_act), dtype=bool)
+    for i in range(n_act):
+        is_unique[:, i] = ~np.any(equiv[:, i, :i] & is_unique[:, :i], axis=1)
+    if options is not None:
+        is_unique &= options
+    matches = equiv & is_unique[:, None, :]
+    rep = n_act - 1 - np.argmax(matches[:, :, ::-1], axis=2)
+    return is_unique, rep
+
+
+__all__ = [
+    "cond_pce",
+    "election",
+    "pairwise_victory",
+    "settle",
+    "state_utilities",
+    "third_parties",
+    "unique",
+    "util",
+]

@@ -15,7 +15,7 @@ import numpy as np
 from accord.engines.smp.params import SMPParams
 from accord.engines.smp.rules import _vote
 
-__all__ = ["third_parties"]
+__all__ = ["state_utilities", "third_parties"]
 
 # third parties are taken in blocks of about this many (draw, m, i, j) elements: large enough that each
 # NumPy call does real work, small enough that a block's buffers stay in the core's cache
@@ -96,3 +96,36 @@ def _vote_into(rule: str, w: np.ndarray, du: np.ndarray) -> np.ndarray:
         return np.multiply(w, du, out=du)
     du[...] = _vote(rule, w, du)
     return du
+
+
+def state_utilities(
+    u_pos: np.ndarray, u_init: np.ndarray, u_rcvr: np.ndarray, target: np.ndarray, here: np.ndarray
+) -> np.ndarray:
+    """``[n, a, 1 + c]``: voter a's mean utility of the positions in the status quo and after bargain c
+    (:func:`accord.engines.smp.turn._queue_utilities`; the twin of ``kernel.state_utilities``).
+
+    ``u_pos[d, a, m]`` is a's utility of m's position, ``u_init``/``u_rcvr`` ``[n, a, c]`` a's utility of
+    bargain c's two new positions, ``here`` ``[n, m]`` the actors present somewhere. Each state's sum
+    adds the positions in actor order from 0.0 (KTAB's), after the bargain's two parties' new positions.
+    """
+    n, n_act = target.shape
+    idx = np.arange(n_act)
+    # row 0: the status quo; row 1 + c: bargain c, which leaves out the positions of its parties (c and
+    # c's target), as every state leaves out the positions of the absent actors
+    skip = np.zeros((n, n_act, n_act + 1), dtype=bool)  # [n, m, row]
+    skip[:, :, 1:] = (idx[:, None] == idx[None, :])[None] | (target[:, None, :] == idx[:, None])
+    skip |= ~here[:, :, None]
+    skip_m, skip_d, skip_row = np.nonzero(skip.transpose(1, 0, 2))
+    ends = np.searchsorted(skip_m, np.arange(n_act + 1))
+    total = np.empty((n, n_act + 1, n_act))  # [n, row, a]: the voters a contiguous
+    total[:, 0] = 0.0
+    total[:, 1:] = np.swapaxes(u_init, 1, 2) + np.swapaxes(u_rcvr, 1, 2)
+    u_row = np.swapaxes(u_pos, 1, 2)[:, :, None, :]  # [n, m, 1, a]
+    for m in range(n_act):  # in actor order: every row adds m's position, then the rows that leave it
+        rows, cols = skip_d[ends[m] : ends[m + 1]], skip_row[ends[m] : ends[m + 1]]  # out get their value
+        kept = total[rows, cols]  # back (bit for bit what skipping the addition gives)
+        np.add(total, u_row[:, m], out=total)
+        total[rows, cols] = kept
+    out = np.ascontiguousarray(np.swapaxes(total, 1, 2))
+    count = np.maximum(here.sum(axis=1), 1).astype(float)[:, None, None]
+    return np.divide(out, count, out=out)

@@ -166,6 +166,16 @@ def election(
     pv = _victory(params.victory_model, coal, np.swapaxes(coal, 1, 2))
     idx = np.arange(pv.shape[1])
     pv[:, idx, idx] = 0.5
+    p_in = _condorcet(pv, real)
+    prob = np.zeros((n, n_opt))
+    d, k = np.nonzero(real)
+    prob[d, opts[d, k]] = p_in[d, k]
+    return prob
+
+
+def _condorcet(pv: np.ndarray, real: np.ndarray) -> np.ndarray:
+    """KTAB ``condPCE`` among the ``real`` options ``[n, O]`` of pairwise probabilities ``pv`` ``[n, O, O]``:
+    each option's product of its victories over the others, normalised; ``[n, O]``, 0 outside."""
     factors = np.where(real[:, None, :], pv, 1.0)
     prod = np.where(real, np.multiply.accumulate(factors, axis=2)[:, :, -1], 0.0)
     total = np.add.accumulate(prod, axis=1)[:, -1]
@@ -178,7 +188,4 @@ def election(
         rel = np.exp(logs - logs.max(axis=1, keepdims=True))
         prod = np.where(bad[:, None], rel, prod)
         total = np.where(bad, np.add.accumulate(rel, axis=1)[:, -1], total)
-    prob = np.zeros((n, n_opt))
-    d, k = np.nonzero(real)
-    prob[d, opts[d, k]] = (prod / total[:, None])[d, k]
-    return prob
+    return prod / total[:, None]

@@ -184,31 +184,12 @@ def _queue_utilities(
     sal = [s[:, :, None, k] for k in range(n_dims)]
     u_init = _util(_wdist(diff_i, sal), r_a)  # [n, a, b]
     u_rcvr = _util(_wdist(diff_j, sal), r_a)
-    idx = np.arange(n_act)
     here = np.ones((n, n_act), dtype=bool) if alive is None else alive
     if params.backend == "numba":
         from accord.engines.smp import kernel as smp_kernel
 
         return smp_kernel.state_utilities(u_pos, u_init, u_rcvr, target, here)
-    # row 0: the status quo; row 1 + c: bargain c, which leaves out the positions of its parties (c and
-    # c's target), as every state leaves out the positions of the absent actors
-    skip = np.zeros((n, n_act, n_act + 1), dtype=bool)  # [n, m, row]
-    skip[:, :, 1:] = (idx[:, None] == idx[None, :])[None] | (target[:, None, :] == idx[:, None])
-    skip |= ~here[:, :, None]
-    skip_m, skip_d, skip_row = np.nonzero(skip.transpose(1, 0, 2))
-    ends = np.searchsorted(skip_m, np.arange(n_act + 1))
-    total = np.empty((n, n_act + 1, n_act))  # [n, row, a]: the voters a contiguous
-    total[:, 0] = 0.0
-    total[:, 1:] = np.swapaxes(u_init, 1, 2) + np.swapaxes(u_rcvr, 1, 2)
-    u_row = np.swapaxes(u_pos, 1, 2)[:, :, None, :]  # [n, m, 1, a]
-    for m in range(n_act):  # in actor order: every row adds m's position, then the rows that leave it
-        rows, cols = skip_d[ends[m] : ends[m + 1]], skip_row[ends[m] : ends[m + 1]]  # out get their value
-        kept = total[rows, cols]  # back (bit for bit what skipping the addition gives)
-        np.add(total, u_row[:, m], out=total)
-        total[rows, cols] = kept
-    out = np.ascontiguousarray(np.swapaxes(total, 1, 2))
-    count = n_act if alive is None else np.maximum(alive.sum(axis=1), 1).astype(float)[:, None, None]
-    return np.divide(out, count, out=out)
+    return blocks.state_utilities(u_pos, u_init, u_rcvr, target, here)
 
 
 def _settle(
