@@ -166,8 +166,8 @@ def test_state_utilities_and_unique_positions() -> None:
         got = blocks.state_utilities(u_pos, u_init, u_rcvr, target, h)
         assert _same_bits(got, smp_plain.state_utilities(u_pos, u_init, u_rcvr, target, h))
     x = np.round(g.uniform(0, 1, (n, a, 2)), 3)
-    x[:, 2] = x[:, 1] + 4e-4  # within the tolerance of 1e-3 of each other, in chains
-    x[:, 3] = x[:, 2] + 4e-4
+    for i in range(2, 9):  # a chain: each within the tolerance of 1e-3 of the one before
+        x[:, i] = x[:, i - 1] + 4e-4
     for options in (None, here):
         got, want = assess._unique(x, 1e-3, options), smp_plain.unique(x, 1e-3, options)
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])

@@ -53,10 +53,16 @@ def _unique(x: np.ndarray, tol: float, options: np.ndarray | None = None) -> tup
     equiv = np.sqrt(sq) < tol
     if options is not None:
         equiv &= options[:, :, None] & options[:, None, :]
-    earlier = equiv & np.tri(n_act, k=-1, dtype=bool)  # equiv[d, i, j] for j < i
-    is_unique = ~np.any(earlier, axis=2)  # no earlier position within tol: unique for certain
-    for i in np.flatnonzero(~np.all(is_unique, axis=0)):  # the others in order, each after those before it
-        is_unique[:, i] = ~np.any(earlier[:, i, :i] & is_unique[:, :i], axis=1)
+    # i is unique iff no earlier unique position is within tol: the one solution U of U = F(U), F(U)[i] =
+    # no j < i with equiv[i, j] and U[j]. Iterating F from any start fixes entries 0..t-1 after t steps,
+    # so the iteration reaches that solution (KTAB's greedy pass) within A steps, mostly in a few.
+    earlier = equiv & np.tri(n_act, k=-1, dtype=bool)
+    is_unique = ~np.any(earlier, axis=2)
+    for _ in range(n_act):
+        step = ~np.any(earlier & is_unique[:, None, :], axis=2)
+        if np.array_equal(step, is_unique):
+            break
+        is_unique = step
     if options is not None:
         is_unique &= options
     matches = equiv & is_unique[:, None, :]
