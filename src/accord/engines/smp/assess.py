@@ -95,11 +95,10 @@ def _assess_chunk(
     is_unique, rep = _unique(x, params.position_tol, options)
     p_unique = elect(u_own, w_elec, params, is_unique)
     win_prob = _pick(p_unique, rep)
-    outcome = np.zeros(x.shape[::2])
-    if mask is None:
-        for j in range(n_act):
-            outcome = outcome + p_unique[:, j, None] * x[:, j, :]
+    if mask is None:  # the sum over positions in actor order (accumulate: each partial sum adds the next)
+        outcome = np.add.accumulate(p_unique[:, :, None] * x, axis=1)[:, -1]
         return _Assessment(dist=dist, risk=risk, win_prob=win_prob, outcome=outcome)
+    outcome = np.zeros(x.shape[::2])
     weight = np.zeros(x.shape[::2])
     for j in range(n_act):
         pj = np.where(mask.present[:, j, :], p_unique[:, j, None], 0.0)

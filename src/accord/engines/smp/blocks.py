@@ -45,7 +45,9 @@ def third_parties(
     third parties ``[n, M, i, j]`` in buffers reused from block to block.
     """
     n, n_act = w_chal.shape
-    ch_ij, ch_ji = base_ij.copy(), base_ji.copy()
+    # the running totals side by side: ch_ij, and ch_ji negated, so that one addition per third party
+    # updates both (-(x - y) == -x + y bit for bit: rounding to nearest is symmetric)
+    acc = np.stack([base_ij, np.negative(base_ji)])
     r_mi = np.ascontiguousarray(np.swapaxes(r_hi, 1, 2))  # [n, m, i]: i's estimate of m's risk
     omd = 1.0 - dist
     d_c = np.minimum(dist, 1.0)
@@ -58,6 +60,7 @@ def third_parties(
     b_own, d_own = tp != "none", tp == "full"  # b, d: ... and j wins; u_mj (own) or u_mm as the third term
     size = max(1, min(n_act, _BLOCK_ELEMENTS // max(1, n * n_act * n_act)))
     buf = np.empty((6, n, size, n_act, n_act))
+    split = np.empty((size, 2, n, n_act, n_act))  # per third party: its votes for i, and (negative) for j
     for m0 in range(0, n_act, size):
         m1 = min(m0 + size, n_act)
         k = m1 - m0
@@ -82,12 +85,12 @@ def third_parties(
         rows = np.arange(k)
         v[:, rows, m0 + rows, :] = 0.0  # m is a principal, not a third party, in contests i = m or j = m
         v[:, rows, :, m0 + rows] = 0.0
-        pos = np.maximum(v, 0.0, out=b5)
-        neg = np.minimum(v, 0.0, out=b6)
+        signed = split[:k]
+        np.maximum(np.swapaxes(v, 0, 1), 0.0, out=signed[:, 0])
+        np.minimum(np.swapaxes(v, 0, 1), 0.0, out=signed[:, 1])
         for q in range(k):  # one third party at a time, in actor order (adding 0.0 changes no bit)
-            np.add(ch_ij, pos[:, q], out=ch_ij)
-            np.subtract(ch_ji, neg[:, q], out=ch_ji)
-    return ch_ij, ch_ji
+            np.add(acc, signed[q], out=acc)
+    return acc[0], np.negative(acc[1])
 
 
 def _vote_into(rule: str, w: np.ndarray, du: np.ndarray) -> np.ndarray:

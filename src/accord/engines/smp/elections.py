@@ -54,15 +54,18 @@ def _pair_coalitions(
     du = u_v[:, d_p, lo] - u_v[:, d_p, hi]  # [V, P]
     w_p = np.swapaxes(w, 0, 1)[:, d_p]
     v = _vote(params.voting_rule, w_p, du)
-    gain_lo = np.maximum(v, 0.0)
-    odd = params.voting_rule != "asym_prospect"
-    gain_hi = np.minimum(v, 0.0, out=v) if odd else np.maximum(_vote(params.voting_rule, w_p, -du), 0.0)
-    join_hi = np.subtract if odd else np.add
-    s_lo, s_hi = np.full(len(d_p), _MIN_COALITION), np.full(len(d_p), _MIN_COALITION)
+    # per voter: its votes for lo, and minus its votes for hi; hi's total is kept negated, so that one
+    # addition per voter updates both (-(x + y) == -x + (-y) bit for bit)
+    gains = np.empty((len(v), 2, len(d_p)))
+    np.maximum(v, 0.0, out=gains[:, 0])
+    if params.voting_rule != "asym_prospect":
+        np.minimum(v, 0.0, out=gains[:, 1])
+    else:
+        np.negative(np.maximum(_vote(params.voting_rule, w_p, -du), 0.0), out=gains[:, 1])
+    acc = np.repeat(np.array([[_MIN_COALITION], [-_MIN_COALITION]]), len(d_p), axis=1)
     for k in range(len(v)):  # in voter order
-        np.add(s_lo, gain_lo[k], out=s_lo)
-        join_hi(s_hi, gain_hi[k], out=s_hi)
-    return s_lo, s_hi
+        np.add(acc, gains[k], out=acc)
+    return acc[0], np.negative(acc[1])
 
 
 def _factors(
