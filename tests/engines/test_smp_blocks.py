@@ -105,7 +105,7 @@ def test_third_parties(rule: str, third_party: str, n: int, a: int, monkeypatch:
         assert all(_same_bits(x, y) for x, y in zip(got, want, strict=True))
 
 
-@pytest.mark.parametrize("rule", ["proportional", "binary", "asym_prospect"])
+@pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("victory", ["linear", "octic", "binary"])
 def test_queue_choices_with_crowded_queues(rule: str, victory: str) -> None:
     g = np.random.default_rng(5)
