@@ -132,8 +132,8 @@ def before_after(before_src: str, repeat: int) -> None:
             )
             for name in SCENARIOS
         }
-    load = os.getloadavg()[0]
-    print(f"load average {load:.2f}; CPU ms per turn, single run, NumPy path, best of {5 * repeat} runs")
+    load_avg = os.getloadavg()[0]
+    print(f"load average {load_avg:.2f}; CPU ms per turn, single run, NumPy path, best of {5 * repeat} runs")
     print(
         f"{'scenario':<16}{'actors':>7}{'turns':>6}{'before':>9}{'after':>9}{'speed-up':>10}  bit-identical"
     )
