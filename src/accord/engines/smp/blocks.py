@@ -10,6 +10,8 @@ Sums over third parties add one third party at a time, in actor order, into the 
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from accord.engines.smp.params import SMPParams
@@ -26,7 +28,7 @@ def _util_flat(omd: np.ndarray, d_c: np.ndarray, r: np.ndarray, out: np.ndarray 
     """``_util`` as ``(1 - d) * (1 + min(d, 1) * r)`` from ``omd = 1 - d`` and ``d_c = min(d, 1)``."""
     t = np.multiply(d_c, r, out=out)
     np.add(t, 1.0, out=t)
-    return np.multiply(omd, t, out=t)
+    return cast(np.ndarray, np.multiply(omd, t, out=t))
 
 
 def third_parties(
@@ -96,7 +98,7 @@ def third_parties(
 def _vote_into(rule: str, w: np.ndarray, du: np.ndarray) -> np.ndarray:
     """:func:`~accord.engines.smp.rules._vote`, in place in ``du`` for the proportional rule."""
     if rule == "proportional":
-        return np.multiply(w, du, out=du)
+        return cast(np.ndarray, np.multiply(w, du, out=du))
     du[...] = _vote(rule, w, du)
     return du
 
@@ -131,4 +133,4 @@ def state_utilities(
         total[rows, cols] = kept
     out = np.ascontiguousarray(np.swapaxes(total, 1, 2))
     count = np.maximum(here.sum(axis=1), 1).astype(float)[:, None, None]
-    return np.divide(out, count, out=out)
+    return cast(np.ndarray, np.divide(out, count, out=out))
