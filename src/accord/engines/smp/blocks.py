@@ -115,26 +115,22 @@ def state_utilities(
     """
     n, n_act = target.shape
     idx = np.arange(n_act)
-    # row 0: the status quo; row 1 + c: bargain c, which leaves out the positions of its parties: c's
-    # own (row 1 + m is left out of m's addition below) and c's target's (restored after it), as every
-    # state leaves out the positions of the absent actors (restored too)
-    skip = np.zeros((n, n_act, n_act + 1), dtype=bool)  # [n, m, row]
-    skip[:, :, 1:] = target[:, None, :] == idx[:, None]
-    skip |= ~here[:, :, None]
-    skip_m, skip_d, skip_row = np.nonzero(skip.transpose(1, 0, 2))
-    ends = np.searchsorted(skip_m, np.arange(n_act + 1)).tolist()
+    # row 0: the status quo; row 1 + c: bargain c, which leaves out the positions of its parties (c and
+    # c's target), as every state leaves out the positions of the absent actors. A left-out position is
+    # added as -0.0, which leaves every sum unchanged bit for bit (x + -0.0 == x, also for x = -0.0).
+    skip = np.zeros((n, n_act, n_act + 1, 1), dtype=bool)  # [n, m, row, 1]
+    skip[:, :, 1:, 0] = (idx[:, None] == idx[None, :])[None] | (target[:, None, :] == idx[:, None])
+    skip |= ~here[:, :, None, None]
     total = np.empty((n, n_act + 1, n_act))  # [n, row, a]: the voters a contiguous
     total[:, 0] = 0.0
     total[:, 1:] = np.swapaxes(u_init, 1, 2) + np.swapaxes(u_rcvr, 1, 2)
     u_row = np.swapaxes(u_pos, 1, 2)[:, :, None, :]  # [n, m, 1, a]
-    for m in range(n_act):  # in actor order: every row but 1 + m adds m's position, then the rows that
-        rows, cols = skip_d[ends[m] : ends[m + 1]], skip_row[ends[m] : ends[m + 1]]  # leave it out get
-        kept = total[rows, cols] if len(rows) else None  # their value back (as if never added)
-        before, after = total[:, : m + 1], total[:, m + 2 :]
-        np.add(before, u_row[:, m], out=before)
-        np.add(after, u_row[:, m], out=after)
-        if kept is not None:
-            total[rows, cols] = kept
+    size = max(1, min(n_act, _BLOCK_ELEMENTS // max(1, n * (n_act + 1) * n_act)))
+    for m0 in range(0, n_act, size):
+        m1 = min(m0 + size, n_act)
+        terms = np.where(skip[:, m0:m1], -0.0, u_row[:, m0:m1])  # [n, m, row, a]
+        for q in range(m1 - m0):  # in actor order
+            np.add(total, terms[:, q], out=total)
     out = np.ascontiguousarray(np.swapaxes(total, 1, 2))
     count = np.maximum(here.sum(axis=1), 1).astype(float)[:, None, None]
     return cast(np.ndarray, np.divide(out, count, out=out))

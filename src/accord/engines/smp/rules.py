@@ -239,8 +239,8 @@ def _wdist(diff: list[np.ndarray], sal: list[np.ndarray]) -> np.ndarray:
         ds = dk * sk
         ds_sqr = ds_sqr + ds * ds
         ss_sqr = ss_sqr + sk * sk
-    ds_sqr, ss_sqr = np.broadcast_arrays(ds_sqr, ss_sqr)
-    return np.where(ss_sqr > 0.0, np.sqrt(ds_sqr / np.where(ss_sqr > 0.0, ss_sqr, 1.0)), 0.0)
+    has = ss_sqr > 0.0  # np.where broadcasts the saliences' [.., 1] over the distances' last axis
+    return np.where(has, np.sqrt(ds_sqr / np.where(has, ss_sqr, 1.0)), 0.0)
 
 
 def _pick(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
