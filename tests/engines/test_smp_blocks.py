@@ -107,7 +107,7 @@ def test_third_parties(rule: str, third_party: str, n: int, a: int, monkeypatch:
 
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("victory", ["linear", "octic", "binary"])
-def test_queue_choices_with_crowded_queues(rule: str, victory: str) -> None:
+def test_queue_choices_with_crowded_queues(rule: str, victory: str, monkeypatch: pytest.MonkeyPatch) -> None:
     g = np.random.default_rng(5)
     n, a = 4, 12
     u = g.uniform(0, 1, (n, a, a + 1))
@@ -119,9 +119,11 @@ def test_queue_choices_with_crowded_queues(rule: str, victory: str) -> None:
     target = np.where(target == np.arange(a), -1, target)
     params = SMPParams(voting_rule=rule, victory_model=victory)
     uniforms = g.uniform(0, 1, (n, a))
-    for draws in (None, uniforms):
-        want = smp_plain.settle(u, target, w, params, draws)
-        assert np.array_equal(elections.queue_choices(u, target, w, params, draws), want)
+    for chunk in (elections._PAIR_ELEMENTS, 5 * a):  # the option pairs in one chunk, then in chunks of 5
+        monkeypatch.setattr(elections, "_PAIR_ELEMENTS", chunk)
+        for draws in (None, uniforms):
+            want = smp_plain.settle(u, target, w, params, draws)
+            assert np.array_equal(elections.queue_choices(u, target, w, params, draws), want)
 
 
 @pytest.mark.parametrize("victory", ["linear", "square", "binary"])

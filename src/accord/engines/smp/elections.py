@@ -40,6 +40,9 @@ def queue_options(target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(real, opts, 0), real
 
 
+_PAIR_ELEMENTS = 2**18  # option pairs are taken in chunks of about this many (voter, pair) elements
+
+
 def _pair_coalitions(
     u: np.ndarray, w: np.ndarray, params: SMPParams, d_p: np.ndarray, lo: np.ndarray, hi: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -48,20 +51,33 @@ def _pair_coalitions(
     ``fl(u_hi - u_lo) == -fl(u_lo - u_hi)`` bit for bit (rounding to nearest is symmetric), and every
     voting rule but the asymmetric prospect is odd in it (``vote(w, -x) == -vote(w, x)``), so one set of
     votes serves both directions: ``hi``'s coalition gains ``-min(v, 0)`` where ``lo``'s gains
-    ``max(v, 0)``. Each direction's votes add in voter order from KTAB's minimum.
+    ``max(v, 0)``. Each direction's votes add in voter order from KTAB's minimum. Pairs are independent:
+    they go in chunks that bound the memory.
     """
-    u_v = np.swapaxes(u, 0, 1)  # [V, n, O]
+    u_v, w_v = np.swapaxes(u, 0, 1), np.swapaxes(w, 0, 1)  # [V, n, O], [V, n]
+    size = max(1, _PAIR_ELEMENTS // max(1, u_v.shape[0]))
+    parts = [
+        _pair_chunk(u_v, w_v, params.voting_rule, d_p[s], lo[s], hi[s])
+        for s in (slice(p0, p0 + size) for p0 in range(0, max(len(d_p), 1), size))
+    ]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _pair_chunk(
+    u_v: np.ndarray, w_v: np.ndarray, rule: str, d_p: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_pair_coalitions` for one chunk of pairs."""
     du = u_v[:, d_p, lo] - u_v[:, d_p, hi]  # [V, P]
-    w_p = np.swapaxes(w, 0, 1)[:, d_p]
-    v = _vote(params.voting_rule, w_p, du)
+    w_p = w_v[:, d_p]
+    v = _vote(rule, w_p, du)
     # per voter: its votes for lo, and minus its votes for hi; hi's total is kept negated, so that one
     # addition per voter updates both (-(x + y) == -x + (-y) bit for bit)
     gains = np.empty((len(v), 2, len(d_p)))
     np.maximum(v, 0.0, out=gains[:, 0])
-    if params.voting_rule != "asym_prospect":
+    if rule != "asym_prospect":
         np.minimum(v, 0.0, out=gains[:, 1])
     else:
-        np.negative(np.maximum(_vote(params.voting_rule, w_p, -du), 0.0), out=gains[:, 1])
+        np.negative(np.maximum(_vote(rule, w_p, -du), 0.0), out=gains[:, 1])
     acc = np.repeat(np.array([[_MIN_COALITION], [-_MIN_COALITION]]), len(d_p), axis=1)
     for k in range(len(v)):  # in voter order
         np.add(acc, gains[k], out=acc)
