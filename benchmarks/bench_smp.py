@@ -1,6 +1,6 @@
 """Benchmark of the SMP engine on KTAB's five sample scenarios, and a batched Monte Carlo run.
 
-Run: ``.venv/bin/python benchmarks/bench_smp.py [--draws 1000] [--repeat 3]``
+Run: ``.venv/bin/python benchmarks/bench_smp.py [--draws 1000] [--repeat 3] [--before SRC]``
 
 For each scenario it prints actors, dimensions, turns to convergence (and KTAB's), the best wall time of
 ``--repeat`` runs, the peak memory traced during one run, and the largest difference in positions
@@ -8,11 +8,21 @@ For each scenario it prints actors, dimensions, turns to convergence (and KTAB's
 batched run jitters SOE-Pol-Comp's inputs (positions +- N(0, 5), saliences x U(0.8, 1), capabilities x
 U(0.8, 1.2)) into ``--draws`` draws and solves them in one call. KTAB's optimised ``smpc`` takes about
 64 s for dummyData-a080 on the 2-core reference machine; the target is 1/50 of that.
+
+``--before SRC`` (a ``src`` directory of another tree, e.g. from ``git archive``) times the single-run NumPy
+path per turn in both trees, in child processes run in turn (before, after, before, ...; the best of
+``--repeat`` rounds each), and checks that both give the same positions and win probabilities, bit for
+bit, on every turn of every sample. The issue's target is <= 10 ms per turn at 80 actors.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -75,15 +85,82 @@ def jitter(problem: Problem, n_draws: int, seed: int = 0) -> Problem:
     )
 
 
+def per_turn(out: str) -> None:
+    """Child mode: the best of five NumPy runs per sample (after a warm-up): ms per turn as JSON on stdout,
+    and each run's positions and win probabilities in the ``.npz`` file ``out``."""
+    from accord.engines.smp import SMPParams
+
+    params = SMPParams(backend="numpy")
+    figures, arrays = {}, {}
+    for name in SCENARIOS:
+        problem, _, _ = load(name)
+        run(problem, params)
+        seconds = np.inf
+        for _ in range(5):  # CPU time of this process: less disturbed by other processes than wall time
+            t0 = time.process_time()
+            traj = run(problem, params)
+            seconds = min(seconds, time.process_time() - t0)
+        turns = int(traj.diagnostics["turns"][0])
+        figures[name] = {"ms_per_turn": 1000 * seconds / turns, "turns": turns, "seconds": seconds}
+        arrays[f"{name}/positions"] = traj.positions
+        arrays[f"{name}/win_prob"] = traj.diagnostics["win_prob"]
+    np.savez(out, **arrays)
+    print(json.dumps(figures))
+
+
+def before_after(before_src: str, repeat: int) -> None:
+    """ms per turn of the NumPy path in the tree at ``before_src`` and in this one, and a bitwise check."""
+    here = str(Path(__file__).resolve().parents[1] / "src")
+    best: dict[str, dict[str, float]] = {"before": {}, "after": {}}
+    turns: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeat):
+            for label, src in (("before", before_src), ("after", here)):
+                env = {**os.environ, "PYTHONPATH": src}
+                out = f"{tmp}/{label}.npz"
+                child = [sys.executable, __file__, "--per-turn-child", out]
+                got = json.loads(
+                    subprocess.run(child, env=env, check=True, capture_output=True, text=True).stdout
+                )
+                for name, fig in got.items():
+                    best[label][name] = min(best[label].get(name, np.inf), fig["ms_per_turn"])
+                    turns[name] = fig["turns"]
+        old, new = np.load(f"{tmp}/before.npz"), np.load(f"{tmp}/after.npz")
+        same = {
+            name: all(
+                np.array_equal(old[f"{name}/{k}"], new[f"{name}/{k}"]) for k in ("positions", "win_prob")
+            )
+            for name in SCENARIOS
+        }
+    load_avg = os.getloadavg()[0]
+    print(f"load average {load_avg:.2f}; CPU ms per turn, single run, NumPy path, best of {5 * repeat} runs")
+    print(
+        f"{'scenario':<16}{'actors':>7}{'turns':>6}{'before':>9}{'after':>9}{'speed-up':>10}  bit-identical"
+    )
+    for name in SCENARIOS:
+        b, a = best["before"][name], best["after"][name]
+        n_act = load(name)[0].n_actors
+        verdict = "yes" if same[name] else "NO"
+        print(f"{name:<16}{n_act:>7}{turns[name]:>6}{b:>9.2f}{a:>9.2f}{b / a:>9.2f}x  {verdict}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before", metavar="SRC", help="a src directory to compare per-turn times with")
+    parser.add_argument("--per-turn-child", metavar="OUT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.per_turn_child:
+        per_turn(args.per_turn_child)
+        return
+    if args.before:
+        before_after(args.before, args.repeat)
+        return
 
     print(
-        f"{'scenario':<16}{'actors':>7}{'dims':>5}{'turns':>6}{'KTAB':>5}{'seconds':>9}{'peak MB':>9}"
-        f"{'max |dpos|':>11}{'max |dwin|':>11}"
+        f"{'scenario':<16}{'actors':>7}{'dims':>5}{'turns':>6}{'KTAB':>5}{'seconds':>9}{'ms/turn':>9}"
+        f"{'peak MB':>9}{'max |dpos|':>11}{'max |dwin|':>11}"
     )
     for name in SCENARIOS:
         problem, ref, ref_win = load(name)
@@ -94,7 +171,7 @@ def main() -> None:
         dwin = np.abs(traj.diagnostics["win_prob"][0, :n] - ref_win[:n]).max()
         print(
             f"{name:<16}{problem.n_actors:>7}{problem.n_issues:>5}{turns:>6}{ref.shape[0] - 1:>5}"
-            f"{seconds:>9.3f}{peak:>9.1f}{dpos:>11.4f}{dwin:>11.4f}"
+            f"{seconds:>9.3f}{1000 * seconds / turns:>9.2f}{peak:>9.1f}{dpos:>11.4f}{dwin:>11.4f}"
         )
         if name == "dummyData-a080":
             print(

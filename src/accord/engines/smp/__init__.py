@@ -15,8 +15,10 @@ inside, which keeps KTAB's summation order (so knife-edge decisions such as ``ro
 ``argmax`` of a challenge come out the same) and makes results bit-identical whatever the batch size.
 
 The package: :mod:`.params` (``SMPParams``), :mod:`.rules` (elementary rules), :mod:`.assess` (state
-assessment), :mod:`.turn` (one bargaining turn), :mod:`.driver` (the turn loop, hooks, the engine) and
-:mod:`.kernel` (the compiled loops, imported only when the Numba backend is chosen).
+assessment), :mod:`.turn` (one bargaining turn), :mod:`.driver` (the turn loop, hooks, the engine),
+:mod:`.blocks` and :mod:`.elections` (the turn's inner loops on NumPy: third parties in blocks, queue
+utilities, elections on their own options) and :mod:`.kernel` (the compiled loops, imported only when the
+Numba backend is chosen).
 """
 
 from accord.engines.smp.driver import SMPEngine, actor_capability, engine, run

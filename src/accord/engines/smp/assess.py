@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from accord.engines.smp import elections
 from accord.engines.smp.params import SMPParams
 from accord.engines.smp.rules import (
     _election,
@@ -52,9 +53,16 @@ def _unique(x: np.ndarray, tol: float, options: np.ndarray | None = None) -> tup
     equiv = np.sqrt(sq) < tol
     if options is not None:
         equiv &= options[:, :, None] & options[:, None, :]
-    is_unique = np.zeros((n, n_act), dtype=bool)
-    for i in range(n_act):
-        is_unique[:, i] = ~np.any(equiv[:, i, :i] & is_unique[:, :i], axis=1)
+    # i is unique iff no earlier unique position is within tol: the one solution U of U = F(U), F(U)[i] =
+    # no j < i with equiv[i, j] and U[j]. Iterating F from any start fixes entries 0..t-1 after t steps,
+    # so the iteration reaches that solution (KTAB's greedy pass) within A steps, mostly in a few.
+    earlier = equiv & np.tri(n_act, k=-1, dtype=bool)
+    is_unique = ~np.any(earlier, axis=2)
+    for _ in range(n_act):
+        step = ~np.any(earlier & is_unique[:, None, :], axis=2)
+        if np.array_equal(step, is_unique):
+            break
+        is_unique = step
     if options is not None:
         is_unique &= options
     matches = equiv & is_unique[:, None, :]
@@ -79,18 +87,18 @@ def _assess_chunk(
     dist = _distances(x, s)
     n, n_act = dist.shape[:2]
     options = None if mask is None else mask.options
-    p_neutral = _election(1.0 - dist, w_elec, params, option_mask=options)  # bsUtil(d, 0) == 1 - d exactly
+    elect = _election if params.backend == "numba" else elections.election
+    p_neutral = elect(1.0 - dist, w_elec, params, options)  # bsUtil(d, 0) == 1 - d exactly
     risk = _risk_from_prob(p_neutral, params.risk_range, options)
     own = _est_risk(risk, risk, params.risk_adjust)
     u_own = _util(dist, own[:, :, None])  # aUtil[i](i, j): i's own view of every position
     is_unique, rep = _unique(x, params.position_tol, options)
-    p_unique = _election(u_own, w_elec, params, option_mask=is_unique)
+    p_unique = elect(u_own, w_elec, params, is_unique)
     win_prob = _pick(p_unique, rep)
-    outcome = np.zeros(x.shape[::2])
-    if mask is None:
-        for j in range(n_act):
-            outcome = outcome + p_unique[:, j, None] * x[:, j, :]
+    if mask is None:  # the sum over positions in actor order (accumulate: each partial sum adds the next)
+        outcome = np.add.accumulate(p_unique[:, :, None] * x, axis=1)[:, -1]
         return _Assessment(dist=dist, risk=risk, win_prob=win_prob, outcome=outcome)
+    outcome = np.zeros(x.shape[::2])
     weight = np.zeros(x.shape[::2])
     for j in range(n_act):
         pj = np.where(mask.present[:, j, :], p_unique[:, j, None], 0.0)

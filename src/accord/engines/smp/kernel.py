@@ -1,5 +1,5 @@
 """The SMP's third-party loop as one compiled loop (Numba, no ``fastmath``): the same IEEE operations
-in the same order as the NumPy code in :mod:`accord.engines.smp.turn`, so the results are bit-identical.
+in the same order as the NumPy code in :mod:`accord.engines.smp.blocks`, so the results are bit-identical.
 
 Numba is optional (``pip install accord[fast]``); without it, or for small problems where importing and
 loading the compiled code costs more than it saves, the engine uses NumPy. Compiled code is cached on

@@ -147,14 +147,37 @@ def _pairwise_victory(u: np.ndarray, w: np.ndarray, params: SMPParams) -> np.nda
 
         coal = smp_kernel.coalitions(u, w, params.voting_rule, _MIN_COALITION)
     else:
-        coal = np.full((n, n_opt, n_opt), _MIN_COALITION)
-        for k in range(n_voters):
-            v = _vote(params.voting_rule, w[:, k, None, None], u[:, k, :, None] - u[:, k, None, :])
-            coal += np.maximum(v, 0.0, out=v)
+        coal = _coalitions(u, w, params.voting_rule)
     pv = _victory(params.victory_model, coal, np.swapaxes(coal, 1, 2))
     idx = np.arange(n_opt)
     pv[:, idx, idx] = 0.5
     return pv
+
+
+_VOTER_BLOCK = 2**17  # voters are taken in blocks of about this many (draw, voter, option, option) elements
+
+
+def _coalitions(u: np.ndarray, w: np.ndarray, rule: str) -> np.ndarray:
+    """Coalition strengths ``[n, a, c]``: KTAB's minimum plus each voter's positive vote for a over c.
+
+    The votes of a block of voters are computed at once in one buffer, then added one voter at a time,
+    in voter order (the order KTAB sums in).
+    """
+    n, n_voters, n_opt = u.shape
+    coal = np.full((n, n_opt, n_opt), _MIN_COALITION)
+    size = max(1, min(n_voters, _VOTER_BLOCK // max(1, n * n_opt * n_opt)))
+    buf = np.empty((n, size, n_opt, n_opt))
+    for k0 in range(0, n_voters, size):
+        k1 = min(k0 + size, n_voters)
+        v = np.subtract(u[:, k0:k1, :, None], u[:, k0:k1, None, :], out=buf[:, : k1 - k0])
+        if rule == "proportional":
+            np.multiply(w[:, k0:k1, None, None], v, out=v)
+        else:
+            v[...] = _vote(rule, w[:, k0:k1, None, None], v)
+        np.maximum(v, 0.0, out=v)
+        for q in range(k1 - k0):
+            np.add(coal, v[:, q], out=coal)
+    return coal
 
 
 def _risk_from_prob(p: np.ndarray, rng_name: str, options: np.ndarray | None = None) -> np.ndarray:
@@ -204,11 +227,6 @@ def _util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
     return cast(np.ndarray, u)
 
 
-def _util_unclamped(d: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """:func:`_util` for distances known to be at most 1 (the caller checked once)."""
-    return cast(np.ndarray, (1.0 - d) * (1.0 + d * r))
-
-
 def _wdist(diff: list[np.ndarray], sal: list[np.ndarray]) -> np.ndarray:
     """KTAB ``bvDiff``: salience-weighted Euclidean distance normalised by the saliences.
 
@@ -221,8 +239,8 @@ def _wdist(diff: list[np.ndarray], sal: list[np.ndarray]) -> np.ndarray:
         ds = dk * sk
         ds_sqr = ds_sqr + ds * ds
         ss_sqr = ss_sqr + sk * sk
-    ds_sqr, ss_sqr = np.broadcast_arrays(ds_sqr, ss_sqr)
-    return np.where(ss_sqr > 0.0, np.sqrt(ds_sqr / np.where(ss_sqr > 0.0, ss_sqr, 1.0)), 0.0)
+    has = ss_sqr > 0.0  # np.where broadcasts the saliences' [.., 1] over the distances' last axis
+    return np.where(has, np.sqrt(ds_sqr / np.where(has, ss_sqr, 1.0)), 0.0)
 
 
 def _pick(a: np.ndarray, idx: np.ndarray) -> np.ndarray:

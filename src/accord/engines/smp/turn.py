@@ -6,6 +6,7 @@ from typing import cast
 
 import numpy as np
 
+from accord.engines.smp import blocks, elections
 from accord.engines.smp.assess import _Assessment, _chunks, _election_weights
 from accord.engines.smp.params import SMPParams
 from accord.engines.smp.rules import (
@@ -19,7 +20,6 @@ from accord.engines.smp.rules import (
     _row_sum,
     _rows,
     _util,
-    _util_unclamped,
     _vote,
     _wdist,
 )
@@ -80,9 +80,6 @@ def _challenges(
     return target, p_win
 
 
-_BLOCK_ELEMENTS = 2**13  # third parties are taken in blocks of about this many (m, i, j) elements
-
-
 def _third_parties(
     dist: np.ndarray,
     r_hi: np.ndarray,
@@ -91,68 +88,21 @@ def _third_parties(
     base_ji: np.ndarray,
     params: SMPParams,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Coalition strengths ``ch_ij``, ``ch_ji`` after every third party m has joined a side.
+    """Coalition strengths ``ch_ij``, ``ch_ji`` after every third party m has joined a side
+    (:func:`accord.engines.smp.blocks.third_parties`, or its compiled twin: the same bits).
 
-    Each third party's vote is computed for a block of third parties at once (one set of array
-    operations per block instead of per actor, the same operations on every element), then added to
-    the running totals one third party at a time, in actor order, exactly as KTAB sums.
+    Each third party m votes in every contest (i, j) it is not a principal of, KTAB
+    ``thirdPartyVoteSU``: it compares joining i with joining j, summing three positions' utility as i
+    estimates them, and its votes are added to the running totals one third party at a time, in actor
+    order, exactly as KTAB sums.
     """
-    n, n_act = w_chal.shape
     if params.backend == "numba":
         from accord.engines.smp import kernel as smp_kernel
 
         return smp_kernel.third_parties(
             dist, r_hi, w_chal, base_ij, base_ji, params.voting_rule, params.third_party
         )
-    ch_ij, ch_ji = base_ij.copy(), base_ji.copy()
-    guard = bool(np.any(dist > 1.0))  # the clamp of _util is needed for no block when no distance is > 1
-    util = _util if guard else _util_unclamped
-    size = max(1, min(n_act, _BLOCK_ELEMENTS // max(1, n * n_act * n_act)))
-    gain = np.empty((n, size, n_act, n_act))
-    for m0 in range(0, n_act, size):
-        ms = np.arange(m0, min(m0 + size, n_act))
-        k = len(ms)
-        r_im = np.swapaxes(r_hi[:, :, ms], 1, 2)[:, :, :, None]  # [n, M, i, 1]: i's estimate of m's risk
-        u_mi = util(dist[:, ms, :][:, :, :, None], r_im)  # U^i[m, i]
-        u_mj = util(dist[:, ms, None, :], r_im)  # U^i[m, j]
-        u_mm = util(dist[:, ms, ms][:, :, None, None], r_im)  # U^i[m, m]
-        w_m = w_chal[:, ms, None, None]
-        c_m = _vote(params.voting_rule, w_m, u_mi - u_mj)
-        c_mi = base_ij[:, None] + np.maximum(c_m, 0.0)
-        c_mj = base_ji[:, None] - np.minimum(c_m, 0.0)
-        p_im = c_mi / (c_mi + c_mj)
-        p_jm = 1.0 - p_im
-        v_m = _third_party_vote(params, w_m, p_im, p_jm, u_mi, u_mj, u_mm)
-        rows = np.arange(k)
-        v_m[:, rows, ms, :] = 0.0  # m is a principal, not a third party, in contests i = m or j = m
-        v_m[:, rows, :, ms] = 0.0
-        pos = np.maximum(v_m, 0.0, out=gain[:, :k])
-        neg = np.minimum(v_m, 0.0, out=v_m)
-        for q in range(k):  # adding 0.0 leaves a value unchanged, bit for bit
-            ch_ij += pos[:, q]
-            ch_ji -= neg[:, q]
-    return ch_ij, ch_ji
-
-
-def _third_party_vote(
-    params: SMPParams,
-    w_m: np.ndarray,
-    p_im: np.ndarray,
-    p_jm: np.ndarray,
-    u_mi: np.ndarray,
-    u_mj: np.ndarray,
-    u_mm: np.ndarray,
-) -> np.ndarray:
-    """KTAB ``thirdPartyVoteSU``: m compares joining i with joining j, summing three positions' utility."""
-    if params.third_party == "full":
-        a, b, c, d = u_mi + u_mi + u_mi, u_mj + u_mj + u_mj, u_mi + u_mi + u_mi, u_mj + u_mj + u_mj
-    elif params.third_party == "semi":
-        a, b, c, d = u_mi + u_mi + u_mm, u_mj + u_mj + u_mj, u_mi + u_mi + u_mi, u_mj + u_mj + u_mm
-    else:
-        a, b, c, d = u_mi + u_mi + u_mm, u_mj + u_mj + u_mm, u_mi + u_mi + u_mm, u_mj + u_mj + u_mm
-    u_with_i = (p_im * a) + (p_jm * b)
-    u_with_j = (p_im * c) + (p_jm * d)
-    return _vote(params.voting_rule, w_m, u_with_i - u_with_j)
+    return blocks.third_parties(dist, r_hi, w_chal, base_ij, base_ji, params)
 
 
 def _round4(x: np.ndarray) -> np.ndarray:
@@ -234,28 +184,12 @@ def _queue_utilities(
     sal = [s[:, :, None, k] for k in range(n_dims)]
     u_init = _util(_wdist(diff_i, sal), r_a)  # [n, a, b]
     u_rcvr = _util(_wdist(diff_j, sal), r_a)
-    tj = target[:, None, :]
-    idx = np.arange(n_act)
+    here = np.ones((n, n_act), dtype=bool) if alive is None else alive
     if params.backend == "numba":
         from accord.engines.smp import kernel as smp_kernel
 
-        here = np.ones((n, n_act), dtype=bool) if alive is None else alive
         return smp_kernel.state_utilities(u_pos, u_init, u_rcvr, target, here)
-    total = u_init + u_rcvr
-    sq_total = np.zeros((n, n_act))
-    if alive is None:
-        for m in range(n_act):
-            keep = (idx[None, None, :] != m) & (tj != m)
-            total = np.where(keep, total + u_pos[:, :, m, None], total)
-            sq_total = sq_total + u_pos[:, :, m]
-        return cast(np.ndarray, np.concatenate([sq_total[:, :, None], total], axis=2) / n_act)
-    for m in range(n_act):
-        here = alive[:, m, None, None]
-        keep = (idx[None, None, :] != m) & (tj != m) & here
-        total = np.where(keep, total + u_pos[:, :, m, None], total)
-        sq_total = np.where(here[:, :, 0], sq_total + u_pos[:, :, m], sq_total)
-    count = np.maximum(alive.sum(axis=1), 1).astype(float)[:, None, None]
-    return cast(np.ndarray, np.concatenate([sq_total[:, :, None], total], axis=2) / count)
+    return blocks.state_utilities(u_pos, u_init, u_rcvr, target, here)
 
 
 def _settle(
@@ -271,6 +205,8 @@ def _settle(
     are elected by all actors weighted by ``w_elec``. Deterministic mode takes the most likely option
     (first in queue order on ties); stochastic mode draws from the probabilities with ``uniforms``.
     """
+    if params.backend != "numba":
+        return elections.queue_choices(u, target, w_elec, params, uniforms)
     n, n_act = target.shape
     idx = np.arange(n_act)
     valid = target >= 0
