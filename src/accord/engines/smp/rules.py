@@ -85,8 +85,9 @@ def _victory(model: str, s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
     return cast(np.ndarray, x1 / (x1 + x2))
 
 
-def _cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None, compiled: bool = False) -> np.ndarray:
-    """Conditional Condorcet election: P[a] proportional to the product of a's pairwise victories.
+def _cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None) -> np.ndarray:
+    """Conditional Condorcet election of the compiled path: P[a] proportional to the product of a's
+    pairwise victories (the NumPy path's, on each election's own options, is in ``elections``).
 
     ``pv`` is ``[n, O, O]``. ``option_mask`` ``[n, K, O]`` describes K elections sharing those pairwise
     probabilities, each among the options it marks (the others get probability 0); by default one
@@ -94,20 +95,11 @@ def _cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None, compiled: b
     as KTAB's does; if every product of an election underflows to zero (KTAB would fail) that
     election's probabilities are computed in log space instead.
     """
+    from accord.engines.smp import kernel as smp_kernel
+
     n, n_opt = pv.shape[:2]
     mask = np.ones((n, 1, n_opt), dtype=bool) if option_mask is None else option_mask
-    if compiled:
-        from accord.engines.smp import kernel as smp_kernel
-
-        prod, total = smp_kernel.products(pv, mask)
-    else:
-        prod = np.ones(mask.shape)
-        for j in range(n_opt):
-            prod = np.where(mask[:, :, j : j + 1], prod * pv[:, None, :, j], prod)
-        prod = np.where(mask, prod, 0.0)
-        total = np.zeros(mask.shape[:2])
-        for i in range(n_opt):
-            total = total + prod[:, :, i]
+    prod, total = smp_kernel.products(pv, mask)
     bad = ~(total > 0.0)
     if np.any(bad):
         d, k = np.nonzero(bad)
@@ -124,7 +116,8 @@ def _cond_pce(pv: np.ndarray, option_mask: np.ndarray | None = None, compiled: b
 def _election(
     u: np.ndarray, w: np.ndarray, params: SMPParams, option_mask: np.ndarray | None = None
 ) -> np.ndarray:
-    """KTAB ``scalarPCE``: voters ``[n, V]`` with utilities ``u`` ``[n, V, O]`` elect among O options.
+    """KTAB ``scalarPCE`` on the compiled path: voters ``[n, V]`` with utilities ``u`` ``[n, V, O]`` elect
+    among O options (the NumPy path's is ``elections.election``).
 
     Coalition strengths start at a tiny constant and add each voter's positive votes in voter order;
     pairwise victory probabilities follow ``params.victory_model``; the option probabilities follow the
@@ -132,22 +125,20 @@ def _election(
     """
     pv = _pairwise_victory(u, w, params)
     mask = None if option_mask is None else option_mask[:, None, :]
-    return _cond_pce(pv, mask, params.backend == "numba")[:, 0, :]
+    return _cond_pce(pv, mask)[:, 0, :]
 
 
 def _pairwise_victory(u: np.ndarray, w: np.ndarray, params: SMPParams) -> np.ndarray:
-    """``[n, O, O]``: the probability that option a beats option b, from voters ``[n, V]`` weighted by ``w``.
+    """``[n, O, O]``, on the compiled path: the probability that option a beats option b, from voters
+    ``[n, V]`` weighted by ``w`` (the NumPy path takes each election's own pairs, in ``elections``).
 
     Coalition strengths start at a tiny constant and add each voter's positive votes in voter order (the
     order KTAB sums in, which the exact match depends on); an option against itself is a coin toss.
     """
-    n, n_voters, n_opt = u.shape
-    if params.backend == "numba":
-        from accord.engines.smp import kernel as smp_kernel
+    from accord.engines.smp import kernel as smp_kernel
 
-        coal = smp_kernel.coalitions(u, w, params.voting_rule, _MIN_COALITION)
-    else:
-        coal = _coalitions(u, w, params.voting_rule)
+    n_opt = u.shape[2]
+    coal = smp_kernel.coalitions(u, w, params.voting_rule, _MIN_COALITION)
     pv = _victory(params.victory_model, coal, np.swapaxes(coal, 1, 2))
     idx = np.arange(n_opt)
     pv[:, idx, idx] = 0.5

@@ -216,7 +216,7 @@ def _settle(
     mask = np.concatenate([np.ones((n, n_act, 1), dtype=bool), in_queue], axis=2)  # [n, k, option]
     n_opt = n_act + 1  # the status quo and one bargain per actor
     pv = _pairwise_victory(u, w_elec, params)  # every actor votes on every option
-    prob = _cond_pce(pv, mask, params.backend == "numba")  # the queue elections of all actors k at once
+    prob = _cond_pce(pv, mask)  # the queue elections of all actors k at once
     if uniforms is None:
         return cast(np.ndarray, np.argmax(np.where(mask, prob, -1.0), axis=2))
     cum = np.zeros((n, n_act))
