@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from accord.cli.output import consoles, print_json, rendering_errors
-from accord.cli.render import printable
 from accord.errors import InputError, UsageError
 
 __all__ = ["consoles", "print_json", "rendering_errors"]  # and the helpers below
@@ -39,6 +37,7 @@ def problems_in(problems: list[Any], what: str, hint: str) -> InputError:
     """Each located problem on its own line (FILE:LINE:COL: field: message), then the error to raise
     (its count and hint rendered by :func:`accord.cli.output.render_error`)."""
     from accord.cli.output import problems_error
+    from accord.cli.render import printable  # Rich loads only when there is something to print
 
     return problems_error(
         [printable(p) for p in problems], f"{len(problems)} problem(s) in the {what} (above)", hint
@@ -115,7 +114,7 @@ def draft_or_none(case: str | None, corpus, allow_draft: bool):  # noqa: ANN001,
         assert report.case is not None
         left_out = [a for a in report.case.actor_ids if a not in report.case.bargaining_actor_ids]
         err.print(
-            f"note: {escape(report.summary())}"
+            f"note: {_escape(report.summary())}"
             + (f"; taking no part yet: {', '.join(left_out)}" if left_out else ""),
             highlight=False,
             soft_wrap=True,
