@@ -8,9 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from accord.cli.output import consoles, print_json, rendering_errors
 from accord.errors import InputError, UsageError
@@ -24,13 +22,6 @@ if TYPE_CHECKING:
     from accord.case.model import Case
     from accord.scenarios.language import Scenario
     from accord.scenarios.summary import Threshold
-
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db)."
-    ),
-]
 
 
 def problems_in(problems: list[Any], what: str, hint: str) -> InputError:
@@ -68,7 +59,7 @@ def load_corpus_or_exit(corpus: Path) -> Any:
 
 def corpus_or_none(path: Path | None) -> Any:
     """The corpus of ``--corpus PATH`` (checked to be a folder), or ``None`` without the option."""
-    from accord.cli.main import existing_dir
+    from accord.cli.output import existing_dir
     from accord.spans.pointers import load_corpus_dir
 
     existing_dir(path, "--corpus")
@@ -103,7 +94,8 @@ def draft_or_none(case: str | None, corpus, allow_draft: bool):  # noqa: ANN001,
     ``allow_draft`` (extraction), which gets the draft's actors, sources and complete issues.
     """
     from accord.case.draft import draft_report
-    from accord.cli.main import err
+
+    _, err = consoles()
 
     report = draft_report(case, corpus)
     if not report.ok:

@@ -127,6 +127,28 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _run_plain(argv: list[str]) -> None:
+    """``accord run ARGV`` without Typer when :func:`accord.cli.fast_run.parse` reads it (then exit as Typer
+    would: 0, or the error's code once it is rendered); otherwise return, and Typer takes the command."""
+    with _collector_paused():
+        from accord.cli.fast_run import parse
+
+        params = parse(argv)
+        if params is None:
+            return
+        from accord.cli.run_core import forecast
+    try:
+        forecast(**params)
+    except Exception as exc:  # noqa: BLE001 - rendered as the Typer path renders it
+        if type(exc).__module__.split(".")[0] not in ("click", "typer"):
+            sys.exit(render_error(exc))
+        # typer.Exit once an error is printed (a case's problems), or a click error: as click's main does
+        if hasattr(exc, "show"):
+            exc.show()
+        sys.exit(getattr(exc, "exit_code", 1))
+    sys.exit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command; render any error in one line (and a hint) and exit non-zero."""
     args = sys.argv[1:] if argv is None else argv
@@ -137,6 +159,8 @@ def main(argv: list[str] | None = None) -> None:
 
     skip_pydantic_plugins()
     try:
+        if args[:1] == ["run"]:
+            _run_plain(args[1:])  # a plain command line runs without Typer; it returns only if it is not one
         with _collector_paused():
             app = build_app(_command_of(args))
         app(args=args, prog_name="accord", standalone_mode=True)
