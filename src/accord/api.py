@@ -43,7 +43,6 @@ from accord.engines.registry import (
     run_problem,
 )
 from accord.results import RunResult
-from accord.scenarios.language import Scenario
 from accord.scenarios.run import Run
 from accord.scenarios.service import Variant, list_scenarios, load_scenario, run_scenario
 from accord.scenarios.service import compare as compare_runs
@@ -51,6 +50,7 @@ from accord.scenarios.summary import Threshold
 
 if TYPE_CHECKING:
     from accord.corpus.documents import Store
+    from accord.scenarios.language import Scenario
     from accord.scenarios.sensitivity import SensitivityResult
 
 log = logging.getLogger("accord")

@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -36,10 +36,12 @@ from accord.engines.registry import (
 )
 from accord.scenarios.executors import EXECUTORS, core_share, default_workers, execute, start_method
 from accord.scenarios.interventions import apply_interventions
-from accord.scenarios.language import Scenario
 from accord.scenarios.summary import DrawResults
 from accord.scenarios.triggers import CompiledTrigger, TriggerHook, compile_triggers
 from accord.scenarios.uncertainty import fill_problem, laws, point_problem, sample_problem, sample_quantities
+
+if TYPE_CHECKING:  # the scenario language loads when a scenario is read (start-up of a plain run)
+    from accord.scenarios.language import Scenario
 
 __all__ = [
     "BLOCK_DRAWS",
