@@ -138,3 +138,38 @@ def test_pydantic_plugins_are_skipped_by_a_stand_in_that_steps_aside_when_they_a
         env=given,
     )
     assert out.stdout.split()[0] == "REAL", out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({}, "1"),
+        ({"OPENBLAS_NUM_THREADS": "4"}, "4"),
+        ({"OMP_NUM_THREADS": "2"}, None),
+        ({"GOTO_NUM_THREADS": ""}, None),
+    ],
+)
+def test_one_blas_thread_unless_the_user_chose_a_count(given, expected):
+    from accord.workspace import one_blas_thread
+
+    env = dict(given)
+    one_blas_thread(env)
+    assert env.get("OPENBLAS_NUM_THREADS") == expected
+    assert {k: v for k, v in env.items() if k != "OPENBLAS_NUM_THREADS"} == {
+        k: v for k, v in given.items() if k != "OPENBLAS_NUM_THREADS"
+    }
+
+
+def test_the_cli_asks_for_one_blas_thread_before_numpy_loads(tmp_path):
+    code = (
+        "import os, sys\nfrom accord.cli.main import main\n"
+        "before = 'numpy' in sys.modules\n"
+        "try:\n    main(['run', '--draws', '0', '--no-store', '-q', '--json'])\n"
+        "except SystemExit:\n    pass\n"
+        "after = ('numpy' in sys.modules, os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+        "sys.stderr.write('BLAS ' + repr((before, *after)))\n"
+    )
+    blas = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+    env = {k: v for k, v in os.environ.items() if k not in blas}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert proc.stderr.rsplit("BLAS ", 1)[-1] == "(False, True, '1')", proc.stderr[-2000:]

@@ -44,6 +44,7 @@ __all__ = [
     "force_prompt",
     "resolve_db_url",
     "shared_dir",
+    "one_blas_thread",
     "skip_pydantic_plugins",
 ]
 
@@ -105,6 +106,24 @@ def skip_pydantic_plugins(environ: MutableMapping[str, str] | None = None) -> No
     env.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if environ is None and env["PYDANTIC_DISABLE_PLUGINS"] == "__all__":
         sys.modules.setdefault(_PLUGIN_LOADER, _plugin_loader_while_skipped())
+
+
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def one_blas_thread(environ: MutableMapping[str, str] | None = None) -> None:
+    """Ask NumPy's OpenBLAS for one thread, unless the user has chosen a thread count.
+
+    When NumPy loads, OpenBLAS starts a worker thread per core, and each spins for a while (about 75 ms of
+    CPU on this project's two-core machine, as much as the rest of ``import numpy``), on a core another
+    process or the command itself could use. Accord's arithmetic is elementwise NumPy and small matrices,
+    which one thread serves as fast. It must be set before NumPy loads, so the CLI calls it first; pool and
+    Dask workers inherit it. Any of ``OPENBLAS_NUM_THREADS``, ``GOTO_NUM_THREADS`` or ``OMP_NUM_THREADS``
+    set by the user, even empty, wins.
+    """
+    env = os.environ if environ is None else environ
+    if not any(name in env for name in BLAS_THREAD_VARIABLES):
+        env["OPENBLAS_NUM_THREADS"] = "1"
 
 
 _PLUGIN_LOADER = "pydantic.plugin._loader"

@@ -155,8 +155,9 @@ def main(argv: list[str] | None = None) -> None:
     if args == ["--version"]:  # answered before Typer, NumPy or the case model load
         print(f"accord {_version_string()}")
         return
-    from accord.workspace import skip_pydantic_plugins
+    from accord.workspace import one_blas_thread, skip_pydantic_plugins
 
+    one_blas_thread()  # before NumPy loads
     skip_pydantic_plugins()
     try:
         if args[:1] == ["run"]:
