@@ -36,7 +36,7 @@ def _loaded(name: str, modules: set[str]) -> bool:
     return any(m == name or m.startswith(name + ".") for m in modules)
 
 
-@pytest.mark.parametrize("model", ["eum", "compromise"])  # the SMP's driver calls np.unique (numpy.ma)
+@pytest.mark.parametrize("model", ["eum", "smp", "compromise"])
 def test_a_json_point_run_loads_no_tables_no_sampling_and_no_package_metadata(tmp_path, model):
     modules, out = _modules_after(
         ["run", "--model", model, "--draws", "0", "--no-store", "-q", "--json"], tmp_path
