@@ -159,3 +159,37 @@ def test_a_plain_point_run_loads_neither_typer_nor_click(tmp_path):
     loaded = set(proc.stderr.rsplit("MODULES ", 1)[1].split())
     assert '"forecast"' in proc.stdout
     assert not any(m.split(".")[0] in ("typer", "click") for m in loaded)
+
+
+def _console_script() -> str:
+    script = Path(sys.executable).parent / "accord"
+    assert script.exists(), script  # the package's console script, as installed in the environment
+    return str(script)
+
+
+def test_the_accord_command_ends_a_plain_run_without_teardown_and_loses_no_output(tmp_path):
+    argv = ["run", "--model", "eum", "--draws", "0", "--no-store", "-q", "--json"]
+    out = tmp_path / "out.json"
+    with out.open("w") as f:  # a file, not a pipe: what is buffered must be flushed before the exit
+        proc = subprocess.run(
+            [_console_script(), *argv], stdout=f, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+        )
+    in_process = _accord(argv, tmp_path)  # main(argv): a caller's process is never cut short
+    assert proc.returncode == in_process.returncode == 0, proc.stderr
+    assert _without_timings(out.read_text()) == _without_timings(in_process.stdout)
+
+
+def test_a_run_that_stores_ends_the_usual_way_and_is_stored(tmp_path):
+    db = tmp_path / "runs.db"
+    proc = subprocess.run(
+        [_console_script(), "run", "--draws", "0", "--db", str(db), "-q", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    run_id = json.loads(proc.stdout)["run_id"]
+    listed = subprocess.run(
+        [_console_script(), "runs", "list", "--db", str(db)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert listed.returncode == 0 and run_id and str(run_id) in listed.stdout, listed.stdout + listed.stderr

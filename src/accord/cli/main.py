@@ -13,6 +13,7 @@ To add a command, add one line to :data:`COMMANDS` (name -> module, attribute, k
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,9 +128,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _run_plain(argv: list[str]) -> None:
+def _run_plain(argv: list[str], whole_process: bool = False) -> None:
     """``accord run ARGV`` without Typer when :func:`accord.cli.fast_run.parse` reads it (then exit as Typer
-    would: 0, or the error's code once it is rendered); otherwise return, and Typer takes the command."""
+    would: 0, or the error's code once it is rendered); otherwise return, and Typer takes the command.
+
+    ``whole_process`` (the ``accord`` command itself, not a caller of :func:`main`): a run that wrote
+    nothing but its output (``--no-store``, the local executor) then ends without the interpreter's
+    teardown, which frees every module and object one by one (~20 ms, a tenth of a small case's run)."""
     with _collector_paused():
         from accord.cli.fast_run import parse
 
@@ -146,7 +151,21 @@ def _run_plain(argv: list[str]) -> None:
         if hasattr(exc, "show"):
             exc.show()
         sys.exit(getattr(exc, "exit_code", 1))
+    if whole_process and params["no_store"] and params["executor"] == "local":
+        _exit_without_teardown()
     sys.exit(0)
+
+
+def _exit_without_teardown() -> None:
+    """End the process with status 0 once stdout and stderr are flushed, skipping the interpreter's
+    teardown. Only for a finished command that left nothing open: no file, database or worker relies on
+    a finaliser. A flush that fails (a closed pipe) returns, and the usual exit reports it."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(0)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -161,7 +180,9 @@ def main(argv: list[str] | None = None) -> None:
     skip_pydantic_plugins()
     try:
         if args[:1] == ["run"]:
-            _run_plain(args[1:])  # a plain command line runs without Typer; it returns only if it is not one
+            _run_plain(
+                args[1:], whole_process=argv is None
+            )  # a plain command line runs without Typer; it returns only if it is not one
         with _collector_paused():
             app = build_app(_command_of(args))
         app(args=args, prog_name="accord", standalone_mode=True)
