@@ -32,7 +32,14 @@ if TYPE_CHECKING:
     from accord.results import RunResult
     from accord.scenarios.run import Run
 
-__all__ = ["forecast", "headline_table", "movement_tables", "print_run", "title_of"]
+__all__ = ["forecast", "headline_table", "movement_tables", "preload", "print_run", "title_of"]
+
+
+def preload() -> None:
+    """Import what :func:`forecast` needs for any run (the API, the case reader), for a caller that loads
+    modules with the garbage collector paused (:func:`accord.cli.main.main`)."""
+    import accord.api
+    import accord.case.io  # noqa: F401
 
 
 def forecast(
