@@ -274,7 +274,18 @@ def ktab_part(args: argparse.Namespace, sources: dict[str, Path], tmp: Path, flo
     for sample in args.samples:
         csv_path = KTAB_REF / sample / f"{sample}.csv"
         t0 = time.perf_counter()
-        ktab = ktab_positions(args.ktab, csv_path, conf)
+        try:
+            ktab = ktab_positions(args.ktab, csv_path, conf)
+        except (OSError, subprocess.CalledProcessError, ValueError, StopIteration) as exc:
+            detail = getattr(exc, "stderr", b"") or b""
+            tail = (
+                detail.decode(errors="replace").strip().splitlines()[-1:] if isinstance(detail, bytes) else []
+            )
+            print(
+                f"NOT RUN (KTAB) on {sample}: smpc gave no usable log "
+                f"({type(exc).__name__}: {exc}) {' '.join(tail)}"
+            )
+            continue
         check_seconds = time.perf_counter() - t0
         reference = reference_positions(sample)
         gap_ref = check_close(f"{sample} KTAB vs reference log", ktab, reference, 0.055)
@@ -324,6 +335,24 @@ def eum_part(args: argparse.Namespace, sources: dict[str, Path], tmp: Path, floo
         print(f"{'':<16}  checked: {theirs.shape[0]} rounds equal to {gap:.1e}; {repeat} timed runs each")
 
 
+def usable_peers(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    """The peers that can run: one given but missing (not built yet, a typo) is reported NOT RUN, with what
+    is missing, and its part skipped; the other part still runs."""
+    ktab, eum_peer = args.ktab, args.eum_peer
+    if ktab is not None:
+        conf = args.ktab_conf or ktab.parent / "smpc-logger.conf"
+        missing = [str(p) for p in (ktab, conf) if not p.is_file()]
+        if not missing and not os.access(ktab, os.X_OK):
+            missing = [f"{ktab} (not executable)"]
+        if missing:
+            print(f"NOT RUN (KTAB): missing {', '.join(missing)}; build smpc as this script's docstring says")
+            ktab = None
+    if eum_peer is not None and not (eum_peer / "eum_memo.py").is_file():
+        print(f"NOT RUN (EUM port): no {eum_peer / 'eum_memo.py'}; set it up as this script's docstring says")
+        eum_peer = None
+    return ktab, eum_peer
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -354,6 +383,9 @@ def main() -> None:
             )
             print("docstring says, or give --ktab / --eum-peer.")
             return
+    args.ktab, args.eum_peer = usable_peers(args)
+    if args.ktab is None and args.eum_peer is None:
+        return
     sources = dict(s.split("=", 1) for s in args.accord_src) if args.accord_src else {"accord": str(SRC)}
     srcs = {label: Path(d).resolve() for label, d in sources.items()}
     print(f"{os.cpu_count()} CPUs, load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))

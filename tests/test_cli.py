@@ -233,7 +233,7 @@ def test_version_imports_nothing_heavy(tmp_path):
 
 def test_run_imports_neither_pandas_nor_sqlalchemy(tmp_path):
     loaded = _modules_after(["run", "--draws", "0"], tmp_path)
-    assert "accord.cli.run_cmd" in loaded and "numpy" in loaded
+    assert "accord.cli.run_core" in loaded and "numpy" in loaded
     for name in (*HEAVY, "accord.cli.corpus_cmd"):
         assert not any(m == name or m.startswith(name + ".") for m in loaded), name
 

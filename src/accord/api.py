@@ -26,7 +26,6 @@ uncertainty and the error measured on real outcomes; other models keep their dra
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +42,6 @@ from accord.engines.registry import (
     run_problem,
 )
 from accord.results import RunResult
-from accord.scenarios.language import Scenario
 from accord.scenarios.run import Run
 from accord.scenarios.service import Variant, list_scenarios, load_scenario, run_scenario
 from accord.scenarios.service import compare as compare_runs
@@ -51,9 +49,9 @@ from accord.scenarios.summary import Threshold
 
 if TYPE_CHECKING:
     from accord.corpus.documents import Store
+    from accord.scenarios.language import Scenario
     from accord.scenarios.sensitivity import SensitivityResult
 
-log = logging.getLogger("accord")
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -287,6 +285,8 @@ def ingest_folder(store: Store, folder: Path, meta_file: Path | None = None) -> 
     """Add a folder's texts to a corpus store (with ``sources.yaml`` metadata beside them, or
     ``meta_file``) and return the ids added or already there. Unreadable files and a bad metadata file
     are logged and skipped: one folder's ingestion, shared by ``accord serve`` and the corpus commands."""
+    import logging  # here, not at import: every command loads this module, few ingest a corpus
+
     from accord.corpus.readers import (
         TEXT_SUFFIXES,
         DocumentMeta,
@@ -295,6 +295,7 @@ def ingest_folder(store: Store, folder: Path, meta_file: Path | None = None) -> 
         read_source,
     )
 
+    log = logging.getLogger("accord")
     table: dict[str, DocumentMeta] = {}
     meta = meta_file or folder / "sources.yaml"
     if meta.is_file():

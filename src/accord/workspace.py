@@ -21,7 +21,10 @@ Every edge (CLI command, web app, report) builds one :class:`Workspace` from its
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
+import types
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +44,7 @@ __all__ = [
     "force_prompt",
     "resolve_db_url",
     "shared_dir",
+    "one_blas_thread",
     "skip_pydantic_plugins",
 ]
 
@@ -100,6 +104,51 @@ def skip_pydantic_plugins(environ: MutableMapping[str, str] | None = None) -> No
     """
     env = os.environ if environ is None else environ
     env.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if environ is None and env["PYDANTIC_DISABLE_PLUGINS"] == "__all__":
+        sys.modules.setdefault(_PLUGIN_LOADER, _plugin_loader_while_skipped())
+
+
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def one_blas_thread(environ: MutableMapping[str, str] | None = None) -> None:
+    """Ask NumPy's OpenBLAS for one thread, unless the user has chosen a thread count.
+
+    When NumPy loads, OpenBLAS starts a worker thread per core, and each spins for a while (about 75 ms of
+    CPU on this project's two-core machine, as much as the rest of ``import numpy``), on a core another
+    process or the command itself could use. Accord's arithmetic is elementwise NumPy and small matrices,
+    which one thread serves as fast. It must be set before NumPy loads, so the CLI calls it first; pool and
+    Dask workers inherit it. Any of ``OPENBLAS_NUM_THREADS``, ``GOTO_NUM_THREADS`` or ``OMP_NUM_THREADS``
+    set by the user, even empty, wins.
+    """
+    env = os.environ if environ is None else environ
+    if not any(name in env for name in BLAS_THREAD_VARIABLES):
+        env["OPENBLAS_NUM_THREADS"] = "1"
+
+
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _plugin_loader_while_skipped() -> types.ModuleType:
+    """A stand-in for pydantic's plugin loader that answers "no plugins" while they are skipped.
+
+    The real module imports ``importlib.metadata`` (and with it ``email``, ~12 ms of each command) only to
+    read entry points that ``PYDANTIC_DISABLE_PLUGINS`` tells it to ignore. Should the variable change
+    later in the process, the stand-in steps aside: the real loader is imported and answers from then on.
+    """
+    stand_in = types.ModuleType(
+        _PLUGIN_LOADER, "Accord's stand-in: no pydantic plugins while they are skipped."
+    )
+
+    def get_plugins() -> Any:
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in ("__all__", "1", "true"):
+            return ()
+        if sys.modules.get(_PLUGIN_LOADER) is stand_in:
+            del sys.modules[_PLUGIN_LOADER]
+        return importlib.import_module(_PLUGIN_LOADER).get_plugins()
+
+    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
+    return stand_in
 
 
 def start_method(environ: Mapping[str, str] | None = None) -> str:

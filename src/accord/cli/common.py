@@ -8,13 +8,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
-from rich.markup import escape
+from typing import TYPE_CHECKING, Any
 
 from accord.cli.output import consoles, print_json, rendering_errors
-from accord.cli.render import printable
 from accord.errors import InputError, UsageError
 
 __all__ = ["consoles", "print_json", "rendering_errors"]  # and the helpers below
@@ -27,18 +23,12 @@ if TYPE_CHECKING:
     from accord.scenarios.language import Scenario
     from accord.scenarios.summary import Threshold
 
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db)."
-    ),
-]
-
 
 def problems_in(problems: list[Any], what: str, hint: str) -> InputError:
     """Each located problem on its own line (FILE:LINE:COL: field: message), then the error to raise
     (its count and hint rendered by :func:`accord.cli.output.render_error`)."""
     from accord.cli.output import problems_error
+    from accord.cli.render import printable  # Rich loads only when there is something to print
 
     return problems_error(
         [printable(p) for p in problems], f"{len(problems)} problem(s) in the {what} (above)", hint
@@ -69,7 +59,7 @@ def load_corpus_or_exit(corpus: Path) -> Any:
 
 def corpus_or_none(path: Path | None) -> Any:
     """The corpus of ``--corpus PATH`` (checked to be a folder), or ``None`` without the option."""
-    from accord.cli.main import existing_dir
+    from accord.cli.output import existing_dir
     from accord.spans.pointers import load_corpus_dir
 
     existing_dir(path, "--corpus")
@@ -104,7 +94,8 @@ def draft_or_none(case: str | None, corpus, allow_draft: bool):  # noqa: ANN001,
     ``allow_draft`` (extraction), which gets the draft's actors, sources and complete issues.
     """
     from accord.case.draft import draft_report
-    from accord.cli.main import err
+
+    _, err = consoles()
 
     report = draft_report(case, corpus)
     if not report.ok:
@@ -115,7 +106,7 @@ def draft_or_none(case: str | None, corpus, allow_draft: bool):  # noqa: ANN001,
         assert report.case is not None
         left_out = [a for a in report.case.actor_ids if a not in report.case.bargaining_actor_ids]
         err.print(
-            f"note: {escape(report.summary())}"
+            f"note: {_escape(report.summary())}"
             + (f"; taking no part yet: {', '.join(left_out)}" if left_out else ""),
             highlight=False,
             soft_wrap=True,

@@ -13,6 +13,7 @@ To add a command, add one line to :data:`COMMANDS` (name -> module, attribute, k
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,16 +128,63 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _run_plain(argv: list[str], whole_process: bool = False) -> None:
+    """``accord run ARGV`` without Typer when :func:`accord.cli.fast_run.parse` reads it (then exit as Typer
+    would: 0, or the error's code once it is rendered); otherwise return, and Typer takes the command.
+
+    ``whole_process`` (the ``accord`` command itself, not a caller of :func:`main`): a run that wrote
+    nothing but its output (``--no-store``, the local executor) then ends without the interpreter's
+    teardown, which frees every module and object one by one (~20 ms, a tenth of a small case's run)."""
+    with _collector_paused():
+        from accord.cli.fast_run import parse
+
+        params = parse(argv)
+        if params is None:
+            return
+        from accord.cli.run_core import forecast, preload
+
+        preload()  # the modules every run needs, loaded while the collector is paused (~10 ms of scans)
+    try:
+        forecast(**params)
+    except Exception as exc:  # noqa: BLE001 - rendered as the Typer path renders it
+        if type(exc).__module__.split(".")[0] not in ("click", "typer"):
+            sys.exit(render_error(exc))
+        # typer.Exit once an error is printed (a case's problems), or a click error: as click's main does
+        if hasattr(exc, "show"):
+            exc.show()
+        sys.exit(getattr(exc, "exit_code", 1))
+    if whole_process and params["no_store"] and params["executor"] == "local":
+        _exit_without_teardown()
+    sys.exit(0)
+
+
+def _exit_without_teardown() -> None:
+    """End the process with status 0 once stdout and stderr are flushed, skipping the interpreter's
+    teardown. Only for a finished command that left nothing open: no file, database or worker relies on
+    a finaliser. A flush that fails (a closed pipe) returns, and the usual exit reports it."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command; render any error in one line (and a hint) and exit non-zero."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:  # answered before Typer, NumPy or the case model load
         print(f"accord {_version_string()}")
         return
-    from accord.workspace import skip_pydantic_plugins
+    from accord.workspace import one_blas_thread, skip_pydantic_plugins
 
+    one_blas_thread()  # before NumPy loads
     skip_pydantic_plugins()
     try:
+        if args[:1] == ["run"]:
+            _run_plain(
+                args[1:], whole_process=argv is None
+            )  # a plain command line runs without Typer; it returns only if it is not one
         with _collector_paused():
             app = build_app(_command_of(args))
         app(args=args, prog_name="accord", standalone_mode=True)

@@ -11,9 +11,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.cli.common import DbOpt, consoles, print_json, summary_table
+from accord.cli.common import consoles, print_json, summary_table
 from accord.cli.output import rendering_errors
 from accord.errors import InputError, NotFoundError, UsageError
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Runs database: a SQLAlchemy URL or a SQLite file (default $ACCORD_DB or ./accord.db)."
+    ),
+]
 
 runs_app = typer.Typer(help="Stored runs: list, show, export.", no_args_is_help=True)
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from accord.case.model import Case
-from accord.results import RunResult
+from accord.results import RunResult, median
 from accord.scenarios.runner import PointRun, RunSpec
 from accord.scenarios.summary import DrawResults, Threshold
 
@@ -135,8 +135,8 @@ class Run:
         """The headline per issue: the median of the draws, or without draws the point run's outcome."""
         if self.draws is None or self.n_draws == 0:
             return self.point_forecast
-        median = np.median(self.draws.forecast, axis=0)
-        return {issue: float(v) for issue, v in zip(self.draws.issues, median, strict=True)}
+        middle = median(self.draws.forecast, axis=0)
+        return {issue: float(v) for issue, v in zip(self.draws.issues, middle, strict=True)}
 
     def interval(self) -> dict[str, tuple[float, float]]:
         """The central 80% interval (:data:`INTERVAL`) of the draws per issue (empty without draws)."""

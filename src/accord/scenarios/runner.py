@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -36,10 +36,12 @@ from accord.engines.registry import (
 )
 from accord.scenarios.executors import EXECUTORS, core_share, default_workers, execute, start_method
 from accord.scenarios.interventions import apply_interventions
-from accord.scenarios.language import Scenario
 from accord.scenarios.summary import DrawResults
 from accord.scenarios.triggers import CompiledTrigger, TriggerHook, compile_triggers
 from accord.scenarios.uncertainty import fill_problem, laws, point_problem, sample_problem, sample_quantities
+
+if TYPE_CHECKING:  # the scenario language loads when a scenario is read (start-up of a plain run)
+    from accord.scenarios.language import Scenario
 
 __all__ = [
     "BLOCK_DRAWS",
@@ -165,13 +167,34 @@ def prepare(spec: RunSpec, problem: Problem) -> tuple[Problem, TriggerHook | Non
     ), hook  # no outcome a consenting party would veto, after the scenario
 
 
+class _SeededOnUse:
+    """``np.random.default_rng(seed)``, made when the engine first draws from it.
+
+    A point run of a deterministic engine (the EUM, the baselines, the SMP in its default mode) never
+    draws, so it never loads ``numpy.random`` (~6 ms of the whole process); one that does gets the very
+    generator it always got."""
+
+    def __init__(self, seed: int) -> None:
+        self._seed = seed
+        self._made: np.random.Generator | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._made is None:
+            self._made = np.random.default_rng(self._seed)
+        return getattr(self._made, name)
+
+
+def _generator(seed: int) -> np.random.Generator:
+    return cast("np.random.Generator", _SeededOnUse(seed))
+
+
 def run_prepared(
     spec: RunSpec, problem: Problem, rng: np.random.Generator | None = None
 ) -> tuple[Problem, Trajectory, np.ndarray]:
     """Scenario + engine on one batch: the starting problem, the trajectory and trigger rounds ``[D, T]``."""
     start, hook = prepare(spec, problem)
     engine = get_engine(spec.model)
-    trajectory = engine.run(start, spec.engine_params(), spec.n_rounds, rng or np.random.default_rng(0), hook)
+    trajectory = engine.run(start, spec.engine_params(), spec.n_rounds, rng or _generator(0), hook)
     fired = hook.fired_round if hook is not None else np.zeros((start.n_draws, 0), dtype=np.int32)
     return start, trajectory, fired
 
@@ -414,7 +437,7 @@ class PointRun:
 def run_point(spec: RunSpec, seed: int = 0) -> PointRun:
     """The scenario on the case's point estimates (or a perspective's), one deterministic run."""
     start, trajectory, fired = run_prepared(
-        spec, point_problem(spec.case, spec.perspective), np.random.default_rng(seed)
+        spec, point_problem(spec.case, spec.perspective), _generator(seed)
     )
     labels = tuple(t.label for t in spec.triggers())
     return PointRun(

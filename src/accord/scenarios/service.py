@@ -11,26 +11,21 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.case.io import builtin_path, load_case
 from accord.case.model import Case
 from accord.case.validate import CaseProblem
 from accord.case.yamlio import Located
 from accord.engines.registry import DEFAULT_MODEL, canonical_model
-from accord.scenarios.checks import check_evidence, check_scenario
-from accord.scenarios.language import (
-    Scenario,
-    ScenarioError,
-    builtin_scenarios,
-    resolve_scenario_path,
-    validate_scenario_file,
-)
 from accord.scenarios.run import Run
 from accord.scenarios.runner import RunSpec, run_draws, run_point
 from accord.scenarios.summary import Threshold, parse_threshold
 from accord.scenarios.uncertainty import estimate_sources
 from accord.spans.pointers import Corpus
+
+if TYPE_CHECKING:  # the scenario language loads when a scenario is read (start-up of a plain run)
+    from accord.scenarios.language import Scenario
 
 __all__ = [
     "Run",
@@ -63,6 +58,8 @@ def resolve_case_ref(
         real = (base / ref).resolve()
         if any(real.is_relative_to(folder) for folder in folders) and real.is_file():
             return real
+    from accord.scenarios.language import ScenarioError
+
     line, column = located.mark(("case",)) if located else (1, 1)
     raise ScenarioError(
         name,
@@ -97,6 +94,14 @@ def load_scenario(
     Raises :class:`ScenarioError` listing every problem with file, line and field, or
     :class:`~accord.case.validate.CaseError` when the case itself is invalid.
     """
+    from accord.scenarios.checks import check_evidence, check_scenario
+    from accord.scenarios.language import (
+        ScenarioError,
+        builtin_scenarios,
+        resolve_scenario_path,
+        validate_scenario_file,
+    )
+
     path = resolve_scenario_path(name_or_path)
     is_builtin = not Path(name_or_path).exists() and str(name_or_path) in builtin_scenarios()
     name = str(name_or_path) if is_builtin else str(path)
@@ -119,6 +124,8 @@ def load_scenario(
 
 def list_scenarios(case_id: str | None = None) -> list[tuple[str, Scenario | None, str]]:
     """Built-in scenarios as ``(name, scenario or None if invalid, case id or error)``, filtered by case."""
+    from accord.scenarios.language import builtin_scenarios, validate_scenario_file
+
     out: list[tuple[str, Scenario | None, str]] = []
     for name, path in builtin_scenarios().items():
         report = validate_scenario_file(path, display_name=name)
@@ -167,6 +174,9 @@ def run_scenario(
     elif not isinstance(case, Case):
         case = load_case(case) if case is not None or scenario is None else _scenario_case(scenario, None)
         if scenario is not None:
+            from accord.scenarios.checks import check_scenario
+            from accord.scenarios.language import ScenarioError
+
             problems = check_scenario(scenario, case)
             if problems:
                 raise ScenarioError("<scenario>", problems)

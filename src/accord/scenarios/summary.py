@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from accord.errors import InputError
+from accord.results import median, quantile
 
 if TYPE_CHECKING:  # pandas loads only when a frame is asked for (start-up time)
     import pandas as pd
@@ -91,12 +92,12 @@ class DrawResults:
         issues: dict[str, Any] = {}
         for j, issue in enumerate(self.issues):
             row = {
-                "status_quo": float(np.median(self.status_quo[:, j])),
-                "median": float(np.median(f[:, j])),
-                "p10": float(np.quantile(f[:, j], 0.10)),
-                "p90": float(np.quantile(f[:, j], 0.90)),
-                "p05": float(np.quantile(f[:, j], 0.05)),
-                "p95": float(np.quantile(f[:, j], 0.95)),
+                "status_quo": float(median(self.status_quo[:, j])),
+                "median": float(median(f[:, j])),
+                "p10": float(quantile(f[:, j], 0.10)),
+                "p90": float(quantile(f[:, j], 0.90)),
+                "p05": float(quantile(f[:, j], 0.05)),
+                "p95": float(quantile(f[:, j], 0.95)),
                 "mean": float(np.mean(f[:, j])),
                 "stable_share": float(np.mean(self.stable[:, j])),
             }
@@ -108,7 +109,7 @@ class DrawResults:
             label: {
                 "fired_share": float(np.mean(self.fired_round[:, t] > 0)),
                 "median_round": (
-                    float(np.median(self.fired_round[self.fired_round[:, t] > 0, t]))
+                    float(median(self.fired_round[self.fired_round[:, t] > 0, t]))
                     if np.any(self.fired_round[:, t] > 0)
                     else None
                 ),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from accord.case.model.base import FORMAT_VERSION, Estimate, Frozen, Pointer, parse_partial_date
+from accord.case.model.base import FORMAT_VERSION, Estimate, Frozen, Pointer, empty_list, parse_partial_date
 from accord.case.model.parts import Actor, CaseMeta, Event, Issue, Relation, Stance, State
 
 if TYPE_CHECKING:  # pandas loads only when a frame is asked for (start-up time of the CLI)
@@ -23,10 +23,10 @@ class Case(Frozen):
     case: CaseMeta
     actors: list[Actor] = Field(min_length=1)
     issues: list[Issue] = Field(min_length=1)
-    stances: list[Stance] = Field(default_factory=list)
-    relations: list[Relation] = Field(default_factory=list)
-    states: list[State] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
+    stances: list[Stance] = Field(default_factory=empty_list)
+    relations: list[Relation] = Field(default_factory=empty_list)
+    states: list[State] = Field(default_factory=empty_list)
+    events: list[Event] = Field(default_factory=empty_list)
 
     # ---- convenient lookups -------------------------------------------------------------------
     @property

@@ -21,6 +21,7 @@ from accord.case.model.base import (
     Quantity,
     Text,
     as_text,
+    empty_list,
     parse_partial_date,
 )
 
@@ -111,7 +112,7 @@ class Actor(Frozen):
     id: Id
     name: Text
     kind: ActorKind
-    aliases: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+    aliases: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=empty_list)
     description: Text | None = None
 
 
@@ -235,7 +236,7 @@ class State(Frozen):
     holds: bool
     note: Text
     evidence: Evidence
-    tests: list[StateTest] = Field(default_factory=list)
+    tests: list[StateTest] = Field(default_factory=empty_list)
 
 
 class Period(Frozen):
@@ -315,7 +316,7 @@ class Event(Frozen):
     end_date: str | None = None
     type: EventType
     title: Text
-    actors: list[Id] = Field(default_factory=list)
+    actors: list[Id] = Field(default_factory=empty_list)
     outcome: Text | None = None
     evidence: Evidence
 
