@@ -158,3 +158,15 @@ def test_driver_sample_sizes_follow_the_model() -> None:
     assert default_samples("smp") == default_samples("eum") == DYNAMIC_DRIVER_SAMPLES
     d = drivers(accord.load_case(CASE), repeats=2, samples=8)
     assert d["samples"] == 8 and "not the measured default" in d["sample_size"]
+
+
+def test_the_answer_says_how_readings_are_pooled_and_counts_carry_overs(small: dict[str, Any]) -> None:
+    """Issue 10, point 1: the pooling rule is shown wherever a pooled value is (here: the answer, which the
+    CLI, the web page and the report print); the 2020 case carries one reading over from 2013."""
+    case = accord.load_case(CASE)
+    assert small["readings"].startswith(case.case.pooling_rule.rstrip(". "))
+    assert "1 carry-over reading(s)" in small["readings"]
+    from accord.case.problem import without_carry_overs
+
+    dropped = without_carry_overs(case)
+    assert dropped.carry_over_readings() == 0 and "carry-over" not in dropped.readings_note()

@@ -158,6 +158,17 @@ def test_run_headline_is_the_distribution_and_says_what_the_scale_means():
     assert "status quo" in out and "90.0" in out  # the case's status quo of territory
 
 
+def test_run_says_how_readings_are_pooled_and_which_carry_over():
+    """Issue 10, point 1: the pooling rule beside a pooled forecast, with the carry-overs and the switch."""
+    out = " ".join(runner.invoke(app, ["run", "--draws", "0", "--no-store", "-q"]).output.split())
+    assert "Readings: Where several texts read one number" in out
+    assert "1 carry-over reading(s) from before the case's period (`--no-carry-over` drops them)" in out
+    dropped = " ".join(
+        runner.invoke(app, ["run", "--draws", "0", "--no-store", "-q", "--no-carry-over"]).output.split()
+    )
+    assert "Readings: " in dropped and "carry-over reading" not in dropped
+
+
 def test_threshold_without_draws_is_an_error():
     result = runner.invoke(
         app, ["run", str(HARBOUR), "--model", "median", "--draws", "0", "-t", "harbour>=50"]

@@ -389,6 +389,7 @@ def answer(
         "title": case.case.title,
         "as_of": case.case.as_of,
         "question": case_question(case),
+        "readings": case.readings_note(),
         "forecaster": {
             "name": FORECASTER if base_run.model_error else f"{base_run.model} draws",
             "model": base_run.model,

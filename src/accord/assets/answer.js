@@ -319,7 +319,8 @@
     const doc = await A.api(`/cases/${encodeURIComponent(A.caseId)}/answer`);
     status.textContent = `Forecaster: ${doc.forecaster.name} (${doc.forecaster.draws} draws of ${doc.forecaster.model}, ` +
       `interval: ${doc.forecaster.interval_kind || "input uncertainty only"}, seed ` +
-      `${doc.forecaster.seed}); computed in ${fmt(doc.timings.total_s)} s for case version ${doc.case_version}.`;
+      `${doc.forecaster.seed}); computed in ${fmt(doc.timings.total_s)} s for case version ${doc.case_version}. ` +
+      `Readings: ${doc.readings}.`;
     A.drawAnswer(doc);
   };
 })();

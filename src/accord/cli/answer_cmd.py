@@ -105,7 +105,8 @@ def answer(
 def _print(doc: dict[str, Any], console: Any) -> None:
     console.print(f"[bold]{doc['title']}[/bold] (as of {doc['as_of']})", highlight=False)
     console.print(f"Question: {doc['question']}", highlight=False)
-    console.print(f"Forecast: {doc['forecaster']['description']}.\n", highlight=False)
+    console.print(f"Forecast: {doc['forecaster']['description']}.", highlight=False)
+    console.print(f"Readings: {doc['readings']}.\n", highlight=False)
     for issue in doc["issues"]:
         console.print(scenario_table(doc, issue))
     lev = doc["leverage"]

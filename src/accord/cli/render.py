@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from accord.case.model import Case, Quantity
+from accord.case.model import Case
 
 # C0 and C1 control characters (but tab and newline), DEL, and the bidirectional overrides that can make
 # a terminal show text in another order than it is stored: shown as visible escapes instead.
@@ -155,28 +155,15 @@ def summary_lines(case: Case) -> list[str]:
         "events by type: " + ", ".join(f"{k} {v}" for k, v in by_type.most_common()),
         f"evidence: {len(pointers)} pointers into {len(docs)} documents; {numbers} numbers, "
         f"{multi} of them with estimates from more than one source",
-        "pooling: " + (case.case.pooling or "several readings of a number are averaged with equal weights"),
+        "pooling: " + case.case.pooling_rule,
     ]
-    carried = sum(1 for _, q in _stance_quantities(case) for e in q.all_estimates if e.carry_over)
+    carried = case.carry_over_readings()
     if case.case.period_start or carried:
         lines.append(
             f"period from {case.case.period_start or '?'}; {carried} carry-over reading(s) from before it "
             "(marked *; `accord run --no-carry-over` drops them)"
         )
     return lines
-
-
-def _stance_quantities(case: Case) -> list[tuple[str, Quantity]]:
-    found: list[tuple[str, Quantity]] = [(f"{i.id}.status_quo", i.status_quo) for i in case.issues]
-    for s in case.stances:
-        found.append((f"{s.actor}.capability", s.capability))
-        for issue_id, x in s.issues.items():
-            found += [
-                (f"{s.actor}.{issue_id}.{k}", getattr(x, k))
-                for k in ("position", "salience", "capability")
-                if getattr(x, k) is not None
-            ]
-    return found
 
 
 def render_case(console: Console, case: Case) -> None:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from accord.case.model import Case
     from accord.results import RunResult
     from accord.scenarios.run import Run
 
@@ -119,6 +120,12 @@ def forecast(
         )
 
 
+def readings_line(case: Case) -> str:
+    """How the run's inputs pool their readings, and the carry-overs among them."""
+    hint = " (`--no-carry-over` drops them)" if case.carry_over_readings() else ""
+    return f"Readings: {case.readings_note()}{hint}."
+
+
 def title_of(result: Run) -> str:
     """``Forecast: CASE, scenario S, model M, as SOURCE reads it``."""
     title = f"Forecast: {result.case.id}" + (f", scenario {result.scenario_id}" if result.scenario_id else "")
@@ -132,6 +139,7 @@ def print_run(result: Run, console: Console) -> None:
     """The headline table, the scales, the point run (labelled) and its movement, triggers, stability."""
     console.print(headline_table(result))
     print_scales(console, result.case)
+    console.print(readings_line(result.case), highlight=False)
     rr = result.run_result()
     console.print(
         f"Point run: the model once on the point estimates (no uncertainty), {rr.rounds_label}.",

@@ -249,5 +249,4 @@ def positions_view(case: Case) -> dict[str, Any]:
                 "actors": rows,
             }
         )
-    pooling = case.case.pooling or "several readings of one number are averaged with equal weights"
-    return {"issues": issues, "pooling": pooling}
+    return {"issues": issues, "pooling": case.case.pooling_rule}

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from accord.case.model.base import FORMAT_VERSION, Estimate, Frozen, Pointer, empty_list, parse_partial_date
+from accord.case.model.base import (
+    FORMAT_VERSION,
+    Estimate,
+    Frozen,
+    Pointer,
+    Quantity,
+    empty_list,
+    parse_partial_date,
+)
 from accord.case.model.parts import Actor, CaseMeta, Event, Issue, Relation, Stance, State
 
 if TYPE_CHECKING:  # pandas loads only when a frame is asked for (start-up time of the CLI)
@@ -58,6 +66,29 @@ class Case(Frozen):
         dates = {s.id: s.date for s in self.case.sources}
         found = [parse_partial_date(dates[d])[0] for d in estimate.sources if d in dates]
         return max(found) if found else None
+
+    def engine_quantities(self) -> list[tuple[str, Quantity]]:
+        """Every number the engines read, with its path: status quos, capabilities, positions, saliences."""
+        found: list[tuple[str, Quantity]] = [(f"{i.id}.status_quo", i.status_quo) for i in self.issues]
+        for s in self.stances:
+            found.append((f"{s.actor}.capability", s.capability))
+            for issue_id, x in s.issues.items():
+                found += [
+                    (f"{s.actor}.{issue_id}.{k}", getattr(x, k))
+                    for k in ("position", "salience", "capability")
+                    if getattr(x, k) is not None
+                ]
+        return found
+
+    def carry_over_readings(self) -> int:
+        """How many readings of those numbers are carry-overs from before the case's own period."""
+        return sum(1 for _, q in self.engine_quantities() for e in q.all_estimates if e.carry_over)
+
+    def readings_note(self) -> str:
+        """The pooling rule and the carry-overs, in one phrase: shown wherever a pooled value is."""
+        carried = self.carry_over_readings()
+        extra = f"; {carried} carry-over reading(s) from before the case's period" if carried else ""
+        return self.case.pooling_rule.rstrip(". ") + extra
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

@@ -99,6 +99,12 @@ class CaseMeta(Frozen):
 
     _text_date = field_validator("as_of", "period_start", mode="before")(as_text)
 
+    @property
+    def pooling_rule(self) -> str:
+        """How the case pools several readings of one number, in words: its own ``pooling``, else the
+        engines' rule (every reading counts alike; shown wherever a pooled value is)."""
+        return self.pooling or "several readings of one number are averaged with equal weights"
+
 
 class ActorKind(StrEnum):
     state = "state"
