@@ -193,3 +193,20 @@ def test_a_run_that_stores_ends_the_usual_way_and_is_stored(tmp_path):
         [_console_script(), "runs", "list", "--db", str(db)], capture_output=True, text=True, cwd=tmp_path
     )
     assert listed.returncode == 0 and run_id and str(run_id) in listed.stdout, listed.stdout + listed.stderr
+
+
+def test_a_caller_of_main_without_arguments_keeps_its_process(tmp_path):
+    """Only the console script may skip the teardown: a script calling ``main()`` on its own command line
+    gets the usual SystemExit and goes on."""
+    code = (
+        "import sys\nfrom accord.cli.main import main\nsys.argv = ['x', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    print('after main', exc.code)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "run", "--model", "eum", "--draws", "0", "--no-store", "-q", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith("after main 0") and '"forecast"' in proc.stdout

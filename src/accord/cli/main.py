@@ -170,8 +170,17 @@ def _exit_without_teardown() -> None:
     os._exit(0)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the command; render any error in one line (and a hint) and exit non-zero."""
+def console_main() -> None:
+    """The ``accord`` console script: :func:`main` on the process's own arguments, allowed to end a
+    finished plain run without the interpreter's teardown (nothing else runs in this process after it)."""
+    main(whole_process=True)
+
+
+def main(argv: list[str] | None = None, *, whole_process: bool = False) -> None:
+    """Entry point: run the command; render any error in one line (and a hint) and exit non-zero.
+
+    A caller of ``main`` (with or without ``argv``) always gets the usual ``SystemExit``; only
+    :func:`console_main` may skip the teardown."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:  # answered before Typer, NumPy or the case model load
         print(f"accord {_version_string()}")
@@ -182,9 +191,8 @@ def main(argv: list[str] | None = None) -> None:
     skip_pydantic_plugins()
     try:
         if args[:1] == ["run"]:
-            _run_plain(
-                args[1:], whole_process=argv is None
-            )  # a plain command line runs without Typer; it returns only if it is not one
+            # a plain command line runs without Typer; it returns only if it is not one
+            _run_plain(args[1:], whole_process=whole_process)
         with _collector_paused():
             app = build_app(_command_of(args))
         app(args=args, prog_name="accord", standalone_mode=True)
