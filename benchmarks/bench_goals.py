@@ -34,6 +34,8 @@ import sys
 import time
 from pathlib import Path
 
+from accord_command import accord_command
+
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 KTAB = HERE.parent.parent / "shared" / "reference" / "ktab" / "dummyData-a080" / "dummyData-a080.csv"
@@ -171,7 +173,7 @@ def _eum_profile(trees: list[tuple[str, Path]], draws: int, floor: tuple[float, 
     import resource
 
     print(f"{draws} EUM draws of the default case, whole process, by part (one run each):")
-    accord = str(Path(sys.executable).with_name("accord"))
+    accord = accord_command()
     cmd = [accord, "run", "--model", "eum", "--draws", str(draws), "--no-store", "-q", "--json"]
     for name, src in trees:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -309,7 +311,7 @@ def main() -> None:
         )
         for model, goal, mult in (("eum", 2.5, 30), ("smp", 5.0, 60)):
             for name, src in trees:
-                accord = str(Path(sys.executable).with_name("accord"))
+                accord = accord_command()
                 cmd = [
                     accord,
                     "run",

@@ -118,7 +118,9 @@ class Contender:
 
 
 def accord_bin() -> str:
-    return str(Path(sys.executable).parent / "accord")
+    from accord_command import accord_command
+
+    return accord_command()
 
 
 def import_case(src: Path, csv_path: Path, fmt: str, out: Path, extra: tuple[str, ...] = ()) -> Path:

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -56,8 +55,9 @@ GOALS = {
 
 
 def _accord() -> str:
-    here = Path(sys.executable).parent / "accord"
-    return str(here) if here.exists() else shutil.which("accord") or "accord"
+    from accord_command import accord_command
+
+    return accord_command()
 
 
 def _env(src: Path) -> dict[str, str]:
