@@ -198,6 +198,7 @@ def test_report_opens_offline(
     page.goto(path.as_uri())
     expect(page.locator("#network .textpoint")).to_have_count(len(case.actors), timeout=15_000)
     expect(page.locator("table.forecast tbody tr")).to_have_count(len(case.issues))
+    expect(page.locator("body")).to_contain_text(f"Readings: {nk_answer['readings']}.")
     page.locator("table.evidence button.ev").first.click()
     expect(page.locator("#evidence-panel mark").first).to_be_visible()
     assert requests == [path.as_uri()]
@@ -223,6 +224,7 @@ def test_answer_page_answers_at_a_glance(
     desk.goto(f"{url}/?case={CASE}")
     _wait_answer(desk)
     expect(desk.locator("h1")).to_have_text(nk_answer["question"])
+    expect(desk.locator("#answer-status")).to_contain_text(f"Readings: {nk_answer['readings']}.")
     rows = desk.locator("#answer-grid tbody tr")
     expect(rows).to_have_count(len(nk_answer["scenarios"]))
     azerbaijan = next(r for r in nk_answer["scenarios"] if r["name"] == "russia-sides-with-azerbaijan")

@@ -62,6 +62,7 @@ def test_run_answer_web_and_report_give_the_same_numbers(
 
     for doc in (from_answer, from_web, report["answer"], nk_answer):
         assert doc["scenarios"][0]["name"] == "as-it-stands"
+        assert doc["readings"] == accord.load_case(CASE).readings_note()  # the pooling rule, everywhere
         assert _triples(doc["scenarios"][0]["forecast"]) == from_run
     assert baseline_run == from_run
     # the interval is wider than the same draws without the model error: the DEU error is in it
