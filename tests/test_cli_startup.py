@@ -117,26 +117,18 @@ print("REAL" if hasattr(second, "entry_points") else "STAND-IN", callable(second
 """
 
 
+def _plugin_check(cwd, env):
+    return subprocess.run(
+        [sys.executable, "-c", PLUGIN_CHECK], capture_output=True, text=True, timeout=120, cwd=cwd, env=env
+    )
+
+
 def test_pydantic_plugins_are_skipped_by_a_stand_in_that_steps_aside_when_they_are_wanted(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    out = subprocess.run(
-        [sys.executable, "-c", PLUGIN_CHECK],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-    )
+    out = _plugin_check(tmp_path, env)
     assert out.stdout.split() == ["STAND-IN", "False", "REAL", "True"], out.stdout + out.stderr
     given = {**env, "PYDANTIC_DISABLE_PLUGINS": "logfire"}  # the user's own setting: the real loader
-    out = subprocess.run(
-        [sys.executable, "-c", PLUGIN_CHECK],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=given,
-    )
+    out = _plugin_check(tmp_path, given)
     assert out.stdout.split()[0] == "REAL", out.stdout + out.stderr
 
 

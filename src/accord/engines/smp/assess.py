@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accord.engines.smp import elections
+from accord.engines.smp.elections import election
 from accord.engines.smp.params import SMPParams
 from accord.engines.smp.rules import (
     _election,
@@ -87,7 +87,7 @@ def _assess_chunk(
     dist = _distances(x, s)
     n, n_act = dist.shape[:2]
     options = None if mask is None else mask.options
-    elect = _election if params.backend == "numba" else elections.election
+    elect = _election if params.backend == "numba" else election
     p_neutral = elect(1.0 - dist, w_elec, params, options)  # bsUtil(d, 0) == 1 - d exactly
     risk = _risk_from_prob(p_neutral, params.risk_range, options)
     own = _est_risk(risk, risk, params.risk_adjust)

@@ -6,8 +6,9 @@ from typing import cast
 
 import numpy as np
 
-from accord.engines.smp import blocks, elections
 from accord.engines.smp.assess import _Assessment, _chunks, _election_weights
+from accord.engines.smp.blocks import state_utilities, third_parties
+from accord.engines.smp.elections import queue_choices
 from accord.engines.smp.params import SMPParams
 from accord.engines.smp.rules import (
     _MIN_BARGAIN_W,
@@ -102,7 +103,7 @@ def _third_parties(
         return smp_kernel.third_parties(
             dist, r_hi, w_chal, base_ij, base_ji, params.voting_rule, params.third_party
         )
-    return blocks.third_parties(dist, r_hi, w_chal, base_ij, base_ji, params)
+    return third_parties(dist, r_hi, w_chal, base_ij, base_ji, params)
 
 
 def _round4(x: np.ndarray) -> np.ndarray:
@@ -189,7 +190,7 @@ def _queue_utilities(
         from accord.engines.smp import kernel as smp_kernel
 
         return smp_kernel.state_utilities(u_pos, u_init, u_rcvr, target, here)
-    return blocks.state_utilities(u_pos, u_init, u_rcvr, target, here)
+    return state_utilities(u_pos, u_init, u_rcvr, target, here)
 
 
 def _settle(
@@ -206,7 +207,7 @@ def _settle(
     (first in queue order on ties); stochastic mode draws from the probabilities with ``uniforms``.
     """
     if params.backend != "numba":
-        return elections.queue_choices(u, target, w_elec, params, uniforms)
+        return queue_choices(u, target, w_elec, params, uniforms)
     n, n_act = target.shape
     idx = np.arange(n_act)
     valid = target >= 0
