@@ -1,6 +1,7 @@
-"""Issue 12's engine goals, each figure printed beside its floor or its goal (nothing is asserted).
+"""Issue 12's goals, each figure printed beside its floor or its goal (nothing is asserted).
 
-Run: ``.venv/bin/python benchmarks/bench_goals.py [--before SRC] [--draws 10000] [--repeat 3]``
+Run: ``.venv/bin/python benchmarks/bench_goals.py [--before SRC] [--draws 10000] [--repeat 3]
+[--skip-draws] [--skip-executors] [--skip-studies]``
 
 ``--before SRC`` also times a source tree of an earlier Accord (its ``src`` folder, e.g. a ``git
 archive`` of main) in the same run, interleaved with this one, so the before/after columns share the
@@ -21,6 +22,9 @@ machine's load. Every part runs in a fresh interpreter. The machine is shared: c
    goals 2.5 s and 5 s, and as multiples of the floor 30x and 60x.
 6. The parallel executors against the local one (``bench_executors.py``, both engines, ``--draws``):
    goal >= 1.6x on two cores; it prints a quiet-machine projection from CPU seconds beside wall time.
+7. The studies, whole process on the default case: the default Sobol study (``accord sensitivity``, each
+   model) <= 15 s, ``accord compare --perspectives`` <= 5 s; and the dashboard's tornado (the call behind
+   its sensitivity view, ``views.tornados``) <= 1 s per issue, its first call in a process and later ones.
 """
 
 from __future__ import annotations
@@ -195,6 +199,48 @@ def _eum_profile(trees: list[tuple[str, Path]], draws: int, floor: tuple[float, 
     print("  goal: <= 2.5 s and <= 30x the floor\n")
 
 
+STUDY_CASE = "nagorno-karabakh-2020"
+
+TORNADO_CHILD = r"""
+import json, sys, time
+import accord
+from accord import views
+case = accord.load_case(sys.argv[1])
+walls = []
+for _ in range(int(sys.argv[3]) + 1):
+    t0 = time.perf_counter(); views.tornados(case, sys.argv[2]); walls.append(time.perf_counter() - t0)
+print(json.dumps({"first_s": walls[0], "later_s": min(walls[1:]), "issues": len(case.issue_ids)}))
+"""
+
+
+def _studies(trees: list[tuple[str, Path]], repeat: int) -> None:
+    """Part 7: the Sobol study, the perspectives' comparison and the tornado, each beside its goal."""
+    accord = accord_command()
+    print(f"Studies of {STUDY_CASE}, whole process (median of --repeat), and the tornado per issue:")
+    commands = [
+        (f"sensitivity (default Sobol study, {model})", ["sensitivity", STUDY_CASE, "-m", model, "-q"], 15.0)
+        for model in ("compromise", "smp", "eum")
+    ] + [("compare --perspectives", ["compare", STUDY_CASE, "--perspectives"], 5.0)]
+    for label, argv, goal in commands:
+        for name, src in trees:
+            wall, cpu = _timed([accord, *argv], src, repeat)
+            verdict = "met" if wall <= goal else "MISSED"
+            print(
+                f"  {name:<6} {label:<44} {wall:6.2f} s wall, {cpu:6.2f} s cpu "
+                f"(goal <= {goal:.0f} s: {verdict})"
+            )
+    for model in ("smp", "eum"):
+        for name, src in trees:
+            r = _child(TORNADO_CHILD, [STUDY_CASE, model, str(repeat)], src)
+            first, later = r["first_s"] / r["issues"], r["later_s"] / r["issues"]
+            verdict = "met" if first <= 1.0 else "MISSED"
+            print(
+                f"  {name:<6} tornado ({model}), {r['issues']} issues: first call {first:.3f} s per issue, "
+                f"later calls {later:.3f} s per issue (goal <= 1 s: {verdict})"
+            )
+    print()
+
+
 def _env(src: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(src)}
 
@@ -284,6 +330,9 @@ def main() -> None:
         "--only-eum", action="store_true", help="only the EUM's figures (backends, memory, profile)"
     )
     parser.add_argument("--skip-executors", action="store_true", help="skip part 6 (bench_executors.py)")
+    parser.add_argument(
+        "--skip-studies", action="store_true", help="skip part 7 (sensitivity, compare, tornado)"
+    )
     args = parser.parse_args()
     trees = [("after", SRC)] + ([("before", args.before)] if args.before else [])
     print(f"{os.cpu_count()} CPUs, load average at start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
@@ -329,6 +378,9 @@ def main() -> None:
                     f"{cpu:6.2f} s cpu = "
                     f"{cpu / floor_cpu:5.0f}x the floor's cpu (goal {goal} s, {mult}x)"
                 )
+    if not (args.skip_studies or args.only_draws):
+        print()
+        _studies(trees, args.repeat)
     if not args.skip_executors:
         print("\nParallel executors (benchmarks/bench_executors.py; goal >= 1.6x local on two cores):")
         sys.stdout.flush()
