@@ -273,6 +273,21 @@ def test_run_help_gives_one_paragraph_per_model_and_the_default_with_its_reason(
         assert " ".join(MODEL_NOTES[name].split()[:8]) in out
 
 
+def test_every_command_lists_with_a_one_line_summary():
+    """``--help`` of ``accord`` and of each group lists its commands by the first paragraph of their
+    docstrings; a paragraph wrapped by hand shows its line breaks there, at any terminal width."""
+    from accord.cli.main import COMMANDS
+
+    groups = [[]] + [[name] for name, (_, _, kind) in COMMANDS.items() if kind == "group"]
+    for group in groups:
+        result = runner.invoke(app, [*group, "--help"], env={"COLUMNS": "250"})
+        assert result.exit_code == 0, (group, result.output)
+        panel = result.output.split("Commands", 1)[1].splitlines()[1:]
+        rows = [line.strip("│ ") for line in panel if line.startswith("│")]
+        wrapped = [line for line in panel if line.startswith("│" + " " * 6)]
+        assert rows and not wrapped, (group, wrapped)
+
+
 def test_the_cli_skips_pydantic_plugins_unless_the_user_sets_the_variable(tmp_path):
     code = (
         "import os, sys\n"

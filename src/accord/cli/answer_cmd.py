@@ -79,9 +79,11 @@ def answer(
     json_out: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
-    """Answer the case's question: every built-in scenario's forecast per issue (median and interval of the
-    draws, shift from the case as it stands), the leverage of the actor the scenarios are about, the actors
-    the outcome depends on most, and what the sources disagree on.
+    """Answer the case's question: each scenario's forecast, the mediator's leverage, who matters most.
+
+    Per issue, every built-in scenario's forecast (median and interval of the draws, shift from the case
+    as it stands); the leverage of the actor the scenarios are about; the actors the outcome depends on
+    most; and what the sources disagree on.
 
     Takes up to a minute; the web serves the same answer at /api/cases/CASE/answer.
     """

@@ -138,8 +138,9 @@ def import_cmd(
         ),
     ] = None,
 ) -> None:
-    """Import a KTAB or BDM CSV as a case (each number cites its row of the CSV), or an expert survey into a
-    case."""
+    """Import a KTAB or BDM CSV, or an expert survey, as a case.
+
+    Each number imported from a CSV cites its row of the CSV."""
     from accord.case.validate import validate_text
     from accord.cli.main import console
     from accord.formats.csv_cases import FORMATS, FormatError, case_to_yaml, import_csv

@@ -251,8 +251,9 @@ def search_cmd(
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Find passages; each result is a pointer (doc, span, sha256) with its BM25 score (fused score with
-    --semantic)."""
+    """Find passages: pointers (doc, span, sha256) with their BM25 scores.
+
+    With --semantic the score is the reciprocal rank fusion of the BM25 and the semantic rankings."""
     from accord.cli.main import console, err, print_json
     from accord.corpus.search import QueryError, search
     from accord.corpus.semantic import SemanticUnavailable, ensure_embeddings
