@@ -1,11 +1,11 @@
 """Which code runs the EUM's rounds: NumPy, or the compiled loops of :mod:`.kernel` (Numba, accord[fast]).
 
 Both give the same bits (``tests/engines/test_eum_backends.py``), so the choice is about time only.
-Loading Numba and the cached kernel costs about a third of a second; the compiled loops repay it from a few
-million actor pairs x rounds on, so ``backend="auto"`` takes them only then (a rule of the run's size alone,
-so that the same call takes the same path in any process). A caller that splits one big job into small runs
-(the scenario runner's blocks) asks :func:`worth_compiling` once for the whole job and passes
-``backend="numba"``.
+Loading Numba and the cached kernel costs about half a second of CPU (:mod:`accord.engines.numba_load`);
+the compiled loops repay it from a few million actor pairs x rounds on, so ``backend="auto"`` takes them
+only then (a rule of the run's size alone, so that the same call takes the same path in any process). A
+caller that splits one big job into small runs (the scenario runner's blocks) asks :func:`worth_compiling`
+once for the whole job and passes ``backend="numba"``.
 """
 
 from __future__ import annotations

@@ -13,15 +13,17 @@ after the first round), which saves a third of the ``pow`` calls. Flat arrays: `
 groups, ``[i * m + j]`` for pairs of actors. One module on purpose: Numba's disk cache (``cache=True``)
 keys a function on its own file, so a kernel split across files could run stale inlined code.
 
-``error_model="numpy"``: divisions follow IEEE (``x / 0`` is inf or NaN, as in NumPy) instead of raising,
-which also spares a test per division. Numba is optional (``pip install accord[fast]``); :mod:`.engine`
-imports this module only when it has chosen the compiled backend.
+``error_model="numpy"``: divisions follow IEEE (``x / 0`` is inf or NaN, as in NumPy), sparing a test per
+division. Numba is optional (``accord[fast]``); :mod:`.engine` imports this module only once it chose it.
 """
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from accord.engines.numba_load import load
+
+numba = load()  # Numba without the SciPy import of its BLAS probe: see numba_load
 
 __all__ = ["outcomes", "round_rows", "run_rows"]
 

@@ -86,8 +86,8 @@ def _movement(x_new: np.ndarray, x_old: np.ndarray) -> np.ndarray:
 # What the compiled kernels save over NumPy, measured, grows about as runs x turns x actors^3 (the
 # third-party loop): ~0.1 s on one 80-actor run since the NumPy path works in blocks (100 turns allowed:
 # 5.1e7 units, 2e-9 s per unit; 0.27 s before) and ~0.75 s on 10,000 runs of the 7-actor default case
-# (3.4e8 units, 2e-9 s per unit). Importing Numba and loading the cached kernels costs ~0.75 s, so
-# "auto" compiles from about this many units on.
+# (3.4e8 units, 2e-9 s per unit). Importing Numba and loading the cached kernels cost ~0.75 s when
+# this was set, ~0.5 s since numba_load skips SciPy's import; the line stays where it was (a cautious one).
 _COMPILE_WORTH = 2.5e8
 
 

@@ -9,8 +9,11 @@ imports Numba: the engine does so only when it has chosen the compiled path.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from accord.engines.numba_load import load
+
+numba = load()  # Numba without the SciPy import of its BLAS probe: see numba_load
 
 __all__ = ["VOTING_RULES", "THIRD_PARTY", "coalitions", "products", "state_utilities", "third_parties"]
 
