@@ -85,7 +85,8 @@ def answer(
     as it stands); the leverage of the actor the scenarios are about; the actors the outcome depends on
     most; and what the sources disagree on.
 
-    Takes up to a minute; the web serves the same answer at /api/cases/CASE/answer.
+    Takes a few seconds (about 3 s for a built-in case on two cores: benchmarks/bench_answer.py); the
+    web serves the same answer at /api/cases/CASE/answer.
     """
     from accord.answer import answer as compute
     from accord.cli.case_cmd import load_or_exit

@@ -97,10 +97,9 @@ def get_case_answer(
     ] = "json",
 ) -> Response:
     """The case's question answered: every built-in scenario's forecast per issue (median, interval, shift
-    from
-    the case as it stands), the leverage of the actor the scenarios are about, the drivers (Morris, with their
-    stability across seeds) and what the sources disagree on. The first request for a case version computes it
-    (up to a minute); later ones are served from memory."""
+    from the case as it stands), the leverage of the actor the scenarios are about, the drivers (Morris, with
+    their stability across seeds) and what the sources disagree on. The first request for a case version
+    computes it (a few seconds); later ones are served from memory."""
     from accord.answer import answer_csv
 
     st = state(request)
