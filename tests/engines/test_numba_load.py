@@ -65,3 +65,25 @@ def test_the_refusal_holds_for_one_name_on_one_thread_only():
     worker.start()
     worker.join()
     assert seen == [None]
+
+
+def test_when_the_early_import_fails_numba_loads_as_usual_and_the_kernels_run():
+    # a finder refusing numba.np.arraymath to load()'s early import (and to it only) stands in for a Numba
+    # whose modules are laid out otherwise; Numba's own import of it later goes through
+    before = """
+import importlib.abc
+from accord.engines import numba_load
+class EarlyOnly(importlib.abc.MetaPathFinder):
+    refused = 0
+    def find_spec(self, name, path, target=None):
+        early = any(isinstance(f, numba_load._RefuseOnThisThread) for f in sys.meta_path)
+        if name == "numba.np.arraymath" and early:
+            EarlyOnly.refused += 1
+            raise ImportError(name)
+sys.meta_path.insert(0, EarlyOnly())
+numba_load.load()
+assert EarlyOnly.refused == 1 and "numba.np.arraymath" not in sys.modules
+"""
+    state = _first_run(before=before)
+    assert state["linalg_loaded"] is True and state["have_blas"] is True  # Numba probed as it would have
+    assert state["positions"] == _first_run()["positions"]

@@ -13,7 +13,8 @@ function: they are explicit loops.
 threads import as usual. Afterwards the only difference in the process is that Numba code calling
 ``np.correlate`` or ``np.convolve`` gets the loop, with the same results, and ``scipy.linalg`` imports
 as usual when something asks for it. Nothing is refused when ``scipy.linalg`` is already imported (the
-probe is then free). ``tests/engines/test_numba_load.py`` checks each of these.
+probe is then free), and should the import fail (a Numba laid out otherwise), Numba loads as it would
+have. ``tests/engines/test_numba_load.py`` checks each of these.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def load() -> ModuleType:
         sys.meta_path.insert(0, finder)
         try:
             import numba.np.arraymath  # noqa: F401 - the import whose probe is answered here
+        except ImportError:  # another Numba's layout: its first compilation imports what it needs, as usual
+            pass
         finally:
             sys.meta_path.remove(finder)
     return numba
