@@ -2,7 +2,7 @@
 
 Numba's first compilation (or first load from its disk cache) in a process imports its array functions,
 ``numba.np.arraymath``. At import that module asks whether a BLAS is available by importing
-``scipy.linalg.cython_blas``, and with SciPy installed (Accord needs it for SALib) this loads all of
+``scipy.linalg.cython_blas``, and with SciPy installed (Accord depends on it) this loads all of
 ``scipy.linalg``: 0.15-0.25 s here, a third of the cost of a process's first compiled run. The answer only
 selects how Numba compiles ``np.correlate`` and ``np.convolve`` (BLAS's dot, or a loop). The kernels of
 :mod:`accord.engines.smp.kernel` and :mod:`accord.engines.eum.kernel` call neither, nor any other BLAS
@@ -11,7 +11,7 @@ function: they are explicit loops.
 :func:`load` imports ``numba.np.arraymath`` itself, once, and while it does, an import of
 ``scipy.linalg`` *from this thread* fails at once, so the probe answers "no BLAS" without loading it. Other
 threads import as usual. Afterwards the only difference in the process is that Numba code calling
-``np.correlate`` or ``np.convolve`` gets the loop, with the same results, and ``scipy.linalg`` imports
+``np.correlate`` or ``np.convolve`` gets the loop (equal up to rounding), and ``scipy.linalg`` imports
 as usual when something asks for it. Nothing is refused when ``scipy.linalg`` is already imported (the
 probe is then free), and should the import fail (a Numba laid out otherwise), Numba loads as it would
 have. ``tests/engines/test_numba_load.py`` checks each of these.
